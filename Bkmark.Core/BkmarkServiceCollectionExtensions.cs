@@ -1,14 +1,113 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using Bkmark.Core.Accounts;
+using Bkmark.Core.Authorization;
+using Bkmark.Core.Credentials;
+using Bkmark.Core.Secrets;
+using Bkmark.Core.Sessions;
+using Bkmark.Core.Storage;
+using Bkmark.Core.Throttling;
+using Bkmark.Core.Tokens;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core;
 
-/// <summary>The one registration both hosts call.</summary>
+/// <summary>The one registration both hosts (Functions and Bkmark.LocalHost) call.</summary>
 public static class BkmarkServiceCollectionExtensions
 {
     public static IServiceCollection AddBkmark(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IdGenerator>();
+
+        AddStorage(services, configuration);
+        AddSecrets(services, configuration, environment);
+
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton<AttemptThrottle>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<AccessTokenService>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<SessionService>();
+        services.AddSingleton<CredentialHasher>();
+        services.AddSingleton<RequestAuthenticator>();
+        services.AddSingleton<IApiKeyVerifier, ApiKeysUnavailable>();
         return services;
+    }
+
+    private static void AddStorage(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>()
+            .BindConfiguration(StorageOptions.Section)
+            .PostConfigure(options =>
+            {
+                // The Functions convention: AzureWebJobsStorage names the app's storage account.
+                if (configuration[$"{StorageOptions.Section}:ConnectionString"] is null && configuration["AzureWebJobsStorage"] is { Length: > 0 } webJobs)
+                {
+                    options.ConnectionString = webJobs;
+                }
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var clientOptions = new TableClientOptions();
+            clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
+            clientOptions.Retry.MaxRetries = 2;
+            clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(100);
+            clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+            // Extra pipeline policies (tests count storage requests with one).
+            foreach (var policy in provider.GetServices<HttpPipelinePolicy>())
+            {
+                clientOptions.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+            }
+
+            return new TableServiceClient(options.ConnectionString, clientOptions);
+        });
+        services.AddSingleton<BkmarkTables>();
+        services.AddHostedService<StorageStartup>();
+    }
+
+    private static void AddSecrets(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddSingleton<ISecretProvider>(provider =>
+        {
+            if (configuration["KeyVault:Uri"] is { Length: > 0 } vaultUri)
+            {
+                return new KeyVaultSecretProvider(new SecretClient(new Uri(vaultUri), new DefaultAzureCredential()));
+            }
+
+            var fromConfiguration = new ConfigurationSecretProvider(configuration);
+            if (!environment.IsDevelopment())
+            {
+                return fromConfiguration;
+            }
+
+            var path = configuration["Secrets:LocalFile"] is { Length: > 0 } configured
+                ? configured
+                : Path.Combine(Environment.CurrentDirectory, ".local-secrets", "secrets.json");
+            return new LocalSecretFile(fromConfiguration, path);
+        });
+
+        // Loaded once when first needed; SecretsStartup makes that "at start-up", so a missing secret stops the host.
+        services.AddSingleton(provider =>
+            KeyRing.LoadAsync(provider.GetRequiredService<ISecretProvider>(), CancellationToken.None).GetAwaiter().GetResult());
+        services.AddHostedService<SecretsStartup>();
     }
 }

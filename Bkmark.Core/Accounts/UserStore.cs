@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Bkmark.Core.Storage;
+
+namespace Bkmark.Core.Accounts;
+
+/// <summary>Users and their email index in Table Storage.</summary>
+public sealed class UserStore(BkmarkTables tables)
+{
+    private TableClient Users => tables[TableNames.Users];
+    private TableClient Emails => tables[TableNames.UserEmails];
+
+    public async Task<UserEntity?> FindByIdAsync(string userId, CancellationToken cancellationToken)
+    {
+        if (!IsValidKey(userId))
+        {
+            return null;
+        }
+
+        var response = await Users.GetEntityIfExistsAsync<UserEntity>(userId, UserEntity.ProfileRowKey, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    public async Task<UserEntity?> FindByEmailAsync(string normalizedEmail, CancellationToken cancellationToken)
+    {
+        var index = await Emails.GetEntityIfExistsAsync<UserEmailEntity>(EmailKey(normalizedEmail), "", cancellationToken: cancellationToken);
+        return index.HasValue ? await FindByIdAsync(index.Value!.UserId, cancellationToken) : null;
+    }
+
+    /// <summary>
+    /// Creates the user, then claims the email. Two registrations racing for one email both write a
+    /// user; only one claims the email, and the other removes its user again.
+    /// </summary>
+    /// <returns>False when the email is taken.</returns>
+    public async Task<bool> CreateAsync(UserEntity user, CancellationToken cancellationToken)
+    {
+        await Users.AddEntityAsync(user, cancellationToken);
+        try
+        {
+            await Emails.AddEntityAsync(new UserEmailEntity { PartitionKey = EmailKey(user.Email), UserId = user.Id }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.IsConflict())
+        {
+            await Users.DeleteEntityAsync(user.PartitionKey, user.RowKey, ETag.All, cancellationToken);
+            return false;
+        }
+    }
+
+    /// <summary>Replaces the user if nobody changed it since it was read.</summary>
+    /// <returns>False when the ETag no longer matches (a lost race).</returns>
+    public async Task<bool> TryUpdateAsync(UserEntity user, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await Users.UpdateEntityAsync(user, user.ETag, TableUpdateMode.Replace, cancellationToken);
+            user.ETag = response.Headers.ETag ?? user.ETag;
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.IsPreconditionFailed())
+        {
+            return false;
+        }
+    }
+
+    private static string EmailKey(string normalizedEmail) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));
+
+    private static bool IsValidKey(string id) => id.Length is > 0 and <= 64 && id.All(char.IsAsciiLetterOrDigit);
+}

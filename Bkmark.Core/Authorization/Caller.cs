@@ -1,0 +1,30 @@
+namespace Bkmark.Core.Authorization;
+
+/// <summary>Who made an authenticated request, and with what rights.</summary>
+public sealed record Caller(
+    string UserId,
+    CredentialType CredentialType,
+    IReadOnlyCollection<string> Scopes,
+    DateTimeOffset? ExpiresAt,
+    string? SessionId = null,
+    string? KeyId = null)
+{
+    public bool IsSession => CredentialType == CredentialType.Session;
+
+    public bool HasScope(string scope) => Authorization.Scopes.Allows(Scopes, scope);
+}
+
+public enum CredentialType
+{
+    /// <summary>A signed-in session's access token (JWT): every scope.</summary>
+    Session,
+
+    /// <summary>A <c>bk_</c> API key: exactly the scopes it was granted.</summary>
+    ApiKey,
+}
+
+/// <summary>Verifies a raw <c>bk_</c> API key: one point read, revocation and expiry, rate limit, last use.</summary>
+public interface IApiKeyVerifier
+{
+    Task<Errors.Result<Caller>> VerifyAsync(string rawKey, CancellationToken cancellationToken);
+}

@@ -1,0 +1,104 @@
+using Bkmark.Core.Errors;
+using Bkmark.Core.Sessions;
+using Bkmark.Core.Tokens;
+using Microsoft.AspNetCore.Http;
+
+namespace Bkmark.Core.Authorization;
+
+/// <summary>
+/// The one place a request's credential is read and checked. Every protected function calls it first;
+/// no host middleware is involved, so the Functions host and the local host behave the same.
+/// </summary>
+public sealed class RequestAuthenticator(AccessTokenService accessTokens, SessionService sessions, IApiKeyVerifier apiKeys)
+{
+    public const string ApiKeyHeader = "X-API-Key";
+    public const string ApiKeyPrefix = "bk_";
+
+    // A credential here would already be in proxy logs and browser history: refuse it, never use it.
+    private static readonly string[] QueryCredentialNames = ["api_key", "key", "token", "access_token"];
+
+    /// <summary>Any valid credential: an access token or an API key.</summary>
+    public async Task<Result<Caller>> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var credential = ReadCredential(request);
+        if (!credential.Succeeded)
+        {
+            return credential.Problem;
+        }
+
+        return credential.Value.StartsWith(ApiKeyPrefix, StringComparison.Ordinal)
+            ? await apiKeys.VerifyAsync(credential.Value, cancellationToken)
+            : await AuthenticateAccessTokenAsync(credential.Value, cancellationToken);
+    }
+
+    /// <summary>A credential that carries <paramref name="scope"/> (sessions carry every scope).</summary>
+    public async Task<Result<Caller>> AuthenticateAsync(HttpRequest request, string scope, CancellationToken cancellationToken)
+    {
+        var caller = await AuthenticateAsync(request, cancellationToken);
+        return caller.Succeeded && !caller.Value.HasScope(scope) ? Problems.ScopeRequired(scope) : caller;
+    }
+
+    /// <summary>A signed-in session only: account security is not for API keys.</summary>
+    public async Task<Result<Caller>> AuthenticateSessionAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var caller = await AuthenticateAsync(request, cancellationToken);
+        return caller.Succeeded && !caller.Value.IsSession ? Problems.ApiKeyNotAllowed() : caller;
+    }
+
+    private async Task<Result<Caller>> AuthenticateAccessTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        var claims = await accessTokens.ValidateAsync(token, cancellationToken);
+        if (!claims.Succeeded)
+        {
+            return claims.Problem;
+        }
+
+        var session = await sessions.CheckActiveAsync(claims.Value.UserId, claims.Value.SessionId, cancellationToken);
+        if (!session.Succeeded)
+        {
+            return session.Problem;
+        }
+
+        return new Caller(claims.Value.UserId, CredentialType.Session, Scopes.All, claims.Value.ExpiresAt, SessionId: claims.Value.SessionId);
+    }
+
+    private static Result<string> ReadCredential(HttpRequest request)
+    {
+        foreach (var name in QueryCredentialNames)
+        {
+            if (request.Query.ContainsKey(name))
+            {
+                return Problems.CredentialsInUrl(name);
+            }
+        }
+
+        var authorization = request.Headers.Authorization;
+        var apiKeyHeader = request.Headers[ApiKeyHeader];
+        if (authorization.Count > 1 || apiKeyHeader.Count > 1)
+        {
+            return Problems.Validation("Authorization", "Send one credential, once.");
+        }
+
+        string? bearer = null;
+        if (authorization.Count == 1)
+        {
+            var value = authorization.ToString();
+            const string scheme = "Bearer ";
+            if (!value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || string.IsNullOrWhiteSpace(value[scheme.Length..]))
+            {
+                return Problems.InvalidToken("The Authorization header must be 'Bearer <token>'.");
+            }
+
+            bearer = value[scheme.Length..].Trim();
+        }
+
+        var headerKey = apiKeyHeader.Count == 1 ? apiKeyHeader.ToString().Trim() : null;
+        if (bearer is not null && !string.IsNullOrEmpty(headerKey) && !string.Equals(bearer, headerKey, StringComparison.Ordinal))
+        {
+            return Problems.Validation("Authorization", "The Authorization and X-API-Key headers carry different credentials; send one.");
+        }
+
+        var credential = bearer ?? headerKey;
+        return string.IsNullOrEmpty(credential) ? Problems.MissingToken() : credential;
+    }
+}

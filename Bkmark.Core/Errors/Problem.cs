@@ -1,0 +1,24 @@
+namespace Bkmark.Core.Errors;
+
+/// <summary>
+/// An expected failure, carried as a value (never thrown) and mapped to RFC 9457 problem+json in one place.
+/// </summary>
+/// <param name="Status">HTTP status code.</param>
+/// <param name="Code">A stable code from <see cref="ErrorCodes"/>.</param>
+/// <param name="Detail">What went wrong, for a person; never a secret or an internal name.</param>
+public sealed record Problem(int Status, string Code, string Detail)
+{
+    /// <summary>Field-named validation messages (400 <c>VALIDATION_FAILED</c>).</summary>
+    public IReadOnlyDictionary<string, string[]>? Errors { get; init; }
+
+    /// <summary>Sent as <c>Retry-After</c> (whole seconds, rounded up).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>For 403 <c>SCOPE_REQUIRED</c>: the scope the caller lacks (goes into the Bearer challenge).</summary>
+    public string? RequiredScope { get; init; }
+
+    /// <summary>Extra response headers, e.g. the <c>RateLimit-*</c> family.</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    public string Title => ErrorCodes.TitleOf(Code);
+}

@@ -1,0 +1,58 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Bkmark.Core.Sessions;
+
+/// <summary>
+/// A signed-in device. PartitionKey = user id, RowKey = session id: listing a user's sessions and
+/// "revoke all others" touch one partition; an access token's <c>sid</c> is checked by one point read.
+/// </summary>
+public sealed class SessionEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string UserId => PartitionKey;
+    public string Id => RowKey;
+    public string? UserAgent { get; set; }
+    public string? IpAddress { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset LastActiveAt { get; set; }
+
+    /// <summary>One of <see cref="AuthMethods"/>.</summary>
+    public string AuthMethod { get; set; } = AuthMethods.Password;
+
+    /// <summary>The sign-in can never be refreshed past this.</summary>
+    public DateTimeOffset AbsoluteExpiresAt { get; set; }
+
+    /// <summary>When the newest refresh token expires; the sweep removes the session after this.</summary>
+    public DateTimeOffset RefreshExpiresAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>Keys of the newest refresh credential, so revoking or sweeping the session can remove it.</summary>
+    public string? CurrentRefreshPartition { get; set; }
+
+    public string? CurrentRefreshRow { get; set; }
+
+    public bool IsActive(DateTimeOffset now) => RevokedAt is null && now < AbsoluteExpiresAt && now < RefreshExpiresAt;
+}
+
+/// <summary>How a session was signed in, as <c>authMethod</c> shows it, and its RFC 8176 <c>amr</c> values.</summary>
+public static class AuthMethods
+{
+    public const string Password = "password";
+    public const string PasswordAndTotp = "password+totp";
+    public const string Passkey = "passkey";
+
+    public static IReadOnlyList<string> AmrOf(string authMethod) => authMethod switch
+    {
+        Password => ["pwd"],
+        PasswordAndTotp => ["pwd", "otp", "mfa"],
+        // A verified passkey is possession of a hardware-bound key plus user verification.
+        Passkey => ["hwk", "user", "mfa"],
+        _ => throw new ArgumentOutOfRangeException(nameof(authMethod), authMethod, "Unknown auth method."),
+    };
+}

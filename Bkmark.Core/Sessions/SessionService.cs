@@ -1,0 +1,312 @@
+using Bkmark.Core.Credentials;
+using Bkmark.Core.Errors;
+using Bkmark.Core.Json;
+using Bkmark.Core.Tokens;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bkmark.Core.Sessions;
+
+/// <summary>
+/// Sign-in sessions: creating one (with its first token pair), rotating refresh tokens, checking an
+/// access token's session, listing and revoking.
+/// </summary>
+public sealed partial class SessionService(
+    SessionStore store,
+    AccessTokenService accessTokens,
+    CredentialHasher hasher,
+    IdGenerator ids,
+    TimeProvider time,
+    IOptions<TokenOptions> options,
+    ILogger<SessionService> logger)
+{
+    private const int MaxRaceRetries = 8;
+
+    /// <summary><c>lastActiveAt</c> is written at most this often per session, so activity costs no write on most requests.</summary>
+    public static readonly TimeSpan ActivityWriteInterval = TimeSpan.FromMinutes(1);
+
+    private readonly TokenOptions _options = options.Value;
+
+    /// <summary>
+    /// Starts a session. The session is written before its refresh credential: a crash in between
+    /// leaves a visible, revocable session without a usable token, never a token without a session.
+    /// </summary>
+    public async Task<TokenResponse> SignInAsync(string userId, string authMethod, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var refreshToken = RefreshTokenFormat.Generate();
+        var refreshEntity = NewRefreshEntity(refreshToken, userId, "", now);
+        var session = new SessionEntity
+        {
+            PartitionKey = userId,
+            RowKey = ids.NewId(),
+            UserAgent = client.UserAgent,
+            IpAddress = client.IpAddress,
+            CreatedAt = now,
+            LastActiveAt = now,
+            AuthMethod = authMethod,
+            AbsoluteExpiresAt = now + _options.SessionAbsoluteLifetime,
+            RefreshExpiresAt = refreshEntity.ExpiresAt,
+            CurrentRefreshPartition = refreshEntity.PartitionKey,
+            CurrentRefreshRow = refreshEntity.RowKey,
+        };
+        refreshEntity.SessionId = session.Id;
+
+        await store.AddAsync(session, cancellationToken);
+        await store.AddRefreshTokenAsync(refreshEntity, cancellationToken);
+        LogSignedIn(logger, session.Id, userId, authMethod);
+        return IssueTokens(session, refreshToken);
+    }
+
+    /// <summary>Rotates a refresh token. Of concurrent refreshes with one token, exactly one gets a successor.</summary>
+    public async Task<Result<TokenResponse>> RefreshAsync(string? refreshToken, CancellationToken cancellationToken)
+    {
+        if (!RefreshTokenFormat.TryGetPublicPrefix(refreshToken, out var publicPrefix))
+        {
+            return Problems.InvalidToken("The refresh token is not valid.");
+        }
+
+        var partition = CredentialHasher.PartitionOf(publicPrefix);
+        var row = hasher.Hash(refreshToken!);
+        var token = await store.FindRefreshTokenAsync(partition, row, cancellationToken);
+        if (token is null || !CredentialHasher.HashesEqual(token.RowKey, row))
+        {
+            return Problems.InvalidToken("The refresh token is not valid.");
+        }
+
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            var now = time.GetUtcNow();
+            var session = await store.FindAsync(token.UserId, token.SessionId, cancellationToken);
+            if (session is null || session.RevokedAt is not null)
+            {
+                return Problems.TokenRevoked("This session has been revoked. Sign in again.");
+            }
+
+            if (token.RotatedAt is { } rotatedAt)
+            {
+                return await RefuseReuseAsync(session, rotatedAt, now, cancellationToken);
+            }
+
+            if (now >= token.ExpiresAt)
+            {
+                return Problems.TokenExpired($"The refresh token expired at {BkmarkJson.FormatTime(token.ExpiresAt)}. Sign in again.");
+            }
+
+            if (now >= session.AbsoluteExpiresAt)
+            {
+                return Problems.TokenExpired($"This session reached its maximum lifetime at {BkmarkJson.FormatTime(session.AbsoluteExpiresAt)}. Sign in again.");
+            }
+
+            if (!await store.TryMarkRotatedAsync(token, now, cancellationToken))
+            {
+                // Lost the race: another refresh rotated it. Re-read and answer as a reuse within the grace.
+                token = await store.FindRefreshTokenAsync(partition, row, cancellationToken);
+                if (token is null)
+                {
+                    return Problems.InvalidToken("The refresh token is not valid.");
+                }
+
+                continue;
+            }
+
+            var successor = RefreshTokenFormat.Generate();
+            var successorEntity = NewRefreshEntity(successor, session.UserId, session.Id, now);
+            await store.AddRefreshTokenAsync(successorEntity, cancellationToken);
+            if (!await PointSessionAtAsync(session, successorEntity, now, cancellationToken))
+            {
+                await store.DeleteRefreshTokenAsync(successorEntity.PartitionKey, successorEntity.RowKey, cancellationToken);
+                return Problems.TokenRevoked("This session has been revoked. Sign in again.");
+            }
+
+            return IssueTokens(session, successor);
+        }
+
+        throw new InvalidOperationException($"Refresh lost {MaxRaceRetries} races in a row.");
+    }
+
+    /// <summary>
+    /// Checks that the session an access token names is still active: the one storage read of an
+    /// authenticated request. Records activity at most once a minute.
+    /// </summary>
+    public async Task<Result<SessionEntity>> CheckActiveAsync(string userId, string sessionId, CancellationToken cancellationToken)
+    {
+        var session = await store.FindAsync(userId, sessionId, cancellationToken);
+        var now = time.GetUtcNow();
+
+        // The token's signature was valid, so this session existed: gone now means revoked (or swept).
+        if (session is null || session.RevokedAt is not null)
+        {
+            return Problems.TokenRevoked("This session has been revoked. Sign in again.");
+        }
+
+        if (now >= session.AbsoluteExpiresAt)
+        {
+            return Problems.TokenExpired($"This session reached its maximum lifetime at {BkmarkJson.FormatTime(session.AbsoluteExpiresAt)}.");
+        }
+
+        if (now - session.LastActiveAt >= ActivityWriteInterval)
+        {
+            await store.TryTouchAsync(session, now, cancellationToken);
+            session.LastActiveAt = now;
+        }
+
+        return session;
+    }
+
+    public async Task<IReadOnlyList<SessionEntity>> ListActiveAsync(string userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var sessions = await store.ListAsync(userId, cancellationToken);
+        return sessions.Where(s => s.IsActive(now)).OrderByDescending(s => s.LastActiveAt).ToList();
+    }
+
+    /// <returns>NOT_FOUND for an unknown, already revoked, or another user's session.</returns>
+    public async Task<Result<bool>> RevokeAsync(string userId, string sessionId, string reason, CancellationToken cancellationToken)
+    {
+        var session = await store.FindAsync(userId, sessionId, cancellationToken);
+        if (session is null || !session.IsActive(time.GetUtcNow()))
+        {
+            return Problems.NotFound("The session");
+        }
+
+        await RevokeAsync(session, reason, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Revokes every active session of the user but <paramref name="currentSessionId"/>.</summary>
+    public async Task<int> RevokeOthersAsync(string userId, string currentSessionId, CancellationToken cancellationToken)
+    {
+        var revoked = 0;
+        foreach (var session in await ListActiveAsync(userId, cancellationToken))
+        {
+            if (session.Id != currentSessionId && await RevokeAsync(session, "revoke-others", cancellationToken))
+            {
+                revoked++;
+            }
+        }
+
+        return revoked;
+    }
+
+    /// <returns>True when this call revoked it; false when it was already revoked.</returns>
+    private async Task<bool> RevokeAsync(SessionEntity session, string reason, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            if (session.RevokedAt is not null)
+            {
+                return false;
+            }
+
+            session.RevokedAt = time.GetUtcNow();
+            if (await store.TryReplaceAsync(session, cancellationToken))
+            {
+                // The session is the authority; deleting its newest refresh credential is tidiness.
+                if (session.CurrentRefreshPartition is not null && session.CurrentRefreshRow is not null)
+                {
+                    await store.DeleteRefreshTokenAsync(session.CurrentRefreshPartition, session.CurrentRefreshRow, cancellationToken);
+                }
+
+                LogRevoked(logger, session.Id, session.UserId, reason);
+                return true;
+            }
+
+            var fresh = await store.FindAsync(session.UserId, session.Id, cancellationToken);
+            if (fresh is null)
+            {
+                return false;
+            }
+
+            session = fresh;
+        }
+
+        throw new InvalidOperationException($"Revoking a session lost {MaxRaceRetries} races in a row.");
+    }
+
+    private async Task<Result<TokenResponse>> RefuseReuseAsync(SessionEntity session, DateTimeOffset rotatedAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (now - rotatedAt <= _options.RefreshReuseGrace)
+        {
+            // Two tabs refreshing at once: the other one already holds the successor.
+            return Problems.TokenRevoked("This refresh token was already used. Use the newest one.");
+        }
+
+        // A rotated token presented again after the grace was copied: end the session for everyone holding it.
+        if (await RevokeAsync(session, "refresh-token-reuse", cancellationToken))
+        {
+            LogReuseDetected(logger, session.Id);
+        }
+
+        return Problems.TokenRevoked("This refresh token was already used; the session has been revoked. Sign in again.");
+    }
+
+    private async Task<bool> PointSessionAtAsync(SessionEntity session, RefreshTokenEntity successor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            session.CurrentRefreshPartition = successor.PartitionKey;
+            session.CurrentRefreshRow = successor.RowKey;
+            session.RefreshExpiresAt = successor.ExpiresAt;
+            session.LastActiveAt = now;
+            if (await store.TryReplaceAsync(session, cancellationToken))
+            {
+                return true;
+            }
+
+            var fresh = await store.FindAsync(session.UserId, session.Id, cancellationToken);
+            if (fresh is null || fresh.RevokedAt is not null)
+            {
+                return false;
+            }
+
+            session = fresh;
+        }
+
+        return false;
+    }
+
+    private RefreshTokenEntity NewRefreshEntity(string refreshToken, string userId, string sessionId, DateTimeOffset now)
+    {
+        RefreshTokenFormat.TryGetPublicPrefix(refreshToken, out var publicPrefix);
+        return new RefreshTokenEntity
+        {
+            PartitionKey = CredentialHasher.PartitionOf(publicPrefix),
+            RowKey = hasher.Hash(refreshToken),
+            UserId = userId,
+            SessionId = sessionId,
+            IssuedAt = now,
+            ExpiresAt = now + _options.RefreshTokenLifetime,
+        };
+    }
+
+    private TokenResponse IssueTokens(SessionEntity session, string refreshToken)
+    {
+        var accessToken = accessTokens.Issue(session.UserId, session.Id, AuthMethods.AmrOf(session.AuthMethod), out _);
+        return new TokenResponse(
+            accessToken,
+            "Bearer",
+            (int)accessTokens.Lifetime.TotalSeconds,
+            refreshToken,
+            (int)_options.RefreshTokenLifetime.TotalSeconds,
+            session.Id);
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Session {SessionId} started for user {UserId} by {AuthMethod}")]
+    private static partial void LogSignedIn(ILogger logger, string sessionId, string userId, string authMethod);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Session {SessionId} of user {UserId} revoked ({Reason})")]
+    private static partial void LogRevoked(ILogger logger, string sessionId, string userId, string reason);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Refresh token reuse detected; session {SessionId} revoked")]
+    private static partial void LogReuseDetected(ILogger logger, string sessionId);
+}
+
+/// <summary>The body of a successful sign-in or refresh.</summary>
+public sealed record TokenResponse(
+    string AccessToken,
+    string TokenType,
+    int ExpiresIn,
+    string RefreshToken,
+    int RefreshExpiresIn,
+    string SessionId);

@@ -1,0 +1,109 @@
+using Azure;
+using Azure.Data.Tables;
+using Bkmark.Core.Storage;
+using Bkmark.Core.Tokens;
+
+namespace Bkmark.Core.Sessions;
+
+/// <summary>Sessions (a partition per user) and their refresh credentials in Table Storage.</summary>
+public sealed class SessionStore(BkmarkTables tables)
+{
+    private TableClient Sessions => tables[TableNames.Sessions];
+    private TableClient RefreshTokens => tables[TableNames.RefreshTokens];
+
+    public async Task<SessionEntity?> FindAsync(string userId, string sessionId, CancellationToken cancellationToken)
+    {
+        if (!IsKeySafe(userId) || !IsKeySafe(sessionId))
+        {
+            return null;
+        }
+
+        var response = await Sessions.GetEntityIfExistsAsync<SessionEntity>(userId, sessionId, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    public async Task<IReadOnlyList<SessionEntity>> ListAsync(string userId, CancellationToken cancellationToken)
+    {
+        var sessions = new List<SessionEntity>();
+        await foreach (var session in Sessions.QueryAsync<SessionEntity>(s => s.PartitionKey == userId, cancellationToken: cancellationToken))
+        {
+            sessions.Add(session);
+        }
+
+        return sessions;
+    }
+
+    public async Task AddAsync(SessionEntity session, CancellationToken cancellationToken)
+    {
+        var response = await Sessions.AddEntityAsync(session, cancellationToken);
+        session.ETag = response.Headers.ETag ?? default;
+    }
+
+    /// <returns>False when the session changed since it was read (a lost race) or is gone.</returns>
+    public async Task<bool> TryReplaceAsync(SessionEntity session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await Sessions.UpdateEntityAsync(session, session.ETag, TableUpdateMode.Replace, cancellationToken);
+            session.ETag = response.Headers.ETag ?? session.ETag;
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Writes only <c>LastActiveAt</c>, and only if nothing else changed the session meanwhile.</summary>
+    public async Task TryTouchAsync(SessionEntity session, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var patch = new TableEntity(session.PartitionKey, session.RowKey) { [nameof(SessionEntity.LastActiveAt)] = now };
+        try
+        {
+            await Sessions.UpdateEntityAsync(patch, session.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
+        {
+            // Someone else wrote the session (a refresh, a revoke) in the same instant; their write wins.
+        }
+    }
+
+    public async Task<RefreshTokenEntity?> FindRefreshTokenAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        var response = await RefreshTokens.GetEntityIfExistsAsync<RefreshTokenEntity>(partitionKey, rowKey, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    public Task AddRefreshTokenAsync(RefreshTokenEntity token, CancellationToken cancellationToken) =>
+        RefreshTokens.AddEntityAsync(token, cancellationToken);
+
+    /// <summary>Marks the token rotated, conditional on its ETag: of N concurrent refreshes exactly one wins.</summary>
+    /// <returns>False when another refresh rotated it first.</returns>
+    public async Task<bool> TryMarkRotatedAsync(RefreshTokenEntity token, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        token.RotatedAt = now;
+        try
+        {
+            await RefreshTokens.UpdateEntityAsync(token, token.ETag, TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
+        {
+            return false;
+        }
+    }
+
+    public async Task DeleteRefreshTokenAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RefreshTokens.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.IsNotFound())
+        {
+            // Already gone.
+        }
+    }
+
+    private static bool IsKeySafe(string key) => key.Length is > 0 and <= 64 && key.All(char.IsAsciiLetterOrDigit);
+}

@@ -1,0 +1,32 @@
+using Azure;
+
+namespace Bkmark.Core.Storage;
+
+/// <summary>Classifies storage exceptions: lost races and absent entities are outcomes; the rest is an outage.</summary>
+public static class StorageFailures
+{
+    public static bool IsPreconditionFailed(this RequestFailedException exception) => exception.Status == 412;
+
+    public static bool IsNotFound(this RequestFailedException exception) => exception.Status == 404;
+
+    public static bool IsConflict(this RequestFailedException exception) => exception.Status == 409;
+
+    /// <summary>
+    /// True when storage could not be reached or failed on its side: the request should answer 503, not 500.
+    /// Status 0 is the SDK's "no response" (connection refused, DNS, timeout after retries).
+    /// </summary>
+    public static bool IsOutage(Exception exception, CancellationToken requestAborted)
+    {
+        return exception switch
+        {
+            RequestFailedException failed => failed.Status == 0 || failed.Status >= 500 || failed.Status == 408
+                // Tables are created at start-up; missing ones mean storage was down (or wiped) since.
+                || failed.ErrorCode == "TableNotFound",
+            AggregateException aggregate => aggregate.InnerExceptions.All(inner => IsOutage(inner, requestAborted)),
+            HttpRequestException => true,
+            // The SDK's own network timeout surfaces as a cancellation the caller did not ask for.
+            OperationCanceledException => !requestAborted.IsCancellationRequested,
+            _ => false,
+        };
+    }
+}

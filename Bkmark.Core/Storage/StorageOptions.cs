@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Bkmark.Core.Storage;
+
+/// <summary>Where the tables live. <c>Storage__ConnectionString</c>, falling back to <c>AzureWebJobsStorage</c>.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    [Required]
+    public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
+
+    /// <summary>Prepended to every table name, so test runs (and side-by-side environments) do not share tables.</summary>
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,30}$|^$")]
+    public string TablePrefix { get; set; } = "";
+
+    /// <summary>
+    /// How long one storage call may take before it counts as an outage. Kept short so a request
+    /// answers 503 quickly instead of hanging for the SDK's default 100 seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,16 @@
+namespace Bkmark.Core.Storage;
+
+/// <summary>Every table the service uses. Each feature's entities live in its own table(s).</summary>
+public static class TableNames
+{
+    public const string Users = "Users";
+    public const string UserEmails = "UserEmails";
+    public const string Sessions = "Sessions";
+    public const string RefreshTokens = "RefreshTokens";
+    public const string Throttles = "Throttles";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        Users, UserEmails, Sessions, RefreshTokens, Throttles,
+    ];
+}

@@ -1,0 +1,104 @@
+using Bkmark.Core.Credentials;
+using Bkmark.Core.Errors;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Microsoft.Extensions.Options;
+
+namespace Bkmark.Core.Tokens;
+
+/// <summary>Issues and validates the ES256 access tokens (RFC 9068 profile: <c>typ: at+jwt</c>).</summary>
+public sealed class AccessTokenService
+{
+    public const string TokenType = "at+jwt";
+
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false, SetDefaultTimesOnTokenCreation = false };
+    private readonly SigningKeys _keys;
+    private readonly TokenOptions _options;
+    private readonly TimeProvider _time;
+    private readonly IdGenerator _ids;
+    private readonly TokenValidationParameters _validation;
+
+    public AccessTokenService(SigningKeys keys, IOptions<TokenOptions> options, TimeProvider time, IdGenerator ids)
+    {
+        _keys = keys;
+        _options = options.Value;
+        _time = time;
+        _ids = ids;
+        _validation = new TokenValidationParameters
+        {
+            ValidIssuer = _options.Issuer,
+            ValidAudience = _options.Audience,
+            IssuerSigningKeys = keys.Validation,
+            // Only ES256: rejects alg=none and the HS256-with-the-public-key confusion.
+            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+            ValidTypes = [TokenType],
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            // A token whose kid is not ours is invalid; never try every key.
+            TryAllIssuerSigningKeys = false,
+            // Lifetime is checked below against the injected TimeProvider with a skew of seconds.
+            ValidateLifetime = false,
+        };
+    }
+
+    public TimeSpan Lifetime => _options.AccessTokenLifetime;
+
+    public string Issue(string userId, string sessionId, IReadOnlyList<string> amr, out DateTimeOffset expiresAt)
+    {
+        var now = _time.GetUtcNow();
+        expiresAt = now + _options.AccessTokenLifetime;
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = _options.Issuer,
+            Audience = _options.Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expiresAt.UtcDateTime,
+            TokenType = TokenType,
+            SigningCredentials = _keys.Credentials,
+            Claims = new Dictionary<string, object>
+            {
+                [JwtRegisteredClaimNames.Sub] = userId,
+                ["sid"] = sessionId,
+                [JwtRegisteredClaimNames.Jti] = _ids.NewId(),
+                ["amr"] = amr.ToArray(),
+            },
+        };
+        return _handler.CreateToken(descriptor);
+    }
+
+    /// <summary>Checks signature, algorithm, type, issuer, audience and lifetime. Not the session: the caller does that.</summary>
+    public async Task<Result<AccessTokenClaims>> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = await _handler.ValidateTokenAsync(token, _validation);
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
+        {
+            return Problems.InvalidToken("The access token is not valid.");
+        }
+
+        if (!jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Sub, out var userId) || string.IsNullOrEmpty(userId)
+            || !jwt.TryGetPayloadValue<string>("sid", out var sessionId) || string.IsNullOrEmpty(sessionId)
+            || !jwt.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Exp, out var exp))
+        {
+            return Problems.InvalidToken("The access token is missing required claims.");
+        }
+
+        var now = _time.GetUtcNow();
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(exp);
+        if (jwt.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Nbf, out var nbf) && DateTimeOffset.FromUnixTimeSeconds(nbf) > now + _options.ClockSkew)
+        {
+            return Problems.InvalidToken("The access token is not valid yet.");
+        }
+
+        if (expiresAt + _options.ClockSkew <= now)
+        {
+            return Problems.TokenExpired($"The access token expired at {Json.BkmarkJson.FormatTime(expiresAt)}.");
+        }
+
+        return new AccessTokenClaims(userId, sessionId, expiresAt);
+    }
+}
+
+/// <summary>What a valid access token says.</summary>
+public sealed record AccessTokenClaims(string UserId, string SessionId, DateTimeOffset ExpiresAt);

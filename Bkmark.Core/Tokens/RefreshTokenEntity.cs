@@ -1,0 +1,25 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Bkmark.Core.Tokens;
+
+/// <summary>
+/// A refresh credential. PartitionKey = hash of the token's public prefix, RowKey = HMAC(pepper, token):
+/// found by one point read; the raw token is never stored. Rotated tokens stay until they expire so
+/// that a replay can be recognised (and the session ended) instead of looking merely unknown.
+/// </summary>
+public sealed class RefreshTokenEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string UserId { get; set; } = "";
+    public string SessionId { get; set; } = "";
+    public DateTimeOffset IssuedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>Set, with the entity's ETag, by the one refresh that rotated this token.</summary>
+    public DateTimeOffset? RotatedAt { get; set; }
+}

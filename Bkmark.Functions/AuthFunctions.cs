@@ -1,0 +1,123 @@
+using Bkmark.Core.Accounts;
+using Bkmark.Core.Authorization;
+using Bkmark.Core.Json;
+using Bkmark.Core.Sessions;
+using Bkmark.Core.Tokens;
+using Bkmark.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Bkmark.Functions;
+
+/// <summary>Registration, sign-in, token refresh, sign-out, credential introspection, public keys.</summary>
+public sealed class AuthFunctions(AccountService accounts, SessionService sessions, RequestAuthenticator authenticator, SigningKeys signingKeys)
+{
+    [Function(nameof(Register))]
+    public Task<IActionResult> Register(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/register")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var body = await RequestBody.ReadAsync<RegisterRequest>(request, cancellationToken);
+        if (!body.Succeeded)
+        {
+            return ApiResults.Problem(body.Problem);
+        }
+
+        var user = await accounts.RegisterAsync(body.Value.Email, body.Value.Password, body.Value.DisplayName, cancellationToken);
+        return ApiResults.From(user, u => ApiResults.Created(new UserView(u.Id, u.Email, u.DisplayName, u.Plan, u.CreatedAt)));
+    }, cancellationToken);
+
+    [Function(nameof(Login))]
+    public Task<IActionResult> Login(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/login")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var body = await RequestBody.ReadAsync<LoginRequest>(request, cancellationToken);
+        if (!body.Succeeded)
+        {
+            return ApiResults.Problem(body.Problem);
+        }
+
+        var user = await accounts.CheckPasswordAsync(body.Value.Email, body.Value.Password, cancellationToken);
+        if (!user.Succeeded)
+        {
+            return ApiResults.Problem(user.Problem);
+        }
+
+        var tokens = await sessions.SignInAsync(user.Value.Id, AuthMethods.Password, ClientInfo.From(request), cancellationToken);
+        return ApiResults.Ok(tokens);
+    }, cancellationToken);
+
+    [Function(nameof(Refresh))]
+    public Task<IActionResult> Refresh(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/refresh")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var body = await RequestBody.ReadAsync<RefreshRequest>(request, cancellationToken);
+        if (!body.Succeeded)
+        {
+            return ApiResults.Problem(body.Problem);
+        }
+
+        if (string.IsNullOrEmpty(body.Value.RefreshToken))
+        {
+            return ApiResults.Problem(Core.Errors.Problems.Validation("refreshToken", "The refresh token is required."));
+        }
+
+        return ApiResults.From(await sessions.RefreshAsync(body.Value.RefreshToken, cancellationToken), ApiResults.Ok);
+    }, cancellationToken);
+
+    [Function(nameof(Logout))]
+    public Task<IActionResult> Logout(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/logout")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return ApiResults.Problem(caller.Problem);
+        }
+
+        await sessions.RevokeAsync(caller.Value.UserId, caller.Value.SessionId!, "logout", cancellationToken);
+        return ApiResults.NoContent();
+    }, cancellationToken);
+
+    [Function(nameof(Verify))]
+    public Task<IActionResult> Verify(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/auth/verify")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var caller = await authenticator.AuthenticateAsync(request, cancellationToken);
+        return ApiResults.From(caller, c => ApiResults.Ok(new VerifyView(
+            true,
+            c.IsSession ? "session" : "api_key",
+            c.UserId,
+            c.Scopes,
+            c.ExpiresAt,
+            c.KeyId,
+            c.SessionId)));
+    }, cancellationToken);
+
+    [Function(nameof(Jwks))]
+    public IActionResult Jwks(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/auth/jwks")] HttpRequest request) =>
+        new JsonResponse(200, signingKeys.Jwks, "application/jwk-set+json");
+
+    private sealed record RegisterRequest(string? Email, string? Password, string? DisplayName);
+
+    private sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode);
+
+    private sealed record RefreshRequest(string? RefreshToken);
+
+    private sealed record UserView(string Id, string Email, string? DisplayName, string Plan, DateTimeOffset CreatedAt);
+
+    private sealed record VerifyView(
+        bool Valid,
+        string CredentialType,
+        string UserId,
+        IReadOnlyCollection<string> Scopes,
+        DateTimeOffset? ExpiresAt,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? KeyId,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? SessionId);
+}

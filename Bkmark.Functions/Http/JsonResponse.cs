@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Bkmark.Core.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Bkmark.Functions.Http;
+
+/// <summary>
+/// Writes a JSON body with the API's serializer settings. Self-contained, so the Functions host and
+/// the local host produce byte-identical responses without depending on MVC's formatters.
+/// </summary>
+public sealed class JsonResponse(int status, object? body, string contentType = "application/json") : IActionResult
+{
+    private readonly Dictionary<string, string> _headers = new(StringComparer.OrdinalIgnoreCase);
+
+    public int Status => status;
+
+    public object? Body => body;
+
+    public JsonResponse WithHeader(string name, string value)
+    {
+        _headers[name] = value;
+        return this;
+    }
+
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = status;
+        foreach (var (name, value) in _headers)
+        {
+            response.Headers[name] = value;
+        }
+
+        // Responses carry credentials and account data: never cache them.
+        response.Headers.CacheControl = "no-store";
+        if (body is null)
+        {
+            return;
+        }
+
+        response.ContentType = contentType + "; charset=utf-8";
+        await JsonSerializer.SerializeAsync(response.Body, body, body.GetType(), BkmarkJson.Options, context.HttpContext.RequestAborted);
+    }
+}

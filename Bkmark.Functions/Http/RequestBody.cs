@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Bkmark.Core.Errors;
+using Bkmark.Core.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Bkmark.Functions.Http;
+
+/// <summary>Reads a JSON request body into a DTO: size-limited, strictly typed, errors naming the field.</summary>
+public static class RequestBody
+{
+    public const int DefaultLimitBytes = 64 * 1024;
+
+    public static async Task<Result<T>> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken, int limitBytes = DefaultLimitBytes)
+        where T : class
+    {
+        var bytes = await ReadBytesAsync(request, limitBytes, cancellationToken);
+        if (!bytes.Succeeded)
+        {
+            return bytes.Problem;
+        }
+
+        if (bytes.Value.Length == 0)
+        {
+            return Problems.Validation("body", "A JSON object body is required.");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(bytes.Value, new JsonDocumentOptions { MaxDepth = 32 });
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return Problems.Validation("body", "The body must be a JSON object.");
+            }
+
+            return document.RootElement.Deserialize<T>(BkmarkJson.Options) ?? (Result<T>)Problems.Validation("body", "The body must be a JSON object.");
+        }
+        catch (JsonException exception)
+        {
+            return Problems.Validation(FieldOf(exception.Path), exception.Path is null or "$"
+                ? "The body is not valid JSON."
+                : "The value has the wrong type or format.");
+        }
+    }
+
+    /// <summary>Reads the raw body, refusing more than <paramref name="limitBytes"/> with 413 without buffering the rest.</summary>
+    public static async Task<Result<byte[]>> ReadBytesAsync(HttpRequest request, int limitBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limitBytes)
+        {
+            return Problems.PayloadTooLarge(limitBytes);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limitBytes)
+            {
+                return Problems.PayloadTooLarge(limitBytes);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>"$.scopes[2]" → "scopes"; "$.a.b" → "a.b".</summary>
+    private static string FieldOf(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return "body";
+        }
+
+        var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+        var bracket = field.IndexOf('[', StringComparison.Ordinal);
+        return bracket > 0 ? field[..bracket] : field.Length == 0 ? "body" : field;
+    }
+}

@@ -1,0 +1,65 @@
+using Bkmark.Core.Authorization;
+using Bkmark.Core.Sessions;
+using Bkmark.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Bkmark.Functions;
+
+/// <summary>The signed-in devices of the current user: list, revoke one, revoke all others.</summary>
+public sealed class SessionFunctions(SessionService sessions, RequestAuthenticator authenticator)
+{
+    [Function(nameof(ListSessions))]
+    public Task<IActionResult> ListSessions(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/sessions")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return ApiResults.Problem(caller.Problem);
+        }
+
+        var list = await sessions.ListActiveAsync(caller.Value.UserId, cancellationToken);
+        return ApiResults.Ok(new
+        {
+            data = list.Select(s => new SessionView(
+                s.Id, s.UserAgent, s.IpAddress, s.CreatedAt, s.LastActiveAt, s.AuthMethod, s.Id == caller.Value.SessionId)),
+        });
+    }, cancellationToken);
+
+    [Function(nameof(RevokeSession))]
+    public Task<IActionResult> RevokeSession(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/me/sessions/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return ApiResults.Problem(caller.Problem);
+        }
+
+        var revoked = await sessions.RevokeAsync(caller.Value.UserId, id, "revoked-by-user", cancellationToken);
+        return ApiResults.From(revoked, _ => ApiResults.NoContent());
+    }, cancellationToken);
+
+    [Function(nameof(RevokeOtherSessions))]
+    public Task<IActionResult> RevokeOtherSessions(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/sessions/revoke-others")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return ApiResults.Problem(caller.Problem);
+        }
+
+        var revoked = await sessions.RevokeOthersAsync(caller.Value.UserId, caller.Value.SessionId!, cancellationToken);
+        return ApiResults.Ok(new { revoked });
+    }, cancellationToken);
+
+    private sealed record SessionView(
+        string Id, string? UserAgent, string? IpAddress, DateTimeOffset CreatedAt, DateTimeOffset LastActiveAt, string AuthMethod, bool Current);
+}
