@@ -43,7 +43,10 @@ ensure_chromium() {
   if [[ $(id -u) -ne 0 ]]; then
     sudo="sudo"
   fi
-  if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium; } >&2; then
+  # Others may be running apt on this machine: wait for its locks instead of failing at once.
+  local wait_for_lock=(-o DPkg::Lock::Timeout=600)
+  if ! { $sudo apt-get "${wait_for_lock[@]}" update -qq &&
+         DEBIAN_FRONTEND=noninteractive $sudo apt-get "${wait_for_lock[@]}" install -y -qq chromium; } >&2; then
     log "could not install chromium: run 'apt-get update && apt-get install -y chromium' as root, then retry"
     exit 1
   fi
