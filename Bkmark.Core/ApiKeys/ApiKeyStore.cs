@@ -26,26 +26,12 @@ public sealed class ApiKeyStore(BkmarkTables tables)
         return response.HasValue ? response.Value : null;
     }
 
-    public async Task AddCredentialAsync(ApiKeyCredentialEntity credential, CancellationToken cancellationToken)
-    {
-        var response = await Credentials.AddEntityAsync(credential, cancellationToken);
-        credential.ETag = response.Headers.ETag ?? default;
-    }
+    public Task AddCredentialAsync(ApiKeyCredentialEntity credential, CancellationToken cancellationToken) =>
+        AddAsync(Credentials, credential, cancellationToken);
 
     /// <returns>False when the credential changed since it was read (a lost race) or is gone.</returns>
-    public async Task<bool> TryReplaceCredentialAsync(ApiKeyCredentialEntity credential, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await Credentials.UpdateEntityAsync(credential, credential.ETag, TableUpdateMode.Replace, cancellationToken);
-            credential.ETag = response.Headers.ETag ?? credential.ETag;
-            return true;
-        }
-        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
-        {
-            return false;
-        }
-    }
+    public Task<bool> TryReplaceCredentialAsync(ApiKeyCredentialEntity credential, CancellationToken cancellationToken) =>
+        TryReplaceAsync(Credentials, credential, cancellationToken);
 
     /// <summary>
     /// Writes only <c>LastUsedAt</c>, and only if the credential is as it was read: a revocation or a
@@ -85,26 +71,12 @@ public sealed class ApiKeyStore(BkmarkTables tables)
         return entries;
     }
 
-    public async Task AddIndexAsync(ApiKeyIndexEntity entry, CancellationToken cancellationToken)
-    {
-        var response = await Index.AddEntityAsync(entry, cancellationToken);
-        entry.ETag = response.Headers.ETag ?? default;
-    }
+    public Task AddIndexAsync(ApiKeyIndexEntity entry, CancellationToken cancellationToken) =>
+        AddAsync(Index, entry, cancellationToken);
 
     /// <returns>False when the entry changed since it was read (a lost race) or is gone.</returns>
-    public async Task<bool> TryReplaceIndexAsync(ApiKeyIndexEntity entry, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await Index.UpdateEntityAsync(entry, entry.ETag, TableUpdateMode.Replace, cancellationToken);
-            entry.ETag = response.Headers.ETag ?? entry.ETag;
-            return true;
-        }
-        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
-        {
-            return false;
-        }
-    }
+    public Task<bool> TryReplaceIndexAsync(ApiKeyIndexEntity entry, CancellationToken cancellationToken) =>
+        TryReplaceAsync(Index, entry, cancellationToken);
 
     /// <summary>
     /// Sets only <c>RevokedAt</c> on the entry. A merge of one property that never goes back, so it needs no
@@ -155,6 +127,28 @@ public sealed class ApiKeyStore(BkmarkTables tables)
             return true;
         }
         catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsConflict() || exception.IsNotFound())
+        {
+            return false;
+        }
+    }
+
+    private static async Task AddAsync<T>(TableClient table, T entity, CancellationToken cancellationToken)
+        where T : class, ITableEntity
+    {
+        var response = await table.AddEntityAsync(entity, cancellationToken);
+        entity.ETag = response.Headers.ETag ?? default;
+    }
+
+    private static async Task<bool> TryReplaceAsync<T>(TableClient table, T entity, CancellationToken cancellationToken)
+        where T : class, ITableEntity
+    {
+        try
+        {
+            var response = await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            entity.ETag = response.Headers.ETag ?? entity.ETag;
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
         {
             return false;
         }
