@@ -1,3 +1,4 @@
+using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,6 +13,7 @@ public static class ApiKeysServiceCollectionExtensions
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ApiKeyRateLimiter>();
         services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<IPlanChangeHandler>(provider => provider.GetRequiredService<ApiKeyService>());
         services.AddSingleton<IApiKeyVerifier, ApiKeyVerifier>();
         return services;
     }
