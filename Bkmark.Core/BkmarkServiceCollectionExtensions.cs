@@ -11,6 +11,7 @@ using Bkmark.Core.Sessions;
 using Bkmark.Core.Storage;
 using Bkmark.Core.Throttling;
 using Bkmark.Core.Tokens;
+using Bkmark.Core.TwoFactor;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -46,6 +47,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<CredentialHasher>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<IApiKeyVerifier, ApiKeysUnavailable>();
+        services.AddTwoFactor();
         return services;
     }
 

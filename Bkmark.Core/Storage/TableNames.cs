@@ -8,9 +8,10 @@ public static class TableNames
     public const string Sessions = "Sessions";
     public const string RefreshTokens = "RefreshTokens";
     public const string Throttles = "Throttles";
+    public const string TwoFactor = "TwoFactor";
 
     public static IReadOnlyList<string> All { get; } =
     [
-        Users, UserEmails, Sessions, RefreshTokens, Throttles,
+        Users, UserEmails, Sessions, RefreshTokens, Throttles, TwoFactor,
     ];
 }
