@@ -66,10 +66,10 @@ public sealed class AccessTokenServiceTests
     }
 
     [Fact]
-    public async Task Validate_ReturnsTokenExpired_WhenPastExpiryBeyondSkew()
+    public async Task Validate_ReturnsTokenExpired_OneSecondAfterExpiry()
     {
         var token = _service.Issue("user1", "session1", ["pwd"], out _);
-        _time.Advance(TimeSpan.FromMinutes(15) + _options.ClockSkew + TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
 
         var result = await _service.ValidateAsync(token, CancellationToken.None);
 
@@ -143,6 +143,16 @@ public sealed class AccessTokenServiceTests
         var impostor = new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = _signingKeys.Current.KeyId };
         var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }
             .CreateToken(ValidDescriptor(new SigningCredentials(impostor, SecurityAlgorithms.EcdsaSha256)));
+
+        Assert.Equal(ErrorCodes.InvalidToken, (await _service.ValidateAsync(token, CancellationToken.None)).Problem?.Code);
+    }
+
+    [Fact]
+    public async Task Validate_ReturnsInvalidToken_WhenNotBeforeIsBeyondSkew()
+    {
+        var descriptor = ValidDescriptor(_signingKeys.Credentials);
+        descriptor.NotBefore = _time.GetUtcNow().UtcDateTime.AddMinutes(1);
+        var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
 
         Assert.Equal(ErrorCodes.InvalidToken, (await _service.ValidateAsync(token, CancellationToken.None)).Problem?.Code);
     }
