@@ -146,7 +146,6 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange
         var (user, secret, _) = await EnrolAsync("totp@example.com");
-        _core.Time.Advance(TimeSpan.FromSeconds(30));
 
         // Act
         var tokens = await _signIn.SignInAsync(user.Email, Password, CodeAt(secret, Now), Client, CancellationToken.None);
@@ -176,7 +175,6 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange
         var (user, secret, _) = await EnrolAsync("replay@example.com");
-        _core.Time.Advance(TimeSpan.FromSeconds(30));
         var code = CodeAt(secret, Now);
         var first = await _signIn.SignInAsync(user.Email, Password, code, Client, CancellationToken.None);
 
@@ -193,7 +191,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange: the enable consumed step S; now is S+2, so S+1 and S+2 are both inside the window.
         var (user, secret, _) = await EnrolAsync("older@example.com");
-        _core.Time.Advance(TimeSpan.FromSeconds(60));
+        _core.Time.Advance(TimeSpan.FromSeconds(30));
         var stepT = await _signIn.SignInAsync(user.Email, Password, CodeAt(secret, Now), Client, CancellationToken.None);
 
         // Act
@@ -229,7 +227,6 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange
         var (user, secret, _) = await EnrolAsync("format@example.com");
-        _core.Time.Advance(TimeSpan.FromSeconds(30));
         var code = CodeAt(secret, Now);
         var presented = shape == "arabic"
             ? new string(code.Select(c => (char)('\u0660' + (c - '0'))).ToArray())
@@ -249,7 +246,6 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange
         var (user, secret, _) = await EnrolAsync("race@example.com");
-        _core.Time.Advance(TimeSpan.FromSeconds(30));
         var code = CodeAt(secret, Now);
 
         // Act
@@ -316,7 +312,6 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange
         var (user, secret, _) = await EnrolAsync("throttle@example.com");
-        _core.Time.Advance(TimeSpan.FromSeconds(30));
         var wrong = OtherCode(CodeAt(secret, Now));
         for (var i = 0; i < 5; i++)
         {
@@ -342,7 +337,6 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange
         var (user, secret, codes) = await EnrolAsync("disable@example.com");
-        _core.Time.Advance(TimeSpan.FromSeconds(30));
 
         // Act
         var wrong = await _twoFactor.DisableAsync(user.Id, OtherCode(CodeAt(secret, Now)), CancellationToken.None);
@@ -367,7 +361,6 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange
         var (user, secret, oldCodes) = await EnrolAsync("regen@example.com");
-        _core.Time.Advance(TimeSpan.FromSeconds(30));
 
         // Act
         var withBackupCode = await _twoFactor.RegenerateBackupCodesAsync(user.Id, oldCodes[1], CancellationToken.None);
@@ -390,7 +383,6 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         // Arrange: regenerate, then put an old-set row back, as a crash before the clean-up would leave it.
         var (user, secret, oldCodes) = await EnrolAsync("survivor@example.com");
         var oldGeneration = (await _core.Get<TwoFactorStore>().FindAsync(user.Id, CancellationToken.None))!.BackupCodeGeneration!;
-        _core.Time.Advance(TimeSpan.FromSeconds(30));
         await _twoFactor.RegenerateBackupCodesAsync(user.Id, CodeAt(secret, Now), CancellationToken.None);
         var hash = _core.Get<CredentialHasher>().Hash(BackupCodes.Normalize(oldCodes[0])!);
         await _core.Get<TwoFactorStore>().AddBackupCodesAsync(user.Id, oldGeneration, [hash], Now, CancellationToken.None);
@@ -434,12 +426,16 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     private async Task<UserEntity> RegisterAsync(string email) =>
         (await _core.Get<AccountService>().RegisterAsync(email, Password, null, CancellationToken.None)).Value!;
 
-    /// <summary>A user with two-factor on (enabled with the code of the current step); returns the secret and backup codes.</summary>
+    /// <summary>
+    /// A user with two-factor on (enabled with the code of the current step), the clock then moved one
+    /// step on so the current code is a fresh one. Returns the secret and the backup codes.
+    /// </summary>
     private async Task<(UserEntity User, string Secret, IReadOnlyList<string> BackupCodes)> EnrolAsync(string email)
     {
         var user = await RegisterAsync(email);
         var setup = (await _twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
         var codes = (await _twoFactor.EnableAsync(user.Id, CodeAt(setup.Secret, Now), CancellationToken.None)).Value!;
+        _core.Time.Advance(TimeSpan.FromSeconds(30));
         return (user, setup.Secret, codes);
     }
 
