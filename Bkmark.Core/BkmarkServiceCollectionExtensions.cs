@@ -12,6 +12,7 @@ using Bkmark.Core.Sessions;
 using Bkmark.Core.Storage;
 using Bkmark.Core.Throttling;
 using Bkmark.Core.Tokens;
+using Bkmark.Core.TwoFactor;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -47,6 +48,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<CredentialHasher>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddApiKeys();
+        services.AddTwoFactor();
         return services;
     }
 

@@ -3,6 +3,7 @@ using Bkmark.Core.Authorization;
 using Bkmark.Core.Json;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Tokens;
+using Bkmark.Core.TwoFactor;
 using Bkmark.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +12,8 @@ using Microsoft.Azure.Functions.Worker;
 namespace Bkmark.Functions;
 
 /// <summary>Registration, sign-in, token refresh, sign-out, credential introspection, public keys.</summary>
-public sealed class AuthFunctions(AccountService accounts, SessionService sessions, RequestAuthenticator authenticator, SigningKeys signingKeys)
+public sealed class AuthFunctions(
+    AccountService accounts, PasswordSignInService passwordSignIn, SessionService sessions, RequestAuthenticator authenticator, SigningKeys signingKeys)
 {
     [Function(nameof(Register))]
     public Task<IActionResult> Register(
@@ -39,14 +41,9 @@ public sealed class AuthFunctions(AccountService accounts, SessionService sessio
             return ApiResults.Problem(body.Problem);
         }
 
-        var user = await accounts.CheckPasswordAsync(body.Value.Email, body.Value.Password, cancellationToken);
-        if (!user.Succeeded)
-        {
-            return ApiResults.Problem(user.Problem);
-        }
-
-        var tokens = await sessions.SignInAsync(user.Value.Id, AuthMethods.Password, ClientInfo.From(request), cancellationToken);
-        return ApiResults.Ok(tokens);
+        var tokens = await passwordSignIn.SignInAsync(
+            body.Value.Email, body.Value.Password, body.Value.TwoFactorCode, ClientInfo.From(request), cancellationToken);
+        return ApiResults.From(tokens, ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(Refresh))]

@@ -11,9 +11,10 @@ public static class TableNames
     public const string ApiKeys = "ApiKeys";
     public const string ApiKeyIndex = "ApiKeyIndex";
     public const string ApiKeyRateWindows = "ApiKeyRateWindows";
+    public const string TwoFactor = "TwoFactor";
 
     public static IReadOnlyList<string> All { get; } =
     [
-        Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows,
+        Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows, TwoFactor,
     ];
 }
