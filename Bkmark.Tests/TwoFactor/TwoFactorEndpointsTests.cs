@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Bkmark.Core.Authorization;
 using Bkmark.Core.Errors;
 using Bkmark.Core.TwoFactor;
+using Bkmark.Tests.ApiKeys;
 using Bkmark.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
@@ -252,10 +252,8 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
 }
 
 /// <summary>An API key may not manage two-factor: every endpoint answers 403 <c>API_KEY_NOT_ALLOWED</c>.</summary>
-public sealed class TwoFactorApiKeyTests(TwoFactorApiKeyTests.ApiKeyHostFixture host) : IClassFixture<TwoFactorApiKeyTests.ApiKeyHostFixture>
+public sealed class TwoFactorApiKeyTests(ApiKeyHostFixture host) : IClassFixture<ApiKeyHostFixture>
 {
-    private const string Key = "bk_0123456789abcdef0123456789abcdef";
-
     [Theory]
     [InlineData("GET", "api/v1/me/two-factor")]
     [InlineData("POST", "api/v1/me/two-factor/totp/setup")]
@@ -264,26 +262,15 @@ public sealed class TwoFactorApiKeyTests(TwoFactorApiKeyTests.ApiKeyHostFixture 
     [InlineData("POST", "api/v1/me/two-factor/backup-codes")]
     public async Task Endpoints_Return403ApiKeyNotAllowed_WhenCalledWithAnApiKey(string method, string path)
     {
+        // Arrange
+        var user = await host.SignUpAsync();
+        var key = (await host.CreateKeyAsync(user.AccessToken)).GetProperty("key").GetString()!;
+
         // Act
-        var response = await host.SendAsync(new HttpMethod(method), path, new { code = "123456" }, Key);
+        var response = await host.SendAsync(new HttpMethod(method), path, new { code = "123456" }, key);
 
         // Assert
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal(ErrorCodes.ApiKeyNotAllowed, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
-    }
-
-    /// <summary>The local host with an API-key verifier that knows one key (the API-keys feature lives on another branch).</summary>
-    public sealed class ApiKeyHostFixture : LocalHostFixture
-    {
-        protected override void ConfigureServices(IServiceCollection services) =>
-            services.AddSingleton<IApiKeyVerifier, OneKeyVerifier>();
-    }
-
-    private sealed class OneKeyVerifier : IApiKeyVerifier
-    {
-        public Task<Result<Caller>> VerifyAsync(string rawKey, CancellationToken cancellationToken) =>
-            Task.FromResult<Result<Caller>>(rawKey == Key
-                ? new Caller("01JZ0000000000000000000000", CredentialType.ApiKey, [Scopes.All.First()], null, KeyId: "key1")
-                : Problems.InvalidToken());
     }
 }
