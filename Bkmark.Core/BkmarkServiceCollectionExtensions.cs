@@ -5,6 +5,7 @@ using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
+using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Secrets;
 using Bkmark.Core.Sessions;
@@ -46,6 +47,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<CredentialHasher>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<IApiKeyVerifier, ApiKeysUnavailable>();
+        services.AddLibrary();
         return services;
     }
 

@@ -9,8 +9,12 @@ public static class TableNames
     public const string RefreshTokens = "RefreshTokens";
     public const string Throttles = "Throttles";
 
+    /// <summary>Bookmarks, their URL index and groups: a partition per user, so one transaction can span them.</summary>
+    public const string Library = "Library";
+
     public static IReadOnlyList<string> All { get; } =
     [
         Users, UserEmails, Sessions, RefreshTokens, Throttles,
+        Library,
     ];
 }
