@@ -35,8 +35,9 @@ internal sealed class OptionalConverterFactory : JsonConverterFactory
         // A JSON null must reach Read, so that "field": null counts as present.
         public override bool HandleNull => true;
 
+        // The value's own converter, called directly (not through JsonSerializer) so a type error keeps its path ("$.title").
         public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            new(reader.TokenType == JsonTokenType.Null ? default : JsonSerializer.Deserialize<T>(ref reader, options));
+            new(reader.TokenType == JsonTokenType.Null ? default : ((JsonConverter<T>)options.GetConverter(typeof(T))).Read(ref reader, typeof(T), options));
 
         public override void Write(Utf8JsonWriter writer, Optional<T> value, JsonSerializerOptions options) =>
             JsonSerializer.Serialize(writer, value.Value, options);
