@@ -58,15 +58,9 @@ public sealed class GroupStore(BkmarkTables tables)
     /// <returns>False when there was no such group.</returns>
     public async Task<bool> DeleteAsync(string userId, string groupId, CancellationToken cancellationToken)
     {
-        try
-        {
-            await Library.DeleteEntityAsync(userId, GroupEntity.RowKeyOf(groupId), ETag.All, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException exception) when (exception.IsNotFound())
-        {
-            return false;
-        }
+        // The SDK answers a delete of a missing entity with the 404 response instead of throwing.
+        var response = await Library.DeleteEntityAsync(userId, GroupEntity.RowKeyOf(groupId), ETag.All, cancellationToken);
+        return response.Status != 404;
     }
 
     /// <summary>
