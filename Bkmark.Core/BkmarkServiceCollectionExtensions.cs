@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Bkmark.Core.Accounts;
+using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Credentials;
@@ -46,8 +47,12 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<SessionService>();
         services.AddSingleton<CredentialHasher>();
         services.AddSingleton<RequestAuthenticator>();
+<<<<<<< HEAD
         services.AddSingleton<IApiKeyVerifier, ApiKeysUnavailable>();
         services.AddLibrary();
+=======
+        services.AddApiKeys();
+>>>>>>> main
         return services;
     }
 

@@ -8,13 +8,16 @@ public static class TableNames
     public const string Sessions = "Sessions";
     public const string RefreshTokens = "RefreshTokens";
     public const string Throttles = "Throttles";
+    public const string ApiKeys = "ApiKeys";
+    public const string ApiKeyIndex = "ApiKeyIndex";
+    public const string ApiKeyRateWindows = "ApiKeyRateWindows";
 
     /// <summary>Bookmarks, their URL index and groups: a partition per user, so one transaction can span them.</summary>
     public const string Library = "Library";
 
     public static IReadOnlyList<string> All { get; } =
     [
-        Users, UserEmails, Sessions, RefreshTokens, Throttles,
+        Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows,
         Library,
     ];
 }

@@ -132,4 +132,17 @@ public sealed class SecretProviderTests : IDisposable
         Assert.Equal("Y29uZmlndXJlZA==", value);
         Assert.False(File.Exists(Path.Combine(_directory, "secrets.json")));
     }
+
+    [Fact]
+    public async Task LocalSecretFile_ConcurrentStarts_AllGetTheSameSecrets()
+    {
+        var path = Path.Combine(_directory, "secrets.json");
+        var empty = new ConfigurationSecretProvider(new ConfigurationBuilder().Build());
+
+        var rings = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            Task.Run(() => KeyRing.LoadAsync(new LocalSecretFile(empty, path), CancellationToken.None))));
+
+        Assert.All(rings, ring => Assert.Equal(rings[0].CredentialPepper, ring.CredentialPepper));
+        Assert.All(rings, ring => Assert.Equal(rings[0].SigningKey.ExportSubjectPublicKeyInfo(), ring.SigningKey.ExportSubjectPublicKeyInfo()));
+    }
 }
