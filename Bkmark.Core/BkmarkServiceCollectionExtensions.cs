@@ -47,12 +47,8 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<SessionService>();
         services.AddSingleton<CredentialHasher>();
         services.AddSingleton<RequestAuthenticator>();
-<<<<<<< HEAD
-        services.AddSingleton<IApiKeyVerifier, ApiKeysUnavailable>();
-        services.AddLibrary();
-=======
         services.AddApiKeys();
->>>>>>> main
+        services.AddLibrary();
         return services;
     }
 
