@@ -6,6 +6,7 @@ using Azure.Security.KeyVault.Secrets;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
+using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Secrets;
 using Bkmark.Core.Sessions;
@@ -48,7 +49,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<CredentialHasher>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddApiKeys();
-        services.AddTwoFactor();
+        services.AddLibrary();
         return services;
     }
 

@@ -13,8 +13,12 @@ public static class TableNames
     public const string ApiKeyRateWindows = "ApiKeyRateWindows";
     public const string TwoFactor = "TwoFactor";
 
+    /// <summary>Bookmarks, their URL index and groups: a partition per user, so one transaction can span them.</summary>
+    public const string Library = "Library";
+
     public static IReadOnlyList<string> All { get; } =
     [
         Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows, TwoFactor,
+        Library,
     ];
 }
