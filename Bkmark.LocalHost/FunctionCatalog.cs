@@ -1,0 +1,184 @@
+using System.ComponentModel;
+using System.Reflection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Bkmark.LocalHost;
+
+/// <summary>A function as the worker indexes it: its name and the method that runs it.</summary>
+internal abstract record FunctionDefinition(string Name, MethodInfo Method);
+
+/// <summary>A function with an <see cref="HttpTriggerAttribute"/>.</summary>
+/// <param name="Route">The route without the host's prefix, as written in the attribute (or the function name).</param>
+/// <param name="HttpMethods">Upper-case methods; empty means every method, as in the real host.</param>
+internal sealed record HttpFunction(
+    string Name, MethodInfo Method, AuthorizationLevel AuthLevel, IReadOnlyList<string> HttpMethods, string Route)
+    : FunctionDefinition(Name, Method);
+
+/// <summary>A function with a <see cref="TimerTriggerAttribute"/>.</summary>
+/// <param name="Schedule">The schedule as written, <c>%Setting%</c> names not yet resolved.</param>
+internal sealed record TimerFunction(string Name, MethodInfo Method, string Schedule, bool RunOnStartup)
+    : FunctionDefinition(Name, Method);
+
+/// <summary>
+/// Finds the functions in an assembly the way the worker's indexer does: public methods of public types
+/// carrying <see cref="FunctionAttribute"/>, classified by their trigger parameter.
+/// </summary>
+/// <remarks>
+/// Everything the local host cannot run exactly as the real host would (another trigger, a parameter it
+/// does not bind, a return type it does not execute) fails here, at start-up, with the function's name —
+/// not at the first request, and not by silently behaving differently from Azure.
+/// </remarks>
+internal sealed class FunctionCatalog
+{
+    private FunctionCatalog(IReadOnlyList<HttpFunction> httpFunctions, IReadOnlyList<TimerFunction> timerFunctions)
+    {
+        HttpFunctions = httpFunctions;
+        TimerFunctions = timerFunctions;
+    }
+
+    public IReadOnlyList<HttpFunction> HttpFunctions { get; }
+
+    public IReadOnlyList<TimerFunction> TimerFunctions { get; }
+
+    /// <summary>Non-HTTP functions by name; the admin endpoint runs these. Names are case-insensitive, as in the host.</summary>
+    public TimerFunction? FindTimerFunction(string name) =>
+        TimerFunctions.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    public static FunctionCatalog Discover(Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+
+        var http = new List<HttpFunction>();
+        var timers = new List<TimerFunction>();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        var methods = assembly.GetExportedTypes()
+            .Where(t => t.IsClass)
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Select(m => (Method: m, Function: m.GetCustomAttribute<FunctionAttribute>()))
+            .Where(x => x.Function is not null)
+            // Stable order so routes and logs do not depend on reflection order.
+            .OrderBy(x => x.Function!.Name, StringComparer.Ordinal);
+
+        foreach (var (method, function) in methods)
+        {
+            string name = function!.Name;
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw Invalid(method, "(unnamed)", "[Function] needs a name.");
+            }
+
+            if (!names.Add(name))
+            {
+                throw Invalid(method, name, "another function has the same name (names are case-insensitive).");
+            }
+
+            if (method.DeclaringType!.IsAbstract && !method.IsStatic)
+            {
+                throw Invalid(method, name, "an instance function cannot live on an abstract or static class.");
+            }
+
+            var parameters = method.GetParameters();
+            var httpTrigger = parameters.Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).SingleOrDefault(a => a is not null);
+            var timerTrigger = parameters.Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()).SingleOrDefault(a => a is not null);
+
+            if (httpTrigger is not null && timerTrigger is null)
+            {
+                http.Add(DescribeHttp(method, name, httpTrigger));
+            }
+            else if (timerTrigger is not null && httpTrigger is null)
+            {
+                timers.Add(DescribeTimer(method, name, timerTrigger));
+            }
+            else
+            {
+                throw Invalid(method, name, "the local host runs functions with exactly one HTTP or timer trigger (DESIGN.md §1).");
+            }
+        }
+
+        return new FunctionCatalog(http, timers);
+    }
+
+    private static HttpFunction DescribeHttp(MethodInfo method, string name, HttpTriggerAttribute trigger)
+    {
+        // As in the real host: no Route means the function name is the route.
+        string route = string.IsNullOrWhiteSpace(trigger.Route) ? name : trigger.Route.Trim().Trim('/');
+        RoutePattern pattern;
+        try
+        {
+            pattern = RoutePatternFactory.Parse(route);
+        }
+        catch (RoutePatternException ex)
+        {
+            throw Invalid(method, name, $"route '{route}' is not a valid route template: {ex.Message}");
+        }
+
+        foreach (var parameter in method.GetParameters())
+        {
+            if (parameter.ParameterType == typeof(HttpRequest) && parameter.GetCustomAttribute<HttpTriggerAttribute>() is not null)
+            {
+                continue;
+            }
+
+            if (parameter.ParameterType == typeof(CancellationToken))
+            {
+                continue;
+            }
+
+            if (pattern.GetParameter(parameter.Name!) is null)
+            {
+                throw Invalid(method, name,
+                    $"parameter '{parameter.Name}' ({parameter.ParameterType.Name}) is neither the HttpRequest trigger, a CancellationToken, " +
+                    $"nor a parameter of route '{route}'. HTTP functions take only those (DESIGN.md §1).");
+            }
+
+            if (parameter.ParameterType != typeof(string) &&
+                !TypeDescriptor.GetConverter(parameter.ParameterType).CanConvertFrom(typeof(string)))
+            {
+                throw Invalid(method, name, $"route parameter '{parameter.Name}' has type {parameter.ParameterType.Name}, which cannot be converted from a string.");
+            }
+        }
+
+        var result = FunctionInvoker.GetResultType(method);
+        if (result is not null && result != typeof(object) &&
+            !typeof(IActionResult).IsAssignableFrom(result) && !typeof(IResult).IsAssignableFrom(result))
+        {
+            throw Invalid(method, name, $"returns {result.Name}; HTTP functions here return IActionResult or IResult (or nothing).");
+        }
+
+        var httpMethods = (trigger.Methods ?? [])
+            .Where(m => !string.IsNullOrWhiteSpace(m))
+            .Select(m => m.Trim().ToUpperInvariant())
+            .Distinct()
+            .ToArray();
+
+        return new HttpFunction(name, method, trigger.AuthLevel, httpMethods, route);
+    }
+
+    private static TimerFunction DescribeTimer(MethodInfo method, string name, TimerTriggerAttribute trigger)
+    {
+        foreach (var parameter in method.GetParameters())
+        {
+            bool bindable = parameter.ParameterType == typeof(CancellationToken)
+                || (parameter.ParameterType == typeof(TimerInfo) && parameter.GetCustomAttribute<TimerTriggerAttribute>() is not null);
+            if (!bindable)
+            {
+                throw Invalid(method, name,
+                    $"parameter '{parameter.Name}' ({parameter.ParameterType.Name}) is not bindable; timer functions take only TimerInfo and CancellationToken (DESIGN.md §1).");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(trigger.Schedule))
+        {
+            throw Invalid(method, name, "[TimerTrigger] needs a schedule.");
+        }
+
+        return new TimerFunction(name, method, trigger.Schedule, trigger.RunOnStartup);
+    }
+
+    private static InvalidOperationException Invalid(MethodInfo method, string name, string reason) =>
+        new($"Function '{name}' ({method.DeclaringType?.FullName}.{method.Name}) cannot be hosted: {reason}");
+}

@@ -1,0 +1,126 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bkmark.LocalHost;
+
+/// <summary>
+/// Maps each HTTP function to an endpoint with the route and methods of its <see cref="HttpTriggerAttribute"/>,
+/// under host.json's route prefix, and runs it as the worker's ASP.NET Core integration does.
+/// </summary>
+internal static class HttpFunctionEndpoints
+{
+    public static void Map(IEndpointRouteBuilder endpoints, IEnumerable<HttpFunction> functions, string routePrefix)
+    {
+        var services = endpoints.ServiceProvider;
+        var keyCheck = services.GetRequiredService<FunctionKeyCheck>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HttpFunctionEndpoints).FullName!);
+
+        foreach (var function in functions)
+        {
+            string pattern = routePrefix.Length == 0 ? function.Route : $"{routePrefix}/{function.Route}";
+            RequestDelegate handler = context => HandleAsync(context, function, keyCheck, logger);
+
+            // No methods in the attribute means every method, as in the real host; the routing
+            // matcher answers 405 for a known route with another method and 404 for an unknown one.
+            var builder = function.HttpMethods.Count == 0
+                ? endpoints.Map(pattern, handler)
+                : endpoints.MapMethods(pattern, function.HttpMethods, handler);
+            builder.WithDisplayName(function.Name);
+
+            LocalHostLog.MappedHttpFunction(logger, function.Name,
+                function.HttpMethods.Count == 0 ? "*" : string.Join(",", function.HttpMethods), pattern, function.AuthLevel.ToString());
+        }
+    }
+
+    private static async Task HandleAsync(HttpContext context, HttpFunction function, FunctionKeyCheck keyCheck, ILogger logger)
+    {
+        // Anything above Anonymous needs a key in the real host (Function, System and Admin alike).
+        if (function.AuthLevel != AuthorizationLevel.Anonymous && !keyCheck.IsAuthorized(context.Request))
+        {
+            // The real host answers a missing or wrong key with an empty 401.
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+
+        try
+        {
+            object? result = await FunctionInvoker.InvokeAsync(function, context.RequestServices, p => Bind(p, context));
+            await ExecuteResultAsync(context, result);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client is gone; there is nobody to answer.
+            LocalHostLog.RequestAborted(logger, function.Name);
+        }
+        catch (Exception ex)
+        {
+            if (context.Response.HasStarted)
+            {
+                // A half-written body must not look like a complete answer.
+                LocalHostLog.FailedAfterResponseStarted(logger, function.Name, ex);
+                context.Abort();
+                return;
+            }
+
+            LocalHostLog.FunctionFailed(logger, function.Name, ex);
+            // Drop whatever headers or status the function had set before it threw.
+            context.Response.Clear();
+            await ProblemResponses.WriteInternalErrorAsync(context);
+        }
+    }
+
+    private static object? Bind(ParameterInfo parameter, HttpContext context)
+    {
+        if (parameter.ParameterType == typeof(HttpRequest))
+        {
+            return context.Request;
+        }
+
+        if (parameter.ParameterType == typeof(CancellationToken))
+        {
+            return context.RequestAborted;
+        }
+
+        // FunctionCatalog has checked that every other parameter names a route parameter.
+        // RouteValueDictionary ignores case, as the worker's binding data does.
+        object? value = context.Request.RouteValues[parameter.Name!];
+        return Convert(value, parameter.ParameterType);
+    }
+
+    private static object? Convert(object? value, Type type)
+    {
+        if (value is null || (value is string s && s.Length == 0 && type != typeof(string)))
+        {
+            // An optional route parameter that was left out.
+            return type.IsValueType && Nullable.GetUnderlyingType(type) is null ? Activator.CreateInstance(type) : null;
+        }
+
+        if (type.IsInstanceOfType(value))
+        {
+            return value;
+        }
+
+        string text = System.Convert.ToString(value, CultureInfo.InvariantCulture)!;
+        return type == typeof(string) ? text : TypeDescriptor.GetConverter(type).ConvertFromInvariantString(text);
+    }
+
+    private static Task ExecuteResultAsync(HttpContext context, object? result) => result switch
+    {
+        IActionResult actionResult => actionResult.ExecuteResultAsync(
+            new ActionContext(context, context.GetRouteData(), new ActionDescriptor())),
+        IResult httpResult => httpResult.ExecuteAsync(context),
+        // No result: the real host sends the response as it stands, 200 with an empty body by default.
+        null => Task.CompletedTask,
+        _ => throw new InvalidOperationException(
+            $"The function returned a {result.GetType().Name}; HTTP functions here return IActionResult or IResult."),
+    };
+}

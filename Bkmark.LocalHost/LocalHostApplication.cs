@@ -1,0 +1,65 @@
+using System.Reflection;
+using Bkmark.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bkmark.LocalHost;
+
+/// <summary>
+/// Runs Bkmark.Functions' HTTP and timer functions on Kestrel, for machines without Azure Functions Core
+/// Tools and for the integration tests (DESIGN.md §1, Hosting). It adds no behaviour of its own: routes,
+/// methods and key levels come from the functions' attributes, services from <c>AddBkmark</c>, as in the
+/// real host.
+/// </summary>
+public static class LocalHostApplication
+{
+    /// <summary>Where <c>func start</c> listens; used unless <c>--urls</c>, <c>ASPNETCORE_URLS</c> or <c>urls</c> says otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    /// <param name="args">Command-line arguments (<c>--urls</c>, <c>--environment</c>, <c>--Section:Key=value</c>…).</param>
+    /// <param name="configure">
+    /// Runs after <c>AddBkmark</c> and before the app is built, so registrations made here win (tests swap
+    /// <see cref="TimeProvider"/> this way).
+    /// </param>
+    /// <param name="functionsAssembly">Where to find functions; Bkmark.Functions by default.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, Assembly? functionsAssembly = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+
+        // Bkmark.Functions' Program is top-level and so has the same name as ours: load it by assembly name.
+        functionsAssembly ??= Assembly.Load("Bkmark.Functions");
+        var catalog = FunctionCatalog.Discover(functionsAssembly);
+
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddBkmark(builder.Configuration, builder.Environment);
+        // IActionResult execution needs MVC's result executors and JSON formatters, as in the real host.
+        builder.Services.AddMvcCore();
+        builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton<FunctionKeyCheck>();
+        builder.Services.AddSingleton<TimerFunctionRunner>();
+        builder.Services.AddHostedService<TimerFunctionScheduler>();
+
+        configure?.Invoke(builder);
+
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var app = builder.Build();
+
+        // The route prefix is the real host's setting; host.json is copied next to Bkmark.Functions.dll.
+        string routePrefix = HostJson.ReadRoutePrefix(AppContext.BaseDirectory);
+        HttpFunctionEndpoints.Map(app, catalog.HttpFunctions, routePrefix);
+        AdminFunctionEndpoints.Map(app);
+
+        if (!app.Services.GetRequiredService<FunctionKeyCheck>().IsConfigured)
+        {
+            LocalHostLog.FunctionKeyNotConfigured(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LocalHostApplication).FullName!));
+        }
+
+        return app;
+    }
+}

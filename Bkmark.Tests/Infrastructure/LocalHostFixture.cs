@@ -1,0 +1,159 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Security.Cryptography;
+using Bkmark.LocalHost;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bkmark.Tests.Infrastructure;
+
+/// <summary>
+/// Bkmark served by <see cref="LocalHostApplication"/> on Kestrel (127.0.0.1, a free port), over real HTTP,
+/// against Azurite. Each fixture has its own table prefix, so fixtures and test runs never share data.
+/// </summary>
+/// <remarks>
+/// Use as <c>IClassFixture&lt;LocalHostFixture&gt;</c> or in a collection. Time is a
+/// <see cref="FakeTimeProvider"/> started at the real current time; timers are off (run them through
+/// <see cref="RunFunctionAsync"/>). Subclass and pass extra configuration to change settings; a
+/// <see langword="null"/> value removes a setting.
+/// </remarks>
+public class LocalHostFixture : IAsyncLifetime
+{
+    private const string TableNameAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    private readonly Dictionary<string, string?> _configuration;
+    private readonly Assembly? _functionsAssembly;
+    private WebApplication? _app;
+    private HttpClient? _client;
+
+    public LocalHostFixture()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <param name="configuration">Settings added to (and overriding) the fixture's defaults.</param>
+    /// <param name="functionsAssembly">The assembly whose functions to host; Bkmark.Functions by default.</param>
+    protected LocalHostFixture(IDictionary<string, string?> configuration, Assembly? functionsAssembly = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        // Table names: alphanumeric, starting with a letter; the store appends its own names to this.
+        TablePrefix = "t" + new string(RandomNumberGenerator.GetItems<char>(TableNameAlphabet, 8));
+        FunctionKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        Time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        _functionsAssembly = functionsAssembly;
+
+        _configuration = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Storage:ConnectionString"] = AzuriteStorage.ConnectionString,
+            ["Storage:TablePrefix"] = TablePrefix,
+            ["LocalHost:FunctionKey"] = FunctionKey,
+            ["LocalHost:DisableTimers"] = "true",
+        };
+        foreach (var (key, value) in configuration)
+        {
+            _configuration[key] = value;
+        }
+    }
+
+    public string TablePrefix { get; }
+
+    /// <summary>The key for function-level routes and the admin endpoint (<c>x-functions-key</c>).</summary>
+    public string FunctionKey { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    /// <summary>A client whose base address is the host's root (<c>http://127.0.0.1:port/</c>); paths start with <c>api/</c>.</summary>
+    public HttpClient Client => _client ?? throw NotStarted();
+
+    public Uri BaseAddress => Client.BaseAddress!;
+
+    public IServiceProvider Services => _app?.Services ?? throw NotStarted();
+
+    public async Task InitializeAsync()
+    {
+        // Settings go in as command-line arguments as well, so that AddBkmark sees them even if it reads
+        // configuration while registering; the in-memory copy carries removals (null values).
+        string[] args =
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--environment", "Development",
+            .. _configuration.Where(kv => kv.Value is not null).Select(kv => $"--{kv.Key}={kv.Value}"),
+        ];
+
+        _app = LocalHostApplication.Build(args, builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(_configuration);
+            // After AddBkmark, so this registration wins.
+            builder.Services.AddSingleton<TimeProvider>(Time);
+            ConfigureServices(builder.Services);
+        }, _functionsAssembly);
+
+        try
+        {
+            await _app.StartAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed.
+            await _app.DisposeAsync();
+            _app = null;
+            throw;
+        }
+
+        string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _client = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
+    }
+
+    /// <summary>Registrations for a subclass, made after the fixture's own (so they win).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    /// <summary>Sends a request; <paramref name="json"/> becomes a JSON body, <paramref name="bearer"/> an Authorization header.</summary>
+    public Task<HttpResponseMessage> SendAsync(
+        HttpMethod method, string path, object? json = null, string? bearer = null, CancellationToken cancellationToken = default)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = JsonContent.Create(json, json.GetType());
+        }
+
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return Client.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Runs a timer function now through the admin endpoint, as an operator would.</summary>
+    public async Task<HttpResponseMessage> RunFunctionAsync(string functionName, CancellationToken cancellationToken = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"admin/functions/{Uri.EscapeDataString(functionName)}")
+        {
+            Content = JsonContent.Create(new { input = "" }),
+        };
+        request.Headers.Add("x-functions-key", FunctionKey);
+        return await Client.SendAsync(request, cancellationToken);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    private static InvalidOperationException NotStarted() =>
+        new("The local host has not started; use the fixture through xunit (IAsyncLifetime) or await InitializeAsync().");
+}

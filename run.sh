@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Serves Bkmark on http://127.0.0.1:7071 with the local host (no Azure Functions Core Tools needed),
+# against Azurite on its default ports (10000-10002), so `func start` could share the same Azurite.
+# Azurite keeps its data in .azurite/ (git-ignored) across restarts. Ctrl-C stops both.
+#   LocalHost__FunctionKey   key for function-level routes and POST /admin/functions/{name}
+#                            (default: local-dev-function-key)
+#   ASPNETCORE_URLS          to listen elsewhere than http://127.0.0.1:7071
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+# Each background job gets its own process group, so stopping `dotnet run` also stops the app it started.
+set -m
+
+AZURITE_PID=""
+APP_PID=""
+
+log() { echo "run.sh: $*" >&2; }
+
+cleanup() {
+  if [[ -n "$APP_PID" ]]; then
+    kill -TERM -- "-$APP_PID" 2>/dev/null || true
+    wait "$APP_PID" 2>/dev/null || true
+  fi
+  if [[ -n "$AZURITE_PID" ]]; then
+    kill -TERM -- "-$AZURITE_PID" 2>/dev/null || true
+    wait "$AZURITE_PID" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+if [[ ! -x node_modules/.bin/azurite ]]; then
+  log "installing Azurite (npm ci)"
+  npm ci --no-audit --no-fund >&2
+fi
+
+if port_open 10002; then
+  log "something already listens on 127.0.0.1:10002; using it as Azurite"
+else
+  mkdir -p .azurite
+  node_modules/.bin/azurite --silent --skipApiVersionCheck --location .azurite \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
+  AZURITE_PID=$!
+  for _ in $(seq 1 150); do
+    port_open 10002 && break
+    if ! kill -0 "$AZURITE_PID" 2>/dev/null; then
+      log "Azurite exited before it listened on 10002"
+      exit 1
+    fi
+    sleep 0.2
+  done
+  port_open 10002 || { log "Azurite did not listen on 10002 within 30 s"; exit 1; }
+  log "Azurite on 127.0.0.1:10000-10002 (data in .azurite/)"
+fi
+
+export LocalHost__FunctionKey="${LocalHost__FunctionKey:-local-dev-function-key}"
+log "function key (x-functions-key): $LocalHost__FunctionKey"
+log "serving on ${ASPNETCORE_URLS:-http://127.0.0.1:7071}"
+
+ASPNETCORE_ENVIRONMENT=Development dotnet run --project Bkmark.LocalHost -c Release &
+APP_PID=$!
+# `wait` (unlike a foreground command) lets the INT/TERM traps run at once.
+app_status=0
+wait "$APP_PID" || app_status=$?
+APP_PID=""
+exit "$app_status"

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Builds the solution and runs every test against a private, in-memory Azurite on a free port, so
+# several people (or CI jobs) can run it at once on one machine. Extra arguments go to `dotnet test`:
+#   ./test.sh --filter "FullyQualifiedName~ApiKeys"
+# Ends with exactly one line "N passed, N failed"; exits non-zero if a test failed, dotnet failed,
+# or no test ran.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+RESULTS_DIR=test-output
+AZURITE_PID=""
+PASSED=0
+FAILED=0
+
+log() { echo "test.sh: $*" >&2; }
+
+cleanup() {
+  if [[ -n "$AZURITE_PID" ]]; then
+    kill "$AZURITE_PID" 2>/dev/null || true
+    wait "$AZURITE_PID" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+# Make INT/TERM run the EXIT trap, so Azurite never outlives the script.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ensure_node_modules() {
+  if [[ ! -x node_modules/.bin/azurite-table ]]; then
+    log "installing Azurite (npm ci)"
+    npm ci --no-audit --no-fund >&2
+  fi
+}
+
+# Chromium drives the Playwright browser tests (a later issue). apt-get runs only when it is missing;
+# if it cannot be installed the run fails here, with a message, rather than in the middle of a test.
+ensure_chromium() {
+  if [[ -x /usr/bin/chromium ]]; then
+    return 0
+  fi
+  log "installing chromium (apt-get) for the browser tests"
+  local sudo=""
+  if [[ $(id -u) -ne 0 ]]; then
+    sudo="sudo"
+  fi
+  # Others may be running apt on this machine: wait for its locks instead of failing at once.
+  local wait_for_lock=(-o DPkg::Lock::Timeout=600)
+  if ! { $sudo apt-get "${wait_for_lock[@]}" update -qq &&
+         DEBIAN_FRONTEND=noninteractive $sudo apt-get "${wait_for_lock[@]}" install -y -qq chromium; } >&2; then
+    log "could not install chromium: run 'apt-get update && apt-get install -y chromium' as root, then retry"
+    exit 1
+  fi
+}
+
+# A port nobody listens on now. Another process could take it before Azurite does; start_azurite retries.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+start_azurite() {
+  local attempt port
+  for attempt in 1 2 3; do
+    port=$(free_port)
+    node_modules/.bin/azurite-table --inMemoryPersistence --skipApiVersionCheck \
+      --tableHost 127.0.0.1 --tablePort "$port" --silent >&2 &
+    AZURITE_PID=$!
+    for _ in $(seq 1 150); do
+      if port_open "$port"; then
+        AZURITE_PORT=$port
+        return 0
+      fi
+      if ! kill -0 "$AZURITE_PID" 2>/dev/null; then
+        break
+      fi
+      sleep 0.2
+    done
+    log "Azurite did not start on port $port (attempt $attempt)"
+    kill "$AZURITE_PID" 2>/dev/null || true
+    wait "$AZURITE_PID" 2>/dev/null || true
+    AZURITE_PID=""
+  done
+  log "could not start Azurite"
+  return 1
+}
+
+# Sums the <Counters passed=".." failed=".."> of every TRX file in the results directory.
+read_trx_counts() {
+  local file counters
+  for file in "$RESULTS_DIR"/*.trx; do
+    [[ -f "$file" ]] || continue
+    counters=$(grep -o '<Counters [^>]*>' "$file" | head -n 1 || true)
+    [[ -n "$counters" ]] || continue
+    PASSED=$((PASSED + $(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")))
+    FAILED=$((FAILED + $(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")))
+  done
+}
+
+ensure_node_modules
+ensure_chromium
+start_azurite
+log "Azurite (tables, in memory) on 127.0.0.1:$AZURITE_PORT"
+
+export BKMARK_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;"
+
+rm -rf "$RESULTS_DIR"
+status=0
+if dotnet build Bkmark.sln -c Release; then
+  dotnet test Bkmark.sln -c Release --no-build \
+    --logger "trx;LogFileName=results.trx" --results-directory "$RESULTS_DIR" "$@" || status=$?
+else
+  status=$?
+  log "build failed"
+fi
+
+read_trx_counts
+echo "$PASSED passed, $FAILED failed"
+if [[ $status -ne 0 || $FAILED -ne 0 || $((PASSED + FAILED)) -eq 0 ]]; then
+  exit 1
+fi
