@@ -6,6 +6,7 @@ using Azure.Security.KeyVault.Secrets;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Credentials;
+using Bkmark.Core.Passkeys;
 using Bkmark.Core.Secrets;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Storage;
@@ -46,6 +47,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<CredentialHasher>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<IApiKeyVerifier, ApiKeysUnavailable>();
+        services.AddPasskeys();
         return services;
     }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
+using Bkmark.Core.Passkeys;
 using Bkmark.Core.Throttling;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ public sealed class AccountService
     private const int MaxDisplayNameLength = 100;
 
     private readonly UserStore _users;
+    private readonly PasskeyStore _passkeys;
     private readonly AttemptThrottle _throttle;
     private readonly IdGenerator _ids;
     private readonly TimeProvider _time;
@@ -27,9 +29,10 @@ public sealed class AccountService
     // Verified against when the email is unknown, so an unknown email costs the same hash as a wrong password.
     private readonly string _decoyHash;
 
-    public AccountService(UserStore users, AttemptThrottle throttle, IdGenerator ids, TimeProvider time, IOptions<AccountOptions> options)
+    public AccountService(UserStore users, PasskeyStore passkeys, AttemptThrottle throttle, IdGenerator ids, TimeProvider time, IOptions<AccountOptions> options)
     {
         _users = users;
+        _passkeys = passkeys;
         _throttle = throttle;
         _ids = ids;
         _time = time;
@@ -143,7 +146,8 @@ public sealed class AccountService
             return Problems.NotFound("The user");
         }
 
-        return new UserProfile(user.Id, user.Email, user.DisplayName, user.Plan, user.TwoFactorEnabled, PasskeyCount: 0, user.CreatedAt);
+        return new UserProfile(user.Id, user.Email, user.DisplayName, user.Plan, user.TwoFactorEnabled,
+            PasskeyCount: await _passkeys.CountAsync(user.Id, cancellationToken), user.CreatedAt);
     }
 
     /// <summary>Sets the user's plan (operator only: the billing system calls it).</summary>

@@ -8,9 +8,13 @@ public static class TableNames
     public const string Sessions = "Sessions";
     public const string RefreshTokens = "RefreshTokens";
     public const string Throttles = "Throttles";
+    public const string Passkeys = "Passkeys";
+    public const string PasskeyCredentials = "PasskeyCredentials";
+    public const string PasskeyChallenges = "PasskeyChallenges";
 
     public static IReadOnlyList<string> All { get; } =
     [
         Users, UserEmails, Sessions, RefreshTokens, Throttles,
+        Passkeys, PasskeyCredentials, PasskeyChallenges,
     ];
 }
