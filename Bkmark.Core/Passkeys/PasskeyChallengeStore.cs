@@ -31,8 +31,8 @@ public sealed class PasskeyChallengeStore(BkmarkTables tables, TimeProvider time
     }
 
     /// <summary>
-    /// Takes the challenge out of storage. The delete is conditional on the ETag read: of two concurrent
-    /// consumers, one deletes and the other gets 404 or 412, so exactly one sees the options.
+    /// Marks the challenge used, conditional on the ETag read: of two concurrent consumers, one writes and
+    /// the other gets 412 (or 404), so exactly one sees the options. Then removes it, as tidiness.
     /// </summary>
     /// <returns>The options, or null when the challenge is unknown, already used, expired, or belongs
     /// to another ceremony or user.</returns>
@@ -44,27 +44,44 @@ public sealed class PasskeyChallengeStore(BkmarkTables tables, TimeProvider time
         }
 
         var found = await Challenges.GetEntityIfExistsAsync<PasskeyChallengeEntity>(challengeId!, "", cancellationToken: cancellationToken);
-        if (!found.HasValue)
+        if (!found.HasValue || found.Value!.ConsumedAt is not null)
         {
             return null;
         }
 
-        var challenge = found.Value!;
+        var challenge = found.Value;
+        challenge.ConsumedAt = time.GetUtcNow();
+        Response consumed;
         try
         {
-            await Challenges.DeleteEntityAsync(challenge.PartitionKey, challenge.RowKey, challenge.ETag, cancellationToken);
+            // An update, not a delete: Azurite does not hold a conditional delete to its ETag under concurrency.
+            consumed = await Challenges.UpdateEntityAsync(challenge, challenge.ETag, TableUpdateMode.Replace, cancellationToken);
         }
         catch (RequestFailedException exception) when (exception.IsNotFound() || exception.IsPreconditionFailed())
         {
-            // Another request consumed it between our read and our delete.
+            // Another request consumed it between our read and our write.
             return null;
         }
 
-        // Checked after the delete: an expired or misdirected challenge is spent all the same.
-        var usable = time.GetUtcNow() < challenge.ExpiresAt
+        await DeleteSpentAsync(challenge.PartitionKey, consumed.Headers.ETag ?? ETag.All, cancellationToken);
+
+        // Checked after consuming: an expired or misdirected challenge is spent all the same.
+        var usable = challenge.ConsumedAt < challenge.ExpiresAt
             && challenge.Ceremony == ceremony
             && challenge.UserId == userId;
         return usable ? challenge.OptionsJson : null;
+    }
+
+    private async Task DeleteSpentAsync(string challengeId, ETag etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Challenges.DeleteEntityAsync(challengeId, "", etag, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.IsNotFound() || exception.IsPreconditionFailed())
+        {
+            // Already gone; a used challenge that stays is refused by its ConsumedAt and swept when expired.
+        }
     }
 
     private static bool IsWellFormed(string? challengeId) =>

@@ -61,7 +61,7 @@ public sealed class PasskeyCredentialIndexEntity : ITableEntity
 
 /// <summary>
 /// A ceremony's challenge, waiting for the browser's answer. PartitionKey = the random challenge id,
-/// RowKey = "". Deleted (with its ETag) when answered, so it is answered at most once.
+/// RowKey = "". Marked used (with its ETag) when answered, so it is answered at most once, then deleted.
 /// </summary>
 public sealed class PasskeyChallengeEntity : ITableEntity
 {
@@ -80,6 +80,9 @@ public sealed class PasskeyChallengeEntity : ITableEntity
     public string OptionsJson { get; set; } = "";
 
     public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>Set by the one request that consumed it.</summary>
+    public DateTimeOffset? ConsumedAt { get; set; }
 }
 
 /// <summary>The two WebAuthn ceremonies a challenge can belong to.</summary>
