@@ -16,14 +16,24 @@ APP_PID=""
 
 log() { echo "run.sh: $*" >&2; }
 
+# TERM first, so Azurite and the app shut down cleanly; KILL if they have not gone within 10 s.
+stop_group() {
+  local pid=$1
+  kill -TERM -- "-$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
 cleanup() {
   if [[ -n "$APP_PID" ]]; then
-    kill -TERM -- "-$APP_PID" 2>/dev/null || true
-    wait "$APP_PID" 2>/dev/null || true
+    stop_group "$APP_PID"
   fi
   if [[ -n "$AZURITE_PID" ]]; then
-    kill -TERM -- "-$AZURITE_PID" 2>/dev/null || true
-    wait "$AZURITE_PID" 2>/dev/null || true
+    stop_group "$AZURITE_PID"
   fi
 }
 trap cleanup EXIT
@@ -43,7 +53,7 @@ if port_open 10002; then
   log "something already listens on 127.0.0.1:10002; using it as Azurite"
 else
   mkdir -p .azurite
-  node_modules/.bin/azurite --silent --skipApiVersionCheck --location .azurite \
+  node_modules/.bin/azurite --silent --skipApiVersionCheck --disableTelemetry --location .azurite \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
   AZURITE_PID=$!
   for _ in $(seq 1 150); do

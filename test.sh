@@ -14,10 +14,21 @@ FAILED=0
 
 log() { echo "test.sh: $*" >&2; }
 
+# TERM first; KILL if Azurite has not gone within 10 s.
+stop_azurite() {
+  kill -TERM "$AZURITE_PID" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$AZURITE_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  kill -KILL "$AZURITE_PID" 2>/dev/null || true
+  wait "$AZURITE_PID" 2>/dev/null || true
+  AZURITE_PID=""
+}
+
 cleanup() {
   if [[ -n "$AZURITE_PID" ]]; then
-    kill "$AZURITE_PID" 2>/dev/null || true
-    wait "$AZURITE_PID" 2>/dev/null || true
+    stop_azurite
   fi
 }
 trap cleanup EXIT
@@ -65,7 +76,7 @@ start_azurite() {
   local attempt port
   for attempt in 1 2 3; do
     port=$(free_port)
-    node_modules/.bin/azurite-table --inMemoryPersistence --skipApiVersionCheck \
+    node_modules/.bin/azurite-table --inMemoryPersistence --skipApiVersionCheck --disableTelemetry \
       --tableHost 127.0.0.1 --tablePort "$port" --silent >&2 &
     AZURITE_PID=$!
     for _ in $(seq 1 150); do
@@ -79,9 +90,7 @@ start_azurite() {
       sleep 0.2
     done
     log "Azurite did not start on port $port (attempt $attempt)"
-    kill "$AZURITE_PID" 2>/dev/null || true
-    wait "$AZURITE_PID" 2>/dev/null || true
-    AZURITE_PID=""
+    stop_azurite
   done
   log "could not start Azurite"
   return 1

@@ -9,7 +9,8 @@ namespace Bkmark.Core.Secrets;
 /// </summary>
 public sealed class LocalSecretFile(ISecretProvider inner, string path) : ISecretProvider
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private static readonly TimeSpan LockRetryDelay = TimeSpan.FromMilliseconds(50);
+    private const int LockAttempts = 200;
 
     public async Task<string?> GetSecretAsync(string name, CancellationToken cancellationToken)
     {
@@ -19,36 +20,53 @@ public sealed class LocalSecretFile(ISecretProvider inner, string path) : ISecre
             return configured;
         }
 
-        await _gate.WaitAsync(cancellationToken);
-        try
+        // Several hosts (or test fixtures) may start at once: the exclusive open is the lock that makes
+        // "read, generate what is missing, write" happen once, so they all end up with the same secrets.
+        await using var file = await OpenExclusiveAsync(cancellationToken);
+        var stored = file.Length == 0
+            ? []
+            : await JsonSerializer.DeserializeAsync<Dictionary<string, string>>(file, cancellationToken: cancellationToken) ?? [];
+        if (stored.TryGetValue(name, out var value))
         {
-            var stored = File.Exists(path)
-                ? JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(path, cancellationToken)) ?? []
-                : [];
-            if (stored.TryGetValue(name, out var value))
-            {
-                return value;
-            }
-
-            var generated = Generate(name);
-            if (generated is null)
-            {
-                return null;
-            }
-
-            stored[name] = generated;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(stored), cancellationToken);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            return generated;
+            return value;
         }
-        finally
+
+        var generated = Generate(name);
+        if (generated is null)
         {
-            _gate.Release();
+            return null;
+        }
+
+        stored[name] = generated;
+        file.SetLength(0);
+        await JsonSerializer.SerializeAsync(file, stored, cancellationToken: cancellationToken);
+        return generated;
+    }
+
+    private async Task<FileStream> OpenExclusiveAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var options = new FileStreamOptions
+                {
+                    Mode = FileMode.OpenOrCreate,
+                    Access = FileAccess.ReadWrite,
+                    Share = FileShare.None,
+                };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
+
+                return new FileStream(path, options);
+            }
+            catch (IOException) when (attempt < LockAttempts)
+            {
+                await Task.Delay(LockRetryDelay, cancellationToken);
+            }
         }
     }
 

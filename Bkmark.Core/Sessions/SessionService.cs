@@ -200,14 +200,10 @@ public sealed partial class SessionService(
             }
 
             session.RevokedAt = time.GetUtcNow();
+            // The session is the authority: its refresh credentials stay until the sweep, so that
+            // presenting one answers TOKEN_REVOKED rather than looking unknown.
             if (await store.TryReplaceAsync(session, cancellationToken))
             {
-                // The session is the authority; deleting its newest refresh credential is tidiness.
-                if (session.CurrentRefreshPartition is not null && session.CurrentRefreshRow is not null)
-                {
-                    await store.DeleteRefreshTokenAsync(session.CurrentRefreshPartition, session.CurrentRefreshRow, cancellationToken);
-                }
-
                 LogRevoked(logger, session.Id, session.UserId, reason);
                 return true;
             }

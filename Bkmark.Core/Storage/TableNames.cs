@@ -8,13 +8,16 @@ public static class TableNames
     public const string Sessions = "Sessions";
     public const string RefreshTokens = "RefreshTokens";
     public const string Throttles = "Throttles";
+    public const string ApiKeys = "ApiKeys";
+    public const string ApiKeyIndex = "ApiKeyIndex";
+    public const string ApiKeyRateWindows = "ApiKeyRateWindows";
     public const string Passkeys = "Passkeys";
     public const string PasskeyCredentials = "PasskeyCredentials";
     public const string PasskeyChallenges = "PasskeyChallenges";
 
     public static IReadOnlyList<string> All { get; } =
     [
-        Users, UserEmails, Sessions, RefreshTokens, Throttles,
+        Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows,
         Passkeys, PasskeyCredentials, PasskeyChallenges,
     ];
 }

@@ -91,7 +91,8 @@ public sealed class AccessTokenService
             return Problems.InvalidToken("The access token is not valid yet.");
         }
 
-        if (expiresAt + _options.ClockSkew <= now)
+        // No skew on expiry: a clock that runs ahead only ends a token early. Skew applies to nbf only.
+        if (expiresAt <= now)
         {
             return Problems.TokenExpired($"The access token expired at {Json.BkmarkJson.FormatTime(expiresAt)}.");
         }

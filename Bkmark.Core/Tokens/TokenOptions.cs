@@ -30,7 +30,10 @@ public sealed class TokenOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan RefreshReuseGrace { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Clock skew tolerated on exp/nbf. Deliberately seconds, not .NET's default 5 minutes.</summary>
+    /// <summary>
+    /// Clock skew tolerated on <c>nbf</c> (another instance's clock may be behind). Deliberately seconds,
+    /// not .NET's default 5 minutes; expiry gets none, so 15 minutes stay 15 minutes.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(5);
 }

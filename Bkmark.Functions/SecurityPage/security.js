@@ -309,7 +309,7 @@
   // --- API keys
   function scopeBoxes(container, prefix, checked) {
     container.replaceChildren(...SCOPES.map((scope) => {
-      const box = el("input", { type: "checkbox", value: scope, id: `${prefix}-${scope.replace(":", "-")}`, checked: checked.includes(scope) });
+      const box = el("input", { type: "checkbox", value: scope, id: `${prefix}-${scope.replace(":", "-")}`, defaultChecked: checked.includes(scope) });
       return el("label", { htmlFor: box.id }, box, scope);
     }));
   }

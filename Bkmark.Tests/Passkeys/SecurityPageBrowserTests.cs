@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using OtpNet;
 
@@ -76,7 +77,7 @@ public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClas
         await sessions.Filter(new() { HasNotText = "This device" }).GetByRole(AriaRole.Button).ClickAsync();
         await Assertions.Expect(sessions).ToHaveCountAsync(1);
 
-        await SaveScreenshotAsync(page);
+        await SaveScreenshotAsync(page, "security-page.png");
         using var stale = await fixture.SendAsync(HttpMethod.Get, "api/v1/me", bearer: otherDevice);
         Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
     }
@@ -99,35 +100,44 @@ public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClas
         Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
     }
 
-    [Fact(Skip = "Needs the TOTP (branch totp) and API-key (branch apikeys) endpoints; remove this Skip once both are merged.")]
-    public async Task SecurityPage_EnablesTotpFromQrSecret_AndShowsNewApiKeyOnce()
+    [Fact(Skip = "Needs the TOTP endpoints (branch totp); remove this Skip once it is merged.")]
+    public async Task SecurityPage_EnablesTotpFromQrSecret_AndShowsBackupCodesOnce()
+    {
+        var email = await RegisterAsync();
+        var page = await OpenPageWithAuthenticatorAsync();
+        await SignInWithPasswordAsync(page, email);
+
+        // The manual key under the QR code feeds the authenticator app (here Otp.NET).
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set up an authenticator app" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "QR code for your authenticator app" })).ToBeVisibleAsync();
+        var secret = await page.Locator("#two-factor-secret").InnerTextAsync();
+        await page.GetByLabel("Code from the app").FillAsync(new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(fixture.Time.GetUtcNow().UtcDateTime));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify and turn on" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#backup-code-list > li")).ToHaveCountAsync(8);
+        await Assertions.Expect(page.Locator("#two-factor-state")).ToContainTextAsync("On since");
+        await SaveScreenshotAsync(page, "security-page-two-factor.png");
+    }
+
+    [Fact]
+    public async Task SecurityPage_ShowsNewApiKeyOnce_ThenOnlyItsPrefix()
     {
         var email = await RegisterAsync();
         await SetPlanAsync(email, "pro");
         var page = await OpenPageWithAuthenticatorAsync();
         await SignInWithPasswordAsync(page, email);
 
-        // Two-factor: the manual key under the QR code feeds the authenticator app (here Otp.NET).
-        await page.GetByRole(AriaRole.Button, new() { Name = "Set up an authenticator app" }).ClickAsync();
-        var secret = await page.Locator("#two-factor-secret").InnerTextAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "QR code for your authenticator app" })).ToBeVisibleAsync();
-        await page.GetByLabel("Code from the app").FillAsync(new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp());
-        await page.GetByRole(AriaRole.Button, new() { Name = "Verify and turn on" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#backup-code-list > li")).ToHaveCountAsync(8);
-        await Assertions.Expect(page.Locator("#two-factor-state")).ToContainTextAsync("On since");
-
-        // API key: created with a name and scopes, shown once, then only its prefix.
         await page.Locator("#api-key-name").FillAsync("CI export");
         await page.GetByLabel("export", new() { Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Create API key" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#api-key-value")).ToHaveTextAsync(new Regex("^bk_[0-9a-f]{32}$"));
         var key = await page.Locator("#api-key-value").InnerTextAsync();
-        Assert.Matches("^bk_[0-9a-f]{32}$", key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+
         await Assertions.Expect(page.Locator("#api-key-created")).ToBeHiddenAsync();
         await Assertions.Expect(page.Locator("#api-key-list")).ToContainTextAsync(key[..11]);
         Assert.DoesNotContain(key, await page.ContentAsync(), StringComparison.Ordinal);
-
-        await SaveScreenshotAsync(page);
+        await SaveScreenshotAsync(page, "security-page-api-keys.png");
     }
 
     private async Task<IPage> OpenPageWithAuthenticatorAsync()
@@ -185,14 +195,14 @@ public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClas
         var token = await SignInElsewhereAsync(email);
         using var me = await fixture.SendAsync(HttpMethod.Get, "api/v1/me", bearer: token);
         var userId = (await me.Content.ReadFromJsonAsync<MeBody>())!.Id;
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"api/admin/users/{userId}/plan") { Content = JsonContent.Create(new { plan }) };
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"api/v1/admin/users/{userId}/plan") { Content = JsonContent.Create(new { plan }) };
         request.Headers.Add("x-functions-key", fixture.FunctionKey);
         using var response = await fixture.Client.SendAsync(request);
         response.EnsureSuccessStatusCode();
     }
 
-    /// <summary>test-output/security-page.png under the repository root (next to Bkmark.sln).</summary>
-    private static async Task SaveScreenshotAsync(IPage page)
+    /// <summary>Saves to test-output/ under the repository root (next to Bkmark.sln).</summary>
+    private static async Task SaveScreenshotAsync(IPage page, string fileName)
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Bkmark.sln")))
@@ -202,7 +212,7 @@ public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClas
 
         var directory = Path.Combine(root?.FullName ?? AppContext.BaseDirectory, "test-output");
         Directory.CreateDirectory(directory);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(directory, "security-page.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(directory, fileName), FullPage = true });
     }
 
     private sealed record TokenBody(string AccessToken);

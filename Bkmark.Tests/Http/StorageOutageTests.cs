@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Bkmark.Tests.Infrastructure;
+
+namespace Bkmark.Tests.Http;
+
+/// <summary>With storage unreachable, requests answer 503 STORAGE_UNAVAILABLE quickly, never 500.</summary>
+public sealed class StorageOutageTests(StorageOutageTests.UnreachableStorageFixture host) : IClassFixture<StorageOutageTests.UnreachableStorageFixture>
+{
+    [Fact]
+    public async Task Register_ReturnsStorageUnavailable_WhenStorageIsDown()
+    {
+        var response = await host.Client.PostAsJsonAsync("api/v1/auth/register", new { email = ApiTestClient.NewEmail(), password = ApiTestClient.Password });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "STORAGE_UNAVAILABLE");
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.DoesNotContain("127.0.0.1", problem.ToString());
+        Assert.DoesNotContain("Exception", problem.ToString());
+    }
+
+    [Fact]
+    public async Task Refresh_ReturnsStorageUnavailable_WhenStorageIsDown()
+    {
+        var response = await host.Client.PostAsJsonAsync("api/v1/auth/refresh", new { refreshToken = "bkr_" + new string('A', 43) });
+
+        await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "STORAGE_UNAVAILABLE");
+    }
+
+    /// <summary>The local host pointed at a port nothing listens on.</summary>
+    public sealed class UnreachableStorageFixture() : LocalHostFixture(new Dictionary<string, string?>
+    {
+        ["Storage:ConnectionString"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{ClosedPort()}/devstoreaccount1;",
+    })
+    {
+        private static int ClosedPort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Bkmark.Tests.Infrastructure;
+
+/// <summary>The calls most integration tests start with: a fresh account, a signed-in session.</summary>
+public static class ApiTestClient
+{
+    public const string Password = "correct horse battery staple";
+
+    public static string NewEmail() => $"user-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}@example.com";
+
+    /// <summary>Registers a new account and returns its id and email.</summary>
+    public static async Task<(string Id, string Email)> RegisterAsync(this HttpClient client, string? email = null)
+    {
+        email ??= NewEmail();
+        var response = await client.PostAsJsonAsync("api/v1/auth/register", new { email, password = Password });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.ReadJsonAsync();
+        return (body.GetProperty("id").GetString()!, email);
+    }
+
+    /// <summary>Signs in with the password and returns the token response.</summary>
+    public static async Task<JsonElement> LoginAsync(this HttpClient client, string email, string? twoFactorCode = null)
+    {
+        var response = await client.PostAsJsonAsync("api/v1/auth/login", new { email, password = Password, twoFactorCode });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.ReadJsonAsync();
+    }
+
+    /// <summary>Registers and signs in; returns the user id and the access token.</summary>
+    public static async Task<(string UserId, string AccessToken, JsonElement Tokens)> SignUpAsync(this HttpClient client)
+    {
+        var (id, email) = await client.RegisterAsync();
+        var tokens = await client.LoginAsync(email);
+        return (id, tokens.GetProperty("accessToken").GetString()!, tokens);
+    }
+
+    public static Task<HttpResponseMessage> SendAsync(this HttpClient client, HttpMethod method, string path, string? bearer, object? json = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        if (json is not null)
+        {
+            request.Content = JsonContent.Create(json, json.GetType());
+        }
+
+        return client.SendAsync(request);
+    }
+
+    public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Asserts a problem+json response with the status and code.</summary>
+    public static async Task<JsonElement> AssertProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"Expected {(int)status} {code}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = JsonDocument.Parse(text).RootElement.Clone();
+        Assert.Equal(code, body.GetProperty("code").GetString());
+        Assert.Equal((int)status, body.GetProperty("status").GetInt32());
+        return body;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using Azure.Core.Pipeline;
+using Bkmark.Core;
+using Bkmark.Core.Secrets;
+using Bkmark.Core.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bkmark.Tests.Infrastructure;
+
+/// <summary>
+/// Core's services as AddBkmark registers them, against Azurite with a table prefix of their own and a
+/// <see cref="FakeTimeProvider"/>: for tests of services and stores without HTTP in between.
+/// </summary>
+public sealed class CoreServices : IAsyncDisposable
+{
+    private CoreServices(ServiceProvider provider, FakeTimeProvider time, StorageRequestCounter storageRequests, string tablePrefix)
+    {
+        Provider = provider;
+        Time = time;
+        StorageRequests = storageRequests;
+        TablePrefix = tablePrefix;
+    }
+
+    public ServiceProvider Provider { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public StorageRequestCounter StorageRequests { get; }
+
+    public string TablePrefix { get; }
+
+    public T Get<T>() where T : notnull => Provider.GetRequiredService<T>();
+
+    public static async Task<CoreServices> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var prefix = "u" + new string(RandomNumberGenerator.GetItems<char>("abcdefghijklmnopqrstuvwxyz0123456789", 8));
+        var keys = KeyRing.Generate();
+        var values = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = AzuriteStorage.ConnectionString,
+            ["Storage:TablePrefix"] = prefix,
+            [$"Secrets:{SecretNames.JwtSigningKey}"] = Convert.ToBase64String(keys.SigningKey.ExportPkcs8PrivateKey()),
+            [$"Secrets:{SecretNames.CredentialPepper}"] = Convert.ToBase64String(keys.CredentialPepper),
+            [$"Secrets:{SecretNames.TotpEncryptionKey}"] = Convert.ToBase64String(keys.TotpEncryptionKey),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+        var counter = new StorageRequestCounter();
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton<HttpPipelinePolicy>(counter);
+        services.AddBkmark(configuration, new HostingEnvironment { EnvironmentName = Environments.Production });
+        services.AddSingleton<TimeProvider>(time);
+
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        await provider.GetRequiredService<BkmarkTables>().CreateAllAsync(CancellationToken.None);
+        counter.Clear();
+        return new CoreServices(provider, time, counter, prefix);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var tables = Provider.GetRequiredService<BkmarkTables>();
+        foreach (var name in TableNames.All)
+        {
+            await tables[name].DeleteAsync();
+        }
+
+        await Provider.DisposeAsync();
+    }
+}

@@ -1,0 +1,13 @@
+using Azure.Core.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bkmark.Tests.Infrastructure;
+
+/// <summary>A <see cref="LocalHostFixture"/> that records every storage request the service makes.</summary>
+public sealed class CountingLocalHostFixture : LocalHostFixture
+{
+    public StorageRequestCounter StorageRequests { get; } = new();
+
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.AddSingleton<HttpPipelinePolicy>(StorageRequests);
+}

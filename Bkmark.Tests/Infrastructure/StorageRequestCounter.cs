@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace Bkmark.Tests.Infrastructure;
+
+/// <summary>
+/// Records every request the Table Storage client sends (registered as an <see cref="HttpPipelinePolicy"/>,
+/// which AddBkmark adds to the client), so tests can assert what a code path costs in storage calls.
+/// </summary>
+public sealed class StorageRequestCounter : HttpPipelinePolicy
+{
+    private readonly ConcurrentQueue<StorageRequest> _requests = new();
+
+    public IReadOnlyList<StorageRequest> Requests => _requests.ToArray();
+
+    public void Clear() => _requests.Clear();
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Record(message);
+        ProcessNext(message, pipeline);
+    }
+
+    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Record(message);
+        return ProcessNextAsync(message, pipeline);
+    }
+
+    private void Record(HttpMessage message) =>
+        _requests.Enqueue(new StorageRequest(message.Request.Method.ToString(), message.Request.Uri.ToUri()));
+}
+
+/// <summary>One storage request. A point read is a GET of <c>Table(PartitionKey='…',RowKey='…')</c>; a query has no keys in its path.</summary>
+public sealed record StorageRequest(string Method, Uri Uri)
+{
+    public bool IsPointRead => Method == "GET" && Uri.AbsolutePath.Contains("(PartitionKey=", StringComparison.Ordinal)
+        && Uri.AbsolutePath.Contains("RowKey=", StringComparison.Ordinal);
+
+    public bool IsQuery => Method == "GET" && !IsPointRead;
+
+    public bool IsWrite => Method != "GET";
+}
