@@ -8,6 +8,7 @@ using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Credentials;
+using Bkmark.Core.Passkeys;
 using Bkmark.Core.Secrets;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Storage;
@@ -50,6 +51,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<RequestAuthenticator>();
         services.AddApiKeys();
         services.AddLibrary();
+        services.AddPasskeys();
         return services;
     }
 

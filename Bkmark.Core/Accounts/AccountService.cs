@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
+using Bkmark.Core.Passkeys;
 using Bkmark.Core.Throttling;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ public sealed class AccountService
     private const int MaxDisplayNameLength = 100;
 
     private readonly UserStore _users;
+    private readonly PasskeyStore _passkeys;
     private readonly AttemptThrottle _throttle;
     private readonly IdGenerator _ids;
     private readonly TimeProvider _time;
@@ -30,6 +32,7 @@ public sealed class AccountService
 
     public AccountService(
         UserStore users,
+        PasskeyStore passkeys,
         AttemptThrottle throttle,
         IdGenerator ids,
         TimeProvider time,
@@ -38,6 +41,7 @@ public sealed class AccountService
     {
         _planHandlers = planHandlers;
         _users = users;
+        _passkeys = passkeys;
         _throttle = throttle;
         _ids = ids;
         _time = time;
@@ -151,7 +155,8 @@ public sealed class AccountService
             return Problems.NotFound("The user");
         }
 
-        return new UserProfile(user.Id, user.Email, user.DisplayName, user.Plan, user.TwoFactorEnabled, PasskeyCount: 0, user.CreatedAt);
+        return new UserProfile(user.Id, user.Email, user.DisplayName, user.Plan, user.TwoFactorEnabled,
+            PasskeyCount: await _passkeys.CountAsync(user.Id, cancellationToken), user.CreatedAt);
     }
 
     /// <summary>

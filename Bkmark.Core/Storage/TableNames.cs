@@ -16,9 +16,13 @@ public static class TableNames
     /// <summary>Bookmarks, their URL index and groups: a partition per user, so one transaction can span them.</summary>
     public const string Library = "Library";
 
+    public const string Passkeys = "Passkeys";
+    public const string PasskeyCredentials = "PasskeyCredentials";
+    public const string PasskeyChallenges = "PasskeyChallenges";
+
     public static IReadOnlyList<string> All { get; } =
     [
         Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows, TwoFactor,
-        Library,
+        Library, Passkeys, PasskeyCredentials, PasskeyChallenges,
     ];
 }
