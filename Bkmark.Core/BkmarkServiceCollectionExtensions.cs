@@ -50,6 +50,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<CredentialHasher>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddApiKeys();
+        services.AddTwoFactor();
         services.AddLibrary();
         services.AddPasskeys();
         return services;
