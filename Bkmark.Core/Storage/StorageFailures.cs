@@ -7,7 +7,10 @@ public static class StorageFailures
 {
     public static bool IsPreconditionFailed(this RequestFailedException exception) => exception.Status == 412;
 
-    public static bool IsNotFound(this RequestFailedException exception) => exception.Status == 404;
+    /// <summary>The entity is not there. A missing <em>table</em> is not that: it is an outage (see <see cref="IsOutage"/>).</summary>
+    public static bool IsNotFound(this RequestFailedException exception) => exception.Status == 404 && !IsTableMissing(exception);
+
+    private static bool IsTableMissing(RequestFailedException exception) => exception.ErrorCode == "TableNotFound";
 
     public static bool IsConflict(this RequestFailedException exception) => exception.Status == 409;
 
@@ -21,7 +24,7 @@ public static class StorageFailures
         {
             RequestFailedException failed => failed.Status == 0 || failed.Status >= 500 || failed.Status == 408
                 // Tables are created at start-up; missing ones mean storage was down (or wiped) since.
-                || failed.ErrorCode == "TableNotFound",
+                || IsTableMissing(failed),
             AggregateException aggregate => aggregate.InnerExceptions.All(inner => IsOutage(inner, requestAborted)),
             HttpRequestException => true,
             // The SDK's own network timeout surfaces as a cancellation the caller did not ask for.

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using Bkmark.Core.Storage;
 using Bkmark.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Tests.Http;
 
@@ -39,5 +41,21 @@ public sealed class StorageOutageTests(StorageOutageTests.UnreachableStorageFixt
             listener.Start();
             return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
+    }
+}
+
+/// <summary>Tables wiped while the service runs (e.g. Azurite restarted without its data): 503, never a 500.</summary>
+public sealed class MissingTableTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
+{
+    [Fact]
+    public async Task FailedLogin_ReturnsStorageUnavailable_WhenThrottleTableIsGone()
+    {
+        var (_, email) = await host.Client.RegisterAsync();
+        var tables = host.Services.GetRequiredService<BkmarkTables>();
+        await tables[TableNames.Throttles].DeleteAsync();
+
+        var response = await host.Client.PostAsJsonAsync("api/v1/auth/login", new { email, password = "wrong password!" });
+
+        await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "STORAGE_UNAVAILABLE");
     }
 }

@@ -111,7 +111,7 @@ public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClas
         await page.GetByRole(AriaRole.Button, new() { Name = "Set up an authenticator app" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "QR code for your authenticator app" })).ToBeVisibleAsync();
         var secret = await page.Locator("#two-factor-secret").InnerTextAsync();
-        await page.GetByLabel("Code from the app").FillAsync(new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(fixture.Time.GetUtcNow().UtcDateTime));
+        await page.GetByLabel("Code from the app", new() { Exact = true }).FillAsync(new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(fixture.Time.GetUtcNow().UtcDateTime));
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify and turn on" }).ClickAsync();
 
         await Assertions.Expect(page.Locator("#backup-code-list > li")).ToHaveCountAsync(8);
