@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Bkmark.Core.Accounts;
+using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Secrets;
@@ -45,7 +46,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<SessionService>();
         services.AddSingleton<CredentialHasher>();
         services.AddSingleton<RequestAuthenticator>();
-        services.AddSingleton<IApiKeyVerifier, ApiKeysUnavailable>();
+        services.AddApiKeys();
         return services;
     }
 

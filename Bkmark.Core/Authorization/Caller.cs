@@ -11,6 +11,9 @@ public sealed record Caller(
 {
     public bool IsSession => CredentialType == CredentialType.Session;
 
+    /// <summary>Headers the response should carry because of this credential, e.g. an API key's <c>RateLimit-*</c>.</summary>
+    public IReadOnlyDictionary<string, string>? ResponseHeaders { get; init; }
+
     public bool HasScope(string scope) => Authorization.Scopes.Allows(Scopes, scope);
 }
 

@@ -26,9 +26,19 @@ public sealed class RequestAuthenticator(AccessTokenService accessTokens, Sessio
             return credential.Problem;
         }
 
-        return credential.Value.StartsWith(ApiKeyPrefix, StringComparison.Ordinal)
+        var caller = credential.Value.StartsWith(ApiKeyPrefix, StringComparison.Ordinal)
             ? await apiKeys.VerifyAsync(credential.Value, cancellationToken)
             : await AuthenticateAccessTokenAsync(credential.Value, cancellationToken);
+        if (caller.Succeeded && caller.Value.ResponseHeaders is { } headers)
+        {
+            // Set before the function writes its response, so every answer to this credential carries them.
+            foreach (var (name, value) in headers)
+            {
+                request.HttpContext.Response.Headers[name] = value;
+            }
+        }
+
+        return caller;
     }
 
     /// <summary>A credential that carries <paramref name="scope"/> (sessions carry every scope).</summary>

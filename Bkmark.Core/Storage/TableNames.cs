@@ -8,9 +8,12 @@ public static class TableNames
     public const string Sessions = "Sessions";
     public const string RefreshTokens = "RefreshTokens";
     public const string Throttles = "Throttles";
+    public const string ApiKeys = "ApiKeys";
+    public const string ApiKeyIndex = "ApiKeyIndex";
+    public const string ApiKeyRateWindows = "ApiKeyRateWindows";
 
     public static IReadOnlyList<string> All { get; } =
     [
-        Users, UserEmails, Sessions, RefreshTokens, Throttles,
+        Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows,
     ];
 }

@@ -1,0 +1,97 @@
+using System.Runtime.Serialization;
+using Azure;
+using Azure.Data.Tables;
+
+namespace Bkmark.Core.ApiKeys;
+
+/// <summary>
+/// The authority for authenticating a key. PartitionKey = <c>CredentialHasher.PartitionOf(keyPrefix)</c>,
+/// RowKey = HMAC-SHA256(pepper, key): found by one point read; the raw key is never stored. Revoked
+/// and expired keys stay (with <see cref="RevokedAt"/> / <see cref="ExpiresAt"/>) so callers get
+/// <c>TOKEN_REVOKED</c> / <c>TOKEN_EXPIRED</c>; the sweep deletes them after the retention period.
+/// </summary>
+public sealed class ApiKeyCredentialEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string KeyId { get; set; } = "";
+    public string UserId { get; set; } = "";
+    public string KeyPrefix { get; set; } = "";
+
+    /// <summary>Space-separated scope names, in the order granted.</summary>
+    public string Scopes { get; set; } = "";
+
+    public int RateLimitPerMinute { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
+
+    [IgnoreDataMember]
+    public IReadOnlyList<string> ScopeList => Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+}
+
+/// <summary>
+/// A user's key as listed. PartitionKey = user id, RowKey = key id (a ULID), so listing is one
+/// partition query. Written before the credential (see <see cref="ApiKeyStore"/>); holds the
+/// credential's keys so revoking by id needs no search.
+/// </summary>
+public sealed class ApiKeyIndexEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string UserId => PartitionKey;
+    public string KeyId => RowKey;
+    public string Name { get; set; } = "";
+    public string KeyPrefix { get; set; } = "";
+    public string CredentialPartition { get; set; } = "";
+    public string CredentialRow { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+/// <summary>
+/// The user's active-key ledger, in the index partition (RowKey <see cref="LedgerRowKey"/>; ULIDs are
+/// upper-case, so it never collides with a key id). It lists the key ids holding a slot of the plan's
+/// limit; creates and revokes change it only with its ETag, so concurrent creates cannot overshoot.
+/// </summary>
+public sealed class ApiKeyLedgerEntity : ITableEntity
+{
+    public const string LedgerRowKey = "ledger";
+
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = LedgerRowKey;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    /// <summary>JSON array of <see cref="KeySlot"/>.</summary>
+    public string Slots { get; set; } = "[]";
+}
+
+/// <summary>One slot of the active-key limit: a key id and when it stops counting (its expiry).</summary>
+public sealed record KeySlot(string Id, DateTimeOffset? ExpiresAt);
+
+/// <summary>
+/// How many requests of one fixed minute instances have leased for a key. PartitionKey = key id,
+/// RowKey = the window's start (<c>yyyyMMddHHmm</c>, UTC). Raised with its ETag, so the leases of all
+/// instances together never exceed the key's limit.
+/// </summary>
+public sealed class RateWindowEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public int Count { get; set; }
+
+    /// <summary>The window's end; the sweep deletes windows past it.</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
+}

@@ -1,0 +1,156 @@
+using Azure;
+using Azure.Data.Tables;
+using Bkmark.Core.Storage;
+
+namespace Bkmark.Core.ApiKeys;
+
+/// <summary>
+/// API keys in Table Storage: credentials (the authority, found by one point read), the per-user
+/// index and the active-key ledger (one partition per user).
+/// </summary>
+/// <remarks>
+/// Write order on create: ledger slot, then index entry, then credential. A crash after the index
+/// write leaves an index entry without a credential: nothing can authenticate with it, listing
+/// hides it and deletes it once it is older than the create grace period, and revoking it by id
+/// works. So a live credential always has an index entry its owner can see and revoke.
+/// On revoke the order is the reverse: credential (the authority), then index, then ledger.
+/// </remarks>
+public sealed class ApiKeyStore(BkmarkTables tables)
+{
+    private TableClient Credentials => tables[TableNames.ApiKeys];
+    private TableClient Index => tables[TableNames.ApiKeyIndex];
+
+    public async Task<ApiKeyCredentialEntity?> FindCredentialAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        var response = await Credentials.GetEntityIfExistsAsync<ApiKeyCredentialEntity>(partitionKey, rowKey, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    public Task AddCredentialAsync(ApiKeyCredentialEntity credential, CancellationToken cancellationToken) =>
+        AddAsync(Credentials, credential, cancellationToken);
+
+    /// <returns>False when the credential changed since it was read (a lost race) or is gone.</returns>
+    public Task<bool> TryReplaceCredentialAsync(ApiKeyCredentialEntity credential, CancellationToken cancellationToken) =>
+        TryReplaceAsync(Credentials, credential, cancellationToken);
+
+    /// <summary>
+    /// Writes only <c>LastUsedAt</c>, and only if the credential is as it was read: a revocation or a
+    /// scope change written meanwhile is never overwritten.
+    /// </summary>
+    /// <returns>False when another write came first (on another instance, usually the same touch).</returns>
+    public async Task<bool> TryTouchAsync(ApiKeyCredentialEntity credential, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var patch = new TableEntity(credential.PartitionKey, credential.RowKey) { [nameof(ApiKeyCredentialEntity.LastUsedAt)] = now };
+        try
+        {
+            await Credentials.UpdateEntityAsync(patch, credential.ETag, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
+        {
+            return false;
+        }
+    }
+
+    public async Task<ApiKeyIndexEntity?> FindIndexAsync(string userId, string keyId, CancellationToken cancellationToken)
+    {
+        var response = await Index.GetEntityIfExistsAsync<ApiKeyIndexEntity>(userId, keyId, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>The user's index entries (revoked ones included), oldest first: one partition query.</summary>
+    public async Task<IReadOnlyList<ApiKeyIndexEntity>> ListIndexAsync(string userId, CancellationToken cancellationToken)
+    {
+        var entries = new List<ApiKeyIndexEntity>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey ne {ApiKeyLedgerEntity.LedgerRowKey}");
+        await foreach (var entry in Index.QueryAsync<ApiKeyIndexEntity>(filter, cancellationToken: cancellationToken))
+        {
+            entries.Add(entry);
+        }
+
+        return entries;
+    }
+
+    public Task AddIndexAsync(ApiKeyIndexEntity entry, CancellationToken cancellationToken) =>
+        AddAsync(Index, entry, cancellationToken);
+
+    /// <returns>False when the entry changed since it was read (a lost race) or is gone.</returns>
+    public Task<bool> TryReplaceIndexAsync(ApiKeyIndexEntity entry, CancellationToken cancellationToken) =>
+        TryReplaceAsync(Index, entry, cancellationToken);
+
+    /// <summary>
+    /// Sets only <c>RevokedAt</c> on the entry. A merge of one property that never goes back, so it needs no
+    /// ETag; a concurrent rename (a Replace with the old ETag) then fails instead of clearing it.
+    /// </summary>
+    public async Task MarkIndexRevokedAsync(ApiKeyIndexEntity entry, DateTimeOffset revokedAt, CancellationToken cancellationToken)
+    {
+        var patch = new TableEntity(entry.PartitionKey, entry.RowKey) { [nameof(ApiKeyIndexEntity.RevokedAt)] = revokedAt };
+        try
+        {
+            await Index.UpdateEntityAsync(patch, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.IsNotFound())
+        {
+            // Removed meanwhile (an orphan repaired by a listing): nothing left to mark.
+        }
+    }
+
+    /// <summary>Deletes an index entry whose credential was never written (a create that crashed).</summary>
+    public async Task DeleteIndexAsync(ApiKeyIndexEntity entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Index.DeleteEntityAsync(entry.PartitionKey, entry.RowKey, entry.ETag, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.IsNotFound() || exception.IsPreconditionFailed())
+        {
+            // Already removed, or changed by someone who saw it later than we did: leave it to them.
+        }
+    }
+
+    public async Task<ApiKeyLedgerEntity?> FindLedgerAsync(string userId, CancellationToken cancellationToken)
+    {
+        var response = await Index.GetEntityIfExistsAsync<ApiKeyLedgerEntity>(userId, ApiKeyLedgerEntity.LedgerRowKey, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>Creates the ledger (when it has no ETag yet) or replaces it if unchanged since it was read.</summary>
+    /// <returns>False when another create or revoke wrote it first (a lost race).</returns>
+    public async Task<bool> TryWriteLedgerAsync(ApiKeyLedgerEntity ledger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = ledger.ETag == default
+                ? await Index.AddEntityAsync(ledger, cancellationToken)
+                : await Index.UpdateEntityAsync(ledger, ledger.ETag, TableUpdateMode.Replace, cancellationToken);
+            ledger.ETag = response.Headers.ETag ?? ledger.ETag;
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsConflict() || exception.IsNotFound())
+        {
+            return false;
+        }
+    }
+
+    private static async Task AddAsync<T>(TableClient table, T entity, CancellationToken cancellationToken)
+        where T : class, ITableEntity
+    {
+        var response = await table.AddEntityAsync(entity, cancellationToken);
+        entity.ETag = response.Headers.ETag ?? default;
+    }
+
+    private static async Task<bool> TryReplaceAsync<T>(TableClient table, T entity, CancellationToken cancellationToken)
+        where T : class, ITableEntity
+    {
+        try
+        {
+            var response = await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            entity.ETag = response.Headers.ETag ?? entity.ETag;
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using Bkmark.Core.Authorization;
+using Bkmark.Core.Credentials;
+using Bkmark.Core.Errors;
+using Bkmark.Core.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Bkmark.Core.ApiKeys;
+
+/// <summary>
+/// Authenticates a raw <c>bk_</c> key on every request: one point read of its credential (never a
+/// query, never a cache, so a revocation holds on the next request on every instance), the rate
+/// window, and <c>lastUsedAt</c> at most once a minute.
+/// </summary>
+public sealed partial class ApiKeyVerifier(
+    ApiKeyStore store,
+    CredentialHasher hasher,
+    ApiKeyRateLimiter rateLimiter,
+    TimeProvider time,
+    ILogger<ApiKeyVerifier> logger) : IApiKeyVerifier
+{
+    /// <summary><c>lastUsedAt</c> is written at most this often per key (the first use at once).</summary>
+    public static readonly TimeSpan LastUsedWriteInterval = TimeSpan.FromMinutes(1);
+
+    public async Task<Result<Caller>> VerifyAsync(string rawKey, CancellationToken cancellationToken)
+    {
+        if (!ApiKeyFormat.IsWellFormed(rawKey))
+        {
+            return Problems.InvalidToken("The API key is not valid.");
+        }
+
+        var keyPrefix = ApiKeyFormat.KeyPrefixOf(rawKey);
+        var rowKey = hasher.Hash(rawKey);
+        var credential = await store.FindCredentialAsync(CredentialHasher.PartitionOf(keyPrefix), rowKey, cancellationToken);
+        if (credential is null || !CredentialHasher.HashesEqual(credential.RowKey, rowKey))
+        {
+            LogUnknownKey(logger, keyPrefix);
+            return Problems.InvalidToken("The API key is not valid.");
+        }
+
+        var now = time.GetUtcNow();
+        if (credential.RevokedAt is not null)
+        {
+            LogRevokedKeyUsed(logger, credential.KeyId, keyPrefix);
+            return Problems.TokenRevoked("This API key has been revoked.");
+        }
+
+        if (credential.ExpiresAt is { } expiresAt && now >= expiresAt)
+        {
+            return Problems.TokenExpired($"This API key expired at {BkmarkJson.FormatTime(expiresAt)}.");
+        }
+
+        var rate = await rateLimiter.AcquireAsync(credential.KeyId, credential.RateLimitPerMinute, cancellationToken);
+        if (!rate.Succeeded)
+        {
+            LogRateLimited(logger, credential.KeyId, keyPrefix);
+            return rate.Problem;
+        }
+
+        if (credential.LastUsedAt is not { } lastUsedAt || now - lastUsedAt >= LastUsedWriteInterval)
+        {
+            // A lost race means another request (usually on another instance) wrote it just now: fine.
+            await store.TryTouchAsync(credential, now, cancellationToken);
+        }
+
+        return new Caller(credential.UserId, CredentialType.ApiKey, credential.ScopeList, credential.ExpiresAt, KeyId: credential.KeyId)
+        {
+            ResponseHeaders = rate.Value.Headers,
+        };
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Unknown API key {KeyPrefix} presented")]
+    private static partial void LogUnknownKey(ILogger logger, string keyPrefix);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Revoked API key {KeyId} ({KeyPrefix}) presented")]
+    private static partial void LogRevokedKeyUsed(ILogger logger, string keyId, string keyPrefix);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "API key {KeyId} ({KeyPrefix}) rate limited")]
+    private static partial void LogRateLimited(ILogger logger, string keyId, string keyPrefix);
+}

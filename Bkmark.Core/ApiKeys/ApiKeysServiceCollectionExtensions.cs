@@ -1,0 +1,18 @@
+using Bkmark.Core.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bkmark.Core.ApiKeys;
+
+public static class ApiKeysServiceCollectionExtensions
+{
+    /// <summary>API keys: management, and the <see cref="IApiKeyVerifier"/> the request authenticator uses for <c>bk_</c> keys.</summary>
+    public static IServiceCollection AddApiKeys(this IServiceCollection services)
+    {
+        services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<ApiKeyRateLimiter>();
+        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<IApiKeyVerifier, ApiKeyVerifier>();
+        return services;
+    }
+}
