@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
+using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Secrets;
 
@@ -14,26 +14,20 @@ namespace Bkmark.Benchmarks.Micro;
 [ShortRunJob]
 public class CredentialBenchmarks
 {
-    private const int ApiKeyPrefixLength = 11;
-
     private readonly CredentialHasher _hasher = new(KeyRing.Generate());
-    private readonly string _apiKey = "bk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    private readonly string _apiKey = ApiKeyFormat.Generate();
     private readonly string _backupCode = "abcde-fghjk";
     private string _storedBackupCodeHash = "";
 
     [GlobalSetup]
     public void Setup() => _storedBackupCodeHash = _hasher.Hash(NormalizeBackupCode(_backupCode));
 
+    /// <summary>What <c>ApiKeyVerifier</c> computes before its point read.</summary>
     [Benchmark(Description = "API key: parse + PartitionOf + HMAC row key")]
-    public string ApiKeyLookupKeys()
-    {
-        if (_apiKey.Length != 35 || !_apiKey.StartsWith("bk_", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException("The benchmark key is malformed.");
-        }
-
-        return CredentialHasher.PartitionOf(_apiKey[..ApiKeyPrefixLength]) + _hasher.Hash(_apiKey);
-    }
+    public (string PartitionKey, string RowKey) ApiKeyLookupKeys() =>
+        ApiKeyFormat.IsWellFormed(_apiKey)
+            ? (CredentialHasher.PartitionOf(ApiKeyFormat.KeyPrefixOf(_apiKey)), _hasher.Hash(_apiKey))
+            : throw new InvalidOperationException("The benchmark key is malformed.");
 
     [Benchmark(Description = "Backup code: normalise + HMAC + constant-time compare")]
     public bool BackupCodeCheck() =>
