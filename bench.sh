@@ -176,7 +176,14 @@ start_azurite() {
   die "Azurite did not start on port $AZURITE_PORT"
 }
 
+# Azurite saves its data folder only on SIGINT (it does not handle TERM, and dies without saving), so the
+# fault run's restart would otherwise find the tables gone. INT, then the usual TERM/KILL.
 stop_azurite() {
+  kill -INT -- "-$AZURITE_PID" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$AZURITE_PID" 2>/dev/null || break
+    sleep 0.2
+  done
   stop_group "$AZURITE_PID"
   AZURITE_PID=""
 }
