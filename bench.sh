@@ -71,17 +71,7 @@ HOST_DLL=Bkmark.LocalHost/bin/Release/net10.0/Bkmark.LocalHost.dll
 log() { echo "bench.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
 
-# TERM first; KILL if the group has not gone within 10 s.
-stop_group() {
-  local pid=$1
-  kill -TERM -- "-$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  kill -KILL -- "-$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
+source scripts/processes.sh
 
 stop_services() {
   local pid
@@ -153,10 +143,6 @@ while True:
         print(port)
         break
 PY
-}
-
-port_open() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
 # start_azurite [--location DIR]: in memory unless a data folder is given. Restarts reuse AZURITE_PORT.
