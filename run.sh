@@ -16,33 +16,19 @@ APP_PID=""
 
 log() { echo "run.sh: $*" >&2; }
 
-# TERM first, so Azurite and the app shut down cleanly; KILL if they have not gone within 10 s.
-stop_group() {
-  local pid=$1
-  kill -TERM -- "-$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  kill -KILL -- "-$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
+source scripts/processes.sh
 
 cleanup() {
   if [[ -n "$APP_PID" ]]; then
     stop_group "$APP_PID"
   fi
   if [[ -n "$AZURITE_PID" ]]; then
-    stop_group "$AZURITE_PID"
+    stop_azurite_group "$AZURITE_PID"
   fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-port_open() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
 
 if [[ ! -x node_modules/.bin/azurite ]]; then
   log "installing Azurite (npm ci)"

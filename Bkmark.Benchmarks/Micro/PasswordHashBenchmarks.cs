@@ -1,0 +1,29 @@
+using BenchmarkDotNet.Attributes;
+using Bkmark.Core.Accounts;
+using Microsoft.AspNetCore.Identity;
+
+namespace Bkmark.Benchmarks.Micro;
+
+/// <summary>
+/// PasswordHasher&lt;T&gt; as AccountService uses it (Identity v3: PBKDF2-HMAC-SHA512, 100,000 iterations).
+/// Its cost is the point: it is what a guess costs an attacker holding the table.
+/// </summary>
+[MemoryDiagnoser]
+[ShortRunJob]
+public class PasswordHashBenchmarks
+{
+    private const string Password = "correct horse battery staple";
+
+    private readonly PasswordHasher<UserEntity> _hasher = new();
+    private readonly UserEntity _user = new();
+    private string _hash = "";
+
+    [GlobalSetup]
+    public void Setup() => _hash = _hasher.HashPassword(_user, Password);
+
+    [Benchmark(Description = "Password hash (PBKDF2, register)")]
+    public string Hash() => _hasher.HashPassword(_user, Password);
+
+    [Benchmark(Description = "Password verify (PBKDF2, login)")]
+    public PasswordVerificationResult Verify() => _hasher.VerifyHashedPassword(_user, _hash, Password);
+}

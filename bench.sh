@@ -1,0 +1,443 @@
+#!/usr/bin/env bash
+# Bkmark's numbers (DESIGN.md §5, README "Performance"). Every mode starts its own Azurite and its own
+# Release builds on free ports (never 7071 or 10000-10002), and stops everything it started on exit.
+#
+#   ./bench.sh [load]   HTTP load run: GET /auth/verify with an API key and with a JWT, beside the floor
+#                       (one bare Table Storage point read), interleaved rounds, medians. Last line:
+#                       "auth/floor throughput ratio: api-key X.XX, jwt Y.YY; errors N"
+#   ./bench.sh faults   steady verifies while Azurite is stopped for 10 s and restarted on the same data
+#   ./bench.sh soak     mixed concurrent traffic (2 min), then invariant checks
+#   ./bench.sh micro    the BenchmarkDotNet suite (Bkmark.Benchmarks, ShortRun jobs)
+#   ./bench.sh all      micro, soak, faults, then load (so the ratio line is still the last line)
+#
+# Options: --quick (seconds per phase instead of minutes: proves the plumbing, measures nothing),
+#          --duration S (per wrk run, default 20), --rounds N (default 3), --threads T (2),
+#          --connections C (32), --keys K (API keys the api-key leg rotates over, default 1),
+#          --soak-seconds S (120), --outage-seconds S (10)
+# Needs: dotnet, node/npm, python3, curl; installs Azurite (npm ci) and wrk (apt-get) when missing.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+# Each background job gets its own process group, so stopping one stops all it started.
+set -m
+
+MODE=load
+QUICK=0
+DURATION=20
+ROUNDS=3
+THREADS=2
+CONNECTIONS=32
+KEYS=1
+SOAK_SECONDS=120
+OUTAGE_SECONDS=10
+# The API lets a key's rateLimitPerMinute be at most its plan's default; the bench raises the Pro default
+# (ApiKeys__ProRateLimitPerMinute, allowed up to 100000) so the limiter counts but never refuses, and the
+# Pro key limit (ApiKeys__ProMaxActiveKeys, up to 1000) for the load run's fresh keys per wrk run.
+RATE_LIMIT=100000
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    load|faults|soak|micro|all) MODE=$1 ;;
+    --quick) QUICK=1 ;;
+    --duration) DURATION=$2; shift ;;
+    --rounds) ROUNDS=$2; shift ;;
+    --threads) THREADS=$2; shift ;;
+    --connections) CONNECTIONS=$2; shift ;;
+    --keys) KEYS=$2; shift ;;
+    --soak-seconds) SOAK_SECONDS=$2; shift ;;
+    --outage-seconds) OUTAGE_SECONDS=$2; shift ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [[ $QUICK -eq 1 ]]; then
+  DURATION=3
+  ROUNDS=1
+  SOAK_SECONDS=20
+fi
+WARMUP=$(( DURATION < 5 ? 1 : 5 ))
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/bkmark-bench.XXXXXX")
+AZURITE_PID=""
+HOST_PID=""
+FLOOR_PID=""
+PROBE_PID=""
+AZURITE_PORT=""
+AZURITE_ARGS=()
+FUNCTION_KEY="bench-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+BENCH_DLL=Bkmark.Benchmarks/bin/Release/net10.0/Bkmark.Benchmarks.dll
+HOST_DLL=Bkmark.LocalHost/bin/Release/net10.0/Bkmark.LocalHost.dll
+
+log() { echo "bench.sh: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+source scripts/processes.sh
+
+stop_services() {
+  local pid
+  for pid in "$PROBE_PID" "$FLOOR_PID" "$HOST_PID" "$AZURITE_PID"; do
+    [[ -n "$pid" ]] && stop_group "$pid"
+  done
+  PROBE_PID="" FLOOR_PID="" HOST_PID="" AZURITE_PID=""
+}
+
+cleanup() {
+  stop_services
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------------------------------
+# Tools, machine, build
+
+ensure_tools() {
+  if [[ ! -x node_modules/.bin/azurite-table ]]; then
+    log "installing Azurite (npm ci)"
+    npm ci --no-audit --no-fund >&2
+  fi
+  if ! command -v wrk >/dev/null; then
+    log "installing wrk (apt-get)"
+    local sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    # Others may be running apt on this machine: wait for its locks instead of failing at once.
+    { $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq wrk; } >&2 ||
+      die "could not install wrk: run 'apt-get update && apt-get install -y wrk' as root, then retry"
+  fi
+}
+
+print_machine() {
+  local cpu memory
+  cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//' || true)
+  memory=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+  echo "## bench.sh $MODE$([[ $QUICK -eq 1 ]] && echo ' --quick (plumbing check, not a measurement)')"
+  echo "machine: $(nproc) cores, $memory, ${cpu:-unknown CPU}; $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "versions: .NET SDK $(dotnet --version), runtime $(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ { v = $2 } END { print v }'), node $(node --version), azurite $(node -p 'require("./node_modules/azurite/package.json").version'), $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2 || true)"
+  echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes)')"
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo
+}
+
+build() {
+  log "building Release (Bkmark.LocalHost, Bkmark.Benchmarks)"
+  { dotnet build Bkmark.LocalHost -c Release -nologo -v quiet && dotnet build Bkmark.Benchmarks -c Release -nologo -v quiet; } \
+    >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; die "build failed"; }
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Azurite, the local host and the floor
+
+# A free port that is none of the ones other people's run.sh/func start use.
+free_port() {
+  python3 - <<'PY'
+import socket
+while True:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    if port != 7071 and not 10000 <= port <= 10002:
+        print(port)
+        break
+PY
+}
+
+# start_azurite [--location DIR]: in memory unless a data folder is given. Restarts reuse AZURITE_PORT.
+start_azurite() {
+  if [[ $# -gt 0 ]]; then AZURITE_ARGS=("$@"); fi
+  [[ ${#AZURITE_ARGS[@]} -gt 0 ]] || AZURITE_ARGS=(--inMemoryPersistence)
+  [[ -n "$AZURITE_PORT" ]] || AZURITE_PORT=$(free_port)
+  node_modules/.bin/azurite-table "${AZURITE_ARGS[@]}" --skipApiVersionCheck --disableTelemetry \
+    --tableHost 127.0.0.1 --tablePort "$AZURITE_PORT" --silent >>"$WORK/azurite.log" 2>&1 &
+  AZURITE_PID=$!
+  for _ in $(seq 1 150); do
+    port_open "$AZURITE_PORT" && return 0
+    kill -0 "$AZURITE_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  cat "$WORK/azurite.log" >&2
+  die "Azurite did not start on port $AZURITE_PORT"
+}
+
+stop_azurite() {
+  stop_azurite_group "$AZURITE_PID"
+  AZURITE_PID=""
+}
+
+# The settings both apps get: the same storage, secrets and logging.
+app_environment() {
+  export Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;"
+  export LocalHost__FunctionKey="$FUNCTION_KEY"
+  export ASPNETCORE_ENVIRONMENT=Development
+  export Secrets__LocalFile="$WORK/secrets.json"
+  export Logging__LogLevel__Default=Warning
+  export ApiKeys__ProRateLimitPerMinute=$RATE_LIMIT
+  export ApiKeys__ProMaxActiveKeys=10
+}
+
+# appsettings.json lists categories by name; names with dots cannot be environment variables in bash.
+QUIET_LOGS=(--Logging:LogLevel:Microsoft.AspNetCore=Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning)
+
+# wait_http URL: until the app answers anything at all (60 s).
+wait_http() {
+  for _ in $(seq 1 300); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "$1" || true) != 000 ]] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+start_host() {
+  HOST_PORT=$(free_port)
+  BASE="http://127.0.0.1:$HOST_PORT/api/v1"
+  dotnet "$HOST_DLL" --urls "http://127.0.0.1:$HOST_PORT" "${QUIET_LOGS[@]}" >>"$WORK/host.log" 2>&1 &
+  HOST_PID=$!
+  wait_http "$BASE/auth/jwks" || { cat "$WORK/host.log" >&2; die "the local host did not start"; }
+}
+
+start_floor() {
+  FLOOR_PORT=$(free_port)
+  FLOOR="http://127.0.0.1:$FLOOR_PORT/floor"
+  dotnet "$BENCH_DLL" floor --urls "http://127.0.0.1:$FLOOR_PORT" "${QUIET_LOGS[@]}" >>"$WORK/floor.log" 2>&1 &
+  FLOOR_PID=$!
+  wait_http "$FLOOR/x/y" || { cat "$WORK/floor.log" >&2; die "the floor did not start"; }
+}
+
+# ---------------------------------------------------------------------------------------------------
+# The API, with curl
+
+# api METHOD PATH [BODY] [HEADER...]: prints "STATUS BODY".
+api() {
+  local method=$1 path=$2 body=${3:-}
+  shift $(( $# < 3 ? $# : 3 ))
+  local args=(-s -X "$method" -w '\n%{http_code}' -H 'Content-Type: application/json')
+  [[ -n "$body" ]] && args+=(-d "$body")
+  local header
+  for header in "$@"; do args+=(-H "$header"); done
+  local out
+  out=$(curl "${args[@]}" "$BASE/$path")
+  echo "${out##*$'\n'} ${out%$'\n'*}"
+}
+
+# expect STATUS "STATUS BODY" WHAT: the body, or stop with what the service said.
+expect() {
+  [[ "${2%% *}" == "$1" ]] || die "$3: expected $1, got ${2}"
+  echo "${2#* }"
+}
+
+json() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
+
+# Registers a Pro user and signs in: sets USER_ID, ACCESS_TOKEN, SESSION_ID.
+create_user() {
+  local email="bench-$RANDOM$RANDOM@bench.example" password="bench password 1234" body
+  body=$(expect 201 "$(api POST auth/register "{\"email\":\"$email\",\"password\":\"$password\"}")" register)
+  USER_ID=$(json '["id"]' <<<"$body")
+  expect 200 "$(api PUT "admin/users/$USER_ID/plan" '{"plan":"pro"}' "x-functions-key: $FUNCTION_KEY")" "set plan" >/dev/null
+  body=$(expect 200 "$(api POST auth/login "{\"email\":\"$email\",\"password\":\"$password\"}")" login)
+  ACCESS_TOKEN=$(json '["accessToken"]' <<<"$body")
+  SESSION_ID=$(json '["sessionId"]' <<<"$body")
+}
+
+# Creates one API key; prints it, or nothing when this build has no API keys (404 on /api-keys).
+create_key() {
+  local response
+  response=$(api POST api-keys "{\"name\":\"bench $1\",\"scopes\":[\"bookmarks:read\"],\"rateLimitPerMinute\":$RATE_LIMIT}" "Authorization: Bearer $ACCESS_TOKEN")
+  if [[ "${response%% *}" == 404 ]]; then
+    return 0
+  fi
+  expect 201 "$response" "create API key" | json '["key"]'
+}
+
+# ---------------------------------------------------------------------------------------------------
+# load: the HTTP load run
+
+# wrk_run LEG ROUND URL CREDENTIALS SECONDS: appends "LEG ROUND key=value..." to results.txt.
+wrk_run() {
+  local leg=$1 round=$2 url=$3 credentials=$4 seconds=$5 line
+  line=$(BENCH_CREDENTIALS="$credentials" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency \
+    -s Bkmark.Benchmarks/Load/verify.lua "$url" | grep '^BENCH_RESULT') || die "wrk failed on $leg"
+  [[ "$round" == warmup ]] || echo "$leg $round ${line#BENCH_RESULT }" >>"$WORK/results.txt"
+  log "$leg round $round: ${line#BENCH_RESULT }"
+}
+
+run_load() {
+  start_azurite --inMemoryPersistence
+  app_environment
+  export ApiKeys__ProMaxActiveKeys=1000
+  start_host
+  start_floor
+  create_user
+
+  local floor_url="$FLOOR/$USER_ID/$SESSION_ID" verify_url="$BASE/auth/verify"
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "$floor_url") == 200 ]] || die "the floor cannot read the session entity"
+  [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ACCESS_TOKEN" "$verify_url") == 200 ]] || die "verify with the JWT failed"
+
+  local legs=(floor jwt) probe_key
+  probe_key=$(create_key probe)
+  if [[ -n "$probe_key" ]]; then
+    legs=(floor api-key jwt)
+    [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $probe_key" "$verify_url") == 200 ]] || die "verify with the API key failed"
+  else
+    log "POST /api-keys answered 404: this build has no API keys; the api-key leg is skipped"
+  fi
+
+  # leg_args LEG: "URL|CREDENTIALS". The api-key leg gets fresh keys every run, so no key's one-minute
+  # rate window spans two runs and the limit never refuses a request.
+  leg_args() {
+    case "$1" in
+      floor) echo "$floor_url|" ;;
+      jwt) echo "$verify_url|$ACCESS_TOKEN" ;;
+      api-key)
+        local keys="" i
+        for ((i = 1; i <= KEYS; i++)); do keys+="${keys:+,}$(create_key "$i")"; done
+        echo "$verify_url|$keys"
+        ;;
+    esac
+  }
+
+  : >"$WORK/results.txt"
+  local leg round spec
+  for leg in "${legs[@]}"; do
+    spec=$(leg_args "$leg")
+    wrk_run "$leg" warmup "${spec%%|*}" "${spec#*|}" "$WARMUP"
+  done
+  # Interleaved rounds, rotating which leg goes first, so drift (another process, a GC, Azurite's
+  # growing in-memory store) does not favour one leg.
+  for ((round = 1; round <= ROUNDS; round++)); do
+    local order=("${legs[@]:$(( (round - 1) % ${#legs[@]} ))}" "${legs[@]:0:$(( (round - 1) % ${#legs[@]} ))}")
+    for leg in "${order[@]}"; do
+      spec=$(leg_args "$leg")
+      wrk_run "$leg" "$round" "${spec%%|*}" "${spec#*|}" "$DURATION"
+    done
+  done
+
+  echo "### HTTP load: GET /api/v1/auth/verify vs the floor (GET /floor/{pk}/{rk}, one point read, no auth)"
+  echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, $ROUNDS interleaved round(s) after a ${WARMUP}s warm-up per leg; medians of the rounds; errors = non-2xx + socket errors, summed"
+  echo "api-key leg: $KEYS fresh key(s) per run, rateLimitPerMinute $RATE_LIMIT (the limiter leases shares of each key's window: one conditional write per lease, not per request)"
+  echo
+  python3 - "$WORK/results.txt" "${legs[*]}" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    leg, _round, *pairs = line.split()
+    values = dict(p.split("=") for p in pairs)
+    rows.setdefault(leg, []).append({k: float(v) for k, v in values.items()})
+legs = sys.argv[2].split()
+def med(leg, key): return statistics.median(r[key] for r in rows[leg])
+def errors(leg): return int(sum(r["non2xx"] + r["socket_errors"] for r in rows[leg]))
+floor_rps, floor_p99 = med("floor", "rps"), med("floor", "p99_ms")
+print("| leg | requests/s | p50 ms | p99 ms | errors | throughput vs floor | p99 vs floor |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for leg in legs:
+    print(f"| {leg} | {med(leg, 'rps'):.0f} | {med(leg, 'p50_ms'):.2f} | {med(leg, 'p99_ms'):.2f} | {errors(leg)} "
+          f"| {med(leg, 'rps') / floor_rps:.2f} | {med(leg, 'p99_ms') / floor_p99:.2f} |")
+print()
+auth = [l for l in legs if l != "floor"]
+verdicts = []
+for leg in auth:
+    ok = med(leg, "rps") >= 0.8 * floor_rps and med(leg, "p99_ms") <= 1.3 * floor_p99 and errors(leg) == 0
+    verdicts.append(f"{leg} {'within' if ok else 'OUTSIDE'}")
+print("budget (DESIGN.md §5): throughput >= 0.80x floor, p99 <= 1.30x floor, zero errors: " + ", ".join(verdicts))
+ratio = lambda leg: f"{med(leg, 'rps') / floor_rps:.2f}" if leg in rows else "n/a"
+total_errors = sum(errors(leg) for leg in legs)
+print(f"auth/floor throughput ratio: api-key {ratio('api-key')}, jwt {ratio('jwt')}; errors {total_errors}")
+PY
+  stop_services
+}
+
+# ---------------------------------------------------------------------------------------------------
+# faults: a storage outage under steady load
+
+run_faults() {
+  local data="$WORK/azurite-data" control="$WORK/control" before=10 after=15
+  [[ $QUICK -eq 1 ]] && { before=3; after=8; }
+  mkdir -p "$data" "$control"
+  # On disk, not in memory: the restarted Azurite must find what was written before the outage.
+  start_azurite --location "$data"
+  app_environment
+  start_host
+
+  echo "### Fault run: Azurite stopped for ${OUTAGE_SECONDS}s under steady verifies (API key and JWT, 20 req/s)"
+  dotnet "$BENCH_DLL" faults --base-url "http://127.0.0.1:$HOST_PORT" --function-key "$FUNCTION_KEY" --control "$control" \
+    >"$WORK/faults.out" 2>&1 &
+  PROBE_PID=$!
+  for _ in $(seq 1 300); do
+    [[ -f "$control/ready" ]] && break
+    kill -0 "$PROBE_PID" 2>/dev/null || { cat "$WORK/faults.out"; die "the fault probe stopped during setup"; }
+    sleep 0.2
+  done
+  [[ -f "$control/ready" ]] || die "the fault probe did not get ready"
+
+  sleep "$before"
+  touch "$control/outage"
+  log "stopping Azurite"
+  stop_azurite
+  sleep "$OUTAGE_SECONDS"
+  log "starting Azurite again on the same data folder"
+  start_azurite
+  rm "$control/outage"
+  touch "$control/restored"
+  sleep "$after"
+  touch "$control/done"
+
+  local status=0
+  wait "$PROBE_PID" || status=$?
+  PROBE_PID=""
+  cat "$WORK/faults.out"
+  if grep -q 'Unhandled exception\|   at ' "$WORK/host.log"; then
+    echo "note: the host logged exceptions (server side only):"
+    grep -m5 'fail:\|Exception' "$WORK/host.log" || true
+  fi
+  stop_services
+  return "$status"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# soak and micro
+
+run_soak() {
+  start_azurite --inMemoryPersistence
+  app_environment
+  start_host
+  echo "### Soak: mixed concurrent traffic for ${SOAK_SECONDS}s, then invariants"
+  local status=0
+  dotnet "$BENCH_DLL" soak --base-url "http://127.0.0.1:$HOST_PORT" --function-key "$FUNCTION_KEY" \
+    --seconds "$SOAK_SECONDS" --key-limit 10 || status=$?
+  stop_services
+  return "$status"
+}
+
+run_micro() {
+  echo "### Micro-benchmarks (BenchmarkDotNet, ShortRun: 3 warm-ups, 3 iterations)"
+  local filter='*'
+  # --quick: the two cheapest classes, to prove the harness runs.
+  [[ $QUICK -eq 1 ]] && filter='*CredentialBenchmarks*'
+  dotnet "$BENCH_DLL" --filter "$filter" --join --artifacts "$WORK/bdn" >"$WORK/bdn.log" 2>&1 ||
+    { tail -n 40 "$WORK/bdn.log"; die "BenchmarkDotNet failed"; }
+  # The summary tables, as BenchmarkDotNet wrote them for GitHub.
+  cat "$WORK"/bdn/results/*-report-github.md
+  echo
+}
+
+# ---------------------------------------------------------------------------------------------------
+
+ensure_tools
+build
+print_machine
+status=0
+case "$MODE" in
+  load) run_load ;;
+  faults) run_faults || status=$? ;;
+  soak) run_soak || status=$? ;;
+  micro) run_micro ;;
+  all)
+    run_micro
+    run_soak || status=$?
+    run_faults || status=$?
+    run_load
+    ;;
+esac
+exit "$status"

@@ -1,0 +1,30 @@
+# Shared by run.sh and bench.sh (sourced): stopping what a script started, and waiting for ports.
+# The scripts start background jobs under `set -m`, so each job is its own process group.
+
+# stop_group PID: TERM the job's group, so it shuts down cleanly; KILL if it has not gone within 10 s.
+stop_group() {
+  local pid=$1
+  kill -TERM -- "-$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# stop_azurite_group PID: Azurite saves its data folder only on SIGINT (it does not handle TERM and dies
+# without saving), so a restart would find recent writes gone. INT first, then the usual TERM/KILL.
+stop_azurite_group() {
+  local pid=$1
+  kill -INT -- "-$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  stop_group "$pid"
+}
+
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
