@@ -7,6 +7,7 @@ using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Credentials;
+using Bkmark.Core.Maintenance;
 using Bkmark.Core.Secrets;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Storage;
@@ -44,8 +45,12 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<AccessTokenService>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<SessionService>();
+        services.AddExpiryHandler<SessionExpiryHandler>();
+        services.AddExpiryHandler<RefreshTokenExpiryHandler>();
+        services.AddExpiryHandler<ThrottleExpiryHandler>();
         services.AddSingleton<CredentialHasher>();
         services.AddSingleton<RequestAuthenticator>();
+        services.AddExpirySweep();
         services.AddApiKeys();
         return services;
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Bkmark.Core.Errors;
+using Bkmark.Core.Maintenance;
 using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.ApiKeys;
@@ -19,7 +20,7 @@ namespace Bkmark.Core.ApiKeys;
 /// a storage call. Remembering the window is not a credential cache: revocation is read from the
 /// credential on every request.
 /// </remarks>
-public sealed class ApiKeyRateLimiter(BkmarkTables tables, TimeProvider time)
+public sealed class ApiKeyRateLimiter(BkmarkTables tables, ExpiryIndex expiry, TimeProvider time)
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
@@ -42,7 +43,17 @@ public sealed class ApiKeyRateLimiter(BkmarkTables tables, TimeProvider time)
         var rowKey = windowStart.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
         var resetIn = windowEnd - now;
 
-        var known = _lastSeen.TryGetValue(keyId, out var seen) && seen.RowKey == rowKey ? seen : null;
+        var remembered = _lastSeen.TryGetValue(keyId, out var seen);
+        var known = remembered && seen!.RowKey == rowKey ? seen : null;
+
+        // The sweep deletes a key's windows a day at a time. Once this instance wrote a window of the key
+        // today, that day is scheduled already; otherwise schedule it (an idempotent upsert) before writing.
+        var day = RateWindowExpiryHandler.DayOf(rowKey);
+        if (!remembered || RateWindowExpiryHandler.DayOf(seen!.RowKey) != day)
+        {
+            await expiry.ScheduleAsync(RateWindowExpiryHandler.KindName, keyId, day, RateWindowExpiryHandler.EndOf(day), cancellationToken);
+        }
+
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
             if (known is not null && known.Count >= limit)

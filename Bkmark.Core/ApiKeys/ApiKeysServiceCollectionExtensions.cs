@@ -1,4 +1,5 @@
 using Bkmark.Core.Authorization;
+using Bkmark.Core.Maintenance;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Core.ApiKeys;
@@ -13,6 +14,8 @@ public static class ApiKeysServiceCollectionExtensions
         services.AddSingleton<ApiKeyRateLimiter>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<IApiKeyVerifier, ApiKeyVerifier>();
+        services.AddExpiryHandler<ApiKeyExpiryHandler>();
+        services.AddExpiryHandler<RateWindowExpiryHandler>();
         return services;
     }
 }

@@ -11,9 +11,12 @@ public static class TableNames
     public const string ApiKeys = "ApiKeys";
     public const string ApiKeyIndex = "ApiKeyIndex";
     public const string ApiKeyRateWindows = "ApiKeyRateWindows";
+    public const string ExpiryIndex = "ExpiryIndex";
+    public const string SweepState = "SweepState";
 
     public static IReadOnlyList<string> All { get; } =
     [
         Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows,
+        ExpiryIndex, SweepState,
     ];
 }
