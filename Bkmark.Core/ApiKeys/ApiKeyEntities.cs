@@ -79,8 +79,9 @@ public sealed class ApiKeyLedgerEntity : ITableEntity
 public sealed record KeySlot(string Id, DateTimeOffset? ExpiresAt);
 
 /// <summary>
-/// The per-key request count of one fixed minute. PartitionKey = key id, RowKey = the window's start
-/// (<c>yyyyMMddHHmm</c>, UTC). Incremented with its ETag, so every instance counts into the same number.
+/// How many requests of one fixed minute instances have leased for a key. PartitionKey = key id,
+/// RowKey = the window's start (<c>yyyyMMddHHmm</c>, UTC). Raised with its ETag, so the leases of all
+/// instances together never exceed the key's limit.
 /// </summary>
 public sealed class RateWindowEntity : ITableEntity
 {

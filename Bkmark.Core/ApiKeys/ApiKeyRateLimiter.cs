@@ -9,16 +9,18 @@ using Bkmark.Core.Storage;
 namespace Bkmark.Core.ApiKeys;
 
 /// <summary>
-/// The per-key rate limit: a fixed one-minute window whose request count lives in storage, so every
-/// instance counts into the same number. Each counted request is one conditional write (insert for
-/// the window's first request, If-Match replace after); the window's last known ETag and count are
-/// remembered per instance so the steady state needs no read. A 409/412 means another request
-/// counted first: re-read, and count on top of it.
+/// The per-key rate limit: a fixed one-minute window whose budget lives in storage, so all instances
+/// together never let more than the limit through. Instances do not write per request: each one
+/// <em>leases</em> a share of the window's budget with one conditional write (insert, or If-Match
+/// replace of the window's <c>Granted</c> count) and hands it out locally.
 /// </summary>
 /// <remarks>
-/// Within a window the count only grows, so a remembered count at the limit is a safe refusal without
-/// a storage call. Remembering the window is not a credential cache: revocation is read from the
-/// credential on every request.
+/// A window's first lease is a tenth of the limit, or what the instance used in the previous window
+/// if that was more (so steady traffic costs one write a minute); each further lease in the window
+/// doubles. The count in storage only grows within a window, so the sum of leases never exceeds the
+/// limit. The price is that a lease left unused on one instance is not available to another until
+/// the next window: under-serving, never over-serving. Revocation is not affected: the credential is
+/// read on every request.
 /// </remarks>
 public sealed class ApiKeyRateLimiter(BkmarkTables tables, ExpiryIndex expiry, TimeProvider time)
 {
@@ -27,10 +29,10 @@ public sealed class ApiKeyRateLimiter(BkmarkTables tables, ExpiryIndex expiry, T
     // Beyond this many lost races in a row the request is refused as rate limited rather than spinning.
     private const int MaxRaceRetries = 10;
 
-    // Forget windows of earlier minutes once this many keys are remembered.
+    // Forget keys not seen in the current window once this many are remembered.
     private const int PruneThreshold = 10_000;
 
-    private readonly ConcurrentDictionary<string, RateWindowEntity> _lastSeen = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, KeyWindow> _windows = new(StringComparer.Ordinal);
 
     private TableClient Table => tables[TableNames.ApiKeyRateWindows];
 
@@ -39,73 +41,161 @@ public sealed class ApiKeyRateLimiter(BkmarkTables tables, ExpiryIndex expiry, T
     {
         var now = time.GetUtcNow();
         var windowStart = new DateTimeOffset(now.Ticks - now.Ticks % Window.Ticks, TimeSpan.Zero);
-        var windowEnd = windowStart + Window;
         var rowKey = windowStart.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
-        var resetIn = windowEnd - now;
+        var resetIn = windowStart + Window - now;
+        var previousRowKey = (windowStart - Window).ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
 
-        var remembered = _lastSeen.TryGetValue(keyId, out var seen);
-        var known = remembered && seen!.RowKey == rowKey ? seen : null;
-
-        // The sweep deletes a key's windows a day at a time. Once this instance wrote a window of the key
-        // today, that day is scheduled already; otherwise schedule it (an idempotent upsert) before writing.
-        var day = RateWindowExpiryHandler.DayOf(rowKey);
-        if (!remembered || RateWindowExpiryHandler.DayOf(seen!.RowKey) != day)
+        PruneIfLarge(rowKey);
+        var window = _windows.GetOrAdd(keyId, _ => new KeyWindow());
+        await window.Gate.WaitAsync(cancellationToken);
+        try
         {
-            await expiry.ScheduleAsync(RateWindowExpiryHandler.KindName, keyId, day, RateWindowExpiryHandler.EndOf(day), cancellationToken);
-        }
-
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
-        {
-            if (known is not null && known.Count >= limit)
+            window.MoveTo(rowKey, previousRowKey);
+            if (window.Available == 0 && !await LeaseAsync(window, keyId, limit, windowStart + Window, cancellationToken))
             {
                 return ApiKeyProblems.RateLimited(new RateLimitStatus(limit, 0, resetIn));
             }
 
+            window.Available--;
+            window.Used++;
+            return new RateLimitStatus(limit, limit - window.Granted + window.Available, resetIn);
+        }
+        finally
+        {
+            window.Gate.Release();
+        }
+    }
+
+    /// <returns>False when the window's budget is spent.</returns>
+    private async Task<bool> LeaseAsync(KeyWindow window, string keyId, int limit, DateTimeOffset windowEnd, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            var left = limit - window.Granted;
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            if (window.ETag is null)
+            {
+                await ScheduleSweepAsync(window, keyId, cancellationToken);
+            }
+
+            var lease = Math.Min(left, window.NextLeaseSize(limit));
             var next = new RateWindowEntity
             {
                 PartitionKey = keyId,
-                RowKey = rowKey,
-                Count = (known?.Count ?? 0) + 1,
+                RowKey = window.RowKey,
+                Count = window.Granted + lease,
                 ExpiresAt = windowEnd,
             };
             try
             {
-                var response = known is null
-                    ? await Table.AddEntityAsync(next, cancellationToken)
-                    : await Table.UpdateEntityAsync(next, known.ETag, TableUpdateMode.Replace, cancellationToken);
-                next.ETag = response.Headers.ETag ?? default;
-                Remember(next);
-                return new RateLimitStatus(limit, limit - next.Count, resetIn);
+                var response = window.ETag is { } etag
+                    ? await Table.UpdateEntityAsync(next, etag, TableUpdateMode.Replace, cancellationToken)
+                    : await Table.AddEntityAsync(next, cancellationToken);
+                window.Leased(lease, next.Count, response.Headers.ETag ?? default);
+                return true;
             }
             catch (RequestFailedException exception) when (exception.IsConflict() || exception.IsPreconditionFailed() || exception.IsNotFound())
             {
-                var current = await Table.GetEntityIfExistsAsync<RateWindowEntity>(keyId, rowKey, cancellationToken: cancellationToken);
-                known = current.HasValue ? current.Value : null;
+                // Another instance leased first: learn the window's total and lease on top of it.
+                var current = await Table.GetEntityIfExistsAsync<RateWindowEntity>(keyId, window.RowKey, cancellationToken: cancellationToken);
+                window.Observed(current.HasValue ? current.Value : null);
             }
         }
 
         // Under this much contention the key is at its limit in all but name.
-        return ApiKeyProblems.RateLimited(new RateLimitStatus(limit, 0, resetIn));
+        return false;
     }
 
-    private void Remember(RateWindowEntity window)
+    /// <summary>
+    /// The sweep deletes a key's windows a day at a time: before this instance first writes a window of the
+    /// key on a UTC day, it schedules that day (an idempotent upsert; other instances may do the same).
+    /// </summary>
+    private async Task ScheduleSweepAsync(KeyWindow window, string keyId, CancellationToken cancellationToken)
     {
-        if (_lastSeen.Count >= PruneThreshold)
+        var day = RateWindowExpiryHandler.DayOf(window.RowKey);
+        if (window.ScheduledDay != day)
         {
-            foreach (var (keyId, entry) in _lastSeen)
-            {
-                if (string.CompareOrdinal(entry.RowKey, window.RowKey) < 0)
-                {
-                    _lastSeen.TryRemove(new KeyValuePair<string, RateWindowEntity>(keyId, entry));
-                }
-            }
+            await expiry.ScheduleAsync(RateWindowExpiryHandler.KindName, keyId, day, RateWindowExpiryHandler.EndOf(day), cancellationToken);
+            window.ScheduledDay = day;
+        }
+    }
+
+    private void PruneIfLarge(string currentRowKey)
+    {
+        if (_windows.Count < PruneThreshold)
+        {
+            return;
         }
 
-        // A concurrent request on this instance may have remembered a higher count already; keep the higher.
-        _lastSeen.AddOrUpdate(
-            window.PartitionKey,
-            window,
-            (_, existing) => existing.RowKey == window.RowKey && existing.Count > window.Count ? existing : window);
+        foreach (var (keyId, window) in _windows)
+        {
+            if (string.CompareOrdinal(window.RowKey, currentRowKey) < 0)
+            {
+                _windows.TryRemove(new KeyValuePair<string, KeyWindow>(keyId, window));
+            }
+        }
+    }
+
+    /// <summary>This instance's view of one key's current window. Guarded by <see cref="Gate"/>.</summary>
+    private sealed class KeyWindow
+    {
+        private int _lastLease;
+        private int _usedInPreviousWindow;
+
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public string RowKey { get; private set; } = "";
+
+        /// <summary>The window's total leased by all instances, as this instance last saw it.</summary>
+        public int Granted { get; private set; }
+
+        /// <summary>Requests this instance may still let through without asking storage.</summary>
+        public int Available { get; set; }
+
+        public int Used { get; set; }
+
+        public ETag? ETag { get; private set; }
+
+        /// <summary>The last UTC day (<c>yyyyMMdd</c>) whose windows of this key this instance scheduled for the sweep.</summary>
+        public string? ScheduledDay { get; set; }
+
+        public void MoveTo(string rowKey, string previousRowKey)
+        {
+            if (RowKey == rowKey)
+            {
+                return;
+            }
+
+            _usedInPreviousWindow = RowKey == previousRowKey ? Used : 0;
+            RowKey = rowKey;
+            Granted = 0;
+            Available = 0;
+            Used = 0;
+            _lastLease = 0;
+            ETag = null;
+        }
+
+        public int NextLeaseSize(int limit) => _lastLease == 0
+            ? Math.Max(Math.Max(1, (limit + 9) / 10), _usedInPreviousWindow)
+            : _lastLease * 2;
+
+        public void Leased(int lease, int granted, ETag etag)
+        {
+            _lastLease = lease;
+            Available += lease;
+            Granted = granted;
+            ETag = etag;
+        }
+
+        public void Observed(RateWindowEntity? current)
+        {
+            Granted = current?.Count ?? 0;
+            ETag = current?.ETag;
+        }
     }
 }
 

@@ -199,9 +199,36 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
         var tables = _core.Get<BkmarkTables>();
         var instances = Enumerable.Range(0, 3).Select(_ => new ApiKeyRateLimiter(tables, _core.Get<ExpiryIndex>(), _core.Time)).ToArray();
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => instances[i % 3].AcquireAsync("KEY2", 5, CancellationToken.None)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => instances[i % 3].AcquireAsync("KEY2", 5, CancellationToken.None)));
 
         Assert.Equal(5, results.Count(r => r.Succeeded));
+    }
+
+    [Fact]
+    public async Task RateLimiter_SteadyTraffic_CostsOneStorageWriteAWindow()
+    {
+        var limiter = new ApiKeyRateLimiter(_core.Get<BkmarkTables>(), _core.Time);
+        _core.Time.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerMinute - _core.Time.GetUtcNow().Ticks % TimeSpan.TicksPerMinute));
+        _core.StorageRequests.Clear();
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True((await limiter.AcquireAsync("KEY3", 100, CancellationToken.None)).Succeeded);
+        }
+
+        var writesInFirstWindow = _core.StorageRequests.Requests.Count(r => r.IsWrite);
+        _core.StorageRequests.Clear();
+        _core.Time.Advance(TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True((await limiter.AcquireAsync("KEY3", 100, CancellationToken.None)).Succeeded);
+        }
+
+        var refused = await limiter.AcquireAsync("KEY3", 100, CancellationToken.None);
+
+        // Leases of 10, 20, 40 and the last 30 while learning the demand; then the whole demand at once.
+        Assert.Equal(4, writesInFirstWindow);
+        Assert.Equal(1, _core.StorageRequests.Requests.Count(r => r.IsWrite));
+        Assert.Equal(ErrorCodes.RateLimited, refused.Problem?.Code);
     }
 
     [Fact]
