@@ -207,7 +207,7 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     [Fact]
     public async Task RateLimiter_SteadyTraffic_CostsOneStorageWriteAWindow()
     {
-        var limiter = new ApiKeyRateLimiter(_core.Get<BkmarkTables>(), _core.Time);
+        var limiter = new ApiKeyRateLimiter(_core.Get<BkmarkTables>(), _core.Get<ExpiryIndex>(), _core.Time);
         _core.Time.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerMinute - _core.Time.GetUtcNow().Ticks % TimeSpan.TicksPerMinute));
         _core.StorageRequests.Clear();
         for (var i = 0; i < 100; i++)
