@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using Azure;
 using Azure.Data.Tables;
 
@@ -23,6 +24,7 @@ public sealed class ExpiryIndexEntity : ITableEntity
     public string TargetRow { get; set; } = "";
     public DateTimeOffset DueAt { get; set; }
 
+    [IgnoreDataMember]
     public ExpiryTarget Target => new(Kind, TargetPartition, TargetRow);
 }
 
