@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Serves Bkmark on http://127.0.0.1:7071 with the local host (no Azure Functions Core Tools needed),
+# Serves Bkmark on http://localhost:7071 with the local host (no Azure Functions Core Tools needed),
 # against Azurite on its default ports (10000-10002), so `func start` could share the same Azurite.
 # Azurite keeps its data in .azurite/ (git-ignored) across restarts. Ctrl-C stops both.
 #   LocalHost__FunctionKey   key for function-level routes and POST /admin/functions/{name}
 #                            (default: local-dev-function-key)
-#   ASPNETCORE_URLS          to listen elsewhere than http://127.0.0.1:7071
+#   ASPNETCORE_URLS          to listen elsewhere than http://localhost:7071
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -70,7 +70,7 @@ fi
 
 export LocalHost__FunctionKey="${LocalHost__FunctionKey:-local-dev-function-key}"
 log "function key (x-functions-key): $LocalHost__FunctionKey"
-log "serving on ${ASPNETCORE_URLS:-http://127.0.0.1:7071}"
+log "serving on ${ASPNETCORE_URLS:-http://localhost:7071}"
 
 ASPNETCORE_ENVIRONMENT=Development dotnet run --project Bkmark.LocalHost -c Release &
 APP_PID=$!

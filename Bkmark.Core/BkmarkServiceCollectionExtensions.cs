@@ -6,13 +6,16 @@ using Azure.Security.KeyVault.Secrets;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
+using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.Passkeys;
 using Bkmark.Core.Secrets;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Storage;
 using Bkmark.Core.Throttling;
 using Bkmark.Core.Tokens;
+using Bkmark.Core.TwoFactor;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -52,6 +55,8 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<RequestAuthenticator>();
         services.AddExpirySweep();
         services.AddApiKeys();
+        services.AddLibrary();
+        services.AddPasskeys();
         return services;
     }
 

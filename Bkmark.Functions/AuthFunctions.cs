@@ -3,6 +3,7 @@ using Bkmark.Core.Authorization;
 using Bkmark.Core.Json;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Tokens;
+using Bkmark.Core.TwoFactor;
 using Bkmark.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +12,8 @@ using Microsoft.Azure.Functions.Worker;
 namespace Bkmark.Functions;
 
 /// <summary>Registration, sign-in, token refresh, sign-out, credential introspection, public keys.</summary>
-public sealed class AuthFunctions(AccountService accounts, SessionService sessions, RequestAuthenticator authenticator, SigningKeys signingKeys)
+public sealed class AuthFunctions(
+    AccountService accounts, PasswordSignInService passwordSignIn, SessionService sessions, RequestAuthenticator authenticator, SigningKeys signingKeys)
 {
     [Function(nameof(Register))]
     public Task<IActionResult> Register(
@@ -39,14 +41,15 @@ public sealed class AuthFunctions(AccountService accounts, SessionService sessio
             return ApiResults.Problem(body.Problem);
         }
 
-        var user = await accounts.CheckPasswordAsync(body.Value.Email, body.Value.Password, cancellationToken);
-        if (!user.Succeeded)
+        var cookieDelivery = RefreshTokenCookie.ParseDelivery(request, body.Value.RefreshTokenDelivery);
+        if (!cookieDelivery.Succeeded)
         {
-            return ApiResults.Problem(user.Problem);
+            return ApiResults.Problem(cookieDelivery.Problem);
         }
 
-        var tokens = await sessions.SignInAsync(user.Value.Id, AuthMethods.Password, ClientInfo.From(request), cancellationToken);
-        return ApiResults.Ok(tokens);
+        var tokens = await passwordSignIn.SignInAsync(
+            body.Value.Email, body.Value.Password, body.Value.TwoFactorCode, ClientInfo.From(request), cancellationToken);
+        return tokens.Succeeded ? TokenDelivery.Respond(request, tokens.Value, cookieDelivery.Value) : ApiResults.Problem(tokens.Problem);
     }, cancellationToken);
 
     [Function(nameof(Refresh))]
@@ -60,12 +63,26 @@ public sealed class AuthFunctions(AccountService accounts, SessionService sessio
             return ApiResults.Problem(body.Problem);
         }
 
-        if (string.IsNullOrEmpty(body.Value.RefreshToken))
+        if (!string.IsNullOrEmpty(body.Value.RefreshToken))
+        {
+            return ApiResults.From(await sessions.RefreshAsync(body.Value.RefreshToken, cancellationToken), ApiResults.Ok);
+        }
+
+        // A browser page's refresh token is in the HttpOnly cookie, never in the body.
+        if (RefreshTokenCookie.Read(request) is not { } cookieToken)
         {
             return ApiResults.Problem(Core.Errors.Problems.Validation("refreshToken", "The refresh token is required."));
         }
 
-        return ApiResults.From(await sessions.RefreshAsync(body.Value.RefreshToken, cancellationToken), ApiResults.Ok);
+        if (RefreshTokenCookie.CheckCsrf(request) is { } refused)
+        {
+            return ApiResults.Problem(refused);
+        }
+
+        var tokens = await sessions.RefreshAsync(cookieToken, cancellationToken);
+        return tokens.Succeeded
+            ? TokenDelivery.Respond(request, tokens.Value, cookie: true)
+            : ApiResults.Problem(tokens.Problem).WithHeader("Set-Cookie", RefreshTokenCookie.Clear(request));
     }, cancellationToken);
 
     [Function(nameof(Logout))]
@@ -80,7 +97,8 @@ public sealed class AuthFunctions(AccountService accounts, SessionService sessio
         }
 
         await sessions.RevokeAsync(caller.Value.UserId, caller.Value.SessionId!, "logout", cancellationToken);
-        return ApiResults.NoContent();
+        var response = ApiResults.NoContent();
+        return RefreshTokenCookie.Read(request) is null ? response : response.WithHeader("Set-Cookie", RefreshTokenCookie.Clear(request));
     }, cancellationToken);
 
     [Function(nameof(Verify))]
@@ -106,7 +124,7 @@ public sealed class AuthFunctions(AccountService accounts, SessionService sessio
 
     private sealed record RegisterRequest(string? Email, string? Password, string? DisplayName);
 
-    private sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode);
+    private sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode, string? RefreshTokenDelivery);
 
     private sealed record RefreshRequest(string? RefreshToken);
 

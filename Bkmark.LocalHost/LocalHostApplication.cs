@@ -16,7 +16,7 @@ namespace Bkmark.LocalHost;
 public static class LocalHostApplication
 {
     /// <summary>Where <c>func start</c> listens; used unless <c>--urls</c>, <c>ASPNETCORE_URLS</c> or <c>urls</c> says otherwise.</summary>
-    public const string DefaultUrl = "http://127.0.0.1:7071";
+    public const string DefaultUrl = "http://localhost:7071";
 
     /// <param name="args">Command-line arguments (<c>--urls</c>, <c>--environment</c>, <c>--Section:Key=value</c>…).</param>
     /// <param name="configure">

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
+using Bkmark.Core.Passkeys;
 using Bkmark.Core.Throttling;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -18,18 +19,29 @@ public sealed class AccountService
     private const int MaxDisplayNameLength = 100;
 
     private readonly UserStore _users;
+    private readonly PasskeyStore _passkeys;
     private readonly AttemptThrottle _throttle;
     private readonly IdGenerator _ids;
     private readonly TimeProvider _time;
     private readonly PasswordHasher<UserEntity> _hasher = new();
     private readonly ThrottlePolicy _loginPolicy;
+    private readonly IEnumerable<IPlanChangeHandler> _planHandlers;
 
     // Verified against when the email is unknown, so an unknown email costs the same hash as a wrong password.
     private readonly string _decoyHash;
 
-    public AccountService(UserStore users, AttemptThrottle throttle, IdGenerator ids, TimeProvider time, IOptions<AccountOptions> options)
+    public AccountService(
+        UserStore users,
+        PasskeyStore passkeys,
+        AttemptThrottle throttle,
+        IdGenerator ids,
+        TimeProvider time,
+        IOptions<AccountOptions> options,
+        IEnumerable<IPlanChangeHandler> planHandlers)
     {
+        _planHandlers = planHandlers;
         _users = users;
+        _passkeys = passkeys;
         _throttle = throttle;
         _ids = ids;
         _time = time;
@@ -143,10 +155,15 @@ public sealed class AccountService
             return Problems.NotFound("The user");
         }
 
-        return new UserProfile(user.Id, user.Email, user.DisplayName, user.Plan, user.TwoFactorEnabled, PasskeyCount: 0, user.CreatedAt);
+        return new UserProfile(user.Id, user.Email, user.DisplayName, user.Plan, user.TwoFactorEnabled,
+            PasskeyCount: await _passkeys.CountAsync(user.Id, cancellationToken), user.CreatedAt);
     }
 
-    /// <summary>Sets the user's plan (operator only: the billing system calls it).</summary>
+    /// <summary>
+    /// Sets the user's plan (operator only: the billing system calls it), then lets each feature follow
+    /// it. The plan is written first; if following it is interrupted, the billing system's retry of the
+    /// same call finishes the job, because both steps run again even when the plan is already set.
+    /// </summary>
     public async Task<Result<UserEntity>> SetPlanAsync(string userId, string? plan, CancellationToken cancellationToken)
     {
         if (plan is null || !Plans.All.Contains(plan))
@@ -154,9 +171,10 @@ public sealed class AccountService
             return Problems.Validation("plan", $"The plan must be one of: {string.Join(", ", Plans.All)}.");
         }
 
-        while (true)
+        UserEntity? user;
+        do
         {
-            var user = await _users.FindByIdAsync(userId, cancellationToken);
+            user = await _users.FindByIdAsync(userId, cancellationToken);
             if (user is null)
             {
                 return Problems.NotFound("The user");
@@ -164,15 +182,19 @@ public sealed class AccountService
 
             if (user.Plan == plan)
             {
-                return user;
+                break;
             }
 
             user.Plan = plan;
-            if (await _users.TryUpdateAsync(user, cancellationToken))
-            {
-                return user;
-            }
         }
+        while (!await _users.TryUpdateAsync(user, cancellationToken));
+
+        foreach (var handler in _planHandlers)
+        {
+            await handler.ApplyPlanAsync(userId, plan, cancellationToken);
+        }
+
+        return user;
     }
 
     /// <summary>Trim and lower-case; null when it is not an email address.</summary>

@@ -30,6 +30,13 @@ public sealed class ApiKeyCredentialEntity : ITableEntity
     public DateTimeOffset? RevokedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
 
+    /// <summary>
+    /// Set while the owner's plan has no API access (a downgrade to free): the key answers 403
+    /// <c>API_ACCESS_PRO_REQUIRED</c> until the plan allows keys again. Kept here so the request path
+    /// still needs only the credential's one point read.
+    /// </summary>
+    public bool ApiAccessSuspended { get; set; }
+
     [IgnoreDataMember]
     public IReadOnlyList<string> ScopeList => Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }

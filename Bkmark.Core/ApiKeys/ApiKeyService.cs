@@ -29,7 +29,7 @@ public sealed partial class ApiKeyService(
     ExpiryIndex expiry,
     TimeProvider time,
     IOptions<ApiKeyOptions> options,
-    ILogger<ApiKeyService> logger)
+    ILogger<ApiKeyService> logger) : IPlanChangeHandler
 {
     public const int MaxNameLength = 100;
 
@@ -241,6 +241,33 @@ public sealed partial class ApiKeyService(
         return ApiKeyProblems.TooManyConcurrentChanges();
     }
 
+    /// <summary>
+    /// Suspends the user's keys when their plan has no API access, and lifts the suspension when it has
+    /// again. Idempotent: the billing system's retry of the same plan change repairs an interrupted one.
+    /// </summary>
+    public async Task ApplyPlanAsync(string userId, string plan, CancellationToken cancellationToken)
+    {
+        var suspended = plan == Plans.Free;
+        foreach (var (_, credential) in await ListLiveAsync(userId, cancellationToken))
+        {
+            if (credential.ApiAccessSuspended == suspended)
+            {
+                continue;
+            }
+
+            var written = await ChangeWithRetriesAsync(
+                credential,
+                c => c.ApiAccessSuspended = suspended,
+                c => store.TryReplaceCredentialAsync(c, cancellationToken),
+                c => store.FindCredentialAsync(c.PartitionKey, c.RowKey, cancellationToken),
+                c => c.RevokedAt is null);
+            if (written.Succeeded)
+            {
+                LogPlanApplied(logger, credential.KeyId, credential.KeyPrefix, plan);
+            }
+        }
+    }
+
     /// <summary>Applies <paramref name="change"/> and writes it with the entity's ETag, re-reading after each lost race.</summary>
     private static async Task<Result<T>> ChangeWithRetriesAsync<T>(
         T entity, Action<T> change, Func<T, Task<bool>> tryWrite, Func<T, Task<T?>> reRead, Func<T, bool> isLive)
@@ -435,6 +462,9 @@ public sealed partial class ApiKeyService(
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Removed index entry of API key {KeyId} of user {UserId}: its create never wrote the credential")]
     private static partial void LogOrphanRemoved(ILogger logger, string keyId, string userId);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "API key {KeyId} ({KeyPrefix}) follows plan {Plan}")]
+    private static partial void LogPlanApplied(ILogger logger, string keyId, string keyPrefix, string plan);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Active-key ledger of user {UserId} recounted from {Before} to {After}")]
     private static partial void LogLedgerRepaired(ILogger logger, string userId, int before, int after);

@@ -49,6 +49,11 @@ public sealed partial class ApiKeyVerifier(
             return Problems.TokenExpired($"This API key expired at {BkmarkJson.FormatTime(expiresAt)}.");
         }
 
+        if (credential.ApiAccessSuspended)
+        {
+            return ApiKeyProblems.ProPlanRequired();
+        }
+
         var rate = await rateLimiter.AcquireAsync(credential.KeyId, credential.RateLimitPerMinute, cancellationToken);
         if (!rate.Succeeded)
         {

@@ -1,3 +1,4 @@
+using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Maintenance;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,7 @@ public static class ApiKeysServiceCollectionExtensions
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ApiKeyRateLimiter>();
         services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<IPlanChangeHandler>(provider => provider.GetRequiredService<ApiKeyService>());
         services.AddSingleton<IApiKeyVerifier, ApiKeyVerifier>();
         services.AddExpiryHandler<ApiKeyExpiryHandler>();
         services.AddExpiryHandler<RateWindowExpiryHandler>();

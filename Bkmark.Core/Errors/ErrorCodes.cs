@@ -24,6 +24,7 @@ public static class ErrorCodes
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
+    public const string CsrfCheckFailed = "CSRF_CHECK_FAILED";
 
     private static readonly Dictionary<string, string> Titles = new()
     {
@@ -48,6 +49,7 @@ public static class ErrorCodes
         [PayloadTooLarge] = "Payload too large",
         [UnsupportedMediaType] = "Unsupported media type",
         [StorageUnavailable] = "Storage unavailable",
+        [CsrfCheckFailed] = "Cross-site request refused",
     };
 
     public static string TitleOf(string code) => Titles.TryGetValue(code, out var title) ? title : code;

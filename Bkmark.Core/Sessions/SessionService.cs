@@ -320,4 +320,11 @@ public sealed record TokenResponse(
     int ExpiresIn,
     string RefreshToken,
     int RefreshExpiresIn,
-    string SessionId);
+    string SessionId)
+{
+    /// <summary>The body when the refresh token went into the HttpOnly cookie (<see cref="RefreshTokenCookie"/>).</summary>
+    public CookieTokenResponse WithoutRefreshToken() => new(AccessToken, TokenType, ExpiresIn, RefreshExpiresIn, SessionId);
+}
+
+/// <summary>A token response whose refresh token travels in the cookie, not the body.</summary>
+public sealed record CookieTokenResponse(string AccessToken, string TokenType, int ExpiresIn, int RefreshExpiresIn, string SessionId);

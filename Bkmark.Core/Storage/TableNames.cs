@@ -11,12 +11,22 @@ public static class TableNames
     public const string ApiKeys = "ApiKeys";
     public const string ApiKeyIndex = "ApiKeyIndex";
     public const string ApiKeyRateWindows = "ApiKeyRateWindows";
+    public const string TwoFactor = "TwoFactor";
+
+    /// <summary>Bookmarks, their URL index and groups: a partition per user, so one transaction can span them.</summary>
+    public const string Library = "Library";
+
+    public const string Passkeys = "Passkeys";
+    public const string PasskeyCredentials = "PasskeyCredentials";
+    public const string PasskeyChallenges = "PasskeyChallenges";
+
+    /// <summary>The expiry index (a partition per time bucket) and the sweep's checkpoint.</summary>
     public const string ExpiryIndex = "ExpiryIndex";
     public const string SweepState = "SweepState";
 
     public static IReadOnlyList<string> All { get; } =
     [
-        Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows,
-        ExpiryIndex, SweepState,
+        Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows, TwoFactor,
+        Library, Passkeys, PasskeyCredentials, PasskeyChallenges, ExpiryIndex, SweepState,
     ];
 }

@@ -25,7 +25,9 @@ public sealed class AttemptThrottle(BkmarkTables tables, ExpiryIndex expiry, Tim
     public async Task RecordFailureAsync(ThrottleState state, CancellationToken cancellationToken)
     {
         var entity = state.Entity;
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        // Each round of a race records one failure, and after MaxFailures of them the subject is locked out.
+        var attempts = state.Policy.MaxFailures + MaxRaceRetries;
+        for (var attempt = 0; attempt < attempts; attempt++)
         {
             var now = time.GetUtcNow();
             var policy = state.Policy;
@@ -64,10 +66,17 @@ public sealed class AttemptThrottle(BkmarkTables tables, ExpiryIndex expiry, Tim
                 // Another instance counted a failure at the same time: count ours on top of theirs.
                 var response = await Table.GetEntityIfExistsAsync<ThrottleEntity>(policy.Kind, state.Subject, cancellationToken: cancellationToken);
                 entity = response.HasValue ? response.Value : null;
+
+                // Once a concurrent failure has started the lock-out, counting ours changes nothing. Without this,
+                // N simultaneous failures need N rounds of retries and the last ones give up with an exception.
+                if (entity?.LockedUntil is { } lockedBy && lockedBy > time.GetUtcNow())
+                {
+                    return;
+                }
             }
         }
 
-        throw new InvalidOperationException($"Could not record a failed attempt after {MaxRaceRetries} races.");
+        throw new InvalidOperationException($"Could not record a failed attempt after {attempts} races.");
     }
 
     /// <summary>A success clears the count. Costs nothing when there was no failure on record.</summary>

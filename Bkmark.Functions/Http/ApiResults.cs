@@ -8,16 +8,16 @@ namespace Bkmark.Functions.Http;
 /// <summary>Builds the responses functions return: bodies, and problems mapped to RFC 9457 in this one place.</summary>
 public static class ApiResults
 {
-    public static IActionResult Ok(object body) => new JsonResponse(200, body);
+    public static JsonResponse Ok(object body) => new JsonResponse(200, body);
 
-    public static IActionResult Created(object body) => new JsonResponse(201, body);
+    public static JsonResponse Created(object body) => new JsonResponse(201, body);
 
-    public static IActionResult NoContent() => new JsonResponse(204, null);
+    public static JsonResponse NoContent() => new JsonResponse(204, null);
 
     public static IActionResult From<T>(Result<T> result, Func<T, IActionResult> onSuccess) =>
         result.Succeeded ? onSuccess(result.Value) : Problem(result.Problem);
 
-    public static IActionResult Problem(Problem problem)
+    public static JsonResponse Problem(Problem problem)
     {
         var body = new ProblemBody(problem.Status, problem.Code, problem.Title, problem.Detail) { Errors = problem.Errors };
         var response = new JsonResponse(problem.Status, body, "application/problem+json");

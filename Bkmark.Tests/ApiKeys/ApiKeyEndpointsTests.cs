@@ -279,6 +279,21 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
     }
 
     [Fact]
+    public async Task Key_StopsOnDowngradeToFree_AndWorksAgainAfterUpgrade()
+    {
+        var user = await host.SignUpAsync(plan: "pro");
+        var key = (await host.CreateKeyAsync(user.AccessToken)).GetProperty("key").GetString()!;
+
+        (await host.SetPlanAsync(user.Id, "free")).EnsureSuccessStatusCode();
+        var onFree = await host.SendAsync(HttpMethod.Get, "api/v1/auth/verify", bearer: key);
+        (await host.SetPlanAsync(user.Id, "team")).EnsureSuccessStatusCode();
+        var onTeam = await host.SendAsync(HttpMethod.Get, "api/v1/auth/verify", bearer: key);
+
+        await AssertProblemAsync(onFree, HttpStatusCode.Forbidden, "API_ACCESS_PRO_REQUIRED");
+        Assert.Equal(HttpStatusCode.OK, onTeam.StatusCode);
+    }
+
+    [Fact]
     public async Task SetPlan_Returns401_WithoutTheFunctionKey()
     {
         var user = await host.SignUpAsync(plan: "free");

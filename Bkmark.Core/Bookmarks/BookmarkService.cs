@@ -1,0 +1,266 @@
+using Bkmark.Core.Credentials;
+using Bkmark.Core.Errors;
+using Bkmark.Core.Groups;
+
+namespace Bkmark.Core.Bookmarks;
+
+/// <summary>A user's bookmarks: create, read, list, edit, trash, restore and delete for good.</summary>
+public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGenerator ids, TimeProvider time)
+{
+    /// <summary>Lost ETag races retried before answering 409: each retry re-reads and re-applies the change.</summary>
+    private const int MaxAttempts = 5;
+
+    public async Task<Result<Bookmark>> CreateAsync(string userId, BookmarkInput input, CancellationToken cancellationToken)
+    {
+        var fields = BookmarkRules.Validate(input.Url, input.Title, input.Notes, input.Tags);
+        if (!fields.Succeeded)
+        {
+            return fields.Problem;
+        }
+
+        var groupId = await CheckGroupAsync(userId, input.GroupId, cancellationToken);
+        if (!groupId.Succeeded)
+        {
+            return groupId.Problem;
+        }
+
+        var now = time.GetUtcNow();
+        var entity = NewEntity(userId, ids.NewId(), fields.Value, groupId.Value, input.Favorite ?? false, now, now);
+        return await store.SubmitAsync([.. BookmarkStore.Insert(entity)], cancellationToken) switch
+        {
+            LibraryWriteOutcome.Written => Bookmark.From(entity),
+            LibraryWriteOutcome.UrlTaken => await UrlTakenAsync(userId, entity.Url, cancellationToken),
+            _ => GroupGone(),
+        };
+    }
+
+    public async Task<Result<Bookmark>> GetAsync(string userId, string bookmarkId, CancellationToken cancellationToken) =>
+        await store.FindAsync(userId, bookmarkId, cancellationToken) is { } entity ? Bookmark.From(entity) : NotFound();
+
+    /// <summary>Bookmarks not in the trash, newest first, optionally with one tag or in one group.</summary>
+    public Task<Result<Page<Bookmark>>> ListAsync(string userId, BookmarkQuery query, CancellationToken cancellationToken) =>
+        PageAsync(userId, query, trashed: false, cancellationToken);
+
+    /// <summary>The trash, newest first.</summary>
+    public Task<Result<Page<Bookmark>>> ListTrashAsync(string userId, string? limit, string? cursor, CancellationToken cancellationToken) =>
+        PageAsync(userId, new BookmarkQuery(limit, cursor, null, null), trashed: true, cancellationToken);
+
+    public async Task<Result<Bookmark>> UpdateAsync(string userId, string bookmarkId, BookmarkPatch patch, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var entity = await store.FindAsync(userId, bookmarkId, cancellationToken);
+            if (entity is null)
+            {
+                return NotFound();
+            }
+
+            if (entity.Trashed)
+            {
+                return new Problem(409, ErrorCodes.Conflict, "The bookmark is in the trash; restore it before editing it.");
+            }
+
+            var previousUrl = entity.Url;
+            var previousGroup = entity.GroupId;
+            var applied = await ApplyAsync(entity, patch, cancellationToken);
+            if (!applied.Succeeded)
+            {
+                return applied.Problem;
+            }
+
+            entity.UpdatedAt = time.GetUtcNow();
+            var outcome = await store.SubmitAsync([.. BookmarkStore.Replace(entity, previousUrl, checkGroup: entity.GroupId != previousGroup)], cancellationToken);
+            switch (outcome)
+            {
+                case LibraryWriteOutcome.Written:
+                    return Bookmark.From(entity);
+                case LibraryWriteOutcome.UrlTaken:
+                    return await UrlTakenAsync(userId, entity.Url, cancellationToken);
+                case LibraryWriteOutcome.GroupMissing:
+                    return GroupGone();
+            }
+        }
+
+        return ConcurrentEdits();
+    }
+
+    /// <summary>Moves a bookmark to the trash (idempotent). It keeps its URL, so the URL stays taken until it is deleted for good.</summary>
+    public Task<Result<Bookmark>> TrashAsync(string userId, string bookmarkId, CancellationToken cancellationToken) =>
+        SetTrashedAsync(userId, bookmarkId, trashed: true, cancellationToken);
+
+    /// <summary>Brings a bookmark back from the trash (idempotent).</summary>
+    public Task<Result<Bookmark>> RestoreAsync(string userId, string bookmarkId, CancellationToken cancellationToken) =>
+        SetTrashedAsync(userId, bookmarkId, trashed: false, cancellationToken);
+
+    /// <summary>Deletes a bookmark (trashed or not) and its URL index, for good.</summary>
+    public async Task<Result<bool>> DeletePermanentlyAsync(string userId, string bookmarkId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var entity = await store.FindAsync(userId, bookmarkId, cancellationToken);
+            if (entity is null)
+            {
+                return NotFound();
+            }
+
+            if (await store.SubmitAsync([.. BookmarkStore.Delete(entity)], cancellationToken) == LibraryWriteOutcome.Written)
+            {
+                return true;
+            }
+        }
+
+        return ConcurrentEdits();
+    }
+
+    /// <summary>Deletes everything in the trash, in transactions of at most 100 actions.</summary>
+    /// <returns>How many bookmarks were deleted.</returns>
+    public async Task<int> EmptyTrashAsync(string userId, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        var trashed = await store.ListAllAsync(userId, trashed: true, cancellationToken);
+        foreach (var batch in BookmarkStore.Chunk(trashed.Select(BookmarkStore.Delete)))
+        {
+            // A bookmark restored or edited meanwhile fails its batch (ETag): the others are retried by the next empty.
+            if (await store.SubmitAsync(batch, cancellationToken) == LibraryWriteOutcome.Written)
+            {
+                deleted += batch.Count / 2;
+            }
+        }
+
+        return deleted;
+    }
+
+    private async Task<Result<Bookmark>> SetTrashedAsync(string userId, string bookmarkId, bool trashed, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var entity = await store.FindAsync(userId, bookmarkId, cancellationToken);
+            if (entity is null)
+            {
+                return NotFound();
+            }
+
+            if (entity.Trashed == trashed)
+            {
+                return Bookmark.From(entity);
+            }
+
+            entity.Trashed = trashed;
+            entity.TrashedAt = trashed ? time.GetUtcNow() : null;
+            if (await store.SubmitAsync([.. BookmarkStore.Replace(entity, entity.Url, checkGroup: false)], cancellationToken) == LibraryWriteOutcome.Written)
+            {
+                return Bookmark.From(entity);
+            }
+        }
+
+        return ConcurrentEdits();
+    }
+
+    private async Task<Result<Page<Bookmark>>> PageAsync(string userId, BookmarkQuery query, bool trashed, CancellationToken cancellationToken)
+    {
+        var limit = PageCursor.ParseLimit(query.Limit);
+        if (!limit.Succeeded)
+        {
+            return limit.Problem;
+        }
+
+        var after = PageCursor.Decode(query.Cursor, BookmarkEntity.IsRowKey);
+        if (!after.Succeeded)
+        {
+            return after.Problem;
+        }
+
+        string? tag = null;
+        if (query.Tag is not null && (tag = BookmarkRules.NormalizeTag(query.Tag)) is null)
+        {
+            return Problems.Validation("tag", "Not a valid tag.");
+        }
+
+        if (query.GroupId is not null && !IdGenerator.IsValid(query.GroupId))
+        {
+            return Problems.Validation("groupId", "Not a valid group id.");
+        }
+
+        var (items, hasMore) = await store.QueryPageAsync(
+            userId, after.Value, trashed, query.GroupId?.ToUpperInvariant(), b => tag is null || b.TagList.Contains(tag), limit.Value, cancellationToken);
+        return new Page<Bookmark>(
+            [.. items.Select(Bookmark.From)],
+            hasMore ? PageCursor.Encode(items[^1].RowKey) : null);
+    }
+
+    private async Task<Result<bool>> ApplyAsync(BookmarkEntity entity, BookmarkPatch patch, CancellationToken cancellationToken)
+    {
+        if (patch.Favorite.IsSet && patch.Favorite.Value is null)
+        {
+            return Problems.Validation("favorite", "favorite must be true or false.");
+        }
+
+        var fields = BookmarkRules.Validate(
+            patch.Url.IsSet ? patch.Url.Value : entity.Url,
+            patch.Title.IsSet ? patch.Title.Value : entity.Title,
+            patch.Notes.IsSet ? patch.Notes.Value : entity.Notes,
+            patch.Tags.IsSet ? patch.Tags.Value : entity.TagList);
+        if (!fields.Succeeded)
+        {
+            return fields.Problem;
+        }
+
+        if (patch.GroupId.IsSet)
+        {
+            var groupId = await CheckGroupAsync(entity.PartitionKey, patch.GroupId.Value, cancellationToken);
+            if (!groupId.Succeeded)
+            {
+                return groupId.Problem;
+            }
+
+            entity.GroupId = groupId.Value;
+        }
+
+        (entity.Url, entity.Title, entity.Notes, entity.TagList) = (fields.Value.Url, fields.Value.Title, fields.Value.Notes, fields.Value.Tags);
+        entity.Favorite = patch.Favorite.Value ?? entity.Favorite;
+        return true;
+    }
+
+    /// <summary>Null stays null (ungrouped); an id must name one of the user's groups.</summary>
+    private async Task<Result<string?>> CheckGroupAsync(string userId, string? groupId, CancellationToken cancellationToken)
+    {
+        if (groupId is null)
+        {
+            return (string?)null;
+        }
+
+        return await groups.FindAsync(userId, groupId, cancellationToken) is { } group ? group.Id : GroupGone();
+    }
+
+    internal static BookmarkEntity NewEntity(
+        string userId, string id, BookmarkFields fields, string? groupId, bool favorite, DateTimeOffset createdAt, DateTimeOffset updatedAt) =>
+        new()
+        {
+            PartitionKey = userId,
+            RowKey = BookmarkEntity.RowKeyOf(id),
+            Id = id,
+            Url = fields.Url,
+            Title = fields.Title,
+            Notes = fields.Notes,
+            TagList = fields.Tags,
+            GroupId = groupId,
+            Favorite = favorite,
+            CreatedAt = createdAt,
+            UpdatedAt = updatedAt,
+        };
+
+    private async Task<Problem> UrlTakenAsync(string userId, string url, CancellationToken cancellationToken)
+    {
+        var existing = await store.FindByUrlAsync(userId, url, cancellationToken);
+        return new Problem(409, ErrorCodes.Conflict, existing is null
+            ? "This URL is already bookmarked."
+            : $"This URL is already bookmarked (bookmark {existing.BookmarkId}, which may be in the trash).");
+    }
+
+    private static Problem NotFound() => Problems.NotFound("The bookmark");
+
+    private static Problem GroupGone() => Problems.Validation("groupId", "No such group.");
+
+    private static Problem ConcurrentEdits() =>
+        new(409, ErrorCodes.Conflict, "The bookmark is being changed by another request; try again.");
+}

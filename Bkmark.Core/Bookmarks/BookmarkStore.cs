@@ -1,0 +1,217 @@
+using Azure;
+using Azure.Data.Tables;
+using Bkmark.Core.Credentials;
+using Bkmark.Core.Groups;
+using Bkmark.Core.Storage;
+
+namespace Bkmark.Core.Bookmarks;
+
+/// <summary>How a library transaction ended. Failures are read from which step failed, so no race is a 500.</summary>
+public enum LibraryWriteOutcome
+{
+    Written,
+
+    /// <summary>Another bookmark of this user already has the URL (the index insert conflicted).</summary>
+    UrlTaken,
+
+    /// <summary>The group named by the bookmark no longer exists.</summary>
+    GroupMissing,
+
+    /// <summary>A bookmark changed or vanished since it was read (ETag mismatch): re-read and retry.</summary>
+    Changed,
+}
+
+/// <summary>
+/// Bookmarks and their URL index in the <see cref="TableNames.Library"/> table. Every write that touches
+/// more than one entity is one entity-group transaction in the user's partition, so the index cannot drift.
+/// </summary>
+public sealed class BookmarkStore(BkmarkTables tables)
+{
+    /// <summary>Table Storage's limit of operations in one transaction.</summary>
+    public const int MaxTransactionActions = 100;
+
+    private TableClient Library => tables[TableNames.Library];
+
+    public async Task<BookmarkEntity?> FindAsync(string userId, string bookmarkId, CancellationToken cancellationToken)
+    {
+        if (!IdGenerator.IsValid(bookmarkId))
+        {
+            return null;
+        }
+
+        var response = await Library.GetEntityIfExistsAsync<BookmarkEntity>(userId, BookmarkEntity.RowKeyOf(bookmarkId), cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    public async Task<UrlIndexEntity?> FindByUrlAsync(string userId, string url, CancellationToken cancellationToken)
+    {
+        var response = await Library.GetEntityIfExistsAsync<UrlIndexEntity>(userId, UrlIndexEntity.RowKeyOf(url), cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>
+    /// Bookmarks newest first, after <paramref name="afterRowKey"/>, in or out of the trash, optionally in one group.
+    /// <paramref name="include"/> filters further (tags cannot be filtered by the service). Reads one more than
+    /// <paramref name="limit"/> to know whether another page exists.
+    /// </summary>
+    public async Task<(IReadOnlyList<BookmarkEntity> Items, bool HasMore)> QueryPageAsync(
+        string userId, string? afterRowKey, bool trashed, string? groupId, Func<BookmarkEntity, bool> include, int limit, CancellationToken cancellationToken)
+    {
+        var filter = RangeFilter(userId, afterRowKey) + " and " + TableClient.CreateQueryFilter($"Trashed eq {trashed}");
+        if (groupId is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"GroupId eq {groupId}");
+        }
+
+        var items = new List<BookmarkEntity>(limit + 1);
+        await foreach (var bookmark in Library.QueryAsync<BookmarkEntity>(filter, maxPerPage: Math.Min(1000, limit + 1), cancellationToken: cancellationToken))
+        {
+            if (include(bookmark))
+            {
+                items.Add(bookmark);
+                if (items.Count > limit)
+                {
+                    return (items.GetRange(0, limit), true);
+                }
+            }
+        }
+
+        return (items, false);
+    }
+
+    /// <summary>
+    /// Every bookmark of the user, newest first, in the trash, out of it, or (null) both: one partition
+    /// query, which is what a personal library costs to scan.
+    /// </summary>
+    public async Task<IReadOnlyList<BookmarkEntity>> ListAllAsync(string userId, bool? trashed, CancellationToken cancellationToken)
+    {
+        var filter = RangeFilter(userId, null);
+        if (trashed is { } value)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Trashed eq {value}");
+        }
+
+        var items = new List<BookmarkEntity>();
+        await foreach (var bookmark in Library.QueryAsync<BookmarkEntity>(filter, cancellationToken: cancellationToken))
+        {
+            items.Add(bookmark);
+        }
+
+        return items;
+    }
+
+    /// <summary>The URL index RowKeys of every bookmark of the user (trashed included): what an import must skip.</summary>
+    public async Task<HashSet<string>> ListUrlKeysAsync(string userId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {userId} and RowKey ge {UrlIndexEntity.RowKeyPrefix} and RowKey lt {"u."}");
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var index in Library.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            keys.Add(index.RowKey);
+        }
+
+        return keys;
+    }
+
+    /// <summary>Runs one transaction in the user's partition and names how it ended.</summary>
+    public async Task<LibraryWriteOutcome> SubmitAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)
+    {
+        if (actions.Count == 0)
+        {
+            return LibraryWriteOutcome.Written;
+        }
+
+        try
+        {
+            await Library.SubmitTransactionAsync(actions, cancellationToken);
+            return LibraryWriteOutcome.Written;
+        }
+        catch (TableTransactionFailedException exception) when (exception.Status is 404 or 409 or 412)
+        {
+            var failed = exception.FailedTransactionActionIndex is { } index && index < actions.Count ? actions[index].Entity.RowKey : "";
+            return failed switch
+            {
+                _ when failed.StartsWith(UrlIndexEntity.RowKeyPrefix, StringComparison.Ordinal) && exception.Status == 409 => LibraryWriteOutcome.UrlTaken,
+                _ when failed.StartsWith(GroupEntity.RowKeyPrefix, StringComparison.Ordinal) => LibraryWriteOutcome.GroupMissing,
+                _ => LibraryWriteOutcome.Changed,
+            };
+        }
+    }
+
+    /// <summary>Adds a bookmark with its URL index (and, when grouped, a check that the group still exists).</summary>
+    public static IEnumerable<TableTransactionAction> Insert(BookmarkEntity bookmark)
+    {
+        yield return new TableTransactionAction(TableTransactionActionType.Add, bookmark);
+        yield return new TableTransactionAction(TableTransactionActionType.Add, IndexOf(bookmark));
+        if (bookmark.GroupId is not null)
+        {
+            yield return GroupStore.ExistenceCheck(bookmark.PartitionKey, bookmark.GroupId);
+        }
+    }
+
+    /// <summary>Replaces a bookmark read earlier (If-Match its ETag), moving its URL index when the URL changed.</summary>
+    public static IEnumerable<TableTransactionAction> Replace(BookmarkEntity bookmark, string previousUrl, bool checkGroup)
+    {
+        yield return new TableTransactionAction(TableTransactionActionType.UpdateReplace, bookmark, bookmark.ETag);
+        var previousIndex = UrlIndexEntity.RowKeyOf(previousUrl);
+        if (previousIndex != UrlIndexEntity.RowKeyOf(bookmark.Url))
+        {
+            yield return new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(bookmark.PartitionKey, previousIndex), ETag.All);
+            yield return new TableTransactionAction(TableTransactionActionType.Add, IndexOf(bookmark));
+        }
+
+        if (checkGroup && bookmark.GroupId is not null)
+        {
+            yield return GroupStore.ExistenceCheck(bookmark.PartitionKey, bookmark.GroupId);
+        }
+    }
+
+    /// <summary>Deletes a bookmark read earlier (If-Match its ETag) with its URL index.</summary>
+    public static IEnumerable<TableTransactionAction> Delete(BookmarkEntity bookmark)
+    {
+        yield return new TableTransactionAction(TableTransactionActionType.Delete, bookmark, bookmark.ETag);
+        yield return new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(bookmark.PartitionKey, UrlIndexEntity.RowKeyOf(bookmark.Url)), ETag.All);
+    }
+
+    /// <summary>
+    /// Packs per-bookmark steps into transactions of at most 100 actions, never splitting one bookmark's
+    /// steps. A transaction may name an entity once, so a group check shared by several bookmarks is kept once.
+    /// </summary>
+    public static IEnumerable<IReadOnlyList<TableTransactionAction>> Chunk(IEnumerable<IEnumerable<TableTransactionAction>> steps)
+    {
+        var batch = new List<TableTransactionAction>();
+        var rowKeys = new HashSet<string>(StringComparer.Ordinal); // of the group checks in the batch
+        foreach (var step in steps)
+        {
+            var actions = step.ToList();
+            if (batch.Count + actions.Count > MaxTransactionActions)
+            {
+                yield return batch;
+                batch = [];
+                rowKeys.Clear();
+            }
+
+            foreach (var action in actions)
+            {
+                var isSharedGroupCheck = action.ActionType == TableTransactionActionType.UpdateMerge && !rowKeys.Add(action.Entity.RowKey);
+                if (!isSharedGroupCheck)
+                {
+                    batch.Add(action);
+                }
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
+    private static UrlIndexEntity IndexOf(BookmarkEntity bookmark) =>
+        new() { PartitionKey = bookmark.PartitionKey, RowKey = UrlIndexEntity.RowKeyOf(bookmark.Url), BookmarkId = bookmark.Id };
+
+    private static string RangeFilter(string userId, string? afterRowKey) => afterRowKey is null
+        ? TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey ge {BookmarkEntity.RowKeyPrefix} and RowKey lt {BookmarkEntity.RowKeyEnd}")
+        : TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey gt {afterRowKey} and RowKey lt {BookmarkEntity.RowKeyEnd}");
+}

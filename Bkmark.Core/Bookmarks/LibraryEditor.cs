@@ -1,0 +1,45 @@
+using Bkmark.Core.Errors;
+
+namespace Bkmark.Core.Bookmarks;
+
+/// <summary>
+/// Applies one edit to every bookmark that matches (renaming a tag, ungrouping a deleted group's bookmarks),
+/// trashed ones included, in ETag-conditional transactions of at most 100. A batch that loses a race is
+/// re-read and re-applied on the next pass; the edit is idempotent, so passes converge.
+/// </summary>
+public sealed class LibraryEditor(BookmarkStore store, TimeProvider time)
+{
+    private const int MaxPasses = 5;
+
+    /// <returns>How many bookmarks were edited, or 409 when concurrent edits kept winning.</returns>
+    public async Task<Result<int>> EditAllAsync(
+        string userId, Func<BookmarkEntity, bool> matches, Action<BookmarkEntity> edit, CancellationToken cancellationToken)
+    {
+        var edited = 0;
+        for (var pass = 0; pass < MaxPasses; pass++)
+        {
+            var targets = (await store.ListAllAsync(userId, trashed: null, cancellationToken)).Where(matches).ToList();
+            if (targets.Count == 0)
+            {
+                return edited;
+            }
+
+            var now = time.GetUtcNow();
+            foreach (var bookmark in targets)
+            {
+                edit(bookmark);
+                bookmark.UpdatedAt = now;
+            }
+
+            foreach (var batch in BookmarkStore.Chunk(targets.Select(b => BookmarkStore.Replace(b, b.Url, checkGroup: false))))
+            {
+                if (await store.SubmitAsync(batch, cancellationToken) == LibraryWriteOutcome.Written)
+                {
+                    edited += batch.Count;
+                }
+            }
+        }
+
+        return new Problem(409, ErrorCodes.Conflict, "The bookmarks are being changed by other requests; try again.");
+    }
+}

@@ -1,0 +1,25 @@
+using Bkmark.Core.Groups;
+using Bkmark.Core.ImportExport;
+using Bkmark.Core.Search;
+using Bkmark.Core.Tags;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bkmark.Core.Bookmarks;
+
+/// <summary>Registers the REST resources: bookmarks, tags, groups, search, import and export.</summary>
+public static class LibraryServiceCollectionExtensions
+{
+    public static IServiceCollection AddLibrary(this IServiceCollection services)
+    {
+        services.AddSingleton<BookmarkStore>();
+        services.AddSingleton<GroupStore>();
+        services.AddSingleton<LibraryEditor>();
+        services.AddSingleton<BookmarkService>();
+        services.AddSingleton<TagService>();
+        services.AddSingleton<GroupService>();
+        services.AddSingleton<SearchService>();
+        services.AddSingleton<ImportService>();
+        services.AddSingleton<ExportService>();
+        return services;
+    }
+}

@@ -1,0 +1,118 @@
+using Bkmark.Core.Bookmarks;
+using Bkmark.Core.Credentials;
+using Bkmark.Core.Errors;
+
+namespace Bkmark.Core.Groups;
+
+/// <summary>A user's groups. Counts are derived from the bookmarks, so they cannot drift.</summary>
+public sealed class GroupService(GroupStore groups, BookmarkStore bookmarks, LibraryEditor editor, IdGenerator ids, TimeProvider time)
+{
+    public const int MaxNameLength = 100;
+    public const int MaxDescriptionLength = 1000;
+    private const int MaxAttempts = 5;
+
+    public async Task<IReadOnlyList<Group>> ListAsync(string userId, CancellationToken cancellationToken)
+    {
+        var counts = await CountAsync(userId, cancellationToken);
+        var list = await groups.ListAsync(userId, cancellationToken);
+        return [.. list.Select(g => Group.From(g, counts.GetValueOrDefault(g.Id)))];
+    }
+
+    public async Task<Result<Group>> GetAsync(string userId, string groupId, CancellationToken cancellationToken)
+    {
+        var group = await groups.FindAsync(userId, groupId, cancellationToken);
+        return group is null ? NotFound() : Group.From(group, (await CountAsync(userId, cancellationToken)).GetValueOrDefault(group.Id));
+    }
+
+    public async Task<Result<Group>> CreateAsync(string userId, GroupInput input, CancellationToken cancellationToken)
+    {
+        var fields = Validate(input.Name, input.Description);
+        if (!fields.Succeeded)
+        {
+            return fields.Problem;
+        }
+
+        var group = await AddAsync(userId, fields.Value.Name, fields.Value.Description, cancellationToken);
+        return Group.From(group, 0);
+    }
+
+    public async Task<Result<Group>> UpdateAsync(string userId, string groupId, GroupPatch patch, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var group = await groups.FindAsync(userId, groupId, cancellationToken);
+            if (group is null)
+            {
+                return NotFound();
+            }
+
+            var fields = Validate(patch.Name.IsSet ? patch.Name.Value : group.Name, patch.Description.IsSet ? patch.Description.Value : group.Description);
+            if (!fields.Succeeded)
+            {
+                return fields.Problem;
+            }
+
+            (group.Name, group.Description, group.UpdatedAt) = (fields.Value.Name, fields.Value.Description, time.GetUtcNow());
+            if (await groups.TryReplaceAsync(group, cancellationToken))
+            {
+                return Group.From(group, (await CountAsync(userId, cancellationToken)).GetValueOrDefault(group.Id));
+            }
+        }
+
+        return new Problem(409, ErrorCodes.Conflict, "The group is being changed by another request; try again.");
+    }
+
+    /// <summary>
+    /// Deletes the group first, then ungroups its bookmarks. Once the group is gone no write can file a
+    /// bookmark into it (every such write checks the group in its transaction), so the sweep misses none.
+    /// </summary>
+    public async Task<Result<bool>> DeleteAsync(string userId, string groupId, CancellationToken cancellationToken)
+    {
+        if (!IdGenerator.IsValid(groupId) || !await groups.DeleteAsync(userId, groupId, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        await editor.EditAllAsync(userId, b => b.GroupId == groupId.ToUpperInvariant(), b => b.GroupId = null, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Creates a group (used by import as well, which has validated the name already).</summary>
+    internal async Task<GroupEntity> AddAsync(string userId, string name, string? description, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var id = ids.NewId();
+        var group = new GroupEntity
+        {
+            PartitionKey = userId, RowKey = GroupEntity.RowKeyOf(id), Id = id, Name = name, Description = description, CreatedAt = now, UpdatedAt = now,
+        };
+        await groups.AddAsync(group, cancellationToken);
+        return group;
+    }
+
+    internal static Result<(string Name, string? Description)> Validate(string? name, string? description)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var trimmedName = name?.Trim() ?? "";
+        if (trimmedName.Length is 0 or > MaxNameLength)
+        {
+            errors["name"] = [$"The name must be 1 to {MaxNameLength} characters."];
+        }
+
+        var trimmedDescription = string.IsNullOrWhiteSpace(description) ? null : description.Trim();
+        if (trimmedDescription is { Length: > MaxDescriptionLength })
+        {
+            errors["description"] = [$"The description must be at most {MaxDescriptionLength} characters."];
+        }
+
+        return errors.Count > 0 ? Problems.Validation(errors) : (trimmedName, trimmedDescription);
+    }
+
+    private async Task<Dictionary<string, int>> CountAsync(string userId, CancellationToken cancellationToken)
+    {
+        var all = await bookmarks.ListAllAsync(userId, trashed: false, cancellationToken);
+        return all.Where(b => b.GroupId is not null).CountBy(b => b.GroupId!).ToDictionary();
+    }
+
+    private static Problem NotFound() => Problems.NotFound("The group");
+}

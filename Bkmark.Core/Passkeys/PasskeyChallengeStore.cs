@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+using Azure;
+using Azure.Data.Tables;
+using Bkmark.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Bkmark.Core.Passkeys;
+
+/// <summary>
+/// Ceremony challenges in Table Storage, not in memory: any instance may receive the browser's answer.
+/// Each is consumed at most once, even when answered twice at the same moment.
+/// </summary>
+public sealed class PasskeyChallengeStore(BkmarkTables tables, TimeProvider time, IOptions<PasskeyOptions> options)
+{
+    private TableClient Challenges => tables[TableNames.PasskeyChallenges];
+
+    /// <summary>Stores the options of a new ceremony.</summary>
+    /// <returns>The challenge id the browser's answer must name: 128 random bits, hex.</returns>
+    public async Task<string> CreateAsync(string ceremony, string userId, string optionsJson, CancellationToken cancellationToken)
+    {
+        var entity = new PasskeyChallengeEntity
+        {
+            PartitionKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            Ceremony = ceremony,
+            UserId = userId,
+            OptionsJson = optionsJson,
+            ExpiresAt = time.GetUtcNow() + options.Value.ChallengeLifetime,
+        };
+        await Challenges.AddEntityAsync(entity, cancellationToken);
+        return entity.PartitionKey;
+    }
+
+    /// <summary>
+    /// Marks the challenge used, conditional on the ETag read: of two concurrent consumers, one writes and
+    /// the other gets 412 (or 404), so exactly one sees the options. Then removes it, as tidiness.
+    /// </summary>
+    /// <returns>The options, or null when the challenge is unknown, already used, expired, or belongs
+    /// to another ceremony or user.</returns>
+    public async Task<string?> ConsumeAsync(string? challengeId, string ceremony, string userId, CancellationToken cancellationToken)
+    {
+        if (!IsWellFormed(challengeId))
+        {
+            return null;
+        }
+
+        var found = await Challenges.GetEntityIfExistsAsync<PasskeyChallengeEntity>(challengeId!, "", cancellationToken: cancellationToken);
+        if (!found.HasValue || found.Value!.ConsumedAt is not null)
+        {
+            return null;
+        }
+
+        var challenge = found.Value;
+        challenge.ConsumedAt = time.GetUtcNow();
+        Response consumed;
+        try
+        {
+            // An update, not a delete: Azurite does not hold a conditional delete to its ETag under concurrency.
+            consumed = await Challenges.UpdateEntityAsync(challenge, challenge.ETag, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.IsNotFound() || exception.IsPreconditionFailed())
+        {
+            // Another request consumed it between our read and our write.
+            return null;
+        }
+
+        await DeleteSpentAsync(challenge.PartitionKey, consumed.Headers.ETag ?? ETag.All, cancellationToken);
+
+        // Checked after consuming: an expired or misdirected challenge is spent all the same.
+        var usable = challenge.ConsumedAt < challenge.ExpiresAt
+            && challenge.Ceremony == ceremony
+            && challenge.UserId == userId;
+        return usable ? challenge.OptionsJson : null;
+    }
+
+    private async Task DeleteSpentAsync(string challengeId, ETag etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Challenges.DeleteEntityAsync(challengeId, "", etag, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.IsNotFound() || exception.IsPreconditionFailed())
+        {
+            // Already gone; a used challenge that stays is refused by its ConsumedAt and swept when expired.
+        }
+    }
+
+    private static bool IsWellFormed(string? challengeId) =>
+        challengeId is { Length: 32 } && challengeId.All(char.IsAsciiHexDigitLower);
+}

@@ -1,0 +1,352 @@
+using System.Buffers.Text;
+using System.Formats.Cbor;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Bkmark.Core.Accounts;
+using Bkmark.Core.Credentials;
+using Bkmark.Core.Errors;
+using Fido2NetLib;
+using Fido2NetLib.Exceptions;
+using Fido2NetLib.Objects;
+using Microsoft.Extensions.Logging;
+
+namespace Bkmark.Core.Passkeys;
+
+/// <summary>
+/// Passkeys: the WebAuthn registration and sign-in ceremonies (verified by Fido2), and managing a user's
+/// passkeys. The rules Fido2 leaves to the relying party are here: challenges kept server-side and used
+/// once, credential ids unique across users, the signature counter saved with an ETag, the user handle
+/// required and matched on sign-in.
+/// </summary>
+public sealed partial class PasskeyService(
+    IFido2 fido2,
+    PasskeyStore store,
+    PasskeyChallengeStore challenges,
+    UserStore users,
+    IdGenerator ids,
+    TimeProvider time,
+    ILogger<PasskeyService> logger)
+{
+    private const int MaxRaceRetries = 8;
+
+    /// <summary>Starts registering a passkey for a signed-in user: options for <c>navigator.credentials.create</c>.</summary>
+    public async Task<Result<PasskeyCeremonyStart>> BeginRegistrationAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId, cancellationToken);
+        if (user is null)
+        {
+            return Problems.NotFound("The user");
+        }
+
+        var existing = await store.ListAsync(userId, cancellationToken);
+        var options = fido2.RequestNewCredential(new RequestNewCredentialParams
+        {
+            User = new Fido2User { Id = UserHandleOf(userId), Name = user.Email, DisplayName = user.DisplayName ?? user.Email },
+            // The browser refuses an authenticator that already holds one of these: no second passkey for it.
+            ExcludeCredentials = existing.Select(DescriptorOf).ToList(),
+            AuthenticatorSelection = new AuthenticatorSelection
+            {
+                // Discoverable, so sign-in needs no user name; verified (PIN, biometrics), so a passkey is two factors.
+                ResidentKey = ResidentKeyRequirement.Required,
+                UserVerification = UserVerificationRequirement.Required,
+            },
+            AttestationPreference = AttestationConveyancePreference.None,
+            PubKeyCredParams = PubKeyCredParam.Defaults,
+        });
+
+        return await StartAsync(PasskeyCeremony.Registration, userId, options.ToJson(), cancellationToken);
+    }
+
+    /// <summary>Verifies the browser's attestation and stores the new passkey.</summary>
+    public async Task<Result<PasskeyEntity>> RegisterAsync(
+        string userId, string? challengeId, JsonElement? credential, string? name, string? userAgent, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrEmpty(challengeId))
+        {
+            errors["challengeId"] = ["The challenge id from POST /me/passkeys/options is required."];
+        }
+
+        var response = Parse<AuthenticatorAttestationRawResponse>(credential, r => r.Response is not null && r.RawId is { Length: > 0 });
+        if (response is null)
+        {
+            errors["credential"] = ["The credential must be the PublicKeyCredential from navigator.credentials.create, as JSON."];
+        }
+
+        var validName = name is null ? PasskeyNames.FromUserAgent(userAgent) : ValidateName(name, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var optionsJson = await challenges.ConsumeAsync(challengeId, PasskeyCeremony.Registration, userId, cancellationToken);
+        if (optionsJson is null)
+        {
+            return Problems.Validation("challengeId", "The challenge is unknown, expired or already used. Request new options.");
+        }
+
+        RegisteredPublicKeyCredential registered;
+        try
+        {
+            registered = await fido2.MakeNewCredentialAsync(new MakeNewCredentialParams
+            {
+                AttestationResponse = response!,
+                OriginalOptions = CredentialCreateOptions.FromJson(optionsJson),
+                IsCredentialIdUniqueToUserCallback = async (args, ct) => await store.FindByCredentialIdAsync(args.CredentialId, ct) is null,
+            }, cancellationToken);
+        }
+        catch (Exception exception) when (IsVerificationFailure(exception))
+        {
+            var reason = ReasonOf(exception);
+            LogRegistrationRefused(logger, userId, reason);
+            return reason == nameof(Fido2ErrorCode.NonUniqueCredentialId)
+                ? AlreadyRegistered()
+                : Problems.Validation("credential", $"The passkey could not be verified ({reason}).");
+        }
+
+        var now = time.GetUtcNow();
+        var passkey = new PasskeyEntity
+        {
+            PartitionKey = userId,
+            RowKey = ids.NewId(),
+            CredentialId = Base64Url.EncodeToString(registered.Id),
+            PublicKey = registered.PublicKey,
+            UserHandle = Base64Url.EncodeToString(registered.User.Id),
+            SignatureCounter = registered.SignCount,
+            BackupEligible = registered.IsBackupEligible,
+            BackedUp = registered.IsBackedUp,
+            Transports = string.Join(',', (registered.Transports ?? []).Select(t => t.ToString().ToLowerInvariant())),
+            Name = validName!,
+            CreatedAt = now,
+        };
+
+        // Fido2's uniqueness callback is a read; the index claim is the check that holds under a race.
+        if (!await store.TryAddAsync(passkey, registered.Id, cancellationToken))
+        {
+            LogRegistrationRefused(logger, userId, nameof(Fido2ErrorCode.NonUniqueCredentialId));
+            return AlreadyRegistered();
+        }
+
+        LogRegistered(logger, passkey.Id, userId);
+        return passkey;
+    }
+
+    /// <summary>Starts a passkey sign-in: options for <c>navigator.credentials.get</c>, for any discoverable credential.</summary>
+    public async Task<PasskeyCeremonyStart> BeginSignInAsync(CancellationToken cancellationToken)
+    {
+        var options = fido2.GetAssertionOptions(new GetAssertionOptionsParams
+        {
+            AllowedCredentials = [],
+            UserVerification = UserVerificationRequirement.Required,
+        });
+        return await StartAsync(PasskeyCeremony.Authentication, "", options.ToJson(), cancellationToken);
+    }
+
+    /// <summary>Verifies the browser's assertion.</summary>
+    /// <returns>The user it proves; 401 <c>INVALID_CREDENTIALS</c> for anything that does not verify.</returns>
+    public async Task<Result<string>> SignInAsync(string? challengeId, JsonElement? credential, CancellationToken cancellationToken)
+    {
+        // A discoverable credential's assertion carries the user handle: without it we could not tell whose it is.
+        var response = Parse<AuthenticatorAssertionRawResponse>(credential, r => r.Response?.UserHandle is { Length: > 0 } && r.RawId is { Length: > 0 });
+        if (response is null)
+        {
+            return Problems.Validation("credential", "The credential must be the PublicKeyCredential from navigator.credentials.get, as JSON, with its user handle.");
+        }
+
+        var optionsJson = await challenges.ConsumeAsync(challengeId, PasskeyCeremony.Authentication, "", cancellationToken);
+        if (optionsJson is null)
+        {
+            return Refused("challenge unknown, expired or used");
+        }
+
+        var passkey = await store.FindByCredentialIdAsync(response.RawId, cancellationToken);
+        if (passkey is null)
+        {
+            return Refused("unknown credential");
+        }
+
+        VerifyAssertionResult verified;
+        try
+        {
+            verified = await fido2.MakeAssertionAsync(new MakeAssertionParams
+            {
+                AssertionResponse = response,
+                OriginalOptions = AssertionOptions.FromJson(optionsJson),
+                StoredPublicKey = passkey.PublicKey,
+                StoredSignatureCounter = (uint)passkey.SignatureCounter,
+                // The user handle maps to one user; it must be the one this credential was registered for.
+                IsUserHandleOwnerOfCredentialIdCallback = (args, _) => Task.FromResult(
+                    CryptographicOperations.FixedTimeEquals(args.UserHandle, Base64Url.DecodeFromChars(passkey.UserHandle))),
+            }, cancellationToken);
+        }
+        catch (Exception exception) when (IsVerificationFailure(exception))
+        {
+            return Refused(ReasonOf(exception));
+        }
+
+        return await RecordUseAsync(passkey, verified, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PasskeyEntity>> ListAsync(string userId, CancellationToken cancellationToken) =>
+        (await store.ListAsync(userId, cancellationToken)).OrderBy(p => p.CreatedAt).ToList();
+
+    public Task<int> CountAsync(string userId, CancellationToken cancellationToken) => store.CountAsync(userId, cancellationToken);
+
+    public async Task<Result<PasskeyEntity>> RenameAsync(string userId, string passkeyId, string? name, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var validName = ValidateName(name, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            var passkey = await store.FindAsync(userId, passkeyId, cancellationToken);
+            if (passkey is null)
+            {
+                return Problems.NotFound("The passkey");
+            }
+
+            passkey.Name = validName!;
+            if (await store.TryReplaceAsync(passkey, cancellationToken))
+            {
+                return passkey;
+            }
+        }
+
+        throw new InvalidOperationException($"Renaming a passkey lost {MaxRaceRetries} races in a row.");
+    }
+
+    /// <returns>NOT_FOUND for an unknown or another user's passkey.</returns>
+    public async Task<Result<bool>> DeleteAsync(string userId, string passkeyId, CancellationToken cancellationToken)
+    {
+        var passkey = await store.FindAsync(userId, passkeyId, cancellationToken);
+        if (passkey is null)
+        {
+            return Problems.NotFound("The passkey");
+        }
+
+        await store.DeleteAsync(passkey, cancellationToken);
+        LogRemoved(logger, passkeyId, userId);
+        return true;
+    }
+
+    /// <summary>The WebAuthn user handle of a user: the user id's bytes (a ULID: no personal data, ≤ 64 bytes).</summary>
+    public static byte[] UserHandleOf(string userId) => Encoding.UTF8.GetBytes(userId);
+
+    /// <summary>Saves the new counter and last use with the ETag; a concurrent use that got there first must have counted lower.</summary>
+    private async Task<Result<string>> RecordUseAsync(PasskeyEntity passkey, VerifyAssertionResult verified, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            passkey.SignatureCounter = verified.SignCount;
+            passkey.BackedUp = verified.IsBackedUp;
+            passkey.LastUsedAt = time.GetUtcNow();
+            if (await store.TryReplaceAsync(passkey, cancellationToken))
+            {
+                return passkey.UserId;
+            }
+
+            var fresh = await store.FindAsync(passkey.UserId, passkey.Id, cancellationToken);
+            if (fresh is null)
+            {
+                return Refused("passkey removed during sign-in");
+            }
+
+            if (!SignatureCounter.Advances(fresh.SignatureCounter, verified.SignCount))
+            {
+                LogCounterRegression(logger, passkey.Id, passkey.UserId, fresh.SignatureCounter, verified.SignCount);
+                return Refused(nameof(Fido2ErrorCode.InvalidSignCount));
+            }
+
+            passkey = fresh;
+        }
+
+        throw new InvalidOperationException($"Recording a passkey use lost {MaxRaceRetries} races in a row.");
+    }
+
+    private async Task<PasskeyCeremonyStart> StartAsync(string ceremony, string userId, string optionsJson, CancellationToken cancellationToken)
+    {
+        var challengeId = await challenges.CreateAsync(ceremony, userId, optionsJson, cancellationToken);
+        using var document = JsonDocument.Parse(optionsJson);
+        return new PasskeyCeremonyStart(challengeId, document.RootElement.Clone());
+    }
+
+    private Problem Refused(string reason)
+    {
+        LogSignInRefused(logger, reason);
+        return new Problem(401, ErrorCodes.InvalidCredentials, "The passkey could not be verified.");
+    }
+
+    private static Problem AlreadyRegistered() =>
+        new(409, ErrorCodes.Conflict, "This passkey is already registered.");
+
+    private static string? ValidateName(string? name, Dictionary<string, string[]> errors)
+    {
+        var trimmed = name?.Trim();
+        if (trimmed is not { Length: > 0 and <= PasskeyNames.MaxLength } || trimmed.Any(char.IsControl))
+        {
+            errors["name"] = [$"The name must be 1 to {PasskeyNames.MaxLength} characters, without control characters."];
+            return null;
+        }
+
+        return trimmed;
+    }
+
+    /// <summary>Reads the browser's PublicKeyCredential JSON into Fido2's type; null when it is not one.</summary>
+    private static T? Parse<T>(JsonElement? credential, Func<T, bool> isComplete)
+        where T : class
+    {
+        if (credential is not { ValueKind: JsonValueKind.Object } element)
+        {
+            return null;
+        }
+
+        try
+        {
+            // Fido2's own attributes name the members and decode base64url; unknown members are ignored.
+            var parsed = element.Deserialize<T>();
+            return parsed is not null && isComplete(parsed) ? parsed : null;
+        }
+        catch (Exception exception) when (exception is JsonException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static PublicKeyCredentialDescriptor DescriptorOf(PasskeyEntity passkey) => new(
+        PublicKeyCredentialType.PublicKey,
+        Base64Url.DecodeFromChars(passkey.CredentialId),
+        passkey.Transports.Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => Enum.TryParse<AuthenticatorTransport>(t, ignoreCase: true, out var transport) ? transport : (AuthenticatorTransport?)null)
+            .OfType<AuthenticatorTransport>()
+            .ToArray());
+
+    /// <summary>What a malformed or forged response makes Fido2 throw: the client's mistake, never a 500.</summary>
+    private static bool IsVerificationFailure(Exception exception) =>
+        exception is Fido2VerificationException or CborContentException or FormatException or JsonException or ArgumentException or CryptographicException;
+
+    private static string ReasonOf(Exception exception) =>
+        exception is Fido2VerificationException fido ? fido.Code.ToString() : "MalformedResponse";
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Passkey {PasskeyId} registered for user {UserId}")]
+    private static partial void LogRegistered(ILogger logger, string passkeyId, string userId);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Passkey registration refused for user {UserId}: {Reason}")]
+    private static partial void LogRegistrationRefused(ILogger logger, string userId, string reason);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Passkey sign-in refused: {Reason}")]
+    private static partial void LogSignInRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "Passkey {PasskeyId} of user {UserId}: signature counter {Presented} does not advance past {Stored}; possible cloned authenticator")]
+    private static partial void LogCounterRegression(ILogger logger, string passkeyId, string userId, long stored, long presented);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Passkey {PasskeyId} of user {UserId} removed")]
+    private static partial void LogRemoved(ILogger logger, string passkeyId, string userId);
+}
+
+/// <summary>A ceremony's start: the id to send back, and the options for the browser (a JSON object, as Fido2 writes it).</summary>
+public sealed record PasskeyCeremonyStart(string ChallengeId, JsonElement Options);

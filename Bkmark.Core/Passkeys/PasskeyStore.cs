@@ -1,0 +1,163 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using Azure;
+using Azure.Data.Tables;
+using Bkmark.Core.Storage;
+
+namespace Bkmark.Core.Passkeys;
+
+/// <summary>Passkeys (a partition per user) and the global credential-id index, in Table Storage.</summary>
+public sealed class PasskeyStore(BkmarkTables tables, TimeProvider time)
+{
+    /// <summary>An index entry without its passkey is only an orphan once its own registration has had time to finish.</summary>
+    private static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(1);
+
+    private TableClient Passkeys => tables[TableNames.Passkeys];
+    private TableClient CredentialIndex => tables[TableNames.PasskeyCredentials];
+
+    public async Task<IReadOnlyList<PasskeyEntity>> ListAsync(string userId, CancellationToken cancellationToken)
+    {
+        var passkeys = new List<PasskeyEntity>();
+        await foreach (var passkey in Passkeys.QueryAsync<PasskeyEntity>(p => p.PartitionKey == userId, cancellationToken: cancellationToken))
+        {
+            passkeys.Add(passkey);
+        }
+
+        return passkeys;
+    }
+
+    /// <summary>How many passkeys the user has: one partition query that reads only the keys.</summary>
+    public async Task<int> CountAsync(string userId, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await foreach (var _ in Passkeys.QueryAsync<TableEntity>(
+            e => e.PartitionKey == userId, select: [nameof(ITableEntity.RowKey)], cancellationToken: cancellationToken))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    public async Task<PasskeyEntity?> FindAsync(string userId, string passkeyId, CancellationToken cancellationToken)
+    {
+        if (!IsKeySafe(userId) || !IsKeySafe(passkeyId))
+        {
+            return null;
+        }
+
+        var response = await Passkeys.GetEntityIfExistsAsync<PasskeyEntity>(userId, passkeyId, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>The passkey with this credential id, whoever owns it: two point reads.</summary>
+    public async Task<PasskeyEntity?> FindByCredentialIdAsync(byte[] credentialId, CancellationToken cancellationToken)
+    {
+        var index = await CredentialIndex.GetEntityIfExistsAsync<PasskeyCredentialIndexEntity>(IndexKeyOf(credentialId), "", cancellationToken: cancellationToken);
+        return index.HasValue ? await FindAsync(index.Value!.UserId, index.Value.PasskeyId, cancellationToken) : null;
+    }
+
+    /// <summary>
+    /// Claims the credential id, then writes the passkey. An index entry left by a crash (pointing at no
+    /// passkey) is taken over with its ETag; a live one means the id is registered already.
+    /// </summary>
+    /// <returns>False when the credential id belongs to a passkey already (this user's or anyone's).</returns>
+    public async Task<bool> TryAddAsync(PasskeyEntity passkey, byte[] credentialId, CancellationToken cancellationToken)
+    {
+        var claim = new PasskeyCredentialIndexEntity
+        {
+            PartitionKey = IndexKeyOf(credentialId),
+            UserId = passkey.UserId,
+            PasskeyId = passkey.Id,
+            CreatedAt = time.GetUtcNow(),
+        };
+        try
+        {
+            await CredentialIndex.AddEntityAsync(claim, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.IsConflict())
+        {
+            if (!await TryTakeOverOrphanAsync(claim, cancellationToken))
+            {
+                return false;
+            }
+        }
+
+        var response = await Passkeys.AddEntityAsync(passkey, cancellationToken);
+        passkey.ETag = response.Headers.ETag ?? default;
+        return true;
+    }
+
+    /// <returns>False when the passkey changed since it was read (a lost race) or is gone.</returns>
+    public async Task<bool> TryReplaceAsync(PasskeyEntity passkey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await Passkeys.UpdateEntityAsync(passkey, passkey.ETag, TableUpdateMode.Replace, cancellationToken);
+            passkey.ETag = response.Headers.ETag ?? passkey.ETag;
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Deletes the passkey, then its index entry: the passkey is the authority, so it goes first.</summary>
+    public async Task DeleteAsync(PasskeyEntity passkey, CancellationToken cancellationToken)
+    {
+        await Passkeys.DeleteEntityAsync(passkey.PartitionKey, passkey.RowKey, ETag.All, cancellationToken);
+        var indexKey = IndexKeyOf(Base64Url.DecodeFromChars(passkey.CredentialId));
+        var index = await CredentialIndex.GetEntityIfExistsAsync<PasskeyCredentialIndexEntity>(indexKey, "", cancellationToken: cancellationToken);
+        if (index.HasValue && index.Value!.PasskeyId == passkey.Id)
+        {
+            await DeleteIfUnchangedAsync(index.Value, cancellationToken);
+        }
+    }
+
+    private async Task<bool> TryTakeOverOrphanAsync(PasskeyCredentialIndexEntity claim, CancellationToken cancellationToken)
+    {
+        var existing = await CredentialIndex.GetEntityIfExistsAsync<PasskeyCredentialIndexEntity>(claim.PartitionKey, "", cancellationToken: cancellationToken);
+        if (existing.HasValue
+            && (time.GetUtcNow() - existing.Value!.CreatedAt < OrphanAge
+                || await FindAsync(existing.Value.UserId, existing.Value.PasskeyId, cancellationToken) is not null))
+        {
+            return false;
+        }
+
+        try
+        {
+            if (existing.HasValue)
+            {
+                await CredentialIndex.UpdateEntityAsync(claim, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+            else
+            {
+                await CredentialIndex.AddEntityAsync(claim, cancellationToken);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound() || exception.IsConflict())
+        {
+            // Someone else registered (or repaired) this credential id at the same moment.
+            return false;
+        }
+    }
+
+    private async Task DeleteIfUnchangedAsync(PasskeyCredentialIndexEntity index, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CredentialIndex.DeleteEntityAsync(index.PartitionKey, index.RowKey, index.ETag, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
+        {
+            // Taken over by a new registration meanwhile: it is that passkey's now.
+        }
+    }
+
+    private static string IndexKeyOf(byte[] credentialId) => Convert.ToHexStringLower(SHA256.HashData(credentialId));
+
+    private static bool IsKeySafe(string id) => id.Length is > 0 and <= 64 && id.All(char.IsAsciiLetterOrDigit);
+}

@@ -1,0 +1,83 @@
+using Bkmark.Core.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace Bkmark.Core.Sessions;
+
+/// <summary>
+/// Refresh tokens for browser pages, kept where script cannot read them: an HttpOnly, SameSite=Strict
+/// cookie scoped to <c>/api/v1/auth</c>. A sign-in asks for it with <c>"refreshTokenDelivery": "cookie"</c>;
+/// <c>POST /auth/refresh</c> reads it when the body names no token. Because a browser attaches the cookie on
+/// its own, every request that sets or uses it must pass <see cref="CheckCsrf"/>.
+/// </summary>
+public static class RefreshTokenCookie
+{
+    public const string Name = "bkmark_refresh";
+    public const string CookiePath = "/api/v1/auth";
+
+    /// <summary>
+    /// The header a cookie request must carry. A page can only add it with fetch, and a cross-origin page
+    /// cannot without a CORS preflight this API never grants; forms and links cannot at all.
+    /// </summary>
+    public const string CsrfHeader = "X-Requested-With";
+
+    public const string BodyDelivery = "body";
+    public const string CookieDelivery = "cookie";
+
+    /// <summary>
+    /// Reads a sign-in's <c>refreshTokenDelivery</c>: absent or "body" → false, "cookie" → true once the
+    /// request passes <see cref="CheckCsrf"/> (a cross-site sign-in would plant the attacker's session).
+    /// </summary>
+    public static Result<bool> ParseDelivery(HttpRequest request, string? value) => value switch
+    {
+        null or BodyDelivery => false,
+        CookieDelivery => CheckCsrf(request) is { } refused ? refused : true,
+        _ => Problems.Validation("refreshTokenDelivery", $"Use \"{BodyDelivery}\" (the default) or \"{CookieDelivery}\"."),
+    };
+
+    public static string? Read(HttpRequest request) =>
+        request.Cookies.TryGetValue(Name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+
+    /// <summary>
+    /// Refuses a request that sets or uses the cookie unless it comes from a page of this origin: the custom
+    /// header must be present, and the browser's <c>Origin</c> (or, without it, <c>Sec-Fetch-Site</c>) must
+    /// say same-origin. SameSite=Strict already keeps the cookie off cross-site requests; this is the second wall.
+    /// </summary>
+    public static Problem? CheckCsrf(HttpRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.Headers[CsrfHeader]))
+        {
+            return CsrfFailed($"Cookie-based refresh needs the {CsrfHeader} header.");
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length > 0)
+        {
+            return string.Equals(origin, OwnOrigin(request), StringComparison.OrdinalIgnoreCase)
+                ? null
+                : CsrfFailed("Cookie-based refresh is only accepted from this site's own pages.");
+        }
+
+        var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
+        return fetchSite.Length == 0 || fetchSite == "same-origin"
+            ? null
+            : CsrfFailed("Cookie-based refresh is only accepted from this site's own pages.");
+    }
+
+    /// <summary>The <c>Set-Cookie</c> value that hands the browser a refresh token.</summary>
+    public static string Issue(HttpRequest request, string refreshToken, int maxAgeSeconds) =>
+        $"{Name}={refreshToken}; Max-Age={maxAgeSeconds}; Path={CookiePath}; HttpOnly; SameSite=Strict{SecureAttribute(request)}";
+
+    /// <summary>The <c>Set-Cookie</c> value that removes it (sign-out, or a refresh token that no longer works).</summary>
+    public static string Clear(HttpRequest request) =>
+        $"{Name}=; Max-Age=0; Path={CookiePath}; HttpOnly; SameSite=Strict{SecureAttribute(request)}";
+
+    private static string SecureAttribute(HttpRequest request) => IsHttps(request) ? "; Secure" : "";
+
+    // Behind Azure's front end the worker may see http; the front end says what the browser used.
+    private static bool IsHttps(HttpRequest request) =>
+        request.IsHttps || string.Equals(request.Headers["X-Forwarded-Proto"].ToString(), "https", StringComparison.OrdinalIgnoreCase);
+
+    private static string OwnOrigin(HttpRequest request) => $"{(IsHttps(request) ? "https" : "http")}://{request.Host.Value}";
+
+    private static Problem CsrfFailed(string detail) => new(403, ErrorCodes.CsrfCheckFailed, detail);
+}

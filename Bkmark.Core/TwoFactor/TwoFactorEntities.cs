@@ -1,0 +1,57 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Bkmark.Core.TwoFactor;
+
+/// <summary>
+/// A user's TOTP authenticator: PartitionKey = user id, RowKey = <see cref="TotpRowKey"/>. It is the
+/// authority for whether sign-in asks for a second factor; <c>UserEntity.TwoFactorEnabled</c> is derived from it.
+/// Every change (enabling, each accepted code, a new backup-code set, removal) is an ETag-conditional write.
+/// </summary>
+public sealed class TwoFactorEntity : ITableEntity
+{
+    public const string TotpRowKey = "totp";
+
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = TotpRowKey;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string UserId => PartitionKey;
+
+    /// <summary>The secret, sealed by <see cref="TotpSecretProtector"/>; never stored in the clear.</summary>
+    public string ProtectedSecret { get; set; } = "";
+
+    /// <summary>False while setup is pending (a code has not confirmed the secret yet).</summary>
+    public bool Enabled { get; set; }
+
+    public DateTimeOffset SetupAt { get; set; }
+
+    public DateTimeOffset? EnabledAt { get; set; }
+
+    /// <summary>RFC 6238 §5.2: the time step of the last accepted code; no step at or before it is accepted again.</summary>
+    public long LastAcceptedStep { get; set; }
+
+    /// <summary>The current backup-code set. Codes of any other generation are void, even if their rows still exist.</summary>
+    public string? BackupCodeGeneration { get; set; }
+}
+
+/// <summary>
+/// One unused backup code: PartitionKey = user id, RowKey = <c>backup-{generation}-{HMAC of the code}</c>.
+/// Spending it deletes the row (If-Match), so of concurrent uses exactly one succeeds.
+/// </summary>
+public sealed class BackupCodeEntity : ITableEntity
+{
+    public const string RowKeyPrefix = "backup-";
+
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public static string RowKeyOf(string generation, string codeHash) => $"{RowKeyPrefix}{generation}-{codeHash}";
+
+    public static string GenerationPrefix(string generation) => $"{RowKeyPrefix}{generation}-";
+}

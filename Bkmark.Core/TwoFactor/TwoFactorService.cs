@@ -1,0 +1,398 @@
+using System.Security.Cryptography;
+using Bkmark.Core.Accounts;
+using Bkmark.Core.Credentials;
+using Bkmark.Core.Errors;
+using Bkmark.Core.Sessions;
+using Bkmark.Core.Throttling;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OtpNet;
+using QRCoder;
+
+namespace Bkmark.Core.TwoFactor;
+
+/// <summary>
+/// TOTP two-factor authentication: setup, enabling, the second factor at sign-in, backup codes, disabling.
+/// Every code check is throttled per user (separately from passwords), and every accepted TOTP code
+/// moves the user's last accepted time step forward with an ETag-conditional write, so a code is
+/// accepted once even when many requests present it at the same moment.
+/// </summary>
+public sealed partial class TwoFactorService
+{
+    // RFC 4226 §4 R6 recommends 160-bit shared secrets.
+    private const int SecretBytes = 20;
+    private const int MaxRaceRetries = 8;
+    private const int QrPixelsPerModule = 4;
+
+    private readonly TwoFactorStore _store;
+    private readonly UserStore _users;
+    private readonly TotpSecretProtector _protector;
+    private readonly CredentialHasher _hasher;
+    private readonly AttemptThrottle _throttle;
+    private readonly IdGenerator _ids;
+    private readonly TimeProvider _time;
+    private readonly ILogger<TwoFactorService> _logger;
+    private readonly TwoFactorOptions _options;
+    private readonly ThrottlePolicy _policy;
+
+    public TwoFactorService(
+        TwoFactorStore store,
+        UserStore users,
+        TotpSecretProtector protector,
+        CredentialHasher hasher,
+        AttemptThrottle throttle,
+        IdGenerator ids,
+        TimeProvider time,
+        IOptions<TwoFactorOptions> options,
+        ILogger<TwoFactorService> logger)
+    {
+        _store = store;
+        _users = users;
+        _protector = protector;
+        _hasher = hasher;
+        _throttle = throttle;
+        _ids = ids;
+        _time = time;
+        _logger = logger;
+        _options = options.Value;
+        _policy = new ThrottlePolicy("two-factor", _options.MaxFailedAttempts, _options.Lockout, _options.Lockout);
+    }
+
+    public async Task<TwoFactorStatus> GetStatusAsync(string userId, CancellationToken cancellationToken)
+    {
+        var entity = await _store.FindAsync(userId, cancellationToken);
+        if (entity is not { Enabled: true })
+        {
+            return TwoFactorStatus.Off;
+        }
+
+        var remaining = entity.BackupCodeGeneration is { } generation
+            ? await _store.CountBackupCodesAsync(userId, generation, cancellationToken)
+            : 0;
+        return new TwoFactorStatus(true, entity.EnabledAt, remaining);
+    }
+
+    /// <summary>
+    /// Creates a new secret, pending until <see cref="EnableAsync"/> confirms it; replaces a pending one.
+    /// The secret is returned here and never again.
+    /// </summary>
+    public async Task<Result<TotpSetup>> SetupAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await _users.FindByIdAsync(userId, cancellationToken);
+        if (user is null)
+        {
+            return Problems.NotFound("The user");
+        }
+
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            var existing = await _store.FindAsync(userId, cancellationToken);
+            if (existing is { Enabled: true })
+            {
+                return AlreadyEnabled();
+            }
+
+            var secret = RandomNumberGenerator.GetBytes(SecretBytes);
+            var pending = new TwoFactorEntity
+            {
+                PartitionKey = userId,
+                ProtectedSecret = _protector.Protect(userId, secret),
+                SetupAt = _time.GetUtcNow(),
+                ETag = existing?.ETag ?? default,
+            };
+            if (await _store.TrySaveAsync(pending, cancellationToken))
+            {
+                LogSetupStarted(_logger, userId);
+                return CreateSetup(user.Email, secret);
+            }
+        }
+
+        throw RaceLost();
+    }
+
+    /// <summary>Confirms the pending secret with a current code; returns the first set of backup codes.</summary>
+    public async Task<Result<IReadOnlyList<string>>> EnableAsync(string userId, string code, CancellationToken cancellationToken)
+    {
+        string[]? backupCodes = null;
+        var enabled = await ThrottledAsync(userId, () => UseTotpCodeAsync(userId, code, expectEnabled: false, async (entity, step) =>
+        {
+            entity.Enabled = true;
+            entity.EnabledAt = _time.GetUtcNow();
+            entity.LastAcceptedStep = step;
+            backupCodes = await TrySaveWithNewBackupCodesAsync(entity, cancellationToken);
+            return backupCodes is not null;
+        }, cancellationToken), cancellationToken);
+        if (!enabled.Succeeded)
+        {
+            return enabled.Problem;
+        }
+
+        await SyncUserFlagAsync(userId, cancellationToken);
+        LogEnabled(_logger, userId);
+        return backupCodes!;
+    }
+
+    /// <summary>Turns two-factor off with a current TOTP code (not a backup code), removing the secret and all backup codes.</summary>
+    public async Task<Result<TwoFactorStatus>> DisableAsync(string userId, string code, CancellationToken cancellationToken)
+    {
+        var disabled = await ThrottledAsync(userId, () => UseTotpCodeAsync(
+            userId, code, expectEnabled: true, (entity, _) => _store.TryDeleteAsync(entity, cancellationToken), cancellationToken), cancellationToken);
+        if (!disabled.Succeeded)
+        {
+            return disabled.Problem;
+        }
+
+        // The codes died with the entity (no current generation); removing them is housekeeping.
+        await _store.DeleteBackupCodesExceptAsync(userId, keepGeneration: null, cancellationToken);
+        await SyncUserFlagAsync(userId, cancellationToken);
+        LogDisabled(_logger, userId);
+        return TwoFactorStatus.Off;
+    }
+
+    /// <summary>Replaces the whole backup-code set, given a current TOTP code. The old set is void from then on.</summary>
+    public async Task<Result<IReadOnlyList<string>>> RegenerateBackupCodesAsync(string userId, string code, CancellationToken cancellationToken)
+    {
+        string[]? backupCodes = null;
+        var regenerated = await ThrottledAsync(userId, () => UseTotpCodeAsync(userId, code, expectEnabled: true, async (entity, step) =>
+        {
+            entity.LastAcceptedStep = step;
+            backupCodes = await TrySaveWithNewBackupCodesAsync(entity, cancellationToken);
+            return backupCodes is not null;
+        }, cancellationToken), cancellationToken);
+        if (!regenerated.Succeeded)
+        {
+            return regenerated.Problem;
+        }
+
+        LogBackupCodesRegenerated(_logger, userId);
+        return backupCodes!;
+    }
+
+    /// <summary>
+    /// The second step of a password sign-in, after the password was verified: which auth method the
+    /// session records, or why the sign-in stops. <paramref name="code"/> is a TOTP code or an unused backup code.
+    /// </summary>
+    public async Task<Result<string>> CheckSignInAsync(string userId, string? code, CancellationToken cancellationToken)
+    {
+        var entity = await _store.FindAsync(userId, cancellationToken);
+        if (entity is not { Enabled: true })
+        {
+            return AuthMethods.Password;
+        }
+
+        if (string.IsNullOrEmpty(code))
+        {
+            return new Problem(401, ErrorCodes.TwoFactorRequired, "Two-factor authentication is on: send twoFactorCode with a code from your authenticator app or a backup code.");
+        }
+
+        var used = await ThrottledAsync(userId, () => TotpCalculator.Default.IsWellFormed(code)
+            ? UseTotpCodeAsync(userId, code, expectEnabled: true, (current, step) =>
+            {
+                current.LastAcceptedStep = step;
+                return _store.TrySaveAsync(current, cancellationToken);
+            }, cancellationToken)
+            : SpendBackupCodeAsync(entity, code, cancellationToken), cancellationToken);
+        return used.Succeeded ? AuthMethods.PasswordAndTotp : used.Problem;
+    }
+
+    /// <summary>
+    /// Keeps <c>UserEntity.TwoFactorEnabled</c> (what <c>GET /me</c> shows) in line with the authenticator entity.
+    /// Reads the user, then the entity, and writes the flag even when unchanged: the new ETag makes a concurrent
+    /// sync that read an older entity state lose its race and retry, so the last write always reflects the latest state.
+    /// </summary>
+    private async Task SyncUserFlagAsync(string userId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            var user = await _users.FindByIdAsync(userId, cancellationToken);
+            if (user is null)
+            {
+                return;
+            }
+
+            var entity = await _store.FindAsync(userId, cancellationToken);
+            user.TwoFactorEnabled = entity is { Enabled: true };
+            if (await _users.TryUpdateAsync(user, cancellationToken))
+            {
+                return;
+            }
+        }
+
+        throw RaceLost();
+    }
+
+    /// <summary>
+    /// Checks a TOTP code against the user's secret and, if it is good, lets <paramref name="tryCommit"/>
+    /// write the change that goes with it (ETag-conditional). A lost race re-reads and decides again, so a
+    /// code whose step a concurrent request just recorded is then refused.
+    /// </summary>
+    private async Task<Result<TwoFactorEntity>> UseTotpCodeAsync(
+        string userId,
+        string code,
+        bool expectEnabled,
+        Func<TwoFactorEntity, long, Task<bool>> tryCommit,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            var entity = await _store.FindAsync(userId, cancellationToken);
+            if (entity is null || entity.Enabled != expectEnabled)
+            {
+                return expectEnabled ? NotEnabled() : entity is null ? NoPendingSetup() : AlreadyEnabled();
+            }
+
+            var secret = _protector.Unprotect(userId, entity.ProtectedSecret)
+                ?? throw new InvalidOperationException($"The TOTP secret of user {userId} does not decrypt: wrong TotpEncryptionKey, or the row was altered.");
+
+            // RFC 6238 §5.2: the verifier MUST NOT accept the second attempt of the same OTP; refusing every
+            // step at or before the last accepted one also refuses an older code presented after a newer one.
+            if (!TotpCalculator.Default.TryMatch(secret, code, _time.GetUtcNow(), out var step) || step <= entity.LastAcceptedStep)
+            {
+                return InvalidCode();
+            }
+
+            if (await tryCommit(entity, step))
+            {
+                return entity;
+            }
+        }
+
+        throw RaceLost();
+    }
+
+    private async Task<Result<TwoFactorEntity>> SpendBackupCodeAsync(TwoFactorEntity entity, string code, CancellationToken cancellationToken)
+    {
+        var normalized = BackupCodes.Normalize(code);
+        if (normalized is null || entity.BackupCodeGeneration is not { } generation)
+        {
+            return InvalidCode();
+        }
+
+        var stored = await _store.FindBackupCodeAsync(entity.UserId, generation, _hasher.Hash(normalized), cancellationToken);
+        if (stored is null || !await _store.TrySpendBackupCodeAsync(stored, cancellationToken))
+        {
+            return InvalidCode();
+        }
+
+        // A regeneration or disable that finished while this code was being spent voided its set.
+        var current = await _store.FindAsync(entity.UserId, cancellationToken);
+        if (current is not { Enabled: true } || current.BackupCodeGeneration != generation)
+        {
+            return InvalidCode();
+        }
+
+        LogBackupCodeUsed(_logger, entity.UserId);
+        return current;
+    }
+
+    /// <summary>
+    /// Writes a new backup-code set, then makes it current together with the caller's other changes to
+    /// <paramref name="entity"/>. The set is written first, so a crash leaves an unused set, never a
+    /// current generation without codes. Old sets are deleted afterwards (they are void already).
+    /// </summary>
+    /// <returns>The codes for display, or null when the entity changed meanwhile (the caller retries).</returns>
+    private async Task<string[]?> TrySaveWithNewBackupCodesAsync(TwoFactorEntity entity, CancellationToken cancellationToken)
+    {
+        var codes = BackupCodes.Generate();
+        var generation = _ids.NewId();
+        var hashes = codes.Select(code => _hasher.Hash(BackupCodes.Normalize(code)!));
+        await _store.AddBackupCodesAsync(entity.UserId, generation, hashes, _time.GetUtcNow(), cancellationToken);
+
+        entity.BackupCodeGeneration = generation;
+        if (!await _store.TrySaveAsync(entity, cancellationToken))
+        {
+            await _store.DeleteBackupCodeSetAsync(entity.UserId, generation, cancellationToken);
+            return null;
+        }
+
+        await _store.DeleteBackupCodesExceptAsync(entity.UserId, generation, cancellationToken);
+        return codes;
+    }
+
+    /// <summary>Runs one code check under the per-user lock-out: refused while locked, counted when the code is invalid.</summary>
+    private async Task<Result<T>> ThrottledAsync<T>(string userId, Func<Task<Result<T>>> check, CancellationToken cancellationToken)
+    {
+        var state = await _throttle.ReadAsync(_policy, userId, cancellationToken);
+        if (state.LockedFor is { } lockedFor)
+        {
+            // Even a correct code is refused (and not consumed) while locked out.
+            LogLockedOut(_logger, userId);
+            return Problems.TooManyAttempts(lockedFor);
+        }
+
+        var result = await check();
+        if (result.Succeeded)
+        {
+            await _throttle.ResetAsync(state, cancellationToken);
+        }
+        else if (result.Problem.Code == ErrorCodes.InvalidTwoFactorCode)
+        {
+            await _throttle.RecordFailureAsync(state, cancellationToken);
+            LogInvalidCode(_logger, userId);
+        }
+
+        return result;
+    }
+
+    private TotpSetup CreateSetup(string email, byte[] secret)
+    {
+        var totp = TotpCalculator.Default;
+        var base32 = Base32Encoding.ToString(secret);
+        var issuer = Uri.EscapeDataString(_options.Issuer);
+        var algorithm = totp.Algorithm.ToString().ToUpperInvariant();
+
+        // Key URI format: label "issuer:account", both parts escaped; the issuer parameter repeats the label's issuer.
+        var uri = $"otpauth://totp/{issuer}:{Uri.EscapeDataString(email)}?secret={base32}&issuer={issuer}"
+            + $"&algorithm={algorithm}&digits={totp.Digits}&period={totp.PeriodSeconds}";
+
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(uri, QRCodeGenerator.ECCLevel.M);
+        using var qr = new SvgQRCode(data);
+        return new TotpSetup(base32, uri, qr.GetGraphic(QrPixelsPerModule));
+    }
+
+    private static Problem InvalidCode() =>
+        new(401, ErrorCodes.InvalidTwoFactorCode, "The two-factor code is wrong, already used, or out of date.");
+
+    private static Problem AlreadyEnabled() =>
+        new(409, ErrorCodes.Conflict, "Two-factor authentication is already enabled; disable it first to set up a new authenticator.");
+
+    private static Problem NoPendingSetup() =>
+        new(409, ErrorCodes.Conflict, "There is no pending two-factor setup; call POST /api/v1/me/two-factor/totp/setup first.");
+
+    private static Problem NotEnabled() =>
+        new(409, ErrorCodes.Conflict, "Two-factor authentication is not enabled.");
+
+    private static InvalidOperationException RaceLost() =>
+        new($"Two-factor state kept changing underneath {MaxRaceRetries} attempts.");
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Two-factor setup started for user {UserId}")]
+    private static partial void LogSetupStarted(ILogger logger, string userId);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Two-factor authentication enabled for user {UserId}")]
+    private static partial void LogEnabled(ILogger logger, string userId);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Two-factor authentication disabled for user {UserId}")]
+    private static partial void LogDisabled(ILogger logger, string userId);
+
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Information, Message = "Backup codes regenerated for user {UserId}")]
+    private static partial void LogBackupCodesRegenerated(ILogger logger, string userId);
+
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Information, Message = "Backup code used by user {UserId}")]
+    private static partial void LogBackupCodeUsed(ILogger logger, string userId);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "Invalid two-factor code for user {UserId}")]
+    private static partial void LogInvalidCode(ILogger logger, string userId);
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Warning, Message = "Two-factor code refused: user {UserId} is locked out")]
+    private static partial void LogLockedOut(ILogger logger, string userId);
+}
+
+/// <summary>What <c>GET /me/two-factor</c> shows.</summary>
+public sealed record TwoFactorStatus(bool Enabled, DateTimeOffset? EnabledAt, int BackupCodesRemaining)
+{
+    public static TwoFactorStatus Off { get; } = new(false, null, 0);
+}
+
+/// <summary>The one response that carries the TOTP secret: for the authenticator app, shown once.</summary>
+public sealed record TotpSetup(string Secret, string OtpauthUri, string QrCodeSvg);

@@ -1,0 +1,97 @@
+using Bkmark.Core.Authorization;
+using Bkmark.Core.Groups;
+using Bkmark.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Bkmark.Functions;
+
+/// <summary>Groups of bookmarks. Deleting a group keeps its bookmarks, ungrouped.</summary>
+public sealed class GroupFunctions(GroupService groups, RequestAuthenticator authenticator)
+{
+    [Function(nameof(ListGroups))]
+    public Task<IActionResult> ListGroups(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/groups")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var caller = await authenticator.AuthenticateAsync(request, Scopes.GroupsRead, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return ApiResults.Problem(caller.Problem);
+        }
+
+        return ApiResults.Ok(new { data = await groups.ListAsync(caller.Value.UserId, cancellationToken) });
+    }, cancellationToken);
+
+    [Function(nameof(CreateGroup))]
+    public Task<IActionResult> CreateGroup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/groups")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var caller = await authenticator.AuthenticateAsync(request, Scopes.GroupsWrite, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return ApiResults.Problem(caller.Problem);
+        }
+
+        var input = await RequestBody.ReadAsync<GroupInput>(request, cancellationToken);
+        if (!input.Succeeded)
+        {
+            return ApiResults.Problem(input.Problem);
+        }
+
+        return ApiResults.From(await groups.CreateAsync(caller.Value.UserId, input.Value, cancellationToken), ApiResults.Created);
+    }, cancellationToken);
+
+    [Function(nameof(GetGroup))]
+    public Task<IActionResult> GetGroup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/groups/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var caller = await authenticator.AuthenticateAsync(request, Scopes.GroupsRead, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return ApiResults.Problem(caller.Problem);
+        }
+
+        return ApiResults.From(await groups.GetAsync(caller.Value.UserId, id, cancellationToken), ApiResults.Ok);
+    }, cancellationToken);
+
+    [Function(nameof(UpdateGroup))]
+    public Task<IActionResult> UpdateGroup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/groups/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var caller = await authenticator.AuthenticateAsync(request, Scopes.GroupsWrite, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return ApiResults.Problem(caller.Problem);
+        }
+
+        var patch = await RequestBody.ReadAsync<GroupPatch>(request, cancellationToken);
+        if (!patch.Succeeded)
+        {
+            return ApiResults.Problem(patch.Problem);
+        }
+
+        return ApiResults.From(await groups.UpdateAsync(caller.Value.UserId, id, patch.Value, cancellationToken), ApiResults.Ok);
+    }, cancellationToken);
+
+    [Function(nameof(DeleteGroup))]
+    public Task<IActionResult> DeleteGroup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/groups/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var caller = await authenticator.AuthenticateAsync(request, Scopes.GroupsWrite, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return ApiResults.Problem(caller.Problem);
+        }
+
+        return ApiResults.From(await groups.DeleteAsync(caller.Value.UserId, id, cancellationToken), _ => ApiResults.NoContent());
+    }, cancellationToken);
+}

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using Bkmark.Core.Authorization;
+using Bkmark.Core.Passkeys;
+using Bkmark.Core.Sessions;
+using Bkmark.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Bkmark.Functions;
+
+/// <summary>Passkeys: registering and managing them (signed-in session only), and signing in with one.</summary>
+public sealed class PasskeyFunctions(PasskeyService passkeys, SessionService sessions, RequestAuthenticator authenticator)
+{
+    [Function(nameof(BeginPasskeyRegistration))]
+    public Task<IActionResult> BeginPasskeyRegistration(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/passkeys/options")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return ApiResults.Problem(caller.Problem);
+        }
+
+        return ApiResults.From(await passkeys.BeginRegistrationAsync(caller.Value.UserId, cancellationToken), ApiResults.Ok);
+    }, cancellationToken);
+
+    [Function(nameof(RegisterPasskey))]
+    public Task<IActionResult> RegisterPasskey(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/passkeys")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return ApiResults.Problem(caller.Problem);
+        }
+
+        var body = await RequestBody.ReadAsync<RegisterPasskeyRequest>(request, cancellationToken);
+        if (!body.Succeeded)
+        {
+            return ApiResults.Problem(body.Problem);
+        }
+
+        var passkey = await passkeys.RegisterAsync(
+            caller.Value.UserId, body.Value.ChallengeId, body.Value.Credential, body.Value.Name, ClientInfo.From(request).UserAgent, cancellationToken);
+        return ApiResults.From(passkey, p => ApiResults.Created(PasskeyView.From(p)));
+    }, cancellationToken);
+
+    [Function(nameof(ListPasskeys))]
+    public Task<IActionResult> ListPasskeys(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/passkeys")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return ApiResults.Problem(caller.Problem);
+        }
+
+        var list = await passkeys.ListAsync(caller.Value.UserId, cancellationToken);
+        return ApiResults.Ok(new { data = list.Select(PasskeyView.From) });
+    }, cancellationToken);
+
+    [Function(nameof(RenamePasskey))]
+    public Task<IActionResult> RenamePasskey(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/me/passkeys/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return ApiResults.Problem(caller.Problem);
+        }
+
+        var body = await RequestBody.ReadAsync<RenamePasskeyRequest>(request, cancellationToken);
+        if (!body.Succeeded)
+        {
+            return ApiResults.Problem(body.Problem);
+        }
+
+        var passkey = await passkeys.RenameAsync(caller.Value.UserId, id, body.Value.Name, cancellationToken);
+        return ApiResults.From(passkey, p => ApiResults.Ok(PasskeyView.From(p)));
+    }, cancellationToken);
+
+    [Function(nameof(DeletePasskey))]
+    public Task<IActionResult> DeletePasskey(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/me/passkeys/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return ApiResults.Problem(caller.Problem);
+        }
+
+        return ApiResults.From(await passkeys.DeleteAsync(caller.Value.UserId, id, cancellationToken), _ => ApiResults.NoContent());
+    }, cancellationToken);
+
+    [Function(nameof(BeginPasskeySignIn))]
+    public Task<IActionResult> BeginPasskeySignIn(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/passkeys/options")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        ApiResults.Ok(await passkeys.BeginSignInAsync(cancellationToken)), cancellationToken);
+
+    [Function(nameof(PasskeySignIn))]
+    public Task<IActionResult> PasskeySignIn(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/passkeys/login")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var body = await RequestBody.ReadAsync<PasskeySignInRequest>(request, cancellationToken);
+        if (!body.Succeeded)
+        {
+            return ApiResults.Problem(body.Problem);
+        }
+
+        var cookieDelivery = RefreshTokenCookie.ParseDelivery(request, body.Value.RefreshTokenDelivery);
+        if (!cookieDelivery.Succeeded)
+        {
+            return ApiResults.Problem(cookieDelivery.Problem);
+        }
+
+        var userId = await passkeys.SignInAsync(body.Value.ChallengeId, body.Value.Credential, cancellationToken);
+        if (!userId.Succeeded)
+        {
+            return ApiResults.Problem(userId.Problem);
+        }
+
+        // No TOTP step: a verified passkey is possession plus user verification, two factors already.
+        var tokens = await sessions.SignInAsync(userId.Value, AuthMethods.Passkey, ClientInfo.From(request), cancellationToken);
+        return TokenDelivery.Respond(request, tokens, cookieDelivery.Value);
+    }, cancellationToken);
+
+    private sealed record RegisterPasskeyRequest(string? ChallengeId, JsonElement? Credential, string? Name);
+
+    private sealed record RenamePasskeyRequest(string? Name);
+
+    private sealed record PasskeySignInRequest(string? ChallengeId, JsonElement? Credential, string? RefreshTokenDelivery);
+
+    private sealed record PasskeyView(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, bool BackedUp)
+    {
+        public static PasskeyView From(PasskeyEntity passkey) =>
+            new(passkey.Id, passkey.Name, passkey.CreatedAt, passkey.LastUsedAt, passkey.BackedUp);
+    }
+}

@@ -1,0 +1,386 @@
+// Settings → Security. The access token lives only in this closure; the refresh token is an HttpOnly
+// cookie (Path=/api/v1/auth) that script never sees. Every cookie request carries X-Requested-With.
+"use strict";
+(() => {
+  const API = "/api/v1";
+  const SCOPES = ["bookmarks:read", "bookmarks:write", "tags:read", "tags:write", "groups:read", "groups:write",
+    "search:read", "import", "export", "destructive"];
+  let accessToken = null;
+  let sessionId = null;
+  let refreshTimer = null;
+
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, props = {}, ...children) => {
+    const node = Object.assign(document.createElement(tag), props);
+    node.append(...children.filter((c) => c !== null && c !== undefined));
+    return node;
+  };
+  const when = (iso) => (iso ? new Date(iso).toLocaleString() : "never");
+
+  function say(message, isError = false) {
+    const status = $("status");
+    status.textContent = message;
+    status.classList.toggle("error", isError);
+  }
+
+  class ApiError extends Error {
+    constructor(problem) {
+      super(problem.detail || problem.title || "Request failed");
+      this.code = problem.code;
+      this.status = problem.status;
+    }
+  }
+
+  async function call(method, path, body, { auth = true, retry = true } = {}) {
+    const headers = { "X-Requested-With": "bkmark-security-page" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (auth && accessToken) headers.Authorization = "Bearer " + accessToken;
+    const response = await fetch(API + path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin", cache: "no-store",
+    });
+    if (response.status === 204) return null;
+    const data = await response.json().catch(() => ({}));
+    if (response.ok) return data;
+    if (auth && retry && response.status === 401 && data.code === "TOKEN_EXPIRED" && await refresh()) {
+      return call(method, path, body, { auth, retry: false });
+    }
+    throw new ApiError({ status: response.status, ...data });
+  }
+
+  function acceptTokens(tokens) {
+    accessToken = tokens.accessToken;
+    sessionId = tokens.sessionId;
+    clearTimeout(refreshTimer);
+    // Refresh a minute before the access token expires.
+    refreshTimer = setTimeout(refresh, Math.max(10, tokens.expiresIn - 60) * 1000);
+  }
+
+  async function refresh() {
+    try {
+      acceptTokens(await call("POST", "/auth/refresh", {}, { auth: false }));
+      return true;
+    } catch {
+      signedOut();
+      return false;
+    }
+  }
+
+  function signedOut() {
+    accessToken = null;
+    sessionId = null;
+    clearTimeout(refreshTimer);
+    $("signed-in").hidden = true;
+    $("account").hidden = true;
+    $("signed-out").hidden = false;
+  }
+
+  async function signedIn() {
+    $("signed-out").hidden = true;
+    $("signed-in").hidden = false;
+    $("account").hidden = false;
+    $("two-factor-step").hidden = true;
+    $("sign-in-form").reset();
+    const me = await call("GET", "/me");
+    $("account-email").textContent = me.email;
+    // Each section loads on its own: one failing leaves the others usable.
+    await Promise.all([loadTwoFactor, loadPasskeys, loadSessions, loadApiKeys].map((load) => action(load)()));
+  }
+
+  // Runs an action from a button or form, reporting failures in the status line.
+  function action(fn) {
+    return async (event) => {
+      event?.preventDefault?.();
+      try {
+        await fn(event);
+      } catch (error) {
+        say(error.message || String(error), true);
+      }
+    };
+  }
+
+  function confirmAction(text) {
+    const dialog = $("confirm-dialog");
+    $("confirm-text").textContent = text;
+    dialog.returnValue = "";
+    dialog.showModal();
+    return new Promise((resolve) => dialog.addEventListener("close", () => resolve(dialog.returnValue === "confirm"), { once: true }));
+  }
+
+  // --- WebAuthn JSON: byte fields are base64url, as Fido2's ToJson writes them and reads them back.
+  const toBytes = (text) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+  const toText = (buffer) => btoa(String.fromCharCode(...new Uint8Array(buffer))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const withoutNulls = (value) => JSON.parse(JSON.stringify(value, (_, v) => (v === null ? undefined : v)));
+  const descriptors = (list) => (list || []).map((c) => ({ ...c, id: toBytes(c.id) }));
+
+  function creationOptions(json) {
+    const o = withoutNulls(json);
+    return { ...o, challenge: toBytes(o.challenge), user: { ...o.user, id: toBytes(o.user.id) }, excludeCredentials: descriptors(o.excludeCredentials) };
+  }
+
+  function requestOptions(json) {
+    const o = withoutNulls(json);
+    return { ...o, challenge: toBytes(o.challenge), allowCredentials: descriptors(o.allowCredentials) };
+  }
+
+  function credentialJson(credential) {
+    const r = credential.response;
+    const response = r.attestationObject
+      ? { attestationObject: toText(r.attestationObject), clientDataJSON: toText(r.clientDataJSON), transports: r.getTransports ? r.getTransports() : [] }
+      : { authenticatorData: toText(r.authenticatorData), clientDataJSON: toText(r.clientDataJSON), signature: toText(r.signature),
+          userHandle: r.userHandle ? toText(r.userHandle) : null };
+    return { id: credential.id, rawId: toText(credential.rawId), type: credential.type, response,
+      clientExtensionResults: credential.getClientExtensionResults() };
+  }
+
+  // --- Signing in and out
+  $("sign-in-form").addEventListener("submit", action(async () => {
+    const body = { email: $("sign-in-email").value, password: $("sign-in-password").value, refreshTokenDelivery: "cookie" };
+    if (!$("two-factor-step").hidden) body.twoFactorCode = $("sign-in-code").value.trim();
+    try {
+      acceptTokens(await call("POST", "/auth/login", body, { auth: false }));
+    } catch (error) {
+      if (error.code === "TWO_FACTOR_REQUIRED") {
+        $("two-factor-step").hidden = false;
+        $("sign-in-code").focus();
+        say("Enter the code from your authenticator app.");
+        return;
+      }
+      throw error;
+    }
+    say("Signed in.");
+    await signedIn();
+  }));
+
+  $("passkey-sign-in").addEventListener("click", action(async () => {
+    const start = await call("POST", "/auth/passkeys/options", undefined, { auth: false });
+    const credential = await navigator.credentials.get({ publicKey: requestOptions(start.options) });
+    acceptTokens(await call("POST", "/auth/passkeys/login",
+      { challengeId: start.challengeId, credential: credentialJson(credential), refreshTokenDelivery: "cookie" }, { auth: false }));
+    say("Signed in with a passkey.");
+    await signedIn();
+  }));
+
+  $("register-form").addEventListener("submit", action(async () => {
+    const email = $("register-email").value;
+    await call("POST", "/auth/register", { email, password: $("register-password").value }, { auth: false });
+    $("register-form").reset();
+    $("sign-in-email").value = email;
+    $("sign-in-password").focus();
+    say("Account created. Sign in with your email and password.");
+  }));
+
+  $("sign-out").addEventListener("click", action(async () => {
+    await call("POST", "/auth/logout");
+    signedOut();
+    say("Signed out.");
+  }));
+
+  // --- Two-factor
+  async function loadTwoFactor() {
+    const state = await call("GET", "/me/two-factor");
+    $("two-factor-state").textContent = state.enabled
+      ? `On since ${when(state.enabledAt)}. Backup codes left: ${state.backupCodesRemaining}.`
+      : "Off. Add an authenticator app so a password alone cannot sign in.";
+    $("two-factor-setup").hidden = state.enabled;
+    $("two-factor-manage-form").hidden = !state.enabled;
+    if (state.enabled) $("two-factor-enroll").hidden = true;
+  }
+
+  $("two-factor-setup").addEventListener("click", action(async () => {
+    const setup = await call("POST", "/me/two-factor/totp/setup");
+    $("two-factor-qr").src = "data:image/svg+xml;base64," + btoa(setup.qrCodeSvg);
+    $("two-factor-secret").textContent = setup.secret;
+    $("two-factor-enroll").hidden = false;
+    $("backup-codes").hidden = true;
+    $("two-factor-enable-code").focus();
+  }));
+
+  function showBackupCodes(codes) {
+    $("backup-code-list").replaceChildren(...codes.map((code) => el("li", { textContent: code })));
+    $("backup-codes").hidden = false;
+  }
+
+  $("two-factor-enable-form").addEventListener("submit", action(async () => {
+    const result = await call("POST", "/me/two-factor/totp/enable", { code: $("two-factor-enable-code").value.trim() });
+    $("two-factor-enable-form").reset();
+    showBackupCodes(result.backupCodes);
+    say("Two-factor authentication is on.");
+    await loadTwoFactor();
+  }));
+
+  $("two-factor-manage-form").addEventListener("submit", action(async (event) => {
+    const code = $("two-factor-manage-code").value.trim();
+    if (event.submitter?.value === "disable") {
+      if (!await confirmAction("Turn off two-factor authentication? Your backup codes stop working.")) return;
+      await call("POST", "/me/two-factor/totp/disable", { code });
+      $("backup-codes").hidden = true;
+      say("Two-factor authentication is off.");
+    } else {
+      showBackupCodes((await call("POST", "/me/two-factor/backup-codes", { code })).backupCodes);
+      say("New backup codes made; the old ones no longer work.");
+    }
+    $("two-factor-manage-form").reset();
+    await loadTwoFactor();
+  }));
+
+  // --- Passkeys
+  async function loadPasskeys() {
+    const { data } = await call("GET", "/me/passkeys");
+    $("passkey-list").replaceChildren(...(data.length ? data.map(passkeyItem) : [el("li", { textContent: "No passkeys yet." })]));
+  }
+
+  function passkeyItem(passkey) {
+    const rename = el("button", { type: "button", className: "secondary", textContent: "Rename" });
+    const remove = el("button", { type: "button", className: "danger", textContent: "Remove" });
+    rename.setAttribute("aria-label", `Rename passkey ${passkey.name}`);
+    remove.setAttribute("aria-label", `Remove passkey ${passkey.name}`);
+    const item = el("li", {},
+      el("strong", { textContent: passkey.name }),
+      el("span", { className: "meta", textContent: `Added ${when(passkey.createdAt)} · last used ${when(passkey.lastUsedAt)}${passkey.backedUp ? " · synced" : ""}` }),
+      rename, remove);
+    rename.addEventListener("click", () => {
+      const input = el("input", { value: passkey.name, maxLength: 100, required: true, id: `rename-${passkey.id}` });
+      const form = el("form", {}, el("label", { htmlFor: input.id, textContent: "New name" }), input,
+        el("button", { type: "submit", textContent: "Save" }));
+      form.addEventListener("submit", action(async () => {
+        await call("PATCH", `/me/passkeys/${passkey.id}`, { name: input.value });
+        say("Passkey renamed.");
+        await loadPasskeys();
+      }));
+      item.replaceChildren(form);
+      input.focus();
+    });
+    remove.addEventListener("click", action(async () => {
+      if (!await confirmAction(`Remove the passkey "${passkey.name}"? You can no longer sign in with it.`)) return;
+      await call("DELETE", `/me/passkeys/${passkey.id}`);
+      say("Passkey removed.");
+      await loadPasskeys();
+    }));
+    return item;
+  }
+
+  $("passkey-add").addEventListener("click", action(async () => {
+    const start = await call("POST", "/me/passkeys/options");
+    const credential = await navigator.credentials.create({ publicKey: creationOptions(start.options) });
+    const passkey = await call("POST", "/me/passkeys", { challengeId: start.challengeId, credential: credentialJson(credential) });
+    say(`Passkey "${passkey.name}" added.`);
+    await loadPasskeys();
+  }));
+
+  // --- Sessions
+  function browserOf(userAgent) {
+    if (!userAgent) return "Unknown browser";
+    const browser = /Edg\//.test(userAgent) ? "Edge" : /Firefox\//.test(userAgent) ? "Firefox"
+      : /Chrome\/|Chromium\//.test(userAgent) ? "Chrome" : /Safari\//.test(userAgent) ? "Safari" : null;
+    const system = /iPhone|iPad/.test(userAgent) ? "iOS" : /Android/.test(userAgent) ? "Android" : /Mac OS X/.test(userAgent) ? "macOS"
+      : /Windows/.test(userAgent) ? "Windows" : /Linux/.test(userAgent) ? "Linux" : null;
+    return browser && system ? `${browser} on ${system}` : browser || system || userAgent.slice(0, 60);
+  }
+
+  async function loadSessions() {
+    const { data } = await call("GET", "/me/sessions");
+    $("session-list").replaceChildren(...data.map((session) => {
+      const item = el("li", {},
+        el("strong", { textContent: browserOf(session.userAgent) }),
+        session.current ? el("span", { className: "badge", textContent: "This device" }) : null,
+        el("span", { className: "meta", textContent: `${session.ipAddress || "unknown address"} · signed in with ${session.authMethod} · last active ${when(session.lastActiveAt)}` }));
+      if (!session.current) {
+        const revoke = el("button", { type: "button", className: "danger", textContent: "Sign out" });
+        revoke.setAttribute("aria-label", `Sign out session ${browserOf(session.userAgent)} from ${session.ipAddress || "unknown address"}`);
+        revoke.addEventListener("click", action(async () => {
+          await call("DELETE", `/me/sessions/${session.id}`);
+          say("Session signed out.");
+          await loadSessions();
+        }));
+        item.append(revoke);
+      }
+      return item;
+    }));
+  }
+
+  $("sessions-revoke-others").addEventListener("click", action(async () => {
+    if (!await confirmAction("Sign out every other session?")) return;
+    const { revoked } = await call("POST", "/me/sessions/revoke-others");
+    say(`${revoked} other session${revoked === 1 ? "" : "s"} signed out.`);
+    await loadSessions();
+  }));
+
+  // --- API keys
+  function scopeBoxes(container, prefix, checked) {
+    container.replaceChildren(...SCOPES.map((scope) => {
+      const box = el("input", { type: "checkbox", value: scope, id: `${prefix}-${scope.replace(":", "-")}`, defaultChecked: checked.includes(scope) });
+      return el("label", { htmlFor: box.id }, box, scope);
+    }));
+  }
+  const checkedScopes = (container) => [...container.querySelectorAll("input:checked")].map((box) => box.value);
+
+  async function loadApiKeys() {
+    const { data } = await call("GET", "/api-keys");
+    $("api-key-list").replaceChildren(...(data.length ? data.map(apiKeyItem) : [el("li", { textContent: "No API keys." })]));
+  }
+
+  function apiKeyItem(key) {
+    const edit = el("button", { type: "button", className: "secondary", textContent: "Edit" });
+    const revoke = el("button", { type: "button", className: "danger", textContent: "Revoke" });
+    edit.setAttribute("aria-label", `Edit API key ${key.name}`);
+    revoke.setAttribute("aria-label", `Revoke API key ${key.name}`);
+    const item = el("li", {},
+      el("strong", { textContent: key.name }), " ", el("code", { textContent: key.keyPrefix + "…" }),
+      el("span", { className: "meta", textContent: `${key.scopes.join(", ")} · last used ${when(key.lastUsedAt)}${key.expiresAt ? ` · expires ${when(key.expiresAt)}` : ""}` }),
+      edit, revoke);
+    edit.addEventListener("click", () => {
+      const name = el("input", { value: key.name, maxLength: 100, required: true, id: `edit-${key.id}` });
+      const scopes = el("div", { className: "scopes" });
+      scopeBoxes(scopes, `edit-${key.id}`, key.scopes);
+      const form = el("form", {}, el("label", { htmlFor: name.id, textContent: "Name" }), name,
+        el("fieldset", {}, el("legend", { textContent: "Scopes" }), scopes), el("button", { type: "submit", textContent: "Save" }));
+      form.addEventListener("submit", action(async () => {
+        await call("PATCH", `/api-keys/${key.id}`, { name: name.value, scopes: checkedScopes(scopes) });
+        say("API key updated.");
+        await loadApiKeys();
+      }));
+      item.replaceChildren(form);
+      name.focus();
+    });
+    revoke.addEventListener("click", action(async () => {
+      if (!await confirmAction(`Revoke the API key "${key.name}"? Scripts using it stop working at once.`)) return;
+      await call("DELETE", `/api-keys/${key.id}`);
+      say("API key revoked.");
+      await loadApiKeys();
+    }));
+    return item;
+  }
+
+  $("api-key-form").addEventListener("submit", action(async () => {
+    const body = { name: $("api-key-name").value, scopes: checkedScopes($("api-key-scopes")) };
+    if ($("api-key-expiry").value) body.expiresAt = new Date($("api-key-expiry").value).toISOString();
+    const created = await call("POST", "/api-keys", body);
+    $("api-key-value").textContent = created.key;
+    $("api-key-created").hidden = false;
+    $("api-key-form").reset();
+    $("api-key-copy").focus();
+    say("API key created.");
+    await loadApiKeys();
+  }));
+
+  $("api-key-copy").addEventListener("click", action(async () => {
+    await navigator.clipboard.writeText($("api-key-value").textContent);
+    say("API key copied.");
+  }));
+
+  $("api-key-done").addEventListener("click", () => {
+    // The key is shown once: forget it from the page too.
+    $("api-key-value").textContent = "";
+    $("api-key-created").hidden = true;
+  });
+
+  // --- Start: a refresh cookie from an earlier visit signs straight in.
+  scopeBoxes($("api-key-scopes"), "new", ["bookmarks:read"]);
+  (async () => {
+    if (await refresh()) {
+      await action(signedIn)();
+    }
+    document.body.dataset.ready = "true";
+  })();
+})();

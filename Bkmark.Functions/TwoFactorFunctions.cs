@@ -1,0 +1,95 @@
+using Bkmark.Core.Authorization;
+using Bkmark.Core.Errors;
+using Bkmark.Core.TwoFactor;
+using Bkmark.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Bkmark.Functions;
+
+/// <summary>The current user's two-factor authentication: status, TOTP setup/enable/disable, backup codes. Session only.</summary>
+public sealed class TwoFactorFunctions(TwoFactorService twoFactor, RequestAuthenticator authenticator)
+{
+    [Function(nameof(GetTwoFactor))]
+    public Task<IActionResult> GetTwoFactor(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/two-factor")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return ApiResults.Problem(caller.Problem);
+        }
+
+        return ApiResults.Ok(await twoFactor.GetStatusAsync(caller.Value.UserId, cancellationToken));
+    }, cancellationToken);
+
+    [Function(nameof(SetupTotp))]
+    public Task<IActionResult> SetupTotp(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/two-factor/totp/setup")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
+        if (!caller.Succeeded)
+        {
+            return ApiResults.Problem(caller.Problem);
+        }
+
+        return ApiResults.From(await twoFactor.SetupAsync(caller.Value.UserId, cancellationToken), ApiResults.Ok);
+    }, cancellationToken);
+
+    [Function(nameof(EnableTotp))]
+    public Task<IActionResult> EnableTotp(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/two-factor/totp/enable")] HttpRequest request,
+        CancellationToken cancellationToken) => WithCodeAsync(request, async (userId, code) =>
+    {
+        var backupCodes = await twoFactor.EnableAsync(userId, code, cancellationToken);
+        return ApiResults.From(backupCodes, codes => ApiResults.Ok(new { enabled = true, backupCodes = codes }));
+    }, cancellationToken);
+
+    [Function(nameof(DisableTotp))]
+    public Task<IActionResult> DisableTotp(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/two-factor/totp/disable")] HttpRequest request,
+        CancellationToken cancellationToken) => WithCodeAsync(request, async (userId, code) =>
+    {
+        var status = await twoFactor.DisableAsync(userId, code, cancellationToken);
+        return ApiResults.From(status, s => ApiResults.Ok(new { enabled = s.Enabled }));
+    }, cancellationToken);
+
+    [Function(nameof(RegenerateBackupCodes))]
+    public Task<IActionResult> RegenerateBackupCodes(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/two-factor/backup-codes")] HttpRequest request,
+        CancellationToken cancellationToken) => WithCodeAsync(request, async (userId, code) =>
+    {
+        var backupCodes = await twoFactor.RegenerateBackupCodesAsync(userId, code, cancellationToken);
+        return ApiResults.From(backupCodes, codes => ApiResults.Ok(new { backupCodes = codes }));
+    }, cancellationToken);
+
+    /// <summary>The shared front of the endpoints that take <c>{code}</c>: a session, then a body with a code.</summary>
+    private async Task<IActionResult> WithCodeAsync(
+        HttpRequest request, Func<string, string, Task<IActionResult>> action, CancellationToken cancellationToken) =>
+        await ApiEndpoint.RunAsync(async () =>
+        {
+            var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
+            if (!caller.Succeeded)
+            {
+                return ApiResults.Problem(caller.Problem);
+            }
+
+            var body = await RequestBody.ReadAsync<CodeRequest>(request, cancellationToken);
+            if (!body.Succeeded)
+            {
+                return ApiResults.Problem(body.Problem);
+            }
+
+            if (string.IsNullOrEmpty(body.Value.Code))
+            {
+                return ApiResults.Problem(Problems.Validation("code", "The code from your authenticator app is required."));
+            }
+
+            return await action(caller.Value.UserId, body.Value.Code);
+        }, cancellationToken);
+
+    private sealed record CodeRequest(string? Code);
+}

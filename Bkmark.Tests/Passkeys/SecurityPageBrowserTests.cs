@@ -1,0 +1,221 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using OtpNet;
+
+namespace Bkmark.Tests.Passkeys;
+
+/// <summary>
+/// Settings → Security in a real browser: Debian's Chromium (headless) driven by Playwright, with Chrome's
+/// CDP virtual authenticator standing in for a platform passkey. The page is loaded from
+/// <c>http://localhost:port</c>, a secure context, as WebAuthn requires.
+/// </summary>
+public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClassFixture<PasskeyHostFixture>, IAsyncLifetime
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+    private const string Password = "correct horse battery";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    private IBrowser Browser => _browser ?? throw new InvalidOperationException("Not initialised.");
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+            ],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+
+    [Fact]
+    public async Task SecurityPage_SignsInWithPasskey_AndRevokesOtherSession()
+    {
+        var email = $"{Guid.NewGuid():N}@example.com";
+        var page = await OpenPageWithAuthenticatorAsync();
+
+        // A person creates an account and signs in with the password.
+        await page.Locator("#register-email").FillAsync(email);
+        await page.Locator("#register-password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Account created");
+        await SignInWithPasswordAsync(page, email);
+
+        // Adds a passkey, named after the browser.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#passkey-list")).ToContainTextAsync("Chrome on Linux");
+
+        // Signs out, and back in with the passkey alone.
+        await page.Locator("#sign-out").ClickAsync();
+        await Assertions.Expect(page.Locator("#signed-out")).ToBeVisibleAsync();
+        var otherDevice = await SignInElsewhereAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#account-email")).ToHaveTextAsync(email);
+
+        // Sees this device and the other one, and signs the other one out.
+        var sessions = page.Locator("#session-list > li");
+        await Assertions.Expect(sessions).ToHaveCountAsync(2);
+        await Assertions.Expect(sessions.Filter(new() { HasText = "This device" })).ToContainTextAsync("passkey");
+        await sessions.Filter(new() { HasNotText = "This device" }).GetByRole(AriaRole.Button).ClickAsync();
+        await Assertions.Expect(sessions).ToHaveCountAsync(1);
+
+        await SaveScreenshotAsync(page, "security-page.png");
+        using var stale = await fixture.SendAsync(HttpMethod.Get, "api/v1/me", bearer: otherDevice);
+        Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
+    }
+
+    [Fact]
+    public async Task SecurityPage_RefreshesFromHttpOnlyCookie_WhenReloaded()
+    {
+        var email = await RegisterAsync();
+        var page = await OpenPageWithAuthenticatorAsync();
+        await SignInWithPasswordAsync(page, email);
+
+        await page.ReloadAsync();
+        await page.Locator("body[data-ready=true]").WaitForAsync();
+
+        await Assertions.Expect(page.Locator("#account-email")).ToHaveTextAsync(email);
+        // The refresh token never reaches script.
+        Assert.Equal("", await page.EvaluateAsync<string>("document.cookie"));
+        var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "bkmark_refresh");
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+    }
+
+    [Fact]
+    public async Task SecurityPage_EnablesTotpFromQrSecret_AndShowsBackupCodesOnce()
+    {
+        var email = await RegisterAsync();
+        var page = await OpenPageWithAuthenticatorAsync();
+        await SignInWithPasswordAsync(page, email);
+
+        // The manual key under the QR code feeds the authenticator app (here Otp.NET).
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set up an authenticator app" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "QR code for your authenticator app" })).ToBeVisibleAsync();
+        var secret = await page.Locator("#two-factor-secret").InnerTextAsync();
+        await page.GetByLabel("Code from the app").FillAsync(new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(fixture.Time.GetUtcNow().UtcDateTime));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify and turn on" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#backup-code-list > li")).ToHaveCountAsync(8);
+        await Assertions.Expect(page.Locator("#two-factor-state")).ToContainTextAsync("On since");
+        await SaveScreenshotAsync(page, "security-page-two-factor.png");
+    }
+
+    [Fact]
+    public async Task SecurityPage_ShowsNewApiKeyOnce_ThenOnlyItsPrefix()
+    {
+        var email = await RegisterAsync();
+        await SetPlanAsync(email, "pro");
+        var page = await OpenPageWithAuthenticatorAsync();
+        await SignInWithPasswordAsync(page, email);
+
+        await page.Locator("#api-key-name").FillAsync("CI export");
+        await page.GetByLabel("export", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create API key" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#api-key-value")).ToHaveTextAsync(new Regex("^bk_[0-9a-f]{32}$"));
+        var key = await page.Locator("#api-key-value").InnerTextAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#api-key-created")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#api-key-list")).ToContainTextAsync(key[..11]);
+        Assert.DoesNotContain(key, await page.ContentAsync(), StringComparison.Ordinal);
+        await SaveScreenshotAsync(page, "security-page-api-keys.png");
+    }
+
+    private async Task<IPage> OpenPageWithAuthenticatorAsync()
+    {
+        // A fresh context per test: its own cookies, its own virtual authenticator.
+        var context = await Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        // A platform authenticator that holds discoverable credentials and verifies the user (like Touch ID).
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("WebAuthn.enable");
+        await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
+        {
+            ["options"] = new Dictionary<string, object>
+            {
+                ["protocol"] = "ctap2",
+                ["transport"] = "internal",
+                ["hasResidentKey"] = true,
+                ["hasUserVerification"] = true,
+                ["isUserVerified"] = true,
+                ["automaticPresenceSimulation"] = true,
+            },
+        });
+
+        await page.GotoAsync($"{fixture.Origin}/api/settings/security");
+        await page.Locator("body[data-ready=true]").WaitForAsync();
+        return page;
+    }
+
+    private static async Task SignInWithPasswordAsync(IPage page, string email)
+    {
+        await page.Locator("#sign-in-email").FillAsync(email);
+        await page.Locator("#sign-in-password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#account-email")).ToHaveTextAsync(email);
+    }
+
+    private async Task<string> RegisterAsync()
+    {
+        var email = $"{Guid.NewGuid():N}@example.com";
+        using var response = await fixture.SendAsync(HttpMethod.Post, "api/v1/auth/register", new { email, password = Password });
+        response.EnsureSuccessStatusCode();
+        return email;
+    }
+
+    /// <returns>The access token of a session on "another device".</returns>
+    private async Task<string> SignInElsewhereAsync(string email)
+    {
+        using var response = await fixture.SendAsync(HttpMethod.Post, "api/v1/auth/login", new { email, password = Password });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
+    }
+
+    private async Task SetPlanAsync(string email, string plan)
+    {
+        var token = await SignInElsewhereAsync(email);
+        using var me = await fixture.SendAsync(HttpMethod.Get, "api/v1/me", bearer: token);
+        var userId = (await me.Content.ReadFromJsonAsync<MeBody>())!.Id;
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"api/v1/admin/users/{userId}/plan") { Content = JsonContent.Create(new { plan }) };
+        request.Headers.Add("x-functions-key", fixture.FunctionKey);
+        using var response = await fixture.Client.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Saves to test-output/ under the repository root (next to Bkmark.sln).</summary>
+    private static async Task SaveScreenshotAsync(IPage page, string fileName)
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Bkmark.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var directory = Path.Combine(root?.FullName ?? AppContext.BaseDirectory, "test-output");
+        Directory.CreateDirectory(directory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(directory, fileName), FullPage = true });
+    }
+
+    private sealed record TokenBody(string AccessToken);
+
+    private sealed record MeBody(string Id);
+}

@@ -1,0 +1,276 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Bkmark.Core.Errors;
+using Bkmark.Core.TwoFactor;
+using Bkmark.Tests.ApiKeys;
+using Bkmark.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using OtpNet;
+
+namespace Bkmark.Tests.TwoFactor;
+
+/// <summary>Enrolment and sign-in over HTTP through the local host, against Azurite; codes computed from the returned secret.</summary>
+public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
+{
+    private const string Password = "correct horse battery";
+
+    [Fact]
+    public async Task EnrolmentAndSignIn_WorkEndToEnd()
+    {
+        // Arrange
+        var email = NewEmail();
+        var token = await RegisterAndSignInAsync(email);
+        var before = await GetJsonAsync("api/v1/me/two-factor", token);
+
+        // Act: set up, enable, then sign in with a TOTP code and with a backup code.
+        var setup = await PostJsonAsync("api/v1/me/two-factor/totp/setup", null, token);
+        var secret = setup.GetProperty("secret").GetString()!;
+        var enabled = await PostJsonAsync("api/v1/me/two-factor/totp/enable", new { code = CodeNow(secret) }, token);
+        var backupCodes = enabled.GetProperty("backupCodes").EnumerateArray().Select(c => c.GetString()!).ToArray();
+        var me = await GetJsonAsync("api/v1/me", token);
+        var status = await GetJsonAsync("api/v1/me/two-factor", token);
+        var withoutCode = await LoginAsync(email, Password, null);
+        host.Time.Advance(TimeSpan.FromSeconds(30));
+        var withTotp = await LoginAsync(email, Password, CodeNow(secret));
+        var withBackupCode = await LoginAsync(email, Password, backupCodes[0].ToUpperInvariant());
+        var sessionToken = (await withTotp.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        var sessions = await GetJsonAsync("api/v1/me/sessions", sessionToken);
+        var afterBackup = await GetJsonAsync("api/v1/me/two-factor", token);
+
+        // Assert
+        Assert.False(before.GetProperty("enabled").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("enabledAt").ValueKind);
+        Assert.Equal(0, before.GetProperty("backupCodesRemaining").GetInt32());
+        Assert.StartsWith("otpauth://totp/Bkmark:", setup.GetProperty("otpauthUri").GetString(), StringComparison.Ordinal);
+        Assert.Contains("<svg", setup.GetProperty("qrCodeSvg").GetString(), StringComparison.Ordinal);
+        Assert.True(enabled.GetProperty("enabled").GetBoolean());
+        Assert.Equal(8, backupCodes.Length);
+        Assert.True(me.GetProperty("twoFactorEnabled").GetBoolean());
+        Assert.True(status.GetProperty("enabled").GetBoolean());
+        Assert.EndsWith("Z", status.GetProperty("enabledAt").GetString(), StringComparison.Ordinal);
+        Assert.Equal(8, status.GetProperty("backupCodesRemaining").GetInt32());
+        await AssertProblemAsync(withoutCode, HttpStatusCode.Unauthorized, ErrorCodes.TwoFactorRequired);
+        Assert.Equal(HttpStatusCode.OK, withTotp.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withBackupCode.StatusCode);
+        Assert.Contains(sessions.GetProperty("data").EnumerateArray(), s => s.GetProperty("authMethod").GetString() == "password+totp");
+        Assert.Equal(7, afterBackup.GetProperty("backupCodesRemaining").GetInt32());
+        Assert.DoesNotContain(secret, await (await host.SendAsync(HttpMethod.Get, "api/v1/me/two-factor", bearer: token)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RegenerateAndDisable_NeedACurrentCode_AndDisableReturnsToPasswordOnly()
+    {
+        // Arrange
+        var email = NewEmail();
+        var (token, secret, oldCodes) = await EnrolAsync(email);
+
+        // Act
+        var regenerateWithBackupCode = await host.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/backup-codes", new { code = oldCodes[0] }, token);
+        var regenerated = await PostJsonAsync("api/v1/me/two-factor/backup-codes", new { code = CodeNow(secret) }, token);
+        var oldCodeLogin = await LoginAsync(email, Password, oldCodes[1]);
+        var disableReplayed = await host.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/disable", new { code = CodeNow(secret) }, token);
+        host.Time.Advance(TimeSpan.FromSeconds(30));
+        var disabled = await PostJsonAsync("api/v1/me/two-factor/totp/disable", new { code = CodeNow(secret) }, token);
+        var passwordOnly = await LoginAsync(email, Password, null);
+        var me = await GetJsonAsync("api/v1/me", token);
+
+        // Assert
+        await AssertProblemAsync(regenerateWithBackupCode, HttpStatusCode.Unauthorized, ErrorCodes.InvalidTwoFactorCode);
+        Assert.Equal(8, regenerated.GetProperty("backupCodes").GetArrayLength());
+        await AssertProblemAsync(oldCodeLogin, HttpStatusCode.Unauthorized, ErrorCodes.InvalidTwoFactorCode);
+        await AssertProblemAsync(disableReplayed, HttpStatusCode.Unauthorized, ErrorCodes.InvalidTwoFactorCode);
+        Assert.False(disabled.GetProperty("enabled").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, passwordOnly.StatusCode);
+        Assert.False(me.GetProperty("twoFactorEnabled").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Setup_Returns409Conflict_WhenAlreadyEnabled()
+    {
+        // Arrange
+        var (token, _, _) = await EnrolAsync(NewEmail());
+
+        // Act
+        var response = await host.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", bearer: token);
+
+        // Assert
+        await AssertProblemAsync(response, HttpStatusCode.Conflict, ErrorCodes.Conflict);
+    }
+
+    [Fact]
+    public async Task Login_Returns400NamingTwoFactorCode_WhenItIsNotAString()
+    {
+        // Arrange
+        var email = NewEmail();
+        await EnrolAsync(email);
+
+        // Act
+        var response = await host.SendAsync(HttpMethod.Post, "api/v1/auth/login", new { email, password = Password, twoFactorCode = 123456 });
+
+        // Assert
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("twoFactorCode", out _));
+    }
+
+    [Theory]
+    [InlineData(" {0}")]
+    [InlineData("+{0}")]
+    [InlineData("{0}1")]
+    [InlineData("not-a-code")]
+    public async Task Login_Returns401InvalidCode_WhenCodeIsMalformed(string shape)
+    {
+        // Arrange
+        var email = NewEmail();
+        var (_, secret, _) = await EnrolAsync(email);
+
+        // Act
+        var response = await LoginAsync(email, Password, string.Format(System.Globalization.CultureInfo.InvariantCulture, shape, CodeNow(secret)));
+
+        // Assert
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, ErrorCodes.InvalidTwoFactorCode);
+        Assert.DoesNotContain("invalid_token", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Login_TwentyConcurrentRequestsWithOneCode_ExactlyOneGets200()
+    {
+        // Arrange
+        var email = NewEmail();
+        var (_, secret, _) = await EnrolAsync(email);
+        var code = CodeNow(secret);
+
+        // Act
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => LoginAsync(email, Password, code)));
+
+        // Assert
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r =>
+            Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests }));
+    }
+
+    [Fact]
+    public async Task Login_Returns429WithRetryAfter_AfterFiveBadCodes_EvenForACorrectCode()
+    {
+        // Arrange
+        var email = NewEmail();
+        var (_, secret, _) = await EnrolAsync(email);
+        var correct = CodeNow(secret);
+        var wrong = correct == "000000" ? "000001" : "000000";
+        for (var i = 0; i < 5; i++)
+        {
+            await AssertProblemAsync(await LoginAsync(email, Password, wrong), HttpStatusCode.Unauthorized, ErrorCodes.InvalidTwoFactorCode);
+        }
+
+        // Act
+        var locked = await LoginAsync(email, Password, correct);
+
+        // Assert
+        await AssertProblemAsync(locked, HttpStatusCode.TooManyRequests, ErrorCodes.TooManyAttempts);
+        Assert.Equal(TimeSpan.FromMinutes(15), locked.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
+    public async Task Enable_Returns400NamingCode_WhenCodeIsMissing()
+    {
+        // Arrange
+        var token = await RegisterAndSignInAsync(NewEmail());
+        await PostJsonAsync("api/v1/me/two-factor/totp/setup", null, token);
+
+        // Act
+        var response = await host.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/enable", new { }, token);
+
+        // Assert
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("code", out _));
+    }
+
+    [Theory]
+    [InlineData("GET", "api/v1/me/two-factor")]
+    [InlineData("POST", "api/v1/me/two-factor/totp/setup")]
+    [InlineData("POST", "api/v1/me/two-factor/totp/enable")]
+    [InlineData("POST", "api/v1/me/two-factor/totp/disable")]
+    [InlineData("POST", "api/v1/me/two-factor/backup-codes")]
+    public async Task Endpoints_Return401MissingToken_WithoutCredentials(string method, string path)
+    {
+        // Act
+        var response = await host.SendAsync(new HttpMethod(method), path, new { code = "123456" });
+
+        // Assert
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, ErrorCodes.MissingToken);
+    }
+
+    /// <summary>Registers, signs in and turns two-factor on; then moves the clock one step on, so the current code is a fresh one.</summary>
+    private async Task<(string Token, string Secret, string[] BackupCodes)> EnrolAsync(string email)
+    {
+        var token = await RegisterAndSignInAsync(email);
+        var secret = (await PostJsonAsync("api/v1/me/two-factor/totp/setup", null, token)).GetProperty("secret").GetString()!;
+        var enabled = await PostJsonAsync("api/v1/me/two-factor/totp/enable", new { code = CodeNow(secret) }, token);
+        host.Time.Advance(TimeSpan.FromSeconds(30));
+        return (token, secret, enabled.GetProperty("backupCodes").EnumerateArray().Select(c => c.GetString()!).ToArray());
+    }
+
+    private async Task<string> RegisterAndSignInAsync(string email)
+    {
+        var registered = await host.SendAsync(HttpMethod.Post, "api/v1/auth/register", new { email, password = Password });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var login = await LoginAsync(email, Password, null);
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    private Task<HttpResponseMessage> LoginAsync(string email, string password, string? twoFactorCode) =>
+        host.SendAsync(HttpMethod.Post, "api/v1/auth/login", twoFactorCode is null ? new { email, password } : new { email, password, twoFactorCode });
+
+    private async Task<JsonElement> GetJsonAsync(string path, string token)
+    {
+        var response = await host.SendAsync(HttpMethod.Get, path, bearer: token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private async Task<JsonElement> PostJsonAsync(string path, object? body, string token)
+    {
+        var response = await host.SendAsync(HttpMethod.Post, path, body, token);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(code, problem.GetProperty("code").GetString());
+        return problem;
+    }
+
+    private string CodeNow(string secret) => TotpCalculator.Default.Compute(Base32Encoding.ToBytes(secret), host.Time.GetUtcNow());
+
+    private static string NewEmail() => $"u{Guid.NewGuid():N}@example.com";
+}
+
+/// <summary>An API key may not manage two-factor: every endpoint answers 403 <c>API_KEY_NOT_ALLOWED</c>.</summary>
+public sealed class TwoFactorApiKeyTests(ApiKeyHostFixture host) : IClassFixture<ApiKeyHostFixture>
+{
+    [Theory]
+    [InlineData("GET", "api/v1/me/two-factor")]
+    [InlineData("POST", "api/v1/me/two-factor/totp/setup")]
+    [InlineData("POST", "api/v1/me/two-factor/totp/enable")]
+    [InlineData("POST", "api/v1/me/two-factor/totp/disable")]
+    [InlineData("POST", "api/v1/me/two-factor/backup-codes")]
+    public async Task Endpoints_Return403ApiKeyNotAllowed_WhenCalledWithAnApiKey(string method, string path)
+    {
+        // Arrange
+        var user = await host.SignUpAsync();
+        var key = (await host.CreateKeyAsync(user.AccessToken)).GetProperty("key").GetString()!;
+
+        // Act
+        var response = await host.SendAsync(new HttpMethod(method), path, new { code = "123456" }, key);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(ErrorCodes.ApiKeyNotAllowed, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+}
