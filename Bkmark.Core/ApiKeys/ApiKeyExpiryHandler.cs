@@ -53,17 +53,14 @@ public sealed class ApiKeyExpiryHandler(ApiKeyStore store, BkmarkTables tables, 
             {
                 try
                 {
-                    await tables[TableNames.ApiKeys].DeleteEntityAsync(credential.PartitionKey, credential.RowKey, credential.ETag, cancellationToken);
-                    deleted++;
+                    // A 404 (another sweep deleted it) comes back as a response with that status.
+                    var response = await tables[TableNames.ApiKeys].DeleteEntityAsync(credential.PartitionKey, credential.RowKey, credential.ETag, cancellationToken);
+                    deleted += response.Status == 404 ? 0 : 1;
                 }
                 catch (RequestFailedException exception) when (exception.IsPreconditionFailed())
                 {
                     // Changed since read (its scopes): decide again.
                     continue;
-                }
-                catch (RequestFailedException exception) when (exception.IsNotFound())
-                {
-                    // Another sweep deleted it.
                 }
             }
 

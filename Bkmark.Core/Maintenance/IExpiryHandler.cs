@@ -2,7 +2,7 @@ namespace Bkmark.Core.Maintenance;
 
 /// <summary>
 /// Deletes one kind of expiring thing for the sweep. Registered with
-/// <see cref="MaintenanceServiceCollectionExtensions.AddExpiryHandler{THandler}"/>; each lives in its feature's folder.
+/// <see cref="MaintenanceServiceCollectionExtensions.AddExpiryHandler{THandler}"/>; each lives in its feature's folder, most as an <see cref="EntityExpiryHandler{T}"/>.
 /// </summary>
 /// <remarks>
 /// The index entry only says "look at this"; the target is the authority. A handler re-reads it and

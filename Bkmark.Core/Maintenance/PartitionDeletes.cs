@@ -39,18 +39,11 @@ public static class PartitionDeletes
         }
     }
 
-    /// <returns>False when it was already gone.</returns>
+    /// <returns>False when it was already gone (the SDK answers a 404 on delete as success, with that status).</returns>
     public static async Task<bool> DeleteIfExistsAsync(TableClient table, string partitionKey, string rowKey, ETag ifMatch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);
-        try
-        {
-            await table.DeleteEntityAsync(partitionKey, rowKey, ifMatch, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException exception) when (exception.IsNotFound())
-        {
-            return false;
-        }
+        var response = await table.DeleteEntityAsync(partitionKey, rowKey, ifMatch, cancellationToken);
+        return response.Status != 404;
     }
 }

@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using Azure;
-using Azure.Data.Tables;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Storage;
 
@@ -11,33 +9,17 @@ namespace Bkmark.Core.Sessions;
 /// newest refresh credential. Scheduled once at sign-in; a refresh slides the deadline without an index
 /// write, and the sweep re-schedules when it finds the session still live.
 /// </summary>
-public sealed class SessionExpiryHandler(BkmarkTables tables) : IExpiryHandler
+public sealed class SessionExpiryHandler(BkmarkTables tables)
+    : EntityExpiryHandler<SessionEntity>(tables, KindName, TableNames.Sessions)
 {
     public const string KindName = "session";
 
-    public string Kind => KindName;
-
-    public Task<ExpiryOutcome> ExpireAsync(ExpiryTarget target, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ConditionalExpiry.ExpireAsync<SessionEntity>(
-            tables[TableNames.Sessions],
-            target,
-            now,
-            session => session.DeletableAt(),
-            DeleteCurrentRefreshTokenAsync,
-            cancellationToken);
-
-    public async IAsyncEnumerable<ScheduledExpiry> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var session in tables[TableNames.Sessions].QueryAsync<SessionEntity>(cancellationToken: cancellationToken))
-        {
-            yield return new ScheduledExpiry(new ExpiryTarget(KindName, session.PartitionKey, session.RowKey), session.DeletableAt());
-        }
-    }
+    protected override DateTimeOffset? DeletableAt(SessionEntity entity) => entity?.DeletableAt();
 
     // Older (rotated) tokens expire before it and go by their own entries.
-    private async Task<int> DeleteCurrentRefreshTokenAsync(SessionEntity session, CancellationToken cancellationToken) =>
-        session.CurrentRefreshPartition is { } partition && session.CurrentRefreshRow is { } row
-        && await PartitionDeletes.DeleteIfExistsAsync(tables[TableNames.RefreshTokens], partition, row, ETag.All, cancellationToken)
+    protected override async Task<int> DeleteDependentsAsync(SessionEntity entity, CancellationToken cancellationToken) =>
+        entity is { CurrentRefreshPartition: { } partition, CurrentRefreshRow: { } row }
+        && await PartitionDeletes.DeleteIfExistsAsync(Tables[TableNames.RefreshTokens], partition, row, ETag.All, cancellationToken)
             ? 1
             : 0;
 }

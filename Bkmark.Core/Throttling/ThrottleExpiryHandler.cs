@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using Azure.Data.Tables;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Storage;
 
@@ -10,21 +8,10 @@ namespace Bkmark.Core.Throttling;
 /// any lock-out are over). Scheduled when a record is created; each further failure moves its expiry
 /// later without an index write, and the sweep re-schedules it.
 /// </summary>
-public sealed class ThrottleExpiryHandler(BkmarkTables tables) : IExpiryHandler
+public sealed class ThrottleExpiryHandler(BkmarkTables tables)
+    : EntityExpiryHandler<ThrottleEntity>(tables, KindName, TableNames.Throttles)
 {
     public const string KindName = "throttle";
 
-    public string Kind => KindName;
-
-    public Task<ExpiryOutcome> ExpireAsync(ExpiryTarget target, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ConditionalExpiry.ExpireAsync<ThrottleEntity>(
-            tables[TableNames.Throttles], target, now, record => record.ExpiresAt, deleteDependents: null, cancellationToken);
-
-    public async IAsyncEnumerable<ScheduledExpiry> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var record in tables[TableNames.Throttles].QueryAsync<ThrottleEntity>(cancellationToken: cancellationToken))
-        {
-            yield return new ScheduledExpiry(new ExpiryTarget(KindName, record.PartitionKey, record.RowKey), record.ExpiresAt);
-        }
-    }
+    protected override DateTimeOffset? DeletableAt(ThrottleEntity entity) => entity?.ExpiresAt;
 }
