@@ -55,6 +55,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<RequestAuthenticator>();
         services.AddExpirySweep();
         services.AddApiKeys();
+        services.AddTwoFactor();
         services.AddLibrary();
         services.AddPasskeys();
         return services;

@@ -93,17 +93,9 @@ public sealed class SessionStore(BkmarkTables tables)
         }
     }
 
-    public async Task DeleteRefreshTokenAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await RefreshTokens.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException exception) when (exception.IsNotFound())
-        {
-            // Already gone.
-        }
-    }
+    /// <summary>Deletes the refresh credential; one already gone is fine (the SDK answers 404 without throwing).</summary>
+    public Task DeleteRefreshTokenAsync(string partitionKey, string rowKey, CancellationToken cancellationToken) =>
+        RefreshTokens.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken);
 
     private static bool IsKeySafe(string key) => key.Length is > 0 and <= 64 && key.All(char.IsAsciiLetterOrDigit);
 }

@@ -87,14 +87,8 @@ public sealed class AttemptThrottle(BkmarkTables tables, ExpiryIndex expiry, Tim
             return;
         }
 
-        try
-        {
-            await Table.DeleteEntityAsync(state.Entity, ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException exception) when (exception.IsNotFound())
-        {
-            // Already cleared by a concurrent success.
-        }
+        // Already cleared by a concurrent success is fine: the SDK answers 404 without throwing.
+        await Table.DeleteEntityAsync(state.Entity, ETag.All, cancellationToken);
     }
 }
 
