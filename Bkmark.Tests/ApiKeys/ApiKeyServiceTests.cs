@@ -225,8 +225,9 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
 
         var refused = await limiter.AcquireAsync("KEY3", 100, CancellationToken.None);
 
-        // Leases of 10, 20, 40 and the last 30 while learning the demand; then the whole demand at once.
-        Assert.Equal(4, writesInFirstWindow);
+        // Leases of 10, 20, 40 and the last 30 while learning the demand, plus scheduling the day's windows
+        // for the expiry sweep (once a day); then the whole demand at once.
+        Assert.Equal(5, writesInFirstWindow);
         Assert.Equal(1, _core.StorageRequests.Requests.Count(r => r.IsWrite));
         Assert.Equal(ErrorCodes.RateLimited, refused.Problem?.Code);
     }
