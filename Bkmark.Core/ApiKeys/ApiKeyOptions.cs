@@ -30,6 +30,15 @@ public sealed class ApiKeyOptions
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan CreateGracePeriod { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Revoked and expired keys are kept this many days (answering TOKEN_REVOKED / TOKEN_EXPIRED), then
+    /// the sweep deletes them and they are unknown (INVALID_TOKEN).
+    /// </summary>
+    [Range(0, 3650)]
+    public int RetentionDays { get; set; } = 30;
+
+    public TimeSpan Retention => TimeSpan.FromDays(RetentionDays);
+
     /// <summary>The plan's limits; null for a plan without API access (free).</summary>
     public PlanKeyLimits? LimitsFor(string plan) => plan switch
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Bkmark.Core.Errors;
+using Bkmark.Core.Maintenance;
 using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.ApiKeys;
@@ -21,7 +22,7 @@ namespace Bkmark.Core.ApiKeys;
 /// the next window: under-serving, never over-serving. Revocation is not affected: the credential is
 /// read on every request.
 /// </remarks>
-public sealed class ApiKeyRateLimiter(BkmarkTables tables, TimeProvider time)
+public sealed class ApiKeyRateLimiter(BkmarkTables tables, ExpiryIndex expiry, TimeProvider time)
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
@@ -76,6 +77,11 @@ public sealed class ApiKeyRateLimiter(BkmarkTables tables, TimeProvider time)
                 return false;
             }
 
+            if (window.ETag is null)
+            {
+                await ScheduleSweepAsync(window, keyId, cancellationToken);
+            }
+
             var lease = Math.Min(left, window.NextLeaseSize(limit));
             var next = new RateWindowEntity
             {
@@ -102,6 +108,20 @@ public sealed class ApiKeyRateLimiter(BkmarkTables tables, TimeProvider time)
 
         // Under this much contention the key is at its limit in all but name.
         return false;
+    }
+
+    /// <summary>
+    /// The sweep deletes a key's windows a day at a time: before this instance first writes a window of the
+    /// key on a UTC day, it schedules that day (an idempotent upsert; other instances may do the same).
+    /// </summary>
+    private async Task ScheduleSweepAsync(KeyWindow window, string keyId, CancellationToken cancellationToken)
+    {
+        var day = RateWindowExpiryHandler.DayOf(window.RowKey);
+        if (window.ScheduledDay != day)
+        {
+            await expiry.ScheduleAsync(RateWindowExpiryHandler.KindName, keyId, day, RateWindowExpiryHandler.EndOf(day), cancellationToken);
+            window.ScheduledDay = day;
+        }
     }
 
     private void PruneIfLarge(string currentRowKey)
@@ -139,6 +159,9 @@ public sealed class ApiKeyRateLimiter(BkmarkTables tables, TimeProvider time)
         public int Used { get; set; }
 
         public ETag? ETag { get; private set; }
+
+        /// <summary>The last UTC day (<c>yyyyMMdd</c>) whose windows of this key this instance scheduled for the sweep.</summary>
+        public string? ScheduledDay { get; set; }
 
         public void MoveTo(string rowKey, string previousRowKey)
         {

@@ -4,6 +4,7 @@ using Bkmark.Core.Authorization;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
+using Bkmark.Core.Maintenance;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,7 @@ public sealed partial class ApiKeyService(
     UserStore users,
     CredentialHasher hasher,
     IdGenerator ids,
+    ExpiryIndex expiry,
     TimeProvider time,
     IOptions<ApiKeyOptions> options,
     ILogger<ApiKeyService> logger) : IPlanChangeHandler
@@ -115,6 +117,8 @@ public sealed partial class ApiKeyService(
             ExpiresAt = request.ExpiresAt,
         };
 
+        // The sweep looks once the create is surely over: at an orphan if it crashed, else at the key's expiry.
+        await expiry.ScheduleAsync(ApiKeyExpiryHandler.KindName, user.Id, id, now + _options.CreateGracePeriod, cancellationToken);
         // Index first, credential second: see ApiKeyStore for why a crash in between is harmless.
         await store.AddIndexAsync(index, cancellationToken);
         await store.AddCredentialAsync(credential, cancellationToken);
@@ -221,6 +225,7 @@ public sealed partial class ApiKeyService(
             if (credential.RevokedAt is null)
             {
                 credential.RevokedAt = time.GetUtcNow();
+                await expiry.ScheduleAsync(ApiKeyExpiryHandler.KindName, userId, keyId, credential.RevokedAt.Value + _options.Retention, cancellationToken);
                 if (!await store.TryReplaceCredentialAsync(credential, cancellationToken))
                 {
                     continue;

@@ -1,5 +1,6 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
+using Bkmark.Core.Maintenance;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Core.ApiKeys;
@@ -15,6 +16,8 @@ public static class ApiKeysServiceCollectionExtensions
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<IPlanChangeHandler>(provider => provider.GetRequiredService<ApiKeyService>());
         services.AddSingleton<IApiKeyVerifier, ApiKeyVerifier>();
+        services.AddExpiryHandler<ApiKeyExpiryHandler>();
+        services.AddExpiryHandler<RateWindowExpiryHandler>();
         return services;
     }
 }

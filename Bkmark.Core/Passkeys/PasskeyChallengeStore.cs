@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
+using Bkmark.Core.Maintenance;
 using Bkmark.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ namespace Bkmark.Core.Passkeys;
 /// Ceremony challenges in Table Storage, not in memory: any instance may receive the browser's answer.
 /// Each is consumed at most once, even when answered twice at the same moment.
 /// </summary>
-public sealed class PasskeyChallengeStore(BkmarkTables tables, TimeProvider time, IOptions<PasskeyOptions> options)
+public sealed class PasskeyChallengeStore(BkmarkTables tables, ExpiryIndex expiry, TimeProvider time, IOptions<PasskeyOptions> options)
 {
     private TableClient Challenges => tables[TableNames.PasskeyChallenges];
 
@@ -26,6 +27,8 @@ public sealed class PasskeyChallengeStore(BkmarkTables tables, TimeProvider time
             OptionsJson = optionsJson,
             ExpiresAt = time.GetUtcNow() + options.Value.ChallengeLifetime,
         };
+        // Unanswered challenges are left to the sweep; scheduled first, so none is missed.
+        await expiry.ScheduleAsync(PasskeyChallengeExpiryHandler.KindName, entity.PartitionKey, entity.RowKey, entity.ExpiresAt, cancellationToken);
         await Challenges.AddEntityAsync(entity, cancellationToken);
         return entity.PartitionKey;
     }

@@ -1,3 +1,4 @@
+using Bkmark.Core.Maintenance;
 using Fido2NetLib;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,7 @@ public static class PasskeysServiceCollectionExtensions
         services.AddSingleton<PasskeyChallengeStore>();
         services.AddSingleton<PasskeyStore>();
         services.AddSingleton<PasskeyService>();
+        services.AddExpiryHandler<PasskeyChallengeExpiryHandler>();
         return services;
     }
 

@@ -37,6 +37,13 @@ public sealed class SessionEntity : ITableEntity
 
     public string? CurrentRefreshRow { get; set; }
 
+    /// <summary>
+    /// When the sweep may delete it: once it can no longer be refreshed. A revoked one stays until its
+    /// newest refresh token has expired, so presenting a token of it answers TOKEN_REVOKED until then.
+    /// </summary>
+    public DateTimeOffset DeletableAt() =>
+        RevokedAt is not null || RefreshExpiresAt < AbsoluteExpiresAt ? RefreshExpiresAt : AbsoluteExpiresAt;
+
     public bool IsActive(DateTimeOffset now) => RevokedAt is null && now < AbsoluteExpiresAt && now < RefreshExpiresAt;
 }
 

@@ -1,6 +1,7 @@
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
+using Bkmark.Core.Maintenance;
 using Bkmark.Core.Tokens;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ public sealed partial class SessionService(
     AccessTokenService accessTokens,
     CredentialHasher hasher,
     IdGenerator ids,
+    ExpiryIndex expiry,
     TimeProvider time,
     IOptions<TokenOptions> options,
     ILogger<SessionService> logger)
@@ -52,6 +54,14 @@ public sealed partial class SessionService(
         };
         refreshEntity.SessionId = session.Id;
 
+        // Scheduled before they exist, so the sweep never misses them. Both fall due together (the session
+        // can be refreshed until its first token expires), so this is one write.
+        await expiry.ScheduleAsync(
+            [
+                new ScheduledExpiry(new ExpiryTarget(SessionExpiryHandler.KindName, session.PartitionKey, session.RowKey), session.DeletableAt()),
+                RefreshExpiry(refreshEntity),
+            ],
+            cancellationToken);
         await store.AddAsync(session, cancellationToken);
         await store.AddRefreshTokenAsync(refreshEntity, cancellationToken);
         LogSignedIn(logger, session.Id, userId, authMethod);
@@ -112,6 +122,8 @@ public sealed partial class SessionService(
 
             var successor = RefreshTokenFormat.Generate();
             var successorEntity = NewRefreshEntity(successor, session.UserId, session.Id, now);
+            // The session's own entry needs no write: the sweep finds its deadline moved and re-schedules it.
+            await expiry.ScheduleAsync([RefreshExpiry(successorEntity)], cancellationToken);
             await store.AddRefreshTokenAsync(successorEntity, cancellationToken);
             if (!await PointSessionAtAsync(session, successorEntity, now, cancellationToken))
             {
@@ -275,6 +287,9 @@ public sealed partial class SessionService(
             ExpiresAt = now + _options.RefreshTokenLifetime,
         };
     }
+
+    private static ScheduledExpiry RefreshExpiry(RefreshTokenEntity token) =>
+        new(new ExpiryTarget(RefreshTokenExpiryHandler.KindName, token.PartitionKey, token.RowKey), token.ExpiresAt);
 
     private TokenResponse IssueTokens(SessionEntity session, string refreshToken)
     {

@@ -20,9 +20,13 @@ public static class TableNames
     public const string PasskeyCredentials = "PasskeyCredentials";
     public const string PasskeyChallenges = "PasskeyChallenges";
 
+    /// <summary>The expiry index (a partition per time bucket) and the sweep's checkpoint.</summary>
+    public const string ExpiryIndex = "ExpiryIndex";
+    public const string SweepState = "SweepState";
+
     public static IReadOnlyList<string> All { get; } =
     [
         Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows, TwoFactor,
-        Library, Passkeys, PasskeyCredentials, PasskeyChallenges,
+        Library, Passkeys, PasskeyCredentials, PasskeyChallenges, ExpiryIndex, SweepState,
     ];
 }

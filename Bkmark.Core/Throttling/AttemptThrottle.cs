@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Bkmark.Core.Maintenance;
 using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Throttling;
@@ -8,7 +9,7 @@ namespace Bkmark.Core.Throttling;
 /// Counts failed attempts per subject in storage (so the count holds across instances) and locks the
 /// subject out after too many. Used for passwords and, separately, for two-factor codes.
 /// </summary>
-public sealed class AttemptThrottle(BkmarkTables tables, TimeProvider time)
+public sealed class AttemptThrottle(BkmarkTables tables, ExpiryIndex expiry, TimeProvider time)
 {
     private const int MaxRaceRetries = 8;
     private TableClient Table => tables[TableNames.Throttles];
@@ -49,6 +50,8 @@ public sealed class AttemptThrottle(BkmarkTables tables, TimeProvider time)
             {
                 if (entity is null)
                 {
+                    // Scheduled once per record; later failures move ExpiresAt and the sweep follows it.
+                    await expiry.ScheduleAsync(ThrottleExpiryHandler.KindName, updated.PartitionKey, updated.RowKey, updated.ExpiresAt, cancellationToken);
                     await Table.AddEntityAsync(updated, cancellationToken);
                 }
                 else

@@ -441,7 +441,9 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         Assert.Single(requests, r => r.Method == "GET");
         Assert.DoesNotContain(requests, r => r.IsQuery);
         Assert.Single(requests, r => r.IsWrite && r.Uri.AbsolutePath.Contains($"{host.TablePrefix}{TableNames.ApiKeys}(", StringComparison.Ordinal));
-        Assert.Equal(2, requests.Count(r => r.IsWrite));
+        // The key's first rate window of the day also schedules the day's windows for the expiry sweep.
+        Assert.Single(requests, r => r.IsWrite && r.Uri.AbsolutePath.Contains($"{host.TablePrefix}{TableNames.ExpiryIndex}(", StringComparison.Ordinal));
+        Assert.Equal(3, requests.Count(r => r.IsWrite));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
+using Bkmark.Core.Maintenance;
 using Bkmark.Core.Storage;
 using Bkmark.Tests.Infrastructure;
 
@@ -173,8 +174,8 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     {
         // Two limiters over the same tables are two instances of the app.
         var tables = _core.Get<BkmarkTables>();
-        var first = new ApiKeyRateLimiter(tables, _core.Time);
-        var second = new ApiKeyRateLimiter(tables, _core.Time);
+        var first = new ApiKeyRateLimiter(tables, _core.Get<ExpiryIndex>(), _core.Time);
+        var second = new ApiKeyRateLimiter(tables, _core.Get<ExpiryIndex>(), _core.Time);
         _core.Time.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerMinute - _core.Time.GetUtcNow().Ticks % TimeSpan.TicksPerMinute));
 
         var results = new[]
@@ -196,7 +197,7 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     public async Task RateLimiter_AllowsExactlyTheLimit_UnderConcurrentRequests()
     {
         var tables = _core.Get<BkmarkTables>();
-        var instances = Enumerable.Range(0, 3).Select(_ => new ApiKeyRateLimiter(tables, _core.Time)).ToArray();
+        var instances = Enumerable.Range(0, 3).Select(_ => new ApiKeyRateLimiter(tables, _core.Get<ExpiryIndex>(), _core.Time)).ToArray();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => instances[i % 3].AcquireAsync("KEY2", 5, CancellationToken.None)));
 
@@ -206,7 +207,7 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     [Fact]
     public async Task RateLimiter_SteadyTraffic_CostsOneStorageWriteAWindow()
     {
-        var limiter = new ApiKeyRateLimiter(_core.Get<BkmarkTables>(), _core.Time);
+        var limiter = new ApiKeyRateLimiter(_core.Get<BkmarkTables>(), _core.Get<ExpiryIndex>(), _core.Time);
         _core.Time.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerMinute - _core.Time.GetUtcNow().Ticks % TimeSpan.TicksPerMinute));
         _core.StorageRequests.Clear();
         for (var i = 0; i < 100; i++)
@@ -224,8 +225,9 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
 
         var refused = await limiter.AcquireAsync("KEY3", 100, CancellationToken.None);
 
-        // Leases of 10, 20, 40 and the last 30 while learning the demand; then the whole demand at once.
-        Assert.Equal(4, writesInFirstWindow);
+        // Leases of 10, 20, 40 and the last 30 while learning the demand, plus scheduling the day's windows
+        // for the expiry sweep (once a day); then the whole demand at once.
+        Assert.Equal(5, writesInFirstWindow);
         Assert.Equal(1, _core.StorageRequests.Requests.Count(r => r.IsWrite));
         Assert.Equal(ErrorCodes.RateLimited, refused.Problem?.Code);
     }

@@ -35,7 +35,8 @@ public sealed class CoreServices : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Provider.GetRequiredService<T>();
 
-    public static async Task<CoreServices> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="configure">Registrations made after AddBkmark's (extra pipeline policies, for instance).</param>
+    public static async Task<CoreServices> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var prefix = "u" + new string(RandomNumberGenerator.GetItems<char>("abcdefghijklmnopqrstuvwxyz0123456789", 8));
         var keys = KeyRing.Generate();
@@ -61,6 +62,7 @@ public sealed class CoreServices : IAsyncDisposable
             .AddSingleton<HttpPipelinePolicy>(counter);
         services.AddBkmark(configuration, new HostingEnvironment { EnvironmentName = Environments.Production });
         services.AddSingleton<TimeProvider>(time);
+        configure?.Invoke(services);
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         await provider.GetRequiredService<BkmarkTables>().CreateAllAsync(CancellationToken.None);

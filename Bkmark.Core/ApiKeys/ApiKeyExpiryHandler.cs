@@ -1,0 +1,94 @@
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
+using Bkmark.Core.Maintenance;
+using Bkmark.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Bkmark.Core.ApiKeys;
+
+/// <summary>
+/// Sweeps API keys <see cref="ApiKeyOptions.RetentionDays"/> after they were revoked or expired (credential
+/// and index entry), and index entries whose create crashed before writing the credential. The target is
+/// the key's index entry, which points at the credential.
+/// </summary>
+/// <remarks>
+/// Scheduled at create (due when the create grace period ends, to catch the crash) and at revoke. When the
+/// create's entry comes due the handler re-schedules it to the key's expiry plus retention, or drops it
+/// for a key that does not expire. The credential is deleted before the index entry: a crash in between
+/// leaves an entry without a credential, which the next run (or a listing) removes as an orphan.
+/// </remarks>
+public sealed class ApiKeyExpiryHandler(ApiKeyStore store, BkmarkTables tables, IOptions<ApiKeyOptions> options) : IExpiryHandler
+{
+    public const string KindName = "apikey";
+
+    private const int MaxRaceRetries = 5;
+
+    public string Kind => KindName;
+
+    public async Task<ExpiryOutcome> ExpireAsync(ExpiryTarget target, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            var index = await store.FindIndexAsync(target.PartitionKey, target.RowKey, cancellationToken);
+            if (index is null)
+            {
+                return ExpiryOutcome.Nothing;
+            }
+
+            var credential = await store.FindCredentialAsync(index.CredentialPartition, index.CredentialRow, cancellationToken);
+            if (DeletableAt(index, credential) is not { } due)
+            {
+                return ExpiryOutcome.Nothing;
+            }
+
+            if (due > now)
+            {
+                return new ExpiryOutcome.Later(due);
+            }
+
+            var deleted = 0;
+            if (credential is not null)
+            {
+                try
+                {
+                    // A 404 (another sweep deleted it) comes back as a response with that status.
+                    var response = await tables[TableNames.ApiKeys].DeleteEntityAsync(credential.PartitionKey, credential.RowKey, credential.ETag, cancellationToken);
+                    deleted += response.Status == 404 ? 0 : 1;
+                }
+                catch (RequestFailedException exception) when (exception.IsPreconditionFailed())
+                {
+                    // Changed since read (its scopes): decide again.
+                    continue;
+                }
+            }
+
+            // The key is dead by its credential; the entry's name no longer matters, so no ETag.
+            if (await PartitionDeletes.DeleteIfExistsAsync(tables[TableNames.ApiKeyIndex], index.PartitionKey, index.RowKey, ETag.All, cancellationToken))
+            {
+                deleted++;
+            }
+
+            return deleted > 0 ? new ExpiryOutcome.Deleted(deleted) : ExpiryOutcome.Nothing;
+        }
+
+        throw new InvalidOperationException($"API key {target.RowKey} changed {MaxRaceRetries} times while being swept.");
+    }
+
+    public async IAsyncEnumerable<ScheduledExpiry> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"RowKey ne {ApiKeyLedgerEntity.LedgerRowKey}");
+        await foreach (var index in tables[TableNames.ApiKeyIndex].QueryAsync<ApiKeyIndexEntity>(filter, cancellationToken: cancellationToken))
+        {
+            // The handler works out the real deadline from the credential when this comes due.
+            yield return new ScheduledExpiry(new ExpiryTarget(KindName, index.PartitionKey, index.RowKey), index.CreatedAt + options.Value.CreateGracePeriod);
+        }
+    }
+
+    /// <summary>Revoked or expired: after retention. No credential: once its create is surely over. Live without expiry: never.</summary>
+    private DateTimeOffset? DeletableAt(ApiKeyIndexEntity index, ApiKeyCredentialEntity? credential) =>
+        credential is null
+            ? index.CreatedAt + options.Value.CreateGracePeriod
+            : (credential.RevokedAt ?? credential.ExpiresAt) + options.Value.Retention;
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Azure.Data.Tables;
+using Bkmark.Core.Maintenance;
+using Bkmark.Core.Storage;
+
+namespace Bkmark.Core.ApiKeys;
+
+/// <summary>
+/// Sweeps a key's rate windows a day at a time. A window matters only during its minute, and a key may
+/// write one every minute, so windows are not scheduled one by one: the limiter schedules
+/// (key, UTC day) once per day per instance, and this handler deletes every window of that key up to the
+/// day's end with one partition query and 100 deletes per transaction.
+/// </summary>
+public sealed class RateWindowExpiryHandler(BkmarkTables tables) : IExpiryHandler
+{
+    public const string KindName = "rate-windows";
+
+    private const string DayFormat = "yyyyMMdd";
+
+    public string Kind => KindName;
+
+    /// <summary>The day of a window's RowKey (<c>yyyyMMddHHmm</c>), as this kind's target RowKey.</summary>
+    public static string DayOf(string windowRowKey) => windowRowKey[..DayFormat.Length];
+
+    /// <summary>When the windows of <paramref name="day"/> stop mattering: the day's end.</summary>
+    public static DateTimeOffset EndOf(string day) =>
+        DateTimeOffset.ParseExact(day, DayFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).AddDays(1);
+
+    public async Task<ExpiryOutcome> ExpireAsync(ExpiryTarget target, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var end = EndOf(target.RowKey);
+        if (end > now)
+        {
+            return new ExpiryOutcome.Later(end);
+        }
+
+        // Window RowKeys sort by time, so everything before the next day's first minute is past.
+        var table = tables[TableNames.ApiKeyRateWindows];
+        var before = end.ToString(DayFormat, CultureInfo.InvariantCulture);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {target.PartitionKey} and RowKey lt {before}");
+        var rowKeys = new List<string>();
+        await foreach (var window in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            rowKeys.Add(window.RowKey);
+        }
+
+        await PartitionDeletes.DeleteAsync(table, target.PartitionKey, rowKeys, cancellationToken);
+        return rowKeys.Count > 0 ? new ExpiryOutcome.Deleted(rowKeys.Count) : ExpiryOutcome.Nothing;
+    }
+
+    public async IAsyncEnumerable<ScheduledExpiry> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        (string Key, string Day)? last = null;
+        await foreach (var window in tables[TableNames.ApiKeyRateWindows].QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            // Rows come sorted by key, then time: one target per key and day.
+            var current = (window.PartitionKey, DayOf(window.RowKey));
+            if (current != last)
+            {
+                last = current;
+                yield return new ScheduledExpiry(new ExpiryTarget(KindName, current.PartitionKey, current.Item2), EndOf(current.Item2));
+            }
+        }
+    }
+}

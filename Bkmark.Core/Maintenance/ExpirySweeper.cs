@@ -1,0 +1,272 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+using Bkmark.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bkmark.Core.Maintenance;
+
+/// <summary>
+/// Deletes what has expired (DESIGN.md §4): reads the expiry index from the checkpoint up to the last
+/// closed bucket and hands each entry to its kind's <see cref="IExpiryHandler"/>. Its cost follows what
+/// came due, never what is stored: live things sit in buckets that have not closed.
+/// </summary>
+/// <remarks>
+/// Safe under faults. Handlers delete conditionally and treat "gone" as done, so a second sweep at the
+/// same time, or a repeat after a crash, changes nothing. An entry is removed only after its target was
+/// handled; one that failed stays (logged) for the next run, and the checkpoint never passes its
+/// bucket. At most <see cref="SweepOptions.ItemBudget"/> entries per run; the rest is the next run's.
+/// </remarks>
+public sealed partial class ExpirySweeper
+{
+    private readonly ExpiryIndex _index;
+    private readonly BkmarkTables _tables;
+    private readonly IReadOnlyDictionary<string, IExpiryHandler> _handlers;
+    private readonly TimeProvider _time;
+    private readonly SweepOptions _options;
+    private readonly ILogger<ExpirySweeper> _logger;
+
+    public ExpirySweeper(
+        ExpiryIndex index,
+        BkmarkTables tables,
+        IEnumerable<IExpiryHandler> handlers,
+        TimeProvider time,
+        IOptions<SweepOptions> options,
+        ILogger<ExpirySweeper> logger)
+    {
+        ArgumentNullException.ThrowIfNull(handlers);
+        ArgumentNullException.ThrowIfNull(options);
+        _index = index;
+        _tables = tables;
+        _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    private TableClient State => _tables[TableNames.SweepState];
+
+    public async Task<SweepReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var now = _time.GetUtcNow();
+        var openBucket = _index.BucketOf(now);
+        var checkpoint = await ReadCheckpointAsync(cancellationToken);
+        var tally = new Tally();
+
+        // Up to the budget, in bucket order. The first entry beyond it marks the first bucket left unfinished.
+        var entries = new List<ExpiryIndexEntity>();
+        string? unfinished = null;
+        var budgetReached = false;
+        await foreach (var entry in _index.ReadAsync(checkpoint.NextBucket, openBucket, cancellationToken))
+        {
+            if (entries.Count == _options.ItemBudget)
+            {
+                unfinished = entry.PartitionKey;
+                budgetReached = true;
+                break;
+            }
+
+            entries.Add(entry);
+        }
+
+        foreach (var bucket in entries.GroupBy(e => e.PartitionKey))
+        {
+            if (!await SweepBucketAsync(bucket.Key, bucket.ToList(), now, tally, cancellationToken))
+            {
+                unfinished ??= bucket.Key;
+            }
+        }
+
+        var nextBucket = unfinished ?? openBucket;
+        await AdvanceCheckpointAsync(checkpoint, nextBucket, cancellationToken);
+
+        var report = tally.ToReport(entries.Count, nextBucket, budgetReached, _time.GetElapsedTime(started));
+        LogSummary(
+            _logger,
+            report.Failed > 0 ? LogLevel.Warning : LogLevel.Information,
+            report.Entries,
+            report.Deleted,
+            string.Join(", ", report.DeletedByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}")),
+            report.NothingToDo,
+            report.Rescheduled,
+            report.Failed,
+            (long)report.Duration.TotalMilliseconds,
+            report.NextBucket,
+            report.BudgetExhausted ? "; item budget reached, the next run continues" : "");
+        return report;
+    }
+
+    /// <returns>True when every entry of the bucket was handled and removed.</returns>
+    private async Task<bool> SweepBucketAsync(string bucket, IReadOnlyList<ExpiryIndexEntity> entries, DateTimeOffset now, Tally tally, CancellationToken cancellationToken)
+    {
+        var handled = new ConcurrentBag<string>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(entries, parallel, async (entry, token) =>
+        {
+            if (await HandleAsync(entry, now, tally, token))
+            {
+                handled.Add(entry.RowKey);
+            }
+        });
+
+        try
+        {
+            await _index.RemoveAsync(bucket, handled, cancellationToken);
+        }
+        catch (Exception exception) when (!IsCancellation(exception, cancellationToken))
+        {
+            // The targets are handled; the entries are met again next run and find nothing to do.
+            LogRemoveFailed(_logger, bucket, exception);
+            return false;
+        }
+
+        return handled.Count == entries.Count;
+    }
+
+    /// <returns>True when the entry is done with (and may be removed).</returns>
+    private async Task<bool> HandleAsync(ExpiryIndexEntity entry, DateTimeOffset now, Tally tally, CancellationToken cancellationToken)
+    {
+        if (!_handlers.TryGetValue(entry.Kind, out var handler))
+        {
+            // Written by a newer version, or a handler was removed: keep it for a version that knows it.
+            LogUnknownKind(_logger, entry.Kind, entry.PartitionKey);
+            tally.Failed();
+            return false;
+        }
+
+        try
+        {
+            switch (await handler.ExpireAsync(entry.Target, now, cancellationToken))
+            {
+                case ExpiryOutcome.Deleted deleted:
+                    tally.Deleted(entry.Kind, deleted.Count);
+                    break;
+                case ExpiryOutcome.Later later:
+                    // The new entry first: a crash before the old one is removed only repeats this.
+                    await _index.ScheduleAsync(entry.Kind, entry.TargetPartition, entry.TargetRow, later.DueAt, cancellationToken);
+                    tally.Rescheduled();
+                    break;
+                default:
+                    tally.NothingToDo();
+                    break;
+            }
+
+            return true;
+        }
+        catch (Exception exception) when (!IsCancellation(exception, cancellationToken))
+        {
+            LogItemFailed(_logger, entry.Kind, entry.PartitionKey, exception);
+            tally.Failed();
+            return false;
+        }
+    }
+
+    private async Task<SweepCheckpointEntity> ReadCheckpointAsync(CancellationToken cancellationToken)
+    {
+        var found = await State.GetEntityIfExistsAsync<SweepCheckpointEntity>(
+            SweepCheckpointEntity.SweepPartition, SweepCheckpointEntity.CheckpointRow, cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value! : new SweepCheckpointEntity();
+    }
+
+    /// <summary>
+    /// Moves the checkpoint forward to <paramref name="nextBucket"/>, never back. Any run's value is safe
+    /// (it handled everything before it, and nothing new lands in a closed bucket), so when a concurrent
+    /// run wrote first the later of the two stays.
+    /// </summary>
+    private async Task AdvanceCheckpointAsync(SweepCheckpointEntity checkpoint, string nextBucket, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            if (string.CompareOrdinal(nextBucket, checkpoint.NextBucket) <= 0)
+            {
+                return;
+            }
+
+            checkpoint.NextBucket = nextBucket;
+            try
+            {
+                if (checkpoint.ETag == default)
+                {
+                    await State.AddEntityAsync(checkpoint, cancellationToken);
+                }
+                else
+                {
+                    await State.UpdateEntityAsync(checkpoint, checkpoint.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+
+                return;
+            }
+            catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsConflict() || exception.IsNotFound())
+            {
+                checkpoint = await ReadCheckpointAsync(cancellationToken);
+            }
+        }
+
+        // Only a lost optimisation: the next run reads from an earlier bucket and finds those entries gone.
+        LogCheckpointContended(_logger, nextBucket);
+    }
+
+    private static bool IsCancellation(Exception exception, CancellationToken cancellationToken) =>
+        exception is OperationCanceledException && cancellationToken.IsCancellationRequested;
+
+    [LoggerMessage(EventId = 7001, Message = "Expiry sweep: {Entries} index entries, deleted {Deleted} ({DeletedByKind}), nothing to do {NothingToDo}, rescheduled {Rescheduled}, failed {Failed}, in {DurationMs} ms; next bucket {NextBucket}{BudgetNote}")]
+    private static partial void LogSummary(ILogger logger, LogLevel level, int entries, int deleted, string deletedByKind, int nothingToDo, int rescheduled, int failed, long durationMs, string nextBucket, string budgetNote);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "Expiry sweep could not handle a {Kind} entry of bucket {Bucket}; it stays for the next run")]
+    private static partial void LogItemFailed(ILogger logger, string kind, string bucket, Exception exception);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Error, Message = "Expiry index entry of unknown kind {Kind} in bucket {Bucket}; it stays until a handler for it is registered")]
+    private static partial void LogUnknownKind(ILogger logger, string kind, string bucket);
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "Expiry sweep could not remove handled entries of bucket {Bucket}; the next run finds them done")]
+    private static partial void LogRemoveFailed(ILogger logger, string bucket, Exception exception);
+
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Expiry sweep checkpoint kept moving under concurrent runs; not advanced to {NextBucket}")]
+    private static partial void LogCheckpointContended(ILogger logger, string nextBucket);
+
+    /// <summary>Counters shared by the parallel handlers of one run.</summary>
+    private sealed class Tally
+    {
+        private readonly ConcurrentDictionary<string, int> _deleted = new(StringComparer.Ordinal);
+        private int _nothingToDo;
+        private int _rescheduled;
+        private int _failed;
+
+        public void Deleted(string kind, int count) => _deleted.AddOrUpdate(kind, count, (_, n) => n + count);
+
+        public void NothingToDo() => Interlocked.Increment(ref _nothingToDo);
+
+        public void Rescheduled() => Interlocked.Increment(ref _rescheduled);
+
+        public void Failed() => Interlocked.Increment(ref _failed);
+
+        public SweepReport ToReport(int entries, string nextBucket, bool budgetExhausted, TimeSpan duration) =>
+            new(entries, new Dictionary<string, int>(_deleted, StringComparer.Ordinal), _nothingToDo, _rescheduled, _failed, nextBucket, budgetExhausted, duration);
+    }
+}
+
+/// <summary>What one sweep did.</summary>
+/// <param name="Entries">Index entries read (and attempted).</param>
+/// <param name="DeletedByKind">Entities deleted, by the kind of entry that led to them.</param>
+/// <param name="NothingToDo">Entries whose target was already gone or no longer expires.</param>
+/// <param name="Rescheduled">Entries moved to a later bucket because their target's deadline moved.</param>
+/// <param name="Failed">Entries left for the next run.</param>
+/// <param name="NextBucket">Where the next run starts reading.</param>
+/// <param name="BudgetExhausted">The run stopped at <see cref="SweepOptions.ItemBudget"/> with entries left.</param>
+/// <param name="Duration">Wall time of the run.</param>
+public sealed record SweepReport(
+    int Entries,
+    IReadOnlyDictionary<string, int> DeletedByKind,
+    int NothingToDo,
+    int Rescheduled,
+    int Failed,
+    string NextBucket,
+    bool BudgetExhausted,
+    TimeSpan Duration)
+{
+    public int Deleted => DeletedByKind.Values.Sum();
+
+    public int DeletedOf(string kind) => DeletedByKind.GetValueOrDefault(kind);
+}

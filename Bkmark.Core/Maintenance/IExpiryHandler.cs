@@ -1,0 +1,50 @@
+namespace Bkmark.Core.Maintenance;
+
+/// <summary>
+/// Deletes one kind of expiring thing for the sweep. Registered with
+/// <see cref="MaintenanceServiceCollectionExtensions.AddExpiryHandler{THandler}"/>; each lives in its feature's folder, most as an <see cref="EntityExpiryHandler{T}"/>.
+/// </summary>
+/// <remarks>
+/// The index entry only says "look at this"; the target is the authority. A handler re-reads it and
+/// deletes it conditionally (its ETag), answers <see cref="ExpiryOutcome.Later"/> when the deadline
+/// moved (a session refreshed, a throttle counted another failure), and treats "already gone" as done.
+/// It must be idempotent: two sweeps may handle the same entry at once, and a sweep that died
+/// half-way repeats it.
+/// </remarks>
+public interface IExpiryHandler
+{
+    /// <summary>The kind this handler owns, as in <see cref="ExpiryIndex.ScheduleAsync(string, string, string, DateTimeOffset, CancellationToken)"/>. Letters, digits and '-'.</summary>
+    string Kind { get; }
+
+    /// <summary>Deletes the target if it is deletable at <paramref name="now"/>.</summary>
+    Task<ExpiryOutcome> ExpireAsync(ExpiryTarget target, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For the one-off backfill: every stored target of this kind with the time it becomes deletable.
+    /// Scans its table; never on a request path.
+    /// </summary>
+    IAsyncEnumerable<ScheduledExpiry> ScanAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What an index entry points at.</summary>
+public sealed record ExpiryTarget(string Kind, string PartitionKey, string RowKey);
+
+/// <summary>A target and when it becomes deletable.</summary>
+public sealed record ScheduledExpiry(ExpiryTarget Target, DateTimeOffset DueAt);
+
+/// <summary>What handling one index entry came to. Every outcome but <see cref="Later"/> removes the entry.</summary>
+public abstract record ExpiryOutcome
+{
+    /// <summary>Deleted <see cref="Count"/> entities (the target and whatever belongs to it).</summary>
+    public sealed record Deleted(int Count = 1) : ExpiryOutcome;
+
+    /// <summary>Nothing to delete: the target is already gone, or it no longer expires (a key that is live again
+    /// has no deadline; whatever gives it one schedules it anew).</summary>
+    public sealed record NothingToDo : ExpiryOutcome;
+
+    /// <summary>The deadline moved later: the sweep re-schedules the target in the bucket of <see cref="DueAt"/>.</summary>
+    public sealed record Later(DateTimeOffset DueAt) : ExpiryOutcome;
+
+    public static readonly ExpiryOutcome Done = new Deleted();
+    public static readonly ExpiryOutcome Nothing = new NothingToDo();
+}

@@ -1,0 +1,17 @@
+using Bkmark.Core.Maintenance;
+using Bkmark.Core.Storage;
+using Bkmark.Core.Tokens;
+
+namespace Bkmark.Core.Sessions;
+
+/// <summary>
+/// Sweeps refresh credentials once they expire. Each is scheduled when written (rotated ones stay until
+/// then so that a replay is recognised); expiry is fixed at issue, so the entry is never re-scheduled.
+/// </summary>
+public sealed class RefreshTokenExpiryHandler(BkmarkTables tables)
+    : EntityExpiryHandler<RefreshTokenEntity>(tables, KindName, TableNames.RefreshTokens)
+{
+    public const string KindName = "refresh";
+
+    protected override DateTimeOffset? DeletableAt(RefreshTokenEntity entity) => entity?.ExpiresAt;
+}

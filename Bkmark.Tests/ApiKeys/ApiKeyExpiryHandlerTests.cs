@@ -1,0 +1,110 @@
+using Azure.Core.Pipeline;
+using Bkmark.Core.Accounts;
+using Bkmark.Core.ApiKeys;
+using Bkmark.Core.Authorization;
+using Bkmark.Core.Credentials;
+using Bkmark.Core.Errors;
+using Bkmark.Core.Storage;
+using Bkmark.Tests.Infrastructure;
+using Bkmark.Tests.Maintenance;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bkmark.Tests.ApiKeys;
+
+/// <summary>What the sweep does to API keys and their rate windows, with fake time against Azurite.</summary>
+public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
+{
+    private static readonly string[] ReadBookmarks = [Scopes.BookmarksRead];
+    private readonly StorageFaults _faults = new();
+    private CoreServices _core = null!;
+    private ApiKeyService _keys = null!;
+    private IApiKeyVerifier _verifier = null!;
+    private string _userId = "";
+    private Caller _session = null!;
+
+    public async Task InitializeAsync()
+    {
+        _core = await CoreServices.StartAsync(configure: services => services.AddSingleton<HttpPipelinePolicy>(_faults));
+        _keys = _core.Get<ApiKeyService>();
+        _verifier = _core.Get<IApiKeyVerifier>();
+        _userId = _core.Get<IdGenerator>().NewId();
+        await _core.Get<UserStore>().CreateAsync(
+            new UserEntity { PartitionKey = _userId, Email = $"{_userId.ToLowerInvariant()}@example.com", Plan = Plans.Pro }, CancellationToken.None);
+        _session = new Caller(_userId, CredentialType.Session, Scopes.All, null, SessionId: "s");
+    }
+
+    public async Task DisposeAsync() => await _core.DisposeAsync();
+
+    [Fact]
+    public async Task Sweep_KeepsRevokedKeyAnsweringTokenRevokedUntilRetentionEnds_ThenDeletesIt()
+    {
+        var revoked = await CreateAsync();
+        var live = await CreateAsync();
+        await _keys.RevokeAsync(_userId, revoked.Id, CancellationToken.None);
+
+        await _core.SweepAfterAsync(TimeSpan.FromDays(29));
+        var duringRetention = await _verifier.VerifyAsync(revoked.Key, CancellationToken.None);
+        var report = await _core.SweepAfterAsync(TimeSpan.FromDays(1) + SweepTestData.BucketClosed);
+        var afterRetention = await _verifier.VerifyAsync(revoked.Key, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.TokenRevoked, duringRetention.Problem?.Code);
+        Assert.Equal(ErrorCodes.InvalidToken, afterRetention.Problem?.Code);
+        Assert.Equal(2, report.DeletedOf(ApiKeyExpiryHandler.KindName));
+        Assert.Null(await _core.Get<ApiKeyStore>().FindIndexAsync(_userId, revoked.Id, CancellationToken.None));
+        Assert.True((await _verifier.VerifyAsync(live.Key, CancellationToken.None)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Sweep_KeepsExpiredKeyListedAndAnsweringTokenExpiredUntilRetentionEnds_ThenDeletesIt()
+    {
+        var expiring = await CreateAsync(expiresAt: _core.Time.GetUtcNow() + TimeSpan.FromHours(1));
+
+        await _core.SweepAfterAsync(TimeSpan.FromDays(30));
+        var duringRetention = await _verifier.VerifyAsync(expiring.Key, CancellationToken.None);
+        var listedDuring = await _keys.ListAsync(_userId, CancellationToken.None);
+        await _core.SweepAfterAsync(TimeSpan.FromHours(1) + SweepTestData.BucketClosed);
+        var afterRetention = await _verifier.VerifyAsync(expiring.Key, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.TokenExpired, duringRetention.Problem?.Code);
+        Assert.Single(listedDuring);
+        Assert.Equal(ErrorCodes.InvalidToken, afterRetention.Problem?.Code);
+        Assert.Empty(await _keys.ListAsync(_userId, CancellationToken.None));
+        Assert.Equal(0, await _core.CountAsync(TableNames.ApiKeys));
+    }
+
+    [Fact]
+    public async Task Sweep_RemovesIndexEntryOfACreateThatCrashedBeforeWritingTheCredential()
+    {
+        var credentialTable = "/" + _core.TablePrefix + TableNames.ApiKeys;
+        _faults.FailWhen = (method, uri) => method == "POST" && uri.AbsolutePath.EndsWith(credentialTable, StringComparison.Ordinal);
+        await Assert.ThrowsAnyAsync<Exception>(() => CreateAsync());
+        _faults.FailWhen = null;
+        var orphans = await _core.Get<ApiKeyStore>().ListIndexAsync(_userId, CancellationToken.None);
+
+        var report = await _core.SweepAfterAsync(TimeSpan.FromMinutes(2) + SweepTestData.BucketClosed);
+
+        Assert.Single(orphans);
+        Assert.Equal(1, report.DeletedOf(ApiKeyExpiryHandler.KindName));
+        Assert.Empty(await _core.Get<ApiKeyStore>().ListIndexAsync(_userId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Sweep_DeletesPastRateWindows_AndKeepsTheKey()
+    {
+        var key = await CreateAsync();
+        await _verifier.VerifyAsync(key.Key, CancellationToken.None);
+        _core.Time.Advance(TimeSpan.FromMinutes(1));
+        await _verifier.VerifyAsync(key.Key, CancellationToken.None);
+        var windows = await _core.CountAsync(TableNames.ApiKeyRateWindows);
+
+        var report = await _core.SweepAfterAsync(TimeSpan.FromDays(1) + SweepTestData.BucketClosed);
+
+        Assert.Equal(2, windows);
+        Assert.Equal(2, report.DeletedOf(RateWindowExpiryHandler.KindName));
+        Assert.Equal(0, await _core.CountAsync(TableNames.ApiKeyRateWindows));
+        Assert.True((await _verifier.VerifyAsync(key.Key, CancellationToken.None)).Succeeded);
+    }
+
+    private async Task<CreatedApiKey> CreateAsync(DateTimeOffset? expiresAt = null) =>
+        (await _keys.CreateAsync(_session, new NewApiKey("key", ReadBookmarks, expiresAt, null), CancellationToken.None)).Value!;
+}

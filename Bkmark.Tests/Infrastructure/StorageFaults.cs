@@ -1,0 +1,51 @@
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace Bkmark.Tests.Infrastructure;
+
+/// <summary>
+/// Storage going wrong on purpose (registered as an <see cref="HttpPipelinePolicy"/>): a request that
+/// matches <see cref="FailWhen"/> fails as a 503 would, and <see cref="CancelAfter"/> cancels a token
+/// once N requests have been sent, like a host stopping a function half-way.
+/// </summary>
+public sealed class StorageFaults : HttpPipelinePolicy
+{
+    private int _untilCancel = int.MaxValue;
+    private CancellationTokenSource? _cancel;
+
+    /// <summary>Requests (method, URI) to fail. Null: none.</summary>
+    public Func<string, Uri, bool>? FailWhen { get; set; }
+
+    /// <summary>Cancels <paramref name="source"/> when the <paramref name="requests"/>-th request from now is sent.</summary>
+    public void CancelAfter(int requests, CancellationTokenSource source)
+    {
+        _cancel = source;
+        Volatile.Write(ref _untilCancel, requests);
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Apply(message);
+        ProcessNext(message, pipeline);
+    }
+
+    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Apply(message);
+        return ProcessNextAsync(message, pipeline);
+    }
+
+    private void Apply(HttpMessage message)
+    {
+        if (Interlocked.Decrement(ref _untilCancel) == 0)
+        {
+            _cancel?.Cancel();
+        }
+
+        if (FailWhen?.Invoke(message.Request.Method.ToString(), message.Request.Uri.ToUri()) == true)
+        {
+            throw new RequestFailedException(503, "Injected storage fault.");
+        }
+    }
+}
