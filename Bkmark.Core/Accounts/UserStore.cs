@@ -19,8 +19,7 @@ public sealed class UserStore(BkmarkTables tables)
             return null;
         }
 
-        var response = await Users.GetEntityIfExistsAsync<UserEntity>(userId, UserEntity.ProfileRowKey, cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
+        return await Users.FindAsync<UserEntity>(userId, UserEntity.ProfileRowKey, cancellationToken);
     }
 
     public async Task<UserEntity?> FindByEmailAsync(string normalizedEmail, CancellationToken cancellationToken)
@@ -51,19 +50,8 @@ public sealed class UserStore(BkmarkTables tables)
 
     /// <summary>Replaces the user if nobody changed it since it was read.</summary>
     /// <returns>False when the ETag no longer matches (a lost race).</returns>
-    public async Task<bool> TryUpdateAsync(UserEntity user, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await Users.UpdateEntityAsync(user, user.ETag, TableUpdateMode.Replace, cancellationToken);
-            user.ETag = response.Headers.ETag ?? user.ETag;
-            return true;
-        }
-        catch (RequestFailedException exception) when (exception.IsPreconditionFailed())
-        {
-            return false;
-        }
-    }
+    public Task<bool> TryUpdateAsync(UserEntity user, CancellationToken cancellationToken) =>
+        Users.TryReplaceAsync(user, cancellationToken);
 
     private static string EmailKey(string normalizedEmail) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));

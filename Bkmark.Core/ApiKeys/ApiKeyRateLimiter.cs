@@ -101,8 +101,7 @@ public sealed class ApiKeyRateLimiter(BkmarkTables tables, ExpiryIndex expiry, T
             catch (RequestFailedException exception) when (exception.IsConflict() || exception.IsPreconditionFailed() || exception.IsNotFound())
             {
                 // Another instance leased first: learn the window's total and lease on top of it.
-                var current = await Table.GetEntityIfExistsAsync<RateWindowEntity>(keyId, window.RowKey, cancellationToken: cancellationToken);
-                window.Observed(current.HasValue ? current.Value : null);
+                window.Observed(await Table.FindAsync<RateWindowEntity>(keyId, window.RowKey, cancellationToken));
             }
         }
 

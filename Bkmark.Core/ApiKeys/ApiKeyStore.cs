@@ -20,18 +20,15 @@ public sealed class ApiKeyStore(BkmarkTables tables)
     private TableClient Credentials => tables[TableNames.ApiKeys];
     private TableClient Index => tables[TableNames.ApiKeyIndex];
 
-    public async Task<ApiKeyCredentialEntity?> FindCredentialAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
-    {
-        var response = await Credentials.GetEntityIfExistsAsync<ApiKeyCredentialEntity>(partitionKey, rowKey, cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
-    }
+    public Task<ApiKeyCredentialEntity?> FindCredentialAsync(string partitionKey, string rowKey, CancellationToken cancellationToken) =>
+        Credentials.FindAsync<ApiKeyCredentialEntity>(partitionKey, rowKey, cancellationToken);
 
     public Task AddCredentialAsync(ApiKeyCredentialEntity credential, CancellationToken cancellationToken) =>
-        AddAsync(Credentials, credential, cancellationToken);
+        Credentials.AddAsync(credential, cancellationToken);
 
     /// <returns>False when the credential changed since it was read (a lost race) or is gone.</returns>
     public Task<bool> TryReplaceCredentialAsync(ApiKeyCredentialEntity credential, CancellationToken cancellationToken) =>
-        TryReplaceAsync(Credentials, credential, cancellationToken);
+        Credentials.TryReplaceAsync(credential, cancellationToken);
 
     /// <summary>
     /// Writes only <c>LastUsedAt</c>, and only if the credential is as it was read: a revocation or a
@@ -52,11 +49,8 @@ public sealed class ApiKeyStore(BkmarkTables tables)
         }
     }
 
-    public async Task<ApiKeyIndexEntity?> FindIndexAsync(string userId, string keyId, CancellationToken cancellationToken)
-    {
-        var response = await Index.GetEntityIfExistsAsync<ApiKeyIndexEntity>(userId, keyId, cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
-    }
+    public Task<ApiKeyIndexEntity?> FindIndexAsync(string userId, string keyId, CancellationToken cancellationToken) =>
+        Index.FindAsync<ApiKeyIndexEntity>(userId, keyId, cancellationToken);
 
     /// <summary>The user's index entries (revoked ones included), oldest first: one partition query.</summary>
     public async Task<IReadOnlyList<ApiKeyIndexEntity>> ListIndexAsync(string userId, CancellationToken cancellationToken)
@@ -72,11 +66,11 @@ public sealed class ApiKeyStore(BkmarkTables tables)
     }
 
     public Task AddIndexAsync(ApiKeyIndexEntity entry, CancellationToken cancellationToken) =>
-        AddAsync(Index, entry, cancellationToken);
+        Index.AddAsync(entry, cancellationToken);
 
     /// <returns>False when the entry changed since it was read (a lost race) or is gone.</returns>
     public Task<bool> TryReplaceIndexAsync(ApiKeyIndexEntity entry, CancellationToken cancellationToken) =>
-        TryReplaceAsync(Index, entry, cancellationToken);
+        Index.TryReplaceAsync(entry, cancellationToken);
 
     /// <summary>
     /// Sets only <c>RevokedAt</c> on the entry. A merge of one property that never goes back, so it needs no
@@ -108,49 +102,11 @@ public sealed class ApiKeyStore(BkmarkTables tables)
         }
     }
 
-    public async Task<ApiKeyLedgerEntity?> FindLedgerAsync(string userId, CancellationToken cancellationToken)
-    {
-        var response = await Index.GetEntityIfExistsAsync<ApiKeyLedgerEntity>(userId, ApiKeyLedgerEntity.LedgerRowKey, cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
-    }
+    public Task<ApiKeyLedgerEntity?> FindLedgerAsync(string userId, CancellationToken cancellationToken) =>
+        Index.FindAsync<ApiKeyLedgerEntity>(userId, ApiKeyLedgerEntity.LedgerRowKey, cancellationToken);
 
     /// <summary>Creates the ledger (when it has no ETag yet) or replaces it if unchanged since it was read.</summary>
     /// <returns>False when another create or revoke wrote it first (a lost race).</returns>
-    public async Task<bool> TryWriteLedgerAsync(ApiKeyLedgerEntity ledger, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = ledger.ETag == default
-                ? await Index.AddEntityAsync(ledger, cancellationToken)
-                : await Index.UpdateEntityAsync(ledger, ledger.ETag, TableUpdateMode.Replace, cancellationToken);
-            ledger.ETag = response.Headers.ETag ?? ledger.ETag;
-            return true;
-        }
-        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsConflict() || exception.IsNotFound())
-        {
-            return false;
-        }
-    }
-
-    private static async Task AddAsync<T>(TableClient table, T entity, CancellationToken cancellationToken)
-        where T : class, ITableEntity
-    {
-        var response = await table.AddEntityAsync(entity, cancellationToken);
-        entity.ETag = response.Headers.ETag ?? default;
-    }
-
-    private static async Task<bool> TryReplaceAsync<T>(TableClient table, T entity, CancellationToken cancellationToken)
-        where T : class, ITableEntity
-    {
-        try
-        {
-            var response = await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-            entity.ETag = response.Headers.ETag ?? entity.ETag;
-            return true;
-        }
-        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
-        {
-            return false;
-        }
-    }
+    public Task<bool> TryWriteLedgerAsync(ApiKeyLedgerEntity ledger, CancellationToken cancellationToken) =>
+        Index.TryInsertOrReplaceAsync(ledger, cancellationToken);
 }

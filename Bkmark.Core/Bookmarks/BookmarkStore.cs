@@ -39,15 +39,11 @@ public sealed class BookmarkStore(BkmarkTables tables)
             return null;
         }
 
-        var response = await Library.GetEntityIfExistsAsync<BookmarkEntity>(userId, BookmarkEntity.RowKeyOf(bookmarkId), cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
+        return await Library.FindAsync<BookmarkEntity>(userId, BookmarkEntity.RowKeyOf(bookmarkId), cancellationToken);
     }
 
-    public async Task<UrlIndexEntity?> FindByUrlAsync(string userId, string url, CancellationToken cancellationToken)
-    {
-        var response = await Library.GetEntityIfExistsAsync<UrlIndexEntity>(userId, UrlIndexEntity.RowKeyOf(url), cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
-    }
+    public Task<UrlIndexEntity?> FindByUrlAsync(string userId, string url, CancellationToken cancellationToken) =>
+        Library.FindAsync<UrlIndexEntity>(userId, UrlIndexEntity.RowKeyOf(url), cancellationToken);
 
     /// <summary>
     /// Bookmarks newest first, after <paramref name="afterRowKey"/>, in or out of the trash, optionally in one group.

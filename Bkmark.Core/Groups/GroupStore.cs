@@ -17,8 +17,7 @@ public sealed class GroupStore(BkmarkTables tables)
             return null;
         }
 
-        var response = await Library.GetEntityIfExistsAsync<GroupEntity>(userId, GroupEntity.RowKeyOf(groupId), cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
+        return await Library.FindAsync<GroupEntity>(userId, GroupEntity.RowKeyOf(groupId), cancellationToken);
     }
 
     public async Task<IReadOnlyList<GroupEntity>> ListAsync(string userId, CancellationToken cancellationToken)
@@ -34,26 +33,12 @@ public sealed class GroupStore(BkmarkTables tables)
         return groups;
     }
 
-    public async Task AddAsync(GroupEntity group, CancellationToken cancellationToken)
-    {
-        var response = await Library.AddEntityAsync(group, cancellationToken);
-        group.ETag = response.Headers.ETag ?? default;
-    }
+    public Task AddAsync(GroupEntity group, CancellationToken cancellationToken) =>
+        Library.AddAsync(group, cancellationToken);
 
     /// <returns>False when the group changed or vanished since it was read (a lost race).</returns>
-    public async Task<bool> TryReplaceAsync(GroupEntity group, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await Library.UpdateEntityAsync(group, group.ETag, TableUpdateMode.Replace, cancellationToken);
-            group.ETag = response.Headers.ETag ?? group.ETag;
-            return true;
-        }
-        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
-        {
-            return false;
-        }
-    }
+    public Task<bool> TryReplaceAsync(GroupEntity group, CancellationToken cancellationToken) =>
+        Library.TryReplaceAsync(group, cancellationToken);
 
     /// <returns>False when there was no such group.</returns>
     public async Task<bool> DeleteAsync(string userId, string groupId, CancellationToken cancellationToken)

@@ -46,8 +46,7 @@ public sealed class PasskeyStore(BkmarkTables tables, TimeProvider time)
             return null;
         }
 
-        var response = await Passkeys.GetEntityIfExistsAsync<PasskeyEntity>(userId, passkeyId, cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
+        return await Passkeys.FindAsync<PasskeyEntity>(userId, passkeyId, cancellationToken);
     }
 
     /// <summary>The passkey with this credential id, whoever owns it: two point reads.</summary>
@@ -89,19 +88,8 @@ public sealed class PasskeyStore(BkmarkTables tables, TimeProvider time)
     }
 
     /// <returns>False when the passkey changed since it was read (a lost race) or is gone.</returns>
-    public async Task<bool> TryReplaceAsync(PasskeyEntity passkey, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await Passkeys.UpdateEntityAsync(passkey, passkey.ETag, TableUpdateMode.Replace, cancellationToken);
-            passkey.ETag = response.Headers.ETag ?? passkey.ETag;
-            return true;
-        }
-        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
-        {
-            return false;
-        }
-    }
+    public Task<bool> TryReplaceAsync(PasskeyEntity passkey, CancellationToken cancellationToken) =>
+        Passkeys.TryReplaceAsync(passkey, cancellationToken);
 
     /// <summary>Deletes the passkey, then its index entry: the passkey is the authority, so it goes first.</summary>
     public async Task DeleteAsync(PasskeyEntity passkey, CancellationToken cancellationToken)

@@ -18,8 +18,7 @@ public sealed class SessionStore(BkmarkTables tables)
             return null;
         }
 
-        var response = await Sessions.GetEntityIfExistsAsync<SessionEntity>(userId, sessionId, cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
+        return await Sessions.FindAsync<SessionEntity>(userId, sessionId, cancellationToken);
     }
 
     public async Task<IReadOnlyList<SessionEntity>> ListAsync(string userId, CancellationToken cancellationToken)
@@ -33,26 +32,12 @@ public sealed class SessionStore(BkmarkTables tables)
         return sessions;
     }
 
-    public async Task AddAsync(SessionEntity session, CancellationToken cancellationToken)
-    {
-        var response = await Sessions.AddEntityAsync(session, cancellationToken);
-        session.ETag = response.Headers.ETag ?? default;
-    }
+    public Task AddAsync(SessionEntity session, CancellationToken cancellationToken) =>
+        Sessions.AddAsync(session, cancellationToken);
 
     /// <returns>False when the session changed since it was read (a lost race) or is gone.</returns>
-    public async Task<bool> TryReplaceAsync(SessionEntity session, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await Sessions.UpdateEntityAsync(session, session.ETag, TableUpdateMode.Replace, cancellationToken);
-            session.ETag = response.Headers.ETag ?? session.ETag;
-            return true;
-        }
-        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
-        {
-            return false;
-        }
-    }
+    public Task<bool> TryReplaceAsync(SessionEntity session, CancellationToken cancellationToken) =>
+        Sessions.TryReplaceAsync(session, cancellationToken);
 
     /// <summary>Writes only <c>LastActiveAt</c>, and only if nothing else changed the session meanwhile.</summary>
     public async Task TryTouchAsync(SessionEntity session, DateTimeOffset now, CancellationToken cancellationToken)
@@ -68,11 +53,8 @@ public sealed class SessionStore(BkmarkTables tables)
         }
     }
 
-    public async Task<RefreshTokenEntity?> FindRefreshTokenAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
-    {
-        var response = await RefreshTokens.GetEntityIfExistsAsync<RefreshTokenEntity>(partitionKey, rowKey, cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
-    }
+    public Task<RefreshTokenEntity?> FindRefreshTokenAsync(string partitionKey, string rowKey, CancellationToken cancellationToken) =>
+        RefreshTokens.FindAsync<RefreshTokenEntity>(partitionKey, rowKey, cancellationToken);
 
     public Task AddRefreshTokenAsync(RefreshTokenEntity token, CancellationToken cancellationToken) =>
         RefreshTokens.AddEntityAsync(token, cancellationToken);

@@ -17,8 +17,8 @@ public sealed class AttemptThrottle(BkmarkTables tables, ExpiryIndex expiry, Tim
     /// <summary>The subject's state, read once; pass it back to record the outcome.</summary>
     public async Task<ThrottleState> ReadAsync(ThrottlePolicy policy, string subject, CancellationToken cancellationToken)
     {
-        var response = await Table.GetEntityIfExistsAsync<ThrottleEntity>(policy.Kind, subject, cancellationToken: cancellationToken);
-        return new ThrottleState(policy, subject, response.HasValue ? response.Value : null, time.GetUtcNow());
+        var entity = await Table.FindAsync<ThrottleEntity>(policy.Kind, subject, cancellationToken);
+        return new ThrottleState(policy, subject, entity, time.GetUtcNow());
     }
 
     /// <summary>Counts a failure; the one that reaches the limit starts the lock-out.</summary>
@@ -64,8 +64,7 @@ public sealed class AttemptThrottle(BkmarkTables tables, ExpiryIndex expiry, Tim
             catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsConflict() || exception.IsNotFound())
             {
                 // Another instance counted a failure at the same time: count ours on top of theirs.
-                var response = await Table.GetEntityIfExistsAsync<ThrottleEntity>(policy.Kind, state.Subject, cancellationToken: cancellationToken);
-                entity = response.HasValue ? response.Value : null;
+                entity = await Table.FindAsync<ThrottleEntity>(policy.Kind, state.Subject, cancellationToken);
 
                 // Once a concurrent failure has started the lock-out, counting ours changes nothing. Without this,
                 // N simultaneous failures need N rounds of retries and the last ones give up with an exception.

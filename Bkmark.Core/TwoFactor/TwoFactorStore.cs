@@ -12,29 +12,13 @@ public sealed class TwoFactorStore(BkmarkTables tables)
 {
     private TableClient Table => tables[TableNames.TwoFactor];
 
-    public async Task<TwoFactorEntity?> FindAsync(string userId, CancellationToken cancellationToken)
-    {
-        var response = await Table.GetEntityIfExistsAsync<TwoFactorEntity>(userId, TwoFactorEntity.TotpRowKey, cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
-    }
+    public Task<TwoFactorEntity?> FindAsync(string userId, CancellationToken cancellationToken) =>
+        Table.FindAsync<TwoFactorEntity>(userId, TwoFactorEntity.TotpRowKey, cancellationToken);
 
     /// <summary>Adds the entity when it is new, else replaces it if unchanged since read.</summary>
     /// <returns>False on a lost race (someone else added or changed it first).</returns>
-    public async Task<bool> TrySaveAsync(TwoFactorEntity entity, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = entity.ETag == default
-                ? await Table.AddEntityAsync(entity, cancellationToken)
-                : await Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-            entity.ETag = response.Headers.ETag ?? entity.ETag;
-            return true;
-        }
-        catch (RequestFailedException exception) when (exception.IsConflict() || exception.IsPreconditionFailed() || exception.IsNotFound())
-        {
-            return false;
-        }
-    }
+    public Task<bool> TrySaveAsync(TwoFactorEntity entity, CancellationToken cancellationToken) =>
+        Table.TryInsertOrReplaceAsync(entity, cancellationToken);
 
     /// <returns>False when the entity changed or disappeared since read.</returns>
     public Task<bool> TryDeleteAsync(TwoFactorEntity entity, CancellationToken cancellationToken) =>
@@ -51,9 +35,8 @@ public sealed class TwoFactorStore(BkmarkTables tables)
 
     public async Task<BackupCodeEntity?> FindBackupCodeAsync(string userId, string generation, string codeHash, CancellationToken cancellationToken)
     {
-        var response = await Table.GetEntityIfExistsAsync<BackupCodeEntity>(
-            userId, BackupCodeEntity.RowKeyOf(generation, codeHash), cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
+        return await Table.FindAsync<BackupCodeEntity>(
+            userId, BackupCodeEntity.RowKeyOf(generation, codeHash), cancellationToken);
     }
 
     /// <summary>Deletes the code if nobody spent it first.</summary>

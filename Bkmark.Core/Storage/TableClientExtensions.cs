@@ -1,0 +1,65 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Bkmark.Core.Storage;
+
+/// <summary>
+/// The storage moves every store makes, written once: a point read that answers null, and writes that
+/// keep the entity's ETag current so the next read-modify-write is conditional on it.
+/// </summary>
+public static class TableClientExtensions
+{
+    /// <summary>One point read; null when there is no such entity.</summary>
+    public static async Task<T?> FindAsync<T>(this TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
+        where T : class, ITableEntity
+    {
+        var response = await table.GetEntityIfExistsAsync<T>(partitionKey, rowKey, cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>Inserts the entity (409 if it exists) and records its new ETag on it.</summary>
+    public static async Task AddAsync<T>(this TableClient table, T entity, CancellationToken cancellationToken)
+        where T : class, ITableEntity
+    {
+        var response = await table.AddEntityAsync(entity, cancellationToken);
+        entity.ETag = response.Headers.ETag ?? default;
+    }
+
+    /// <summary>Replaces the entity if it is unchanged since it was read (If-Match on its ETag).</summary>
+    /// <returns>False when it changed (412) or is gone (404): a lost race the caller handles.</returns>
+    public static async Task<bool> TryReplaceAsync<T>(this TableClient table, T entity, CancellationToken cancellationToken)
+        where T : class, ITableEntity
+    {
+        try
+        {
+            var response = await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            entity.ETag = response.Headers.ETag ?? entity.ETag;
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Inserts the entity when it has never been stored (no ETag), else replaces it as <see cref="TryReplaceAsync{T}"/>.</summary>
+    /// <returns>False when someone else inserted or changed it first.</returns>
+    public static async Task<bool> TryInsertOrReplaceAsync<T>(this TableClient table, T entity, CancellationToken cancellationToken)
+        where T : class, ITableEntity
+    {
+        if (entity.ETag != default)
+        {
+            return await table.TryReplaceAsync(entity, cancellationToken);
+        }
+
+        try
+        {
+            await table.AddAsync(entity, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.IsConflict())
+        {
+            return false;
+        }
+    }
+}
