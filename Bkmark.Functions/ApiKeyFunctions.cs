@@ -13,14 +13,10 @@ public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator aut
     [Function(nameof(CreateApiKey))]
     public Task<IActionResult> CreateApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/api-keys")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
         var body = await RequestBody.ReadAsync<CreateApiKeyRequest>(request, cancellationToken);
         if (!body.Succeeded)
         {
@@ -28,58 +24,46 @@ public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator aut
         }
 
         var b = body.Value;
-        var created = await keys.CreateAsync(caller.Value, new NewApiKey(b.Name, b.Scopes, b.ExpiresAt, b.RateLimitPerMinute), cancellationToken);
+        var created = await keys.CreateAsync(caller, new NewApiKey(b.Name, b.Scopes, b.ExpiresAt, b.RateLimitPerMinute), cancellationToken);
         return ApiResults.From(created, ApiResults.Created);
     }, cancellationToken);
 
     [Function(nameof(ListApiKeys))]
     public Task<IActionResult> ListApiKeys(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/api-keys")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        return ApiResults.Ok(new { data = await keys.ListAsync(caller.Value.UserId, cancellationToken) });
+        return ApiResults.Ok(new { data = await keys.ListAsync(caller.UserId, cancellationToken) });
     }, cancellationToken);
 
     [Function(nameof(GetApiKey))]
     public Task<IActionResult> GetApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/api-keys/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        return ApiResults.From(await keys.GetAsync(caller.Value.UserId, id, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await keys.GetAsync(caller.UserId, id, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(UpdateApiKey))]
     public Task<IActionResult> UpdateApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/api-keys/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
         var body = await RequestBody.ReadAsync<UpdateApiKeyRequest>(request, cancellationToken);
         if (!body.Succeeded)
         {
             return ApiResults.Problem(body.Problem);
         }
 
-        var updated = await keys.UpdateAsync(caller.Value, id, new ApiKeyChanges(body.Value.Name, body.Value.Scopes), cancellationToken);
+        var updated = await keys.UpdateAsync(caller, id, new ApiKeyChanges(body.Value.Name, body.Value.Scopes), cancellationToken);
         return ApiResults.From(updated, ApiResults.Ok);
     }, cancellationToken);
 
@@ -87,15 +71,11 @@ public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator aut
     public Task<IActionResult> RevokeApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/api-keys/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        var revoked = await keys.RevokeAsync(caller.Value.UserId, id, cancellationToken);
+        var revoked = await keys.RevokeAsync(caller.UserId, id, cancellationToken);
         return ApiResults.From(revoked, _ => ApiResults.Ok(new { message = "API key revoked" }));
     }, cancellationToken);
 

@@ -88,15 +88,11 @@ public sealed class AuthFunctions(
     [Function(nameof(Logout))]
     public Task<IActionResult> Logout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/logout")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        await sessions.RevokeAsync(caller.Value.UserId, caller.Value.SessionId!, "logout", cancellationToken);
+        await sessions.RevokeAsync(caller.UserId, caller.SessionId!, "logout", cancellationToken);
         var response = ApiResults.NoContent();
         return RefreshTokenCookie.Read(request) is null ? response : response.WithHeader("Set-Cookie", RefreshTokenCookie.Clear(request));
     }, cancellationToken);

@@ -14,72 +14,56 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, RequestAuthenti
     [Function(nameof(ListBookmarks))]
     public Task<IActionResult> ListBookmarks(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/bookmarks")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.BookmarksRead, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.BookmarksRead, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
         var query = new BookmarkQuery(request.Query["limit"], request.Query["cursor"], request.Query["tag"], request.Query["groupId"]);
-        return ApiResults.From(await bookmarks.ListAsync(caller.Value.UserId, query, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await bookmarks.ListAsync(caller.UserId, query, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(CreateBookmark))]
     public Task<IActionResult> CreateBookmark(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/bookmarks")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.BookmarksWrite, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.BookmarksWrite, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
         var input = await RequestBody.ReadAsync<BookmarkInput>(request, cancellationToken);
         if (!input.Succeeded)
         {
             return ApiResults.Problem(input.Problem);
         }
 
-        return ApiResults.From(await bookmarks.CreateAsync(caller.Value.UserId, input.Value, cancellationToken), ApiResults.Created);
+        return ApiResults.From(await bookmarks.CreateAsync(caller.UserId, input.Value, cancellationToken), ApiResults.Created);
     }, cancellationToken);
 
     [Function(nameof(GetBookmark))]
     public Task<IActionResult> GetBookmark(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/bookmarks/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.BookmarksRead, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.BookmarksRead, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        return ApiResults.From(await bookmarks.GetAsync(caller.Value.UserId, id, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await bookmarks.GetAsync(caller.UserId, id, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(UpdateBookmark))]
     public Task<IActionResult> UpdateBookmark(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/bookmarks/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.BookmarksWrite, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.BookmarksWrite, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
         var patch = await RequestBody.ReadAsync<BookmarkPatch>(request, cancellationToken);
         if (!patch.Succeeded)
         {
             return ApiResults.Problem(patch.Problem);
         }
 
-        return ApiResults.From(await bookmarks.UpdateAsync(caller.Value.UserId, id, patch.Value, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await bookmarks.UpdateAsync(caller.UserId, id, patch.Value, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     /// <summary>Moves to the trash; with <c>?permanent=true</c> (and the <c>destructive</c> scope) deletes for good.</summary>
@@ -116,45 +100,31 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, RequestAuthenti
     public Task<IActionResult> RestoreBookmark(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/bookmarks/{id}/restore")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.BookmarksWrite, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.BookmarksWrite, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        return ApiResults.From(await bookmarks.RestoreAsync(caller.Value.UserId, id, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await bookmarks.RestoreAsync(caller.UserId, id, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(ListTrash))]
     public Task<IActionResult> ListTrash(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/trash")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.BookmarksRead, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.BookmarksRead, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        var page = await bookmarks.ListTrashAsync(caller.Value.UserId, request.Query["limit"], request.Query["cursor"], cancellationToken);
+        var page = await bookmarks.ListTrashAsync(caller.UserId, request.Query["limit"], request.Query["cursor"], cancellationToken);
         return ApiResults.From(page, ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(EmptyTrash))]
     public Task<IActionResult> EmptyTrash(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/trash/empty")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
-    {
-        var caller = await AuthenticateDestructiveAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        return ApiResults.Ok(new { deleted = await bookmarks.EmptyTrashAsync(caller.Value.UserId, cancellationToken) });
-    }, cancellationToken);
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => AuthenticateDestructiveAsync(request, cancellationToken),
+        async caller => ApiResults.Ok(new { deleted = await bookmarks.EmptyTrashAsync(caller.UserId, cancellationToken) }),
+        cancellationToken);
 
     /// <summary>Deleting for good needs <c>bookmarks:write</c> and the opt-in <c>destructive</c>, which write never implies.</summary>
     private async Task<Result<Caller>> AuthenticateDestructiveAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -13,85 +13,65 @@ public sealed class GroupFunctions(GroupService groups, RequestAuthenticator aut
     [Function(nameof(ListGroups))]
     public Task<IActionResult> ListGroups(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/groups")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.GroupsRead, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.GroupsRead, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        return ApiResults.Ok(new { data = await groups.ListAsync(caller.Value.UserId, cancellationToken) });
+        return ApiResults.Ok(new { data = await groups.ListAsync(caller.UserId, cancellationToken) });
     }, cancellationToken);
 
     [Function(nameof(CreateGroup))]
     public Task<IActionResult> CreateGroup(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/groups")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.GroupsWrite, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.GroupsWrite, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
         var input = await RequestBody.ReadAsync<GroupInput>(request, cancellationToken);
         if (!input.Succeeded)
         {
             return ApiResults.Problem(input.Problem);
         }
 
-        return ApiResults.From(await groups.CreateAsync(caller.Value.UserId, input.Value, cancellationToken), ApiResults.Created);
+        return ApiResults.From(await groups.CreateAsync(caller.UserId, input.Value, cancellationToken), ApiResults.Created);
     }, cancellationToken);
 
     [Function(nameof(GetGroup))]
     public Task<IActionResult> GetGroup(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/groups/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.GroupsRead, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.GroupsRead, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        return ApiResults.From(await groups.GetAsync(caller.Value.UserId, id, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await groups.GetAsync(caller.UserId, id, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(UpdateGroup))]
     public Task<IActionResult> UpdateGroup(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/groups/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.GroupsWrite, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.GroupsWrite, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
         var patch = await RequestBody.ReadAsync<GroupPatch>(request, cancellationToken);
         if (!patch.Succeeded)
         {
             return ApiResults.Problem(patch.Problem);
         }
 
-        return ApiResults.From(await groups.UpdateAsync(caller.Value.UserId, id, patch.Value, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await groups.UpdateAsync(caller.UserId, id, patch.Value, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(DeleteGroup))]
     public Task<IActionResult> DeleteGroup(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/groups/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.GroupsWrite, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.GroupsWrite, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        return ApiResults.From(await groups.DeleteAsync(caller.Value.UserId, id, cancellationToken), _ => ApiResults.NoContent());
+        return ApiResults.From(await groups.DeleteAsync(caller.UserId, id, cancellationToken), _ => ApiResults.NoContent());
     }, cancellationToken);
 }

@@ -13,35 +13,27 @@ public sealed class ImportExportFunctions(ImportService importer, ExportService 
     [Function(nameof(ExportBookmarks))]
     public Task<IActionResult> ExportBookmarks(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/export")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.Export, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.Export, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        var file = await exporter.ExportAsync(caller.Value.UserId, request.Query["format"], cancellationToken);
+        var file = await exporter.ExportAsync(caller.UserId, request.Query["format"], cancellationToken);
         return ApiResults.From(file, f => new FileResponse(f.Content, f.ContentType, f.FileName));
     }, cancellationToken);
 
     [Function(nameof(ImportBookmarks))]
     public Task<IActionResult> ImportBookmarks(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/import")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.Import, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.Import, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
         var body = await RequestBody.ReadBytesAsync(request, ImportService.MaxFileBytes, cancellationToken);
         if (!body.Succeeded)
         {
             return ApiResults.Problem(body.Problem);
         }
 
-        return ApiResults.From(await importer.ImportAsync(caller.Value.UserId, body.Value, request.ContentType, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await importer.ImportAsync(caller.UserId, body.Value, request.ContentType, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 }

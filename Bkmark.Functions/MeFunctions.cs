@@ -13,14 +13,10 @@ public sealed class MeFunctions(AccountService accounts, RequestAuthenticator au
     [Function(nameof(GetMe))]
     public Task<IActionResult> GetMe(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        return ApiResults.From(await accounts.GetProfileAsync(caller.Value.UserId, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await accounts.GetProfileAsync(caller.UserId, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 }

@@ -15,28 +15,20 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SessionService ses
     [Function(nameof(BeginPasskeyRegistration))]
     public Task<IActionResult> BeginPasskeyRegistration(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/passkeys/options")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        return ApiResults.From(await passkeys.BeginRegistrationAsync(caller.Value.UserId, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await passkeys.BeginRegistrationAsync(caller.UserId, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(RegisterPasskey))]
     public Task<IActionResult> RegisterPasskey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/passkeys")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
         var body = await RequestBody.ReadAsync<RegisterPasskeyRequest>(request, cancellationToken);
         if (!body.Succeeded)
         {
@@ -44,22 +36,18 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SessionService ses
         }
 
         var passkey = await passkeys.RegisterAsync(
-            caller.Value.UserId, body.Value.ChallengeId, body.Value.Credential, body.Value.Name, ClientInfo.From(request).UserAgent, cancellationToken);
+            caller.UserId, body.Value.ChallengeId, body.Value.Credential, body.Value.Name, ClientInfo.From(request).UserAgent, cancellationToken);
         return ApiResults.From(passkey, p => ApiResults.Created(PasskeyView.From(p)));
     }, cancellationToken);
 
     [Function(nameof(ListPasskeys))]
     public Task<IActionResult> ListPasskeys(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/passkeys")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        var list = await passkeys.ListAsync(caller.Value.UserId, cancellationToken);
+        var list = await passkeys.ListAsync(caller.UserId, cancellationToken);
         return ApiResults.Ok(new { data = list.Select(PasskeyView.From) });
     }, cancellationToken);
 
@@ -67,21 +55,17 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SessionService ses
     public Task<IActionResult> RenamePasskey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/me/passkeys/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
         var body = await RequestBody.ReadAsync<RenamePasskeyRequest>(request, cancellationToken);
         if (!body.Succeeded)
         {
             return ApiResults.Problem(body.Problem);
         }
 
-        var passkey = await passkeys.RenameAsync(caller.Value.UserId, id, body.Value.Name, cancellationToken);
+        var passkey = await passkeys.RenameAsync(caller.UserId, id, body.Value.Name, cancellationToken);
         return ApiResults.From(passkey, p => ApiResults.Ok(PasskeyView.From(p)));
     }, cancellationToken);
 
@@ -89,15 +73,11 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SessionService ses
     public Task<IActionResult> DeletePasskey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/me/passkeys/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        return ApiResults.From(await passkeys.DeleteAsync(caller.Value.UserId, id, cancellationToken), _ => ApiResults.NoContent());
+        return ApiResults.From(await passkeys.DeleteAsync(caller.UserId, id, cancellationToken), _ => ApiResults.NoContent());
     }, cancellationToken);
 
     [Function(nameof(BeginPasskeySignIn))]

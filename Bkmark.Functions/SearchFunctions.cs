@@ -13,15 +13,11 @@ public sealed class SearchFunctions(SearchService search, RequestAuthenticator a
     [Function(nameof(SearchBookmarks))]
     public Task<IActionResult> SearchBookmarks(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/search")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.SearchRead, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.SearchRead, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        var results = await search.SearchAsync(caller.Value.UserId, request.Query["q"], request.Query["limit"], request.Query["cursor"], cancellationToken);
+        var results = await search.SearchAsync(caller.UserId, request.Query["q"], request.Query["limit"], request.Query["cursor"], cancellationToken);
         return ApiResults.From(results, ApiResults.Ok);
     }, cancellationToken);
 }

@@ -13,19 +13,15 @@ public sealed class SessionFunctions(SessionService sessions, RequestAuthenticat
     [Function(nameof(ListSessions))]
     public Task<IActionResult> ListSessions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/sessions")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        var list = await sessions.ListActiveAsync(caller.Value.UserId, cancellationToken);
+        var list = await sessions.ListActiveAsync(caller.UserId, cancellationToken);
         return ApiResults.Ok(new
         {
             data = list.Select(s => new SessionView(
-                s.Id, s.UserAgent, s.IpAddress, s.CreatedAt, s.LastActiveAt, s.AuthMethod, s.Id == caller.Value.SessionId)),
+                s.Id, s.UserAgent, s.IpAddress, s.CreatedAt, s.LastActiveAt, s.AuthMethod, s.Id == caller.SessionId)),
         });
     }, cancellationToken);
 
@@ -33,30 +29,22 @@ public sealed class SessionFunctions(SessionService sessions, RequestAuthenticat
     public Task<IActionResult> RevokeSession(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/me/sessions/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        var revoked = await sessions.RevokeAsync(caller.Value.UserId, id, "revoked-by-user", cancellationToken);
+        var revoked = await sessions.RevokeAsync(caller.UserId, id, "revoked-by-user", cancellationToken);
         return ApiResults.From(revoked, _ => ApiResults.NoContent());
     }, cancellationToken);
 
     [Function(nameof(RevokeOtherSessions))]
     public Task<IActionResult> RevokeOtherSessions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/sessions/revoke-others")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        var revoked = await sessions.RevokeOthersAsync(caller.Value.UserId, caller.Value.SessionId!, cancellationToken);
+        var revoked = await sessions.RevokeOthersAsync(caller.UserId, caller.SessionId!, cancellationToken);
         return ApiResults.Ok(new { revoked });
     }, cancellationToken);
 

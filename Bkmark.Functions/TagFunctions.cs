@@ -13,50 +13,38 @@ public sealed class TagFunctions(TagService tags, RequestAuthenticator authentic
     [Function(nameof(ListTags))]
     public Task<IActionResult> ListTags(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/tags")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.TagsRead, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.TagsRead, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        return ApiResults.Ok(new { data = await tags.ListAsync(caller.Value.UserId, cancellationToken) });
+        return ApiResults.Ok(new { data = await tags.ListAsync(caller.UserId, cancellationToken) });
     }, cancellationToken);
 
     [Function(nameof(RenameTag))]
     public Task<IActionResult> RenameTag(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/tags/{name}")] HttpRequest request,
         string name,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.TagsWrite, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.TagsWrite, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
         var rename = await RequestBody.ReadAsync<TagRename>(request, cancellationToken);
         if (!rename.Succeeded)
         {
             return ApiResults.Problem(rename.Problem);
         }
 
-        return ApiResults.From(await tags.RenameAsync(caller.Value.UserId, name, rename.Value, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await tags.RenameAsync(caller.UserId, name, rename.Value, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(DeleteTag))]
     public Task<IActionResult> DeleteTag(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/tags/{name}")] HttpRequest request,
         string name,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.TagsWrite, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.TagsWrite, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        return ApiResults.From(await tags.DeleteAsync(caller.Value.UserId, name, cancellationToken), _ => ApiResults.NoContent());
+        return ApiResults.From(await tags.DeleteAsync(caller.UserId, name, cancellationToken), _ => ApiResults.NoContent());
     }, cancellationToken);
 }

@@ -14,29 +14,21 @@ public sealed class TwoFactorFunctions(TwoFactorService twoFactor, RequestAuthen
     [Function(nameof(GetTwoFactor))]
     public Task<IActionResult> GetTwoFactor(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/two-factor")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        return ApiResults.Ok(await twoFactor.GetStatusAsync(caller.Value.UserId, cancellationToken));
+        return ApiResults.Ok(await twoFactor.GetStatusAsync(caller.UserId, cancellationToken));
     }, cancellationToken);
 
     [Function(nameof(SetupTotp))]
     public Task<IActionResult> SetupTotp(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/two-factor/totp/setup")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
     {
-        var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        return ApiResults.From(await twoFactor.SetupAsync(caller.Value.UserId, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await twoFactor.SetupAsync(caller.UserId, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(EnableTotp))]
@@ -67,16 +59,12 @@ public sealed class TwoFactorFunctions(TwoFactorService twoFactor, RequestAuthen
     }, cancellationToken);
 
     /// <summary>The shared front of the endpoints that take <c>{code}</c>: a session, then a body with a code.</summary>
-    private async Task<IActionResult> WithCodeAsync(
+    private Task<IActionResult> WithCodeAsync(
         HttpRequest request, Func<string, string, Task<IActionResult>> action, CancellationToken cancellationToken) =>
-        await ApiEndpoint.RunAsync(async () =>
+        ApiEndpoint.RunAsync(
+            () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+            async caller =>
         {
-            var caller = await authenticator.AuthenticateSessionAsync(request, cancellationToken);
-            if (!caller.Succeeded)
-            {
-                return ApiResults.Problem(caller.Problem);
-            }
-
             var body = await RequestBody.ReadAsync<CodeRequest>(request, cancellationToken);
             if (!body.Succeeded)
             {
@@ -88,7 +76,7 @@ public sealed class TwoFactorFunctions(TwoFactorService twoFactor, RequestAuthen
                 return ApiResults.Problem(Problems.Validation("code", "The code from your authenticator app is required."));
             }
 
-            return await action(caller.Value.UserId, body.Value.Code);
+            return await action(caller.UserId, body.Value.Code);
         }, cancellationToken);
 
     private sealed record CodeRequest(string? Code);
