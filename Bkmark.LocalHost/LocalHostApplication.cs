@@ -32,7 +32,9 @@ public static class LocalHostApplication
         functionsAssembly ??= Assembly.Load("Bkmark.Functions");
         var catalog = FunctionCatalog.Discover(functionsAssembly);
 
-        var builder = WebApplication.CreateBuilder(args);
+        // Content root = where the app's files are (appsettings.json with the schedule defaults), whatever
+        // the working directory: `dotnet run --project`, `dotnet Bkmark.LocalHost.dll` and the tests alike.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddBkmark(builder.Configuration, builder.Environment);
         // IActionResult execution needs MVC's result executors and JSON formatters, as in the real host.
         builder.Services.AddMvcCore();
