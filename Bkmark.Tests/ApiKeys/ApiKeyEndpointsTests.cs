@@ -116,7 +116,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
 
         var response = await host.Client.SendAsync(request);
 
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
 
         var response = await host.SendAsync(HttpMethod.Get, $"api/v1/api-keys?api_key={key}");
 
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "CREDENTIALS_IN_URL");
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "CREDENTIALS_IN_URL");
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
 
         var response = await host.SendAsync(HttpMethod.Get, "api/v1/me/sessions", bearer: key);
 
-        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "API_KEY_NOT_ALLOWED");
+        await response.AssertProblemAsync(HttpStatusCode.Forbidden, "API_KEY_NOT_ALLOWED");
     }
 
     [Fact]
@@ -157,11 +157,11 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
 
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
         Assert.Equal("""{"message":"API key revoked"}""", await revoke.Content.ReadAsStringAsync());
-        await AssertProblemAsync(use, HttpStatusCode.Unauthorized, "TOKEN_REVOKED");
+        await use.AssertProblemAsync(HttpStatusCode.Unauthorized, "TOKEN_REVOKED");
         Assert.Contains("error=\"invalid_token\"", use.Headers.WwwAuthenticate.ToString());
         Assert.Empty(list);
-        await AssertProblemAsync(get, HttpStatusCode.NotFound, "NOT_FOUND");
-        await AssertProblemAsync(again, HttpStatusCode.NotFound, "NOT_FOUND");
+        await get.AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+        await again.AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
     }
 
     [Fact]
@@ -175,7 +175,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         var use = await host.SendAsync(HttpMethod.Get, "api/v1/api-keys", bearer: key);
 
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
-        await AssertProblemAsync(use, HttpStatusCode.Unauthorized, "TOKEN_REVOKED");
+        await use.AssertProblemAsync(HttpStatusCode.Unauthorized, "TOKEN_REVOKED");
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         var list = await ListAsync(user.AccessToken);
 
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
-        await AssertProblemAsync(after, HttpStatusCode.Unauthorized, "TOKEN_EXPIRED");
+        await after.AssertProblemAsync(HttpStatusCode.Unauthorized, "TOKEN_EXPIRED");
         Assert.Equal(created.GetProperty("id").GetString(), Assert.Single(list).GetProperty("id").GetString());
     }
 
@@ -222,7 +222,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
 
         var response = await SendJsonAsync(HttpMethod.Post, "api/v1/api-keys", json, user.AccessToken);
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name '{field}': {problem}");
     }
 
@@ -238,7 +238,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
 
         var response = await SendJsonAsync(HttpMethod.Patch, $"api/v1/api-keys/{id}", json, user.AccessToken);
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name '{field}': {problem}");
     }
 
@@ -271,7 +271,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         var upgraded = await upgrade.Content.ReadFromJsonAsync<JsonElement>();
         var allowed = await host.SendAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "n", scopes = new[] { "bookmarks:read" } }, user.AccessToken);
 
-        await AssertProblemAsync(refused, HttpStatusCode.Forbidden, "API_ACCESS_PRO_REQUIRED");
+        await refused.AssertProblemAsync(HttpStatusCode.Forbidden, "API_ACCESS_PRO_REQUIRED");
         Assert.Equal(HttpStatusCode.OK, upgrade.StatusCode);
         Assert.Equal(user.Id, upgraded.GetProperty("id").GetString());
         Assert.Equal("pro", upgraded.GetProperty("plan").GetString());
@@ -289,7 +289,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         (await host.SetPlanAsync(user.Id, "team")).EnsureSuccessStatusCode();
         var onTeam = await host.SendAsync(HttpMethod.Get, "api/v1/auth/verify", bearer: key);
 
-        await AssertProblemAsync(onFree, HttpStatusCode.Forbidden, "API_ACCESS_PRO_REQUIRED");
+        await onFree.AssertProblemAsync(HttpStatusCode.Forbidden, "API_ACCESS_PRO_REQUIRED");
         Assert.Equal(HttpStatusCode.OK, onTeam.StatusCode);
     }
 
@@ -315,7 +315,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
         {
-            await AssertProblemAsync(refused, HttpStatusCode.Forbidden, "KEY_LIMIT_REACHED");
+            await refused.AssertProblemAsync(HttpStatusCode.Forbidden, "KEY_LIMIT_REACHED");
         }
 
         Assert.Equal(10, list.Count);
@@ -335,7 +335,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         (await host.SendAsync(HttpMethod.Delete, $"api/v1/api-keys/{ids[3]}", bearer: user.AccessToken)).EnsureSuccessStatusCode();
         var afterRevoke = await host.SendAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "n", scopes = new[] { "tags:read" } }, user.AccessToken);
 
-        await AssertProblemAsync(atLimit, HttpStatusCode.Forbidden, "KEY_LIMIT_REACHED");
+        await atLimit.AssertProblemAsync(HttpStatusCode.Forbidden, "KEY_LIMIT_REACHED");
         Assert.Equal(HttpStatusCode.Created, afterRevoke.StatusCode);
     }
 
@@ -350,10 +350,10 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         var patch = await host.SendAsync(HttpMethod.Patch, $"api/v1/api-keys/{reader.GetProperty("id").GetString()}", new { scopes = new[] { "export" } }, key);
         var narrower = await host.SendAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "narrower", scopes = new[] { "tags:read" } }, key);
 
-        var createProblem = await AssertProblemAsync(create, HttpStatusCode.Forbidden, "SCOPE_REQUIRED");
+        var createProblem = await create.AssertProblemAsync(HttpStatusCode.Forbidden, "SCOPE_REQUIRED");
         Assert.Contains("bookmarks:write", createProblem.GetProperty("detail").GetString());
         Assert.Contains("scope=\"bookmarks:write\"", create.Headers.WwwAuthenticate.ToString());
-        var patchProblem = await AssertProblemAsync(patch, HttpStatusCode.Forbidden, "SCOPE_REQUIRED");
+        var patchProblem = await patch.AssertProblemAsync(HttpStatusCode.Forbidden, "SCOPE_REQUIRED");
         Assert.Contains("export", patchProblem.GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.Created, narrower.StatusCode);
     }
@@ -371,10 +371,10 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         var unknown = await host.SendAsync(HttpMethod.Get, "api/v1/api-keys/not-a-ulid", bearer: owner.AccessToken);
         var stillThere = await host.SendAsync(HttpMethod.Get, $"api/v1/api-keys/{id}", bearer: owner.AccessToken);
 
-        await AssertProblemAsync(get, HttpStatusCode.NotFound, "NOT_FOUND");
-        await AssertProblemAsync(patch, HttpStatusCode.NotFound, "NOT_FOUND");
-        await AssertProblemAsync(delete, HttpStatusCode.NotFound, "NOT_FOUND");
-        await AssertProblemAsync(unknown, HttpStatusCode.NotFound, "NOT_FOUND");
+        await get.AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+        await patch.AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+        await delete.AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+        await unknown.AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
         Assert.Equal("test key", (await stillThere.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString());
     }
 
@@ -399,7 +399,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
 
         Assert.All(allowed, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(["2", "1", "0"], allowed.Select(r => Header(r, "RateLimit-Remaining")));
-        await AssertProblemAsync(limited, (HttpStatusCode)429, "RATE_LIMITED");
+        await limited.AssertProblemAsync((HttpStatusCode)429, "RATE_LIMITED");
         Assert.Equal("45", Header(limited, "Retry-After"));
         Assert.Equal("3", Header(limited, "RateLimit-Limit"));
         Assert.Equal("0", Header(limited, "RateLimit-Remaining"));
@@ -484,14 +484,6 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         return host.Client.SendAsync(request);
     }
 
-    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(code, body.GetProperty("code").GetString());
-        return body;
-    }
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;

@@ -50,7 +50,7 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
         Assert.True(status.GetProperty("enabled").GetBoolean());
         Assert.EndsWith("Z", status.GetProperty("enabledAt").GetString(), StringComparison.Ordinal);
         Assert.Equal(8, status.GetProperty("backupCodesRemaining").GetInt32());
-        await AssertProblemAsync(withoutCode, HttpStatusCode.Unauthorized, ErrorCodes.TwoFactorRequired);
+        await withoutCode.AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.TwoFactorRequired);
         Assert.Equal(HttpStatusCode.OK, withTotp.StatusCode);
         Assert.Equal(HttpStatusCode.OK, withBackupCode.StatusCode);
         Assert.Contains(sessions.GetProperty("data").EnumerateArray(), s => s.GetProperty("authMethod").GetString() == "password+totp");
@@ -76,10 +76,10 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
         var me = await GetJsonAsync("api/v1/me", token);
 
         // Assert
-        await AssertProblemAsync(regenerateWithBackupCode, HttpStatusCode.Unauthorized, ErrorCodes.InvalidTwoFactorCode);
+        await regenerateWithBackupCode.AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.InvalidTwoFactorCode);
         Assert.Equal(8, regenerated.GetProperty("backupCodes").GetArrayLength());
-        await AssertProblemAsync(oldCodeLogin, HttpStatusCode.Unauthorized, ErrorCodes.InvalidTwoFactorCode);
-        await AssertProblemAsync(disableReplayed, HttpStatusCode.Unauthorized, ErrorCodes.InvalidTwoFactorCode);
+        await oldCodeLogin.AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.InvalidTwoFactorCode);
+        await disableReplayed.AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.InvalidTwoFactorCode);
         Assert.False(disabled.GetProperty("enabled").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, passwordOnly.StatusCode);
         Assert.False(me.GetProperty("twoFactorEnabled").GetBoolean());
@@ -95,7 +95,7 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
         var response = await host.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", bearer: token);
 
         // Assert
-        await AssertProblemAsync(response, HttpStatusCode.Conflict, ErrorCodes.Conflict);
+        await response.AssertProblemAsync(HttpStatusCode.Conflict, ErrorCodes.Conflict);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
         var response = await host.SendAsync(HttpMethod.Post, "api/v1/auth/login", new { email, password = Password, twoFactorCode = 123456 });
 
         // Assert
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
         Assert.True(problem.GetProperty("errors").TryGetProperty("twoFactorCode", out _));
     }
 
@@ -128,7 +128,7 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
         var response = await LoginAsync(email, Password, string.Format(System.Globalization.CultureInfo.InvariantCulture, shape, CodeNow(secret)));
 
         // Assert
-        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, ErrorCodes.InvalidTwoFactorCode);
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.InvalidTwoFactorCode);
         Assert.DoesNotContain("invalid_token", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
     }
 
@@ -159,14 +159,14 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
         var wrong = correct == "000000" ? "000001" : "000000";
         for (var i = 0; i < 5; i++)
         {
-            await AssertProblemAsync(await LoginAsync(email, Password, wrong), HttpStatusCode.Unauthorized, ErrorCodes.InvalidTwoFactorCode);
+            await ApiTestClient.AssertProblemAsync(await LoginAsync(email, Password, wrong), HttpStatusCode.Unauthorized, ErrorCodes.InvalidTwoFactorCode);
         }
 
         // Act
         var locked = await LoginAsync(email, Password, correct);
 
         // Assert
-        await AssertProblemAsync(locked, HttpStatusCode.TooManyRequests, ErrorCodes.TooManyAttempts);
+        await locked.AssertProblemAsync(HttpStatusCode.TooManyRequests, ErrorCodes.TooManyAttempts);
         Assert.Equal(TimeSpan.FromMinutes(15), locked.Headers.RetryAfter?.Delta);
     }
 
@@ -181,7 +181,7 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
         var response = await host.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/enable", new { }, token);
 
         // Assert
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
         Assert.True(problem.GetProperty("errors").TryGetProperty("code", out _));
     }
 
@@ -197,7 +197,7 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
         var response = await host.SendAsync(new HttpMethod(method), path, new { code = "123456" });
 
         // Assert
-        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, ErrorCodes.MissingToken);
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.MissingToken);
     }
 
     /// <summary>Registers, signs in and turns two-factor on; then moves the clock one step on, so the current code is a fresh one.</summary>
@@ -236,15 +236,6 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(body).RootElement;
-        Assert.Equal(code, problem.GetProperty("code").GetString());
-        return problem;
-    }
 
     private string CodeNow(string secret) => TotpCalculator.Default.Compute(Base32Encoding.ToBytes(secret), host.Time.GetUtcNow());
 
