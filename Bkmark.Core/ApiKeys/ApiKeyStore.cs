@@ -55,14 +55,8 @@ public sealed class ApiKeyStore(BkmarkTables tables)
     /// <summary>The user's index entries (revoked ones included), oldest first: one partition query.</summary>
     public async Task<IReadOnlyList<ApiKeyIndexEntity>> ListIndexAsync(string userId, CancellationToken cancellationToken)
     {
-        var entries = new List<ApiKeyIndexEntity>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey ne {ApiKeyLedgerEntity.LedgerRowKey}");
-        await foreach (var entry in Index.QueryAsync<ApiKeyIndexEntity>(filter, cancellationToken: cancellationToken))
-        {
-            entries.Add(entry);
-        }
-
-        return entries;
+        return await Index.QueryAsync<ApiKeyIndexEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
     }
 
     public Task AddIndexAsync(ApiKeyIndexEntity entry, CancellationToken cancellationToken) =>

@@ -87,13 +87,7 @@ public sealed class BookmarkStore(BkmarkTables tables)
             filter += " and " + TableClient.CreateQueryFilter($"Trashed eq {value}");
         }
 
-        var items = new List<BookmarkEntity>();
-        await foreach (var bookmark in Library.QueryAsync<BookmarkEntity>(filter, cancellationToken: cancellationToken))
-        {
-            items.Add(bookmark);
-        }
-
-        return items;
+        return await Library.QueryAsync<BookmarkEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
     }
 
     /// <summary>The URL index RowKeys of every bookmark of the user (trashed included): what an import must skip.</summary>

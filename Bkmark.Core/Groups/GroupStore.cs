@@ -24,13 +24,7 @@ public sealed class GroupStore(BkmarkTables tables)
     {
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {userId} and RowKey ge {GroupEntity.RowKeyPrefix} and RowKey lt {GroupEntity.RowKeyEnd}");
-        var groups = new List<GroupEntity>();
-        await foreach (var group in Library.QueryAsync<GroupEntity>(filter, cancellationToken: cancellationToken))
-        {
-            groups.Add(group);
-        }
-
-        return groups;
+        return await Library.QueryAsync<GroupEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
     }
 
     public Task AddAsync(GroupEntity group, CancellationToken cancellationToken) =>

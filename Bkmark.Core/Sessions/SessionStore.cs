@@ -21,16 +21,8 @@ public sealed class SessionStore(BkmarkTables tables)
         return await Sessions.FindAsync<SessionEntity>(userId, sessionId, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<SessionEntity>> ListAsync(string userId, CancellationToken cancellationToken)
-    {
-        var sessions = new List<SessionEntity>();
-        await foreach (var session in Sessions.QueryAsync<SessionEntity>(s => s.PartitionKey == userId, cancellationToken: cancellationToken))
-        {
-            sessions.Add(session);
-        }
-
-        return sessions;
-    }
+    public async Task<IReadOnlyList<SessionEntity>> ListAsync(string userId, CancellationToken cancellationToken) =>
+        await Sessions.QueryAsync<SessionEntity>(s => s.PartitionKey == userId, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
 
     public Task AddAsync(SessionEntity session, CancellationToken cancellationToken) =>
         Sessions.AddAsync(session, cancellationToken);
