@@ -1,17 +1,13 @@
-using Azure;
-using Azure.Data.Tables;
+using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Accounts;
 
 /// <summary>A user. PartitionKey = user id (a partition per user), RowKey = <see cref="ProfileRowKey"/>.</summary>
-public sealed class UserEntity : ITableEntity
+public sealed class UserEntity : StoredEntity
 {
     public const string ProfileRowKey = "profile";
 
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = ProfileRowKey;
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
+    public UserEntity() => RowKey = ProfileRowKey;
 
     public string Id => PartitionKey;
     public string Email { get; set; } = "";
@@ -33,12 +29,8 @@ public sealed record UserProfile(
 /// characters a key may not), RowKey = "". Written after the user, so a crash in between leaves
 /// only an unreachable user, never an email pointing nowhere.
 /// </summary>
-public sealed class UserEmailEntity : ITableEntity
+public sealed class UserEmailEntity : StoredEntity
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
     public string UserId { get; set; } = "";
 }
 

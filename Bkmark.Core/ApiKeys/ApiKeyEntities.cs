@@ -1,6 +1,6 @@
 using System.Runtime.Serialization;
 using Azure;
-using Azure.Data.Tables;
+using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.ApiKeys;
 
@@ -10,13 +10,8 @@ namespace Bkmark.Core.ApiKeys;
 /// and expired keys stay (with <see cref="RevokedAt"/> / <see cref="ExpiresAt"/>) so callers get
 /// <c>TOKEN_REVOKED</c> / <c>TOKEN_EXPIRED</c>; the sweep deletes them after the retention period.
 /// </summary>
-public sealed class ApiKeyCredentialEntity : ITableEntity
+public sealed class ApiKeyCredentialEntity : StoredEntity
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public string KeyId { get; set; } = "";
     public string UserId { get; set; } = "";
     public string KeyPrefix { get; set; } = "";
@@ -46,13 +41,8 @@ public sealed class ApiKeyCredentialEntity : ITableEntity
 /// partition query. Written before the credential (see <see cref="ApiKeyStore"/>); holds the
 /// credential's keys so revoking by id needs no search.
 /// </summary>
-public sealed class ApiKeyIndexEntity : ITableEntity
+public sealed class ApiKeyIndexEntity : StoredEntity
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public string UserId => PartitionKey;
     public string KeyId => RowKey;
     public string Name { get; set; } = "";
@@ -69,14 +59,11 @@ public sealed class ApiKeyIndexEntity : ITableEntity
 /// upper-case, so it never collides with a key id). It lists the key ids holding a slot of the plan's
 /// limit; creates and revokes change it only with its ETag, so concurrent creates cannot overshoot.
 /// </summary>
-public sealed class ApiKeyLedgerEntity : ITableEntity
+public sealed class ApiKeyLedgerEntity : StoredEntity
 {
     public const string LedgerRowKey = "ledger";
 
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = LedgerRowKey;
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
+    public ApiKeyLedgerEntity() => RowKey = LedgerRowKey;
 
     /// <summary>JSON array of <see cref="KeySlot"/>.</summary>
     public string Slots { get; set; } = "[]";
@@ -90,13 +77,8 @@ public sealed record KeySlot(string Id, DateTimeOffset? ExpiresAt);
 /// RowKey = the window's start (<c>yyyyMMddHHmm</c>, UTC). Raised with its ETag, so the leases of all
 /// instances together never exceed the key's limit.
 /// </summary>
-public sealed class RateWindowEntity : ITableEntity
+public sealed class RateWindowEntity : StoredEntity
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public int Count { get; set; }
 
     /// <summary>The window's end; the sweep deletes windows past it.</summary>

@@ -1,8 +1,7 @@
 using System.Runtime.Serialization;
 using System.Security.Cryptography;
 using System.Text;
-using Azure;
-using Azure.Data.Tables;
+using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Bookmarks;
 
@@ -11,7 +10,7 @@ namespace Bkmark.Core.Bookmarks;
 /// RowKey = <c>b-</c> + the id with every ULID digit inverted, so one ascending partition query
 /// reads newest first and the RowKey still follows from the id for a point read.
 /// </summary>
-public sealed class BookmarkEntity : ITableEntity
+public sealed class BookmarkEntity : StoredEntity
 {
     public const string RowKeyPrefix = "b-";
 
@@ -19,11 +18,6 @@ public sealed class BookmarkEntity : ITableEntity
     public const string RowKeyEnd = "b.";
 
     private const string Crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
 
     public string Id { get; set; } = "";
     public string Url { get; set; } = "";
@@ -69,14 +63,10 @@ public sealed class BookmarkEntity : ITableEntity
 /// the same transaction as its bookmark, so a URL is bookmarked once per user even under concurrent
 /// imports (the second insert conflicts), and the index can never drift from the bookmarks.
 /// </summary>
-public sealed class UrlIndexEntity : ITableEntity
+public sealed class UrlIndexEntity : StoredEntity
 {
     public const string RowKeyPrefix = "u-";
 
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
     public string BookmarkId { get; set; } = "";
 
     public static string RowKeyOf(string url) =>

@@ -1,18 +1,12 @@
-using Azure;
-using Azure.Data.Tables;
+using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Groups;
 
 /// <summary>A group in the user's library partition: RowKey = <c>g-</c> + id (ULID, so listing is creation order).</summary>
-public sealed class GroupEntity : ITableEntity
+public sealed class GroupEntity : StoredEntity
 {
     public const string RowKeyPrefix = "g-";
     public const string RowKeyEnd = "g.";
-
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
 
     public string Id { get; set; } = "";
     public string Name { get; set; } = "";

@@ -1,6 +1,5 @@
 using System.Runtime.Serialization;
-using Azure;
-using Azure.Data.Tables;
+using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Maintenance;
 
@@ -10,13 +9,8 @@ namespace Bkmark.Core.Maintenance;
 /// so scheduling the same target into the same bucket twice is one entry. Derived data: the target
 /// entity is the authority, and an entry pointing at something gone or still live is harmless.
 /// </summary>
-public sealed class ExpiryIndexEntity : ITableEntity
+public sealed class ExpiryIndexEntity : StoredEntity
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     /// <summary>Which <see cref="IExpiryHandler"/> deals with it.</summary>
     public string Kind { get; set; } = "";
 
@@ -29,15 +23,16 @@ public sealed class ExpiryIndexEntity : ITableEntity
 }
 
 /// <summary>The sweep's progress: every bucket before <see cref="NextBucket"/> has been fully handled.</summary>
-public sealed class SweepCheckpointEntity : ITableEntity
+public sealed class SweepCheckpointEntity : StoredEntity
 {
     public const string SweepPartition = "expiry-sweep";
     public const string CheckpointRow = "checkpoint";
 
-    public string PartitionKey { get; set; } = SweepPartition;
-    public string RowKey { get; set; } = CheckpointRow;
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
+    public SweepCheckpointEntity()
+    {
+        PartitionKey = SweepPartition;
+        RowKey = CheckpointRow;
+    }
 
     public string NextBucket { get; set; } = "";
 }

@@ -1,5 +1,5 @@
 using Azure;
-using Azure.Data.Tables;
+using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Passkeys;
 
@@ -7,13 +7,8 @@ namespace Bkmark.Core.Passkeys;
 /// A registered passkey: the authority for signing in with it. PartitionKey = user id (listing and
 /// counting a user's passkeys is one partition query), RowKey = the passkey's id (a ULID).
 /// </summary>
-public sealed class PasskeyEntity : ITableEntity
+public sealed class PasskeyEntity : StoredEntity
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public string UserId => PartitionKey;
     public string Id => RowKey;
 
@@ -47,13 +42,8 @@ public sealed class PasskeyEntity : ITableEntity
 /// and removed after it, so a crash in between leaves an index pointing nowhere (repaired on the next
 /// registration of that id), never a passkey that its owner cannot see.
 /// </summary>
-public sealed class PasskeyCredentialIndexEntity : ITableEntity
+public sealed class PasskeyCredentialIndexEntity : StoredEntity
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public string UserId { get; set; } = "";
     public string PasskeyId { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
@@ -63,13 +53,8 @@ public sealed class PasskeyCredentialIndexEntity : ITableEntity
 /// A ceremony's challenge, waiting for the browser's answer. PartitionKey = the random challenge id,
 /// RowKey = "". Marked used (with its ETag) when answered, so it is answered at most once, then deleted.
 /// </summary>
-public sealed class PasskeyChallengeEntity : ITableEntity
+public sealed class PasskeyChallengeEntity : StoredEntity
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     /// <summary>One of <see cref="PasskeyCeremony"/>.</summary>
     public string Ceremony { get; set; } = "";
 

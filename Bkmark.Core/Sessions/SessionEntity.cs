@@ -1,5 +1,4 @@
-using Azure;
-using Azure.Data.Tables;
+using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Sessions;
 
@@ -7,13 +6,8 @@ namespace Bkmark.Core.Sessions;
 /// A signed-in device. PartitionKey = user id, RowKey = session id: listing a user's sessions and
 /// "revoke all others" touch one partition; an access token's <c>sid</c> is checked by one point read.
 /// </summary>
-public sealed class SessionEntity : ITableEntity
+public sealed class SessionEntity : StoredEntity
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public string UserId => PartitionKey;
     public string Id => RowKey;
     public string? UserAgent { get; set; }

@@ -108,12 +108,8 @@ public sealed class ThrottleState(ThrottlePolicy policy, string subject, Throttl
 }
 
 /// <summary>PartitionKey = the policy's kind, RowKey = the subject (a user id or a hash of an email).</summary>
-public sealed class ThrottleEntity : ITableEntity
+public sealed class ThrottleEntity : StoredEntity
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
     public int Failures { get; set; }
     public DateTimeOffset WindowStartedAt { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }

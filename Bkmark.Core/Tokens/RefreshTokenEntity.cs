@@ -1,5 +1,5 @@
 using Azure;
-using Azure.Data.Tables;
+using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Tokens;
 
@@ -8,13 +8,8 @@ namespace Bkmark.Core.Tokens;
 /// found by one point read; the raw token is never stored. Rotated tokens stay until they expire so
 /// that a replay can be recognised (and the session ended) instead of looking merely unknown.
 /// </summary>
-public sealed class RefreshTokenEntity : ITableEntity
+public sealed class RefreshTokenEntity : StoredEntity
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public string UserId { get; set; } = "";
     public string SessionId { get; set; } = "";
     public DateTimeOffset IssuedAt { get; set; }

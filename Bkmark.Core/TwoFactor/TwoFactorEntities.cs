@@ -1,5 +1,5 @@
 using Azure;
-using Azure.Data.Tables;
+using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.TwoFactor;
 
@@ -8,14 +8,11 @@ namespace Bkmark.Core.TwoFactor;
 /// authority for whether sign-in asks for a second factor; <c>UserEntity.TwoFactorEnabled</c> is derived from it.
 /// Every change (enabling, each accepted code, a new backup-code set, removal) is an ETag-conditional write.
 /// </summary>
-public sealed class TwoFactorEntity : ITableEntity
+public sealed class TwoFactorEntity : StoredEntity
 {
     public const string TotpRowKey = "totp";
 
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = TotpRowKey;
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
+    public TwoFactorEntity() => RowKey = TotpRowKey;
 
     public string UserId => PartitionKey;
 
@@ -40,14 +37,9 @@ public sealed class TwoFactorEntity : ITableEntity
 /// One unused backup code: PartitionKey = user id, RowKey = <c>backup-{generation}-{HMAC of the code}</c>.
 /// Spending it deletes the row (If-Match), so of concurrent uses exactly one succeeds.
 /// </summary>
-public sealed class BackupCodeEntity : ITableEntity
+public sealed class BackupCodeEntity : StoredEntity
 {
     public const string RowKeyPrefix = "backup-";
-
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 
