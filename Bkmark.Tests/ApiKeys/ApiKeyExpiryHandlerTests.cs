@@ -2,7 +2,6 @@ using Azure.Core.Pipeline;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Storage;
 using Bkmark.Tests.Infrastructure;
@@ -27,10 +26,7 @@ public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
         _core = await CoreServices.StartAsync(configure: services => services.AddSingleton<HttpPipelinePolicy>(_faults));
         _keys = _core.Get<ApiKeyService>();
         _verifier = _core.Get<IApiKeyVerifier>();
-        _userId = _core.Get<IdGenerator>().NewId();
-        await _core.Get<UserStore>().CreateAsync(
-            new UserEntity { PartitionKey = _userId, Email = $"{_userId.ToLowerInvariant()}@example.com", Plan = Plans.Pro }, CancellationToken.None);
-        _session = new Caller(_userId, CredentialType.Session, Scopes.All, null, SessionId: "s");
+        (_userId, _session) = await _core.CreateUserAsync(Plans.Pro);
     }
 
     public async Task DisposeAsync() => await _core.DisposeAsync();

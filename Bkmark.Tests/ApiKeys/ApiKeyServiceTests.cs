@@ -26,10 +26,7 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
         _keys = _core.Get<ApiKeyService>();
         _verifier = _core.Get<IApiKeyVerifier>();
         _store = _core.Get<ApiKeyStore>();
-        _userId = _core.Get<IdGenerator>().NewId();
-        await _core.Get<UserStore>().CreateAsync(
-            new UserEntity { PartitionKey = _userId, Email = $"{_userId.ToLowerInvariant()}@example.com", Plan = Plans.Pro }, CancellationToken.None);
-        _session = new Caller(_userId, CredentialType.Session, Scopes.All, null, SessionId: "s");
+        (_userId, _session) = await _core.CreateUserAsync(Plans.Pro);
     }
 
     public async Task DisposeAsync() => await _core.DisposeAsync();

@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using Azure.Core.Pipeline;
 using Bkmark.Core;
+using Bkmark.Core.Accounts;
+using Bkmark.Core.Authorization;
+using Bkmark.Core.Credentials;
 using Bkmark.Core.Secrets;
 using Bkmark.Core.Storage;
 using Microsoft.Extensions.Configuration;
@@ -68,6 +71,15 @@ public sealed class CoreServices : IAsyncDisposable
         await provider.GetRequiredService<BkmarkTables>().CreateAllAsync(CancellationToken.None);
         counter.Clear();
         return new CoreServices(provider, time, counter, prefix);
+    }
+
+    /// <summary>Stores a new user on <paramref name="plan"/> and returns its id with a signed-in session's caller.</summary>
+    public async Task<(string UserId, Caller Session)> CreateUserAsync(string plan)
+    {
+        var userId = Get<IdGenerator>().NewId();
+        await Get<UserStore>().CreateAsync(
+            new UserEntity { PartitionKey = userId, Email = $"{userId.ToLowerInvariant()}@example.com", Plan = plan }, CancellationToken.None);
+        return (userId, new Caller(userId, CredentialType.Session, Scopes.All, null, SessionId: "s"));
     }
 
     public async ValueTask DisposeAsync()

@@ -186,11 +186,7 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
     }
 
     [Theory]
-    [InlineData("GET", "api/v1/me/two-factor")]
-    [InlineData("POST", "api/v1/me/two-factor/totp/setup")]
-    [InlineData("POST", "api/v1/me/two-factor/totp/enable")]
-    [InlineData("POST", "api/v1/me/two-factor/totp/disable")]
-    [InlineData("POST", "api/v1/me/two-factor/backup-codes")]
+    [MemberData(nameof(TwoFactorRoutes.All), MemberType = typeof(TwoFactorRoutes))]
     public async Task Endpoints_Return401MissingToken_WithoutCredentials(string method, string path)
     {
         // Act
@@ -246,11 +242,7 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
 public sealed class TwoFactorApiKeyTests(ApiKeyHostFixture host) : IClassFixture<ApiKeyHostFixture>
 {
     [Theory]
-    [InlineData("GET", "api/v1/me/two-factor")]
-    [InlineData("POST", "api/v1/me/two-factor/totp/setup")]
-    [InlineData("POST", "api/v1/me/two-factor/totp/enable")]
-    [InlineData("POST", "api/v1/me/two-factor/totp/disable")]
-    [InlineData("POST", "api/v1/me/two-factor/backup-codes")]
+    [MemberData(nameof(TwoFactorRoutes.All), MemberType = typeof(TwoFactorRoutes))]
     public async Task Endpoints_Return403ApiKeyNotAllowed_WhenCalledWithAnApiKey(string method, string path)
     {
         // Arrange
@@ -264,4 +256,17 @@ public sealed class TwoFactorApiKeyTests(ApiKeyHostFixture host) : IClassFixture
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal(ErrorCodes.ApiKeyNotAllowed, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
     }
+}
+
+/// <summary>Every two-factor route, for the tests that try each with the wrong credential.</summary>
+public static class TwoFactorRoutes
+{
+    public static TheoryData<string, string> All => new()
+    {
+        { "GET", "api/v1/me/two-factor" },
+        { "POST", "api/v1/me/two-factor/totp/setup" },
+        { "POST", "api/v1/me/two-factor/totp/enable" },
+        { "POST", "api/v1/me/two-factor/totp/disable" },
+        { "POST", "api/v1/me/two-factor/backup-codes" },
+    };
 }
