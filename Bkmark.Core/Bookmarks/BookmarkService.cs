@@ -57,7 +57,7 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
 
             if (entity.Trashed)
             {
-                return new Problem(409, ErrorCodes.Conflict, "The bookmark is in the trash; restore it before editing it.");
+                return Problems.Conflict("The bookmark is in the trash; restore it before editing it.");
             }
 
             var previousUrl = entity.Url;
@@ -252,7 +252,7 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
     private async Task<Problem> UrlTakenAsync(string userId, string url, CancellationToken cancellationToken)
     {
         var existing = await store.FindByUrlAsync(userId, url, cancellationToken);
-        return new Problem(409, ErrorCodes.Conflict, existing is null
+        return Problems.Conflict(existing is null
             ? "This URL is already bookmarked."
             : $"This URL is already bookmarked (bookmark {existing.BookmarkId}, which may be in the trash).");
     }
@@ -262,5 +262,5 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
     private static Problem GroupGone() => Problems.Validation("groupId", "No such group.");
 
     private static Problem ConcurrentEdits() =>
-        new(409, ErrorCodes.Conflict, "The bookmark is being changed by another request; try again.");
+        Problems.Conflict("The bookmark is being changed by another request; try again.");
 }

@@ -40,6 +40,6 @@ public sealed class LibraryEditor(BookmarkStore store, TimeProvider time)
             }
         }
 
-        return new Problem(409, ErrorCodes.Conflict, "The bookmarks are being changed by other requests; try again.");
+        return Problems.Conflict("The bookmarks are being changed by other requests; try again.");
     }
 }

@@ -59,7 +59,7 @@ public sealed class GroupService(GroupStore groups, BookmarkStore bookmarks, Lib
             }
         }
 
-        return new Problem(409, ErrorCodes.Conflict, "The group is being changed by another request; try again.");
+        return Problems.Conflict("The group is being changed by another request; try again.");
     }
 
     /// <summary>

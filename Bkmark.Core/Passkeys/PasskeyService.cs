@@ -278,11 +278,11 @@ public sealed partial class PasskeyService(
     private Problem Refused(string reason)
     {
         LogSignInRefused(logger, reason);
-        return new Problem(401, ErrorCodes.InvalidCredentials, "The passkey could not be verified.");
+        return new Problem(ErrorCodes.InvalidCredentials, "The passkey could not be verified.");
     }
 
     private static Problem AlreadyRegistered() =>
-        new(409, ErrorCodes.Conflict, "This passkey is already registered.");
+        Problems.Conflict("This passkey is already registered.");
 
     private static string? ValidateName(string? name, Dictionary<string, string[]> errors)
     {

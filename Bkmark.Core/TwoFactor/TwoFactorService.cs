@@ -182,7 +182,7 @@ public sealed partial class TwoFactorService
 
         if (string.IsNullOrEmpty(code))
         {
-            return new Problem(401, ErrorCodes.TwoFactorRequired, "Two-factor authentication is on: send twoFactorCode with a code from your authenticator app or a backup code.");
+            return new Problem(ErrorCodes.TwoFactorRequired, "Two-factor authentication is on: send twoFactorCode with a code from your authenticator app or a backup code.");
         }
 
         var used = await ThrottledAsync(userId, () => TotpCalculator.Default.IsWellFormed(code)
@@ -352,16 +352,16 @@ public sealed partial class TwoFactorService
     }
 
     private static Problem InvalidCode() =>
-        new(401, ErrorCodes.InvalidTwoFactorCode, "The two-factor code is wrong, already used, or out of date.");
+        new(ErrorCodes.InvalidTwoFactorCode, "The two-factor code is wrong, already used, or out of date.");
 
     private static Problem AlreadyEnabled() =>
-        new(409, ErrorCodes.Conflict, "Two-factor authentication is already enabled; disable it first to set up a new authenticator.");
+        Problems.Conflict("Two-factor authentication is already enabled; disable it first to set up a new authenticator.");
 
     private static Problem NoPendingSetup() =>
-        new(409, ErrorCodes.Conflict, "There is no pending two-factor setup; call POST /api/v1/me/two-factor/totp/setup first.");
+        Problems.Conflict("There is no pending two-factor setup; call POST /api/v1/me/two-factor/totp/setup first.");
 
     private static Problem NotEnabled() =>
-        new(409, ErrorCodes.Conflict, "Two-factor authentication is not enabled.");
+        Problems.Conflict("Two-factor authentication is not enabled.");
 
     private static InvalidOperationException RaceLost() =>
         new($"Two-factor state kept changing underneath {MaxRaceRetries} attempts.");
