@@ -1,5 +1,6 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
+using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Tokens;
@@ -92,7 +93,12 @@ public sealed class AuthFunctions(
         () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
         async caller =>
     {
-        await sessions.RevokeAsync(caller.UserId, caller.SessionId!, "logout", cancellationToken);
+        // NOT_FOUND means a concurrent request already ended this session: signed out all the same.
+        if ((await sessions.RevokeAsync(caller.UserId, caller.SessionId!, "logout", cancellationToken)).Problem is { Code: ErrorCodes.Conflict } conflict)
+        {
+            return ApiResults.Problem(conflict);
+        }
+
         var response = ApiResults.NoContent();
         return RefreshTokenCookie.Read(request) is null ? response : response.WithHeader("Set-Cookie", RefreshTokenCookie.Clear(request));
     }, cancellationToken);

@@ -1,4 +1,5 @@
 using Bkmark.Core.Errors;
+using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.ApiKeys;
 
@@ -17,7 +18,4 @@ public static class ApiKeyProblems
             RetryAfter = status.ResetIn,
             Headers = status.Headers,
         };
-
-    public static Problem TooManyConcurrentChanges() =>
-        Problems.Conflict("Too many concurrent changes to your API keys. Try again.");
 }

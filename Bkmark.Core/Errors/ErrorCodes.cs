@@ -111,6 +111,9 @@ public static class Problems
     /// <summary>409 <c>CONFLICT</c>: the state the request needs is not there, or a concurrent change won the race.</summary>
     public static Problem Conflict(string detail) => new(ErrorCodes.Conflict, detail);
 
+    /// <summary>What <see cref="Storage.OptimisticConcurrency"/> answers when every attempt lost its race.</summary>
+    public static Problem ConcurrentChange() =>
+        Conflict("A concurrent change to the same data won the race. Retrying is safe.");
 
     public static Problem TooManyAttempts(TimeSpan retryAfter) =>
         new(ErrorCodes.TooManyAttempts, "Too many failed attempts. Try again later.") { RetryAfter = retryAfter };
