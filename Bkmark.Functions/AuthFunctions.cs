@@ -106,18 +106,17 @@ public sealed class AuthFunctions(
     [Function(nameof(Verify))]
     public Task<IActionResult> Verify(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/auth/verify")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
-    {
-        var caller = await authenticator.AuthenticateAsync(request, cancellationToken);
-        return ApiResults.From(caller, c => ApiResults.Ok(new VerifyView(
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        c => ApiResults.Ok(new VerifyView(
             true,
             c.IsSession ? "session" : "api_key",
             c.UserId,
             c.Scopes,
             c.ExpiresAt,
             c.KeyId,
-            c.SessionId)));
-    }, cancellationToken);
+            c.SessionId)),
+        cancellationToken);
 
     [Function(nameof(Jwks))]
     public IActionResult Jwks(
