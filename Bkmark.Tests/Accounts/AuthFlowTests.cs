@@ -29,7 +29,7 @@ public sealed class AuthFlowTests(CountingLocalHostFixture host) : IClassFixture
         Assert.Equal(604800, tokens.GetProperty("refreshExpiresIn").GetInt32());
         var access = tokens.GetProperty("accessToken").GetString()!;
 
-        var me = await (await Client.SendAsync(HttpMethod.Get, "api/v1/me", access)).ReadJsonAsync();
+        var me = await (await Client.SendAsync(HttpMethod.Get, "api/v1/me", bearer: access)).ReadJsonAsync();
         Assert.Equal(user.GetProperty("id").GetString(), me.GetProperty("id").GetString());
         Assert.False(me.GetProperty("twoFactorEnabled").GetBoolean());
         Assert.Equal(0, me.GetProperty("passkeyCount").GetInt32());
@@ -40,15 +40,15 @@ public sealed class AuthFlowTests(CountingLocalHostFixture host) : IClassFixture
         Assert.Equal(tokens.GetProperty("sessionId").GetString(), second.GetProperty("sessionId").GetString());
 
         var other = await Client.LoginAsync(email);
-        var sessions = await (await Client.SendAsync(HttpMethod.Get, "api/v1/me/sessions", access)).ReadJsonAsync();
+        var sessions = await (await Client.SendAsync(HttpMethod.Get, "api/v1/me/sessions", bearer: access)).ReadJsonAsync();
         var list = sessions.GetProperty("data").EnumerateArray().ToList();
         Assert.Equal(2, list.Count);
         Assert.Single(list, s => s.GetProperty("current").GetBoolean() && s.GetProperty("id").GetString() == tokens.GetProperty("sessionId").GetString());
         Assert.All(list, s => Assert.Equal("password", s.GetProperty("authMethod").GetString()));
 
-        var revoke = await Client.SendAsync(HttpMethod.Delete, $"api/v1/me/sessions/{other.GetProperty("sessionId").GetString()}", access);
+        var revoke = await Client.SendAsync(HttpMethod.Delete, $"api/v1/me/sessions/{other.GetProperty("sessionId").GetString()}", bearer: access);
         Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
-        var otherMe = await Client.SendAsync(HttpMethod.Get, "api/v1/me", other.GetProperty("accessToken").GetString());
+        var otherMe = await Client.SendAsync(HttpMethod.Get, "api/v1/me", bearer: other.GetProperty("accessToken").GetString());
         await otherMe.AssertProblemAsync(HttpStatusCode.Unauthorized, "TOKEN_REVOKED");
     }
 
@@ -57,8 +57,8 @@ public sealed class AuthFlowTests(CountingLocalHostFixture host) : IClassFixture
     {
         var (_, access, tokens) = await Client.SignUpAsync();
 
-        var logout = await Client.SendAsync(HttpMethod.Post, "api/v1/auth/logout", access);
-        var me = await Client.SendAsync(HttpMethod.Get, "api/v1/me", access);
+        var logout = await Client.SendAsync(HttpMethod.Post, "api/v1/auth/logout", bearer: access);
+        var me = await Client.SendAsync(HttpMethod.Get, "api/v1/me", bearer: access);
         var refresh = await Client.PostAsJsonAsync("api/v1/auth/refresh", new { refreshToken = tokens.GetProperty("refreshToken").GetString() });
 
         Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
@@ -75,14 +75,14 @@ public sealed class AuthFlowTests(CountingLocalHostFixture host) : IClassFixture
         var others = new[] { await Client.LoginAsync(email), await Client.LoginAsync(email) };
         var access = current.GetProperty("accessToken").GetString();
 
-        var response = await Client.SendAsync(HttpMethod.Post, "api/v1/me/sessions/revoke-others", access);
+        var response = await Client.SendAsync(HttpMethod.Post, "api/v1/me/sessions/revoke-others", bearer: access);
 
         Assert.Equal(2, (await response.ReadJsonAsync()).GetProperty("revoked").GetInt32());
-        var list = (await (await Client.SendAsync(HttpMethod.Get, "api/v1/me/sessions", access)).ReadJsonAsync()).GetProperty("data");
+        var list = (await (await Client.SendAsync(HttpMethod.Get, "api/v1/me/sessions", bearer: access)).ReadJsonAsync()).GetProperty("data");
         Assert.Equal(current.GetProperty("sessionId").GetString(), Assert.Single(list.EnumerateArray()).GetProperty("id").GetString());
         foreach (var other in others)
         {
-            await (await Client.SendAsync(HttpMethod.Get, "api/v1/me", other.GetProperty("accessToken").GetString()))
+            await (await Client.SendAsync(HttpMethod.Get, "api/v1/me", bearer: other.GetProperty("accessToken").GetString()))
                 .AssertProblemAsync(HttpStatusCode.Unauthorized, "TOKEN_REVOKED");
         }
 
@@ -98,7 +98,7 @@ public sealed class AuthFlowTests(CountingLocalHostFixture host) : IClassFixture
         Assert.Equal(TimeSpan.FromMinutes(15), exp - issuedAt);
 
         host.Time.SetUtcNow(new DateTimeOffset(exp, TimeSpan.Zero).AddSeconds(1));
-        var me = await Client.SendAsync(HttpMethod.Get, "api/v1/me", access);
+        var me = await Client.SendAsync(HttpMethod.Get, "api/v1/me", bearer: access);
 
         await me.AssertProblemAsync(HttpStatusCode.Unauthorized, "TOKEN_EXPIRED");
     }
@@ -115,7 +115,7 @@ public sealed class AuthFlowTests(CountingLocalHostFixture host) : IClassFixture
         request.Headers.UserAgent.ParseAdd("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Chrome/131.0");
         var tokens = await (await Client.SendAsync(request)).ReadJsonAsync();
 
-        var list = (await (await Client.SendAsync(HttpMethod.Get, "api/v1/me/sessions", tokens.GetProperty("accessToken").GetString())).ReadJsonAsync()).GetProperty("data");
+        var list = (await (await Client.SendAsync(HttpMethod.Get, "api/v1/me/sessions", bearer: tokens.GetProperty("accessToken").GetString())).ReadJsonAsync()).GetProperty("data");
 
         var session = Assert.Single(list.EnumerateArray());
         Assert.Equal("198.51.100.23", session.GetProperty("ipAddress").GetString());
@@ -242,7 +242,7 @@ public sealed class AuthFlowTests(CountingLocalHostFixture host) : IClassFixture
     {
         var (_, access, _) = await Client.SignUpAsync();
 
-        var response = await Client.SendAsync(HttpMethod.Get, $"api/v1/me?{parameter}={access}", access);
+        var response = await Client.SendAsync(HttpMethod.Get, $"api/v1/me?{parameter}={access}", bearer: access);
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "CREDENTIALS_IN_URL");
     }
@@ -252,7 +252,7 @@ public sealed class AuthFlowTests(CountingLocalHostFixture host) : IClassFixture
     {
         var (userId, access, tokens) = await Client.SignUpAsync();
 
-        var body = await (await Client.SendAsync(HttpMethod.Get, "api/v1/auth/verify", access)).ReadJsonAsync();
+        var body = await (await Client.SendAsync(HttpMethod.Get, "api/v1/auth/verify", bearer: access)).ReadJsonAsync();
 
         Assert.True(body.GetProperty("valid").GetBoolean());
         Assert.Equal("session", body.GetProperty("credentialType").GetString());
@@ -267,7 +267,7 @@ public sealed class AuthFlowTests(CountingLocalHostFixture host) : IClassFixture
         var (_, access, _) = await Client.SignUpAsync();
         host.StorageRequests.Clear();
 
-        var response = await Client.SendAsync(HttpMethod.Get, "api/v1/auth/verify", access);
+        var response = await Client.SendAsync(HttpMethod.Get, "api/v1/auth/verify", bearer: access);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var request = Assert.Single(host.StorageRequests.Requests);

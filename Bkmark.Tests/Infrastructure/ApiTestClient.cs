@@ -31,28 +31,33 @@ public static class ApiTestClient
         return await response.ReadJsonAsync();
     }
 
-    /// <summary>Registers and signs in; returns the user id and the access token.</summary>
-    public static async Task<(string UserId, string AccessToken, JsonElement Tokens)> SignUpAsync(this HttpClient client)
+    /// <summary>The one sign-up helper: registers a new account (on the free plan) and signs it in.</summary>
+    public static async Task<SignedInUser> SignUpAsync(this HttpClient client, string? email = null)
     {
-        var (id, email) = await client.RegisterAsync();
-        var tokens = await client.LoginAsync(email);
-        return (id, tokens.GetProperty("accessToken").GetString()!, tokens);
+        var (id, registered) = await client.RegisterAsync(email);
+        var tokens = await client.LoginAsync(registered);
+        return new SignedInUser(id, tokens.GetProperty("accessToken").GetString()!, tokens) { Email = registered };
     }
 
-    public static Task<HttpResponseMessage> SendAsync(this HttpClient client, HttpMethod method, string path, string? bearer, object? json = null)
+    /// <summary>
+    /// The one way tests send an API request: <paramref name="json"/> becomes a JSON body,
+    /// <paramref name="bearer"/> an <c>Authorization: Bearer</c> header.
+    /// </summary>
+    public static Task<HttpResponseMessage> SendAsync(
+        this HttpClient client, HttpMethod method, string path, object? json = null, string? bearer = null, CancellationToken cancellationToken = default)
     {
         var request = new HttpRequestMessage(method, path);
-        if (bearer is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        }
-
         if (json is not null)
         {
             request.Content = JsonContent.Create(json, json.GetType());
         }
 
-        return client.SendAsync(request);
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client.SendAsync(request, cancellationToken);
     }
 
     public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response)
@@ -72,4 +77,10 @@ public static class ApiTestClient
         Assert.Equal((int)status, body.GetProperty("status").GetInt32());
         return body;
     }
+}
+
+/// <summary>A registered, signed-in account: its id, access token, the whole token response and its email.</summary>
+public sealed record SignedInUser(string Id, string AccessToken, JsonElement Tokens)
+{
+    public required string Email { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Reflection;
 using System.Security.Cryptography;
+using Bkmark.Core.Accounts;
 using Bkmark.LocalHost;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -110,27 +111,38 @@ public class LocalHostFixture : IAsyncLifetime
         _client = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
     }
 
+    /// <summary>The plan <see cref="SignUpAsync"/> puts new accounts on.</summary>
+    protected virtual string DefaultPlan => Plans.Free;
+
     /// <summary>Registrations for a subclass, made after the fixture's own (so they win).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
     }
 
-    /// <summary>Sends a request; <paramref name="json"/> becomes a JSON body, <paramref name="bearer"/> an Authorization header.</summary>
+    /// <inheritdoc cref="ApiTestClient.SendAsync(HttpClient, HttpMethod, string, object?, string?, CancellationToken)"/>
     public Task<HttpResponseMessage> SendAsync(
-        HttpMethod method, string path, object? json = null, string? bearer = null, CancellationToken cancellationToken = default)
+        HttpMethod method, string path, object? json = null, string? bearer = null, CancellationToken cancellationToken = default) =>
+        Client.SendAsync(method, path, json, bearer, cancellationToken);
+
+    /// <summary>Registers and signs in a new account, on <paramref name="plan"/> (default <see cref="DefaultPlan"/>) through the operator endpoint.</summary>
+    public async Task<SignedInUser> SignUpAsync(string? plan = null)
     {
-        var request = new HttpRequestMessage(method, path);
-        if (json is not null)
+        var user = await Client.SignUpAsync();
+        plan ??= DefaultPlan;
+        if (plan != Plans.Free)
         {
-            request.Content = JsonContent.Create(json, json.GetType());
+            (await SetPlanAsync(user.Id, plan)).EnsureSuccessStatusCode();
         }
 
-        if (bearer is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        }
+        return user;
+    }
 
-        return Client.SendAsync(request, cancellationToken);
+    /// <summary>Changes a user's plan as the billing system does: <c>PUT /admin/users/{id}/plan</c> with the function key.</summary>
+    public Task<HttpResponseMessage> SetPlanAsync(string userId, string plan)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, $"api/v1/admin/users/{userId}/plan") { Content = JsonContent.Create(new { plan }) };
+        request.Headers.Add("x-functions-key", FunctionKey);
+        return Client.SendAsync(request);
     }
 
     /// <summary>Runs a timer function now through the admin endpoint, as an operator would.</summary>

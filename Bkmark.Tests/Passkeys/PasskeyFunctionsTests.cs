@@ -2,13 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Bkmark.Functions.Http;
+using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Passkeys;
 
 /// <summary>Passkeys, cookie refresh and the security page over HTTP, through the local host against Azurite.</summary>
 public sealed class PasskeyFunctionsTests(PasskeyHostFixture fixture) : IClassFixture<PasskeyHostFixture>, IDisposable
 {
-    private const string Password = "correct horse battery";
+    private const string Password = ApiTestClient.Password;
     private readonly TestAuthenticator _authenticator = new();
 
     public void Dispose() => _authenticator.Dispose();
@@ -16,7 +17,7 @@ public sealed class PasskeyFunctionsTests(PasskeyHostFixture fixture) : IClassFi
     [Fact]
     public async Task PasskeyLogin_CreatesPasskeySession_AfterRegistrationOverHttp()
     {
-        var (_, token) = await NewSignedInUserAsync();
+        var token = (await fixture.SignUpAsync()).AccessToken;
         var start = await PostJsonAsync("api/v1/me/passkeys/options", null, token);
         using var created = await fixture.SendAsync(HttpMethod.Post, "api/v1/me/passkeys", new
         {
@@ -61,7 +62,7 @@ public sealed class PasskeyFunctionsTests(PasskeyHostFixture fixture) : IClassFi
     [Fact]
     public async Task RegisterPasskey_Returns400NamingCredential_WhenCredentialIsNotAnObject()
     {
-        var (_, token) = await NewSignedInUserAsync();
+        var token = (await fixture.SignUpAsync()).AccessToken;
 
         using var response = await fixture.SendAsync(HttpMethod.Post, "api/v1/me/passkeys", new { challengeId = "x", credential = "nope" }, token);
 
@@ -72,7 +73,7 @@ public sealed class PasskeyFunctionsTests(PasskeyHostFixture fixture) : IClassFi
     [Fact]
     public async Task RenamePasskey_Returns404_ForAnotherUsersPasskey()
     {
-        var (_, token) = await NewSignedInUserAsync();
+        var token = (await fixture.SignUpAsync()).AccessToken;
 
         using var response = await fixture.SendAsync(HttpMethod.Patch, "api/v1/me/passkeys/01JAAAAAAAAAAAAAAAAAAAAAAA", new { name = "x" }, token);
 
@@ -164,20 +165,7 @@ public sealed class PasskeyFunctionsTests(PasskeyHostFixture fixture) : IClassFi
         Assert.DoesNotContain("<script>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private async Task<string> RegisterAsync()
-    {
-        var email = $"{Guid.NewGuid():N}@example.com";
-        using var response = await fixture.SendAsync(HttpMethod.Post, "api/v1/auth/register", new { email, password = Password });
-        response.EnsureSuccessStatusCode();
-        return email;
-    }
-
-    private async Task<(string Email, string Token)> NewSignedInUserAsync()
-    {
-        var email = await RegisterAsync();
-        var login = await PostJsonAsync("api/v1/auth/login", new { email, password = Password }, null);
-        return (email, login.GetProperty("accessToken").GetString()!);
-    }
+    private async Task<string> RegisterAsync() => (await fixture.Client.RegisterAsync()).Email;
 
     /// <returns>The "name=value" of the refresh cookie.</returns>
     private async Task<string> CookieSignInAsync()

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Bkmark.Core.Accounts;
+using Bkmark.Tests.Infrastructure;
 using Microsoft.Playwright;
 using OtpNet;
 
@@ -14,7 +16,7 @@ namespace Bkmark.Tests.Passkeys;
 public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClassFixture<PasskeyHostFixture>, IAsyncLifetime
 {
     private const string ChromiumPath = "/usr/bin/chromium";
-    private const string Password = "correct horse battery";
+    private const string Password = ApiTestClient.Password;
 
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -122,8 +124,7 @@ public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClas
     [Fact]
     public async Task SecurityPage_ShowsNewApiKeyOnce_ThenOnlyItsPrefix()
     {
-        var email = await RegisterAsync();
-        await SetPlanAsync(email, "pro");
+        var email = (await fixture.SignUpAsync(Plans.Pro)).Email;
         var page = await OpenPageWithAuthenticatorAsync();
         await SignInWithPasswordAsync(page, email);
 
@@ -174,32 +175,11 @@ public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClas
         await Assertions.Expect(page.Locator("#account-email")).ToHaveTextAsync(email);
     }
 
-    private async Task<string> RegisterAsync()
-    {
-        var email = $"{Guid.NewGuid():N}@example.com";
-        using var response = await fixture.SendAsync(HttpMethod.Post, "api/v1/auth/register", new { email, password = Password });
-        response.EnsureSuccessStatusCode();
-        return email;
-    }
+    private async Task<string> RegisterAsync() => (await fixture.Client.RegisterAsync()).Email;
 
     /// <returns>The access token of a session on "another device".</returns>
-    private async Task<string> SignInElsewhereAsync(string email)
-    {
-        using var response = await fixture.SendAsync(HttpMethod.Post, "api/v1/auth/login", new { email, password = Password });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
-    }
-
-    private async Task SetPlanAsync(string email, string plan)
-    {
-        var token = await SignInElsewhereAsync(email);
-        using var me = await fixture.SendAsync(HttpMethod.Get, "api/v1/me", bearer: token);
-        var userId = (await me.Content.ReadFromJsonAsync<MeBody>())!.Id;
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"api/v1/admin/users/{userId}/plan") { Content = JsonContent.Create(new { plan }) };
-        request.Headers.Add("x-functions-key", fixture.FunctionKey);
-        using var response = await fixture.Client.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-    }
+    private async Task<string> SignInElsewhereAsync(string email) =>
+        (await fixture.Client.LoginAsync(email)).GetProperty("accessToken").GetString()!;
 
     /// <summary>Saves to test-output/ under the repository root (next to Bkmark.sln).</summary>
     private static async Task SaveScreenshotAsync(IPage page, string fileName)
@@ -214,8 +194,4 @@ public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClas
         Directory.CreateDirectory(directory);
         await page.ScreenshotAsync(new() { Path = Path.Combine(directory, fileName), FullPage = true });
     }
-
-    private sealed record TokenBody(string AccessToken);
-
-    private sealed record MeBody(string Id);
 }

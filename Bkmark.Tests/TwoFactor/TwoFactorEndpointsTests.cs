@@ -13,7 +13,7 @@ namespace Bkmark.Tests.TwoFactor;
 /// <summary>Enrolment and sign-in over HTTP through the local host, against Azurite; codes computed from the returned secret.</summary>
 public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
 {
-    private const string Password = "correct horse battery";
+    private const string Password = ApiTestClient.Password;
 
     [Fact]
     public async Task EnrolmentAndSignIn_WorkEndToEnd()
@@ -206,14 +206,7 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
         return (token, secret, enabled.GetProperty("backupCodes").EnumerateArray().Select(c => c.GetString()!).ToArray());
     }
 
-    private async Task<string> RegisterAndSignInAsync(string email)
-    {
-        var registered = await host.SendAsync(HttpMethod.Post, "api/v1/auth/register", new { email, password = Password });
-        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-        var login = await LoginAsync(email, Password, null);
-        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-        return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-    }
+    private async Task<string> RegisterAndSignInAsync(string email) => (await host.Client.SignUpAsync(email)).AccessToken;
 
     private Task<HttpResponseMessage> LoginAsync(string email, string password, string? twoFactorCode) =>
         host.SendAsync(HttpMethod.Post, "api/v1/auth/login", twoFactorCode is null ? new { email, password } : new { email, password, twoFactorCode });
