@@ -144,9 +144,6 @@ public sealed class AccountService
         return user!;
     }
 
-    public Task<UserEntity?> FindAsync(string userId, CancellationToken cancellationToken) =>
-        _users.FindByIdAsync(userId, cancellationToken);
-
     public async Task<Result<UserProfile>> GetProfileAsync(string userId, CancellationToken cancellationToken)
     {
         var user = await _users.FindByIdAsync(userId, cancellationToken);

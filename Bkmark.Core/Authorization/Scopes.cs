@@ -31,8 +31,4 @@ public static class Scopes
     /// <summary>True when <paramref name="granted"/> allows <paramref name="required"/> (directly, or write for read).</summary>
     public static bool Allows(IReadOnlyCollection<string> granted, string required) =>
         granted.Contains(required) || ImpliedBy.TryGetValue(required, out var writer) && granted.Contains(writer);
-
-    /// <summary>True when every scope of <paramref name="requested"/> is allowed by <paramref name="granted"/>: no escalation.</summary>
-    public static bool AllowsAll(IReadOnlyCollection<string> granted, IEnumerable<string> requested) =>
-        requested.All(scope => Allows(granted, scope));
 }
