@@ -15,8 +15,6 @@ public abstract class EntityExpiryHandler<T>(BkmarkTables tables, string kind, s
 {
     public string Kind => kind;
 
-    protected BkmarkTables Tables => tables;
-
     private TableClient Table => tables[tableName];
 
     public async Task<ExpiryOutcome> ExpireAsync(ExpiryTarget target, DateTimeOffset now, CancellationToken cancellationToken)

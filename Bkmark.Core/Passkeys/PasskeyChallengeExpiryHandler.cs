@@ -12,5 +12,5 @@ public sealed class PasskeyChallengeExpiryHandler(BkmarkTables tables)
 {
     public const string KindName = "passkey-challenge";
 
-    protected override DateTimeOffset? DeletableAt(PasskeyChallengeEntity entity) => entity?.ExpiresAt;
+    protected override DateTimeOffset? DeletableAt(PasskeyChallengeEntity entity) => entity.ExpiresAt;
 }

@@ -1,7 +1,7 @@
 using Azure;
 using Bkmark.Core.Storage;
 
-namespace Bkmark.Core.Tokens;
+namespace Bkmark.Core.Sessions;
 
 /// <summary>
 /// A refresh credential. PartitionKey = hash of the token's public prefix, RowKey = HMAC(pepper, token):

@@ -1,6 +1,5 @@
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Storage;
-using Bkmark.Core.Tokens;
 
 namespace Bkmark.Core.Sessions;
 
@@ -13,5 +12,5 @@ public sealed class RefreshTokenExpiryHandler(BkmarkTables tables)
 {
     public const string KindName = "refresh";
 
-    protected override DateTimeOffset? DeletableAt(RefreshTokenEntity entity) => entity?.ExpiresAt;
+    protected override DateTimeOffset? DeletableAt(RefreshTokenEntity entity) => entity.ExpiresAt;
 }

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 
-namespace Bkmark.Core.Tokens;
+namespace Bkmark.Core.Sessions;
 
 /// <summary>Refresh tokens: <c>bkr_</c> + 43 base64url characters (256 bits from the CSPRNG).</summary>
 public static class RefreshTokenFormat

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
+using Bkmark.Core.Maintenance;
 using Bkmark.Core.Storage;
-using Bkmark.Core.Tokens;
 
 namespace Bkmark.Core.Sessions;
 
@@ -67,9 +67,10 @@ public sealed class SessionStore(BkmarkTables tables)
         }
     }
 
-    /// <summary>Deletes the refresh credential; one already gone is fine (the SDK answers 404 without throwing).</summary>
-    public Task DeleteRefreshTokenAsync(string partitionKey, string rowKey, CancellationToken cancellationToken) =>
-        RefreshTokens.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken);
+    /// <summary>Deletes the refresh credential; one already gone is fine.</summary>
+    /// <returns>False when it was already gone.</returns>
+    public Task<bool> DeleteRefreshTokenAsync(string partitionKey, string rowKey, CancellationToken cancellationToken) =>
+        PartitionDeletes.DeleteIfExistsAsync(RefreshTokens, partitionKey, rowKey, ETag.All, cancellationToken);
 
     private static bool IsKeySafe(string key) => key.Length is > 0 and <= 64 && key.All(char.IsAsciiLetterOrDigit);
 }
