@@ -1,9 +1,10 @@
 using System.Net;
 using Bkmark.Core.Authorization;
 using Bkmark.Tests.ApiKeys;
+using Bkmark.Tests.Bookmarks;
 using Bkmark.Tests.Infrastructure;
 
-namespace Bkmark.Tests.Bookmarks;
+namespace Bkmark.Tests.Authorization;
 
 /// <summary>Every resource endpoint with real <c>bk_</c> keys: the scope it needs, write implying read, opt-in scopes never implied.</summary>
 public sealed class ResourceScopeTests(ApiKeyHostFixture host) : IClassFixture<ApiKeyHostFixture>

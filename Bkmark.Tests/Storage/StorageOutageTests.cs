@@ -5,7 +5,7 @@ using Bkmark.Core.Storage;
 using Bkmark.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bkmark.Tests.Http;
+namespace Bkmark.Tests.Storage;
 
 /// <summary>With storage unreachable, requests answer 503 STORAGE_UNAVAILABLE quickly, never 500.</summary>
 public sealed class StorageOutageTests(StorageOutageTests.UnreachableStorageFixture host) : IClassFixture<StorageOutageTests.UnreachableStorageFixture>
