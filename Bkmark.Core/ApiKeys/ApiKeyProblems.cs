@@ -18,6 +18,9 @@ public static class ApiKeyProblems
             Headers = status.Headers,
         };
 
+    /// <summary>An API key asked for a key that would outlive it or outrank its rate limit (DESIGN §7).</summary>
+    public static Problem KeyLimitsExceeded(string detail) => new(403, ErrorCodes.KeyLimitsExceeded, detail);
+
     public static Problem TooManyConcurrentChanges() =>
         new(409, ErrorCodes.Conflict, "Too many concurrent changes to your API keys. Try again.");
 }

@@ -11,6 +11,9 @@ public sealed record Caller(
 {
     public bool IsSession => CredentialType == CredentialType.Session;
 
+    /// <summary>An API key's own per-minute rate limit (null for a session), the most it may give a key it creates.</summary>
+    public int? RateLimitPerMinute { get; init; }
+
     /// <summary>Headers the response should carry because of this credential, e.g. an API key's <c>RateLimit-*</c>.</summary>
     public IReadOnlyDictionary<string, string>? ResponseHeaders { get; init; }
 

@@ -25,6 +25,8 @@ public static class ErrorCodes
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
     public const string CsrfCheckFailed = "CSRF_CHECK_FAILED";
+    public const string KeyLimitsExceeded = "KEY_LIMITS_EXCEEDED";
+    public const string LibraryFull = "LIBRARY_FULL";
 
     private static readonly Dictionary<string, string> Titles = new()
     {
@@ -50,6 +52,8 @@ public static class ErrorCodes
         [UnsupportedMediaType] = "Unsupported media type",
         [StorageUnavailable] = "Storage unavailable",
         [CsrfCheckFailed] = "Cross-site request refused",
+        [KeyLimitsExceeded] = "Beyond this API key's own limits",
+        [LibraryFull] = "Library full",
     };
 
     public static string TitleOf(string code) => Titles.TryGetValue(code, out var title) ? title : code;
