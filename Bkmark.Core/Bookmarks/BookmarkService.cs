@@ -5,7 +5,7 @@ using Bkmark.Core.Groups;
 namespace Bkmark.Core.Bookmarks;
 
 /// <summary>A user's bookmarks: create, read, list, edit, trash, restore and delete for good.</summary>
-public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGenerator ids, TimeProvider time)
+public sealed class BookmarkService(BookmarkStore store, GroupStore groups, LibraryCapacity capacity, IdGenerator ids, TimeProvider time)
 {
     /// <summary>Lost ETag races retried before answering 409: each retry re-reads and re-applies the change.</summary>
     private const int MaxAttempts = 5;
@@ -24,9 +24,20 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
             return groupId.Problem;
         }
 
+        if (await capacity.ReserveAsync(userId, 1, cancellationToken) is { } full)
+        {
+            return full;
+        }
+
         var now = time.GetUtcNow();
         var entity = NewEntity(userId, ids.NewId(), fields.Value, groupId.Value, input.Favorite ?? false, now, now);
-        return await store.SubmitAsync([.. BookmarkStore.Insert(entity)], cancellationToken) switch
+        var outcome = await store.SubmitAsync([.. BookmarkStore.Insert(entity)], cancellationToken);
+        if (outcome != LibraryWriteOutcome.Written)
+        {
+            await capacity.ReleaseAsync(userId, 1, cancellationToken);
+        }
+
+        return outcome switch
         {
             LibraryWriteOutcome.Written => Bookmark.From(entity),
             LibraryWriteOutcome.UrlTaken => await UrlTakenAsync(userId, entity.Url, cancellationToken),
@@ -105,6 +116,7 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
 
             if (await store.SubmitAsync([.. BookmarkStore.Delete(entity)], cancellationToken) == LibraryWriteOutcome.Written)
             {
+                await capacity.ReleaseAsync(userId, 1, cancellationToken);
                 return true;
             }
         }
@@ -127,6 +139,7 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
             }
         }
 
+        await capacity.ReleaseAsync(userId, deleted, cancellationToken);
         return deleted;
     }
 
