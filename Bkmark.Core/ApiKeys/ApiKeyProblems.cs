@@ -1,4 +1,5 @@
 using Bkmark.Core.Errors;
+using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.ApiKeys;
 
@@ -6,21 +7,18 @@ namespace Bkmark.Core.ApiKeys;
 public static class ApiKeyProblems
 {
     public static Problem ProPlanRequired() =>
-        new(403, ErrorCodes.ApiAccessProRequired, "API keys are available on the Pro and Team plans. Upgrade your plan to create one.");
+        new(ErrorCodes.ApiAccessProRequired, "API keys are available on the Pro and Team plans. Upgrade your plan to create one.");
 
     public static Problem KeyLimitReached(int limit) =>
-        new(403, ErrorCodes.KeyLimitReached, $"Your plan allows {limit} active API keys. Revoke one before creating another.");
+        new(ErrorCodes.KeyLimitReached, $"Your plan allows {limit} active API keys. Revoke one before creating another.");
 
     public static Problem RateLimited(RateLimitStatus status) =>
-        new(429, ErrorCodes.RateLimited, $"This API key is limited to {status.Limit} requests a minute. Try again when the window resets.")
+        new(ErrorCodes.RateLimited, $"This API key is limited to {status.Limit} requests a minute. Try again when the window resets.")
         {
             RetryAfter = status.ResetIn,
             Headers = status.Headers,
         };
 
     /// <summary>An API key asked for a key that would outlive it or outrank its rate limit (DESIGN §7).</summary>
-    public static Problem KeyLimitsExceeded(string detail) => new(403, ErrorCodes.KeyLimitsExceeded, detail);
-
-    public static Problem TooManyConcurrentChanges() =>
-        new(409, ErrorCodes.Conflict, "Too many concurrent changes to your API keys. Try again.");
+    public static Problem KeyLimitsExceeded(string detail) => new(ErrorCodes.KeyLimitsExceeded, detail);
 }

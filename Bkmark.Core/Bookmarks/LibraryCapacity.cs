@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
+using Bkmark.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,9 +25,6 @@ namespace Bkmark.Core.Bookmarks;
 public sealed partial class LibraryCapacity(
     BookmarkStore store, TimeProvider time, IOptions<LibraryOptions> options, ILogger<LibraryCapacity> logger)
 {
-    // Each round of a ledger race has one winner, so this covers far more concurrent writers than one person has.
-    private const int MaxLedgerRetries = 64;
-
     private readonly LibraryOptions _options = options.Value;
 
     /// <summary>Reserves room for <paramref name="count"/> bookmarks; 409 <c>LIBRARY_FULL</c> when they do not fit.</summary>
@@ -38,7 +36,8 @@ public sealed partial class LibraryCapacity(
             return null;
         }
 
-        for (var attempt = 0; attempt < MaxLedgerRetries; attempt++)
+        // The ledger is one row every concurrent create of the user writes: each round of its race has one winner.
+        var reserved = await OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             var now = time.GetUtcNow();
             var ledger = await store.FindLedgerAsync(userId, cancellationToken)
@@ -63,34 +62,32 @@ public sealed partial class LibraryCapacity(
             recent[second] = recent.GetValueOrDefault(second) + count;
             ledger.Count += count;
             ledger.Recent = JsonSerializer.Serialize(recent, BkmarkJson.Options);
-            if (await store.TryWriteLedgerAsync(ledger, cancellationToken))
-            {
-                return null;
-            }
-        }
-
-        return new Problem(409, ErrorCodes.Conflict, "Too many concurrent changes to your library. Try again.");
+            return await store.TryWriteLedgerAsync(ledger, cancellationToken) ? true : RaceAttempt.Lost;
+        }, OptimisticConcurrency.HotRowAttempts);
+        return reserved.Succeeded ? null : reserved.Problem;
     }
 
     /// <summary>Gives back room for bookmarks reserved but not written, or deleted for good. If this keeps losing races the ledger over-counts until a recount.</summary>
     public async Task ReleaseAsync(string userId, int count, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        for (var attempt = 0; count > 0 && attempt < MaxLedgerRetries; attempt++)
+        if (count == 0)
+        {
+            return;
+        }
+
+        await OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             var ledger = await store.FindLedgerAsync(userId, cancellationToken);
             if (ledger is null)
             {
                 // Never reserved through a ledger (a library from before it): the first reservation counts it.
-                return;
+                return false;
             }
 
             ledger.Count = Math.Max(0, ledger.Count - count);
-            if (await store.TryWriteLedgerAsync(ledger, cancellationToken))
-            {
-                return;
-            }
-        }
+            return await store.TryWriteLedgerAsync(ledger, cancellationToken) ? true : RaceAttempt.Lost;
+        }, OptimisticConcurrency.HotRowAttempts);
     }
 
     /// <summary>Reservations (by second) still inside the grace period; older ones are written or never will be.</summary>
@@ -101,7 +98,7 @@ public sealed partial class LibraryCapacity(
         return all.Where(entry => entry.Key >= oldest).ToDictionary();
     }
 
-    private static Problem LibraryFull(int max, int held, int asked) => new(409, ErrorCodes.LibraryFull, asked == 1
+    private static Problem LibraryFull(int max, int held, int asked) => new(ErrorCodes.LibraryFull, asked == 1
         ? $"Your library holds its limit of {max.ToString("N0", CultureInfo.InvariantCulture)} bookmarks (the trash included). Delete some for good to add more."
         : $"Your library holds {held.ToString("N0", CultureInfo.InvariantCulture)} of at most {max.ToString("N0", CultureInfo.InvariantCulture)} bookmarks (the trash included); these {asked.ToString("N0", CultureInfo.InvariantCulture)} do not fit, so none were added.");
 
