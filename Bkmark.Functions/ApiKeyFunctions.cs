@@ -75,7 +75,7 @@ public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator aut
         () => authenticator.AuthenticateAsync(request, cancellationToken),
         async caller =>
     {
-        var revoked = await keys.RevokeAsync(caller.UserId, id, cancellationToken);
+        var revoked = await keys.RevokeAsync(caller, id, cancellationToken);
         return ApiResults.From(revoked, _ => ApiResults.Ok(new { message = "API key revoked" }));
     }, cancellationToken);
 

@@ -18,7 +18,7 @@ public sealed class ImportExportFunctions(ImportService importer, ExportService 
         async caller =>
     {
         var file = await exporter.ExportAsync(caller.UserId, request.Query["format"], cancellationToken);
-        return ApiResults.From(file, f => new FileResponse(f.Content, f.ContentType, f.FileName));
+        return ApiResults.From(file, f => new FileResponse(f));
     }, cancellationToken);
 
     [Function(nameof(ImportBookmarks))]

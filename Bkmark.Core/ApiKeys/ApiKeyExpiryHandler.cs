@@ -87,5 +87,5 @@ public sealed class ApiKeyExpiryHandler(ApiKeyStore store, BkmarkTables tables, 
     private DateTimeOffset? DeletableAt(ApiKeyIndexEntity index, ApiKeyCredentialEntity? credential) =>
         credential is null
             ? index.CreatedAt + options.Value.CreateGracePeriod
-            : (credential.RevokedAt ?? credential.ExpiresAt) + options.Value.Retention;
+            : (credential.RevokedAt ?? credential.ExpiresAt) is { } ended ? ExpiryIndex.Deadline(ended, options.Value.Retention) : null;
 }

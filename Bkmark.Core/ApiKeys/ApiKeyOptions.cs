@@ -39,6 +39,13 @@ public sealed class ApiKeyOptions
 
     public TimeSpan Retention => TimeSpan.FromDays(RetentionDays);
 
+    /// <summary>
+    /// How far ahead a key's <c>expiresAt</c> may be (DESIGN §7: every accepted date is bounded), so that the
+    /// expiry plus retention and the sweep's buckets stay far inside what a date can hold.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxExpiryYears { get; set; } = 5;
+
     /// <summary>The plan's limits; null for a plan without API access (free).</summary>
     public PlanKeyLimits? LimitsFor(string plan) => plan switch
     {

@@ -18,4 +18,7 @@ public static class ApiKeyProblems
             RetryAfter = status.ResetIn,
             Headers = status.Headers,
         };
+
+    /// <summary>An API key asked for a key that would outlive it or outrank its rate limit (DESIGN §7).</summary>
+    public static Problem KeyLimitsExceeded(string detail) => new(ErrorCodes.KeyLimitsExceeded, detail);
 }

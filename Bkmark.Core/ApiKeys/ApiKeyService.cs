@@ -13,7 +13,9 @@ namespace Bkmark.Core.ApiKeys;
 
 /// <summary>
 /// Creating, listing, changing and revoking a user's API keys. Keys may be managed with a session or
-/// with a key, but a key can never create or widen a key beyond its own scopes.
+/// with a key, but a key acts only within itself (DESIGN §7): it creates and changes keys only with
+/// scopes it has, an expiry no later than its own and a rate limit no higher than its own, and it
+/// revokes or changes only keys whose scopes it holds. A session may do anything within the plan.
 /// </summary>
 /// <remarks>
 /// The plan's active-key limit is held by the user's ledger (<see cref="ApiKeyLedgerEntity"/>): a
@@ -47,9 +49,9 @@ public sealed partial class ApiKeyService(
         var errors = new Dictionary<string, string[]>();
         var name = CheckName(request.Name, required: true, errors);
         var scopes = CheckScopes(request.Scopes, required: true, errors);
-        if (request.ExpiresAt is { } requestedExpiry && requestedExpiry <= now)
+        if (request.ExpiresAt is { } requestedExpiry && CheckExpiry(requestedExpiry, now) is { } expiryError)
         {
-            errors["expiresAt"] = ["The expiry must be in the future."];
+            errors["expiresAt"] = [expiryError];
         }
 
         if (request.RateLimitPerMinute is < 1)
@@ -65,6 +67,11 @@ public sealed partial class ApiKeyService(
         if (Escalation(caller, scopes!) is { } escalation)
         {
             return escalation;
+        }
+
+        if (OutlivesOrOutranks(caller, request) is { } exceeded)
+        {
+            return exceeded;
         }
 
         var user = await users.FindByIdAsync(caller.UserId, cancellationToken);
@@ -100,7 +107,7 @@ public sealed partial class ApiKeyService(
             UserId = user.Id,
             KeyPrefix = keyPrefix,
             Scopes = string.Join(' ', scopes!),
-            RateLimitPerMinute = request.RateLimitPerMinute ?? limits.RateLimitPerMinute,
+            RateLimitPerMinute = request.RateLimitPerMinute ?? DefaultRateLimit(caller, limits),
             CreatedAt = now,
             ExpiresAt = request.ExpiresAt,
         };
@@ -164,6 +171,11 @@ public sealed partial class ApiKeyService(
         }
 
         var credential = found.Credential;
+        if (Escalation(caller, credential.ScopeList) is { } outranked)
+        {
+            return outranked;
+        }
+
         if (scopes is not null)
         {
             // The credential first: it is what requests are authorised by.
@@ -202,8 +214,10 @@ public sealed partial class ApiKeyService(
     }
 
     /// <summary>Revokes the key: the next request with it, on any instance, gets <c>TOKEN_REVOKED</c>.</summary>
-    public async Task<Result<bool>> RevokeAsync(string userId, string keyId, CancellationToken cancellationToken)
+    public async Task<Result<bool>> RevokeAsync(Caller caller, string keyId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
+        var userId = caller.UserId;
         var index = IdGenerator.IsValid(keyId) ? await store.FindIndexAsync(userId, keyId, cancellationToken) : null;
         if (index is null || index.RevokedAt is not null)
         {
@@ -219,6 +233,11 @@ public sealed partial class ApiKeyService(
                 await store.DeleteIndexAsync(index, cancellationToken);
                 await ReleaseSlotAsync(userId, keyId, cancellationToken);
                 return true;
+            }
+
+            if (Escalation(caller, credential.ScopeList) is { } outranked)
+            {
+                return outranked;
             }
 
             if (credential.RevokedAt is null)
@@ -394,8 +413,50 @@ public sealed partial class ApiKeyService(
     private bool IsWithinCreateGrace(string keyId, DateTimeOffset now) =>
         Ulid.Parse(keyId).Time + _options.CreateGracePeriod > now;
 
+    /// <summary>A key may only name, or act on a key holding, scopes it has itself.</summary>
     private static Problem? Escalation(Caller caller, IReadOnlyList<string> scopes) =>
         caller.IsSession ? null : scopes.FirstOrDefault(scope => !caller.HasScope(scope)) is { } missing ? Problems.ScopeRequired(missing) : null;
+
+    /// <summary>
+    /// A key may not mint a key that outlives it (an expiring key must name an expiry, no later than its
+    /// own) or that may make more requests a minute than it may.
+    /// </summary>
+    private static Problem? OutlivesOrOutranks(Caller caller, NewApiKey request)
+    {
+        if (caller.IsSession)
+        {
+            return null;
+        }
+
+        if (caller.ExpiresAt is { } ownExpiry && (request.ExpiresAt is not { } expiresAt || expiresAt > ownExpiry))
+        {
+            return ApiKeyProblems.KeyLimitsExceeded($"This API key expires at {BkmarkJson.FormatTime(ownExpiry)}; a key it creates must set expiresAt no later than that.");
+        }
+
+        if (caller.RateLimitPerMinute is { } ownLimit && request.RateLimitPerMinute > ownLimit)
+        {
+            return ApiKeyProblems.KeyLimitsExceeded($"This API key may make {ownLimit} requests a minute; a key it creates may not be given more.");
+        }
+
+        return null;
+    }
+
+    /// <summary>The plan's rate limit, or the creating key's own when that is lower: a key left to the default stays within its creator.</summary>
+    private static int DefaultRateLimit(Caller caller, PlanKeyLimits limits) =>
+        caller.RateLimitPerMinute is { } ownLimit ? Math.Min(ownLimit, limits.RateLimitPerMinute) : limits.RateLimitPerMinute;
+
+    /// <summary>In the future and within <see cref="ApiKeyOptions.MaxExpiryYears"/>, so no later arithmetic on it (retention, buckets) can overflow.</summary>
+    private string? CheckExpiry(DateTimeOffset expiresAt, DateTimeOffset now)
+    {
+        if (expiresAt <= now)
+        {
+            return "The expiry must be in the future.";
+        }
+
+        return expiresAt > now.AddYears(_options.MaxExpiryYears)
+            ? $"The expiry must be at most {_options.MaxExpiryYears} years ahead, no later than {BkmarkJson.FormatTime(now.AddYears(_options.MaxExpiryYears))}."
+            : null;
+    }
 
     private static string? CheckName(string? name, bool required, Dictionary<string, string[]> errors)
     {

@@ -69,6 +69,7 @@ public sealed partial class ApiKeyVerifier(
 
         return new Caller(credential.UserId, CredentialType.ApiKey, credential.ScopeList, credential.ExpiresAt, KeyId: credential.KeyId)
         {
+            RateLimitPerMinute = credential.RateLimitPerMinute,
             ResponseHeaders = rate.Value.Headers,
         };
     }

@@ -11,6 +11,9 @@ public sealed record Caller(
 {
     public bool IsSession => CredentialType == CredentialType.Session;
 
+    /// <summary>An API key's own per-minute rate limit (null for a session), the most it may give a key it creates.</summary>
+    public int? RateLimitPerMinute { get; init; }
+
     /// <summary>
     /// Headers every answer to this credential carries, e.g. an API key's <c>RateLimit-*</c>. Core only
     /// reports them (as <see cref="Errors.Problem.Headers"/> on a refusal); the Functions layer writes them.

@@ -82,14 +82,19 @@ public sealed class RequestAuthenticator(AccessTokenService accessTokens, Sessio
         string? bearer = null;
         if (authorization.Count == 1)
         {
-            var value = authorization.ToString();
-            const string scheme = "Bearer ";
-            if (!value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || string.IsNullOrWhiteSpace(value[scheme.Length..]))
+            // DESIGN §2: another scheme (Basic, Digest, …) is no credential of ours, so it is MISSING_TOKEN
+            // unless X-API-Key carries one; "Bearer" with nothing usable after it is a malformed credential.
+            var value = authorization.ToString().Trim();
+            var schemeEnd = value.IndexOf(' ', StringComparison.Ordinal);
+            var scheme = schemeEnd < 0 ? value : value[..schemeEnd];
+            if (string.Equals(scheme, "Bearer", StringComparison.OrdinalIgnoreCase))
             {
-                return Problems.InvalidToken("The Authorization header must be 'Bearer <token>'.");
+                bearer = schemeEnd < 0 ? "" : value[(schemeEnd + 1)..].Trim();
+                if (bearer.Length == 0)
+                {
+                    return Problems.InvalidToken("The Authorization header must be 'Bearer <token>'.");
+                }
             }
-
-            bearer = value[scheme.Length..].Trim();
         }
 
         var headerKey = apiKeyHeader.Count == 1 ? apiKeyHeader.ToString().Trim() : null;

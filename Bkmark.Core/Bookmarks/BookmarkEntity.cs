@@ -72,3 +72,19 @@ public sealed class UrlIndexEntity : StoredEntity
     public static string RowKeyOf(string url) =>
         RowKeyPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(BookmarkRules.CanonicalUrl(url))));
 }
+
+/// <summary>
+/// How many bookmarks the library holds or has reserved room for (<see cref="LibraryCapacity"/>), one per
+/// user in the library partition. RowKey <c>ledger</c> sorts outside the bookmark, URL and group ranges.
+/// </summary>
+public sealed class LibraryLedgerEntity : StoredEntity
+{
+    public const string LedgerRowKey = "ledger";
+
+    public LibraryLedgerEntity() => RowKey = LedgerRowKey;
+
+    public int Count { get; set; }
+
+    /// <summary>JSON <c>{unixSecond: count}</c> of reservations still inside the write grace period.</summary>
+    public string Recent { get; set; } = "";
+}

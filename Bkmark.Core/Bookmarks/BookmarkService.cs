@@ -6,7 +6,7 @@ using Bkmark.Core.Groups;
 namespace Bkmark.Core.Bookmarks;
 
 /// <summary>A user's bookmarks: create, read, list, edit, trash, restore and delete for good.</summary>
-public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGenerator ids, TimeProvider time)
+public sealed class BookmarkService(BookmarkStore store, GroupStore groups, LibraryCapacity capacity, IdGenerator ids, TimeProvider time)
 {
     public async Task<Result<Bookmark>> CreateAsync(string userId, BookmarkInput input, CancellationToken cancellationToken)
     {
@@ -22,9 +22,20 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
             return groupId.Problem;
         }
 
+        if (await capacity.ReserveAsync(userId, 1, cancellationToken) is { } full)
+        {
+            return full;
+        }
+
         var now = time.GetUtcNow();
         var entity = NewEntity(userId, ids.NewId(), fields.Value, groupId.Value, input.Favorite ?? false, now, now);
-        return await store.SubmitAsync([.. BookmarkStore.Insert(entity)], cancellationToken) switch
+        var outcome = await store.SubmitAsync([.. BookmarkStore.Insert(entity)], cancellationToken);
+        if (outcome != LibraryWriteOutcome.Written)
+        {
+            await capacity.ReleaseAsync(userId, 1, cancellationToken);
+        }
+
+        return outcome switch
         {
             LibraryWriteOutcome.Written => Bookmark.From(entity),
             LibraryWriteOutcome.UrlTaken => await UrlTakenAsync(userId, entity.Url, cancellationToken),
@@ -84,8 +95,9 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
         SetTrashedAsync(userId, bookmarkId, trashed: false, cancellationToken);
 
     /// <summary>Deletes a bookmark (trashed or not) and its URL index, for good.</summary>
-    public Task<Result<bool>> DeletePermanentlyAsync(string userId, string bookmarkId, CancellationToken cancellationToken) =>
-        OptimisticConcurrency.RunAsync<bool>(async () =>
+    public async Task<Result<bool>> DeletePermanentlyAsync(string userId, string bookmarkId, CancellationToken cancellationToken)
+    {
+        var deleted = await OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             var entity = await store.FindAsync(userId, bookmarkId, cancellationToken);
             if (entity is null)
@@ -95,6 +107,13 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
 
             return await store.SubmitAsync([.. BookmarkStore.Delete(entity)], cancellationToken) == LibraryWriteOutcome.Written ? true : RaceAttempt.Lost;
         });
+        if (deleted.Succeeded)
+        {
+            await capacity.ReleaseAsync(userId, 1, cancellationToken);
+        }
+
+        return deleted;
+    }
 
     /// <summary>Deletes everything in the trash, in transactions of at most 100 actions.</summary>
     /// <returns>How many bookmarks were deleted.</returns>
@@ -111,6 +130,7 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
             }
         }
 
+        await capacity.ReleaseAsync(userId, deleted, cancellationToken);
         return deleted;
     }
 

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Groups;
 using Bkmark.Core.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Bookmarks;
 
@@ -25,7 +26,7 @@ public enum LibraryWriteOutcome
 /// Bookmarks and their URL index in the <see cref="TableNames.Library"/> table. Every write that touches
 /// more than one entity is one entity-group transaction in the user's partition, so the index cannot drift.
 /// </summary>
-public sealed class BookmarkStore(BkmarkTables tables)
+public sealed class BookmarkStore(BkmarkTables tables, IOptions<LibraryOptions> options)
 {
     /// <summary>Table Storage's limit of operations in one transaction.</summary>
     public const int MaxTransactionActions = 100;
@@ -77,9 +78,18 @@ public sealed class BookmarkStore(BkmarkTables tables)
 
     /// <summary>
     /// Every bookmark of the user, newest first, in the trash, out of it, or (null) both: one partition
-    /// query, which is what a personal library costs to scan.
+    /// query, which is what a personal library costs to scan. Holds them all: for edits that touch many;
+    /// reading the whole library goes through <see cref="StreamAsync"/>.
     /// </summary>
-    public async Task<IReadOnlyList<BookmarkEntity>> ListAllAsync(string userId, bool? trashed, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BookmarkEntity>> ListAllAsync(string userId, bool? trashed, CancellationToken cancellationToken) =>
+        await StreamAsync(userId, trashed, groupId: null, cancellationToken).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// The user's bookmarks, newest first, optionally only in or out of the trash and in one group, read from
+    /// storage a page (<see cref="LibraryOptions.PageSize"/>) at a time as the caller consumes them: only the
+    /// current page is held, however large the library.
+    /// </summary>
+    public IAsyncEnumerable<BookmarkEntity> StreamAsync(string userId, bool? trashed, string? groupId, CancellationToken cancellationToken)
     {
         var filter = RangeFilter(userId, null);
         if (trashed is { } value)
@@ -87,7 +97,12 @@ public sealed class BookmarkStore(BkmarkTables tables)
             filter += " and " + TableClient.CreateQueryFilter($"Trashed eq {value}");
         }
 
-        return await Library.QueryAsync<BookmarkEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
+        if (groupId is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"GroupId eq {groupId}");
+        }
+
+        return Library.QueryAsync<BookmarkEntity>(filter, maxPerPage: options.Value.PageSize, cancellationToken: cancellationToken);
     }
 
     /// <summary>The URL index RowKeys of every bookmark of the user (trashed included): what an import must skip.</summary>
@@ -103,6 +118,26 @@ public sealed class BookmarkStore(BkmarkTables tables)
 
         return keys;
     }
+
+    /// <summary>How many bookmarks the user has, the trash included: a partition range query reading only keys.</summary>
+    public async Task<int> CountBookmarksAsync(string userId, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await foreach (var _ in Library.QueryAsync<TableEntity>(RangeFilter(userId, null), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    public Task<LibraryLedgerEntity?> FindLedgerAsync(string userId, CancellationToken cancellationToken) =>
+        Library.FindAsync<LibraryLedgerEntity>(userId, LibraryLedgerEntity.LedgerRowKey, cancellationToken);
+
+    /// <summary>Creates the ledger (when it has no ETag yet) or replaces it if unchanged since it was read.</summary>
+    /// <returns>False when another request wrote it first (a lost race).</returns>
+    public Task<bool> TryWriteLedgerAsync(LibraryLedgerEntity ledger, CancellationToken cancellationToken) =>
+        Library.TryInsertOrReplaceAsync(ledger, cancellationToken);
 
     /// <summary>Runs one transaction in the user's partition and names how it ended.</summary>
     public async Task<LibraryWriteOutcome> SubmitAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)

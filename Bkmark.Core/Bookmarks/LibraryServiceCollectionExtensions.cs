@@ -11,7 +11,9 @@ public static class LibraryServiceCollectionExtensions
 {
     public static IServiceCollection AddLibrary(this IServiceCollection services)
     {
+        services.AddOptions<LibraryOptions>().BindConfiguration(LibraryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BookmarkStore>();
+        services.AddSingleton<LibraryCapacity>();
         services.AddSingleton<GroupStore>();
         services.AddSingleton<LibraryEditor>();
         services.AddSingleton<BookmarkService>();

@@ -108,8 +108,17 @@ public sealed class GroupService(GroupStore groups, BookmarkStore bookmarks, Lib
 
     private async Task<Dictionary<string, int>> CountAsync(string userId, CancellationToken cancellationToken)
     {
-        var all = await bookmarks.ListAllAsync(userId, trashed: false, cancellationToken);
-        return all.Where(b => b.GroupId is not null).CountBy(b => b.GroupId!).ToDictionary();
+        // Streamed: only the counts are held, never the library.
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var bookmark in bookmarks.StreamAsync(userId, trashed: false, groupId: null, cancellationToken))
+        {
+            if (bookmark.GroupId is { } groupId)
+            {
+                counts[groupId] = counts.GetValueOrDefault(groupId) + 1;
+            }
+        }
+
+        return counts;
     }
 
     private static Problem NotFound() => Problems.NotFound("The group");

@@ -5,7 +5,11 @@ using Bkmark.Core.Groups;
 
 namespace Bkmark.Core.ImportExport;
 
-/// <summary>Exports the library (not the trash) as Bkmark JSON or as a Netscape bookmark file for browsers.</summary>
+/// <summary>
+/// Exports the library (not the trash) as Bkmark JSON or as a Netscape bookmark file for browsers, streamed:
+/// bookmarks are read a storage page at a time as the file is written. The HTML file lists each group's
+/// bookmarks under its folder, so it reads the library once per group plus once for the ungrouped ones.
+/// </summary>
 public sealed class ExportService(BookmarkStore bookmarks, GroupStore groups, TimeProvider time)
 {
     public async Task<Result<ExportFile>> ExportAsync(string userId, string? format, CancellationToken cancellationToken)
@@ -16,12 +20,16 @@ public sealed class ExportService(BookmarkStore bookmarks, GroupStore groups, Ti
             return Problems.Validation("format", "The format must be json or html.");
         }
 
+        // Read before the answer starts, so an outage here is still a 503; the bookmarks stream while it is written.
         var allGroups = await groups.ListAsync(userId, cancellationToken);
-        var allBookmarks = await bookmarks.ListAllAsync(userId, trashed: false, cancellationToken);
         var now = time.GetUtcNow();
         var name = "bkmark-" + now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         return kind == "json"
-            ? new ExportFile(JsonLibraryFile.Write(allGroups, allBookmarks, now), JsonLibraryFile.ContentType, name + ".json")
-            : new ExportFile(NetscapeBookmarkFile.Write(allGroups, allBookmarks), NetscapeBookmarkFile.ContentType, name + ".html");
+            ? new ExportFile(JsonLibraryFile.ContentType, name + ".json", (stream, token) =>
+                JsonLibraryFile.WriteAsync(stream, allGroups, bookmarks.StreamAsync(userId, trashed: false, groupId: null, token), now, token))
+            : new ExportFile(NetscapeBookmarkFile.ContentType, name + ".html", (stream, token) =>
+                NetscapeBookmarkFile.WriteAsync(
+                    stream, allGroups, group => bookmarks.StreamAsync(userId, trashed: false, group.Id, token),
+                    bookmarks.StreamAsync(userId, trashed: false, groupId: null, token), token));
     }
 }

@@ -11,10 +11,13 @@ namespace Bkmark.Core.ImportExport;
 /// Imports Bkmark's JSON export or a browser's Netscape bookmark file. The whole file is parsed and every entry
 /// validated before anything is written, so a malformed file imports nothing. Idempotent by URL: a URL the user
 /// has (in the library or the trash, or earlier in the same file) is skipped. Writes are transactions of at most
-/// 100 actions in the user's partition, each bookmark with its URL index.
+/// 100 actions in the user's partition, each bookmark with its URL index. An import that would take the library
+/// past its limit is refused whole (409 <c>LIBRARY_FULL</c>) before anything is written: room for every new
+/// bookmark is reserved first, and what was not written (taken meanwhile) is given back.
 /// </summary>
 public sealed partial class ImportService(
-    BookmarkStore bookmarks, GroupStore groups, GroupService groupService, IdGenerator ids, TimeProvider time, ILogger<ImportService> logger)
+    BookmarkStore bookmarks, GroupStore groups, GroupService groupService, LibraryCapacity capacity, IdGenerator ids, TimeProvider time,
+    ILogger<ImportService> logger)
 {
     public const int MaxFileBytes = 5 * 1024 * 1024;
 
@@ -63,23 +66,30 @@ public sealed partial class ImportService(
             planned.Add((item, fields.Value, group));
         }
 
-        // Everything is validated: from here on only storage can fail, and a retry is idempotent by URL.
+        if (await capacity.ReserveAsync(userId, planned.Count, cancellationToken) is { } full)
+        {
+            return full;
+        }
+
+        // Everything is validated and there is room: from here on only storage can fail, and a retry is idempotent by URL.
         foreach (var (name, description) in newGroups)
         {
             groupIds[name] = (await groupService.AddAsync(userId, name, description, cancellationToken)).Id;
         }
 
         var now = time.GetUtcNow();
-        var entities = planned.Select(p => BookmarkService.NewEntity(
+        var writes = planned.Select(p => (p.Source, Entity: BookmarkService.NewEntity(
             userId, ids.NewId(p.Source.CreatedAt ?? now), p.Fields, p.Group is null ? null : groupIds[p.Group], p.Source.Favorite,
-            p.Source.CreatedAt ?? now, p.Source.UpdatedAt ?? p.Source.CreatedAt ?? now)).ToList();
+            p.Source.CreatedAt ?? now, p.Source.UpdatedAt ?? p.Source.CreatedAt ?? now)));
         var imported = 0;
-        foreach (var batch in entities.Chunk(BookmarkStore.MaxTransactionActions / 3))
+        foreach (var batch in writes.Chunk(BookmarkStore.MaxTransactionActions / 3))
         {
-            var (written, alreadyThere) = await WriteAsync(batch, planned, entities, errors, cancellationToken);
+            var (written, alreadyThere) = await WriteAsync(batch, errors, cancellationToken);
             imported += written;
             skipped += alreadyThere;
         }
+
+        await capacity.ReleaseAsync(userId, planned.Count - imported, cancellationToken);
 
         LogImported(logger, userId, imported, skipped, errors.Count);
         return new ImportReport(imported, skipped, errors);
@@ -141,16 +151,15 @@ public sealed partial class ImportService(
     /// written one by one, so each gets its own outcome.
     /// </summary>
     private async Task<(int Written, int AlreadyThere)> WriteAsync(
-        BookmarkEntity[] batch, List<(ImportedBookmark Source, BookmarkFields Fields, string? Group)> planned, List<BookmarkEntity> entities,
-        List<ImportError> errors, CancellationToken cancellationToken)
+        (ImportedBookmark Source, BookmarkEntity Entity)[] batch, List<ImportError> errors, CancellationToken cancellationToken)
     {
-        if (await bookmarks.SubmitAsync([.. BookmarkStore.Chunk(batch.Select(BookmarkStore.Insert)).Single()], cancellationToken) == LibraryWriteOutcome.Written)
+        if (await bookmarks.SubmitAsync([.. BookmarkStore.Chunk(batch.Select(b => BookmarkStore.Insert(b.Entity))).Single()], cancellationToken) == LibraryWriteOutcome.Written)
         {
             return (batch.Length, 0);
         }
 
         var (written, alreadyThere) = (0, 0);
-        foreach (var bookmark in batch)
+        foreach (var (source, bookmark) in batch)
         {
             switch (await bookmarks.SubmitAsync([.. BookmarkStore.Insert(bookmark)], cancellationToken))
             {
@@ -161,7 +170,6 @@ public sealed partial class ImportService(
                     alreadyThere++;
                     break;
                 default:
-                    var source = planned[entities.IndexOf(bookmark)].Source;
                     errors.Add(new ImportError(source.Line, source.Path, source.Url, "Its group was deleted during the import."));
                     break;
             }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Errors;
@@ -17,17 +18,47 @@ public static class JsonLibraryFile
     public const string FormatName = "bkmark";
     public const int Version = 1;
 
-    public static string Write(IReadOnlyList<GroupEntity> groups, IReadOnlyList<BookmarkEntity> bookmarks, DateTimeOffset exportedAt)
+    // Sent to the client whenever this much is buffered, so the writer holds a few entries, not the file.
+    private const int FlushThreshold = 32 * 1024;
+
+    /// <summary>
+    /// Writes the file as <paramref name="bookmarks"/> yields them: one storage page at a time, sent on as it
+    /// goes, never the library at once (DESIGN §7).
+    /// </summary>
+    public static async Task WriteAsync(
+        Stream stream, IReadOnlyList<GroupEntity> groups, IAsyncEnumerable<BookmarkEntity> bookmarks, DateTimeOffset exportedAt,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(groups);
         var names = groups.ToDictionary(g => g.Id, g => g.Name, StringComparer.Ordinal);
-        var file = new ExportDocument(
-            FormatName,
-            Version,
-            exportedAt,
-            [.. groups.Select(g => new ExportGroup(g.Name, g.Description, g.CreatedAt))],
-            [.. bookmarks.Select(b => new ExportBookmark(
-                b.Url, b.Title, b.Notes, b.TagList, b.GroupId is null ? null : names.GetValueOrDefault(b.GroupId), b.Favorite, b.CreatedAt, b.UpdatedAt))]);
-        return JsonSerializer.Serialize(file, BkmarkJson.Options);
+
+        // The serializer flushes its writer synchronously, which a host's response stream may refuse: it writes
+        // into this buffer, and the buffer goes to the stream asynchronously whenever it fills.
+        var buffer = new ArrayBufferWriter<byte>(FlushThreshold * 2);
+        using var writer = new Utf8JsonWriter(buffer);
+        writer.WriteStartObject();
+        writer.WriteString("format", FormatName);
+        writer.WriteNumber("version", Version);
+        writer.WritePropertyName("exportedAt");
+        JsonSerializer.Serialize(writer, exportedAt, BkmarkJson.Options);
+        writer.WritePropertyName("groups");
+        JsonSerializer.Serialize(writer, groups.Select(g => new ExportGroup(g.Name, g.Description, g.CreatedAt)).ToList(), BkmarkJson.Options);
+        writer.WriteStartArray("bookmarks");
+        await foreach (var b in bookmarks.WithCancellation(cancellationToken))
+        {
+            var entry = new ExportBookmark(b.Url, b.Title, b.Notes, b.TagList, b.GroupId is null ? null : names.GetValueOrDefault(b.GroupId), b.Favorite, b.CreatedAt, b.UpdatedAt);
+            JsonSerializer.Serialize(writer, entry, BkmarkJson.Options);
+            if (buffer.WrittenCount >= FlushThreshold)
+            {
+                await stream.WriteAsync(buffer.WrittenMemory, cancellationToken);
+                buffer.ResetWrittenCount();
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.Flush();
+        await stream.WriteAsync(buffer.WrittenMemory, cancellationToken);
     }
 
     /// <summary>Reads a whole file; broken JSON or a wrong type is a 400 naming the line, and nothing of the file is used.</summary>
@@ -55,9 +86,6 @@ public static class JsonLibraryFile
             : new ImportedBookmark(b.Url, b.Title, b.Notes, b.Tags ?? [], b.Group, b.Favorite ?? false, b.CreatedAt, b.UpdatedAt, Path: $"bookmarks[{i}]")).ToList();
         return new ImportedLibrary(groups, bookmarks);
     }
-
-    private sealed record ExportDocument(
-        string Format, int Version, DateTimeOffset ExportedAt, IReadOnlyList<ExportGroup> Groups, IReadOnlyList<ExportBookmark> Bookmarks);
 
     private sealed record ExportGroup(string Name, string? Description, DateTimeOffset CreatedAt);
 

@@ -23,5 +23,5 @@ public sealed record ImportError(
 /// <summary>What <c>POST /import</c> answers.</summary>
 public sealed record ImportReport(int Imported, int Skipped, IReadOnlyList<ImportError> Errors);
 
-/// <summary>An export, ready to send.</summary>
-public sealed record ExportFile(string Content, string ContentType, string FileName);
+/// <summary>An export, ready to send: <see cref="WriteToAsync"/> streams it, reading the library page by page as it writes.</summary>
+public sealed record ExportFile(string ContentType, string FileName, Func<Stream, CancellationToken, Task> WriteToAsync);

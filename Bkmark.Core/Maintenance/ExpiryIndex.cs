@@ -32,6 +32,14 @@ public sealed class ExpiryIndex(BkmarkTables tables, TimeProvider time, IOptions
 
     private TimeSpan BucketSize => options.Value.BucketSize;
 
+    /// <summary>
+    /// <paramref name="at"/> + <paramref name="delay"/>, or the last representable moment when that would
+    /// overflow: a deadline computed from a stored date (an expiry plus retention) must never throw in the
+    /// sweep, or the entry would fail on every run and hold the checkpoint at its bucket.
+    /// </summary>
+    public static DateTimeOffset Deadline(DateTimeOffset at, TimeSpan delay) =>
+        DateTimeOffset.MaxValue - at <= delay ? DateTimeOffset.MaxValue : at + delay;
+
     /// <summary>The bucket (PartitionKey) holding <paramref name="at"/>: its start, as <c>yyyyMMddTHHmm</c> UTC. Sorts as time does.</summary>
     public string BucketOf(DateTimeOffset at)
     {

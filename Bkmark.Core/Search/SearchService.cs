@@ -5,9 +5,11 @@ using Bkmark.Core.Errors;
 namespace Bkmark.Core.Search;
 
 /// <summary>
-/// Full-text search over a user's bookmarks (not the trash). It scans the user's partition and ranks in
-/// memory: right for personal libraries of thousands of bookmarks, and nothing to keep in step. A cursor
-/// holds an offset into the ranking, so a page after an edit may shift by the edited bookmark.
+/// Full-text search over a user's bookmarks (not the trash). It walks the user's partition a storage page at
+/// a time and ranks as it goes: right for personal libraries, and nothing to keep in step. Memory stays
+/// bounded: one page of bookmarks, plus a score and id for each match ranked up to the requested position;
+/// the page's bookmarks are then read by id. A cursor holds an offset into the ranking, so a page after an
+/// edit may shift by the edited bookmark.
 /// </summary>
 public sealed class SearchService(BookmarkStore bookmarks)
 {
@@ -34,20 +36,49 @@ public sealed class SearchService(BookmarkStore bookmarks)
         }
 
         var offset = position.Value is null ? 0 : int.Parse(position.Value.AsSpan(OffsetPrefix.Length), CultureInfo.InvariantCulture);
-        var all = await bookmarks.ListAllAsync(userId, trashed: false, cancellationToken);
+        var wanted = (int)Math.Min((long)offset + pageSize.Value, int.MaxValue);
 
-        // ListAllAsync reads newest first and OrderByDescending is stable: equal scores stay newest first.
-        var ranked = all
-            .Select(b => (Bookmark: b, Score: SearchRanking.Score(b, terms)))
-            .Where(r => r.Score > 0)
-            .OrderByDescending(r => r.Score)
-            .ToList();
-        var page = ranked.Skip(offset).Take(pageSize.Value).Select(r => Bookmark.From(r.Bookmark)).ToList();
-        var next = offset + page.Count;
-        return new Page<Bookmark>(page, next < ranked.Count ? PageCursor.Encode(OffsetPrefix + next.ToString(CultureInfo.InvariantCulture)) : null);
+        // The best `wanted` matches so far, worst at the head, so a better match replaces it in O(log n).
+        var best = new PriorityQueue<Match, Match>(Match.WorstFirst);
+        var matches = 0;
+        await foreach (var bookmark in bookmarks.StreamAsync(userId, trashed: false, groupId: null, cancellationToken))
+        {
+            var score = SearchRanking.Score(bookmark, terms);
+            if (score == 0)
+            {
+                continue;
+            }
+
+            matches++;
+            var match = new Match(score, bookmark.RowKey, bookmark.Id);
+            if (best.Count < wanted)
+            {
+                best.Enqueue(match, match);
+            }
+            else if (Match.WorstFirst.Compare(match, best.Peek()) > 0)
+            {
+                best.EnqueueDequeue(match, match);
+            }
+        }
+
+        var ranked = best.UnorderedItems.Select(item => item.Element).OrderDescending(Match.WorstFirst).Skip(offset).ToList();
+        var found = await Task.WhenAll(ranked.Select(match => bookmarks.FindAsync(userId, match.Id, cancellationToken)));
+
+        // A bookmark deleted or trashed since the scan drops out of this page; the cursor still counts its place.
+        var page = found.Where(b => b is { Trashed: false }).Select(b => Bookmark.From(b!)).ToList();
+        var next = offset + ranked.Count;
+        return new Page<Bookmark>(page, next < matches ? PageCursor.Encode(OffsetPrefix + next.ToString(CultureInfo.InvariantCulture)) : null);
     }
 
     private static bool IsOffset(string position) =>
         position.StartsWith(OffsetPrefix, StringComparison.Ordinal)
         && int.TryParse(position.AsSpan(OffsetPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out _);
+
+    /// <summary>A ranked match: higher score first; equal scores newest first (bookmark RowKeys ascend from the newest).</summary>
+    private sealed record Match(int Score, string RowKey, string Id)
+    {
+        /// <summary>Orders worse matches first.</summary>
+        public static readonly IComparer<Match> WorstFirst = Comparer<Match>.Create((a, b) =>
+            a.Score != b.Score ? a.Score.CompareTo(b.Score) : string.CompareOrdinal(b.RowKey, a.RowKey));
+    }
 }

@@ -17,8 +17,17 @@ public sealed class TagService(BookmarkStore bookmarks, LibraryEditor editor)
 {
     public async Task<IReadOnlyList<TagCount>> ListAsync(string userId, CancellationToken cancellationToken)
     {
-        var all = await bookmarks.ListAllAsync(userId, trashed: false, cancellationToken);
-        return [.. all.SelectMany(b => b.TagList).CountBy(t => t).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new TagCount(p.Key, p.Value))];
+        // Streamed: only the counts are held, never the library.
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var bookmark in bookmarks.StreamAsync(userId, trashed: false, groupId: null, cancellationToken))
+        {
+            foreach (var tag in bookmark.TagList)
+            {
+                counts[tag] = counts.GetValueOrDefault(tag) + 1;
+            }
+        }
+
+        return [.. counts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new TagCount(p.Key, p.Value))];
     }
 
     /// <summary>Renames a tag on every bookmark; where the new name is there already, the two merge.</summary>

@@ -1,21 +1,22 @@
-using System.Text;
+using Bkmark.Core.ImportExport;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 
 namespace Bkmark.Functions.Http;
 
-/// <summary>A downloadable text file (exports). Self-contained like <see cref="JsonResponse"/>, so both hosts answer alike.</summary>
-public sealed class FileResponse(string content, string contentType, string fileName) : IActionResult
+/// <summary>
+/// A downloadable file (exports), streamed as it is produced, so a large library is never held in memory.
+/// Self-contained like <see cref="JsonResponse"/>, so both hosts answer alike.
+/// </summary>
+public sealed class FileResponse(ExportFile file) : IActionResult
 {
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var response = context.HttpContext.Response;
         response.StatusCode = 200;
-        response.ContentType = contentType + "; charset=utf-8";
-        response.Headers.CacheControl = "no-store";
-        response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = fileName }.ToString();
-        var bytes = Encoding.UTF8.GetBytes(content);
-        response.ContentLength = bytes.Length;
-        await response.Body.WriteAsync(bytes, context.HttpContext.RequestAborted);
+        response.ContentType = file.ContentType + "; charset=utf-8";
+        ApiResponseHeaders.Apply(response);
+        response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = file.FileName }.ToString();
+        await file.WriteToAsync(response.Body, context.HttpContext.RequestAborted);
     }
 }

@@ -32,8 +32,7 @@ public sealed class JsonResponse(int status, object? body, string contentType = 
             response.Headers[name] = value;
         }
 
-        // Responses carry credentials and account data: never cache them.
-        response.Headers.CacheControl = "no-store";
+        ApiResponseHeaders.Apply(response);
         if (body is null)
         {
             return;

@@ -220,7 +220,8 @@ public sealed class AuthFlowTests(CountingLocalHostFixture host) : IClassFixture
 
     [Theory]
     [InlineData("Bearer not-a-token")]
-    [InlineData("Basic dXNlcjpwYXNz")]
+    [InlineData("Bearer")]
+    [InlineData("Bearer   ")]
     [InlineData("Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")]
     public async Task Me_WithBadCredential_ReturnsInvalidToken(string authorization)
     {

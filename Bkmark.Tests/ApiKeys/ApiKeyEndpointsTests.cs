@@ -12,6 +12,7 @@ namespace Bkmark.Tests.ApiKeys;
 public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture<ApiKeyHostFixture>
 {
     private const string KeyPattern = "^bk_[0-9a-f]{32}$";
+    private static readonly string[] ReadBookmarks = ["bookmarks:read"];
 
     [Fact]
     public async Task Create_Returns201WithExactlyTheDocumentedShape()
@@ -225,6 +226,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         { """{"name":"n","scopes":"bookmarks:read"}""", "scopes" },
         { """{"name":"n","scopes":["bookmarks:read"],"expiresAt":"2001-01-01T00:00:00.000Z"}""", "expiresAt" },
         { """{"name":"n","scopes":["bookmarks:read"],"expiresAt":"next tuesday"}""", "expiresAt" },
+        { """{"name":"n","scopes":["bookmarks:read"],"expiresAt":"9999-12-31T00:00:00.000Z"}""", "expiresAt" },
         { """{"name":"n","scopes":["bookmarks:read"],"rateLimitPerMinute":0}""", "rateLimitPerMinute" },
         { """{"name":"n","scopes":["bookmarks:read"],"rateLimitPerMinute":1000000}""", "rateLimitPerMinute" },
         { """{"name":"n","scopes":["bookmarks:read"],"rateLimitPerMinute":"ten"}""", "rateLimitPerMinute" },
@@ -374,6 +376,90 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         var patchProblem = await patch.AssertProblemAsync(HttpStatusCode.Forbidden, "SCOPE_REQUIRED");
         Assert.Contains("export", patchProblem.GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.Created, narrower.StatusCode);
+    }
+
+    [Fact]
+    public async Task Create_Returns400NamingExpiresAt_WhenItIsMoreThanFiveYearsAhead_AndAcceptsFiveYears()
+    {
+        var user = await host.SignUpAsync();
+        var now = host.Time.GetUtcNow();
+
+        var beyond = await host.SendAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "n", scopes = ReadBookmarks, expiresAt = now.AddYears(5).AddMinutes(1) }, user.AccessToken);
+        var within = await host.SendAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "n", scopes = ReadBookmarks, expiresAt = now.AddYears(5).AddMinutes(-1) }, user.AccessToken);
+
+        var problem = await beyond.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        Assert.Contains("5 years", problem.GetProperty("errors").GetProperty("expiresAt")[0].GetString());
+        Assert.Equal(HttpStatusCode.Created, within.StatusCode);
+    }
+
+    [Fact]
+    public async Task Key_CannotCreateAKeyThatOutlivesIt()
+    {
+        var user = await host.SignUpAsync();
+        // Whole seconds, so the expiry read back from storage compares equal to the one sent.
+        var ownExpiry = DateTimeOffset.FromUnixTimeSeconds(host.Time.GetUtcNow().AddHours(1).ToUnixTimeSeconds());
+        var key = (await host.CreateKeyAsync(user.AccessToken, new { name = "hour", scopes = ReadBookmarks, expiresAt = ownExpiry })).GetProperty("key").GetString()!;
+
+        var neverExpires = await host.SendAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "forever", scopes = ReadBookmarks }, key);
+        var expiresLater = await host.SendAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "month", scopes = ReadBookmarks, expiresAt = ownExpiry.AddDays(30) }, key);
+        var expiresWithin = await host.SendAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "half", scopes = ReadBookmarks, expiresAt = ownExpiry.AddMinutes(-30) }, key);
+        var expiresWithIt = await host.SendAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "same", scopes = ReadBookmarks, expiresAt = ownExpiry }, key);
+
+        await neverExpires.AssertProblemAsync(HttpStatusCode.Forbidden, "KEY_LIMITS_EXCEEDED");
+        await expiresLater.AssertProblemAsync(HttpStatusCode.Forbidden, "KEY_LIMITS_EXCEEDED");
+        Assert.Equal(HttpStatusCode.Created, expiresWithin.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, expiresWithIt.StatusCode);
+    }
+
+    [Fact]
+    public async Task Key_CannotCreateAKeyWithAHigherRateLimit_AndItsDefaultIsCappedAtItsOwn()
+    {
+        var user = await host.SignUpAsync();
+        var key = (await host.CreateKeyAsync(user.AccessToken, new { name = "slow", scopes = ReadBookmarks, rateLimitPerMinute = 10 })).GetProperty("key").GetString()!;
+
+        var faster = await host.SendAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "fast", scopes = ReadBookmarks, rateLimitPerMinute = 60 }, key);
+        var slower = await host.SendAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "slower", scopes = ReadBookmarks, rateLimitPerMinute = 5 }, key);
+        var defaulted = await host.CreateKeyAsync(key, new { name = "default", scopes = ReadBookmarks });
+        var usedDefaulted = await host.SendAsync(HttpMethod.Get, "api/v1/api-keys", bearer: defaulted.GetProperty("key").GetString()!);
+
+        await faster.AssertProblemAsync(HttpStatusCode.Forbidden, "KEY_LIMITS_EXCEEDED");
+        Assert.Equal(HttpStatusCode.Created, slower.StatusCode);
+        Assert.Equal("10", Header(usedDefaulted, "RateLimit-Limit"));
+    }
+
+    [Fact]
+    public async Task Key_CannotRevokeOrChangeAKeyHoldingScopesItLacks_ButASessionCan()
+    {
+        var user = await host.SignUpAsync();
+        var reader = (await host.CreateKeyAsync(user.AccessToken, new { name = "reader", scopes = ReadBookmarks })).GetProperty("key").GetString()!;
+        var wide = await host.CreateKeyAsync(user.AccessToken, new { name = "wide", scopes = new[] { "bookmarks:write", "export", "destructive" } });
+        var wideId = wide.GetProperty("id").GetString();
+
+        var revoke = await host.SendAsync(HttpMethod.Delete, $"api/v1/api-keys/{wideId}", bearer: reader);
+        var rename = await host.SendAsync(HttpMethod.Patch, $"api/v1/api-keys/{wideId}", new { name = "mine now" }, reader);
+        var narrow = await host.SendAsync(HttpMethod.Patch, $"api/v1/api-keys/{wideId}", new { scopes = ReadBookmarks }, reader);
+        var stillWorks = await host.SendAsync(HttpMethod.Get, "api/v1/auth/verify", bearer: wide.GetProperty("key").GetString()!);
+        var bySession = await host.SendAsync(HttpMethod.Delete, $"api/v1/api-keys/{wideId}", bearer: user.AccessToken);
+
+        Assert.Contains("bookmarks:write", (await revoke.AssertProblemAsync(HttpStatusCode.Forbidden, "SCOPE_REQUIRED")).GetProperty("detail").GetString());
+        await rename.AssertProblemAsync(HttpStatusCode.Forbidden, "SCOPE_REQUIRED");
+        await narrow.AssertProblemAsync(HttpStatusCode.Forbidden, "SCOPE_REQUIRED");
+        Assert.Equal(HttpStatusCode.OK, stillWorks.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, bySession.StatusCode);
+    }
+
+    [Fact]
+    public async Task Key_InXApiKey_IsUsed_WhenAuthorizationCarriesAnotherScheme()
+    {
+        var user = await host.SignUpAsync();
+        var key = (await host.CreateKeyAsync(user.AccessToken)).GetProperty("key").GetString()!;
+        var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/auth/verify");
+        request.Headers.TryAddWithoutValidation("Authorization", "Basic dXNlcjpwYXNz");
+        request.Headers.Add("X-API-Key", key);
+
+        var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

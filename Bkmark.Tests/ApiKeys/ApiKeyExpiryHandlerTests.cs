@@ -3,6 +3,7 @@ using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Errors;
+using Bkmark.Core.Maintenance;
 using Bkmark.Core.Storage;
 using Bkmark.Tests.Infrastructure;
 using Bkmark.Tests.Maintenance;
@@ -36,7 +37,7 @@ public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
     {
         var revoked = await CreateAsync();
         var live = await CreateAsync();
-        await _keys.RevokeAsync(_userId, revoked.Id, CancellationToken.None);
+        await _keys.RevokeAsync(_session, revoked.Id, CancellationToken.None);
 
         await _core.SweepAfterAsync(TimeSpan.FromDays(29));
         var duringRetention = await _verifier.VerifyAsync(revoked.Key, CancellationToken.None);
@@ -99,6 +100,36 @@ public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
         Assert.Equal(2, report.DeletedOf(RateWindowExpiryHandler.KindName));
         Assert.Equal(0, await _core.CountAsync(TableNames.ApiKeyRateWindows));
         Assert.True((await _verifier.VerifyAsync(key.Key, CancellationToken.None)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Sweep_CopesWithAStoredFarFutureExpiry_WithoutFailingOrPinningTheCheckpoint()
+    {
+        // A key stored before expiresAt was bounded: its expiry plus retention is past what a date can hold.
+        var key = await CreateAsync();
+        var store = _core.Get<ApiKeyStore>();
+        var index = (await store.FindIndexAsync(_userId, key.Id, CancellationToken.None))!;
+        var credential = (await store.FindCredentialAsync(index.CredentialPartition, index.CredentialRow, CancellationToken.None))!;
+        credential.ExpiresAt = new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
+        Assert.True(await store.TryReplaceCredentialAsync(credential, CancellationToken.None));
+
+        var first = await _core.SweepAfterAsync(TimeSpan.FromMinutes(2) + SweepTestData.BucketClosed);
+        var second = await _core.SweepAfterAsync(SweepTestData.BucketClosed);
+
+        Assert.Equal((0, 1), (first.Failed, first.Rescheduled));
+        Assert.Equal(_core.Get<ExpiryIndex>().BucketOf(_core.Time.GetUtcNow() - SweepTestData.BucketClosed), first.NextBucket);
+        Assert.Equal((0, 0), (second.Failed, second.Entries));
+        Assert.Equal(_core.Get<ExpiryIndex>().BucketOf(_core.Time.GetUtcNow()), second.NextBucket);
+        Assert.True((await _verifier.VerifyAsync(key.Key, CancellationToken.None)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Create_Returns400NamingExpiresAt_For9999()
+    {
+        var created = await _keys.CreateAsync(_session, new NewApiKey("key", ReadBookmarks, new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero), null), CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.ValidationFailed, created.Problem?.Code);
+        Assert.True(created.Problem!.Errors!.ContainsKey("expiresAt"));
     }
 
     private async Task<CreatedApiKey> CreateAsync(DateTimeOffset? expiresAt = null) =>

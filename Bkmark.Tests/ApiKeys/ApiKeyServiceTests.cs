@@ -63,7 +63,7 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     {
         var created = await CreateAsync();
 
-        await _keys.RevokeAsync(_userId, created.Id, CancellationToken.None);
+        await _keys.RevokeAsync(_session, created.Id, CancellationToken.None);
         var result = await _verifier.VerifyAsync(created.Key, CancellationToken.None);
         var index = await _store.FindIndexAsync(_userId, created.Id, CancellationToken.None);
 
@@ -127,7 +127,7 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
         var live = await CreateAsync();
 
         var listed = await _keys.ListAsync(_userId, CancellationToken.None);
-        var revoke = await _keys.RevokeAsync(_userId, orphan.KeyId, CancellationToken.None);
+        var revoke = await _keys.RevokeAsync(_session, orphan.KeyId, CancellationToken.None);
 
         Assert.Equal([live.Id], listed.Select(k => k.Id));
         Assert.True(revoke.Succeeded);

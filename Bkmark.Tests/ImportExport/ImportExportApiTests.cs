@@ -147,6 +147,19 @@ public sealed class ImportExportApiTests(LocalHostFixture host) : IClassFixture<
     }
 
     [Fact]
+    public async Task Import_RefusesDeeplyNestedJson_As400_WithoutWalkingIt()
+    {
+        var (_, token, _) = await host.Client.SignUpAsync();
+        var file = "{\"bookmarks\":[{\"url\":\"https://a.example/\",\"tags\":" + new string('[', 100_000) + new string(']', 100_000) + "}]}";
+
+        var response = await ImportAsync(token, file, "application/json");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        Assert.StartsWith("Line 1:", problem.GetProperty("errors").GetProperty("body")[0].GetString());
+        Assert.Empty(await host.ReadAllPagesAsync(token, "api/v1/bookmarks"));
+    }
+
+    [Fact]
     public async Task Import_ReturnsPayloadTooLarge_WhenOver5MiB()
     {
         var (_, token, _) = await host.Client.SignUpAsync();

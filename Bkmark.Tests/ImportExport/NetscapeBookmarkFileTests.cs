@@ -47,6 +47,59 @@ public sealed class NetscapeBookmarkFileTests
         Assert.Equal("https://example.org/%C3%A9t%C3%A9?q=a&b=c", byTitle["Été"].Url);
     }
 
+    [Fact]
+    public void Parse_WorksLinearly_OnDeeplyNestedUnnamedFoldersFollowedByLinks()
+    {
+        // The attack shape of issue 12: n nested unnamed lists, then n links inside the innermost one.
+        static string Adversarial(int n) =>
+            "<!DOCTYPE NETSCAPE-Bookmark-file-1>\n"
+            + string.Concat(Enumerable.Repeat("<DL><p>", n))
+            + string.Concat(Enumerable.Range(0, n).Select(i => $"<DT><A HREF=\"https://x.example/{i}\">x</A>\n"))
+            + string.Concat(Enumerable.Repeat("</DL><p>", n));
+        var small = Adversarial(5_000);
+        var large = Adversarial(20_000);
+
+        var (smallLibrary, smallSteps) = NetscapeBookmarkFile.ParseCountingSteps(small);
+        var (largeLibrary, largeSteps) = NetscapeBookmarkFile.ParseCountingSteps(large);
+
+        Assert.Equal(20_000, largeLibrary.Value!.Bookmarks.Count);
+        Assert.All(largeLibrary.Value!.Bookmarks, b => Assert.Null(b.Group));
+        Assert.Equal(5_000, smallLibrary.Value!.Bookmarks.Count);
+        // Each character is read once, plus one step per bookmark to find its group: 4× the file, 4× the work.
+        Assert.InRange(largeSteps, large.Length, large.Length + 20_000);
+        Assert.InRange((double)largeSteps / smallSteps, 3.5, 4.5);
+    }
+
+    [Fact]
+    public void Parse_PutsABookmarkInItsInnermostNamedFolder_ThroughUnnamedListsAndBrowserRoots()
+    {
+        const string file = """
+            <!DOCTYPE NETSCAPE-Bookmark-file-1>
+            <DL><p>
+                <DT><H3>Outer</H3>
+                <DL><p>
+                    <DL><p>
+                        <DT><A HREF="https://a.example/">in an unnamed list</A>
+                    </DL><p>
+                    <DT><H3 PERSONAL_TOOLBAR_FOLDER="true">Bar</H3>
+                    <DL><p>
+                        <DT><A HREF="https://b.example/">in a root inside Outer</A>
+                        <DT><H3>Inner</H3>
+                        <DL><p>
+                            <DT><A HREF="https://c.example/">in Inner</A>
+                        </DL><p>
+                    </DL><p>
+                    <DT><A HREF="https://d.example/">back in Outer</A>
+                </DL><p>
+                <DT><A HREF="https://e.example/">top level</A>
+            </DL><p>
+            """;
+
+        var library = NetscapeBookmarkFile.Parse(file);
+
+        Assert.Equal(["Outer", "Outer", "Inner", "Outer", null], library.Value!.Bookmarks.Select(b => b.Group));
+    }
+
     [Theory]
     [InlineData("<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n    <DT><A HREF=\"https://a.example/\">A\n    <DT><A HREF=\"https://b.example/\">B</A>\n</DL><p>\n", 3)]
     [InlineData("<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n</DL><p>\n</DL><p>\n", 4)]
@@ -63,7 +116,7 @@ public sealed class NetscapeBookmarkFileTests
     }
 
     [Fact]
-    public void Write_EscapesHtmlAndParsesBackToSameContent()
+    public async Task Write_EscapesHtmlAndParsesBackToSameContent()
     {
         var now = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000);
         var group = new GroupEntity { Id = "01JD00000000000000000000G1", Name = "R&D <\"team\">", Description = "It's ours", CreatedAt = now, UpdatedAt = now };
@@ -73,7 +126,10 @@ public sealed class NetscapeBookmarkFileTests
             Notes = "line one\nline <two>", TagList = ["a&b", "c"], GroupId = group.Id, Favorite = true, CreatedAt = now, UpdatedAt = now,
         };
 
-        var file = NetscapeBookmarkFile.Write([group], [bookmark]);
+        var written = new MemoryStream();
+        await NetscapeBookmarkFile.WriteAsync(
+            written, [group], g => new[] { bookmark }.Where(b => b.GroupId == g.Id).ToAsyncEnumerable(), new[] { bookmark }.ToAsyncEnumerable(), CancellationToken.None);
+        var file = System.Text.Encoding.UTF8.GetString(written.ToArray());
         var parsed = NetscapeBookmarkFile.Parse(file);
 
         Assert.DoesNotContain("<script>", file);
