@@ -15,38 +15,18 @@ namespace Bkmark.Core.SignIn;
 /// Every way to get a token pair: a password (plus the second factor when it is on), a passkey, or a
 /// refresh token. How the tokens travel (body or cookie) is the HTTP layer's business.
 /// </summary>
-public sealed class SignInService
+public sealed class SignInService(
+    AccountService accounts,
+    TwoFactorService twoFactor,
+    PasskeyService passkeys,
+    SessionService sessions,
+    AttemptThrottle throttle,
+    DeviceTokens devices,
+    IOptions<AccountOptions> options)
 {
-    private readonly AccountService _accounts;
-    private readonly TwoFactorService _twoFactor;
-    private readonly PasskeyService _passkeys;
-    private readonly SessionService _sessions;
-    private readonly AttemptThrottle _throttle;
-    private readonly DeviceTokens _devices;
-
     // One counter per account for every device it has not seen, and one per device it has (§7).
-    private readonly ThrottlePolicy _unknownDevicePolicy;
-    private readonly ThrottlePolicy _knownDevicePolicy;
-
-    public SignInService(
-        AccountService accounts,
-        TwoFactorService twoFactor,
-        PasskeyService passkeys,
-        SessionService sessions,
-        AttemptThrottle throttle,
-        DeviceTokens devices,
-        IOptions<AccountOptions> options)
-    {
-        _accounts = accounts;
-        _twoFactor = twoFactor;
-        _passkeys = passkeys;
-        _sessions = sessions;
-        _throttle = throttle;
-        _devices = devices;
-        var o = options.Value;
-        _unknownDevicePolicy = new ThrottlePolicy("login", o.LoginMaxFailures, o.LoginLockout, o.LoginLockout);
-        _knownDevicePolicy = new ThrottlePolicy("login-device", o.LoginMaxFailures, o.LoginLockout, o.LoginLockout);
-    }
+    private readonly ThrottlePolicy _unknownDevicePolicy = LoginPolicy("login", options.Value);
+    private readonly ThrottlePolicy _knownDevicePolicy = LoginPolicy("login-device", options.Value);
 
     /// <summary>
     /// Email and password, then the second factor. Unknown email and wrong password are one answer with one
@@ -73,51 +53,54 @@ public sealed class SignInService
         }
 
         var normalizedEmail = request.Email!.Trim().ToLowerInvariant();
-        var user = await _accounts.FindForSignInAsync(normalizedEmail, cancellationToken);
-        var claim = user is not null && _devices.DeviceOf(request.DeviceToken, user.Id) is { } device
-            ? await _throttle.ClaimAsync(_knownDevicePolicy, device, cancellationToken)
-            : await _throttle.ClaimAsync(_unknownDevicePolicy, SubjectOf(normalizedEmail), cancellationToken);
+        var user = await accounts.FindForSignInAsync(normalizedEmail, cancellationToken);
+        var claim = user is not null && devices.DeviceOf(request.DeviceToken, user.Id) is { } device
+            ? await throttle.ClaimAsync(_knownDevicePolicy, device, cancellationToken)
+            : await throttle.ClaimAsync(_unknownDevicePolicy, SubjectOf(normalizedEmail), cancellationToken);
         if (claim.RetryAfter is { } retryAfter)
         {
             return Problems.TooManyAttempts(retryAfter);
         }
 
         // A wrong password leaves its claimed slot counted: that is the failure.
-        if (!await _accounts.VerifyPasswordAsync(user, request.Password!, cancellationToken))
+        if (!await accounts.VerifyPasswordAsync(user, request.Password!, cancellationToken))
         {
             return Problems.InvalidCredentials();
         }
 
-        await _throttle.ResetAsync(claim, cancellationToken);
+        await throttle.ResetAsync(claim, cancellationToken);
 
         // Only past a correct password may an answer reveal that the account has a second factor.
-        var authMethod = await _twoFactor.CheckSignInAsync(user!.Id, request.TwoFactorCode, cancellationToken);
+        var authMethod = await twoFactor.CheckSignInAsync(user!.Id, request.TwoFactorCode, cancellationToken);
         if (!authMethod.Succeeded)
         {
             return authMethod.Problem;
         }
 
-        var tokens = await _sessions.SignInAsync(user.Id, authMethod.Value, client, cancellationToken);
-        return tokens with { DeviceToken = _devices.Issue(user.Id) };
+        var tokens = await sessions.SignInAsync(user.Id, authMethod.Value, client, cancellationToken);
+        return tokens with { DeviceToken = devices.Issue(user.Id) };
     }
 
     /// <summary>A passkey assertion against a challenge from <see cref="PasskeyService.BeginSignInAsync"/>.</summary>
     public async Task<Result<TokenResponse>> SignInWithPasskeyAsync(
         string? challengeId, JsonElement? credential, ClientInfo client, CancellationToken cancellationToken)
     {
-        var userId = await _passkeys.SignInAsync(challengeId, credential, cancellationToken);
+        var userId = await passkeys.SignInAsync(challengeId, credential, cancellationToken);
         if (!userId.Succeeded)
         {
             return userId.Problem;
         }
 
         // No TOTP step: a verified passkey is possession plus user verification, two factors already.
-        return await _sessions.SignInAsync(userId.Value, AuthMethods.Passkey, client, cancellationToken);
+        return await sessions.SignInAsync(userId.Value, AuthMethods.Passkey, client, cancellationToken);
     }
 
     /// <summary>Rotates a refresh token (see <see cref="SessionService.RefreshAsync"/>).</summary>
     public Task<Result<TokenResponse>> RefreshAsync(string? refreshToken, CancellationToken cancellationToken) =>
-        _sessions.RefreshAsync(refreshToken, cancellationToken);
+        sessions.RefreshAsync(refreshToken, cancellationToken);
+
+    private static ThrottlePolicy LoginPolicy(string kind, AccountOptions options) =>
+        new(kind, options.LoginMaxFailures, options.LoginLockout, options.LoginLockout);
 
     // The email's hash, so the throttle table holds no addresses.
     private static string SubjectOf(string normalizedEmail) =>
