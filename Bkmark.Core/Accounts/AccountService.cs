@@ -179,5 +179,4 @@ public sealed class AccountService
             ? trimmed
             : null;
     }
-
 }
