@@ -3,6 +3,7 @@ using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.Storage;
 using Bkmark.Core.Tokens;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,8 +24,6 @@ public sealed partial class SessionService(
     IOptions<TokenOptions> options,
     ILogger<SessionService> logger)
 {
-    private const int MaxRaceRetries = 8;
-
     /// <summary><c>lastActiveAt</c> is written at most this often per session, so activity costs no write on most requests.</summary>
     public static readonly TimeSpan ActivityWriteInterval = TimeSpan.FromMinutes(1);
 
@@ -85,7 +84,7 @@ public sealed partial class SessionService(
             return Problems.InvalidToken("The refresh token is not valid.");
         }
 
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        return await OptimisticConcurrency.RunAsync<TokenResponse>(async () =>
         {
             var now = time.GetUtcNow();
             var session = await store.FindAsync(token.UserId, token.SessionId, cancellationToken);
@@ -114,13 +113,14 @@ public sealed partial class SessionService(
             if (!await store.TryMarkRotatedAsync(token, now, cancellationToken))
             {
                 // Lost the race: another refresh rotated it. Re-read and answer as a reuse within the grace.
-                token = await store.FindRefreshTokenAsync(partition, row, cancellationToken);
-                if (token is null)
+                var rotated = await store.FindRefreshTokenAsync(partition, row, cancellationToken);
+                if (rotated is null)
                 {
                     return Problems.InvalidToken("The refresh token is not valid.");
                 }
 
-                continue;
+                token = rotated;
+                return RaceAttempt.Lost;
             }
 
             var successor = RefreshTokenFormat.Generate();
@@ -128,16 +128,15 @@ public sealed partial class SessionService(
             // The session's own entry needs no write: the sweep finds its deadline moved and re-schedules it.
             await expiry.ScheduleAsync([RefreshExpiry(successorEntity)], cancellationToken);
             await store.AddRefreshTokenAsync(successorEntity, cancellationToken);
-            if (await PointSessionAtAsync(session, token, successorEntity, now, cancellationToken) is { } lost)
+            var pointed = await PointSessionAtAsync(session, token, successorEntity, now, cancellationToken);
+            if (!pointed.Succeeded)
             {
                 await store.DeleteRefreshTokenAsync(successorEntity.PartitionKey, successorEntity.RowKey, cancellationToken);
-                return lost;
+                return pointed.Problem;
             }
 
             return IssueTokens(session, successor);
-        }
-
-        throw new InvalidOperationException($"Refresh lost {MaxRaceRetries} races in a row.");
+        });
     }
 
     /// <summary>
@@ -185,29 +184,37 @@ public sealed partial class SessionService(
             return Problems.NotFound("The session");
         }
 
-        await RevokeAsync(session, reason, cancellationToken);
-        return true;
+        var revoked = await RevokeAsync(session, reason, cancellationToken);
+        return revoked.Succeeded ? true : revoked.Problem;
     }
 
     /// <summary>Revokes every active session of the user but <paramref name="currentSessionId"/>.</summary>
-    public async Task<int> RevokeOthersAsync(string userId, string currentSessionId, CancellationToken cancellationToken)
+    /// <returns>How many this call revoked.</returns>
+    public async Task<Result<int>> RevokeOthersAsync(string userId, string currentSessionId, CancellationToken cancellationToken)
     {
-        var revoked = 0;
+        var revokedCount = 0;
         foreach (var session in await ListActiveAsync(userId, cancellationToken))
         {
-            if (session.Id != currentSessionId && await RevokeAsync(session, "revoke-others", cancellationToken))
+            if (session.Id == currentSessionId)
             {
-                revoked++;
+                continue;
             }
+
+            var revoked = await RevokeAsync(session, "revoke-others", cancellationToken);
+            if (!revoked.Succeeded)
+            {
+                return revoked.Problem;
+            }
+
+            revokedCount += revoked.Value ? 1 : 0;
         }
 
-        return revoked;
+        return revokedCount;
     }
 
     /// <returns>True when this call revoked it; false when it was already revoked.</returns>
-    private async Task<bool> RevokeAsync(SessionEntity session, string reason, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+    private Task<Result<bool>> RevokeAsync(SessionEntity session, string reason, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             if (session.RevokedAt is not null)
             {
@@ -230,10 +237,8 @@ public sealed partial class SessionService(
             }
 
             session = fresh;
-        }
-
-        throw new InvalidOperationException($"Revoking a session lost {MaxRaceRetries} races in a row.");
-    }
+            return RaceAttempt.Lost;
+        });
 
     private async Task<Result<TokenResponse>> RefuseReuseAsync(SessionEntity session, DateTimeOffset rotatedAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -244,7 +249,13 @@ public sealed partial class SessionService(
         }
 
         // A rotated token presented again after the grace was copied: end the session for everyone holding it.
-        if (await RevokeAsync(session, "refresh-token-reuse", cancellationToken))
+        var revoked = await RevokeAsync(session, "refresh-token-reuse", cancellationToken);
+        if (!revoked.Succeeded)
+        {
+            return revoked.Problem;
+        }
+
+        if (revoked.Value)
         {
             LogReuseDetected(logger, session.Id);
         }
@@ -255,13 +266,13 @@ public sealed partial class SessionService(
     /// <summary>
     /// Makes the successor the session's current token: the commit point of a rotation. Only a session that
     /// still names <paramref name="rotated"/> is moved on, so of two requests finishing one rotation (a retry
-    /// and the request it retries) exactly one hands out a successor.
+    /// and the request it retries) exactly one hands out a successor. Still racing after the retries, the
+    /// session names the rotated token, so a retry with it finishes the rotation.
     /// </summary>
-    /// <returns>Null when this request won; otherwise the answer for the loser.</returns>
-    private async Task<Problem?> PointSessionAtAsync(
-        SessionEntity session, RefreshTokenEntity rotated, RefreshTokenEntity successor, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+    /// <returns>True when this request won; otherwise the answer for the loser.</returns>
+    private Task<Result<bool>> PointSessionAtAsync(
+        SessionEntity session, RefreshTokenEntity rotated, RefreshTokenEntity successor, DateTimeOffset now, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             session.CurrentRefreshPartition = successor.PartitionKey;
             session.CurrentRefreshRow = successor.RowKey;
@@ -269,7 +280,7 @@ public sealed partial class SessionService(
             session.LastActiveAt = now;
             if (await store.TryReplaceAsync(session, cancellationToken))
             {
-                return null;
+                return true;
             }
 
             var fresh = await store.FindAsync(session.UserId, session.Id, cancellationToken);
@@ -284,11 +295,8 @@ public sealed partial class SessionService(
             }
 
             session = fresh;
-        }
-
-        // The session still names the rotated token, so retrying with it finishes this rotation.
-        return new Problem(409, ErrorCodes.Conflict, "The session changed during the refresh; retry with the same refresh token.");
-    }
+            return RaceAttempt.Lost;
+        });
 
     private RefreshTokenEntity NewRefreshEntity(string refreshToken, string userId, string sessionId, DateTimeOffset now)
     {

@@ -89,7 +89,7 @@ public static class RefreshTokenCookie
 
     private static string OwnOrigin(HttpRequest request) => $"{(AuthCookies.IsHttps(request) ? "https" : "http")}://{request.Host.Value}";
 
-    private static Problem CsrfFailed(string detail) => new(403, ErrorCodes.CsrfCheckFailed, detail);
+    private static Problem CsrfFailed(string detail) => new(ErrorCodes.CsrfCheckFailed, detail);
 }
 
 /// <summary>A refresh token as a request presented it; one from the cookie is answered with the cookie.</summary>
