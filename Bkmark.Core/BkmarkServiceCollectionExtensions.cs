@@ -12,6 +12,7 @@ using Bkmark.Core.Maintenance;
 using Bkmark.Core.Passkeys;
 using Bkmark.Core.Secrets;
 using Bkmark.Core.Sessions;
+using Bkmark.Core.SignIn;
 using Bkmark.Core.Storage;
 using Bkmark.Core.Throttling;
 using Bkmark.Core.Tokens;
@@ -21,6 +22,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Identity = Microsoft.AspNetCore.Identity;
 
 namespace Bkmark.Core;
 
@@ -41,9 +43,13 @@ public static class BkmarkServiceCollectionExtensions
         services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
+        services.AddSingleton<ThrottleStore>();
         services.AddSingleton<AttemptThrottle>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<AccountService>();
+        services.AddOptions<Identity.PasswordHasherOptions>().Configure<IOptions<AccountOptions>>(
+            (hasher, accounts) => hasher.IterationCount = accounts.Value.PasswordHashIterations);
+        services.AddSingleton<Identity.IPasswordHasher<UserEntity>, Identity.PasswordHasher<UserEntity>>();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<AccessTokenService>();
         services.AddSingleton<SessionStore>();
@@ -56,6 +62,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddExpirySweep();
         services.AddApiKeys();
         services.AddTwoFactor();
+        services.AddSignIn();
         services.AddLibrary();
         services.AddPasskeys();
         return services;

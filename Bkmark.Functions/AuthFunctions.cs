@@ -4,7 +4,7 @@ using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Tokens;
-using Bkmark.Core.TwoFactor;
+using Bkmark.Core.SignIn;
 using Bkmark.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -14,7 +14,7 @@ namespace Bkmark.Functions;
 
 /// <summary>Registration, sign-in, token refresh, sign-out, credential introspection, public keys.</summary>
 public sealed class AuthFunctions(
-    AccountService accounts, PasswordSignInService passwordSignIn, SessionService sessions, RequestAuthenticator authenticator, SigningKeys signingKeys)
+    AccountService accounts, SignInService signIn, SessionService sessions, RequestAuthenticator authenticator, SigningKeys signingKeys)
 {
     [Function(nameof(Register))]
     public Task<IActionResult> Register(
@@ -48,9 +48,10 @@ public sealed class AuthFunctions(
             return ApiResults.Problem(cookieDelivery.Problem);
         }
 
-        var tokens = await passwordSignIn.SignInAsync(
-            body.Value.Email, body.Value.Password, body.Value.TwoFactorCode, ClientInfo.From(request), cancellationToken);
-        return tokens.Succeeded ? TokenDelivery.Respond(request, tokens.Value, cookieDelivery.Value) : ApiResults.Problem(tokens.Problem);
+        var attempt = new PasswordSignIn(
+            body.Value.Email, body.Value.Password, body.Value.TwoFactorCode, DeviceCookie.Presented(request, body.Value.DeviceToken));
+        var tokens = await signIn.SignInWithPasswordAsync(attempt, ClientInfo.From(request), cancellationToken);
+        return ApiResults.From(tokens, t => TokenDelivery.Respond(request, t, cookieDelivery.Value));
     }, cancellationToken);
 
     [Function(nameof(Refresh))]
@@ -64,26 +65,16 @@ public sealed class AuthFunctions(
             return ApiResults.Problem(body.Problem);
         }
 
-        if (!string.IsNullOrEmpty(body.Value.RefreshToken))
+        var presented = RefreshTokenCookie.ReadPresented(request, body.Value.RefreshToken);
+        if (!presented.Succeeded)
         {
-            return ApiResults.From(await sessions.RefreshAsync(body.Value.RefreshToken, cancellationToken), ApiResults.Ok);
+            return ApiResults.Problem(presented.Problem);
         }
 
-        // A browser page's refresh token is in the HttpOnly cookie, never in the body.
-        if (RefreshTokenCookie.Read(request) is not { } cookieToken)
-        {
-            return ApiResults.Problem(Core.Errors.Problems.Validation("refreshToken", "The refresh token is required."));
-        }
-
-        if (RefreshTokenCookie.CheckCsrf(request) is { } refused)
-        {
-            return ApiResults.Problem(refused);
-        }
-
-        var tokens = await sessions.RefreshAsync(cookieToken, cancellationToken);
-        return tokens.Succeeded
-            ? TokenDelivery.Respond(request, tokens.Value, cookie: true)
-            : ApiResults.Problem(tokens.Problem).WithHeader("Set-Cookie", RefreshTokenCookie.Clear(request));
+        // A failed refresh leaves the cookie alone: when two tabs refresh at once, the loser's answer may land
+        // after the winner's, and clearing the cookie then would throw away the one working refresh token (§7).
+        var tokens = await signIn.RefreshAsync(presented.Value.Token, cancellationToken);
+        return ApiResults.From(tokens, t => TokenDelivery.Respond(request, t, presented.Value.FromCookie));
     }, cancellationToken);
 
     [Function(nameof(Logout))]
@@ -100,7 +91,7 @@ public sealed class AuthFunctions(
         }
 
         var response = ApiResults.NoContent();
-        return RefreshTokenCookie.Read(request) is null ? response : response.WithHeader("Set-Cookie", RefreshTokenCookie.Clear(request));
+        return RefreshTokenCookie.Read(request) is null ? response : response.WithCookie(RefreshTokenCookie.Clear(request));
     }, cancellationToken);
 
     [Function(nameof(Verify))]
@@ -125,7 +116,7 @@ public sealed class AuthFunctions(
 
     private sealed record RegisterRequest(string? Email, string? Password, string? DisplayName);
 
-    private sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode, string? RefreshTokenDelivery);
+    private sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode, string? DeviceToken, string? RefreshTokenDelivery);
 
     private sealed record RefreshRequest(string? RefreshToken);
 

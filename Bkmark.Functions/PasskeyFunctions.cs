@@ -2,6 +2,7 @@ using System.Text.Json;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Passkeys;
 using Bkmark.Core.Sessions;
+using Bkmark.Core.SignIn;
 using Bkmark.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Bkmark.Functions;
 
 /// <summary>Passkeys: registering and managing them (signed-in session only), and signing in with one.</summary>
-public sealed class PasskeyFunctions(PasskeyService passkeys, SessionService sessions, RequestAuthenticator authenticator)
+public sealed class PasskeyFunctions(PasskeyService passkeys, SignInService signIn, RequestAuthenticator authenticator)
 {
     [Function(nameof(BeginPasskeyRegistration))]
     public Task<IActionResult> BeginPasskeyRegistration(
@@ -103,15 +104,8 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SessionService ses
             return ApiResults.Problem(cookieDelivery.Problem);
         }
 
-        var userId = await passkeys.SignInAsync(body.Value.ChallengeId, body.Value.Credential, cancellationToken);
-        if (!userId.Succeeded)
-        {
-            return ApiResults.Problem(userId.Problem);
-        }
-
-        // No TOTP step: a verified passkey is possession plus user verification, two factors already.
-        var tokens = await sessions.SignInAsync(userId.Value, AuthMethods.Passkey, ClientInfo.From(request), cancellationToken);
-        return TokenDelivery.Respond(request, tokens, cookieDelivery.Value);
+        var tokens = await signIn.SignInWithPasskeyAsync(body.Value.ChallengeId, body.Value.Credential, ClientInfo.From(request), cancellationToken);
+        return ApiResults.From(tokens, t => TokenDelivery.Respond(request, t, cookieDelivery.Value));
     }, cancellationToken);
 
     private sealed record RegisterPasskeyRequest(string? ChallengeId, JsonElement? Credential, string? Name);

@@ -1,12 +1,9 @@
 using System.Net.Mail;
 using System.Security.Cryptography;
-using System.Text;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Passkeys;
-using Bkmark.Core.Throttling;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Accounts;
 
@@ -20,11 +17,9 @@ public sealed class AccountService
 
     private readonly UserStore _users;
     private readonly PasskeyStore _passkeys;
-    private readonly AttemptThrottle _throttle;
     private readonly IdGenerator _ids;
     private readonly TimeProvider _time;
-    private readonly PasswordHasher<UserEntity> _hasher = new();
-    private readonly ThrottlePolicy _loginPolicy;
+    private readonly IPasswordHasher<UserEntity> _hasher;
     private readonly IEnumerable<IPlanChangeHandler> _planHandlers;
 
     // Verified against when the email is unknown, so an unknown email costs the same hash as a wrong password.
@@ -33,20 +28,17 @@ public sealed class AccountService
     public AccountService(
         UserStore users,
         PasskeyStore passkeys,
-        AttemptThrottle throttle,
         IdGenerator ids,
         TimeProvider time,
-        IOptions<AccountOptions> options,
+        IPasswordHasher<UserEntity> hasher,
         IEnumerable<IPlanChangeHandler> planHandlers)
     {
         _planHandlers = planHandlers;
         _users = users;
         _passkeys = passkeys;
-        _throttle = throttle;
         _ids = ids;
         _time = time;
-        var o = options.Value;
-        _loginPolicy = new ThrottlePolicy("login", o.LoginMaxFailures, o.LoginLockout, o.LoginLockout);
+        _hasher = hasher;
         _decoyHash = _hasher.HashPassword(new UserEntity(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
     }
 
@@ -93,55 +85,32 @@ public sealed class AccountService
         return user;
     }
 
+    /// <summary>The account an email signs in to, or null; known and unknown emails cost the same reads.</summary>
+    internal Task<UserEntity?> FindForSignInAsync(string normalizedEmail, CancellationToken cancellationToken) =>
+        _users.FindByEmailAsync(normalizedEmail, cancellationToken);
+
     /// <summary>
-    /// Checks email and password. Unknown email and wrong password are one answer with one cost, and
-    /// both count towards the lock-out of that email, so the throttle does not reveal which emails exist.
+    /// Checks a password against the account's hash; with no account, against a decoy hash of the same cost,
+    /// so the answer's timing does not tell whether the account exists. A hash weaker than today's settings
+    /// (fewer iterations, an older format) is replaced by a current one once the password is known to be right.
     /// </summary>
-    public async Task<Result<UserEntity>> CheckPasswordAsync(string? email, string? password, CancellationToken cancellationToken)
+    internal async Task<bool> VerifyPasswordAsync(UserEntity? user, string password, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(email))
-        {
-            errors["email"] = ["The email is required."];
-        }
-
-        if (string.IsNullOrEmpty(password))
-        {
-            errors["password"] = ["The password is required."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Validation(errors);
-        }
-
-        var normalizedEmail = email!.Trim().ToLowerInvariant();
-        var throttle = await _throttle.ReadAsync(_loginPolicy, SubjectOf(normalizedEmail), cancellationToken);
-        if (throttle.LockedFor is { } lockedFor)
-        {
-            return Problems.TooManyAttempts(lockedFor);
-        }
-
-        var user = await _users.FindByEmailAsync(normalizedEmail, cancellationToken);
-        bool verified;
         if (user is null)
         {
-            _hasher.VerifyHashedPassword(new UserEntity(), _decoyHash, password!);
-            verified = false;
-        }
-        else
-        {
-            verified = _hasher.VerifyHashedPassword(user, user.PasswordHash, password!) != PasswordVerificationResult.Failed;
+            _hasher.VerifyHashedPassword(new UserEntity(), _decoyHash, password);
+            return false;
         }
 
-        if (!verified)
+        var result = _hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        if (result == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            await _throttle.RecordFailureAsync(throttle, cancellationToken);
-            return Problems.InvalidCredentials();
+            user.PasswordHash = _hasher.HashPassword(user, password);
+            // A lost race leaves the old hash for the next sign-in to replace.
+            await _users.TryUpdateAsync(user, cancellationToken);
         }
 
-        await _throttle.ResetAsync(throttle, cancellationToken);
-        return user!;
+        return result != PasswordVerificationResult.Failed;
     }
 
     public async Task<Result<UserProfile>> GetProfileAsync(string userId, CancellationToken cancellationToken)
@@ -207,7 +176,4 @@ public sealed class AccountService
             ? trimmed
             : null;
     }
-
-    private static string SubjectOf(string normalizedEmail) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));
 }

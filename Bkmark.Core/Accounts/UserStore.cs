@@ -9,6 +9,9 @@ namespace Bkmark.Core.Accounts;
 /// <summary>Users and their email index in Table Storage.</summary>
 public sealed class UserStore(BkmarkTables tables)
 {
+    // Not a ULID (those are 26 characters), so no user ever has this id.
+    private const string NoUserId = "nobody";
+
     private TableClient Users => tables[TableNames.Users];
     private TableClient Emails => tables[TableNames.UserEmails];
 
@@ -22,10 +25,15 @@ public sealed class UserStore(BkmarkTables tables)
         return await Users.FindAsync<UserEntity>(userId, UserEntity.ProfileRowKey, cancellationToken);
     }
 
+    /// <summary>
+    /// The user signing in with this email: the email index, then the user. An unknown email reads a user
+    /// row that cannot exist instead, so both answers cost the same two point reads (DESIGN.md §7).
+    /// </summary>
     public async Task<UserEntity?> FindByEmailAsync(string normalizedEmail, CancellationToken cancellationToken)
     {
-        var index = await Emails.GetEntityIfExistsAsync<UserEmailEntity>(EmailKey(normalizedEmail), "", cancellationToken: cancellationToken);
-        return index.HasValue ? await FindByIdAsync(index.Value!.UserId, cancellationToken) : null;
+        var index = await Emails.FindAsync<UserEmailEntity>(EmailKey(normalizedEmail), "", cancellationToken);
+        var user = await Users.FindAsync<UserEntity>(index?.UserId ?? NoUserId, UserEntity.ProfileRowKey, cancellationToken);
+        return index is null ? null : user;
     }
 
     /// <summary>

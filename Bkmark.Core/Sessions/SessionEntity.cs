@@ -1,4 +1,5 @@
 using Bkmark.Core.Storage;
+using Bkmark.Core.Tokens;
 
 namespace Bkmark.Core.Sessions;
 
@@ -37,6 +38,10 @@ public sealed class SessionEntity : StoredEntity
     /// </summary>
     public DateTimeOffset DeletableAt() =>
         RevokedAt is not null || RefreshExpiresAt < AbsoluteExpiresAt ? RefreshExpiresAt : AbsoluteExpiresAt;
+
+    /// <summary>Whether <paramref name="token"/> is the refresh token this session was last handed out with.</summary>
+    public bool IsCurrent(RefreshTokenEntity token) =>
+        CurrentRefreshPartition == token.PartitionKey && CurrentRefreshRow == token.RowKey;
 
     public bool IsActive(DateTimeOffset now) => RevokedAt is null && now < AbsoluteExpiresAt && now < RefreshExpiresAt;
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
@@ -92,7 +93,9 @@ public sealed partial class SessionService(
                 return Problems.TokenRevoked("This session has been revoked. Sign in again.");
             }
 
-            if (token.RotatedAt is { } rotatedAt)
+            // A rotated token the session still names was never replaced: its rotation stopped after the mark
+            // (a 503, a crash) before any successor was handed out. A retry finishes it instead of looking like theft (§7).
+            if (token.RotatedAt is { } rotatedAt && !session.IsCurrent(token))
             {
                 return await RefuseReuseAsync(session, rotatedAt, now, cancellationToken);
             }
@@ -125,11 +128,11 @@ public sealed partial class SessionService(
             // The session's own entry needs no write: the sweep finds its deadline moved and re-schedules it.
             await expiry.ScheduleAsync([RefreshExpiry(successorEntity)], cancellationToken);
             await store.AddRefreshTokenAsync(successorEntity, cancellationToken);
-            var pointed = await PointSessionAtAsync(session, successorEntity, now, cancellationToken);
-            if (!pointed.Succeeded || !pointed.Value)
+            var pointed = await PointSessionAtAsync(session, token, successorEntity, now, cancellationToken);
+            if (!pointed.Succeeded)
             {
                 await store.DeleteRefreshTokenAsync(successorEntity.PartitionKey, successorEntity.RowKey, cancellationToken);
-                return pointed.Succeeded ? Problems.TokenRevoked("This session has been revoked. Sign in again.") : pointed.Problem;
+                return pointed.Problem;
             }
 
             return IssueTokens(session, successor);
@@ -260,8 +263,15 @@ public sealed partial class SessionService(
         return Problems.TokenRevoked("This refresh token was already used; the session has been revoked. Sign in again.");
     }
 
-    /// <returns>False when the session was revoked or swept meanwhile.</returns>
-    private Task<Result<bool>> PointSessionAtAsync(SessionEntity session, RefreshTokenEntity successor, DateTimeOffset now, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Makes the successor the session's current token: the commit point of a rotation. Only a session that
+    /// still names <paramref name="rotated"/> is moved on, so of two requests finishing one rotation (a retry
+    /// and the request it retries) exactly one hands out a successor. Still racing after the retries, the
+    /// session names the rotated token, so a retry with it finishes the rotation.
+    /// </summary>
+    /// <returns>True when this request won; otherwise the answer for the loser.</returns>
+    private Task<Result<bool>> PointSessionAtAsync(
+        SessionEntity session, RefreshTokenEntity rotated, RefreshTokenEntity successor, DateTimeOffset now, CancellationToken cancellationToken) =>
         OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             session.CurrentRefreshPartition = successor.PartitionKey;
@@ -276,7 +286,12 @@ public sealed partial class SessionService(
             var fresh = await store.FindAsync(session.UserId, session.Id, cancellationToken);
             if (fresh is null || fresh.RevokedAt is not null)
             {
-                return false;
+                return Problems.TokenRevoked("This session has been revoked. Sign in again.");
+            }
+
+            if (!fresh.IsCurrent(rotated))
+            {
+                return Problems.TokenRevoked("This refresh token was already used. Use the newest one.");
             }
 
             session = fresh;
@@ -331,7 +346,11 @@ public sealed record TokenResponse(
     int RefreshExpiresIn,
     string SessionId)
 {
-    /// <summary>The body when the refresh token went into the HttpOnly cookie (<see cref="RefreshTokenCookie"/>).</summary>
+    /// <summary>Only after a password sign-in: the device token that gives this device its own throttle counter.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DeviceToken { get; init; }
+
+    /// <summary>The body when the refresh token (and any device token) went into HttpOnly cookies.</summary>
     public CookieTokenResponse WithoutRefreshToken() => new(AccessToken, TokenType, ExpiresIn, RefreshExpiresIn, SessionId);
 }
 

@@ -1,116 +1,126 @@
-using Azure;
-using Azure.Data.Tables;
-using Bkmark.Core.Maintenance;
 using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Throttling;
 
 /// <summary>
-/// Counts failed attempts per subject in storage (so the count holds across instances) and locks the
-/// subject out after too many. Used for passwords and, separately, for two-factor codes.
+/// Counts attempts per subject in storage (so the count holds across instances) and locks the subject out
+/// after too many failures. Used for passwords and, separately, for two-factor codes.
 /// </summary>
-public sealed class AttemptThrottle(BkmarkTables tables, ExpiryIndex expiry, TimeProvider time)
+/// <remarks>
+/// DESIGN.md §7: an attempt takes its slot before it is checked. <see cref="ClaimAsync"/> counts the attempt
+/// as a failure with an ETag-conditional write, and only a granted claim may be verified; a success then
+/// clears the count. So N guesses sent at once are throttled exactly like N sent one after another: of
+/// them, at most <see cref="ThrottlePolicy.MaxFailures"/> are ever checked.
+/// </remarks>
+public sealed class AttemptThrottle(ThrottleStore store, TimeProvider time)
 {
-    private const int MaxRaceRetries = 8;
-    private TableClient Table => tables[TableNames.Throttles];
+    // A claim loses a race only to a claim that was counted, and once MaxFailures are counted every claim is refused
+    // without a write. So MaxFailures lost races plus a margin for releases and resets bound the rounds.
+    private const int ExtraRaceRounds = 8;
 
-    /// <summary>The subject's state, read once; pass it back to record the outcome.</summary>
-    public async Task<ThrottleState> ReadAsync(ThrottlePolicy policy, string subject, CancellationToken cancellationToken)
-    {
-        var entity = await Table.FindAsync<ThrottleEntity>(policy.Kind, subject, cancellationToken);
-        return new ThrottleState(policy, subject, entity, time.GetUtcNow());
-    }
+    // When claims still keep losing, the subject is under a flood of attempts: refuse this one rather than check it.
+    private static readonly TimeSpan FloodRetryAfter = TimeSpan.FromSeconds(1);
 
-    /// <summary>Counts a failure; the one that reaches the limit starts the lock-out.</summary>
-    public async Task RecordFailureAsync(ThrottleState state, CancellationToken cancellationToken)
+    /// <summary>Takes the slot for one attempt before it is checked; the claim that reaches the limit starts the lock-out.</summary>
+    public async Task<AttemptClaim> ClaimAsync(ThrottlePolicy policy, string subject, CancellationToken cancellationToken)
     {
-        var entity = state.Entity;
-        // Each round of a race records one failure, and after MaxFailures of them the subject is locked out.
-        var attempts = state.Policy.MaxFailures + MaxRaceRetries;
-        for (var attempt = 0; attempt < attempts; attempt++)
+        for (var round = 0; round < policy.MaxFailures + ExtraRaceRounds; round++)
         {
             var now = time.GetUtcNow();
-            var policy = state.Policy;
+            var entity = await store.FindAsync(policy.Kind, subject, cancellationToken);
+            if (entity?.LockedUntil is { } lockedUntil && lockedUntil > now)
+            {
+                return AttemptClaim.Refused(policy, subject, lockedUntil - now);
+            }
+
             // A new window starts when the old one ran out or a lock-out has ended.
-            var fresh = entity is null
-                || entity.WindowStartedAt + policy.Window <= now
-                || entity.LockedUntil is { } lockedUntil && lockedUntil <= now;
+            var fresh = entity is null || entity.WindowStartedAt + policy.Window <= now || entity.LockedUntil is not null;
             var failures = fresh ? 1 : entity!.Failures + 1;
-            var updated = new ThrottleEntity
+            var claimed = new ThrottleEntity
             {
                 PartitionKey = policy.Kind,
-                RowKey = state.Subject,
+                RowKey = subject,
                 Failures = failures,
                 WindowStartedAt = fresh ? now : entity!.WindowStartedAt,
                 LockedUntil = failures >= policy.MaxFailures ? now + policy.LockoutDuration : null,
                 ExpiresAt = now + policy.Window + policy.LockoutDuration,
+                ETag = entity?.ETag ?? default,
             };
-
-            try
+            if (await store.TrySaveAsync(claimed, cancellationToken))
             {
-                if (entity is null)
-                {
-                    // Scheduled once per record; later failures move ExpiresAt and the sweep follows it.
-                    await expiry.ScheduleAsync(ThrottleExpiryHandler.KindName, updated.PartitionKey, updated.RowKey, updated.ExpiresAt, cancellationToken);
-                    await Table.AddEntityAsync(updated, cancellationToken);
-                }
-                else
-                {
-                    await Table.UpdateEntityAsync(updated, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-
-                return;
-            }
-            catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsConflict() || exception.IsNotFound())
-            {
-                // Another instance counted a failure at the same time: count ours on top of theirs.
-                entity = await Table.FindAsync<ThrottleEntity>(policy.Kind, state.Subject, cancellationToken);
-
-                // Once a concurrent failure has started the lock-out, counting ours changes nothing. Without this,
-                // N simultaneous failures need N rounds of retries and the last ones give up with an exception.
-                if (entity?.LockedUntil is { } lockedBy && lockedBy > time.GetUtcNow())
-                {
-                    return;
-                }
+                return AttemptClaim.Granted(policy, subject);
             }
         }
 
-        throw new InvalidOperationException($"Could not record a failed attempt after {attempts} races.");
+        return AttemptClaim.Refused(policy, subject, FloodRetryAfter);
     }
 
-    /// <summary>A success clears the count. Costs nothing when there was no failure on record.</summary>
-    public async Task ResetAsync(ThrottleState state, CancellationToken cancellationToken)
+    /// <summary>A success clears the count, and with it any lock-out the claims in flight started.</summary>
+    public Task ResetAsync(AttemptClaim claim, CancellationToken cancellationToken) =>
+        store.DeleteAsync(claim.Policy.Kind, claim.Subject, cancellationToken);
+
+    /// <summary>
+    /// Gives back a claim whose attempt turned out not to be a guess (e.g. two-factor was not on), so it does
+    /// not count as a failure. A lost race retries; a record already gone has nothing to give back.
+    /// </summary>
+    public async Task ReleaseAsync(AttemptClaim claim, CancellationToken cancellationToken)
     {
-        if (state.Entity is null)
+        var policy = claim.Policy;
+        for (var round = 0; round < policy.MaxFailures + ExtraRaceRounds; round++)
         {
-            return;
+            var entity = await store.FindAsync(policy.Kind, claim.Subject, cancellationToken);
+            if (entity is not { Failures: > 0 })
+            {
+                return;
+            }
+
+            entity.Failures--;
+            if (entity.Failures < policy.MaxFailures)
+            {
+                entity.LockedUntil = null;
+            }
+
+            if (await store.TrySaveAsync(entity, cancellationToken))
+            {
+                return;
+            }
         }
 
-        // Already cleared by a concurrent success is fine: the SDK answers 404 without throwing.
-        await Table.DeleteEntityAsync(state.Entity, ETag.All, cancellationToken);
+        // Still racing: leaving the attempt counted errs on the safe side.
     }
 }
 
 /// <summary>One kind of throttled attempt, e.g. passwords: 5 failures in 15 minutes lock out for 15 minutes.</summary>
 public sealed record ThrottlePolicy(string Kind, int MaxFailures, TimeSpan Window, TimeSpan LockoutDuration);
 
-/// <summary>A subject's throttle state as read at the start of an attempt.</summary>
-public sealed class ThrottleState(ThrottlePolicy policy, string subject, ThrottleEntity? entity, DateTimeOffset now)
+/// <summary>The outcome of <see cref="AttemptThrottle.ClaimAsync"/>: the attempt may be checked, or not for <see cref="RetryAfter"/>.</summary>
+public sealed class AttemptClaim
 {
-    internal ThrottlePolicy Policy => policy;
+    private AttemptClaim(ThrottlePolicy policy, string subject, TimeSpan? retryAfter)
+    {
+        Policy = policy;
+        Subject = subject;
+        RetryAfter = retryAfter;
+    }
 
-    internal string Subject => subject;
+    internal ThrottlePolicy Policy { get; }
 
-    internal ThrottleEntity? Entity => entity;
+    internal string Subject { get; }
 
-    /// <summary>How long until the subject may try again; null when not locked out.</summary>
-    public TimeSpan? LockedFor => entity?.LockedUntil is { } until && until > now ? until - now : null;
+    /// <summary>How long until the subject may try again; null when the attempt may be checked.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    internal static AttemptClaim Granted(ThrottlePolicy policy, string subject) => new(policy, subject, null);
+
+    internal static AttemptClaim Refused(ThrottlePolicy policy, string subject, TimeSpan retryAfter) => new(policy, subject, retryAfter);
 }
 
-/// <summary>PartitionKey = the policy's kind, RowKey = the subject (a user id or a hash of an email).</summary>
+/// <summary>PartitionKey = the policy's kind, RowKey = the subject (a user id, a device, or a hash of an email).</summary>
 public sealed class ThrottleEntity : StoredEntity
 {
+    /// <summary>Attempts counted in the current window: failures, and claims whose check has not finished.</summary>
     public int Failures { get; set; }
+
     public DateTimeOffset WindowStartedAt { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
 

@@ -306,26 +306,33 @@ public sealed partial class TwoFactorService
         return codes;
     }
 
-    /// <summary>Runs one code check under the per-user lock-out: refused while locked, counted when the code is invalid.</summary>
+    /// <summary>
+    /// Runs one code check under the per-user lock-out: the attempt takes its slot first (§7), so it is refused
+    /// while locked and stays counted when the code is invalid; a success clears the count.
+    /// </summary>
     private async Task<Result<T>> ThrottledAsync<T>(string userId, Func<Task<Result<T>>> check, CancellationToken cancellationToken)
     {
-        var state = await _throttle.ReadAsync(_policy, userId, cancellationToken);
-        if (state.LockedFor is { } lockedFor)
+        var claim = await _throttle.ClaimAsync(_policy, userId, cancellationToken);
+        if (claim.RetryAfter is { } retryAfter)
         {
             // Even a correct code is refused (and not consumed) while locked out.
             LogLockedOut(_logger, userId);
-            return Problems.TooManyAttempts(lockedFor);
+            return Problems.TooManyAttempts(retryAfter);
         }
 
         var result = await check();
         if (result.Succeeded)
         {
-            await _throttle.ResetAsync(state, cancellationToken);
+            await _throttle.ResetAsync(claim, cancellationToken);
         }
         else if (result.Problem.Code == ErrorCodes.InvalidTwoFactorCode)
         {
-            await _throttle.RecordFailureAsync(state, cancellationToken);
             LogInvalidCode(_logger, userId);
+        }
+        else
+        {
+            // Not a guess (two-factor not on, no pending setup): it must not count towards a lock-out.
+            await _throttle.ReleaseAsync(claim, cancellationToken);
         }
 
         return result;

@@ -4,14 +4,13 @@ namespace Bkmark.Core.TwoFactor;
 
 public static class TwoFactorServiceCollectionExtensions
 {
-    /// <summary>TOTP two-factor authentication, backup codes, and the password sign-in that asks for them.</summary>
+    /// <summary>TOTP two-factor authentication and backup codes.</summary>
     public static IServiceCollection AddTwoFactor(this IServiceCollection services)
     {
         services.AddOptions<TwoFactorOptions>().BindConfiguration(TwoFactorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TotpSecretProtector>();
         services.AddSingleton<TwoFactorStore>();
         services.AddSingleton<TwoFactorService>();
-        services.AddSingleton<PasswordSignInService>();
         return services;
     }
 }

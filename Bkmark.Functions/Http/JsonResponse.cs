@@ -12,6 +12,7 @@ namespace Bkmark.Functions.Http;
 public sealed class JsonResponse(int status, object? body, string contentType = "application/json") : IActionResult
 {
     private readonly Dictionary<string, string> _headers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _cookies = [];
 
     public int Status => status;
 
@@ -23,6 +24,13 @@ public sealed class JsonResponse(int status, object? body, string contentType = 
         return this;
     }
 
+    /// <summary>Adds a <c>Set-Cookie</c> header; unlike other headers, a response may carry several.</summary>
+    public JsonResponse WithCookie(string setCookie)
+    {
+        _cookies.Add(setCookie);
+        return this;
+    }
+
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var response = context.HttpContext.Response;
@@ -30,6 +38,11 @@ public sealed class JsonResponse(int status, object? body, string contentType = 
         foreach (var (name, value) in _headers)
         {
             response.Headers[name] = value;
+        }
+
+        foreach (var cookie in _cookies)
+        {
+            response.Headers.Append("Set-Cookie", cookie);
         }
 
         ApiResponseHeaders.Apply(response);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Azure.Core.Pipeline;
 using Bkmark.Core;
@@ -50,6 +51,7 @@ public sealed class CoreServices : IAsyncDisposable
             [$"Secrets:{SecretNames.JwtSigningKey}"] = Convert.ToBase64String(keys.SigningKey.ExportPkcs8PrivateKey()),
             [$"Secrets:{SecretNames.CredentialPepper}"] = Convert.ToBase64String(keys.CredentialPepper),
             [$"Secrets:{SecretNames.TotpEncryptionKey}"] = Convert.ToBase64String(keys.TotpEncryptionKey),
+            [LocalHostFixture.PasswordHashIterationsSetting] = LocalHostFixture.FastPasswordHashIterations.ToString(CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Reflection;
@@ -25,6 +26,14 @@ namespace Bkmark.Tests.Infrastructure;
 /// </remarks>
 public class LocalHostFixture : IAsyncLifetime
 {
+    /// <summary>
+    /// PBKDF2 iterations in the test hosts: the least the settings allow, since the cost is not what most tests
+    /// test and OWASP's count would make every sign-in take a good part of a second on a busy machine.
+    /// </summary>
+    public const int FastPasswordHashIterations = 1_000;
+
+    public const string PasswordHashIterationsSetting = "Accounts:PasswordHashIterations";
+
     private const string TableNameAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 
     private readonly Dictionary<string, string?> _configuration;
@@ -55,6 +64,7 @@ public class LocalHostFixture : IAsyncLifetime
             ["Storage:TablePrefix"] = TablePrefix,
             ["LocalHost:FunctionKey"] = FunctionKey,
             ["LocalHost:DisableTimers"] = "true",
+            [PasswordHashIterationsSetting] = FastPasswordHashIterations.ToString(CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in configuration)
         {
@@ -108,7 +118,8 @@ public class LocalHostFixture : IAsyncLifetime
         }
 
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _client = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
+        // No cookie jar: a test sends the cookies it means to, so one test's sign-in never rides along on another's request.
+        _client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
     }
 
     /// <summary>The plan <see cref="SignUpAsync"/> puts new accounts on.</summary>

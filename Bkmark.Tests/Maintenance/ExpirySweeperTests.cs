@@ -100,10 +100,10 @@ public sealed class ExpirySweeperTests : IAsyncLifetime
     {
         var throttle = _core.Get<AttemptThrottle>();
         var policy = new ThrottlePolicy("sweep-test", 3, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(15));
-        await throttle.RecordFailureAsync(await throttle.ReadAsync(policy, "quiet", CancellationToken.None), CancellationToken.None);
-        await throttle.RecordFailureAsync(await throttle.ReadAsync(policy, "busy", CancellationToken.None), CancellationToken.None);
+        await throttle.ClaimAsync(policy, "quiet", CancellationToken.None);
+        await throttle.ClaimAsync(policy, "busy", CancellationToken.None);
         _core.Time.Advance(TimeSpan.FromMinutes(20));
-        await throttle.RecordFailureAsync(await throttle.ReadAsync(policy, "busy", CancellationToken.None), CancellationToken.None);
+        await throttle.ClaimAsync(policy, "busy", CancellationToken.None);
 
         // "quiet" stopped mattering at +30 min, "busy" at +50 min.
         var first = await _core.SweepAfterAsync(TimeSpan.FromMinutes(10) + SweepTestData.BucketClosed);

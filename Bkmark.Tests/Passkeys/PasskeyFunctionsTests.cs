@@ -96,7 +96,7 @@ public sealed class PasskeyFunctionsTests(PasskeyHostFixture fixture) : IClassFi
         using var response = await SendWithCsrfAsync("api/v1/auth/login", new { email, password = Password, refreshTokenDelivery = "cookie" });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("bkmark_refresh=", StringComparison.Ordinal));
         Assert.Contains("HttpOnly", cookie, StringComparison.Ordinal);
         Assert.Contains("SameSite=Strict", cookie, StringComparison.Ordinal);
         Assert.Contains("Path=/api/v1/auth", cookie, StringComparison.Ordinal);
@@ -172,7 +172,7 @@ public sealed class PasskeyFunctionsTests(PasskeyHostFixture fixture) : IClassFi
     {
         var email = await RegisterAsync();
         using var response = await SendWithCsrfAsync("api/v1/auth/login", new { email, password = Password, refreshTokenDelivery = "cookie" });
-        return response.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        return response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("bkmark_refresh=", StringComparison.Ordinal)).Split(';')[0];
     }
 
     private async Task<HttpResponseMessage> SendWithCsrfAsync(string path, object body, string? cookie = null)

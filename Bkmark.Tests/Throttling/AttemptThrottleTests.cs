@@ -12,19 +12,79 @@ public sealed class AttemptThrottleTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _core.DisposeAsync();
 
-    // Found by the two-factor race test: 20 simultaneous failures used to exhaust the retries and throw (a 500).
+    // §7: the lock used to be read before a guess and written after it, so 40 guesses at once were all checked.
     [Fact]
-    public async Task RecordFailure_LocksOutWithoutThrowing_WhenTwentyFailuresRace()
+    public async Task Claim_GrantsExactlyMaxFailures_WhenFortyAttemptsRace()
     {
         // Arrange
         var throttle = _core.Get<AttemptThrottle>();
-        var states = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => throttle.ReadAsync(Policy, "subject", CancellationToken.None)));
 
         // Act
-        await Task.WhenAll(states.Select(state => Task.Run(() => throttle.RecordFailureAsync(state, CancellationToken.None))));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ =>
+            Task.Run(() => throttle.ClaimAsync(Policy, "subject", CancellationToken.None))));
 
         // Assert
-        var after = await throttle.ReadAsync(Policy, "subject", CancellationToken.None);
-        Assert.Equal(TimeSpan.FromMinutes(15), after.LockedFor);
+        Assert.Equal(Policy.MaxFailures, claims.Count(c => c.RetryAfter is null));
+        Assert.Equal(TimeSpan.FromMinutes(15), (await throttle.ClaimAsync(Policy, "subject", CancellationToken.None)).RetryAfter);
+    }
+
+    [Fact]
+    public async Task Reset_ClearsTheLockOut_ThatClaimsInFlightStarted()
+    {
+        // Arrange
+        var throttle = _core.Get<AttemptThrottle>();
+        var claims = new List<AttemptClaim>();
+        for (var i = 0; i < Policy.MaxFailures; i++)
+        {
+            claims.Add(await throttle.ClaimAsync(Policy, "owner", CancellationToken.None));
+        }
+
+        // Act
+        await throttle.ResetAsync(claims[^1], CancellationToken.None);
+
+        // Assert
+        Assert.Null((await throttle.ClaimAsync(Policy, "owner", CancellationToken.None)).RetryAfter);
+    }
+
+    [Fact]
+    public async Task Release_GivesBackAClaim_SoItDoesNotCountAsAFailure()
+    {
+        // Arrange
+        var throttle = _core.Get<AttemptThrottle>();
+        for (var i = 0; i < Policy.MaxFailures - 1; i++)
+        {
+            await throttle.ClaimAsync(Policy, "released", CancellationToken.None);
+        }
+
+        // Act: the last allowed claim reaches the limit, then turns out not to have been a guess.
+        var last = await throttle.ClaimAsync(Policy, "released", CancellationToken.None);
+        await throttle.ReleaseAsync(last, CancellationToken.None);
+
+        // Assert
+        Assert.Null((await throttle.ClaimAsync(Policy, "released", CancellationToken.None)).RetryAfter);
+        Assert.NotNull((await throttle.ClaimAsync(Policy, "released", CancellationToken.None)).RetryAfter);
+    }
+
+    [Fact]
+    public async Task Claim_StartsAFreshWindow_AfterTheLockOutEnds()
+    {
+        // Arrange
+        var throttle = _core.Get<AttemptThrottle>();
+        for (var i = 0; i < Policy.MaxFailures; i++)
+        {
+            await throttle.ClaimAsync(Policy, "later", CancellationToken.None);
+        }
+
+        // Act
+        _core.Time.Advance(Policy.LockoutDuration + TimeSpan.FromSeconds(1));
+        var claims = new List<AttemptClaim>();
+        for (var i = 0; i <= Policy.MaxFailures; i++)
+        {
+            claims.Add(await throttle.ClaimAsync(Policy, "later", CancellationToken.None));
+        }
+
+        // Assert
+        Assert.All(claims.Take(Policy.MaxFailures), c => Assert.Null(c.RetryAfter));
+        Assert.NotNull(claims[^1].RetryAfter);
     }
 }

@@ -3,6 +3,7 @@ using Bkmark.Core.Accounts;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Sessions;
+using Bkmark.Core.SignIn;
 using Bkmark.Core.Storage;
 using Bkmark.Core.TwoFactor;
 using Bkmark.Tests.Infrastructure;
@@ -17,13 +18,13 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     private static readonly ClientInfo Client = new("xunit", "203.0.113.9");
     private CoreServices _core = null!;
     private TwoFactorService _twoFactor = null!;
-    private PasswordSignInService _signIn = null!;
+    private SignInService _signIn = null!;
 
     public async Task InitializeAsync()
     {
         _core = await CoreServices.StartAsync();
         _twoFactor = _core.Get<TwoFactorService>();
-        _signIn = _core.Get<PasswordSignInService>();
+        _signIn = _core.Get<SignInService>();
     }
 
     public async Task DisposeAsync() => await _core.DisposeAsync();
@@ -132,8 +133,8 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var (user, _, _) = await EnrolAsync("required@example.com");
 
         // Act
-        var noCode = await _signIn.SignInAsync(user.Email, Password, null, Client, CancellationToken.None);
-        var wrongPassword = await _signIn.SignInAsync(user.Email, "wrong password!", null, Client, CancellationToken.None);
+        var noCode = await SignInAsync(user.Email, Password, null);
+        var wrongPassword = await SignInAsync(user.Email, "wrong password!", null);
 
         // Assert
         Assert.Equal(ErrorCodes.TwoFactorRequired, noCode.Problem?.Code);
@@ -148,7 +149,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var (user, secret, _) = await EnrolAsync("totp@example.com");
 
         // Act
-        var tokens = await _signIn.SignInAsync(user.Email, Password, CodeAt(secret, Now), Client, CancellationToken.None);
+        var tokens = await SignInAsync(user.Email, Password, CodeAt(secret, Now));
 
         // Assert
         var session = await _core.Get<SessionStore>().FindAsync(user.Id, tokens.Value!.SessionId, CancellationToken.None);
@@ -163,7 +164,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         await _twoFactor.SetupAsync(user.Id, CancellationToken.None);
 
         // Act
-        var tokens = await _signIn.SignInAsync(user.Email, Password, null, Client, CancellationToken.None);
+        var tokens = await SignInAsync(user.Email, Password, null);
 
         // Assert
         var session = await _core.Get<SessionStore>().FindAsync(user.Id, tokens.Value!.SessionId, CancellationToken.None);
@@ -176,10 +177,10 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         // Arrange
         var (user, secret, _) = await EnrolAsync("replay@example.com");
         var code = CodeAt(secret, Now);
-        var first = await _signIn.SignInAsync(user.Email, Password, code, Client, CancellationToken.None);
+        var first = await SignInAsync(user.Email, Password, code);
 
         // Act
-        var replay = await _signIn.SignInAsync(user.Email, Password, code, Client, CancellationToken.None);
+        var replay = await SignInAsync(user.Email, Password, code);
 
         // Assert
         Assert.True(first.Succeeded);
@@ -192,10 +193,10 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         // Arrange: the enable consumed step S; now is S+2, so S+1 and S+2 are both inside the window.
         var (user, secret, _) = await EnrolAsync("older@example.com");
         _core.Time.Advance(TimeSpan.FromSeconds(30));
-        var stepT = await _signIn.SignInAsync(user.Email, Password, CodeAt(secret, Now), Client, CancellationToken.None);
+        var stepT = await SignInAsync(user.Email, Password, CodeAt(secret, Now));
 
         // Act
-        var stepTMinus1 = await _signIn.SignInAsync(user.Email, Password, CodeAt(secret, Now.AddSeconds(-30)), Client, CancellationToken.None);
+        var stepTMinus1 = await SignInAsync(user.Email, Password, CodeAt(secret, Now.AddSeconds(-30)));
 
         // Assert
         Assert.True(stepT.Succeeded);
@@ -212,7 +213,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         _core.Time.Advance(TimeSpan.FromMinutes(5));
 
         // Act
-        var result = await _signIn.SignInAsync(user.Email, Password, CodeAt(secret, Now.AddSeconds(30 * offset)), Client, CancellationToken.None);
+        var result = await SignInAsync(user.Email, Password, CodeAt(secret, Now.AddSeconds(30 * offset)));
 
         // Assert
         Assert.Equal(ErrorCodes.InvalidTwoFactorCode, result.Problem?.Code);
@@ -233,8 +234,8 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
             : string.Format(System.Globalization.CultureInfo.InvariantCulture, shape, code);
 
         // Act
-        var refused = await _signIn.SignInAsync(user.Email, Password, presented, Client, CancellationToken.None);
-        var plain = await _signIn.SignInAsync(user.Email, Password, code, Client, CancellationToken.None);
+        var refused = await SignInAsync(user.Email, Password, presented);
+        var plain = await SignInAsync(user.Email, Password, code);
 
         // Assert: refused as an invalid code, and the real code was not consumed by it.
         Assert.Equal(ErrorCodes.InvalidTwoFactorCode, refused.Problem?.Code);
@@ -250,7 +251,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
 
         // Act
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
-            Task.Run(() => _signIn.SignInAsync(user.Email, Password, code, Client, CancellationToken.None))));
+            Task.Run(() => SignInAsync(user.Email, Password, code))));
 
         // Assert
         Assert.Single(results, r => r.Succeeded);
@@ -267,8 +268,8 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var typed = codes[0].Replace("-", "", StringComparison.Ordinal).ToUpperInvariant();
 
         // Act
-        var first = await _signIn.SignInAsync(user.Email, Password, typed, Client, CancellationToken.None);
-        var again = await _signIn.SignInAsync(user.Email, Password, codes[0], Client, CancellationToken.None);
+        var first = await SignInAsync(user.Email, Password, typed);
+        var again = await SignInAsync(user.Email, Password, codes[0]);
 
         // Assert
         Assert.True(first.Succeeded);
@@ -286,7 +287,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
 
         // Act
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
-            Task.Run(() => _signIn.SignInAsync(user.Email, Password, codes[3], Client, CancellationToken.None))));
+            Task.Run(() => SignInAsync(user.Email, Password, codes[3]))));
 
         // Assert
         Assert.Single(results, r => r.Succeeded);
@@ -301,7 +302,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var (userB, _, _) = await EnrolAsync("b@example.com");
 
         // Act
-        var result = await _signIn.SignInAsync(userB.Email, Password, codesOfA[0], Client, CancellationToken.None);
+        var result = await SignInAsync(userB.Email, Password, codesOfA[0]);
 
         // Assert
         Assert.Equal(ErrorCodes.InvalidTwoFactorCode, result.Problem?.Code);
@@ -315,14 +316,14 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var wrong = OtherCode(CodeAt(secret, Now));
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(ErrorCodes.InvalidTwoFactorCode, (await _signIn.SignInAsync(user.Email, Password, wrong, Client, CancellationToken.None)).Problem?.Code);
+            Assert.Equal(ErrorCodes.InvalidTwoFactorCode, (await SignInAsync(user.Email, Password, wrong)).Problem?.Code);
         }
 
         // Act
-        var locked = await _signIn.SignInAsync(user.Email, Password, CodeAt(secret, Now), Client, CancellationToken.None);
-        var passwordStillChecked = await _signIn.SignInAsync(user.Email, "wrong password!", null, Client, CancellationToken.None);
+        var locked = await SignInAsync(user.Email, Password, CodeAt(secret, Now));
+        var passwordStillChecked = await SignInAsync(user.Email, "wrong password!", null);
         _core.Time.Advance(TimeSpan.FromMinutes(15));
-        var afterLock = await _signIn.SignInAsync(user.Email, Password, CodeAt(secret, Now), Client, CancellationToken.None);
+        var afterLock = await SignInAsync(user.Email, Password, CodeAt(secret, Now));
 
         // Assert
         Assert.Equal(429, locked.Problem?.Status);
@@ -352,7 +353,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         Assert.Equal(TwoFactorStatus.Off, await _twoFactor.GetStatusAsync(user.Id, CancellationToken.None));
         Assert.False((await _core.Get<AccountService>().GetProfileAsync(user.Id, CancellationToken.None)).Value!.TwoFactorEnabled);
         Assert.Empty(await RowsOfAsync(user.Id));
-        var passwordOnly = await _signIn.SignInAsync(user.Email, Password, null, Client, CancellationToken.None);
+        var passwordOnly = await SignInAsync(user.Email, Password, null);
         Assert.True(passwordOnly.Succeeded);
     }
 
@@ -365,8 +366,8 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         // Act
         var withBackupCode = await _twoFactor.RegenerateBackupCodesAsync(user.Id, oldCodes[1], CancellationToken.None);
         var regenerated = await _twoFactor.RegenerateBackupCodesAsync(user.Id, CodeAt(secret, Now), CancellationToken.None);
-        var oldCode = await _signIn.SignInAsync(user.Email, Password, oldCodes[0], Client, CancellationToken.None);
-        var newCode = await _signIn.SignInAsync(user.Email, Password, regenerated.Value![0], Client, CancellationToken.None);
+        var oldCode = await SignInAsync(user.Email, Password, oldCodes[0]);
+        var newCode = await SignInAsync(user.Email, Password, regenerated.Value![0]);
 
         // Assert
         Assert.Equal(ErrorCodes.InvalidTwoFactorCode, withBackupCode.Problem?.Code);
@@ -388,7 +389,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         await _core.Get<TwoFactorStore>().AddBackupCodesAsync(user.Id, oldGeneration, [hash], Now, CancellationToken.None);
 
         // Act
-        var result = await _signIn.SignInAsync(user.Email, Password, oldCodes[0], Client, CancellationToken.None);
+        var result = await SignInAsync(user.Email, Password, oldCodes[0]);
 
         // Assert
         Assert.Equal(ErrorCodes.InvalidTwoFactorCode, result.Problem?.Code);
@@ -422,6 +423,9 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
 
     /// <summary>A well-formed code that is not <paramref name="code"/>.</summary>
     private static string OtherCode(string code) => ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+
+    private Task<Result<TokenResponse>> SignInAsync(string email, string password, string? twoFactorCode) =>
+        _signIn.SignInWithPasswordAsync(new PasswordSignIn(email, password, twoFactorCode, DeviceToken: null), Client, CancellationToken.None);
 
     private async Task<UserEntity> RegisterAsync(string email) =>
         (await _core.Get<AccountService>().RegisterAsync(email, Password, null, CancellationToken.None)).Value!;

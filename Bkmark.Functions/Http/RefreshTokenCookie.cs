@@ -1,7 +1,7 @@
 using Bkmark.Core.Errors;
 using Microsoft.AspNetCore.Http;
 
-namespace Bkmark.Core.Sessions;
+namespace Bkmark.Functions.Http;
 
 /// <summary>
 /// Refresh tokens for browser pages, kept where script cannot read them: an HttpOnly, SameSite=Strict
@@ -12,7 +12,6 @@ namespace Bkmark.Core.Sessions;
 public static class RefreshTokenCookie
 {
     public const string Name = "bkmark_refresh";
-    public const string CookiePath = "/api/v1/auth";
 
     /// <summary>
     /// The header a cookie request must carry. A page can only add it with fetch, and a cross-origin page
@@ -34,8 +33,26 @@ public static class RefreshTokenCookie
         _ => Problems.Validation("refreshTokenDelivery", $"Use \"{BodyDelivery}\" (the default) or \"{CookieDelivery}\"."),
     };
 
-    public static string? Read(HttpRequest request) =>
-        request.Cookies.TryGetValue(Name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+    public static string? Read(HttpRequest request) => AuthCookies.Read(request, Name);
+
+    /// <summary>
+    /// The refresh token a refresh presents: the body's, else the cookie's, which only a request that passes
+    /// <see cref="CheckCsrf"/> may use (a browser attaches it on its own).
+    /// </summary>
+    public static Result<PresentedRefreshToken> ReadPresented(HttpRequest request, string? bodyToken)
+    {
+        if (!string.IsNullOrEmpty(bodyToken))
+        {
+            return new PresentedRefreshToken(bodyToken, FromCookie: false);
+        }
+
+        if (Read(request) is not { } cookieToken)
+        {
+            return Problems.Validation("refreshToken", "The refresh token is required.");
+        }
+
+        return CheckCsrf(request) is { } refused ? refused : new PresentedRefreshToken(cookieToken, FromCookie: true);
+    }
 
     /// <summary>
     /// Refuses a request that sets or uses the cookie unless it comes from a page of this origin: the custom
@@ -65,19 +82,15 @@ public static class RefreshTokenCookie
 
     /// <summary>The <c>Set-Cookie</c> value that hands the browser a refresh token.</summary>
     public static string Issue(HttpRequest request, string refreshToken, int maxAgeSeconds) =>
-        $"{Name}={refreshToken}; Max-Age={maxAgeSeconds}; Path={CookiePath}; HttpOnly; SameSite=Strict{SecureAttribute(request)}";
+        AuthCookies.SetCookie(request, Name, refreshToken, maxAgeSeconds);
 
     /// <summary>The <c>Set-Cookie</c> value that removes it (sign-out, or a refresh token that no longer works).</summary>
-    public static string Clear(HttpRequest request) =>
-        $"{Name}=; Max-Age=0; Path={CookiePath}; HttpOnly; SameSite=Strict{SecureAttribute(request)}";
+    public static string Clear(HttpRequest request) => AuthCookies.SetCookie(request, Name, "", maxAgeSeconds: 0);
 
-    private static string SecureAttribute(HttpRequest request) => IsHttps(request) ? "; Secure" : "";
-
-    // Behind Azure's front end the worker may see http; the front end says what the browser used.
-    private static bool IsHttps(HttpRequest request) =>
-        request.IsHttps || string.Equals(request.Headers["X-Forwarded-Proto"].ToString(), "https", StringComparison.OrdinalIgnoreCase);
-
-    private static string OwnOrigin(HttpRequest request) => $"{(IsHttps(request) ? "https" : "http")}://{request.Host.Value}";
+    private static string OwnOrigin(HttpRequest request) => $"{(AuthCookies.IsHttps(request) ? "https" : "http")}://{request.Host.Value}";
 
     private static Problem CsrfFailed(string detail) => new(ErrorCodes.CsrfCheckFailed, detail);
 }
+
+/// <summary>A refresh token as a request presented it; one from the cookie is answered with the cookie.</summary>
+public sealed record PresentedRefreshToken(string Token, bool FromCookie);

@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using System.Text;
+using Bkmark.Core.Credentials;
+
+namespace Bkmark.Core.SignIn;
+
+/// <summary>
+/// Device tokens (OWASP "device cookies", DESIGN.md §7): handed out on every password sign-in, they name the
+/// account and a random device id, bound together by HMAC under the credential pepper. A later sign-in that
+/// presents one for the same account is throttled on that device's own counter, so failures from elsewhere
+/// cannot lock the owner out. Checking one needs no storage read.
+/// </summary>
+public sealed class DeviceTokens(CredentialHasher hasher)
+{
+    private const string Prefix = "bkd_";
+    private const int DeviceIdBytes = 16;
+
+    /// <summary><c>bkd_{userId}_{device id, 32 hex}_{HMAC, 64 hex}</c>.</summary>
+    public string Issue(string userId)
+    {
+        var deviceId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(DeviceIdBytes));
+        return $"{Prefix}{userId}_{deviceId}_{Mac(userId, deviceId)}";
+    }
+
+    /// <summary>The device's throttle subject when <paramref name="token"/> is genuine and names <paramref name="userId"/>; null otherwise.</summary>
+    public string? DeviceOf(string? token, string userId)
+    {
+        if (token is null || !token.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var parts = token[Prefix.Length..].Split('_');
+        if (parts is not [var named, var deviceId, var mac] || named != userId
+            || deviceId.Length != DeviceIdBytes * 2 || !deviceId.All(char.IsAsciiHexDigitLower))
+        {
+            return null;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(mac), Encoding.ASCII.GetBytes(Mac(userId, deviceId)))
+            ? $"{userId}-{deviceId}"
+            : null;
+    }
+
+    // Domain-separated from the bearer secrets hashed under the same pepper, none of which starts like this.
+    private string Mac(string userId, string deviceId) => hasher.Hash($"device-token:{userId}:{deviceId}");
+}

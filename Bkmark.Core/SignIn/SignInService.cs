@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Bkmark.Core.Accounts;
+using Bkmark.Core.Errors;
+using Bkmark.Core.Passkeys;
+using Bkmark.Core.Sessions;
+using Bkmark.Core.Throttling;
+using Bkmark.Core.TwoFactor;
+using Microsoft.Extensions.Options;
+
+namespace Bkmark.Core.SignIn;
+
+/// <summary>
+/// Every way to get a token pair: a password (plus the second factor when it is on), a passkey, or a
+/// refresh token. How the tokens travel (body or cookie) is the HTTP layer's business.
+/// </summary>
+public sealed class SignInService(
+    AccountService accounts,
+    TwoFactorService twoFactor,
+    PasskeyService passkeys,
+    SessionService sessions,
+    AttemptThrottle throttle,
+    DeviceTokens devices,
+    IOptions<AccountOptions> options)
+{
+    // One counter per account for every device it has not seen, and one per device it has (§7).
+    private readonly ThrottlePolicy _unknownDevicePolicy = LoginPolicy("login", options.Value);
+    private readonly ThrottlePolicy _knownDevicePolicy = LoginPolicy("login-device", options.Value);
+
+    /// <summary>
+    /// Email and password, then the second factor. Unknown email and wrong password are one answer with one
+    /// cost, and both count towards the same lock-out, so neither tells whether an account exists. The attempt
+    /// takes its slot in the throttle before the password is checked (§7). A success returns a device token.
+    /// </summary>
+    public async Task<Result<TokenResponse>> SignInWithPasswordAsync(PasswordSignIn request, ClientInfo client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Email))
+        {
+            errors["email"] = ["The email is required."];
+        }
+
+        if (string.IsNullOrEmpty(request.Password))
+        {
+            errors["password"] = ["The password is required."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var normalizedEmail = request.Email!.Trim().ToLowerInvariant();
+        var user = await accounts.FindForSignInAsync(normalizedEmail, cancellationToken);
+        var claim = user is not null && devices.DeviceOf(request.DeviceToken, user.Id) is { } device
+            ? await throttle.ClaimAsync(_knownDevicePolicy, device, cancellationToken)
+            : await throttle.ClaimAsync(_unknownDevicePolicy, SubjectOf(normalizedEmail), cancellationToken);
+        if (claim.RetryAfter is { } retryAfter)
+        {
+            return Problems.TooManyAttempts(retryAfter);
+        }
+
+        // A wrong password leaves its claimed slot counted: that is the failure.
+        if (!await accounts.VerifyPasswordAsync(user, request.Password!, cancellationToken))
+        {
+            return Problems.InvalidCredentials();
+        }
+
+        await throttle.ResetAsync(claim, cancellationToken);
+
+        // Only past a correct password may an answer reveal that the account has a second factor.
+        var authMethod = await twoFactor.CheckSignInAsync(user!.Id, request.TwoFactorCode, cancellationToken);
+        if (!authMethod.Succeeded)
+        {
+            return authMethod.Problem;
+        }
+
+        var tokens = await sessions.SignInAsync(user.Id, authMethod.Value, client, cancellationToken);
+        return tokens with { DeviceToken = devices.Issue(user.Id) };
+    }
+
+    /// <summary>A passkey assertion against a challenge from <see cref="PasskeyService.BeginSignInAsync"/>.</summary>
+    public async Task<Result<TokenResponse>> SignInWithPasskeyAsync(
+        string? challengeId, JsonElement? credential, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var userId = await passkeys.SignInAsync(challengeId, credential, cancellationToken);
+        if (!userId.Succeeded)
+        {
+            return userId.Problem;
+        }
+
+        // No TOTP step: a verified passkey is possession plus user verification, two factors already.
+        return await sessions.SignInAsync(userId.Value, AuthMethods.Passkey, client, cancellationToken);
+    }
+
+    /// <summary>Rotates a refresh token (see <see cref="SessionService.RefreshAsync"/>).</summary>
+    public Task<Result<TokenResponse>> RefreshAsync(string? refreshToken, CancellationToken cancellationToken) =>
+        sessions.RefreshAsync(refreshToken, cancellationToken);
+
+    private static ThrottlePolicy LoginPolicy(string kind, AccountOptions options) =>
+        new(kind, options.LoginMaxFailures, options.LoginLockout, options.LoginLockout);
+
+    // The email's hash, so the throttle table holds no addresses.
+    private static string SubjectOf(string normalizedEmail) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));
+}
+
+/// <summary>A password sign-in as the client sent it; <see cref="DeviceToken"/> from the body or the <c>bk_device</c> cookie.</summary>
+public sealed record PasswordSignIn(string? Email, string? Password, string? TwoFactorCode, string? DeviceToken);

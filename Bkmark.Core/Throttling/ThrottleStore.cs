@@ -1,0 +1,32 @@
+using Azure;
+using Azure.Data.Tables;
+using Bkmark.Core.Maintenance;
+using Bkmark.Core.Storage;
+
+namespace Bkmark.Core.Throttling;
+
+/// <summary>Throttle records in Table Storage: PartitionKey = the policy's kind, RowKey = the subject.</summary>
+public sealed class ThrottleStore(BkmarkTables tables, ExpiryIndex expiry)
+{
+    private TableClient Table => tables[TableNames.Throttles];
+
+    public Task<ThrottleEntity?> FindAsync(string kind, string subject, CancellationToken cancellationToken) =>
+        Table.FindAsync<ThrottleEntity>(kind, subject, cancellationToken);
+
+    /// <summary>Inserts a new record or replaces the one read (If-Match on its ETag).</summary>
+    /// <returns>False when another attempt wrote it first: a lost race.</returns>
+    public async Task<bool> TrySaveAsync(ThrottleEntity entity, CancellationToken cancellationToken)
+    {
+        if (entity.ETag == default)
+        {
+            // Scheduled once per record; later writes move ExpiresAt and the sweep follows it.
+            await expiry.ScheduleAsync(ThrottleExpiryHandler.KindName, entity.PartitionKey, entity.RowKey, entity.ExpiresAt, cancellationToken);
+        }
+
+        return await Table.TryInsertOrReplaceAsync(entity, cancellationToken);
+    }
+
+    /// <summary>Deletes the record whatever its version; already gone is fine.</summary>
+    public async Task DeleteAsync(string kind, string subject, CancellationToken cancellationToken) =>
+        await Table.DeleteEntityAsync(kind, subject, ETag.All, cancellationToken);
+}

@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Bkmark.Functions.Http;
+
+/// <summary>
+/// The cookies of <c>/api/v1/auth</c> (the refresh token, the device token): HttpOnly so script cannot read
+/// them, SameSite=Strict so no other site's request carries them, and scoped to the sign-in routes only.
+/// </summary>
+public static class AuthCookies
+{
+    public const string CookiePath = "/api/v1/auth";
+
+    /// <summary>A <c>Set-Cookie</c> value; <paramref name="maxAgeSeconds"/> 0 removes the cookie.</summary>
+    public static string SetCookie(HttpRequest request, string name, string value, int maxAgeSeconds) =>
+        $"{name}={value}; Max-Age={maxAgeSeconds}; Path={CookiePath}; HttpOnly; SameSite=Strict{(IsHttps(request) ? "; Secure" : "")}";
+
+    public static string? Read(HttpRequest request, string name) =>
+        request.Cookies.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+
+    // Behind Azure's front end the worker may see http; the front end says what the browser used.
+    public static bool IsHttps(HttpRequest request) =>
+        request.IsHttps || string.Equals(request.Headers["X-Forwarded-Proto"].ToString(), "https", StringComparison.OrdinalIgnoreCase);
+}

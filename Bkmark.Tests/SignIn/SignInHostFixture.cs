@@ -1,0 +1,64 @@
+using Azure.Core.Pipeline;
+using Bkmark.Core.Accounts;
+using Bkmark.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bkmark.Tests.SignIn;
+
+/// <summary>
+/// The local host with password verifications counted, storage requests counted, storage faults on call and
+/// logs captured: what the sign-in hardening tests observe from outside.
+/// </summary>
+public class SignInHostFixture : LocalHostFixture
+{
+    public SignInHostFixture()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    protected SignInHostFixture(IDictionary<string, string?> configuration)
+        : base(configuration)
+    {
+    }
+
+    public StorageRequestCounter StorageRequests { get; } = new();
+
+    public StorageFaults StorageFaults { get; } = new();
+
+    public CapturedLogs Logs { get; } = new();
+
+    /// <summary>Password hashes checked so far (sign-ins, including the decoy check for unknown emails).</summary>
+    public int PasswordVerifications => Services.GetRequiredService<CountingPasswordHasher>().Verifications;
+
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton<HttpPipelinePolicy>(StorageRequests);
+        services.AddSingleton<HttpPipelinePolicy>(StorageFaults);
+        services.AddSingleton<ILoggerProvider>(Logs);
+        services.AddSingleton<CountingPasswordHasher>();
+        services.AddSingleton<IPasswordHasher<UserEntity>>(provider => provider.GetRequiredService<CountingPasswordHasher>());
+    }
+}
+
+/// <summary>A <see cref="SignInHostFixture"/> whose password throttle is out of the way, so only the two-factor throttle counts.</summary>
+public sealed class TwoFactorSignInHostFixture() : SignInHostFixture(new Dictionary<string, string?> { ["Accounts:LoginMaxFailures"] = "100" });
+
+/// <summary>The hasher the service is configured with, counting how often a password is checked against a hash.</summary>
+public sealed class CountingPasswordHasher(IOptions<PasswordHasherOptions> options) : IPasswordHasher<UserEntity>
+{
+    private readonly PasswordHasher<UserEntity> _inner = new(options);
+    private int _verifications;
+
+    public int Verifications => Volatile.Read(ref _verifications);
+
+    public string HashPassword(UserEntity user, string password) => _inner.HashPassword(user, password);
+
+    public PasswordVerificationResult VerifyHashedPassword(UserEntity user, string hashedPassword, string providedPassword)
+    {
+        Interlocked.Increment(ref _verifications);
+        return _inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
+    }
+}
