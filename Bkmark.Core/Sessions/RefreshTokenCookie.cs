@@ -73,9 +73,9 @@ public static class RefreshTokenCookie
 
     private static string SecureAttribute(HttpRequest request) => IsHttps(request) ? "; Secure" : "";
 
-    // Behind Azure's front end the worker may see http; the front end says what the browser used.
-    private static bool IsHttps(HttpRequest request) =>
-        request.IsHttps || string.Equals(request.Headers["X-Forwarded-Proto"].ToString(), "https", StringComparison.OrdinalIgnoreCase);
+    // The scheme as the host presents it: the worker's forwarded-headers step has already applied what
+    // Azure's front end saw, so a client's own X-Forwarded-Proto cannot turn Secure on or off (DESIGN.md §2).
+    private static bool IsHttps(HttpRequest request) => request.IsHttps;
 
     private static string OwnOrigin(HttpRequest request) => $"{(IsHttps(request) ? "https" : "http")}://{request.Host.Value}";
 
