@@ -32,6 +32,20 @@ public sealed class FunctionKeyTests(SampleHostFixture host) : IClassFixture<Sam
     }
 
     [Fact]
+    public async Task Get_Returns200_WhenMasterKeyIsInHeader()
+    {
+        // Arrange: the master key opens every function-level route, as in the real host.
+        var request = new HttpRequestMessage(HttpMethod.Get, ProtectedPath);
+        request.Headers.Add("x-functions-key", host.MasterKey);
+
+        // Act
+        var response = await host.Client.SendAsync(request);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Get_Returns200_WhenKeyIsInCodeQuery()
     {
         // Act
