@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Bkmark.Core.Errors;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -26,8 +25,9 @@ internal sealed partial class InternalErrorResponse(Exception exception) : IActi
         var logger = httpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<InternalErrorResponse>();
         FunctionFailed(logger, httpContext.Request.Path, traceId, exception);
 
-        var body = new { status = StatusCodes.Status500InternalServerError, code = ErrorCodes.InternalError, title = ErrorCodes.TitleOf(ErrorCodes.InternalError), traceId };
-        await new JsonResponse(StatusCodes.Status500InternalServerError, body, "application/problem+json").ExecuteResultAsync(context);
+        int status = ErrorCodes.StatusOf(ErrorCodes.InternalError);
+        var body = new { status, code = ErrorCodes.InternalError, title = ErrorCodes.TitleOf(ErrorCodes.InternalError), traceId };
+        await new JsonResponse(status, body, "application/problem+json").ExecuteResultAsync(context);
     }
 
     [LoggerMessage(EventId = 8001, Level = LogLevel.Error, Message = "Request {Path} failed; answered 500 INTERNAL_ERROR with trace id {TraceId}")]
