@@ -2,8 +2,11 @@
 # Serves Bkmark on http://localhost:7071 with the local host (no Azure Functions Core Tools needed),
 # against Azurite on its default ports (10000-10002), so `func start` could share the same Azurite.
 # Azurite keeps its data in .azurite/ (git-ignored) across restarts. Ctrl-C stops both.
-#   LocalHost__FunctionKey   key for function-level routes and POST /admin/functions/{name}
-#                            (default: local-dev-function-key)
+#   LocalHost__FunctionKey   key for function-level routes (default: local-dev-function-key)
+#   LocalHost__MasterKey     the master key: function-level routes and POST /admin/functions/{name}
+#                            (default: local-dev-master-key)
+#   LocalHost__TrustedNetworks  proxies whose X-Forwarded-For/-Proto are believed (CIDR list; default
+#                            loopback and private ranges; empty trusts none)
 #   ASPNETCORE_URLS          to listen elsewhere than http://localhost:7071
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -55,7 +58,9 @@ else
 fi
 
 export LocalHost__FunctionKey="${LocalHost__FunctionKey:-local-dev-function-key}"
+export LocalHost__MasterKey="${LocalHost__MasterKey:-local-dev-master-key}"
 log "function key (x-functions-key): $LocalHost__FunctionKey"
+log "master key (x-functions-key on /admin/functions/{name}): $LocalHost__MasterKey"
 log "serving on ${ASPNETCORE_URLS:-http://localhost:7071}"
 
 ASPNETCORE_ENVIRONMENT=Development dotnet run --project Bkmark.LocalHost -c Release &

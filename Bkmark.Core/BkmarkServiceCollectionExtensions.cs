@@ -97,7 +97,9 @@ public static class BkmarkServiceCollectionExtensions
                 clientOptions.AddPolicy(policy, HttpPipelinePosition.PerRetry);
             }
 
-            return new TableServiceClient(options.ConnectionString, clientOptions);
+            return options.TableServiceUri is { } endpoint
+                ? new TableServiceClient(endpoint, new DefaultAzureCredential(), clientOptions)
+                : new TableServiceClient(options.ConnectionString, clientOptions);
         });
         services.AddSingleton<BkmarkTables>();
         services.AddHostedService<StorageStartup>();

@@ -9,7 +9,8 @@ namespace Bkmark.LocalHost;
 
 /// <summary>
 /// The real host's <c>POST /admin/functions/{name}</c>: runs a non-HTTP function now, so a person can
-/// trigger the sweep by hand. Guarded by the function key, like the real host's master key.
+/// trigger the sweep by hand. Guarded by the master key (<c>LocalHost:MasterKey</c>), as in the real host;
+/// a function key is not enough.
 /// </summary>
 /// <remarks>
 /// The real host answers 202 as soon as the run is queued. Here the run is awaited first, so the caller
@@ -30,7 +31,7 @@ internal static class AdminFunctionEndpoints
 
         RequestDelegate handler = async context =>
         {
-            if (!keyCheck.IsAuthorized(context.Request))
+            if (!keyCheck.IsAuthorized(context.Request, AuthorizationLevel.Admin))
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 return;

@@ -23,13 +23,16 @@ internal sealed record TimerFunction(string Name, MethodInfo Method, string Sche
     : FunctionDefinition(Name, Method);
 
 /// <summary>
-/// Finds the functions in an assembly the way the worker's indexer does: public methods of public types
-/// carrying <see cref="FunctionAttribute"/>, classified by their trigger parameter.
+/// The functions the local host serves. For a Functions app this is the SDK-generated
+/// <c>functions.metadata</c>, the catalog the real host indexes; each entry is bound to its method the way
+/// the worker's indexer finds it (public methods of public types carrying <see cref="FunctionAttribute"/>).
 /// </summary>
 /// <remarks>
 /// Everything the local host cannot run exactly as the real host would (another trigger, a parameter it
-/// does not bind, a return type it does not execute) fails here, at start-up, with the function's name —
-/// not at the first request, and not by silently behaving differently from Azure.
+/// does not bind, a return type it does not execute, a <c>functions.metadata</c> that no longer matches the
+/// code) fails here, at start-up, with the function's name — not at the first request, and not by silently
+/// behaving differently from Azure. An assembly without <c>functions.metadata</c> (the tests' sample
+/// functions) is catalogued from its attributes alone.
 /// </remarks>
 internal sealed class FunctionCatalog
 {
@@ -47,7 +50,22 @@ internal sealed class FunctionCatalog
     public TimerFunction? FindTimerFunction(string name) =>
         TimerFunctions.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    public static FunctionCatalog Discover(Assembly assembly)
+    public static FunctionCatalog Discover(Assembly assembly) => Discover(assembly, FunctionsMetadata.ReadFor(assembly));
+
+    /// <param name="metadata">The assembly's <c>functions.metadata</c> entries; <see langword="null"/> when it has none.</param>
+    internal static FunctionCatalog Discover(Assembly assembly, IReadOnlyList<FunctionMetadataEntry>? metadata)
+    {
+        var fromAttributes = DiscoverFromAttributes(assembly);
+        if (metadata is not null)
+        {
+            fromAttributes.CheckAgainst(metadata);
+        }
+
+        return fromAttributes;
+    }
+
+    /// <summary>The catalog as the attributes alone describe it, without <c>functions.metadata</c>.</summary>
+    public static FunctionCatalog DiscoverFromAttributes(Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(assembly);
 
@@ -100,6 +118,59 @@ internal sealed class FunctionCatalog
         }
 
         return new FunctionCatalog(http, timers);
+    }
+
+    /// <summary>
+    /// The host serves what <c>functions.metadata</c> lists, so the local host must serve exactly the same:
+    /// every function, trigger, route, method set and key level. A difference means the file is stale or
+    /// the generator and the attributes disagree; either way the two hosts would differ, so start-up stops.
+    /// </summary>
+    private void CheckAgainst(IReadOnlyList<FunctionMetadataEntry> metadata)
+    {
+        var problems = new List<string>();
+        var listed = metadata.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
+        foreach (var function in HttpFunctions.Cast<FunctionDefinition>().Concat(TimerFunctions))
+        {
+            if (!listed.Remove(function.Name, out var entry))
+            {
+                problems.Add($"'{function.Name}' is a function but {FunctionsMetadata.FileName} does not list it");
+                continue;
+            }
+
+            string entryPoint = $"{function.Method.DeclaringType!.FullName}.{function.Method.Name}";
+            if (entry.EntryPoint != entryPoint)
+            {
+                problems.Add($"'{function.Name}' runs {entryPoint}, the metadata says {entry.EntryPoint}");
+            }
+
+            string? difference = (function, entry) switch
+            {
+                (HttpFunction http, { TriggerType: "httpTrigger" }) when
+                    !string.Equals((entry.Route ?? http.Name).Trim('/'), http.Route, StringComparison.Ordinal) =>
+                    $"route '{http.Route}', the metadata says '{entry.Route}'",
+                (HttpFunction http, { TriggerType: "httpTrigger" }) when !http.HttpMethods.Order().SequenceEqual(entry.HttpMethods.Order()) =>
+                    $"methods [{string.Join(",", http.HttpMethods)}], the metadata says [{string.Join(",", entry.HttpMethods)}]",
+                (HttpFunction http, { TriggerType: "httpTrigger" }) when http.AuthLevel != entry.AuthLevel =>
+                    $"auth level {http.AuthLevel}, the metadata says {entry.AuthLevel}",
+                (HttpFunction, { TriggerType: "httpTrigger" }) => null,
+                (TimerFunction timer, { TriggerType: "timerTrigger" }) when timer.Schedule != entry.Schedule =>
+                    $"schedule '{timer.Schedule}', the metadata says '{entry.Schedule}'",
+                (TimerFunction, { TriggerType: "timerTrigger" }) => null,
+                _ => $"another trigger than the metadata's {entry.TriggerType}",
+            };
+            if (difference is not null)
+            {
+                problems.Add($"'{function.Name}' has {difference}");
+            }
+        }
+
+        problems.AddRange(listed.Keys.Select(name => $"{FunctionsMetadata.FileName} lists '{name}', which no method carries"));
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{FunctionsMetadata.FileName} does not match the functions' attributes (rebuild Bkmark.Functions): " +
+                string.Join("; ", problems) + ".");
+        }
     }
 
     private static HttpFunction DescribeHttp(MethodInfo method, string name, HttpTriggerAttribute trigger)

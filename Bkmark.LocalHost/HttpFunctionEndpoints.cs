@@ -23,28 +23,42 @@ internal static class HttpFunctionEndpoints
         var services = endpoints.ServiceProvider;
         var keyCheck = services.GetRequiredService<FunctionKeyCheck>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HttpFunctionEndpoints).FullName!);
+        var routePatterns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
         foreach (var function in functions)
         {
             string pattern = routePrefix.Length == 0 ? function.Route : $"{routePrefix}/{function.Route}";
             RequestDelegate handler = context => HandleAsync(context, function, keyCheck, logger);
 
-            // No methods in the attribute means every method, as in the real host; the routing
-            // matcher answers 405 for a known route with another method and 404 for an unknown one.
+            // No methods in the attribute means every method, as in the real host.
             var builder = function.HttpMethods.Count == 0
                 ? endpoints.Map(pattern, handler)
                 : endpoints.MapMethods(pattern, function.HttpMethods, handler);
             builder.WithDisplayName(function.Name);
+            routePatterns.Add(pattern);
 
             LocalHostLog.MappedHttpFunction(logger, function.Name,
                 function.HttpMethods.Count == 0 ? "*" : string.Join(",", function.HttpMethods), pattern, function.AuthLevel.ToString());
+        }
+
+        // The real host answers a known route with another method as it answers an unknown route: an empty
+        // 404, where ASP.NET Core routing would say 405. A catch-all endpoint per route, ordered after the
+        // functions, leaves routing no method mismatch to report; a function whose route also matches
+        // (a {parameter} beside a literal) still wins, as the host falls through to it.
+        foreach (string pattern in routePatterns)
+        {
+            endpoints.Map(pattern, context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }).WithOrder(int.MaxValue).WithDisplayName($"404 for other methods on /{pattern}");
         }
     }
 
     private static async Task HandleAsync(HttpContext context, HttpFunction function, FunctionKeyCheck keyCheck, ILogger logger)
     {
         // Anything above Anonymous needs a key in the real host (Function, System and Admin alike).
-        if (function.AuthLevel != AuthorizationLevel.Anonymous && !keyCheck.IsAuthorized(context.Request))
+        if (!keyCheck.IsAuthorized(context.Request, function.AuthLevel))
         {
             // The real host answers a missing or wrong key with an empty 401.
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -72,9 +86,12 @@ internal static class HttpFunctionEndpoints
             }
 
             LocalHostLog.FunctionFailed(logger, function.Name, ex);
-            // Drop whatever headers or status the function had set before it threw.
+            // The real host answers an exception that escapes a function with an empty 500 (the app's own
+            // ApiEndpoint answers problem+json for what it catches). Drop whatever headers the function set.
             context.Response.Clear();
-            await ProblemResponses.WriteInternalErrorAsync(context);
+            context.Response.StatusCode = ex is BadHttpRequestException badRequest
+                ? badRequest.StatusCode
+                : StatusCodes.Status500InternalServerError;
         }
     }
 

@@ -2,6 +2,7 @@ using System.Reflection;
 using Bkmark.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +18,12 @@ public static class LocalHostApplication
 {
     /// <summary>Where <c>func start</c> listens; used unless <c>--urls</c>, <c>ASPNETCORE_URLS</c> or <c>urls</c> says otherwise.</summary>
     public const string DefaultUrl = "http://localhost:7071";
+
+    /// <summary>The Functions host's setting for the largest request body it accepts, in bytes.</summary>
+    public const string RequestBodySizeLimitKey = "FUNCTIONS_REQUEST_BODY_SIZE_LIMIT";
+
+    /// <summary>The Functions host's default when the setting is absent: 100 MB.</summary>
+    public const long DefaultRequestBodySizeLimit = 104_857_600;
 
     /// <param name="args">Command-line arguments (<c>--urls</c>, <c>--environment</c>, <c>--Section:Key=value</c>…).</param>
     /// <param name="configure">
@@ -50,16 +57,32 @@ public static class LocalHostApplication
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // The real host's limit on a request body, from the host's own setting, so an oversized upload is
+        // refused the same way (an empty 413) by both hosts.
+        long bodySizeLimit = builder.Configuration.GetValue(RequestBodySizeLimitKey, DefaultRequestBodySizeLimit);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = bodySizeLimit);
+        var trustedNetworks = FrontEndForwarding.ReadTrustedNetworks(builder.Configuration);
+
         var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LocalHostApplication).FullName!);
+
+        FrontEndForwarding.Use(app, trustedNetworks);
+        LocalHostLog.TrustedNetworks(logger, trustedNetworks.Count == 0 ? "none" : string.Join(", ", trustedNetworks));
 
         // The route prefix is the real host's setting; host.json is copied next to Bkmark.Functions.dll.
         string routePrefix = HostJson.ReadRoutePrefix(AppContext.BaseDirectory);
         HttpFunctionEndpoints.Map(app, catalog.HttpFunctions, routePrefix);
         AdminFunctionEndpoints.Map(app);
 
-        if (!app.Services.GetRequiredService<FunctionKeyCheck>().IsConfigured)
+        var keyCheck = app.Services.GetRequiredService<FunctionKeyCheck>();
+        if (!keyCheck.IsConfigured)
         {
-            LocalHostLog.FunctionKeyNotConfigured(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LocalHostApplication).FullName!));
+            LocalHostLog.FunctionKeyNotConfigured(logger);
+        }
+
+        if (!keyCheck.IsMasterKeyConfigured)
+        {
+            LocalHostLog.MasterKeyNotConfigured(logger);
         }
 
         return app;

@@ -11,6 +11,12 @@ internal static partial class LocalHostLog
     [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "LocalHost:FunctionKey is not set: every function-key route and the admin endpoint will answer 401")]
     public static partial void FunctionKeyNotConfigured(ILogger logger);
 
+    [LoggerMessage(EventId = 9006, Level = LogLevel.Warning, Message = "LocalHost:MasterKey is not set: the admin endpoint (/admin/functions/...) will answer 401")]
+    public static partial void MasterKeyNotConfigured(ILogger logger);
+
+    [LoggerMessage(EventId = 9007, Level = LogLevel.Information, Message = "Trusted proxies for X-Forwarded-For/-Proto: {TrustedNetworks}")]
+    public static partial void TrustedNetworks(ILogger logger, string trustedNetworks);
+
     [LoggerMessage(EventId = 9003, Level = LogLevel.Error, Message = "Function {FunctionName} failed")]
     public static partial void FunctionFailed(ILogger logger, string functionName, Exception exception);
 

@@ -25,6 +25,7 @@ public static class ErrorCodes
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
     public const string CsrfCheckFailed = "CSRF_CHECK_FAILED";
+    public const string InternalError = "INTERNAL_ERROR";
 
     public const string KeyLimitsExceeded = "KEY_LIMITS_EXCEEDED";
     public const string ReauthenticationRequired = "REAUTHENTICATION_REQUIRED";
@@ -60,6 +61,7 @@ public static class ErrorCodes
         [TooManyAttempts] = (429, "Too many attempts"),
         [RateLimited] = (429, "Rate limited"),
         [StorageUnavailable] = (503, "Storage unavailable"),
+        [InternalError] = (500, "Internal error"),
     };
 
     /// <summary>Every code this table knows, for the test that each has exactly one status and a title.</summary>

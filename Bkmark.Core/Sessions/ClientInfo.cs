@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Http;
 
 namespace Bkmark.Core.Sessions;
@@ -8,7 +7,11 @@ public sealed record ClientInfo(string? UserAgent, string? IpAddress)
 {
     private const int MaxUserAgentLength = 512;
 
-    /// <summary>The client IP is the first <c>X-Forwarded-For</c> hop when present (the front door adds it), else the connection's.</summary>
+    /// <summary>
+    /// The client IP is the connection's address as the host presents it (DESIGN.md §2). Never a header: in
+    /// Azure the worker's forwarded-headers step has already put the front end's client address on the
+    /// connection, and a client's own <c>X-Forwarded-For</c> would let it choose the address its session shows.
+    /// </summary>
     public static ClientInfo From(HttpRequest request)
     {
         var userAgent = request.Headers.UserAgent.ToString();
@@ -17,18 +20,7 @@ public sealed record ClientInfo(string? UserAgent, string? IpAddress)
             userAgent = userAgent[..MaxUserAgentLength];
         }
 
-        string? ip = null;
-        var forwarded = request.Headers["X-Forwarded-For"].ToString();
-        if (!string.IsNullOrWhiteSpace(forwarded))
-        {
-            var first = forwarded.Split(',')[0].Trim();
-            if (IPAddress.TryParse(first, out var parsed))
-            {
-                ip = parsed.ToString();
-            }
-        }
-
-        ip ??= request.HttpContext.Connection.RemoteIpAddress is { } remote
+        string? ip = request.HttpContext.Connection.RemoteIpAddress is { } remote
             ? (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString()
             : null;
 

@@ -2,13 +2,22 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Bkmark.Core.Storage;
 
-/// <summary>Where the tables live. <c>Storage__ConnectionString</c>, falling back to <c>AzureWebJobsStorage</c>.</summary>
+/// <summary>
+/// Where the tables live: <c>Storage__TableServiceUri</c> with the app's managed identity (Azure, shared keys
+/// off), else <c>Storage__ConnectionString</c>, falling back to <c>AzureWebJobsStorage</c>.
+/// </summary>
 public sealed class StorageOptions
 {
     public const string Section = "Storage";
 
     [Required]
     public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
+
+    /// <summary>
+    /// The account's table endpoint (<c>https://{account}.table.core.windows.net</c>). When set, tables are
+    /// reached with <c>DefaultAzureCredential</c> and the connection string is not used.
+    /// </summary>
+    public Uri? TableServiceUri { get; set; }
 
     /// <summary>Prepended to every table name, so test runs (and side-by-side environments) do not share tables.</summary>
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,30}$|^$")]

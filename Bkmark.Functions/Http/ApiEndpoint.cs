@@ -1,11 +1,15 @@
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Storage;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Bkmark.Functions.Http;
 
-/// <summary>Runs a function body, turning a storage outage into 503 <c>STORAGE_UNAVAILABLE</c> instead of a 500.</summary>
+/// <summary>
+/// Runs a function body, turning a storage outage into 503 <c>STORAGE_UNAVAILABLE</c> and any other
+/// exception (a bug) into problem+json 500 <c>INTERNAL_ERROR</c>, so no exception reaches the host.
+/// </summary>
 public static class ApiEndpoint
 {
     /// <summary>
@@ -42,7 +46,18 @@ public static class ApiEndpoint
         {
             return ApiResults.Problem(Problems.StorageUnavailable());
         }
+        catch (Exception exception) when (!IsForTheHost(exception, requestAborted))
+        {
+            return new InternalErrorResponse(exception);
+        }
     }
+
+    /// <summary>
+    /// A cancelled request has nobody to answer, and a body over the host's own size limit is the host's to
+    /// refuse (an empty 413 in both hosts); neither is a bug of the app.
+    /// </summary>
+    private static bool IsForTheHost(Exception exception, CancellationToken requestAborted) =>
+        (exception is OperationCanceledException && requestAborted.IsCancellationRequested) || exception is BadHttpRequestException;
 
     /// <summary>Sets the headers before the response it wraps writes its own, so it may still overrule them.</summary>
     private sealed class WithHeaders(IActionResult response, IReadOnlyDictionary<string, string> headers) : IActionResult

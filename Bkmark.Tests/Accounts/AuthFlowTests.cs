@@ -104,14 +104,16 @@ public sealed class AuthFlowTests(CountingLocalHostFixture host) : IClassFixture
     }
 
     [Fact]
-    public async Task Sessions_RecordForwardedClientAddressAndUserAgent()
+    public async Task Sessions_RecordClientBehindTrustedProxies_NotTheFirstHopItClaims()
     {
         var (_, email) = await Client.RegisterAsync();
         var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/auth/login")
         {
             Content = JsonContent.Create(new { email, password = ApiTestClient.Password }),
         };
-        request.Headers.Add("X-Forwarded-For", "198.51.100.23, 10.0.0.1");
+        // The test connects from loopback through "10.0.0.1": both trusted proxies by default. The client they
+        // saw is 198.51.100.23; the 203.0.113.9 before it is only what that client wrote in its own header.
+        request.Headers.Add("X-Forwarded-For", "203.0.113.9, 198.51.100.23, 10.0.0.1");
         request.Headers.UserAgent.ParseAdd("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Chrome/131.0");
         var tokens = await (await Client.SendAsync(request)).ReadJsonAsync();
 

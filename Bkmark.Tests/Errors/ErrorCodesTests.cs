@@ -33,6 +33,7 @@ public sealed class ErrorCodesTests
     [InlineData(ErrorCodes.TooManyAttempts, 429)]
     [InlineData(ErrorCodes.RateLimited, 429)]
     [InlineData(ErrorCodes.StorageUnavailable, 503)]
+    [InlineData(ErrorCodes.InternalError, 500)]
     public void StatusOf_IsTheDesignStatus_ForEveryCode(string code, int status)
     {
         Assert.Equal(status, ErrorCodes.StatusOf(code));

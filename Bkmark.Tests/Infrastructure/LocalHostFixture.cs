@@ -55,6 +55,7 @@ public class LocalHostFixture : IAsyncLifetime
         // Table names: alphanumeric, starting with a letter; the store appends its own names to this.
         TablePrefix = "t" + new string(RandomNumberGenerator.GetItems<char>(TableNameAlphabet, 8));
         FunctionKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        MasterKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         Time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         _functionsAssembly = functionsAssembly;
 
@@ -63,6 +64,7 @@ public class LocalHostFixture : IAsyncLifetime
             ["Storage:ConnectionString"] = AzuriteStorage.ConnectionString,
             ["Storage:TablePrefix"] = TablePrefix,
             ["LocalHost:FunctionKey"] = FunctionKey,
+            ["LocalHost:MasterKey"] = MasterKey,
             ["LocalHost:DisableTimers"] = "true",
             [PasswordHashIterationsSetting] = FastPasswordHashIterations.ToString(CultureInfo.InvariantCulture),
         };
@@ -74,8 +76,11 @@ public class LocalHostFixture : IAsyncLifetime
 
     public string TablePrefix { get; }
 
-    /// <summary>The key for function-level routes and the admin endpoint (<c>x-functions-key</c>).</summary>
+    /// <summary>The key for function-level routes (<c>x-functions-key</c>).</summary>
     public string FunctionKey { get; }
+
+    /// <summary>The master key: every function-level route, and alone the admin endpoint.</summary>
+    public string MasterKey { get; }
 
     public FakeTimeProvider Time { get; }
 
@@ -163,7 +168,7 @@ public class LocalHostFixture : IAsyncLifetime
         {
             Content = JsonContent.Create(new { input = "" }),
         };
-        request.Headers.Add("x-functions-key", FunctionKey);
+        request.Headers.Add("x-functions-key", MasterKey);
         return await Client.SendAsync(request, cancellationToken);
     }
 

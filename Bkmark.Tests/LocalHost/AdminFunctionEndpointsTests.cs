@@ -33,6 +33,22 @@ public sealed class AdminFunctionEndpointsTests(SampleHostFixture host) : IClass
         Assert.Equal(before, host.Probe.TimerRuns.Count);
     }
 
+    [Fact]
+    public async Task Post_Returns401AndDoesNotRun_WhenOnlyFunctionKeyIsGiven()
+    {
+        // Arrange: the admin API needs the master key, as in the real host.
+        int before = host.Probe.TimerRuns.Count;
+        var request = new HttpRequestMessage(HttpMethod.Post, $"admin/functions/{nameof(SampleFunctions.SampleSweep)}");
+        request.Headers.Add("x-functions-key", host.FunctionKey);
+
+        // Act
+        var response = await host.Client.SendAsync(request);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(before, host.Probe.TimerRuns.Count);
+    }
+
     [Theory]
     [InlineData("NoSuchFunction")]
     [InlineData(nameof(SampleFunctions.GetSampleItem))]

@@ -17,12 +17,14 @@ public sealed class FunctionKeyTests(SampleHostFixture host) : IClassFixture<Sam
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
     }
 
-    [Fact]
-    public async Task Get_Returns200_WhenKeyIsInHeader()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // The master key opens every function-level route, as in the real host.
+    public async Task Get_Returns200_WhenFunctionOrMasterKeyIsInHeader(bool masterKey)
     {
         // Arrange
         var request = new HttpRequestMessage(HttpMethod.Get, ProtectedPath);
-        request.Headers.Add("x-functions-key", host.FunctionKey);
+        request.Headers.Add("x-functions-key", masterKey ? host.MasterKey : host.FunctionKey);
 
         // Act
         var response = await host.Client.SendAsync(request);

@@ -42,13 +42,15 @@ public sealed class HttpFunctionEndpointsTests(SampleHostFixture host) : IClassF
     }
 
     [Fact]
-    public async Task Put_Returns405_WhenRouteExistsForOtherMethods()
+    public async Task Put_ReturnsEmpty404_WhenRouteExistsForOtherMethods()
     {
-        // Act
+        // Act: the real host answers a known route with another method as an unknown route, not 405.
         var response = await host.Client.PutAsync("api/samples/items/abc123", new StringContent("{}", Encoding.UTF8, "application/json"));
 
         // Assert
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+        Assert.False(response.Content.Headers.Contains("Allow"));
     }
 
     [Fact]
@@ -111,23 +113,61 @@ public sealed class HttpFunctionEndpointsTests(SampleHostFixture host) : IClassF
     }
 
     [Fact]
-    public async Task Get_Returns500ProblemWithoutDetails_WhenFunctionThrows()
+    public async Task Get_ReturnsEmpty500_WhenExceptionEscapesFunction()
     {
         // Act
         var response = await host.Client.GetAsync("api/samples/throw");
 
+        // Assert: as the real host answers, with nothing the function had set before it threw.
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+        Assert.False(response.Headers.Contains("X-Set-Before-Throw"));
+    }
+
+    [Fact]
+    public async Task Get_Returns500ProblemWithTraceIdOnly_WhenApiEndpointCatchesException()
+    {
+        // Act
+        var response = await host.Client.GetAsync("api/samples/throw-behind-endpoint");
+
         // Assert
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.False(response.Headers.Contains("X-Set-Before-Throw"));
         string body = await response.Content.ReadAsStringAsync();
         using var problem = JsonDocument.Parse(body);
         Assert.Equal(500, problem.RootElement.GetProperty("status").GetInt32());
         Assert.Equal("INTERNAL_ERROR", problem.RootElement.GetProperty("code").GetString());
         Assert.Equal("Internal error", problem.RootElement.GetProperty("title").GetString());
-        Assert.Equal(3, problem.RootElement.EnumerateObject().Count());
+        Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("traceId").GetString()));
+        Assert.Equal(4, problem.RootElement.EnumerateObject().Count());
         Assert.DoesNotContain("Secret", body, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_ReturnsEmpty413_WhenBodyExceedsHostLimit()
+    {
+        // Arrange: the host's own setting, as in Azure; chunked, so no Content-Length warns anyone early.
+        var limited = await SampleHostFixture.StartAsync(new Dictionary<string, string?> { ["FUNCTIONS_REQUEST_BODY_SIZE_LIMIT"] = "1024" });
+        try
+        {
+            var content = new StreamContent(new MemoryStream(new byte[4096]));
+            var request = new HttpRequestMessage(HttpMethod.Post, "api/SampleEcho") { Content = content };
+            request.Headers.TransferEncodingChunked = true;
+
+            // Act
+            var response = await limited.Client.SendAsync(request);
+            var small = await limited.Client.PostAsync("api/SampleEcho", new StringContent("small"));
+
+            // Assert
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+            Assert.Equal(HttpStatusCode.Accepted, small.StatusCode);
+        }
+        finally
+        {
+            await limited.DisposeAsync();
+        }
     }
 
     [Fact]

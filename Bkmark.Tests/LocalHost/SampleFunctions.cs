@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Bkmark.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -69,6 +70,24 @@ public sealed class SampleFunctions(SampleProbe probe)
         request.HttpContext.Response.Headers["X-Set-Before-Throw"] = "yes";
         throw new InvalidOperationException(SecretMessage);
     }
+
+    // A bug behind the app's own error handling: ApiEndpoint answers, not the host.
+    [Function(nameof(ThrowBehindApiEndpointSample))]
+    public Task<IActionResult> ThrowBehindApiEndpointSample(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "samples/throw-behind-endpoint")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        ApiEndpoint.RunAsync(() => throw new InvalidOperationException(SecretMessage), cancellationToken);
+
+    // What a function learns about its client: the connection as the host presents it, and any forwarded header.
+    [Function(nameof(SampleClient))]
+    public IActionResult SampleClient(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "samples/client")] HttpRequest request) =>
+        new OkObjectResult(new
+        {
+            address = request.HttpContext.Connection.RemoteIpAddress?.ToString(),
+            scheme = request.Scheme,
+            forwardedHeaders = request.Headers.Keys.Where(k => k.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase)).ToArray(),
+        });
 
     [Function(nameof(ProtectedSample))]
     public IActionResult ProtectedSample(

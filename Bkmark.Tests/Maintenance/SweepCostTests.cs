@@ -73,8 +73,10 @@ public sealed class SweepCostTests(ITestOutputHelper output)
 
         var table = core.Get<BkmarkTables>()[TableNames.Sessions];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 16 };
+        // Upserts, so the SDK's retry of a batch that timed out on a loaded machine (but was applied) does not
+        // fail the seeding with EntityAlreadyExists.
         await Parallel.ForEachAsync(sessions.Chunk(ExpiryIndex.MaxBatchSize), parallel, async (chunk, token) =>
-            await table.SubmitTransactionAsync(chunk.Select(s => new TableTransactionAction(TableTransactionActionType.Add, s)), token));
+            await table.SubmitTransactionAsync(chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, s)), token));
 
         var index = core.Get<ExpiryIndex>();
         var entries = sessions.Select(s => new ScheduledExpiry(new ExpiryTarget(SessionExpiryHandler.KindName, s.PartitionKey, s.RowKey), s.DeletableAt()));
