@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.TwoFactor;
+using Bkmark.Tests.ApiKeys;
 using Bkmark.Tests.Infrastructure;
 using Bkmark.Tests.Maintenance;
 using OtpNet;
@@ -17,7 +17,7 @@ namespace Bkmark.Tests.Scale;
 /// Azurite: the table docs/scale.md quotes. A change that makes an operation dearer fails here, and
 /// the doc's ceilings must be recomputed.
 /// </summary>
-public sealed class OperationCostTests(CountingLocalHostFixture host, ITestOutputHelper output) : IClassFixture<CountingLocalHostFixture>
+public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper output) : IClassFixture<ApiKeyHostFixture>
 {
     private const int ImportedBookmarks = 1_000;
     // Enough that every one of the 16 shards holds some (a fair hash leaves one empty about once in a
@@ -29,7 +29,7 @@ public sealed class OperationCostTests(CountingLocalHostFixture host, ITestOutpu
     {
         var costs = new List<string>();
         var (userId, email) = await host.Client.RegisterAsync();
-        (await SetPlanAsync(userId, "pro")).EnsureSuccessStatusCode();
+        (await host.SetPlanAsync(userId, "pro")).EnsureSuccessStatusCode();
         await host.Client.LoginAsync(email);
 
         var tokens = await MeasureAsync(costs, "sign-in, password", () => host.Client.LoginAsync(email));
@@ -134,12 +134,5 @@ public sealed class OperationCostTests(CountingLocalHostFixture host, ITestOutpu
         var response = await host.Client.SendAsync(method, path, bearer, json);
         Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.ReadJsonAsync();
-    }
-
-    private Task<HttpResponseMessage> SetPlanAsync(string userId, string plan)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Put, $"api/v1/admin/users/{userId}/plan") { Content = JsonContent.Create(new { plan }) };
-        request.Headers.Add("x-functions-key", host.FunctionKey);
-        return host.Client.SendAsync(request);
     }
 }
