@@ -3,8 +3,10 @@
 # Release builds on free ports (never 7071 or 10000-10002), and stops everything it started on exit.
 #
 #   ./bench.sh [load]   HTTP load run: GET /auth/verify with an API key and with a JWT, beside the floor
-#                       (one bare Table Storage point read), interleaved rounds, medians. Last line:
-#                       "auth/floor throughput ratio: api-key X.XX, jwt Y.YY; errors N"
+#                       (one bare Table Storage point read), and both again over two local hosts on the
+#                       one Azurite; interleaved rounds, medians; CPU per request of each server process,
+#                       the API host's peak RSS and its cold start. Last line:
+#                       "auth/floor throughput ratio: api-key X.XX, jwt Y.YY; CPU per request vs floor: api-key A.AA, jwt B.BB; errors N"
 #   ./bench.sh faults   steady verifies while Azurite is stopped for 10 s and restarted on the same data
 #   ./bench.sh soak     mixed concurrent traffic (2 min), then invariant checks
 #   ./bench.sh micro    the BenchmarkDotNet suite (Bkmark.Benchmarks, ShortRun jobs)
@@ -13,7 +15,7 @@
 # Options: --quick (seconds per phase instead of minutes: proves the plumbing, measures nothing),
 #          --duration S (per wrk run, default 20), --rounds N (default 3), --threads T (2),
 #          --connections C (32), --keys K (API keys the api-key leg rotates over, default 1),
-#          --soak-seconds S (120), --outage-seconds S (10)
+#          --soak-seconds S (120), --outage-seconds S (10), --cold-starts N (3)
 # Needs: dotnet, node/npm, python3, curl; installs Azurite (npm ci) and wrk (apt-get) when missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -29,6 +31,7 @@ CONNECTIONS=32
 KEYS=1
 SOAK_SECONDS=120
 OUTAGE_SECONDS=10
+COLD_STARTS=3
 # The API lets a key's rateLimitPerMinute be at most its plan's default; the bench raises the Pro default
 # (ApiKeys__ProRateLimitPerMinute, allowed up to 100000) so the limiter counts but never refuses, and the
 # Pro key limit (ApiKeys__ProMaxActiveKeys, up to 1000) for the load run's fresh keys per wrk run.
@@ -45,7 +48,8 @@ while [[ $# -gt 0 ]]; do
     --keys) KEYS=$2; shift ;;
     --soak-seconds) SOAK_SECONDS=$2; shift ;;
     --outage-seconds) OUTAGE_SECONDS=$2; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --cold-starts) COLD_STARTS=$2; shift ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -54,12 +58,15 @@ if [[ $QUICK -eq 1 ]]; then
   DURATION=3
   ROUNDS=1
   SOAK_SECONDS=20
+  COLD_STARTS=1
 fi
 WARMUP=$(( DURATION < 5 ? 1 : 5 ))
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/bkmark-bench.XXXXXX")
 AZURITE_PID=""
 HOST_PID=""
+HOST2_PID=""
+COLD_PID=""
 FLOOR_PID=""
 PROBE_PID=""
 AZURITE_PORT=""
@@ -75,10 +82,10 @@ source scripts/processes.sh
 
 stop_services() {
   local pid
-  for pid in "$PROBE_PID" "$FLOOR_PID" "$HOST_PID" "$AZURITE_PID"; do
+  for pid in "$PROBE_PID" "$FLOOR_PID" "$COLD_PID" "$HOST2_PID" "$HOST_PID" "$AZURITE_PID"; do
     [[ -n "$pid" ]] && stop_group "$pid"
   done
-  PROBE_PID="" FLOOR_PID="" HOST_PID="" AZURITE_PID=""
+  PROBE_PID="" FLOOR_PID="" COLD_PID="" HOST2_PID="" HOST_PID="" AZURITE_PID=""
 }
 
 cleanup() {
@@ -190,12 +197,26 @@ wait_http() {
   return 1
 }
 
+# launch_host PORT: starts a local host in the background (its own process group); sets LAUNCHED_PID.
+launch_host() {
+  dotnet "$HOST_DLL" --urls "http://127.0.0.1:$1" "${QUIET_LOGS[@]}" >>"$WORK/host.log" 2>&1 &
+  LAUNCHED_PID=$!
+}
+
 start_host() {
   HOST_PORT=$(free_port)
   BASE="http://127.0.0.1:$HOST_PORT/api/v1"
-  dotnet "$HOST_DLL" --urls "http://127.0.0.1:$HOST_PORT" "${QUIET_LOGS[@]}" >>"$WORK/host.log" 2>&1 &
-  HOST_PID=$!
+  launch_host "$HOST_PORT"
+  HOST_PID=$LAUNCHED_PID
   wait_http "$BASE/auth/jwks" || { cat "$WORK/host.log" >&2; die "the local host did not start"; }
+}
+
+# A second instance on the same Azurite and secrets, as Azure scales out.
+start_second_host() {
+  HOST2_PORT=$(free_port)
+  launch_host "$HOST2_PORT"
+  HOST2_PID=$LAUNCHED_PID
+  wait_http "http://127.0.0.1:$HOST2_PORT/api/v1/auth/jwks" || { cat "$WORK/host.log" >&2; die "the second local host did not start"; }
 }
 
 start_floor() {
@@ -254,13 +275,70 @@ create_key() {
 # ---------------------------------------------------------------------------------------------------
 # load: the HTTP load run
 
-# wrk_run LEG ROUND URL CREDENTIALS SECONDS: appends "LEG ROUND key=value..." to results.txt.
+CLOCK_TICKS=$(getconf CLK_TCK)
+
+# cpu_ticks PID...: user + system CPU time, in clock ticks, of every process in those jobs' process groups,
+# plus what their exited children had used: what serving cost, whatever process did the work.
+cpu_ticks() {
+  python3 - "$@" <<'PY'
+import os, sys
+groups = {int(pid) for pid in sys.argv[1:]}
+total = 0
+for entry in os.listdir("/proc"):
+    if not entry.isdigit():
+        continue
+    try:
+        with open(f"/proc/{entry}/stat") as stat:
+            text = stat.read()
+    except OSError:
+        continue
+    # After "(comm)": state, ppid, pgrp, ... utime (14), stime (15), cutime (16), cstime (17).
+    fields = text[text.rindex(")") + 2:].split()
+    if int(fields[2]) in groups:
+        total += sum(int(fields[i]) for i in (11, 12, 13, 14))
+print(total)
+PY
+}
+
+# peak_rss_mib PID: the process's peak resident set (VmHWM), in MiB.
+peak_rss_mib() {
+  awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# wrk_run LEG ROUND URL CREDENTIALS SECONDS ADDRESSES PID...: runs wrk against the leg's server processes
+# (PIDs) and appends "LEG ROUND key=value..." to results.txt, with cpu_us: their CPU per request.
 wrk_run() {
-  local leg=$1 round=$2 url=$3 credentials=$4 seconds=$5 line
-  line=$(BENCH_CREDENTIALS="$credentials" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency \
+  local leg=$1 round=$2 url=$3 credentials=$4 seconds=$5 addresses=$6 line before after
+  shift 6
+  before=$(cpu_ticks "$@")
+  line=$(BENCH_CREDENTIALS="$credentials" BENCH_ADDRESSES="$addresses" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency \
     -s Bkmark.Benchmarks/Load/verify.lua "$url" | grep '^BENCH_RESULT') || die "wrk failed on $leg"
-  [[ "$round" == warmup ]] || echo "$leg $round ${line#BENCH_RESULT }" >>"$WORK/results.txt"
-  log "$leg round $round: ${line#BENCH_RESULT }"
+  after=$(cpu_ticks "$@")
+  line="${line#BENCH_RESULT } cpu_us=$(python3 -c "import sys; r = int(sys.argv[3].split('requests=')[1].split()[0]); print(f'{(int(sys.argv[2]) - int(sys.argv[1])) / $CLOCK_TICKS * 1e6 / max(r, 1):.1f}')" "$before" "$after" "$line")"
+  [[ "$round" == warmup ]] || echo "$leg $round $line" >>"$WORK/results.txt"
+  log "$leg round $round: $line"
+}
+
+# measure_cold_start N: N fresh local hosts, one after another, on the running Azurite; each is timed from its
+# spawn to the first 200 of GET /auth/verify with ACCESS_TOKEN (polled every 10 ms), then stopped.
+measure_cold_start() {
+  local i port started
+  : >"$WORK/cold.txt"
+  for ((i = 1; i <= $1; i++)); do
+    port=$(free_port)
+    started=$(date +%s%N)
+    launch_host "$port"
+    COLD_PID=$LAUNCHED_PID
+    until [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ACCESS_TOKEN" "http://127.0.0.1:$port/api/v1/auth/verify" || true) == 200 ]]; do
+      kill -0 "$COLD_PID" 2>/dev/null || { cat "$WORK/host.log" >&2; die "a cold-started host stopped"; }
+      (( $(date +%s%N) - started < 120000000000 )) || die "no authenticated 200 within 120 s of a cold start"
+      sleep 0.01
+    done
+    echo $(( ($(date +%s%N) - started) / 1000000 )) >>"$WORK/cold.txt"
+    log "cold start $i: $(tail -n1 "$WORK/cold.txt") ms"
+    stop_group "$COLD_PID"
+    COLD_PID=""
+  done
 }
 
 run_load() {
@@ -270,55 +348,73 @@ run_load() {
   start_host
   start_floor
   create_user
+  # Before the load, while the machine is as quiet as it gets; the first host idles meanwhile.
+  measure_cold_start "$COLD_STARTS"
+  start_second_host
 
   local floor_url="$FLOOR/$USER_ID/$SESSION_ID" verify_url="$BASE/auth/verify"
   [[ $(curl -s -o /dev/null -w '%{http_code}' "$floor_url") == 200 ]] || die "the floor cannot read the session entity"
   [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ACCESS_TOKEN" "$verify_url") == 200 ]] || die "verify with the JWT failed"
 
-  local legs=(floor jwt) probe_key
+  local legs=(floor jwt jwt-2hosts) probe_key
   probe_key=$(create_key probe)
   if [[ -n "$probe_key" ]]; then
-    legs=(floor api-key jwt)
+    legs=(floor api-key jwt api-key-2hosts jwt-2hosts)
     [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $probe_key" "$verify_url") == 200 ]] || die "verify with the API key failed"
   else
     log "POST /api-keys answered 404: this build has no API keys; the api-key leg is skipped"
   fi
 
-  # leg_args LEG: "URL|CREDENTIALS". The api-key leg gets fresh keys every run, so no key's one-minute
-  # rate window spans two runs and the limit never refuses a request.
+  # leg_args LEG: "URL|CREDENTIALS|ADDRESSES|PIDS". The api-key legs get fresh keys every run, so no key's
+  # one-minute rate window spans two runs and the limit never refuses a request. The two-host legs send
+  # each wrk thread's connections to one of the two hosts in turn (verify.lua), so both serve at once.
   leg_args() {
+    local two_hosts="127.0.0.1:$HOST_PORT,127.0.0.1:$HOST2_PORT"
     case "$1" in
-      floor) echo "$floor_url|" ;;
-      jwt) echo "$verify_url|$ACCESS_TOKEN" ;;
-      api-key)
+      floor) echo "$floor_url|||$FLOOR_PID" ;;
+      jwt) echo "$verify_url|$ACCESS_TOKEN||$HOST_PID" ;;
+      jwt-2hosts) echo "$verify_url|$ACCESS_TOKEN|$two_hosts|$HOST_PID $HOST2_PID" ;;
+      api-key | api-key-2hosts)
         local keys="" i
         for ((i = 1; i <= KEYS; i++)); do keys+="${keys:+,}$(create_key "$i")"; done
-        echo "$verify_url|$keys"
+        if [[ $1 == api-key ]]; then echo "$verify_url|$keys||$HOST_PID"; else echo "$verify_url|$keys|$two_hosts|$HOST_PID $HOST2_PID"; fi
         ;;
     esac
   }
 
+  # run_leg LEG ROUND SECONDS
+  run_leg() {
+    local url credentials addresses pids
+    IFS='|' read -r url credentials addresses pids <<<"$(leg_args "$1")"
+    # shellcheck disable=SC2086 # one or two PIDs
+    wrk_run "$1" "$2" "$url" "$credentials" "$3" "$addresses" $pids
+  }
+
   : >"$WORK/results.txt"
-  local leg round spec
+  local leg round
   for leg in "${legs[@]}"; do
-    spec=$(leg_args "$leg")
-    wrk_run "$leg" warmup "${spec%%|*}" "${spec#*|}" "$WARMUP"
+    run_leg "$leg" warmup "$WARMUP"
   done
   # Interleaved rounds, rotating which leg goes first, so drift (another process, a GC, Azurite's
   # growing in-memory store) does not favour one leg.
   for ((round = 1; round <= ROUNDS; round++)); do
     local order=("${legs[@]:$(( (round - 1) % ${#legs[@]} ))}" "${legs[@]:0:$(( (round - 1) % ${#legs[@]} ))}")
     for leg in "${order[@]}"; do
-      spec=$(leg_args "$leg")
-      wrk_run "$leg" "$round" "${spec%%|*}" "${spec#*|}" "$DURATION"
+      run_leg "$leg" "$round" "$DURATION"
     done
   done
+  local host_rss host2_rss floor_rss
+  host_rss=$(peak_rss_mib "$HOST_PID")
+  host2_rss=$(peak_rss_mib "$HOST2_PID")
+  floor_rss=$(peak_rss_mib "$FLOOR_PID")
 
   echo "### HTTP load: GET /api/v1/auth/verify vs the floor (GET /floor/{pk}/{rk}, one point read, no auth)"
   echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, $ROUNDS interleaved round(s) after a ${WARMUP}s warm-up per leg; medians of the rounds; errors = non-2xx + socket errors, summed"
-  echo "api-key leg: $KEYS fresh key(s) per run, rateLimitPerMinute $RATE_LIMIT (the limiter leases shares of each key's window: one conditional write per lease, not per request)"
+  echo "api-key legs: $KEYS fresh key(s) per run, rateLimitPerMinute $RATE_LIMIT (the limiter leases shares of each key's window: one conditional write per lease, not per request)"
+  echo "-2hosts legs: two local hosts on the one Azurite; each wrk thread sends its connections to one of them, in turn"
+  echo "CPU µs/request: user + system CPU of the serving process(es) (/proc/PID/stat, with their process groups) during the run, over the requests answered"
   echo
-  python3 - "$WORK/results.txt" "${legs[*]}" <<'PY'
+  python3 - "$WORK/results.txt" "${legs[*]}" "$host_rss" "$host2_rss" "$floor_rss" "$WORK/cold.txt" <<'PY'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
@@ -326,24 +422,34 @@ for line in open(sys.argv[1]):
     values = dict(p.split("=") for p in pairs)
     rows.setdefault(leg, []).append({k: float(v) for k, v in values.items()})
 legs = sys.argv[2].split()
+host_rss, host2_rss, floor_rss = sys.argv[3:6]
+cold = sorted(int(line) for line in open(sys.argv[6]))
 def med(leg, key): return statistics.median(r[key] for r in rows[leg])
 def errors(leg): return int(sum(r["non2xx"] + r["socket_errors"] for r in rows[leg]))
-floor_rps, floor_p99 = med("floor", "rps"), med("floor", "p99_ms")
-print("| leg | requests/s | p50 ms | p99 ms | errors | throughput vs floor | p99 vs floor |")
-print("|---|---:|---:|---:|---:|---:|---:|")
+floor_rps, floor_p99, floor_cpu = med("floor", "rps"), med("floor", "p99_ms"), med("floor", "cpu_us")
+print("| leg | hosts | requests/s | p50 ms | p99 ms | errors | throughput vs floor | p99 vs floor | CPU µs/request | CPU vs floor |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for leg in legs:
-    print(f"| {leg} | {med(leg, 'rps'):.0f} | {med(leg, 'p50_ms'):.2f} | {med(leg, 'p99_ms'):.2f} | {errors(leg)} "
-          f"| {med(leg, 'rps') / floor_rps:.2f} | {med(leg, 'p99_ms') / floor_p99:.2f} |")
+    hosts = 2 if leg.endswith("-2hosts") else 1
+    print(f"| {leg} | {hosts} | {med(leg, 'rps'):.0f} | {med(leg, 'p50_ms'):.2f} | {med(leg, 'p99_ms'):.2f} | {errors(leg)} "
+          f"| {med(leg, 'rps') / floor_rps:.2f} | {med(leg, 'p99_ms') / floor_p99:.2f} | {med(leg, 'cpu_us'):.0f} | {med(leg, 'cpu_us') / floor_cpu:.2f} |")
 print()
-auth = [l for l in legs if l != "floor"]
-verdicts = []
-for leg in auth:
-    ok = med(leg, "rps") >= 0.8 * floor_rps and med(leg, "p99_ms") <= 1.3 * floor_p99 and errors(leg) == 0
-    verdicts.append(f"{leg} {'within' if ok else 'OUTSIDE'}")
-print("budget (DESIGN.md §5): throughput >= 0.80x floor, p99 <= 1.30x floor, zero errors: " + ", ".join(verdicts))
-ratio = lambda leg: f"{med(leg, 'rps') / floor_rps:.2f}" if leg in rows else "n/a"
+single = [l for l in legs if l != "floor" and not l.endswith("-2hosts")]
+def verdict(ok): return "within" if ok else "OUTSIDE"
+print("budget (DESIGN.md §5): throughput >= 0.80x floor, p99 <= 1.30x floor, zero errors: " + ", ".join(
+    f"{leg} {verdict(med(leg, 'rps') >= 0.8 * floor_rps and med(leg, 'p99_ms') <= 1.3 * floor_p99 and errors(leg) == 0)}" for leg in single))
+cpu_budget = {"api-key": 1.2, "jwt": 1.4}
+print("CPU budget: CPU per request <= 1.20x floor's (api-key), <= 1.40x (jwt): " + ", ".join(
+    f"{leg} {med(leg, 'cpu_us') / floor_cpu:.2f} {verdict(med(leg, 'cpu_us') <= cpu_budget[leg] * floor_cpu)}" for leg in single))
+print(f"peak RSS (VmHWM): API host {host_rss} MiB, second API host {host2_rss} MiB, floor {floor_rss} MiB")
+print(f"cold start (spawn to the first authenticated 200, Release, {len(cold)} run(s)): median {statistics.median(cold):.0f} ms, min {cold[0]} ms, max {cold[-1]} ms")
+pairs = [(l, l + "-2hosts") for l in single if l + "-2hosts" in rows]
+print("two hosts on one Azurite vs one host: " + "; ".join(
+    f"{one} throughput {med(two, 'rps') / med(one, 'rps'):.2f}x, CPU per request {med(two, 'cpu_us') / med(one, 'cpu_us'):.2f}x, errors {errors(two)}" for one, two in pairs))
+ratio = lambda leg, key: f"{med(leg, key) / med('floor', key):.2f}" if leg in rows else "n/a"
 total_errors = sum(errors(leg) for leg in legs)
-print(f"auth/floor throughput ratio: api-key {ratio('api-key')}, jwt {ratio('jwt')}; errors {total_errors}")
+print(f"auth/floor throughput ratio: api-key {ratio('api-key', 'rps')}, jwt {ratio('jwt', 'rps')}; "
+      f"CPU per request vs floor: api-key {ratio('api-key', 'cpu_us')}, jwt {ratio('jwt', 'cpu_us')}; errors {total_errors}")
 PY
   stop_services
 }

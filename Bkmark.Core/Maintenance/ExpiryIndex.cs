@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Bkmark.Core.Storage;
@@ -8,11 +10,16 @@ namespace Bkmark.Core.Maintenance;
 
 /// <summary>
 /// The expiry index: what may need deleting, partitioned by the time bucket in which it becomes
-/// deletable, so the sweep reads only closed buckets and never what is still live.
+/// deletable, so the sweep reads only closed buckets and never what is still live. Each bucket is
+/// spread over <see cref="ShardCount"/> partitions (<c>{bucket}-{shard}</c>, DESIGN.md §13): every
+/// sign-in of one minute writes into the same bucket, and one partition takes only about 2,000
+/// entities a second (docs/scale.md).
 /// </summary>
 /// <remarks>
 /// Features schedule a target <em>before</em> writing it: a crash in between leaves an entry pointing at
 /// nothing (harmless), never a thing the sweep cannot find. Scheduling is an upsert, so it is idempotent.
+/// Entries written before sharding sit in the bare <c>{bucket}</c> partition; that sorts just before the
+/// bucket's shards, so the sweep's range read meets them too.
 /// </remarks>
 public sealed class ExpiryIndex(BkmarkTables tables, TimeProvider time, IOptions<SweepOptions> options)
 {
@@ -26,7 +33,13 @@ public sealed class ExpiryIndex(BkmarkTables tables, TimeProvider time, IOptions
     /// <summary>At most this many actions go in one transaction (the service's limit).</summary>
     public const int MaxBatchSize = 100;
 
+    /// <summary>Partitions per bucket. Changing it is safe: the sweep reads whatever partitions a bucket has.</summary>
+    public const int ShardCount = 16;
+
     private const string BucketFormat = "yyyyMMdd'T'HHmm";
+
+    // Separates a bucket from its shard; neither a bucket nor a shard contains it.
+    private const char ShardSeparator = '-';
 
     private TableClient Table => tables[TableNames.ExpiryIndex];
 
@@ -47,20 +60,62 @@ public sealed class ExpiryIndex(BkmarkTables tables, TimeProvider time, IOptions
         return new DateTimeOffset(ticks, TimeSpan.Zero).ToString(BucketFormat, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The bucket a partition belongs to: <c>{bucket}-{shard}</c>, or a bare <c>{bucket}</c> written before sharding.</summary>
+    public static string BucketOfPartition(string partitionKey)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        var separator = partitionKey.IndexOf(ShardSeparator, StringComparison.Ordinal);
+        return separator < 0 ? partitionKey : partitionKey[..separator];
+    }
+
+    /// <summary>
+    /// The shard of an entry: a stable hash of its RowKey (the target's kind and keys), so the same
+    /// target always lands in the same partition of a bucket and re-scheduling it stays one entry.
+    /// </summary>
+    public static int ShardOf(string entryRowKey)
+    {
+        ArgumentNullException.ThrowIfNull(entryRowKey);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(entryRowKey), digest);
+        return digest[0] % ShardCount;
+    }
+
     /// <summary>Schedules <paramref name="kind"/>'s target (<paramref name="partitionKey"/>, <paramref name="rowKey"/>) for a look at <paramref name="dueAt"/>.</summary>
     public Task ScheduleAsync(string kind, string partitionKey, string rowKey, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
         ScheduleAsync([new ScheduledExpiry(new ExpiryTarget(kind, partitionKey, rowKey), dueAt)], cancellationToken);
 
-    /// <summary>Schedules several targets: one write per bucket they fall in (per 100 of them).</summary>
-    public async Task ScheduleAsync(IReadOnlyCollection<ScheduledExpiry> items, CancellationToken cancellationToken)
+    /// <summary>Schedules several targets, each in its own shard: one write per partition they fall in (per 100 of them).</summary>
+    public Task ScheduleAsync(IReadOnlyCollection<ScheduledExpiry> items, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
         var earliest = time.GetUtcNow() + SettleTime;
-        var entries = items.Select(item => NewEntry(item, earliest));
-        foreach (var bucket in entries.GroupBy(e => e.PartitionKey))
+        return WriteAsync(items.Select(item => NewEntry(item, earliest, sharedShard: null)), cancellationToken);
+    }
+
+    /// <summary>
+    /// Schedules targets that belong together (a session and its first refresh token) in the shard of the
+    /// first, so those falling in one bucket cost one transaction. The others' entries then sit outside
+    /// their own shard, which only the spread notices: the sweep reads every shard of a bucket.
+    /// </summary>
+    public Task ScheduleTogetherAsync(IReadOnlyList<ScheduledExpiry> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var earliest = time.GetUtcNow() + SettleTime;
+        var shard = ShardOf(EntryRowKey(items[0].Target));
+        return WriteAsync(items.Select(item => NewEntry(item, earliest, shard)), cancellationToken);
+    }
+
+    private async Task WriteAsync(IEnumerable<ExpiryIndexEntity> entries, CancellationToken cancellationToken)
+    {
+        foreach (var partition in entries.GroupBy(e => e.PartitionKey))
         {
             // Distinct RowKeys: a transaction may not touch one entity twice.
-            foreach (var chunk in bucket.DistinctBy(e => e.RowKey).Chunk(MaxBatchSize))
+            foreach (var chunk in partition.DistinctBy(e => e.RowKey).Chunk(MaxBatchSize))
             {
                 if (chunk.Length == 1)
                 {
@@ -76,7 +131,9 @@ public sealed class ExpiryIndex(BkmarkTables tables, TimeProvider time, IOptions
 
     /// <summary>
     /// Entries of buckets from <paramref name="fromBucket"/> (inclusive) to <paramref name="beforeBucket"/>
-    /// (exclusive), in bucket order: one range query, paged by the service.
+    /// (exclusive), every shard of each and any unsharded partition, in bucket order: one range query over
+    /// PartitionKey, paged by the service (a page ends at 1,000 entries or where the service moves to
+    /// another partition server).
     /// </summary>
     internal IAsyncEnumerable<ExpiryIndexEntity> ReadAsync(string fromBucket, string beforeBucket, CancellationToken cancellationToken)
     {
@@ -84,25 +141,34 @@ public sealed class ExpiryIndex(BkmarkTables tables, TimeProvider time, IOptions
         return Table.QueryAsync<ExpiryIndexEntity>(filter, cancellationToken: cancellationToken);
     }
 
-    /// <summary>Removes handled entries of one bucket, 100 per transaction.</summary>
-    internal Task RemoveAsync(string bucket, IEnumerable<string> rowKeys, CancellationToken cancellationToken) =>
-        PartitionDeletes.DeleteAsync(Table, bucket, rowKeys, cancellationToken);
+    /// <summary>Removes handled entries of one partition (a bucket's shard), 100 per transaction.</summary>
+    internal Task RemoveAsync(string partitionKey, IEnumerable<string> rowKeys, CancellationToken cancellationToken) =>
+        PartitionDeletes.DeleteAsync(Table, partitionKey, rowKeys, cancellationToken);
 
-    private ExpiryIndexEntity NewEntry(ScheduledExpiry item, DateTimeOffset earliest)
+    private ExpiryIndexEntity NewEntry(ScheduledExpiry item, DateTimeOffset earliest, int? sharedShard)
     {
         var (kind, partitionKey, rowKey) = item.Target;
-        CheckKeyPart(kind, nameof(kind), allowSeparator: false);
-        CheckKeyPart(partitionKey, nameof(partitionKey), allowSeparator: false);
-        CheckKeyPart(rowKey, nameof(rowKey), allowSeparator: true);
+        var entryRowKey = EntryRowKey(item.Target);
+        var bucket = BucketOf(item.DueAt > earliest ? item.DueAt : earliest);
+        var shard = sharedShard ?? ShardOf(entryRowKey);
         return new ExpiryIndexEntity
         {
             Kind = kind,
             TargetPartition = partitionKey,
             TargetRow = rowKey,
             DueAt = item.DueAt,
-            PartitionKey = BucketOf(item.DueAt > earliest ? item.DueAt : earliest),
-            RowKey = $"{kind}|{partitionKey}|{rowKey}",
+            PartitionKey = string.Create(CultureInfo.InvariantCulture, $"{bucket}{ShardSeparator}{shard:D2}"),
+            RowKey = entryRowKey,
         };
+    }
+
+    private static string EntryRowKey(ExpiryTarget target)
+    {
+        var (kind, partitionKey, rowKey) = target;
+        CheckKeyPart(kind, nameof(kind), allowSeparator: false);
+        CheckKeyPart(partitionKey, nameof(partitionKey), allowSeparator: false);
+        CheckKeyPart(rowKey, nameof(rowKey), allowSeparator: true);
+        return $"{kind}|{partitionKey}|{rowKey}";
     }
 
     // Key characters Table Storage refuses: '/', '\', '#', '?' and control characters. '|' separates the parts.

@@ -63,7 +63,7 @@ public sealed partial class ExpirySweeper
         {
             if (entries.Count == _options.ItemBudget)
             {
-                unfinished = entry.PartitionKey;
+                unfinished = ExpiryIndex.BucketOfPartition(entry.PartitionKey);
                 budgetReached = true;
                 break;
             }
@@ -71,11 +71,14 @@ public sealed partial class ExpirySweeper
             entries.Add(entry);
         }
 
-        foreach (var bucket in entries.GroupBy(e => e.PartitionKey))
+        // Handled across all shards at once; then each partition's handled entries are removed together.
+        var handled = await HandleAllAsync(entries, now, tally, cancellationToken);
+        foreach (var partition in entries.GroupBy(e => e.PartitionKey))
         {
-            if (!await SweepBucketAsync(bucket.Key, bucket.ToList(), now, tally, cancellationToken))
+            if (!await RemoveHandledAsync(partition.Key, partition.Count(), handled, cancellationToken))
             {
-                unfinished ??= bucket.Key;
+                // The checkpoint is a bucket: it may not pass the earliest bucket with an entry left.
+                unfinished = Earlier(unfinished, ExpiryIndex.BucketOfPartition(partition.Key));
             }
         }
 
@@ -98,31 +101,37 @@ public sealed partial class ExpirySweeper
         return report;
     }
 
-    /// <returns>True when every entry of the bucket was handled and removed.</returns>
-    private async Task<bool> SweepBucketAsync(string bucket, IReadOnlyList<ExpiryIndexEntity> entries, DateTimeOffset now, Tally tally, CancellationToken cancellationToken)
+    /// <returns>The entries done with, by partition.</returns>
+    private async Task<ILookup<string, string>> HandleAllAsync(IReadOnlyList<ExpiryIndexEntity> entries, DateTimeOffset now, Tally tally, CancellationToken cancellationToken)
     {
-        var handled = new ConcurrentBag<string>();
+        var handled = new ConcurrentBag<ExpiryIndexEntity>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(entries, parallel, async (entry, token) =>
         {
             if (await HandleAsync(entry, now, tally, token))
             {
-                handled.Add(entry.RowKey);
+                handled.Add(entry);
             }
         });
+        return handled.ToLookup(e => e.PartitionKey, e => e.RowKey, StringComparer.Ordinal);
+    }
 
+    /// <returns>True when all <paramref name="read"/> entries of the partition were handled and removed.</returns>
+    private async Task<bool> RemoveHandledAsync(string partitionKey, int read, ILookup<string, string> handled, CancellationToken cancellationToken)
+    {
+        var rowKeys = handled[partitionKey].ToList();
         try
         {
-            await _index.RemoveAsync(bucket, handled, cancellationToken);
+            await _index.RemoveAsync(partitionKey, rowKeys, cancellationToken);
         }
         catch (Exception exception) when (!IsCancellation(exception, cancellationToken))
         {
             // The targets are handled; the entries are met again next run and find nothing to do.
-            LogRemoveFailed(_logger, bucket, exception);
+            LogRemoveFailed(_logger, partitionKey, exception);
             return false;
         }
 
-        return handled.Count == entries.Count;
+        return rowKeys.Count == read;
     }
 
     /// <returns>True when the entry is done with (and may be removed).</returns>
@@ -216,6 +225,9 @@ public sealed partial class ExpirySweeper
         }
     }
 
+    private static string Earlier(string? bucket, string other) =>
+        bucket is null || string.CompareOrdinal(other, bucket) < 0 ? other : bucket;
+
     private static bool IsCancellation(Exception exception, CancellationToken cancellationToken) =>
         exception is OperationCanceledException && cancellationToken.IsCancellationRequested;
 
@@ -228,8 +240,8 @@ public sealed partial class ExpirySweeper
     [LoggerMessage(EventId = 7003, Level = LogLevel.Error, Message = "Expiry index entry of unknown kind {Kind} in bucket {Bucket}; it stays until a handler for it is registered")]
     private static partial void LogUnknownKind(ILogger logger, string kind, string bucket);
 
-    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "Expiry sweep could not remove handled entries of bucket {Bucket}; the next run finds them done")]
-    private static partial void LogRemoveFailed(ILogger logger, string bucket, Exception exception);
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "Expiry sweep could not remove handled entries of partition {Partition}; the next run finds them done")]
+    private static partial void LogRemoveFailed(ILogger logger, string partition, Exception exception);
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Expiry sweep: a {Kind} entry of bucket {Bucket} kept changing while being handled; it stays for the next run")]
     private static partial void LogStillChanging(ILogger logger, string kind, string bucket);

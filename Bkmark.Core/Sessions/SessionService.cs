@@ -55,8 +55,8 @@ public sealed partial class SessionService(
         refreshEntity.SessionId = session.Id;
 
         // Scheduled before they exist, so the sweep never misses them. Both fall due together (the session
-        // can be refreshed until its first token expires), so this is one write.
-        await expiry.ScheduleAsync(
+        // can be refreshed until its first token expires) and share a shard, so this is one write.
+        await expiry.ScheduleTogetherAsync(
             [
                 new ScheduledExpiry(new ExpiryTarget(SessionExpiryHandler.KindName, session.PartitionKey, session.RowKey), session.DeletableAt()),
                 RefreshExpiry(refreshEntity),

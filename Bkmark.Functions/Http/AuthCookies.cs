@@ -17,7 +17,6 @@ public static class AuthCookies
     public static string? Read(HttpRequest request, string name) =>
         request.Cookies.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
 
-    // Behind Azure's front end the worker may see http; the front end says what the browser used.
     // The scheme as the host presents it: the worker's forwarded-headers step has already applied what
     // Azure's front end saw, so a client's own X-Forwarded-Proto cannot turn Secure on or off (DESIGN.md §2).
     public static bool IsHttps(HttpRequest request) => request.IsHttps;

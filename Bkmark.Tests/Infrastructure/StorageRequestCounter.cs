@@ -41,4 +41,7 @@ public sealed record StorageRequest(string Method, Uri Uri)
     public bool IsQuery => Method == "GET" && !IsPointRead;
 
     public bool IsWrite => Method != "GET";
+
+    /// <summary>An entity group transaction: one request, up to 100 writes to one partition.</summary>
+    public bool IsBatch => Method == "POST" && Uri.AbsolutePath.EndsWith("/$batch", StringComparison.Ordinal);
 }

@@ -217,6 +217,35 @@ public sealed class ExpirySweeperTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_KeepsTheCheckpointAtAFailedBucket_WhenTheItemBudgetStopsInALaterOne()
+    {
+        var faults = new StorageFaults();
+        await using var core = await CoreServices.StartAsync(
+            new Dictionary<string, string?> { ["Sweep:ItemBudget"] = "5" },
+            services => services.AddSingleton<HttpPipelinePolicy>(faults));
+        var (failingUser, failing) = await core.SignInAsync();
+        core.Time.Advance(TimeSpan.FromHours(1));
+        for (var i = 0; i < 3; i++)
+        {
+            await core.SignInAsync();
+        }
+
+        // The budget (5) takes the first bucket's 2 entries and 3 of the second's 6.
+        faults.FailWhen = (method, uri) => method == "GET" && uri.AbsolutePath.Contains(failing.SessionId, StringComparison.Ordinal);
+        var failed = await core.SweepAfterAsync(TimeSpan.FromDays(7) + SweepTestData.BucketClosed);
+        faults.FailWhen = null;
+        var retried = await core.SweepAfterAsync(TimeSpan.Zero);
+        var last = await core.SweepAfterAsync(TimeSpan.Zero);
+
+        Assert.Equal((1, true), (failed.Failed, failed.BudgetExhausted));
+        Assert.Equal(core.Get<ExpiryIndex>().BucketOf(core.Time.GetUtcNow() - TimeSpan.FromHours(1) - SweepTestData.BucketClosed), failed.NextBucket);
+        Assert.Equal((0, 0), (retried.Failed, last.Failed));
+        Assert.Null(await core.FindSessionAsync(failingUser, failing.SessionId));
+        Assert.Equal(0, await core.CountAsync(TableNames.Sessions));
+        Assert.Equal(0, await core.CountDueEntriesAsync());
+    }
+
+    [Fact]
     public async Task RunAsync_ReadsOnlyTheCheckpointAndOneQuery_WhenNothingIsDue()
     {
         await _core.SignInAsync();

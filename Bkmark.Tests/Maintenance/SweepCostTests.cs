@@ -73,8 +73,8 @@ public sealed class SweepCostTests(ITestOutputHelper output)
 
         var table = core.Get<BkmarkTables>()[TableNames.Sessions];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 16 };
-        // Upserts, so the SDK's retry of a batch that timed out on a loaded machine (but was applied) does not
-        // fail the seeding with EntityAlreadyExists.
+        // Upserts: on a loaded machine the client retries a transaction that timed out after it was applied,
+        // and an Add would then fail the seeding with 409.
         await Parallel.ForEachAsync(sessions.Chunk(ExpiryIndex.MaxBatchSize), parallel, async (chunk, token) =>
             await table.SubmitTransactionAsync(chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, s)), token));
 

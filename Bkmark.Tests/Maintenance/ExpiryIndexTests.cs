@@ -1,0 +1,111 @@
+using Azure.Data.Tables;
+using Bkmark.Core.Maintenance;
+using Bkmark.Core.Sessions;
+using Bkmark.Core.Storage;
+using Bkmark.Tests.Infrastructure;
+
+namespace Bkmark.Tests.Maintenance;
+
+/// <summary>DESIGN.md §13: a bucket's entries spread over 16 partitions, and the sweep reads all of them, old unsharded ones too.</summary>
+public sealed class ExpiryIndexTests : IAsyncLifetime
+{
+    private CoreServices _core = null!;
+
+    public async Task InitializeAsync() => _core = await CoreServices.StartAsync();
+
+    public async Task DisposeAsync() => await _core.DisposeAsync();
+
+    [Fact]
+    public async Task SignIns_AtOneInstant_SpreadOverEveryShard_AndTheSweepOfTheClosedBucketFindsThemAll()
+    {
+        // 256 sign-ins: the chance that a fair hash leaves one of 16 shards empty is about one in a million.
+        const int signIns = 256;
+        await Parallel.ForEachAsync(Enumerable.Range(0, signIns), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, _) => await _core.SignInAsync());
+        var bucket = _core.Get<ExpiryIndex>().BucketOf(_core.Time.GetUtcNow() + TimeSpan.FromDays(7));
+
+        var partitions = await PartitionsAsync();
+        var report = await _core.SweepAfterAsync(TimeSpan.FromDays(7) + SweepTestData.BucketClosed);
+
+        Assert.Equal(Enumerable.Range(0, ExpiryIndex.ShardCount).Select(shard => $"{bucket}-{shard:D2}"), partitions.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(2 * signIns, partitions.Values.Sum());
+        Assert.Equal((2 * signIns, 0), (report.Entries, report.Failed));
+        Assert.Equal(0, await _core.CountAsync(TableNames.Sessions));
+        Assert.Equal(0, await _core.CountAsync(TableNames.RefreshTokens));
+        Assert.Equal(0, await _core.CountAsync(TableNames.ExpiryIndex));
+    }
+
+    [Fact]
+    public async Task SignIn_SchedulesSessionAndRefreshTokenInOneShard_InOneWrite()
+    {
+        _core.StorageRequests.Clear();
+
+        await _core.SignInAsync();
+
+        // The session, its refresh token, and one transaction of both index entries (a batch's path names no table).
+        var writes = _core.StorageRequests.Requests.Where(r => r.IsWrite).ToList();
+        Assert.Equal(3, writes.Count);
+        Assert.Single(writes, r => r.IsBatch);
+        Assert.Equal(2, Assert.Single(await PartitionsAsync()).Value);
+    }
+
+    [Fact]
+    public async Task RunAsync_SweepsEntriesWrittenBeforeSharding_BesideShardedOnesOfTheSameBucket()
+    {
+        var (userId, tokens) = await _core.SignInAsync();
+        var legacy = await StoreSessionWithUnshardedEntryAsync(refreshExpiresAt: _core.Time.GetUtcNow() + TimeSpan.FromDays(7));
+
+        var report = await _core.SweepAfterAsync(TimeSpan.FromDays(7) + SweepTestData.BucketClosed);
+
+        Assert.Equal((3, 0), (report.Entries, report.Failed));
+        Assert.Null(await _core.FindSessionAsync(userId, tokens.SessionId));
+        Assert.Null(await _core.FindSessionAsync(legacy.PartitionKey, legacy.RowKey));
+        Assert.Equal(0, await _core.CountAsync(TableNames.ExpiryIndex));
+    }
+
+    [Fact]
+    public void ShardOf_IsStable_AndWithinTheShardCount()
+    {
+        var shards = Enumerable.Range(0, 1_000).Select(i => ExpiryIndex.ShardOf($"session|USER{i}|SESSION{i}")).ToList();
+
+        Assert.All(shards, shard => Assert.InRange(shard, 0, ExpiryIndex.ShardCount - 1));
+        Assert.Equal(shards, Enumerable.Range(0, 1_000).Select(i => ExpiryIndex.ShardOf($"session|USER{i}|SESSION{i}")));
+        Assert.Equal("20261125T1200", ExpiryIndex.BucketOfPartition("20261125T1200-07"));
+        Assert.Equal("20261125T1200", ExpiryIndex.BucketOfPartition("20261125T1200"));
+    }
+
+    /// <summary>A session and its index entry as the code before sharding wrote it: PartitionKey = the bare bucket.</summary>
+    private async Task<SessionEntity> StoreSessionWithUnshardedEntryAsync(DateTimeOffset refreshExpiresAt)
+    {
+        var session = new SessionEntity
+        {
+            PartitionKey = "01JCLEGACYUSER000000000001",
+            RowKey = "01JCLEGACYSESS000000000001",
+            CreatedAt = _core.Time.GetUtcNow(),
+            LastActiveAt = _core.Time.GetUtcNow(),
+            RefreshExpiresAt = refreshExpiresAt,
+            AbsoluteExpiresAt = refreshExpiresAt + TimeSpan.FromDays(20),
+        };
+        await _core.Get<SessionStore>().AddAsync(session, CancellationToken.None);
+        await _core.Get<BkmarkTables>()[TableNames.ExpiryIndex].AddEntityAsync(new ExpiryIndexEntity
+        {
+            PartitionKey = _core.Get<ExpiryIndex>().BucketOf(session.DeletableAt()),
+            RowKey = $"{SessionExpiryHandler.KindName}|{session.PartitionKey}|{session.RowKey}",
+            Kind = SessionExpiryHandler.KindName,
+            TargetPartition = session.PartitionKey,
+            TargetRow = session.RowKey,
+            DueAt = session.DeletableAt(),
+        });
+        return session;
+    }
+
+    private async Task<Dictionary<string, int>> PartitionsAsync()
+    {
+        var partitions = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var entry in _core.Get<BkmarkTables>()[TableNames.ExpiryIndex].QueryAsync<TableEntity>(select: ["PartitionKey"]))
+        {
+            partitions[entry.PartitionKey] = partitions.GetValueOrDefault(entry.PartitionKey) + 1;
+        }
+
+        return partitions;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Bkmark.Core.Maintenance;
+using Bkmark.Core.TwoFactor;
+using Bkmark.Tests.ApiKeys;
+using Bkmark.Tests.Infrastructure;
+using Bkmark.Tests.Maintenance;
+using OtpNet;
+using Xunit.Abstractions;
+
+namespace Bkmark.Tests.Scale;
+
+/// <summary>
+/// The storage transactions each operation costs, counted over HTTP through the local host against
+/// Azurite: the table docs/scale.md quotes. A change that makes an operation dearer fails here, and
+/// the doc's ceilings must be recomputed.
+/// </summary>
+public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper output) : IClassFixture<ApiKeyHostFixture>
+{
+    private const int ImportedBookmarks = 1_000;
+    // Enough that every one of the 16 shards holds some (a fair hash leaves one empty about once in a
+    // million runs), so the removal transactions are always one per shard.
+    private const int ExpiredSignIns = 256;
+
+    [Fact]
+    public async Task EachOperation_CostsTheStorageTransactionsDocsScaleMdQuotes()
+    {
+        var costs = new List<string>();
+        var (userId, email) = await host.Client.RegisterAsync();
+        (await host.SetPlanAsync(userId, "pro")).EnsureSuccessStatusCode();
+        await host.Client.LoginAsync(email);
+
+        var tokens = await MeasureAsync(costs, "sign-in, password", () => host.Client.LoginAsync(email));
+        var access = tokens.GetProperty("accessToken").GetString()!;
+        await MeasureAsync(costs, "sign-in, password + TOTP", () => SignInWithTwoFactorAsync());
+        var refreshed = await MeasureAsync(costs, "refresh", async () =>
+            await SendOkAsync(HttpMethod.Post, "api/v1/auth/refresh", null, new { refreshToken = tokens.GetProperty("refreshToken").GetString() }));
+        access = refreshed.GetProperty("accessToken").GetString()!;
+        await MeasureAsync(costs, "verify, JWT", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", access));
+        var created = await MeasureAsync(costs, "API key create", () =>
+            SendOkAsync(HttpMethod.Post, "api/v1/api-keys", access, new { name = "cost", scopes = new[] { "bookmarks:read" } }));
+        var key = created.GetProperty("key").GetString()!;
+        await MeasureAsync(costs, "verify, API key, first use of the day", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", key));
+        await MeasureAsync(costs, "verify, API key", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", key));
+        await MeasureAsync(costs, $"import of {ImportedBookmarks:N0} bookmarks (Netscape HTML)", () => ImportAsync(access));
+
+        var table = string.Join('\n', costs);
+        output.WriteLine("| operation | requests | point reads | queries | writes | of which batches |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|");
+        output.WriteLine(table);
+        Assert.Equal(
+            """
+            | sign-in, password | 7 | 4 | 0 | 3 | 1 |
+            | sign-in, password + TOTP | 10 | 6 | 0 | 4 | 1 |
+            | refresh | 6 | 2 | 0 | 4 | 0 |
+            | verify, JWT | 1 | 1 | 0 | 0 | 0 |
+            | API key create | 7 | 3 | 0 | 4 | 0 |
+            | verify, API key, first use of the day | 4 | 1 | 0 | 3 | 0 |
+            | verify, API key | 1 | 1 | 0 | 0 | 0 |
+            | import of 1,000 bookmarks (Netscape HTML) | 34 | 1 | 2 | 31 | 31 |
+            """,
+            table);
+    }
+
+    [Fact]
+    public async Task SweepOfExpiredSignIns_CostsTheStorageTransactionsDocsScaleMdQuotes()
+    {
+        // One handler at a time, so the count of "already gone" answers is the same in every run.
+        await using var core = await CoreServices.StartAsync(new Dictionary<string, string?> { ["Sweep:Parallelism"] = "1" });
+        await Parallel.ForEachAsync(Enumerable.Range(0, ExpiredSignIns), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, _) => await core.SignInAsync());
+
+        core.Time.Advance(TimeSpan.FromDays(7) + SweepTestData.BucketClosed);
+        core.StorageRequests.Clear();
+        var report = await core.Get<ExpirySweeper>().RunAsync(CancellationToken.None);
+        var line = Line($"sweep of {ExpiredSignIns} expired sign-ins ({report.Entries} index entries)", core.StorageRequests.Requests);
+
+        // Per sign-in: its refresh token read and deleted, its session read and deleted with its current token
+        // (already gone: one request all the same). Once: checkpoint read and write, one query page, and one
+        // transaction per shard removing the entries.
+        output.WriteLine(line);
+        Assert.Equal("| sweep of 256 expired sign-ins (512 index entries) | 1299 | 513 | 1 | 785 | 16 |", line);
+    }
+
+    private async Task<JsonElement> MeasureAsync(List<string> costs, string operation, Func<Task<JsonElement>> send)
+    {
+        host.StorageRequests.Clear();
+        var body = await send();
+        costs.Add(Line(operation, host.StorageRequests.Requests));
+        return body;
+    }
+
+    private static string Line(string operation, IReadOnlyList<StorageRequest> requests) =>
+        $"| {operation} | {requests.Count} | {requests.Count(r => r.IsPointRead)} | {requests.Count(r => r.IsQuery)} | {requests.Count(r => r.IsWrite)} | {requests.Count(r => r.IsBatch)} |";
+
+    /// <summary>A second account with two-factor on; only its sign-in is measured (the enrolment is not).</summary>
+    private async Task<JsonElement> SignInWithTwoFactorAsync()
+    {
+        var (_, email) = await host.Client.RegisterAsync();
+        var access = (await host.Client.LoginAsync(email)).GetProperty("accessToken").GetString()!;
+        var secret = (await SendOkAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", access)).GetProperty("secret").GetString()!;
+        await SendOkAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/enable", access, new { code = CodeNow(secret) });
+        // The next step's code: the enabling one may not be accepted twice (RFC 6238 §5.2).
+        host.Time.Advance(TimeSpan.FromSeconds(30));
+        var code = CodeNow(secret);
+
+        host.StorageRequests.Clear();
+        return await host.Client.LoginAsync(email, code);
+    }
+
+    private string CodeNow(string secret) => TotpCalculator.Default.Compute(Base32Encoding.ToBytes(secret), host.Time.GetUtcNow());
+
+    private async Task<JsonElement> ImportAsync(string access)
+    {
+        var file = new StringBuilder("<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n");
+        for (var i = 0; i < ImportedBookmarks; i++)
+        {
+            file.Append(System.Globalization.CultureInfo.InvariantCulture, $"<DT><A HREF=\"https://example.com/{i}\" ADD_DATE=\"1700000000\">Bookmark {i}</A>\n");
+        }
+
+        file.Append("</DL><p>\n");
+        var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/import") { Content = new StringContent(file.ToString(), Encoding.UTF8, "text/html") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", access);
+        var response = await host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var report = await response.ReadJsonAsync();
+        Assert.Equal(ImportedBookmarks, report.GetProperty("imported").GetInt32());
+        return report;
+    }
+
+    private async Task<JsonElement> SendOkAsync(HttpMethod method, string path, string? bearer, object? json = null)
+    {
+        var response = await host.Client.SendAsync(method, path, bearer, json);
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.ReadJsonAsync();
+    }
+}
