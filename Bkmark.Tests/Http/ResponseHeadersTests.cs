@@ -26,7 +26,7 @@ public sealed class ResponseHeadersTests(LocalHostFixture host) : IClassFixture<
         var (_, email) = await host.Client.RegisterAsync();
 
         var login = await host.Client.PostAsJsonAsync("api/v1/auth/login", new { email, password = ApiTestClient.Password });
-        var export = await host.Client.SendAsync(HttpMethod.Get, "api/v1/export?format=html", token);
+        var export = await host.Client.SendAsync(HttpMethod.Get, "api/v1/export?format=html", bearer: token);
 
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);

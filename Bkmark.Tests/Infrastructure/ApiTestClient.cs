@@ -46,6 +46,12 @@ public static class ApiTestClient
     public static Task<HttpResponseMessage> SendAsync(
         this HttpClient client, HttpMethod method, string path, object? json = null, string? bearer = null, CancellationToken cancellationToken = default)
     {
+        // A token passed where the body goes compiles (both are objects) and then tests the wrong thing.
+        if (json is string)
+        {
+            throw new ArgumentException("A JSON body is an object, not a string; pass a token as bearer:.", nameof(json));
+        }
+
         var request = new HttpRequestMessage(method, path);
         if (json is not null)
         {

@@ -131,7 +131,7 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
 
     private async Task<JsonElement> SendOkAsync(HttpMethod method, string path, string? bearer, object? json = null)
     {
-        var response = await host.Client.SendAsync(method, path, bearer, json);
+        var response = await host.Client.SendAsync(method, path, json, bearer);
         Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.ReadJsonAsync();
     }

@@ -26,7 +26,7 @@ public sealed class ClientAddressTests(ClientAddressTests.UntrustingHostFixture 
 
         // Act
         var tokens = await (await host.Client.SendAsync(request)).ReadJsonAsync();
-        var sessions = await (await host.Client.SendAsync(HttpMethod.Get, "api/v1/me/sessions", tokens.GetProperty("accessToken").GetString()))
+        var sessions = await (await host.Client.SendAsync(HttpMethod.Get, "api/v1/me/sessions", bearer: tokens.GetProperty("accessToken").GetString()))
             .ReadJsonAsync();
 
         // Assert

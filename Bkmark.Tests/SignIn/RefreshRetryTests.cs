@@ -59,7 +59,7 @@ public sealed class RefreshRetryTests(SignInHostFixture host) : IClassFixture<Si
         await failed.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "STORAGE_UNAVAILABLE");
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
         var tokens = await retried.ReadJsonAsync();
-        Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(HttpMethod.Get, "api/v1/me", tokens.GetProperty("accessToken").GetString())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(HttpMethod.Get, "api/v1/me", bearer: tokens.GetProperty("accessToken").GetString())).StatusCode);
         var next = await Client.PostAsJsonAsync("api/v1/auth/refresh", new { refreshToken = tokens.GetProperty("refreshToken").GetString() });
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }

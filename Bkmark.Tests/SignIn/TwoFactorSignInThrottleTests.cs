@@ -19,10 +19,10 @@ public sealed class TwoFactorSignInThrottleTests(TwoFactorSignInHostFixture host
     {
         // Arrange
         var (userId, access, _) = await host.Client.SignUpAsync();
-        var email = (await (await host.Client.SendAsync(HttpMethod.Get, "api/v1/me", access)).ReadJsonAsync()).GetProperty("email").GetString()!;
-        var setup = await (await host.Client.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", access)).ReadJsonAsync();
+        var email = (await (await host.Client.SendAsync(HttpMethod.Get, "api/v1/me", bearer: access)).ReadJsonAsync()).GetProperty("email").GetString()!;
+        var setup = await (await host.Client.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", bearer: access)).ReadJsonAsync();
         var secret = Base32Encoding.ToBytes(setup.GetProperty("secret").GetString()!);
-        var enable = await host.Client.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/enable", access,
+        var enable = await host.Client.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/enable", bearer: access, json:
             new { code = TotpCalculator.Default.Compute(secret, host.Time.GetUtcNow()) });
         Assert.Equal(HttpStatusCode.OK, enable.StatusCode);
         host.Time.Advance(TimeSpan.FromSeconds(30));
