@@ -1,6 +1,4 @@
 using System.Globalization;
-using Azure;
-using Azure.Data.Tables;
 using Bkmark.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +12,7 @@ namespace Bkmark.Core.Maintenance;
 /// Features schedule a target <em>before</em> writing it: a crash in between leaves an entry pointing at
 /// nothing (harmless), never a thing the sweep cannot find. Scheduling is an upsert, so it is idempotent.
 /// </remarks>
-public sealed class ExpiryIndex(BkmarkTables tables, TimeProvider time, IOptions<SweepOptions> options)
+public sealed class ExpiryIndex
 {
     /// <summary>
     /// The sweep reads a bucket once it has closed. Nothing is scheduled closer than this to now, so a
@@ -24,11 +22,24 @@ public sealed class ExpiryIndex(BkmarkTables tables, TimeProvider time, IOptions
     public static readonly TimeSpan SettleTime = TimeSpan.FromMinutes(1);
 
     /// <summary>At most this many actions go in one transaction (the service's limit).</summary>
-    public const int MaxBatchSize = 100;
+    public const int MaxBatchSize = PartitionDeletes.MaxTransactionActions;
 
     private const string BucketFormat = "yyyyMMdd'T'HHmm";
 
-    private TableClient Table => tables[TableNames.ExpiryIndex];
+    private readonly ExpiryIndexStore store;
+    private readonly TimeProvider time;
+    private readonly IOptions<SweepOptions> options;
+
+    // Internal because the store it takes is; built by a factory in AddExpirySweep.
+    internal ExpiryIndex(
+        ExpiryIndexStore store,
+        TimeProvider time,
+        IOptions<SweepOptions> options)
+    {
+        this.store = store;
+        this.time = time;
+        this.options = options;
+    }
 
     private TimeSpan BucketSize => options.Value.BucketSize;
 
@@ -54,31 +65,10 @@ public sealed class ExpiryIndex(BkmarkTables tables, TimeProvider time, IOptions
             // Distinct RowKeys: a transaction may not touch one entity twice.
             foreach (var chunk in bucket.DistinctBy(e => e.RowKey).Chunk(MaxBatchSize))
             {
-                if (chunk.Length == 1)
-                {
-                    await Table.UpsertEntityAsync(chunk[0], TableUpdateMode.Replace, cancellationToken);
-                }
-                else
-                {
-                    await Table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
-                }
+                await store.UpsertAsync(chunk, cancellationToken);
             }
         }
     }
-
-    /// <summary>
-    /// Entries of buckets from <paramref name="fromBucket"/> (inclusive) to <paramref name="beforeBucket"/>
-    /// (exclusive), in bucket order: one range query, paged by the service.
-    /// </summary>
-    internal IAsyncEnumerable<ExpiryIndexEntity> ReadAsync(string fromBucket, string beforeBucket, CancellationToken cancellationToken)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {fromBucket} and PartitionKey lt {beforeBucket}");
-        return Table.QueryAsync<ExpiryIndexEntity>(filter, cancellationToken: cancellationToken);
-    }
-
-    /// <summary>Removes handled entries of one bucket, 100 per transaction.</summary>
-    internal Task RemoveAsync(string bucket, IEnumerable<string> rowKeys, CancellationToken cancellationToken) =>
-        PartitionDeletes.DeleteAsync(Table, bucket, rowKeys, cancellationToken);
 
     private ExpiryIndexEntity NewEntry(ScheduledExpiry item, DateTimeOffset earliest)
     {
