@@ -5,10 +5,28 @@ using Bkmark.Core.Groups;
 namespace Bkmark.Core.Bookmarks;
 
 /// <summary>A user's bookmarks: create, read, list, edit, trash, restore and delete for good.</summary>
-public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGenerator ids, TimeProvider time)
+public sealed class BookmarkService
 {
     /// <summary>Lost ETag races retried before answering 409: each retry re-reads and re-applies the change.</summary>
     private const int MaxAttempts = 5;
+
+    private readonly BookmarkStore store;
+    private readonly GroupStore groups;
+    private readonly IdGenerator ids;
+    private readonly TimeProvider time;
+
+    // Internal because the stores it takes are; built by a factory in the feature's Add method.
+    internal BookmarkService(
+        BookmarkStore store,
+        GroupStore groups,
+        IdGenerator ids,
+        TimeProvider time)
+    {
+        this.store = store;
+        this.groups = groups;
+        this.ids = ids;
+        this.time = time;
+    }
 
     public async Task<Result<Bookmark>> CreateAsync(string userId, BookmarkInput input, CancellationToken cancellationToken)
     {

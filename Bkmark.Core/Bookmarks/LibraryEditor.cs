@@ -7,7 +7,7 @@ namespace Bkmark.Core.Bookmarks;
 /// trashed ones included, in ETag-conditional transactions of at most 100. A batch that loses a race is
 /// re-read and re-applied on the next pass; the edit is idempotent, so passes converge.
 /// </summary>
-public sealed class LibraryEditor(BookmarkStore store, TimeProvider time)
+internal sealed class LibraryEditor(BookmarkStore store, TimeProvider time)
 {
     private const int MaxPasses = 5;
 

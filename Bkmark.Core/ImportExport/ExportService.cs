@@ -6,8 +6,23 @@ using Bkmark.Core.Groups;
 namespace Bkmark.Core.ImportExport;
 
 /// <summary>Exports the library (not the trash) as Bkmark JSON or as a Netscape bookmark file for browsers.</summary>
-public sealed class ExportService(BookmarkStore bookmarks, GroupStore groups, TimeProvider time)
+public sealed class ExportService
 {
+    private readonly BookmarkStore bookmarks;
+    private readonly GroupStore groups;
+    private readonly TimeProvider time;
+
+    // Internal because the stores it takes are; built by a factory in the feature's Add method.
+    internal ExportService(
+        BookmarkStore bookmarks,
+        GroupStore groups,
+        TimeProvider time)
+    {
+        this.bookmarks = bookmarks;
+        this.groups = groups;
+        this.time = time;
+    }
+
     public async Task<Result<ExportFile>> ExportAsync(string userId, string? format, CancellationToken cancellationToken)
     {
         var kind = (format ?? "json").ToLowerInvariant();

@@ -13,10 +13,33 @@ namespace Bkmark.Core.ImportExport;
 /// has (in the library or the trash, or earlier in the same file) is skipped. Writes are transactions of at most
 /// 100 actions in the user's partition, each bookmark with its URL index.
 /// </summary>
-public sealed partial class ImportService(
-    BookmarkStore bookmarks, GroupStore groups, GroupService groupService, IdGenerator ids, TimeProvider time, ILogger<ImportService> logger)
+public sealed partial class ImportService
 {
     public const int MaxFileBytes = 5 * 1024 * 1024;
+
+    private readonly BookmarkStore bookmarks;
+    private readonly GroupStore groups;
+    private readonly GroupService groupService;
+    private readonly IdGenerator ids;
+    private readonly TimeProvider time;
+    private readonly ILogger<ImportService> logger;
+
+    // Internal because the stores it takes are; built by a factory in the feature's Add method.
+    internal ImportService(
+        BookmarkStore bookmarks,
+        GroupStore groups,
+        GroupService groupService,
+        IdGenerator ids,
+        TimeProvider time,
+        ILogger<ImportService> logger)
+    {
+        this.bookmarks = bookmarks;
+        this.groups = groups;
+        this.groupService = groupService;
+        this.ids = ids;
+        this.time = time;
+        this.logger = logger;
+    }
 
     public async Task<Result<ImportReport>> ImportAsync(string userId, ReadOnlyMemory<byte> body, string? contentType, CancellationToken cancellationToken)
     {

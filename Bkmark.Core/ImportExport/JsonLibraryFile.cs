@@ -17,7 +17,7 @@ public static class JsonLibraryFile
     public const string FormatName = "bkmark";
     public const int Version = 1;
 
-    public static string Write(IReadOnlyList<GroupEntity> groups, IReadOnlyList<BookmarkEntity> bookmarks, DateTimeOffset exportedAt)
+    internal static string Write(IReadOnlyList<GroupEntity> groups, IReadOnlyList<BookmarkEntity> bookmarks, DateTimeOffset exportedAt)
     {
         var names = groups.ToDictionary(g => g.Id, g => g.Name, StringComparer.Ordinal);
         var file = new ExportDocument(

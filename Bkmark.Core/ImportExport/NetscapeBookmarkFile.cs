@@ -23,7 +23,7 @@ public static class NetscapeBookmarkFile
     public static bool LooksLikeOne(string text) => text.TrimStart().StartsWith(Doctype, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Writes groups as folders (with their descriptions) followed by the ungrouped bookmarks, newest first.</summary>
-    public static string Write(IReadOnlyList<GroupEntity> groups, IReadOnlyList<BookmarkEntity> bookmarks)
+    internal static string Write(IReadOnlyList<GroupEntity> groups, IReadOnlyList<BookmarkEntity> bookmarks)
     {
         var text = new StringBuilder();
         text.Append(Doctype).Append('\n')

@@ -9,9 +9,18 @@ namespace Bkmark.Core.Search;
 /// memory: right for personal libraries of thousands of bookmarks, and nothing to keep in step. A cursor
 /// holds an offset into the ranking, so a page after an edit may shift by the edited bookmark.
 /// </summary>
-public sealed class SearchService(BookmarkStore bookmarks)
+public sealed class SearchService
 {
     private const string OffsetPrefix = "o:";
+
+    private readonly BookmarkStore bookmarks;
+
+    // Internal because the stores it takes are; built by a factory in the feature's Add method.
+    internal SearchService(
+        BookmarkStore bookmarks)
+    {
+        this.bookmarks = bookmarks;
+    }
 
     public async Task<Result<Page<Bookmark>>> SearchAsync(string userId, string? query, string? limit, string? cursor, CancellationToken cancellationToken)
     {
