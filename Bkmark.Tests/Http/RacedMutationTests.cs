@@ -16,7 +16,7 @@ namespace Bkmark.Tests.Http;
 /// HTTP through the local host against Azurite. None answers 5xx; each answers a success or a documented 4xx
 /// (409 <c>CONFLICT</c> for a lost race); single-use things succeed once; what is stored afterwards is consistent.
 /// </summary>
-public sealed class LostRaceTests(PasskeyHostFixture host) : IClassFixture<PasskeyHostFixture>, IDisposable
+public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<PasskeyHostFixture>, IDisposable
 {
     private readonly TestAuthenticator _authenticator = new();
 
