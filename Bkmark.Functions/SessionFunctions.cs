@@ -45,7 +45,7 @@ public sealed class SessionFunctions(SessionService sessions, RequestAuthenticat
         async caller =>
     {
         var revoked = await sessions.RevokeOthersAsync(caller.UserId, caller.SessionId!, cancellationToken);
-        return ApiResults.Ok(new { revoked });
+        return ApiResults.From(revoked, count => ApiResults.Ok(new { revoked = count }));
     }, cancellationToken);
 
     private sealed record SessionView(

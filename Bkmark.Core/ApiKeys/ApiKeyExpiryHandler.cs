@@ -20,14 +20,12 @@ internal sealed class ApiKeyExpiryHandler(ApiKeyStore store, IOptions<ApiKeyOpti
 {
     public const string KindName = "apikey";
 
-    private const int MaxRaceRetries = 5;
-
     public string Kind => KindName;
 
     public async Task<ExpiryOutcome> ExpireAsync(ExpiryTarget target, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        var outcome = await OptimisticConcurrency.RunAsync<ExpiryOutcome>(async () =>
         {
             var index = await store.FindIndexAsync(target.PartitionKey, target.RowKey, cancellationToken);
             if (index is null)
@@ -53,7 +51,7 @@ internal sealed class ApiKeyExpiryHandler(ApiKeyStore store, IOptions<ApiKeyOpti
                 if (outcome == DeleteOutcome.Changed)
                 {
                     // Changed since read (its scopes): decide again.
-                    continue;
+                    return RaceAttempt.Lost;
                 }
 
                 deleted += outcome == DeleteOutcome.Deleted ? 1 : 0;
@@ -65,9 +63,8 @@ internal sealed class ApiKeyExpiryHandler(ApiKeyStore store, IOptions<ApiKeyOpti
             }
 
             return deleted > 0 ? new ExpiryOutcome.Deleted(deleted) : ExpiryOutcome.Nothing;
-        }
-
-        throw new InvalidOperationException($"API key {target.RowKey} changed {MaxRaceRetries} times while being swept.");
+        });
+        return outcome.Succeeded ? outcome.Value : ExpiryOutcome.Contended;
     }
 
     public async IAsyncEnumerable<ScheduledExpiry> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)

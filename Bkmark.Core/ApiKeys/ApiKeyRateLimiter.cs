@@ -3,6 +3,7 @@ using System.Globalization;
 using Azure;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.ApiKeys;
 
@@ -23,9 +24,6 @@ namespace Bkmark.Core.ApiKeys;
 internal sealed class ApiKeyRateLimiter(RateWindowStore windows, ExpiryIndex expiry, TimeProvider time)
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-
-    // Beyond this many lost races in a row the request is refused as rate limited rather than spinning.
-    private const int MaxRaceRetries = 10;
 
     // Forget keys not seen in the current window once this many are remembered.
     private const int PruneThreshold = 10_000;
@@ -65,7 +63,7 @@ internal sealed class ApiKeyRateLimiter(RateWindowStore windows, ExpiryIndex exp
     /// <returns>False when the window's budget is spent.</returns>
     private async Task<bool> LeaseAsync(KeyWindow window, string keyId, int limit, DateTimeOffset windowEnd, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        var leased = await OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             var left = limit - window.Granted;
             if (left <= 0)
@@ -95,10 +93,11 @@ internal sealed class ApiKeyRateLimiter(RateWindowStore windows, ExpiryIndex exp
 
             // Another instance leased first: learn the window's total and lease on top of it.
             window.Observed(await windows.FindAsync(keyId, window.RowKey, cancellationToken));
-        }
+            return RaceAttempt.Lost;
+        });
 
-        // Under this much contention the key is at its limit in all but name.
-        return false;
+        // Every attempt lost its race: under this much contention the key is at its limit in all but name.
+        return leased.Succeeded && leased.Value;
     }
 
     /// <summary>

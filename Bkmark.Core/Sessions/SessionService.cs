@@ -2,6 +2,7 @@ using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.Storage;
 using Bkmark.Core.Tokens;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,8 +23,6 @@ public sealed partial class SessionService(
     IOptions<TokenOptions> options,
     ILogger<SessionService> logger)
 {
-    private const int MaxRaceRetries = 8;
-
     /// <summary><c>lastActiveAt</c> is written at most this often per session, so activity costs no write on most requests.</summary>
     public static readonly TimeSpan ActivityWriteInterval = TimeSpan.FromMinutes(1);
 
@@ -84,7 +83,7 @@ public sealed partial class SessionService(
             return Problems.InvalidToken("The refresh token is not valid.");
         }
 
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        return await OptimisticConcurrency.RunAsync<TokenResponse>(async () =>
         {
             var now = time.GetUtcNow();
             var session = await store.FindAsync(token.UserId, token.SessionId, cancellationToken);
@@ -111,13 +110,14 @@ public sealed partial class SessionService(
             if (!await store.TryMarkRotatedAsync(token, now, cancellationToken))
             {
                 // Lost the race: another refresh rotated it. Re-read and answer as a reuse within the grace.
-                token = await store.FindRefreshTokenAsync(partition, row, cancellationToken);
-                if (token is null)
+                var rotated = await store.FindRefreshTokenAsync(partition, row, cancellationToken);
+                if (rotated is null)
                 {
                     return Problems.InvalidToken("The refresh token is not valid.");
                 }
 
-                continue;
+                token = rotated;
+                return RaceAttempt.Lost;
             }
 
             var successor = RefreshTokenFormat.Generate();
@@ -125,16 +125,15 @@ public sealed partial class SessionService(
             // The session's own entry needs no write: the sweep finds its deadline moved and re-schedules it.
             await expiry.ScheduleAsync([RefreshExpiry(successorEntity)], cancellationToken);
             await store.AddRefreshTokenAsync(successorEntity, cancellationToken);
-            if (!await PointSessionAtAsync(session, successorEntity, now, cancellationToken))
+            var pointed = await PointSessionAtAsync(session, successorEntity, now, cancellationToken);
+            if (!pointed.Succeeded || !pointed.Value)
             {
                 await store.DeleteRefreshTokenAsync(successorEntity.PartitionKey, successorEntity.RowKey, cancellationToken);
-                return Problems.TokenRevoked("This session has been revoked. Sign in again.");
+                return pointed.Succeeded ? Problems.TokenRevoked("This session has been revoked. Sign in again.") : pointed.Problem;
             }
 
             return IssueTokens(session, successor);
-        }
-
-        throw new InvalidOperationException($"Refresh lost {MaxRaceRetries} races in a row.");
+        });
     }
 
     /// <summary>
@@ -182,29 +181,37 @@ public sealed partial class SessionService(
             return Problems.NotFound("The session");
         }
 
-        await RevokeAsync(session, reason, cancellationToken);
-        return true;
+        var revoked = await RevokeAsync(session, reason, cancellationToken);
+        return revoked.Succeeded ? true : revoked.Problem;
     }
 
     /// <summary>Revokes every active session of the user but <paramref name="currentSessionId"/>.</summary>
-    public async Task<int> RevokeOthersAsync(string userId, string currentSessionId, CancellationToken cancellationToken)
+    /// <returns>How many this call revoked.</returns>
+    public async Task<Result<int>> RevokeOthersAsync(string userId, string currentSessionId, CancellationToken cancellationToken)
     {
-        var revoked = 0;
+        var revokedCount = 0;
         foreach (var session in await ListActiveAsync(userId, cancellationToken))
         {
-            if (session.Id != currentSessionId && await RevokeAsync(session, "revoke-others", cancellationToken))
+            if (session.Id == currentSessionId)
             {
-                revoked++;
+                continue;
             }
+
+            var revoked = await RevokeAsync(session, "revoke-others", cancellationToken);
+            if (!revoked.Succeeded)
+            {
+                return revoked.Problem;
+            }
+
+            revokedCount += revoked.Value ? 1 : 0;
         }
 
-        return revoked;
+        return revokedCount;
     }
 
     /// <returns>True when this call revoked it; false when it was already revoked.</returns>
-    private async Task<bool> RevokeAsync(SessionEntity session, string reason, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+    private Task<Result<bool>> RevokeAsync(SessionEntity session, string reason, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             if (session.RevokedAt is not null)
             {
@@ -227,10 +234,8 @@ public sealed partial class SessionService(
             }
 
             session = fresh;
-        }
-
-        throw new InvalidOperationException($"Revoking a session lost {MaxRaceRetries} races in a row.");
-    }
+            return RaceAttempt.Lost;
+        });
 
     private async Task<Result<TokenResponse>> RefuseReuseAsync(SessionEntity session, DateTimeOffset rotatedAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -241,7 +246,13 @@ public sealed partial class SessionService(
         }
 
         // A rotated token presented again after the grace was copied: end the session for everyone holding it.
-        if (await RevokeAsync(session, "refresh-token-reuse", cancellationToken))
+        var revoked = await RevokeAsync(session, "refresh-token-reuse", cancellationToken);
+        if (!revoked.Succeeded)
+        {
+            return revoked.Problem;
+        }
+
+        if (revoked.Value)
         {
             LogReuseDetected(logger, session.Id);
         }
@@ -249,9 +260,9 @@ public sealed partial class SessionService(
         return Problems.TokenRevoked("This refresh token was already used; the session has been revoked. Sign in again.");
     }
 
-    private async Task<bool> PointSessionAtAsync(SessionEntity session, RefreshTokenEntity successor, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+    /// <returns>False when the session was revoked or swept meanwhile.</returns>
+    private Task<Result<bool>> PointSessionAtAsync(SessionEntity session, RefreshTokenEntity successor, DateTimeOffset now, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             session.CurrentRefreshPartition = successor.PartitionKey;
             session.CurrentRefreshRow = successor.RowKey;
@@ -269,10 +280,8 @@ public sealed partial class SessionService(
             }
 
             session = fresh;
-        }
-
-        return false;
-    }
+            return RaceAttempt.Lost;
+        });
 
     private RefreshTokenEntity NewRefreshEntity(string refreshToken, string userId, string sessionId, DateTimeOffset now)
     {
