@@ -21,8 +21,7 @@ public sealed class AdminFunctions(AccountService accounts)
             return ApiResults.Problem(body.Problem);
         }
 
-        var user = await accounts.SetPlanAsync(id, body.Value.Plan, cancellationToken);
-        return ApiResults.From(user, u => ApiResults.Ok(new { id = u.Id, plan = u.Plan }));
+        return ApiResults.From(await accounts.SetPlanAsync(id, body.Value.Plan, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     private sealed record SetPlanRequest(string? Plan);

@@ -130,7 +130,7 @@ public sealed class AccountService
     /// it. The plan is written first; if following it is interrupted, the billing system's retry of the
     /// same call finishes the job, because both steps run again even when the plan is already set.
     /// </summary>
-    public async Task<Result<UserEntity>> SetPlanAsync(string userId, string? plan, CancellationToken cancellationToken)
+    public async Task<Result<UserPlan>> SetPlanAsync(string userId, string? plan, CancellationToken cancellationToken)
     {
         if (plan is null || !Plans.All.Contains(plan))
         {
@@ -160,7 +160,7 @@ public sealed class AccountService
             await handler.ApplyPlanAsync(userId, plan, cancellationToken);
         }
 
-        return user;
+        return new UserPlan(user.Id, user.Plan);
     }
 
     /// <summary>Trim and lower-case; null when it is not an email address.</summary>

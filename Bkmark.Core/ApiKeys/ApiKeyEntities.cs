@@ -10,7 +10,7 @@ namespace Bkmark.Core.ApiKeys;
 /// and expired keys stay (with <see cref="RevokedAt"/> / <see cref="ExpiresAt"/>) so callers get
 /// <c>TOKEN_REVOKED</c> / <c>TOKEN_EXPIRED</c>; the sweep deletes them after the retention period.
 /// </summary>
-public sealed class ApiKeyCredentialEntity : StoredEntity
+internal sealed class ApiKeyCredentialEntity : StoredEntity
 {
     public string KeyId { get; set; } = "";
     public string UserId { get; set; } = "";
@@ -41,7 +41,7 @@ public sealed class ApiKeyCredentialEntity : StoredEntity
 /// partition query. Written before the credential (see <see cref="ApiKeyStore"/>); holds the
 /// credential's keys so revoking by id needs no search.
 /// </summary>
-public sealed class ApiKeyIndexEntity : StoredEntity
+internal sealed class ApiKeyIndexEntity : StoredEntity
 {
     public string UserId => PartitionKey;
     public string KeyId => RowKey;
@@ -59,7 +59,7 @@ public sealed class ApiKeyIndexEntity : StoredEntity
 /// upper-case, so it never collides with a key id). It lists the key ids holding a slot of the plan's
 /// limit; creates and revokes change it only with its ETag, so concurrent creates cannot overshoot.
 /// </summary>
-public sealed class ApiKeyLedgerEntity : StoredEntity
+internal sealed class ApiKeyLedgerEntity : StoredEntity
 {
     public const string LedgerRowKey = "ledger";
 
@@ -70,14 +70,14 @@ public sealed class ApiKeyLedgerEntity : StoredEntity
 }
 
 /// <summary>One slot of the active-key limit: a key id and when it stops counting (its expiry).</summary>
-public sealed record KeySlot(string Id, DateTimeOffset? ExpiresAt);
+internal sealed record KeySlot(string Id, DateTimeOffset? ExpiresAt);
 
 /// <summary>
 /// How many requests of one fixed minute instances have leased for a key. PartitionKey = key id,
 /// RowKey = the window's start (<c>yyyyMMddHHmm</c>, UTC). Raised with its ETag, so the leases of all
 /// instances together never exceed the key's limit.
 /// </summary>
-public sealed class RateWindowEntity : StoredEntity
+internal sealed class RateWindowEntity : StoredEntity
 {
     public int Count { get; set; }
 

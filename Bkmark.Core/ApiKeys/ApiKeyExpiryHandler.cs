@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using Azure;
-using Azure.Data.Tables;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -18,7 +16,7 @@ namespace Bkmark.Core.ApiKeys;
 /// for a key that does not expire. The credential is deleted before the index entry: a crash in between
 /// leaves an entry without a credential, which the next run (or a listing) removes as an orphan.
 /// </remarks>
-public sealed class ApiKeyExpiryHandler(ApiKeyStore store, BkmarkTables tables, IOptions<ApiKeyOptions> options) : IExpiryHandler
+internal sealed class ApiKeyExpiryHandler(ApiKeyStore store, IOptions<ApiKeyOptions> options) : IExpiryHandler
 {
     public const string KindName = "apikey";
 
@@ -49,21 +47,17 @@ public sealed class ApiKeyExpiryHandler(ApiKeyStore store, BkmarkTables tables, 
             var deleted = 0;
             if (credential is not null)
             {
-                try
-                {
-                    // A 404 (another sweep deleted it) comes back as a response with that status.
-                    var response = await tables[TableNames.ApiKeys].DeleteEntityAsync(credential.PartitionKey, credential.RowKey, credential.ETag, cancellationToken);
-                    deleted += response.Status == 404 ? 0 : 1;
-                }
-                catch (RequestFailedException exception) when (exception.IsPreconditionFailed())
+                var outcome = await store.TryDeleteCredentialAsync(credential, cancellationToken);
+                if (outcome == DeleteOutcome.Changed)
                 {
                     // Changed since read (its scopes): decide again.
                     return RaceAttempt.Lost;
                 }
+
+                deleted += outcome == DeleteOutcome.Deleted ? 1 : 0;
             }
 
-            // The key is dead by its credential; the entry's name no longer matters, so no ETag.
-            if (await PartitionDeletes.DeleteIfExistsAsync(tables[TableNames.ApiKeyIndex], index.PartitionKey, index.RowKey, ETag.All, cancellationToken))
+            if (await store.DeleteIndexIfExistsAsync(index, cancellationToken))
             {
                 deleted++;
             }
@@ -75,8 +69,7 @@ public sealed class ApiKeyExpiryHandler(ApiKeyStore store, BkmarkTables tables, 
 
     public async IAsyncEnumerable<ScheduledExpiry> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"RowKey ne {ApiKeyLedgerEntity.LedgerRowKey}");
-        await foreach (var index in tables[TableNames.ApiKeyIndex].QueryAsync<ApiKeyIndexEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var index in store.ScanIndexAsync(cancellationToken))
         {
             // The handler works out the real deadline from the credential when this comes due.
             yield return new ScheduledExpiry(new ExpiryTarget(KindName, index.PartitionKey, index.RowKey), index.CreatedAt + options.Value.CreateGracePeriod);

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Azure;
-using Azure.Data.Tables;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Storage;
@@ -22,7 +21,7 @@ namespace Bkmark.Core.ApiKeys;
 /// the next window: under-serving, never over-serving. Revocation is not affected: the credential is
 /// read on every request.
 /// </remarks>
-public sealed class ApiKeyRateLimiter(BkmarkTables tables, ExpiryIndex expiry, TimeProvider time)
+internal sealed class ApiKeyRateLimiter(RateWindowStore windows, ExpiryIndex expiry, TimeProvider time)
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
@@ -30,8 +29,6 @@ public sealed class ApiKeyRateLimiter(BkmarkTables tables, ExpiryIndex expiry, T
     private const int PruneThreshold = 10_000;
 
     private readonly ConcurrentDictionary<string, KeyWindow> _windows = new(StringComparer.Ordinal);
-
-    private TableClient Table => tables[TableNames.ApiKeyRateWindows];
 
     /// <summary>Counts one request of <paramref name="keyId"/>; a 429 <c>RATE_LIMITED</c> problem when over <paramref name="limit"/>.</summary>
     public async Task<Result<RateLimitStatus>> AcquireAsync(string keyId, int limit, CancellationToken cancellationToken)
@@ -86,21 +83,17 @@ public sealed class ApiKeyRateLimiter(BkmarkTables tables, ExpiryIndex expiry, T
                 RowKey = window.RowKey,
                 Count = window.Granted + lease,
                 ExpiresAt = windowEnd,
+                ETag = window.ETag ?? default,
             };
-            try
+            if (await windows.TryWriteAsync(next, cancellationToken))
             {
-                var response = window.ETag is { } etag
-                    ? await Table.UpdateEntityAsync(next, etag, TableUpdateMode.Replace, cancellationToken)
-                    : await Table.AddEntityAsync(next, cancellationToken);
-                window.Leased(lease, next.Count, response.Headers.ETag ?? default);
+                window.Leased(lease, next);
                 return true;
             }
-            catch (RequestFailedException exception) when (exception.IsConflict() || exception.IsPreconditionFailed() || exception.IsNotFound())
-            {
-                // Another instance leased first: learn the window's total and lease on top of it.
-                window.Observed(await Table.FindAsync<RateWindowEntity>(keyId, window.RowKey, cancellationToken));
-                return RaceAttempt.Lost;
-            }
+
+            // Another instance leased first: learn the window's total and lease on top of it.
+            window.Observed(await windows.FindAsync(keyId, window.RowKey, cancellationToken));
+            return RaceAttempt.Lost;
         });
 
         // Every attempt lost its race: under this much contention the key is at its limit in all but name.
@@ -180,12 +173,12 @@ public sealed class ApiKeyRateLimiter(BkmarkTables tables, ExpiryIndex expiry, T
             ? Math.Max(Math.Max(1, (limit + 9) / 10), _usedInPreviousWindow)
             : _lastLease * 2;
 
-        public void Leased(int lease, int granted, ETag etag)
+        public void Leased(int lease, RateWindowEntity written)
         {
             _lastLease = lease;
             Available += lease;
-            Granted = granted;
-            ETag = etag;
+            Granted = written.Count;
+            ETag = written.ETag;
         }
 
         public void Observed(RateWindowEntity? current)

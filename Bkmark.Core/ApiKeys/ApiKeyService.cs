@@ -24,21 +24,41 @@ namespace Bkmark.Core.ApiKeys;
 /// after reserving, a revoke that crashed before releasing; expired keys drop out by their stored
 /// expiry), so when it says "full" it is recounted from the keys themselves before a create is refused.
 /// </remarks>
-public sealed partial class ApiKeyService(
-    ApiKeyStore store,
-    UserStore users,
-    CredentialHasher hasher,
-    IdGenerator ids,
-    ExpiryIndex expiry,
-    TimeProvider time,
-    IOptions<ApiKeyOptions> options,
-    ILogger<ApiKeyService> logger) : IPlanChangeHandler
+public sealed partial class ApiKeyService : IPlanChangeHandler
 {
     public const int MaxNameLength = 100;
 
     // Each round of a ledger race has one winner, so this covers far more concurrent creates than a plan allows.
 
-    private readonly ApiKeyOptions _options = options.Value;
+    private readonly ApiKeyStore store;
+    private readonly UserStore users;
+    private readonly CredentialHasher hasher;
+    private readonly IdGenerator ids;
+    private readonly ExpiryIndex expiry;
+    private readonly TimeProvider time;
+    private readonly ILogger<ApiKeyService> logger;
+    private readonly ApiKeyOptions _options;
+
+    // Internal because the stores it takes are; built by a factory in the feature's Add method.
+    internal ApiKeyService(
+        ApiKeyStore store,
+        UserStore users,
+        CredentialHasher hasher,
+        IdGenerator ids,
+        ExpiryIndex expiry,
+        TimeProvider time,
+        IOptions<ApiKeyOptions> options,
+        ILogger<ApiKeyService> logger)
+    {
+        this.store = store;
+        this.users = users;
+        this.hasher = hasher;
+        this.ids = ids;
+        this.expiry = expiry;
+        this.time = time;
+        _options = options.Value;
+        this.logger = logger;
+    }
 
     public async Task<Result<CreatedApiKey>> CreateAsync(Caller caller, NewApiKey request, CancellationToken cancellationToken)
     {

@@ -15,7 +15,7 @@ namespace Bkmark.Core.ApiKeys;
 /// works. So a live credential always has an index entry its owner can see and revoke.
 /// On revoke the order is the reverse: credential (the authority), then index, then ledger.
 /// </remarks>
-public sealed class ApiKeyStore(BkmarkTables tables)
+internal sealed class ApiKeyStore(BkmarkTables tables)
 {
     private TableClient Credentials => tables[TableNames.ApiKeys];
     private TableClient Index => tables[TableNames.ApiKeyIndex];
@@ -25,6 +25,10 @@ public sealed class ApiKeyStore(BkmarkTables tables)
 
     public Task AddCredentialAsync(ApiKeyCredentialEntity credential, CancellationToken cancellationToken) =>
         Credentials.AddAsync(credential, cancellationToken);
+
+    /// <summary>Deletes the credential if it is unchanged since it was read (the sweep, after retention).</summary>
+    public Task<DeleteOutcome> TryDeleteCredentialAsync(ApiKeyCredentialEntity credential, CancellationToken cancellationToken) =>
+        Credentials.TryDeleteAsync(credential, cancellationToken);
 
     /// <returns>False when the credential changed since it was read (a lost race) or is gone.</returns>
     public Task<bool> TryReplaceCredentialAsync(ApiKeyCredentialEntity credential, CancellationToken cancellationToken) =>
@@ -58,6 +62,10 @@ public sealed class ApiKeyStore(BkmarkTables tables)
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey ne {ApiKeyLedgerEntity.LedgerRowKey}");
         return await Index.QueryAsync<ApiKeyIndexEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
     }
+
+    /// <summary>For the one-off expiry backfill: every user's index entries. Scans the whole table; never on a request path.</summary>
+    public IAsyncEnumerable<ApiKeyIndexEntity> ScanIndexAsync(CancellationToken cancellationToken) =>
+        Index.QueryAsync<ApiKeyIndexEntity>(TableClient.CreateQueryFilter($"RowKey ne {ApiKeyLedgerEntity.LedgerRowKey}"), cancellationToken: cancellationToken);
 
     public Task AddIndexAsync(ApiKeyIndexEntity entry, CancellationToken cancellationToken) =>
         Index.AddAsync(entry, cancellationToken);
@@ -95,6 +103,11 @@ public sealed class ApiKeyStore(BkmarkTables tables)
             // Already removed, or changed by someone who saw it later than we did: leave it to them.
         }
     }
+
+    /// <summary>Deletes the entry whatever its ETag: its key is dead by its credential, so a rename no longer matters.</summary>
+    /// <returns>False when it was already gone.</returns>
+    public Task<bool> DeleteIndexIfExistsAsync(ApiKeyIndexEntity entry, CancellationToken cancellationToken) =>
+        PartitionDeletes.DeleteIfExistsAsync(Index, entry.PartitionKey, entry.RowKey, ETag.All, cancellationToken);
 
     public Task<ApiKeyLedgerEntity?> FindLedgerAsync(string userId, CancellationToken cancellationToken) =>
         Index.FindAsync<ApiKeyLedgerEntity>(userId, ApiKeyLedgerEntity.LedgerRowKey, cancellationToken);

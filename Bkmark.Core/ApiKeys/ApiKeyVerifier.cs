@@ -11,7 +11,7 @@ namespace Bkmark.Core.ApiKeys;
 /// query, never a cache, so a revocation holds on the next request on every instance), the rate
 /// window, and <c>lastUsedAt</c> at most once a minute.
 /// </summary>
-public sealed partial class ApiKeyVerifier(
+internal sealed partial class ApiKeyVerifier(
     ApiKeyStore store,
     CredentialHasher hasher,
     ApiKeyRateLimiter rateLimiter,

@@ -1,7 +1,10 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
+using Bkmark.Core.Credentials;
 using Bkmark.Core.Maintenance;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.ApiKeys;
 
@@ -12,8 +15,17 @@ public static class ApiKeysServiceCollectionExtensions
     {
         services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<RateWindowStore>();
         services.AddSingleton<ApiKeyRateLimiter>();
-        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton(provider => new ApiKeyService(
+            provider.GetRequiredService<ApiKeyStore>(),
+            provider.GetRequiredService<UserStore>(),
+            provider.GetRequiredService<CredentialHasher>(),
+            provider.GetRequiredService<IdGenerator>(),
+            provider.GetRequiredService<ExpiryIndex>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IOptions<ApiKeyOptions>>(),
+            provider.GetRequiredService<ILogger<ApiKeyService>>()));
         services.AddSingleton<IPlanChangeHandler>(provider => provider.GetRequiredService<ApiKeyService>());
         services.AddSingleton<IApiKeyVerifier, ApiKeyVerifier>();
         services.AddExpiryHandler<ApiKeyExpiryHandler>();

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Azure.Data.Tables;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.ApiKeys;
 
@@ -12,7 +10,7 @@ namespace Bkmark.Core.ApiKeys;
 /// (key, UTC day) once per day per instance, and this handler deletes every window of that key up to the
 /// day's end with one partition query and 100 deletes per transaction.
 /// </summary>
-public sealed class RateWindowExpiryHandler(BkmarkTables tables) : IExpiryHandler
+internal sealed class RateWindowExpiryHandler(RateWindowStore store) : IExpiryHandler
 {
     public const string KindName = "rate-windows";
 
@@ -37,30 +35,21 @@ public sealed class RateWindowExpiryHandler(BkmarkTables tables) : IExpiryHandle
         }
 
         // Window RowKeys sort by time, so everything before the next day's first minute is past.
-        var table = tables[TableNames.ApiKeyRateWindows];
-        var before = end.ToString(DayFormat, CultureInfo.InvariantCulture);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {target.PartitionKey} and RowKey lt {before}");
-        var rowKeys = new List<string>();
-        await foreach (var window in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            rowKeys.Add(window.RowKey);
-        }
-
-        await PartitionDeletes.DeleteAsync(table, target.PartitionKey, rowKeys, cancellationToken);
-        return rowKeys.Count > 0 ? new ExpiryOutcome.Deleted(rowKeys.Count) : ExpiryOutcome.Nothing;
+        var deleted = await store.DeleteBeforeAsync(target.PartitionKey, end.ToString(DayFormat, CultureInfo.InvariantCulture), cancellationToken);
+        return deleted > 0 ? new ExpiryOutcome.Deleted(deleted) : ExpiryOutcome.Nothing;
     }
 
     public async IAsyncEnumerable<ScheduledExpiry> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         (string Key, string Day)? last = null;
-        await foreach (var window in tables[TableNames.ApiKeyRateWindows].QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        await foreach (var window in store.ScanAsync(cancellationToken))
         {
             // Rows come sorted by key, then time: one target per key and day.
-            var current = (window.PartitionKey, DayOf(window.RowKey));
+            (string Key, string Day) current = (window.KeyId, DayOf(window.RowKey));
             if (current != last)
             {
                 last = current;
-                yield return new ScheduledExpiry(new ExpiryTarget(KindName, current.PartitionKey, current.Item2), EndOf(current.Item2));
+                yield return new ScheduledExpiry(new ExpiryTarget(KindName, current.Key, current.Day), EndOf(current.Day));
             }
         }
     }

@@ -10,7 +10,7 @@ namespace Bkmark.Core.Bookmarks;
 /// RowKey = <c>b-</c> + the id with every ULID digit inverted, so one ascending partition query
 /// reads newest first and the RowKey still follows from the id for a point read.
 /// </summary>
-public sealed class BookmarkEntity : StoredEntity
+internal sealed class BookmarkEntity : StoredEntity
 {
     public const string RowKeyPrefix = "b-";
 
@@ -63,7 +63,7 @@ public sealed class BookmarkEntity : StoredEntity
 /// the same transaction as its bookmark, so a URL is bookmarked once per user even under concurrent
 /// imports (the second insert conflicts), and the index can never drift from the bookmarks.
 /// </summary>
-public sealed class UrlIndexEntity : StoredEntity
+internal sealed class UrlIndexEntity : StoredEntity
 {
     public const string RowKeyPrefix = "u-";
 

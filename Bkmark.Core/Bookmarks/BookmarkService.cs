@@ -6,8 +6,29 @@ using Bkmark.Core.Groups;
 namespace Bkmark.Core.Bookmarks;
 
 /// <summary>A user's bookmarks: create, read, list, edit, trash, restore and delete for good.</summary>
-public sealed class BookmarkService(BookmarkStore store, GroupStore groups, LibraryCapacity capacity, IdGenerator ids, TimeProvider time)
+public sealed class BookmarkService
 {
+    private readonly BookmarkStore store;
+    private readonly GroupStore groups;
+    private readonly LibraryCapacity capacity;
+    private readonly IdGenerator ids;
+    private readonly TimeProvider time;
+
+    // Internal because the stores it takes are; built by a factory in the feature's Add method.
+    internal BookmarkService(
+        BookmarkStore store,
+        GroupStore groups,
+        LibraryCapacity capacity,
+        IdGenerator ids,
+        TimeProvider time)
+    {
+        this.store = store;
+        this.groups = groups;
+        this.capacity = capacity;
+        this.ids = ids;
+        this.time = time;
+    }
+
     public async Task<Result<Bookmark>> CreateAsync(string userId, BookmarkInput input, CancellationToken cancellationToken)
     {
         var fields = BookmarkRules.Validate(input.Url, input.Title, input.Notes, input.Tags);

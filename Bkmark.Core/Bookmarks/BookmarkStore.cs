@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Bkmark.Core.Bookmarks;
 
 /// <summary>How a library transaction ended. Failures are read from which step failed, so no race is a 500.</summary>
-public enum LibraryWriteOutcome
+internal enum LibraryWriteOutcome
 {
     Written,
 
@@ -26,7 +26,7 @@ public enum LibraryWriteOutcome
 /// Bookmarks and their URL index in the <see cref="TableNames.Library"/> table. Every write that touches
 /// more than one entity is one entity-group transaction in the user's partition, so the index cannot drift.
 /// </summary>
-public sealed class BookmarkStore(BkmarkTables tables, IOptions<LibraryOptions> options)
+internal sealed class BookmarkStore(BkmarkTables tables, IOptions<LibraryOptions> options)
 {
     /// <summary>Table Storage's limit of operations in one transaction.</summary>
     public const int MaxTransactionActions = 100;

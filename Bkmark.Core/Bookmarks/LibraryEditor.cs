@@ -8,7 +8,7 @@ namespace Bkmark.Core.Bookmarks;
 /// trashed ones included, in ETag-conditional transactions of at most 100. A batch that loses a race is
 /// re-read and re-applied on the next pass; the edit is idempotent, so passes converge.
 /// </summary>
-public sealed class LibraryEditor(BookmarkStore store, TimeProvider time)
+internal sealed class LibraryEditor(BookmarkStore store, TimeProvider time)
 {
     /// <returns>How many bookmarks were edited, or 409 when concurrent edits kept winning.</returns>
     public async Task<Result<int>> EditAllAsync(

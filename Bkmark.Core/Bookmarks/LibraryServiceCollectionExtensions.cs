@@ -1,8 +1,10 @@
+using Bkmark.Core.Credentials;
 using Bkmark.Core.Groups;
 using Bkmark.Core.ImportExport;
 using Bkmark.Core.Search;
 using Bkmark.Core.Tags;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Bkmark.Core.Bookmarks;
 
@@ -16,12 +18,34 @@ public static class LibraryServiceCollectionExtensions
         services.AddSingleton<LibraryCapacity>();
         services.AddSingleton<GroupStore>();
         services.AddSingleton<LibraryEditor>();
-        services.AddSingleton<BookmarkService>();
-        services.AddSingleton<TagService>();
-        services.AddSingleton<GroupService>();
-        services.AddSingleton<SearchService>();
-        services.AddSingleton<ImportService>();
-        services.AddSingleton<ExportService>();
+
+        // The services' constructors are internal (they take the internal stores), so each is built here.
+        services.AddSingleton(provider => new BookmarkService(
+            provider.GetRequiredService<BookmarkStore>(),
+            provider.GetRequiredService<GroupStore>(),
+            provider.GetRequiredService<IdGenerator>(),
+            provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new TagService(
+            provider.GetRequiredService<BookmarkStore>(),
+            provider.GetRequiredService<LibraryEditor>()));
+        services.AddSingleton(provider => new GroupService(
+            provider.GetRequiredService<GroupStore>(),
+            provider.GetRequiredService<BookmarkStore>(),
+            provider.GetRequiredService<LibraryEditor>(),
+            provider.GetRequiredService<IdGenerator>(),
+            provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new SearchService(provider.GetRequiredService<BookmarkStore>()));
+        services.AddSingleton(provider => new ImportService(
+            provider.GetRequiredService<BookmarkStore>(),
+            provider.GetRequiredService<GroupStore>(),
+            provider.GetRequiredService<GroupService>(),
+            provider.GetRequiredService<IdGenerator>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<ImportService>>()));
+        services.AddSingleton(provider => new ExportService(
+            provider.GetRequiredService<BookmarkStore>(),
+            provider.GetRequiredService<GroupStore>(),
+            provider.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

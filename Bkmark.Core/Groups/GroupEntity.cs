@@ -3,7 +3,7 @@ using Bkmark.Core.Storage;
 namespace Bkmark.Core.Groups;
 
 /// <summary>A group in the user's library partition: RowKey = <c>g-</c> + id (ULID, so listing is creation order).</summary>
-public sealed class GroupEntity : StoredEntity
+internal sealed class GroupEntity : StoredEntity
 {
     public const string RowKeyPrefix = "g-";
     public const string RowKeyEnd = "g.";

@@ -6,10 +6,31 @@ using Bkmark.Core.Storage;
 namespace Bkmark.Core.Groups;
 
 /// <summary>A user's groups. Counts are derived from the bookmarks, so they cannot drift.</summary>
-public sealed class GroupService(GroupStore groups, BookmarkStore bookmarks, LibraryEditor editor, IdGenerator ids, TimeProvider time)
+public sealed class GroupService
 {
     public const int MaxNameLength = 100;
     public const int MaxDescriptionLength = 1000;
+
+    private readonly GroupStore groups;
+    private readonly BookmarkStore bookmarks;
+    private readonly LibraryEditor editor;
+    private readonly IdGenerator ids;
+    private readonly TimeProvider time;
+
+    // Internal because the stores it takes are; built by a factory in the feature's Add method.
+    internal GroupService(
+        GroupStore groups,
+        BookmarkStore bookmarks,
+        LibraryEditor editor,
+        IdGenerator ids,
+        TimeProvider time)
+    {
+        this.groups = groups;
+        this.bookmarks = bookmarks;
+        this.editor = editor;
+        this.ids = ids;
+        this.time = time;
+    }
 
     public async Task<IReadOnlyList<Group>> ListAsync(string userId, CancellationToken cancellationToken)
     {

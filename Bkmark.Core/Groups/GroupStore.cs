@@ -6,7 +6,7 @@ using Bkmark.Core.Storage;
 namespace Bkmark.Core.Groups;
 
 /// <summary>Groups in the <see cref="TableNames.Library"/> table, beside the bookmarks of the same user.</summary>
-public sealed class GroupStore(BkmarkTables tables)
+internal sealed class GroupStore(BkmarkTables tables)
 {
     private TableClient Library => tables[TableNames.Library];
 

@@ -10,8 +10,23 @@ namespace Bkmark.Core.ImportExport;
 /// bookmarks are read a storage page at a time as the file is written. The HTML file lists each group's
 /// bookmarks under its folder, so it reads the library once per group plus once for the ungrouped ones.
 /// </summary>
-public sealed class ExportService(BookmarkStore bookmarks, GroupStore groups, TimeProvider time)
+public sealed class ExportService
 {
+    private readonly BookmarkStore bookmarks;
+    private readonly GroupStore groups;
+    private readonly TimeProvider time;
+
+    // Internal because the stores it takes are; built by a factory in the feature's Add method.
+    internal ExportService(
+        BookmarkStore bookmarks,
+        GroupStore groups,
+        TimeProvider time)
+    {
+        this.bookmarks = bookmarks;
+        this.groups = groups;
+        this.time = time;
+    }
+
     public async Task<Result<ExportFile>> ExportAsync(string userId, string? format, CancellationToken cancellationToken)
     {
         var kind = (format ?? "json").ToLowerInvariant();

@@ -15,11 +15,36 @@ namespace Bkmark.Core.ImportExport;
 /// past its limit is refused whole (409 <c>LIBRARY_FULL</c>) before anything is written: room for every new
 /// bookmark is reserved first, and what was not written (taken meanwhile) is given back.
 /// </summary>
-public sealed partial class ImportService(
-    BookmarkStore bookmarks, GroupStore groups, GroupService groupService, LibraryCapacity capacity, IdGenerator ids, TimeProvider time,
-    ILogger<ImportService> logger)
+public sealed partial class ImportService
 {
     public const int MaxFileBytes = 5 * 1024 * 1024;
+
+    private readonly BookmarkStore bookmarks;
+    private readonly GroupStore groups;
+    private readonly GroupService groupService;
+    private readonly LibraryCapacity capacity;
+    private readonly IdGenerator ids;
+    private readonly TimeProvider time;
+    private readonly ILogger<ImportService> logger;
+
+    // Internal because the stores it takes are; built by a factory in the feature's Add method.
+    internal ImportService(
+        BookmarkStore bookmarks,
+        GroupStore groups,
+        GroupService groupService,
+        LibraryCapacity capacity,
+        IdGenerator ids,
+        TimeProvider time,
+        ILogger<ImportService> logger)
+    {
+        this.bookmarks = bookmarks;
+        this.groups = groups;
+        this.groupService = groupService;
+        this.capacity = capacity;
+        this.ids = ids;
+        this.time = time;
+        this.logger = logger;
+    }
 
     public async Task<Result<ImportReport>> ImportAsync(string userId, ReadOnlyMemory<byte> body, string? contentType, CancellationToken cancellationToken)
     {

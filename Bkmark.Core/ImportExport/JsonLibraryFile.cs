@@ -25,7 +25,7 @@ public static class JsonLibraryFile
     /// Writes the file as <paramref name="bookmarks"/> yields them: one storage page at a time, sent on as it
     /// goes, never the library at once (DESIGN §7).
     /// </summary>
-    public static async Task WriteAsync(
+    internal static async Task WriteAsync(
         Stream stream, IReadOnlyList<GroupEntity> groups, IAsyncEnumerable<BookmarkEntity> bookmarks, DateTimeOffset exportedAt,
         CancellationToken cancellationToken)
     {

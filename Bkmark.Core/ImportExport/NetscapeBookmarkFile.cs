@@ -27,7 +27,7 @@ public static class NetscapeBookmarkFile
     /// as <paramref name="inGroup"/> and <paramref name="all"/> yield them: one storage page at a time, never
     /// the library at once (DESIGN §7). A bookmark whose group is not among <paramref name="groups"/> is written ungrouped.
     /// </summary>
-    public static async Task WriteAsync(
+    internal static async Task WriteAsync(
         Stream stream, IReadOnlyList<GroupEntity> groups, Func<GroupEntity, IAsyncEnumerable<BookmarkEntity>> inGroup,
         IAsyncEnumerable<BookmarkEntity> all, CancellationToken cancellationToken)
     {

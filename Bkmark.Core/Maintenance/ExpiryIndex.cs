@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Azure;
-using Azure.Data.Tables;
 using Bkmark.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +19,7 @@ namespace Bkmark.Core.Maintenance;
 /// Entries written before sharding sit in the bare <c>{bucket}</c> partition; that sorts just before the
 /// bucket's shards, so the sweep's range read meets them too.
 /// </remarks>
-public sealed class ExpiryIndex(BkmarkTables tables, TimeProvider time, IOptions<SweepOptions> options)
+public sealed class ExpiryIndex
 {
     /// <summary>
     /// The sweep reads a bucket once it has closed. Nothing is scheduled closer than this to now, so a
@@ -31,7 +29,7 @@ public sealed class ExpiryIndex(BkmarkTables tables, TimeProvider time, IOptions
     public static readonly TimeSpan SettleTime = TimeSpan.FromMinutes(1);
 
     /// <summary>At most this many actions go in one transaction (the service's limit).</summary>
-    public const int MaxBatchSize = 100;
+    public const int MaxBatchSize = PartitionDeletes.MaxTransactionActions;
 
     /// <summary>Partitions per bucket. Changing it is safe: the sweep reads whatever partitions a bucket has.</summary>
     public const int ShardCount = 16;
@@ -41,7 +39,20 @@ public sealed class ExpiryIndex(BkmarkTables tables, TimeProvider time, IOptions
     // Separates a bucket from its shard; neither a bucket nor a shard contains it.
     private const char ShardSeparator = '-';
 
-    private TableClient Table => tables[TableNames.ExpiryIndex];
+    private readonly ExpiryIndexStore store;
+    private readonly TimeProvider time;
+    private readonly IOptions<SweepOptions> options;
+
+    // Internal because the store it takes is; built by a factory in AddExpirySweep.
+    internal ExpiryIndex(
+        ExpiryIndexStore store,
+        TimeProvider time,
+        IOptions<SweepOptions> options)
+    {
+        this.store = store;
+        this.time = time;
+        this.options = options;
+    }
 
     private TimeSpan BucketSize => options.Value.BucketSize;
 
@@ -117,33 +128,10 @@ public sealed class ExpiryIndex(BkmarkTables tables, TimeProvider time, IOptions
             // Distinct RowKeys: a transaction may not touch one entity twice.
             foreach (var chunk in partition.DistinctBy(e => e.RowKey).Chunk(MaxBatchSize))
             {
-                if (chunk.Length == 1)
-                {
-                    await Table.UpsertEntityAsync(chunk[0], TableUpdateMode.Replace, cancellationToken);
-                }
-                else
-                {
-                    await Table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
-                }
+                await store.UpsertAsync(chunk, cancellationToken);
             }
         }
     }
-
-    /// <summary>
-    /// Entries of buckets from <paramref name="fromBucket"/> (inclusive) to <paramref name="beforeBucket"/>
-    /// (exclusive), every shard of each and any unsharded partition, in bucket order: one range query over
-    /// PartitionKey, paged by the service (a page ends at 1,000 entries or where the service moves to
-    /// another partition server).
-    /// </summary>
-    internal IAsyncEnumerable<ExpiryIndexEntity> ReadAsync(string fromBucket, string beforeBucket, CancellationToken cancellationToken)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {fromBucket} and PartitionKey lt {beforeBucket}");
-        return Table.QueryAsync<ExpiryIndexEntity>(filter, cancellationToken: cancellationToken);
-    }
-
-    /// <summary>Removes handled entries of one partition (a bucket's shard), 100 per transaction.</summary>
-    internal Task RemoveAsync(string partitionKey, IEnumerable<string> rowKeys, CancellationToken cancellationToken) =>
-        PartitionDeletes.DeleteAsync(Table, partitionKey, rowKeys, cancellationToken);
 
     private ExpiryIndexEntity NewEntry(ScheduledExpiry item, DateTimeOffset earliest, int? sharedShard)
     {

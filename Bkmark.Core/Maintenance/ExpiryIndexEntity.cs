@@ -9,7 +9,7 @@ namespace Bkmark.Core.Maintenance;
 /// so scheduling the same target into the same bucket twice is one entry. Derived data: the target
 /// entity is the authority, and an entry pointing at something gone or still live is harmless.
 /// </summary>
-public sealed class ExpiryIndexEntity : StoredEntity
+internal sealed class ExpiryIndexEntity : StoredEntity
 {
     /// <summary>Which <see cref="IExpiryHandler"/> deals with it.</summary>
     public string Kind { get; set; } = "";
@@ -23,7 +23,7 @@ public sealed class ExpiryIndexEntity : StoredEntity
 }
 
 /// <summary>The sweep's progress: every bucket before <see cref="NextBucket"/> has been fully handled.</summary>
-public sealed class SweepCheckpointEntity : StoredEntity
+internal sealed class SweepCheckpointEntity : StoredEntity
 {
     public const string SweepPartition = "expiry-sweep";
     public const string CheckpointRow = "checkpoint";

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Azure;
-using Azure.Data.Tables;
 using Bkmark.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,15 +19,16 @@ namespace Bkmark.Core.Maintenance;
 public sealed partial class ExpirySweeper
 {
     private readonly ExpiryIndex _index;
-    private readonly BkmarkTables _tables;
+    private readonly ExpiryIndexStore _store;
     private readonly IReadOnlyDictionary<string, IExpiryHandler> _handlers;
     private readonly TimeProvider _time;
     private readonly SweepOptions _options;
     private readonly ILogger<ExpirySweeper> _logger;
 
-    public ExpirySweeper(
+    // Internal because the store it takes is; built by a factory in AddExpirySweep.
+    internal ExpirySweeper(
         ExpiryIndex index,
-        BkmarkTables tables,
+        ExpiryIndexStore store,
         IEnumerable<IExpiryHandler> handlers,
         TimeProvider time,
         IOptions<SweepOptions> options,
@@ -38,28 +37,26 @@ public sealed partial class ExpirySweeper
         ArgumentNullException.ThrowIfNull(handlers);
         ArgumentNullException.ThrowIfNull(options);
         _index = index;
-        _tables = tables;
+        _store = store;
         _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
         _time = time;
         _options = options.Value;
         _logger = logger;
     }
 
-    private TableClient State => _tables[TableNames.SweepState];
-
     public async Task<SweepReport> RunAsync(CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var now = _time.GetUtcNow();
         var openBucket = _index.BucketOf(now);
-        var checkpoint = await ReadCheckpointAsync(cancellationToken);
+        var checkpoint = await _store.ReadCheckpointAsync(cancellationToken);
         var tally = new Tally();
 
         // Up to the budget, in bucket order. The first entry beyond it marks the first bucket left unfinished.
         var entries = new List<ExpiryIndexEntity>();
         string? unfinished = null;
         var budgetReached = false;
-        await foreach (var entry in _index.ReadAsync(checkpoint.NextBucket, openBucket, cancellationToken))
+        await foreach (var entry in _store.ReadAsync(checkpoint.NextBucket, openBucket, cancellationToken))
         {
             if (entries.Count == _options.ItemBudget)
             {
@@ -122,7 +119,7 @@ public sealed partial class ExpirySweeper
         var rowKeys = handled[partitionKey].ToList();
         try
         {
-            await _index.RemoveAsync(partitionKey, rowKeys, cancellationToken);
+            await _store.RemoveAsync(partitionKey, rowKeys, cancellationToken);
         }
         catch (Exception exception) when (!IsCancellation(exception, cancellationToken))
         {
@@ -176,13 +173,6 @@ public sealed partial class ExpirySweeper
         }
     }
 
-    private async Task<SweepCheckpointEntity> ReadCheckpointAsync(CancellationToken cancellationToken)
-    {
-        var found = await State.GetEntityIfExistsAsync<SweepCheckpointEntity>(
-            SweepCheckpointEntity.SweepPartition, SweepCheckpointEntity.CheckpointRow, cancellationToken: cancellationToken);
-        return found.HasValue ? found.Value! : new SweepCheckpointEntity();
-    }
-
     /// <summary>
     /// Moves the checkpoint forward to <paramref name="nextBucket"/>, never back. Any run's value is safe
     /// (it handled everything before it, and nothing new lands in a closed bucket), so when a concurrent
@@ -198,24 +188,13 @@ public sealed partial class ExpirySweeper
             }
 
             checkpoint.NextBucket = nextBucket;
-            try
+            if (await _store.TryWriteCheckpointAsync(checkpoint, cancellationToken))
             {
-                if (checkpoint.ETag == default)
-                {
-                    await State.AddEntityAsync(checkpoint, cancellationToken);
-                }
-                else
-                {
-                    await State.UpdateEntityAsync(checkpoint, checkpoint.ETag, TableUpdateMode.Replace, cancellationToken);
-                }
-
                 return true;
             }
-            catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsConflict() || exception.IsNotFound())
-            {
-                checkpoint = await ReadCheckpointAsync(cancellationToken);
-                return RaceAttempt.Lost;
-            }
+
+            checkpoint = await _store.ReadCheckpointAsync(cancellationToken);
+            return RaceAttempt.Lost;
         });
 
         if (!advanced.Succeeded)

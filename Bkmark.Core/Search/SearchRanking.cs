@@ -23,7 +23,7 @@ public static class SearchRanking
         [.. query.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(t => t.ToLowerInvariant()).Distinct()];
 
     /// <returns>0 when some term occurs nowhere; otherwise the higher, the better.</returns>
-    public static int Score(BookmarkEntity bookmark, IReadOnlyList<string> terms)
+    internal static int Score(BookmarkEntity bookmark, IReadOnlyList<string> terms)
     {
         var score = 0;
         foreach (var term in terms)

@@ -11,9 +11,18 @@ namespace Bkmark.Core.Search;
 /// the page's bookmarks are then read by id. A cursor holds an offset into the ranking, so a page after an
 /// edit may shift by the edited bookmark.
 /// </summary>
-public sealed class SearchService(BookmarkStore bookmarks)
+public sealed class SearchService
 {
     private const string OffsetPrefix = "o:";
+
+    private readonly BookmarkStore bookmarks;
+
+    // Internal because the stores it takes are; built by a factory in the feature's Add method.
+    internal SearchService(
+        BookmarkStore bookmarks)
+    {
+        this.bookmarks = bookmarks;
+    }
 
     public async Task<Result<Page<Bookmark>>> SearchAsync(string userId, string? query, string? limit, string? cursor, CancellationToken cancellationToken)
     {

@@ -42,6 +42,22 @@ public static class TableClientExtensions
         }
     }
 
+    /// <summary>Deletes the entity if it is unchanged since it was read (If-Match on its ETag).</summary>
+    public static async Task<DeleteOutcome> TryDeleteAsync<T>(this TableClient table, T entity, CancellationToken cancellationToken)
+        where T : class, ITableEntity
+    {
+        try
+        {
+            // The SDK answers a 404 (deleted meanwhile) as success, with that status.
+            var response = await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, entity.ETag, cancellationToken);
+            return response.Status == 404 ? DeleteOutcome.AlreadyGone : DeleteOutcome.Deleted;
+        }
+        catch (RequestFailedException exception) when (exception.IsPreconditionFailed())
+        {
+            return DeleteOutcome.Changed;
+        }
+    }
+
     /// <summary>Inserts the entity when it has never been stored (no ETag), else replaces it as <see cref="TryReplaceAsync{T}"/>.</summary>
     /// <returns>False when someone else inserted or changed it first.</returns>
     public static async Task<bool> TryInsertOrReplaceAsync<T>(this TableClient table, T entity, CancellationToken cancellationToken)

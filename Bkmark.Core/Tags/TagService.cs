@@ -13,8 +13,20 @@ public sealed record TagRename(string? Name);
 /// Tags are not stored on their own: they live on the bookmarks, and counts are computed from one query
 /// of the user's partition. Nothing can drift, at the price of a partition scan per listing.
 /// </summary>
-public sealed class TagService(BookmarkStore bookmarks, LibraryEditor editor)
+public sealed class TagService
 {
+    private readonly BookmarkStore bookmarks;
+    private readonly LibraryEditor editor;
+
+    // Internal because the stores it takes are; built by a factory in the feature's Add method.
+    internal TagService(
+        BookmarkStore bookmarks,
+        LibraryEditor editor)
+    {
+        this.bookmarks = bookmarks;
+        this.editor = editor;
+    }
+
     public async Task<IReadOnlyList<TagCount>> ListAsync(string userId, CancellationToken cancellationToken)
     {
         // Streamed: only the counts are held, never the library.

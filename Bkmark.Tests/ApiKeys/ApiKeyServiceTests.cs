@@ -170,9 +170,9 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     public async Task RateLimiter_HoldsTheLimitAcrossInstances()
     {
         // Two limiters over the same tables are two instances of the app.
-        var tables = _core.Get<BkmarkTables>();
-        var first = new ApiKeyRateLimiter(tables, _core.Get<ExpiryIndex>(), _core.Time);
-        var second = new ApiKeyRateLimiter(tables, _core.Get<ExpiryIndex>(), _core.Time);
+        var windows = _core.Get<RateWindowStore>();
+        var first = new ApiKeyRateLimiter(windows, _core.Get<ExpiryIndex>(), _core.Time);
+        var second = new ApiKeyRateLimiter(windows, _core.Get<ExpiryIndex>(), _core.Time);
         _core.Time.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerMinute - _core.Time.GetUtcNow().Ticks % TimeSpan.TicksPerMinute));
 
         var results = new[]
@@ -193,8 +193,8 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     [Fact]
     public async Task RateLimiter_AllowsExactlyTheLimit_UnderConcurrentRequests()
     {
-        var tables = _core.Get<BkmarkTables>();
-        var instances = Enumerable.Range(0, 3).Select(_ => new ApiKeyRateLimiter(tables, _core.Get<ExpiryIndex>(), _core.Time)).ToArray();
+        var windows = _core.Get<RateWindowStore>();
+        var instances = Enumerable.Range(0, 3).Select(_ => new ApiKeyRateLimiter(windows, _core.Get<ExpiryIndex>(), _core.Time)).ToArray();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => instances[i % 3].AcquireAsync("KEY2", 5, CancellationToken.None)));
 
@@ -204,7 +204,7 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     [Fact]
     public async Task RateLimiter_SteadyTraffic_CostsOneStorageWriteAWindow()
     {
-        var limiter = new ApiKeyRateLimiter(_core.Get<BkmarkTables>(), _core.Get<ExpiryIndex>(), _core.Time);
+        var limiter = new ApiKeyRateLimiter(_core.Get<RateWindowStore>(), _core.Get<ExpiryIndex>(), _core.Time);
         _core.Time.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerMinute - _core.Time.GetUtcNow().Ticks % TimeSpan.TicksPerMinute));
         _core.StorageRequests.Clear();
         for (var i = 0; i < 100; i++)

@@ -55,7 +55,10 @@ public sealed class SweepCostTests(ITestOutputHelper output)
             live, requests, await core.CountAsync(TableNames.Sessions), await core.CountAsync(TableNames.RefreshTokens), sweeping.Elapsed, seeding.Elapsed);
     }
 
-    /// <summary>Written directly, 100 per transaction and many partitions at once: sessions a month from expiry, and their index entries.</summary>
+    /// <summary>
+    /// Written directly, 100 per transaction and many partitions at once: sessions a month from expiry, and their index
+    /// entries. Upserts, so the storage client retrying a transaction that did land (a timeout on a busy machine) is no 409.
+    /// </summary>
     private static async Task SeedLiveSessionsAsync(CoreServices core, int count)
     {
         var now = core.Time.GetUtcNow();

@@ -1,8 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
-using Bkmark.Core.Storage;
 
-namespace Bkmark.Core.Maintenance;
+namespace Bkmark.Core.Storage;
 
 /// <summary>Unconditional deletes of many entities of one partition, 100 per transaction.</summary>
 /// <remarks>
@@ -12,10 +11,13 @@ namespace Bkmark.Core.Maintenance;
 /// </remarks>
 public static class PartitionDeletes
 {
+    /// <summary>At most this many actions go in one transaction (the service's limit).</summary>
+    public const int MaxTransactionActions = 100;
+
     public static async Task DeleteAsync(TableClient table, string partitionKey, IEnumerable<string> rowKeys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);
-        foreach (var chunk in rowKeys.Distinct(StringComparer.Ordinal).Chunk(ExpiryIndex.MaxBatchSize))
+        foreach (var chunk in rowKeys.Distinct(StringComparer.Ordinal).Chunk(MaxTransactionActions))
         {
             if (chunk.Length > 1)
             {
