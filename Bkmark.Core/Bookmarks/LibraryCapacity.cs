@@ -22,7 +22,7 @@ namespace Bkmark.Core.Bookmarks;
 /// little early for a moment, never let past it. A library stored before the ledger existed is counted once
 /// when it first needs one.
 /// </remarks>
-public sealed partial class LibraryCapacity(
+internal sealed partial class LibraryCapacity(
     BookmarkStore store, TimeProvider time, IOptions<LibraryOptions> options, ILogger<LibraryCapacity> logger)
 {
     private readonly LibraryOptions _options = options.Value;

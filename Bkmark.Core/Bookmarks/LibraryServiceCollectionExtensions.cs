@@ -23,6 +23,7 @@ public static class LibraryServiceCollectionExtensions
         services.AddSingleton(provider => new BookmarkService(
             provider.GetRequiredService<BookmarkStore>(),
             provider.GetRequiredService<GroupStore>(),
+            provider.GetRequiredService<LibraryCapacity>(),
             provider.GetRequiredService<IdGenerator>(),
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(provider => new TagService(
@@ -39,6 +40,7 @@ public static class LibraryServiceCollectionExtensions
             provider.GetRequiredService<BookmarkStore>(),
             provider.GetRequiredService<GroupStore>(),
             provider.GetRequiredService<GroupService>(),
+            provider.GetRequiredService<LibraryCapacity>(),
             provider.GetRequiredService<IdGenerator>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<ImportService>>()));
