@@ -11,6 +11,7 @@ using Bkmark.Core.Credentials;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Passkeys;
 using Bkmark.Core.Secrets;
+using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Storage;
 using Bkmark.Core.Throttling;
@@ -53,6 +54,10 @@ public static class BkmarkServiceCollectionExtensions
         services.AddExpiryHandler<ThrottleExpiryHandler>();
         services.AddSingleton<CredentialHasher>();
         services.AddSingleton<RequestAuthenticator>();
+        services.AddOptions<StepUpOptions>().BindConfiguration(StepUpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<StepUp>();
+        services.AddSingleton<ReauthenticationService>();
+        services.AddSecurityLog();
         services.AddExpirySweep();
         services.AddApiKeys();
         services.AddTwoFactor();

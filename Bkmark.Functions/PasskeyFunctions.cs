@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Passkeys;
+using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -10,13 +11,14 @@ using Microsoft.Azure.Functions.Worker;
 namespace Bkmark.Functions;
 
 /// <summary>Passkeys: registering and managing them (signed-in session only), and signing in with one.</summary>
-public sealed class PasskeyFunctions(PasskeyService passkeys, SessionService sessions, RequestAuthenticator authenticator)
+public sealed class PasskeyFunctions(
+    PasskeyService passkeys, SessionService sessions, RequestAuthenticator authenticator, StepUp stepUp, SecurityEventLog securityLog)
 {
     [Function(nameof(BeginPasskeyRegistration))]
     public Task<IActionResult> BeginPasskeyRegistration(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/passkeys/options")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
         async caller =>
     {
         return ApiResults.From(await passkeys.BeginRegistrationAsync(caller.UserId, cancellationToken), ApiResults.Ok);
@@ -26,7 +28,7 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SessionService ses
     public Task<IActionResult> RegisterPasskey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/passkeys")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
         async caller =>
     {
         var body = await RequestBody.ReadAsync<RegisterPasskeyRequest>(request, cancellationToken);
@@ -37,6 +39,11 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SessionService ses
 
         var passkey = await passkeys.RegisterAsync(
             caller.UserId, body.Value.ChallengeId, body.Value.Credential, body.Value.Name, ClientInfo.From(request).UserAgent, cancellationToken);
+        if (passkey.Succeeded)
+        {
+            await securityLog.RecordAsync(request, caller, SecurityEventTypes.PasskeyAdded, cancellationToken, DetailsOf(passkey.Value));
+        }
+
         return ApiResults.From(passkey, p => ApiResults.Created(PasskeyView.From(p)));
     }, cancellationToken);
 
@@ -56,7 +63,7 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SessionService ses
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/me/passkeys/{id}")] HttpRequest request,
         string id,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
         async caller =>
     {
         var body = await RequestBody.ReadAsync<RenamePasskeyRequest>(request, cancellationToken);
@@ -66,6 +73,11 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SessionService ses
         }
 
         var passkey = await passkeys.RenameAsync(caller.UserId, id, body.Value.Name, cancellationToken);
+        if (passkey.Succeeded)
+        {
+            await securityLog.RecordAsync(request, caller, SecurityEventTypes.PasskeyRenamed, cancellationToken, DetailsOf(passkey.Value));
+        }
+
         return ApiResults.From(passkey, p => ApiResults.Ok(PasskeyView.From(p)));
     }, cancellationToken);
 
@@ -74,10 +86,17 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SessionService ses
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/me/passkeys/{id}")] HttpRequest request,
         string id,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
         async caller =>
     {
-        return ApiResults.From(await passkeys.DeleteAsync(caller.UserId, id, cancellationToken), _ => ApiResults.NoContent());
+        var deleted = await passkeys.DeleteAsync(caller.UserId, id, cancellationToken);
+        if (deleted.Succeeded)
+        {
+            await securityLog.RecordAsync(
+                request, caller, SecurityEventTypes.PasskeyRemoved, cancellationToken, new Dictionary<string, string> { ["passkeyId"] = id });
+        }
+
+        return ApiResults.From(deleted, _ => ApiResults.NoContent());
     }, cancellationToken);
 
     [Function(nameof(BeginPasskeySignIn))]
@@ -113,6 +132,8 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SessionService ses
         var tokens = await sessions.SignInAsync(userId.Value, AuthMethods.Passkey, ClientInfo.From(request), cancellationToken);
         return TokenDelivery.Respond(request, tokens, cookieDelivery.Value);
     }, cancellationToken);
+
+    private static Dictionary<string, string> DetailsOf(PasskeyEntity passkey) => new() { ["passkeyId"] = passkey.Id, ["name"] = passkey.Name };
 
     private sealed record RegisterPasskeyRequest(string? ChallengeId, JsonElement? Credential, string? Name);
 

@@ -11,6 +11,9 @@ public sealed record Caller(
 {
     public bool IsSession => CredentialType == CredentialType.Session;
 
+    /// <summary>For a session: when the person last proved who they are (the access token's <c>auth_time</c>).</summary>
+    public DateTimeOffset? AuthenticatedAt { get; init; }
+
     /// <summary>Headers the response should carry because of this credential, e.g. an API key's <c>RateLimit-*</c>.</summary>
     public IReadOnlyDictionary<string, string>? ResponseHeaders { get; init; }
 

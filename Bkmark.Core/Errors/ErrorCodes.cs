@@ -25,6 +25,7 @@ public static class ErrorCodes
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
     public const string CsrfCheckFailed = "CSRF_CHECK_FAILED";
+    public const string ReauthenticationRequired = "REAUTHENTICATION_REQUIRED";
 
     private static readonly Dictionary<string, string> Titles = new()
     {
@@ -50,6 +51,7 @@ public static class ErrorCodes
         [UnsupportedMediaType] = "Unsupported media type",
         [StorageUnavailable] = "Storage unavailable",
         [CsrfCheckFailed] = "Cross-site request refused",
+        [ReauthenticationRequired] = "Re-authentication required",
     };
 
     public static string TitleOf(string code) => Titles.TryGetValue(code, out var title) ? title : code;

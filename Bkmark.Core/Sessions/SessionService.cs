@@ -2,6 +2,7 @@ using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Tokens;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ public sealed partial class SessionService(
     CredentialHasher hasher,
     IdGenerator ids,
     ExpiryIndex expiry,
+    SecurityEventLog securityLog,
     TimeProvider time,
     IOptions<TokenOptions> options,
     ILogger<SessionService> logger)
@@ -46,6 +48,7 @@ public sealed partial class SessionService(
             IpAddress = client.IpAddress,
             CreatedAt = now,
             LastActiveAt = now,
+            AuthenticatedAt = now,
             AuthMethod = authMethod,
             AbsoluteExpiresAt = now + _options.SessionAbsoluteLifetime,
             RefreshExpiresAt = refreshEntity.ExpiresAt,
@@ -65,6 +68,9 @@ public sealed partial class SessionService(
         await store.AddAsync(session, cancellationToken);
         await store.AddRefreshTokenAsync(refreshEntity, cancellationToken);
         LogSignedIn(logger, session.Id, userId, authMethod);
+        await securityLog.RecordAsync(
+            new SecurityEvent(userId, SecurityEventTypes.SignInSucceeded, client, session.Id, new Dictionary<string, string> { ["method"] = authMethod }),
+            cancellationToken);
         return IssueTokens(session, refreshToken);
     }
 
@@ -135,6 +141,47 @@ public sealed partial class SessionService(
         }
 
         throw new InvalidOperationException($"Refresh lost {MaxRaceRetries} races in a row.");
+    }
+
+    /// <summary>
+    /// Records that the person just proved who they are again (<c>authenticatedAt</c>) and answers new
+    /// tokens for the same session. The refresh token is rotated as a refresh would: the client's current one
+    /// is spent, so a copy of it presented later is recognised as reuse.
+    /// </summary>
+    public async Task<Result<TokenResponse>> ReauthenticateAsync(string userId, string sessionId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            var now = time.GetUtcNow();
+            var session = await store.FindAsync(userId, sessionId, cancellationToken);
+            if (session is null || !session.IsActive(now))
+            {
+                return Problems.TokenRevoked("This session has been revoked. Sign in again.");
+            }
+
+            var current = session.CurrentRefreshPartition is { } partition && session.CurrentRefreshRow is { } row
+                ? await store.FindRefreshTokenAsync(partition, row, cancellationToken)
+                : null;
+            if (current is { RotatedAt: null } && !await store.TryMarkRotatedAsync(current, now, cancellationToken))
+            {
+                // A refresh rotated it meanwhile: the session now points at its successor; decide again.
+                continue;
+            }
+
+            var successor = RefreshTokenFormat.Generate();
+            var successorEntity = NewRefreshEntity(successor, userId, sessionId, now);
+            await expiry.ScheduleAsync([RefreshExpiry(successorEntity)], cancellationToken);
+            await store.AddRefreshTokenAsync(successorEntity, cancellationToken);
+            if (!await PointSessionAtAsync(session, successorEntity, now, cancellationToken, authenticatedAt: now))
+            {
+                await store.DeleteRefreshTokenAsync(successorEntity.PartitionKey, successorEntity.RowKey, cancellationToken);
+                return Problems.TokenRevoked("This session has been revoked. Sign in again.");
+            }
+
+            return IssueTokens(session, successor);
+        }
+
+        return new Problem(409, ErrorCodes.Conflict, "The session kept changing; try again.");
     }
 
     /// <summary>
@@ -249,10 +296,13 @@ public sealed partial class SessionService(
         return Problems.TokenRevoked("This refresh token was already used; the session has been revoked. Sign in again.");
     }
 
-    private async Task<bool> PointSessionAtAsync(SessionEntity session, RefreshTokenEntity successor, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Points the session at its new refresh token; with <c>authenticatedAt</c>, records a new proof too (a refresh records none).</summary>
+    private async Task<bool> PointSessionAtAsync(
+        SessionEntity session, RefreshTokenEntity successor, DateTimeOffset now, CancellationToken cancellationToken, DateTimeOffset? authenticatedAt = null)
     {
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
+            session.AuthenticatedAt = authenticatedAt ?? session.AuthenticatedAt;
             session.CurrentRefreshPartition = successor.PartitionKey;
             session.CurrentRefreshRow = successor.RowKey;
             session.RefreshExpiresAt = successor.ExpiresAt;
@@ -293,7 +343,8 @@ public sealed partial class SessionService(
 
     private TokenResponse IssueTokens(SessionEntity session, string refreshToken)
     {
-        var accessToken = accessTokens.Issue(session.UserId, session.Id, AuthMethods.AmrOf(session.AuthMethod), out _);
+        // A refresh carries the session's last proof forward; only a sign-in or re-authentication moves it.
+        var accessToken = accessTokens.Issue(session.UserId, session.Id, AuthMethods.AmrOf(session.AuthMethod), session.LastProofAt, out _);
         return new TokenResponse(
             accessToken,
             "Bearer",
