@@ -15,7 +15,7 @@ namespace Bkmark.Core.Sessions;
 /// extra guesses.
 /// </summary>
 public sealed class ReauthenticationService(
-    AccountService accounts, TwoFactorService twoFactor, PasskeyService passkeys, SessionService sessions, SecurityEventLog securityLog)
+    AccountService accounts, PasswordSignInService passwordSignIn, PasskeyService passkeys, SessionService sessions, SecurityEventLog securityLog)
 {
     public async Task<Result<TokenResponse>> WithPasswordAsync(
         Caller caller, string? password, string? twoFactorCode, ClientInfo client, CancellationToken cancellationToken)
@@ -27,27 +27,9 @@ public sealed class ReauthenticationService(
             return Problems.TokenRevoked("This account no longer exists.");
         }
 
-        // The account's own sign-in check: its throttle counts these guesses with the sign-in form's.
-        var proved = await accounts.CheckPasswordAsync(user.Email, password, cancellationToken);
-        if (!proved.Succeeded)
-        {
-            await securityLog.RecordRefusalAsync(caller.UserId, proved.Problem, client, cancellationToken);
-            return proved.Problem;
-        }
-
-        var authMethod = await twoFactor.CheckSignInAsync(caller.UserId, twoFactorCode, cancellationToken);
-        if (!authMethod.Succeeded)
-        {
-            await securityLog.RecordRefusalAsync(caller.UserId, authMethod.Problem, client, cancellationToken);
-            return authMethod.Problem;
-        }
-
-        if (BackupCodes.WasUsed(authMethod.Value, twoFactorCode))
-        {
-            await securityLog.RecordAsync(new SecurityEvent(caller.UserId, SecurityEventTypes.BackupCodeUsed, client, caller.SessionId), cancellationToken);
-        }
-
-        return await CompleteAsync(caller, authMethod.Value, client, cancellationToken);
+        // Sign-in's own check of the account's email: its throttle counts these guesses with the sign-in form's.
+        var proof = await passwordSignIn.CheckAsync(user.Email, password, twoFactorCode, client, caller.SessionId, cancellationToken);
+        return proof.Succeeded ? await CompleteAsync(caller, proof.Value.AuthMethod, client, cancellationToken) : proof.Problem;
     }
 
     /// <summary>With a passkey assertion to the options of <c>POST /auth/passkeys/options</c>; the passkey must be this user's.</summary>

@@ -12,6 +12,20 @@ public sealed class PasswordSignInService(
     public async Task<Result<TokenResponse>> SignInAsync(
         string? email, string? password, string? twoFactorCode, ClientInfo client, CancellationToken cancellationToken)
     {
+        var proof = await CheckAsync(email, password, twoFactorCode, client, sessionId: null, cancellationToken);
+        return proof.Succeeded
+            ? await sessions.SignInAsync(proof.Value.UserId, proof.Value.AuthMethod, client, cancellationToken)
+            : proof.Problem;
+    }
+
+    /// <summary>
+    /// Checks email, password and second factor as sign-in does, throttles included, and records the outcome in
+    /// the security log: a refusal (folded), a spent backup code. Re-authentication proves a session's person with it.
+    /// </summary>
+    /// <returns>Who proved it, and which auth method that was.</returns>
+    public async Task<Result<PasswordProof>> CheckAsync(
+        string? email, string? password, string? twoFactorCode, ClientInfo client, string? sessionId, CancellationToken cancellationToken)
+    {
         var user = await accounts.CheckPasswordAsync(email, password, cancellationToken);
         if (!user.Succeeded)
         {
@@ -27,13 +41,12 @@ public sealed class PasswordSignInService(
             return authMethod.Problem;
         }
 
-        var tokens = await sessions.SignInAsync(user.Value.Id, authMethod.Value, client, cancellationToken);
         if (BackupCodes.WasUsed(authMethod.Value, twoFactorCode))
         {
-            await securityLog.RecordAsync(new SecurityEvent(user.Value.Id, SecurityEventTypes.BackupCodeUsed, client, tokens.SessionId), cancellationToken);
+            await securityLog.RecordAsync(new SecurityEvent(user.Value.Id, SecurityEventTypes.BackupCodeUsed, client, sessionId), cancellationToken);
         }
 
-        return tokens;
+        return new PasswordProof(user.Value.Id, authMethod.Value);
     }
 
     /// <summary>The account the email names hears of the refusal; an unknown email costs the same, into a partition nobody lists.</summary>
@@ -48,3 +61,6 @@ public sealed class PasswordSignInService(
         await securityLog.RecordRefusalAsync(user?.Id ?? SecurityEventLog.UnknownAccountPartition(normalized), refusal, client, cancellationToken);
     }
 }
+
+/// <summary>A passed password (and second-factor) check: whose, and the session's auth method.</summary>
+public sealed record PasswordProof(string UserId, string AuthMethod);
