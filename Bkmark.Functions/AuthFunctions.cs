@@ -1,5 +1,6 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
+using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Tokens;
@@ -92,7 +93,12 @@ public sealed class AuthFunctions(
         () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
         async caller =>
     {
-        await sessions.RevokeAsync(caller.UserId, caller.SessionId!, "logout", cancellationToken);
+        // NOT_FOUND means a concurrent request already ended this session: signed out all the same.
+        if ((await sessions.RevokeAsync(caller.UserId, caller.SessionId!, "logout", cancellationToken)).Problem is { Code: ErrorCodes.Conflict } conflict)
+        {
+            return ApiResults.Problem(conflict);
+        }
+
         var response = ApiResults.NoContent();
         return RefreshTokenCookie.Read(request) is null ? response : response.WithHeader("Set-Cookie", RefreshTokenCookie.Clear(request));
     }, cancellationToken);
@@ -100,18 +106,17 @@ public sealed class AuthFunctions(
     [Function(nameof(Verify))]
     public Task<IActionResult> Verify(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/auth/verify")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
-    {
-        var caller = await authenticator.AuthenticateAsync(request, cancellationToken);
-        return ApiResults.From(caller, c => ApiResults.Ok(new VerifyView(
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        c => ApiResults.Ok(new VerifyView(
             true,
             c.IsSession ? "session" : "api_key",
             c.UserId,
             c.Scopes,
             c.ExpiresAt,
             c.KeyId,
-            c.SessionId)));
-    }, cancellationToken);
+            c.SessionId)),
+        cancellationToken);
 
     [Function(nameof(Jwks))]
     public IActionResult Jwks(

@@ -71,30 +71,24 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, RequestAuthenti
     public Task<IActionResult> DeleteBookmark(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/bookmarks/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken)
     {
         var permanent = request.Query["permanent"].ToString();
         if (permanent is not ("" or "true" or "false"))
         {
-            return ApiResults.Problem(Problems.Validation("permanent", "permanent must be true or false."));
+            return Task.FromResult<IActionResult>(ApiResults.Problem(Problems.Validation("permanent", "permanent must be true or false.")));
         }
 
-        if (permanent == "true")
-        {
-            var destroyer = await AuthenticateDestructiveAsync(request, cancellationToken);
-            return !destroyer.Succeeded
-                ? ApiResults.Problem(destroyer.Problem)
-                : ApiResults.From(await bookmarks.DeletePermanentlyAsync(destroyer.Value.UserId, id, cancellationToken), _ => ApiResults.NoContent());
-        }
-
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.BookmarksWrite, cancellationToken);
-        if (!caller.Succeeded)
-        {
-            return ApiResults.Problem(caller.Problem);
-        }
-
-        return ApiResults.From(await bookmarks.TrashAsync(caller.Value.UserId, id, cancellationToken), _ => ApiResults.NoContent());
-    }, cancellationToken);
+        return permanent == "true"
+            ? ApiEndpoint.RunAsync(
+                () => AuthenticateDestructiveAsync(request, cancellationToken),
+                async caller => ApiResults.From(await bookmarks.DeletePermanentlyAsync(caller.UserId, id, cancellationToken), _ => ApiResults.NoContent()),
+                cancellationToken)
+            : ApiEndpoint.RunAsync(
+                () => authenticator.AuthenticateAsync(request, Scopes.BookmarksWrite, cancellationToken),
+                async caller => ApiResults.From(await bookmarks.TrashAsync(caller.UserId, id, cancellationToken), _ => ApiResults.NoContent()),
+                cancellationToken);
+    }
 
     [Function(nameof(RestoreBookmark))]
     public Task<IActionResult> RestoreBookmark(
@@ -130,6 +124,6 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, RequestAuthenti
     private async Task<Result<Caller>> AuthenticateDestructiveAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var caller = await authenticator.AuthenticateAsync(request, Scopes.BookmarksWrite, cancellationToken);
-        return caller.Succeeded && !caller.Value.HasScope(Scopes.Destructive) ? Problems.ScopeRequired(Scopes.Destructive) : caller;
+        return caller.Succeeded && !caller.Value.HasScope(Scopes.Destructive) ? caller.Value.Refuse(Problems.ScopeRequired(Scopes.Destructive)) : caller;
     }
 }

@@ -51,10 +51,14 @@ public sealed class SessionFunctions(SessionService sessions, RequestAuthenticat
         async caller =>
     {
         var revoked = await sessions.RevokeOthersAsync(caller.UserId, caller.SessionId!, cancellationToken);
-        await securityLog.RecordAsync(
-            request, caller, SecurityEventTypes.SessionsRevokedOthers, cancellationToken,
-            new Dictionary<string, string> { ["revoked"] = revoked.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        return ApiResults.Ok(new { revoked });
+        if (revoked.Succeeded)
+        {
+            await securityLog.RecordAsync(
+                request, caller, SecurityEventTypes.SessionsRevokedOthers, cancellationToken,
+                new Dictionary<string, string> { ["revoked"] = revoked.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        }
+
+        return ApiResults.From(revoked, count => ApiResults.Ok(new { revoked = count }));
     }, cancellationToken);
 
     private sealed record SessionView(

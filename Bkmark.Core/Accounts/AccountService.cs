@@ -87,7 +87,7 @@ public sealed class AccountService
 
         if (!await _users.CreateAsync(user, cancellationToken))
         {
-            return new Problem(409, ErrorCodes.EmailTaken, "An account with this email already exists.");
+            return new Problem(ErrorCodes.EmailTaken, "An account with this email already exists.");
         }
 
         return user;

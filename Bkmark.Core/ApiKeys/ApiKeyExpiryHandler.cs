@@ -22,14 +22,12 @@ public sealed class ApiKeyExpiryHandler(ApiKeyStore store, BkmarkTables tables, 
 {
     public const string KindName = "apikey";
 
-    private const int MaxRaceRetries = 5;
-
     public string Kind => KindName;
 
     public async Task<ExpiryOutcome> ExpireAsync(ExpiryTarget target, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        var outcome = await OptimisticConcurrency.RunAsync<ExpiryOutcome>(async () =>
         {
             var index = await store.FindIndexAsync(target.PartitionKey, target.RowKey, cancellationToken);
             if (index is null)
@@ -60,7 +58,7 @@ public sealed class ApiKeyExpiryHandler(ApiKeyStore store, BkmarkTables tables, 
                 catch (RequestFailedException exception) when (exception.IsPreconditionFailed())
                 {
                     // Changed since read (its scopes): decide again.
-                    continue;
+                    return RaceAttempt.Lost;
                 }
             }
 
@@ -71,9 +69,8 @@ public sealed class ApiKeyExpiryHandler(ApiKeyStore store, BkmarkTables tables, 
             }
 
             return deleted > 0 ? new ExpiryOutcome.Deleted(deleted) : ExpiryOutcome.Nothing;
-        }
-
-        throw new InvalidOperationException($"API key {target.RowKey} changed {MaxRaceRetries} times while being swept.");
+        });
+        return outcome.Succeeded ? outcome.Value : ExpiryOutcome.Contended;
     }
 
     public async IAsyncEnumerable<ScheduledExpiry> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Bkmark.Core.Errors;
+using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.ApiKeys;
 
@@ -6,18 +7,15 @@ namespace Bkmark.Core.ApiKeys;
 public static class ApiKeyProblems
 {
     public static Problem ProPlanRequired() =>
-        new(403, ErrorCodes.ApiAccessProRequired, "API keys are available on the Pro and Team plans. Upgrade your plan to create one.");
+        new(ErrorCodes.ApiAccessProRequired, "API keys are available on the Pro and Team plans. Upgrade your plan to create one.");
 
     public static Problem KeyLimitReached(int limit) =>
-        new(403, ErrorCodes.KeyLimitReached, $"Your plan allows {limit} active API keys. Revoke one before creating another.");
+        new(ErrorCodes.KeyLimitReached, $"Your plan allows {limit} active API keys. Revoke one before creating another.");
 
     public static Problem RateLimited(RateLimitStatus status) =>
-        new(429, ErrorCodes.RateLimited, $"This API key is limited to {status.Limit} requests a minute. Try again when the window resets.")
+        new(ErrorCodes.RateLimited, $"This API key is limited to {status.Limit} requests a minute. Try again when the window resets.")
         {
             RetryAfter = status.ResetIn,
             Headers = status.Headers,
         };
-
-    public static Problem TooManyConcurrentChanges() =>
-        new(409, ErrorCodes.Conflict, "Too many concurrent changes to your API keys. Try again.");
 }

@@ -26,9 +26,6 @@ public sealed class ApiKeyRateLimiter(BkmarkTables tables, ExpiryIndex expiry, T
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    // Beyond this many lost races in a row the request is refused as rate limited rather than spinning.
-    private const int MaxRaceRetries = 10;
-
     // Forget keys not seen in the current window once this many are remembered.
     private const int PruneThreshold = 10_000;
 
@@ -69,7 +66,7 @@ public sealed class ApiKeyRateLimiter(BkmarkTables tables, ExpiryIndex expiry, T
     /// <returns>False when the window's budget is spent.</returns>
     private async Task<bool> LeaseAsync(KeyWindow window, string keyId, int limit, DateTimeOffset windowEnd, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        var leased = await OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             var left = limit - window.Granted;
             if (left <= 0)
@@ -102,11 +99,12 @@ public sealed class ApiKeyRateLimiter(BkmarkTables tables, ExpiryIndex expiry, T
             {
                 // Another instance leased first: learn the window's total and lease on top of it.
                 window.Observed(await Table.FindAsync<RateWindowEntity>(keyId, window.RowKey, cancellationToken));
+                return RaceAttempt.Lost;
             }
-        }
+        });
 
-        // Under this much contention the key is at its limit in all but name.
-        return false;
+        // Every attempt lost its race: under this much contention the key is at its limit in all but name.
+        return leased.Succeeded && leased.Value;
     }
 
     /// <summary>

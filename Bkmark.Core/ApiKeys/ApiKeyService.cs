@@ -3,6 +3,7 @@ using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
+using Bkmark.Core.Storage;
 using Bkmark.Core.Json;
 using Bkmark.Core.Maintenance;
 using Microsoft.Extensions.Logging;
@@ -34,8 +35,6 @@ public sealed partial class ApiKeyService(
     public const int MaxNameLength = 100;
 
     // Each round of a ledger race has one winner, so this covers far more concurrent creates than a plan allows.
-    private const int MaxLedgerRetries = 64;
-    private const int MaxRaceRetries = 8;
 
     private readonly ApiKeyOptions _options = options.Value;
 
@@ -211,7 +210,7 @@ public sealed partial class ApiKeyService(
             return NotFound();
         }
 
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        return await OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             var credential = await store.FindCredentialAsync(index.CredentialPartition, index.CredentialRow, cancellationToken);
             if (credential is null)
@@ -228,7 +227,7 @@ public sealed partial class ApiKeyService(
                 await expiry.ScheduleAsync(ApiKeyExpiryHandler.KindName, userId, keyId, credential.RevokedAt.Value + _options.Retention, cancellationToken);
                 if (!await store.TryReplaceCredentialAsync(credential, cancellationToken))
                 {
-                    continue;
+                    return RaceAttempt.Lost;
                 }
             }
 
@@ -236,9 +235,7 @@ public sealed partial class ApiKeyService(
             await ReleaseSlotAsync(userId, keyId, cancellationToken);
             LogRevoked(logger, keyId, index.KeyPrefix, userId);
             return true;
-        }
-
-        return ApiKeyProblems.TooManyConcurrentChanges();
+        });
     }
 
     /// <summary>
@@ -269,11 +266,10 @@ public sealed partial class ApiKeyService(
     }
 
     /// <summary>Applies <paramref name="change"/> and writes it with the entity's ETag, re-reading after each lost race.</summary>
-    private static async Task<Result<T>> ChangeWithRetriesAsync<T>(
+    private static Task<Result<T>> ChangeWithRetriesAsync<T>(
         T entity, Action<T> change, Func<T, Task<bool>> tryWrite, Func<T, Task<T?>> reRead, Func<T, bool> isLive)
-        where T : class
-    {
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        where T : class =>
+        OptimisticConcurrency.RunAsync<T>(async () =>
         {
             change(entity);
             if (await tryWrite(entity))
@@ -287,10 +283,8 @@ public sealed partial class ApiKeyService(
             }
 
             entity = current;
-        }
-
-        return ApiKeyProblems.TooManyConcurrentChanges();
-    }
+            return RaceAttempt.Lost;
+        });
 
     private async Task<(ApiKeyIndexEntity Index, ApiKeyCredentialEntity Credential)?> FindLiveAsync(
         string userId, string keyId, CancellationToken cancellationToken)
@@ -345,7 +339,7 @@ public sealed partial class ApiKeyService(
 
     private async Task<Problem?> ReserveSlotAsync(string userId, KeySlot slot, int maxActiveKeys, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < MaxLedgerRetries; attempt++)
+        var reserved = await OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             var now = time.GetUtcNow();
             var ledger = await store.FindLedgerAsync(userId, cancellationToken) ?? new ApiKeyLedgerEntity { PartitionKey = userId };
@@ -371,34 +365,28 @@ public sealed partial class ApiKeyService(
 
             slots.Add(slot);
             ledger.Slots = JsonSerializer.Serialize(slots, BkmarkJson.Options);
-            if (await store.TryWriteLedgerAsync(ledger, cancellationToken))
-            {
-                return null;
-            }
-        }
-
-        return ApiKeyProblems.TooManyConcurrentChanges();
+            return await store.TryWriteLedgerAsync(ledger, cancellationToken) ? true : RaceAttempt.Lost;
+        }, OptimisticConcurrency.HotRowAttempts);
+        return reserved.Problem;
     }
 
-    /// <summary>Gives the key's slot back. If this keeps losing races the ledger over-counts until the next recount.</summary>
-    private async Task ReleaseSlotAsync(string userId, string keyId, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxLedgerRetries; attempt++)
+    /// <summary>
+    /// Gives the key's slot back. If this keeps losing races the ledger over-counts until the next recount,
+    /// so the CONFLICT is dropped: the revoke it belongs to has happened.
+    /// </summary>
+    private Task ReleaseSlotAsync(string userId, string keyId, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             var ledger = await store.FindLedgerAsync(userId, cancellationToken);
             var slots = ledger is null ? [] : ReadSlots(ledger).ToList();
             if (slots.RemoveAll(s => s.Id == keyId) == 0)
             {
-                return;
+                return false;
             }
 
             ledger!.Slots = JsonSerializer.Serialize(slots, BkmarkJson.Options);
-            if (await store.TryWriteLedgerAsync(ledger, cancellationToken))
-            {
-                return;
-            }
-        }
-    }
+            return await store.TryWriteLedgerAsync(ledger, cancellationToken) ? true : RaceAttempt.Lost;
+        }, OptimisticConcurrency.HotRowAttempts);
 
     private static IReadOnlyList<KeySlot> ReadSlots(ApiKeyLedgerEntity ledger) =>
         JsonSerializer.Deserialize<List<KeySlot>>(ledger.Slots, BkmarkJson.Options) ?? [];

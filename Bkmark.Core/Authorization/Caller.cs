@@ -14,10 +14,20 @@ public sealed record Caller(
     /// <summary>For a session: when the person last proved who they are (the access token's <c>auth_time</c>).</summary>
     public DateTimeOffset? AuthenticatedAt { get; init; }
 
-    /// <summary>Headers the response should carry because of this credential, e.g. an API key's <c>RateLimit-*</c>.</summary>
+    /// <summary>
+    /// Headers every answer to this credential carries, e.g. an API key's <c>RateLimit-*</c>. Core only
+    /// reports them (as <see cref="Errors.Problem.Headers"/> on a refusal); the Functions layer writes them.
+    /// </summary>
     public IReadOnlyDictionary<string, string>? ResponseHeaders { get; init; }
 
     public bool HasScope(string scope) => Authorization.Scopes.Allows(Scopes, scope);
+
+    /// <summary>Refuses this authenticated caller with <paramref name="problem"/>, keeping the headers the credential earned.</summary>
+    public Errors.Problem Refuse(Errors.Problem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return ResponseHeaders is null ? problem : problem with { Headers = ResponseHeaders };
+    }
 }
 
 public enum CredentialType

@@ -26,33 +26,23 @@ public sealed class RequestAuthenticator(AccessTokenService accessTokens, Sessio
             return credential.Problem;
         }
 
-        var caller = credential.Value.StartsWith(ApiKeyPrefix, StringComparison.Ordinal)
+        return credential.Value.StartsWith(ApiKeyPrefix, StringComparison.Ordinal)
             ? await apiKeys.VerifyAsync(credential.Value, cancellationToken)
             : await AuthenticateAccessTokenAsync(credential.Value, cancellationToken);
-        if (caller.Succeeded && caller.Value.ResponseHeaders is { } headers)
-        {
-            // Set before the function writes its response, so every answer to this credential carries them.
-            foreach (var (name, value) in headers)
-            {
-                request.HttpContext.Response.Headers[name] = value;
-            }
-        }
-
-        return caller;
     }
 
     /// <summary>A credential that carries <paramref name="scope"/> (sessions carry every scope).</summary>
     public async Task<Result<Caller>> AuthenticateAsync(HttpRequest request, string scope, CancellationToken cancellationToken)
     {
         var caller = await AuthenticateAsync(request, cancellationToken);
-        return caller.Succeeded && !caller.Value.HasScope(scope) ? Problems.ScopeRequired(scope) : caller;
+        return caller.Succeeded && !caller.Value.HasScope(scope) ? caller.Value.Refuse(Problems.ScopeRequired(scope)) : caller;
     }
 
     /// <summary>A signed-in session only: account security is not for API keys.</summary>
     public async Task<Result<Caller>> AuthenticateSessionAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var caller = await AuthenticateAsync(request, cancellationToken);
-        return caller.Succeeded && !caller.Value.IsSession ? Problems.ApiKeyNotAllowed() : caller;
+        return caller.Succeeded && !caller.Value.IsSession ? caller.Value.Refuse(Problems.ApiKeyNotAllowed()) : caller;
     }
 
     private async Task<Result<Caller>> AuthenticateAccessTokenAsync(string token, CancellationToken cancellationToken)

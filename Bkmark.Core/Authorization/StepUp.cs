@@ -41,7 +41,6 @@ public sealed class StepUp(RequestAuthenticator authenticator, TimeProvider time
     {
         var maxAgeSeconds = ((long)_maxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         return new Problem(
-            403,
             ErrorCodes.ReauthenticationRequired,
             $"This action needs a sign-in from the last {(long)_maxAge.TotalMinutes} minutes. Confirm it is you with POST /api/v1/auth/reauthenticate, then retry.")
         {

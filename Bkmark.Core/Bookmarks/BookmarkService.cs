@@ -1,5 +1,6 @@
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
+using Bkmark.Core.Storage;
 using Bkmark.Core.Groups;
 
 namespace Bkmark.Core.Bookmarks;
@@ -7,9 +8,6 @@ namespace Bkmark.Core.Bookmarks;
 /// <summary>A user's bookmarks: create, read, list, edit, trash, restore and delete for good.</summary>
 public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGenerator ids, TimeProvider time)
 {
-    /// <summary>Lost ETag races retried before answering 409: each retry re-reads and re-applies the change.</summary>
-    private const int MaxAttempts = 5;
-
     public async Task<Result<Bookmark>> CreateAsync(string userId, BookmarkInput input, CancellationToken cancellationToken)
     {
         var fields = BookmarkRules.Validate(input.Url, input.Title, input.Notes, input.Tags);
@@ -45,9 +43,8 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
     public Task<Result<Page<Bookmark>>> ListTrashAsync(string userId, string? limit, string? cursor, CancellationToken cancellationToken) =>
         PageAsync(userId, new BookmarkQuery(limit, cursor, null, null), trashed: true, cancellationToken);
 
-    public async Task<Result<Bookmark>> UpdateAsync(string userId, string bookmarkId, BookmarkPatch patch, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+    public Task<Result<Bookmark>> UpdateAsync(string userId, string bookmarkId, BookmarkPatch patch, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<Bookmark>(async () =>
         {
             var entity = await store.FindAsync(userId, bookmarkId, cancellationToken);
             if (entity is null)
@@ -57,7 +54,7 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
 
             if (entity.Trashed)
             {
-                return new Problem(409, ErrorCodes.Conflict, "The bookmark is in the trash; restore it before editing it.");
+                return Problems.Conflict("The bookmark is in the trash; restore it before editing it.");
             }
 
             var previousUrl = entity.Url;
@@ -69,20 +66,14 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
             }
 
             entity.UpdatedAt = time.GetUtcNow();
-            var outcome = await store.SubmitAsync([.. BookmarkStore.Replace(entity, previousUrl, checkGroup: entity.GroupId != previousGroup)], cancellationToken);
-            switch (outcome)
+            return await store.SubmitAsync([.. BookmarkStore.Replace(entity, previousUrl, checkGroup: entity.GroupId != previousGroup)], cancellationToken) switch
             {
-                case LibraryWriteOutcome.Written:
-                    return Bookmark.From(entity);
-                case LibraryWriteOutcome.UrlTaken:
-                    return await UrlTakenAsync(userId, entity.Url, cancellationToken);
-                case LibraryWriteOutcome.GroupMissing:
-                    return GroupGone();
-            }
-        }
-
-        return ConcurrentEdits();
-    }
+                LibraryWriteOutcome.Written => Bookmark.From(entity),
+                LibraryWriteOutcome.UrlTaken => await UrlTakenAsync(userId, entity.Url, cancellationToken),
+                LibraryWriteOutcome.GroupMissing => GroupGone(),
+                _ => RaceAttempt.Lost,
+            };
+        });
 
     /// <summary>Moves a bookmark to the trash (idempotent). It keeps its URL, so the URL stays taken until it is deleted for good.</summary>
     public Task<Result<Bookmark>> TrashAsync(string userId, string bookmarkId, CancellationToken cancellationToken) =>
@@ -93,9 +84,8 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
         SetTrashedAsync(userId, bookmarkId, trashed: false, cancellationToken);
 
     /// <summary>Deletes a bookmark (trashed or not) and its URL index, for good.</summary>
-    public async Task<Result<bool>> DeletePermanentlyAsync(string userId, string bookmarkId, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+    public Task<Result<bool>> DeletePermanentlyAsync(string userId, string bookmarkId, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             var entity = await store.FindAsync(userId, bookmarkId, cancellationToken);
             if (entity is null)
@@ -103,14 +93,8 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
                 return NotFound();
             }
 
-            if (await store.SubmitAsync([.. BookmarkStore.Delete(entity)], cancellationToken) == LibraryWriteOutcome.Written)
-            {
-                return true;
-            }
-        }
-
-        return ConcurrentEdits();
-    }
+            return await store.SubmitAsync([.. BookmarkStore.Delete(entity)], cancellationToken) == LibraryWriteOutcome.Written ? true : RaceAttempt.Lost;
+        });
 
     /// <summary>Deletes everything in the trash, in transactions of at most 100 actions.</summary>
     /// <returns>How many bookmarks were deleted.</returns>
@@ -130,9 +114,8 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
         return deleted;
     }
 
-    private async Task<Result<Bookmark>> SetTrashedAsync(string userId, string bookmarkId, bool trashed, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+    private Task<Result<Bookmark>> SetTrashedAsync(string userId, string bookmarkId, bool trashed, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<Bookmark>(async () =>
         {
             var entity = await store.FindAsync(userId, bookmarkId, cancellationToken);
             if (entity is null)
@@ -147,14 +130,10 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
 
             entity.Trashed = trashed;
             entity.TrashedAt = trashed ? time.GetUtcNow() : null;
-            if (await store.SubmitAsync([.. BookmarkStore.Replace(entity, entity.Url, checkGroup: false)], cancellationToken) == LibraryWriteOutcome.Written)
-            {
-                return Bookmark.From(entity);
-            }
-        }
-
-        return ConcurrentEdits();
-    }
+            return await store.SubmitAsync([.. BookmarkStore.Replace(entity, entity.Url, checkGroup: false)], cancellationToken) == LibraryWriteOutcome.Written
+                ? Bookmark.From(entity)
+                : RaceAttempt.Lost;
+        });
 
     private async Task<Result<Page<Bookmark>>> PageAsync(string userId, BookmarkQuery query, bool trashed, CancellationToken cancellationToken)
     {
@@ -252,7 +231,7 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
     private async Task<Problem> UrlTakenAsync(string userId, string url, CancellationToken cancellationToken)
     {
         var existing = await store.FindByUrlAsync(userId, url, cancellationToken);
-        return new Problem(409, ErrorCodes.Conflict, existing is null
+        return Problems.Conflict(existing is null
             ? "This URL is already bookmarked."
             : $"This URL is already bookmarked (bookmark {existing.BookmarkId}, which may be in the trash).");
     }
@@ -260,7 +239,4 @@ public sealed class BookmarkService(BookmarkStore store, GroupStore groups, IdGe
     private static Problem NotFound() => Problems.NotFound("The bookmark");
 
     private static Problem GroupGone() => Problems.Validation("groupId", "No such group.");
-
-    private static Problem ConcurrentEdits() =>
-        new(409, ErrorCodes.Conflict, "The bookmark is being changed by another request; try again.");
 }

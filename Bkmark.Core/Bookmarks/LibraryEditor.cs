@@ -1,4 +1,5 @@
 using Bkmark.Core.Errors;
+using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Bookmarks;
 
@@ -9,14 +10,12 @@ namespace Bkmark.Core.Bookmarks;
 /// </summary>
 public sealed class LibraryEditor(BookmarkStore store, TimeProvider time)
 {
-    private const int MaxPasses = 5;
-
     /// <returns>How many bookmarks were edited, or 409 when concurrent edits kept winning.</returns>
     public async Task<Result<int>> EditAllAsync(
         string userId, Func<BookmarkEntity, bool> matches, Action<BookmarkEntity> edit, CancellationToken cancellationToken)
     {
         var edited = 0;
-        for (var pass = 0; pass < MaxPasses; pass++)
+        return await OptimisticConcurrency.RunAsync<int>(async () =>
         {
             var targets = (await store.ListAllAsync(userId, trashed: null, cancellationToken)).Where(matches).ToList();
             if (targets.Count == 0)
@@ -38,8 +37,9 @@ public sealed class LibraryEditor(BookmarkStore store, TimeProvider time)
                     edited += batch.Count;
                 }
             }
-        }
 
-        return new Problem(409, ErrorCodes.Conflict, "The bookmarks are being changed by other requests; try again.");
+            // Batches that lost a race are read and edited again on the next pass.
+            return RaceAttempt.Lost;
+        });
     }
 }

@@ -1,6 +1,6 @@
 namespace Bkmark.Core.Errors;
 
-/// <summary>The stable error codes of DESIGN.md §2, and the factories that build their problems.</summary>
+/// <summary>The stable error codes of DESIGN.md §2, each with its one HTTP status and title.</summary>
 public static class ErrorCodes
 {
     public const string ValidationFailed = "VALIDATION_FAILED";
@@ -25,36 +25,54 @@ public static class ErrorCodes
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
     public const string CsrfCheckFailed = "CSRF_CHECK_FAILED";
-    public const string ReauthenticationRequired = "REAUTHENTICATION_REQUIRED";
 
-    private static readonly Dictionary<string, string> Titles = new()
+    public const string KeyLimitsExceeded = "KEY_LIMITS_EXCEEDED";
+    public const string ReauthenticationRequired = "REAUTHENTICATION_REQUIRED";
+    public const string IpNotAllowed = "IP_NOT_ALLOWED";
+    public const string LibraryFull = "LIBRARY_FULL";
+
+    // The one place a code gets its status: a code can never answer with two.
+    private static readonly Dictionary<string, (int Status, string Title)> Table = new()
     {
-        [ValidationFailed] = "Validation failed",
-        [MissingToken] = "Missing token",
-        [CredentialsInUrl] = "Credentials in URL",
-        [InvalidToken] = "Invalid token",
-        [TokenRevoked] = "Token revoked",
-        [TokenExpired] = "Token expired",
-        [InvalidCredentials] = "Invalid credentials",
-        [TwoFactorRequired] = "Two-factor code required",
-        [InvalidTwoFactorCode] = "Invalid two-factor code",
-        [ScopeRequired] = "Scope required",
-        [ApiAccessProRequired] = "API access requires a paid plan",
-        [KeyLimitReached] = "API key limit reached",
-        [ApiKeyNotAllowed] = "API key not allowed",
-        [NotFound] = "Not found",
-        [Conflict] = "Conflict",
-        [EmailTaken] = "Email taken",
-        [TooManyAttempts] = "Too many attempts",
-        [RateLimited] = "Rate limited",
-        [PayloadTooLarge] = "Payload too large",
-        [UnsupportedMediaType] = "Unsupported media type",
-        [StorageUnavailable] = "Storage unavailable",
-        [CsrfCheckFailed] = "Cross-site request refused",
-        [ReauthenticationRequired] = "Re-authentication required",
+        [ValidationFailed] = (400, "Validation failed"),
+        [CredentialsInUrl] = (400, "Credentials in URL"),
+        [MissingToken] = (401, "Missing token"),
+        [InvalidToken] = (401, "Invalid token"),
+        [TokenRevoked] = (401, "Token revoked"),
+        [TokenExpired] = (401, "Token expired"),
+        [InvalidCredentials] = (401, "Invalid credentials"),
+        [TwoFactorRequired] = (401, "Two-factor code required"),
+        [InvalidTwoFactorCode] = (401, "Invalid two-factor code"),
+        [ScopeRequired] = (403, "Scope required"),
+        [ApiAccessProRequired] = (403, "API access requires a paid plan"),
+        [KeyLimitReached] = (403, "API key limit reached"),
+        [ApiKeyNotAllowed] = (403, "API key not allowed"),
+        [CsrfCheckFailed] = (403, "Cross-site request refused"),
+        [KeyLimitsExceeded] = (403, "Key limits exceeded"),
+        [ReauthenticationRequired] = (403, "Reauthentication required"),
+        [IpNotAllowed] = (403, "IP address not allowed"),
+        [NotFound] = (404, "Not found"),
+        [Conflict] = (409, "Conflict"),
+        [EmailTaken] = (409, "Email taken"),
+        [LibraryFull] = (409, "Library full"),
+        [PayloadTooLarge] = (413, "Payload too large"),
+        [UnsupportedMediaType] = (415, "Unsupported media type"),
+        [TooManyAttempts] = (429, "Too many attempts"),
+        [RateLimited] = (429, "Rate limited"),
+        [StorageUnavailable] = (503, "Storage unavailable"),
     };
 
-    public static string TitleOf(string code) => Titles.TryGetValue(code, out var title) ? title : code;
+    /// <summary>Every code this table knows, for the test that each has exactly one status and a title.</summary>
+    public static IReadOnlyCollection<string> All => Table.Keys;
+
+    /// <summary>The HTTP status of <paramref name="code"/>.</summary>
+    /// <exception cref="ArgumentException">The code is not in the table: a bug, not a client error.</exception>
+    public static int StatusOf(string code) => Entry(code).Status;
+
+    public static string TitleOf(string code) => Entry(code).Title;
+
+    private static (int Status, string Title) Entry(string code) =>
+        Table.TryGetValue(code, out var entry) ? entry : throw new ArgumentException($"'{code}' is not an error code of ErrorCodes.", nameof(code));
 }
 
 /// <summary>Factories for the problems every feature returns, so one code always has one status.</summary>
@@ -64,38 +82,45 @@ public static class Problems
         Validation(new Dictionary<string, string[]> { [field] = [message] });
 
     public static Problem Validation(IReadOnlyDictionary<string, string[]> errors) =>
-        new(400, ErrorCodes.ValidationFailed, "One or more fields are invalid.") { Errors = errors };
+        new(ErrorCodes.ValidationFailed, "One or more fields are invalid.") { Errors = errors };
 
     public static Problem MissingToken() =>
-        new(401, ErrorCodes.MissingToken, "Send an access token or API key in the Authorization header.");
+        new(ErrorCodes.MissingToken, "Send an access token or API key in the Authorization header.");
 
     public static Problem CredentialsInUrl(string parameter) =>
-        new(400, ErrorCodes.CredentialsInUrl, $"Credentials are not accepted in the query string ('{parameter}'); send them in the Authorization header. Treat the credential as leaked.");
+        new(ErrorCodes.CredentialsInUrl, $"Credentials are not accepted in the query string ('{parameter}'); send them in the Authorization header. Treat the credential as leaked.");
 
     public static Problem InvalidToken(string detail = "The credential is not valid.") =>
-        new(401, ErrorCodes.InvalidToken, detail);
+        new(ErrorCodes.InvalidToken, detail);
 
-    public static Problem TokenRevoked(string detail) => new(401, ErrorCodes.TokenRevoked, detail);
+    public static Problem TokenRevoked(string detail) => new(ErrorCodes.TokenRevoked, detail);
 
-    public static Problem TokenExpired(string detail) => new(401, ErrorCodes.TokenExpired, detail);
+    public static Problem TokenExpired(string detail) => new(ErrorCodes.TokenExpired, detail);
 
     public static Problem InvalidCredentials() =>
-        new(401, ErrorCodes.InvalidCredentials, "The email or password is incorrect.");
+        new(ErrorCodes.InvalidCredentials, "The email or password is incorrect.");
 
     public static Problem ApiKeyNotAllowed() =>
-        new(403, ErrorCodes.ApiKeyNotAllowed, "This endpoint needs a signed-in session; API keys cannot use it.");
+        new(ErrorCodes.ApiKeyNotAllowed, "This endpoint needs a signed-in session; API keys cannot use it.");
 
     public static Problem ScopeRequired(string scope) =>
-        new(403, ErrorCodes.ScopeRequired, $"This request needs the '{scope}' scope.") { RequiredScope = scope };
+        new(ErrorCodes.ScopeRequired, $"This request needs the '{scope}' scope.") { RequiredScope = scope };
 
-    public static Problem NotFound(string what) => new(404, ErrorCodes.NotFound, $"{what} was not found.");
+    public static Problem NotFound(string what) => new(ErrorCodes.NotFound, $"{what} was not found.");
+
+    /// <summary>409 <c>CONFLICT</c>: the state the request needs is not there, or a concurrent change won the race.</summary>
+    public static Problem Conflict(string detail) => new(ErrorCodes.Conflict, detail);
+
+    /// <summary>What <see cref="Storage.OptimisticConcurrency"/> answers when every attempt lost its race.</summary>
+    public static Problem ConcurrentChange() =>
+        Conflict("A concurrent change to the same data won the race. Retrying is safe.");
 
     public static Problem TooManyAttempts(TimeSpan retryAfter) =>
-        new(429, ErrorCodes.TooManyAttempts, "Too many failed attempts. Try again later.") { RetryAfter = retryAfter };
+        new(ErrorCodes.TooManyAttempts, "Too many failed attempts. Try again later.") { RetryAfter = retryAfter };
 
     public static Problem PayloadTooLarge(long limitBytes) =>
-        new(413, ErrorCodes.PayloadTooLarge, $"The request body is larger than {limitBytes} bytes.");
+        new(ErrorCodes.PayloadTooLarge, $"The request body is larger than {limitBytes} bytes.");
 
     public static Problem StorageUnavailable() =>
-        new(503, ErrorCodes.StorageUnavailable, "Storage is unavailable. Try again shortly.") { RetryAfter = TimeSpan.FromSeconds(5) };
+        new(ErrorCodes.StorageUnavailable, "Storage is unavailable. Try again shortly.") { RetryAfter = TimeSpan.FromSeconds(5) };
 }

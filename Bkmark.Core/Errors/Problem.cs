@@ -3,11 +3,12 @@ namespace Bkmark.Core.Errors;
 /// <summary>
 /// An expected failure, carried as a value (never thrown) and mapped to RFC 9457 problem+json in one place.
 /// </summary>
-/// <param name="Status">HTTP status code.</param>
-/// <param name="Code">A stable code from <see cref="ErrorCodes"/>.</param>
+/// <param name="Code">A stable code from <see cref="ErrorCodes"/>, which gives it its status and title.</param>
 /// <param name="Detail">What went wrong, for a person; never a secret or an internal name.</param>
-public sealed record Problem(int Status, string Code, string Detail)
+public sealed record Problem(string Code, string Detail)
 {
+    public int Status => ErrorCodes.StatusOf(Code);
+
     /// <summary>Field-named validation messages (400 <c>VALIDATION_FAILED</c>).</summary>
     public IReadOnlyDictionary<string, string[]>? Errors { get; init; }
 

@@ -1,6 +1,7 @@
 using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
+using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Groups;
 
@@ -9,7 +10,6 @@ public sealed class GroupService(GroupStore groups, BookmarkStore bookmarks, Lib
 {
     public const int MaxNameLength = 100;
     public const int MaxDescriptionLength = 1000;
-    private const int MaxAttempts = 5;
 
     public async Task<IReadOnlyList<Group>> ListAsync(string userId, CancellationToken cancellationToken)
     {
@@ -36,9 +36,8 @@ public sealed class GroupService(GroupStore groups, BookmarkStore bookmarks, Lib
         return Group.From(group, 0);
     }
 
-    public async Task<Result<Group>> UpdateAsync(string userId, string groupId, GroupPatch patch, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+    public Task<Result<Group>> UpdateAsync(string userId, string groupId, GroupPatch patch, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<Group>(async () =>
         {
             var group = await groups.FindAsync(userId, groupId, cancellationToken);
             if (group is null)
@@ -53,14 +52,13 @@ public sealed class GroupService(GroupStore groups, BookmarkStore bookmarks, Lib
             }
 
             (group.Name, group.Description, group.UpdatedAt) = (fields.Value.Name, fields.Value.Description, time.GetUtcNow());
-            if (await groups.TryReplaceAsync(group, cancellationToken))
+            if (!await groups.TryReplaceAsync(group, cancellationToken))
             {
-                return Group.From(group, (await CountAsync(userId, cancellationToken)).GetValueOrDefault(group.Id));
+                return RaceAttempt.Lost;
             }
-        }
 
-        return new Problem(409, ErrorCodes.Conflict, "The group is being changed by another request; try again.");
-    }
+            return Group.From(group, (await CountAsync(userId, cancellationToken)).GetValueOrDefault(group.Id));
+        });
 
     /// <summary>
     /// Deletes the group first, then ungroups its bookmarks. Once the group is gone no write can file a

@@ -113,7 +113,7 @@ public sealed partial class ImportService(
             return NetscapeBookmarkFile.Parse(text);
         }
 
-        return new Problem(415, ErrorCodes.UnsupportedMediaType, "Send Bkmark's JSON export (application/json) or a Netscape bookmark file (text/html).");
+        return new Problem(ErrorCodes.UnsupportedMediaType, "Send Bkmark's JSON export (application/json) or a Netscape bookmark file (text/html).");
     }
 
     /// <summary>Resolves a group name to an existing group or one to create; null (with an error) when the name is invalid.</summary>

@@ -13,8 +13,6 @@ namespace Bkmark.Core.Maintenance;
 public abstract class EntityExpiryHandler<T>(BkmarkTables tables, string kind, string tableName) : IExpiryHandler
     where T : class, ITableEntity
 {
-    private const int MaxRaceRetries = 5;
-
     public string Kind => kind;
 
     protected BkmarkTables Tables => tables;
@@ -25,7 +23,7 @@ public abstract class EntityExpiryHandler<T>(BkmarkTables tables, string kind, s
     {
         ArgumentNullException.ThrowIfNull(target);
         var dependents = 0;
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        var outcome = await OptimisticConcurrency.RunAsync<ExpiryOutcome>(async () =>
         {
             var found = await Table.GetEntityIfExistsAsync<T>(target.PartitionKey, target.RowKey, cancellationToken: cancellationToken);
             if (!found.HasValue)
@@ -56,10 +54,10 @@ public abstract class EntityExpiryHandler<T>(BkmarkTables tables, string kind, s
             catch (RequestFailedException exception) when (exception.IsPreconditionFailed())
             {
                 // Changed since read: the next round reads it again and decides.
+                return RaceAttempt.Lost;
             }
-        }
-
-        throw new InvalidOperationException($"{kind} {target.PartitionKey}/{target.RowKey} changed {MaxRaceRetries} times while being swept.");
+        });
+        return outcome.Succeeded ? outcome.Value : ExpiryOutcome.Contended;
     }
 
     public async IAsyncEnumerable<ScheduledExpiry> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)

@@ -143,6 +143,10 @@ public sealed partial class ExpirySweeper
                 case ExpiryOutcome.Deleted deleted:
                     tally.Deleted(entry.Kind, deleted.Count);
                     break;
+                case ExpiryOutcome.StillChanging:
+                    LogStillChanging(_logger, entry.Kind, entry.PartitionKey);
+                    tally.Failed();
+                    return false;
                 case ExpiryOutcome.Later later:
                     // The new entry first: a crash before the old one is removed only repeats this.
                     await _index.ScheduleAsync(entry.Kind, entry.TargetPartition, entry.TargetRow, later.DueAt, cancellationToken);
@@ -177,11 +181,11 @@ public sealed partial class ExpirySweeper
     /// </summary>
     private async Task AdvanceCheckpointAsync(SweepCheckpointEntity checkpoint, string nextBucket, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < 5; attempt++)
+        var advanced = await OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             if (string.CompareOrdinal(nextBucket, checkpoint.NextBucket) <= 0)
             {
-                return;
+                return false;
             }
 
             checkpoint.NextBucket = nextBucket;
@@ -196,16 +200,20 @@ public sealed partial class ExpirySweeper
                     await State.UpdateEntityAsync(checkpoint, checkpoint.ETag, TableUpdateMode.Replace, cancellationToken);
                 }
 
-                return;
+                return true;
             }
             catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsConflict() || exception.IsNotFound())
             {
                 checkpoint = await ReadCheckpointAsync(cancellationToken);
+                return RaceAttempt.Lost;
             }
-        }
+        });
 
-        // Only a lost optimisation: the next run reads from an earlier bucket and finds those entries gone.
-        LogCheckpointContended(_logger, nextBucket);
+        if (!advanced.Succeeded)
+        {
+            // Only a lost optimisation: the next run reads from an earlier bucket and finds those entries gone.
+            LogCheckpointContended(_logger, nextBucket);
+        }
     }
 
     private static bool IsCancellation(Exception exception, CancellationToken cancellationToken) =>
@@ -222,6 +230,9 @@ public sealed partial class ExpirySweeper
 
     [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "Expiry sweep could not remove handled entries of bucket {Bucket}; the next run finds them done")]
     private static partial void LogRemoveFailed(ILogger logger, string bucket, Exception exception);
+
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Expiry sweep: a {Kind} entry of bucket {Bucket} kept changing while being handled; it stays for the next run")]
+    private static partial void LogStillChanging(ILogger logger, string kind, string bucket);
 
     [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Expiry sweep checkpoint kept moving under concurrent runs; not advanced to {NextBucket}")]
     private static partial void LogCheckpointContended(ILogger logger, string nextBucket);

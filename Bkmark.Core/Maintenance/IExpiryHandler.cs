@@ -32,7 +32,7 @@ public sealed record ExpiryTarget(string Kind, string PartitionKey, string RowKe
 /// <summary>A target and when it becomes deletable.</summary>
 public sealed record ScheduledExpiry(ExpiryTarget Target, DateTimeOffset DueAt);
 
-/// <summary>What handling one index entry came to. Every outcome but <see cref="Later"/> removes the entry.</summary>
+/// <summary>What handling one index entry came to. Every outcome but <see cref="Later"/> and <see cref="StillChanging"/> removes the entry.</summary>
 public abstract record ExpiryOutcome
 {
     /// <summary>Deleted <see cref="Count"/> entities (the target and whatever belongs to it).</summary>
@@ -45,6 +45,13 @@ public abstract record ExpiryOutcome
     /// <summary>The deadline moved later: the sweep re-schedules the target in the bucket of <see cref="DueAt"/>.</summary>
     public sealed record Later(DateTimeOffset DueAt) : ExpiryOutcome;
 
+    /// <summary>
+    /// The target kept changing while it was being handled (every attempt of <see cref="Storage.OptimisticConcurrency"/>
+    /// lost its race): the entry stays, and the next sweep decides again.
+    /// </summary>
+    public sealed record StillChanging : ExpiryOutcome;
+
     public static readonly ExpiryOutcome Done = new Deleted();
     public static readonly ExpiryOutcome Nothing = new NothingToDo();
+    public static readonly ExpiryOutcome Contended = new StillChanging();
 }

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
+using Bkmark.Core.Storage;
 using Fido2NetLib;
 using Fido2NetLib.Exceptions;
 using Fido2NetLib.Objects;
@@ -28,7 +29,6 @@ public sealed partial class PasskeyService(
     TimeProvider time,
     ILogger<PasskeyService> logger)
 {
-    private const int MaxRaceRetries = 8;
 
     /// <summary>Starts registering a passkey for a signed-in user: options for <c>navigator.credentials.create</c>.</summary>
     public async Task<Result<PasskeyCeremonyStart>> BeginRegistrationAsync(string userId, CancellationToken cancellationToken)
@@ -202,7 +202,7 @@ public sealed partial class PasskeyService(
             return Problems.Validation(errors);
         }
 
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        return await OptimisticConcurrency.RunAsync<PasskeyEntity>(async () =>
         {
             var passkey = await store.FindAsync(userId, passkeyId, cancellationToken);
             if (passkey is null)
@@ -211,13 +211,8 @@ public sealed partial class PasskeyService(
             }
 
             passkey.Name = validName!;
-            if (await store.TryReplaceAsync(passkey, cancellationToken))
-            {
-                return passkey;
-            }
-        }
-
-        throw new InvalidOperationException($"Renaming a passkey lost {MaxRaceRetries} races in a row.");
+            return await store.TryReplaceAsync(passkey, cancellationToken) ? passkey : RaceAttempt.Lost;
+        });
     }
 
     /// <returns>NOT_FOUND for an unknown or another user's passkey.</returns>
@@ -238,9 +233,8 @@ public sealed partial class PasskeyService(
     public static byte[] UserHandleOf(string userId) => Encoding.UTF8.GetBytes(userId);
 
     /// <summary>Saves the new counter and last use with the ETag; a concurrent use that got there first must have counted lower.</summary>
-    private async Task<Result<string>> RecordUseAsync(PasskeyEntity passkey, VerifyAssertionResult verified, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+    private Task<Result<string>> RecordUseAsync(PasskeyEntity passkey, VerifyAssertionResult verified, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<string>(async () =>
         {
             passkey.SignatureCounter = verified.SignCount;
             passkey.BackedUp = verified.IsBackedUp;
@@ -263,10 +257,8 @@ public sealed partial class PasskeyService(
             }
 
             passkey = fresh;
-        }
-
-        throw new InvalidOperationException($"Recording a passkey use lost {MaxRaceRetries} races in a row.");
-    }
+            return RaceAttempt.Lost;
+        });
 
     private async Task<PasskeyCeremonyStart> StartAsync(string ceremony, string userId, string optionsJson, CancellationToken cancellationToken)
     {
@@ -278,11 +270,11 @@ public sealed partial class PasskeyService(
     private Problem Refused(string reason)
     {
         LogSignInRefused(logger, reason);
-        return new Problem(401, ErrorCodes.InvalidCredentials, "The passkey could not be verified.");
+        return new Problem(ErrorCodes.InvalidCredentials, "The passkey could not be verified.");
     }
 
     private static Problem AlreadyRegistered() =>
-        new(409, ErrorCodes.Conflict, "This passkey is already registered.");
+        Problems.Conflict("This passkey is already registered.");
 
     private static string? ValidateName(string? name, Dictionary<string, string[]> errors)
     {

@@ -41,7 +41,7 @@ public sealed class ReauthenticationService(
         // Someone else's passkey proves nothing about this session's person: the same answer as a forged one.
         if (!owner.Succeeded || owner.Value != caller.UserId)
         {
-            var refusal = owner.Succeeded ? new Problem(401, ErrorCodes.InvalidCredentials, "The passkey could not be verified.") : owner.Problem;
+            var refusal = owner.Succeeded ? new Problem(ErrorCodes.InvalidCredentials, "The passkey could not be verified.") : owner.Problem;
             await securityLog.RecordRefusalAsync(caller.UserId, refusal, client, cancellationToken);
             return refusal;
         }

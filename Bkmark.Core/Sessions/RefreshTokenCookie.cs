@@ -79,5 +79,5 @@ public static class RefreshTokenCookie
 
     private static string OwnOrigin(HttpRequest request) => $"{(IsHttps(request) ? "https" : "http")}://{request.Host.Value}";
 
-    private static Problem CsrfFailed(string detail) => new(403, ErrorCodes.CsrfCheckFailed, detail);
+    private static Problem CsrfFailed(string detail) => new(ErrorCodes.CsrfCheckFailed, detail);
 }

@@ -3,6 +3,7 @@ using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.SecurityLog;
+using Bkmark.Core.Storage;
 using Bkmark.Core.Tokens;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,8 +25,6 @@ public sealed partial class SessionService(
     IOptions<TokenOptions> options,
     ILogger<SessionService> logger)
 {
-    private const int MaxRaceRetries = 8;
-
     /// <summary><c>lastActiveAt</c> is written at most this often per session, so activity costs no write on most requests.</summary>
     public static readonly TimeSpan ActivityWriteInterval = TimeSpan.FromMinutes(1);
 
@@ -90,7 +89,7 @@ public sealed partial class SessionService(
             return Problems.InvalidToken("The refresh token is not valid.");
         }
 
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        return await OptimisticConcurrency.RunAsync<TokenResponse>(async () =>
         {
             var now = time.GetUtcNow();
             var session = await store.FindAsync(token.UserId, token.SessionId, cancellationToken);
@@ -117,13 +116,14 @@ public sealed partial class SessionService(
             if (!await store.TryMarkRotatedAsync(token, now, cancellationToken))
             {
                 // Lost the race: another refresh rotated it. Re-read and answer as a reuse within the grace.
-                token = await store.FindRefreshTokenAsync(partition, row, cancellationToken);
-                if (token is null)
+                var rotated = await store.FindRefreshTokenAsync(partition, row, cancellationToken);
+                if (rotated is null)
                 {
                     return Problems.InvalidToken("The refresh token is not valid.");
                 }
 
-                continue;
+                token = rotated;
+                return RaceAttempt.Lost;
             }
 
             var successor = RefreshTokenFormat.Generate();
@@ -131,16 +131,15 @@ public sealed partial class SessionService(
             // The session's own entry needs no write: the sweep finds its deadline moved and re-schedules it.
             await expiry.ScheduleAsync([RefreshExpiry(successorEntity)], cancellationToken);
             await store.AddRefreshTokenAsync(successorEntity, cancellationToken);
-            if (!await PointSessionAtAsync(session, successorEntity, now, cancellationToken))
+            var pointed = await PointSessionAtAsync(session, successorEntity, now, cancellationToken);
+            if (!pointed.Succeeded || !pointed.Value)
             {
                 await store.DeleteRefreshTokenAsync(successorEntity.PartitionKey, successorEntity.RowKey, cancellationToken);
-                return Problems.TokenRevoked("This session has been revoked. Sign in again.");
+                return pointed.Succeeded ? Problems.TokenRevoked("This session has been revoked. Sign in again.") : pointed.Problem;
             }
 
             return IssueTokens(session, successor);
-        }
-
-        throw new InvalidOperationException($"Refresh lost {MaxRaceRetries} races in a row.");
+        });
     }
 
     /// <summary>
@@ -148,9 +147,8 @@ public sealed partial class SessionService(
     /// tokens for the same session. The refresh token is rotated as a refresh would: the client's current one
     /// is spent, so a copy of it presented later is recognised as reuse.
     /// </summary>
-    public async Task<Result<TokenResponse>> ReauthenticateAsync(string userId, string sessionId, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+    public Task<Result<TokenResponse>> ReauthenticateAsync(string userId, string sessionId, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<TokenResponse>(async () =>
         {
             var now = time.GetUtcNow();
             var session = await store.FindAsync(userId, sessionId, cancellationToken);
@@ -165,24 +163,22 @@ public sealed partial class SessionService(
             if (current is { RotatedAt: null } && !await store.TryMarkRotatedAsync(current, now, cancellationToken))
             {
                 // A refresh rotated it meanwhile: the session now points at its successor; decide again.
-                continue;
+                return RaceAttempt.Lost;
             }
 
             var successor = RefreshTokenFormat.Generate();
             var successorEntity = NewRefreshEntity(successor, userId, sessionId, now);
             await expiry.ScheduleAsync([RefreshExpiry(successorEntity)], cancellationToken);
             await store.AddRefreshTokenAsync(successorEntity, cancellationToken);
-            if (!await PointSessionAtAsync(session, successorEntity, now, cancellationToken, authenticatedAt: now))
+            var pointed = await PointSessionAtAsync(session, successorEntity, now, cancellationToken, authenticatedAt: now);
+            if (!pointed.Succeeded || !pointed.Value)
             {
                 await store.DeleteRefreshTokenAsync(successorEntity.PartitionKey, successorEntity.RowKey, cancellationToken);
-                return Problems.TokenRevoked("This session has been revoked. Sign in again.");
+                return pointed.Succeeded ? Problems.TokenRevoked("This session has been revoked. Sign in again.") : pointed.Problem;
             }
 
             return IssueTokens(session, successor);
-        }
-
-        return new Problem(409, ErrorCodes.Conflict, "The session kept changing; try again.");
-    }
+        });
 
     /// <summary>
     /// Checks that the session an access token names is still active: the one storage read of an
@@ -229,29 +225,37 @@ public sealed partial class SessionService(
             return Problems.NotFound("The session");
         }
 
-        await RevokeAsync(session, reason, cancellationToken);
-        return true;
+        var revoked = await RevokeAsync(session, reason, cancellationToken);
+        return revoked.Succeeded ? true : revoked.Problem;
     }
 
     /// <summary>Revokes every active session of the user but <paramref name="currentSessionId"/>.</summary>
-    public async Task<int> RevokeOthersAsync(string userId, string currentSessionId, CancellationToken cancellationToken)
+    /// <returns>How many this call revoked.</returns>
+    public async Task<Result<int>> RevokeOthersAsync(string userId, string currentSessionId, CancellationToken cancellationToken)
     {
-        var revoked = 0;
+        var revokedCount = 0;
         foreach (var session in await ListActiveAsync(userId, cancellationToken))
         {
-            if (session.Id != currentSessionId && await RevokeAsync(session, "revoke-others", cancellationToken))
+            if (session.Id == currentSessionId)
             {
-                revoked++;
+                continue;
             }
+
+            var revoked = await RevokeAsync(session, "revoke-others", cancellationToken);
+            if (!revoked.Succeeded)
+            {
+                return revoked.Problem;
+            }
+
+            revokedCount += revoked.Value ? 1 : 0;
         }
 
-        return revoked;
+        return revokedCount;
     }
 
     /// <returns>True when this call revoked it; false when it was already revoked.</returns>
-    private async Task<bool> RevokeAsync(SessionEntity session, string reason, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+    private Task<Result<bool>> RevokeAsync(SessionEntity session, string reason, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             if (session.RevokedAt is not null)
             {
@@ -274,10 +278,8 @@ public sealed partial class SessionService(
             }
 
             session = fresh;
-        }
-
-        throw new InvalidOperationException($"Revoking a session lost {MaxRaceRetries} races in a row.");
-    }
+            return RaceAttempt.Lost;
+        });
 
     private async Task<Result<TokenResponse>> RefuseReuseAsync(SessionEntity session, DateTimeOffset rotatedAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -288,7 +290,13 @@ public sealed partial class SessionService(
         }
 
         // A rotated token presented again after the grace was copied: end the session for everyone holding it.
-        if (await RevokeAsync(session, "refresh-token-reuse", cancellationToken))
+        var revoked = await RevokeAsync(session, "refresh-token-reuse", cancellationToken);
+        if (!revoked.Succeeded)
+        {
+            return revoked.Problem;
+        }
+
+        if (revoked.Value)
         {
             LogReuseDetected(logger, session.Id);
         }
@@ -297,10 +305,10 @@ public sealed partial class SessionService(
     }
 
     /// <summary>Points the session at its new refresh token; with <c>authenticatedAt</c>, records a new proof too (a refresh records none).</summary>
-    private async Task<bool> PointSessionAtAsync(
-        SessionEntity session, RefreshTokenEntity successor, DateTimeOffset now, CancellationToken cancellationToken, DateTimeOffset? authenticatedAt = null)
-    {
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+    /// <returns>False when the session was revoked or swept meanwhile.</returns>
+    private Task<Result<bool>> PointSessionAtAsync(
+        SessionEntity session, RefreshTokenEntity successor, DateTimeOffset now, CancellationToken cancellationToken, DateTimeOffset? authenticatedAt = null) =>
+        OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             session.AuthenticatedAt = authenticatedAt ?? session.AuthenticatedAt;
             session.CurrentRefreshPartition = successor.PartitionKey;
@@ -319,10 +327,8 @@ public sealed partial class SessionService(
             }
 
             session = fresh;
-        }
-
-        return false;
-    }
+            return RaceAttempt.Lost;
+        });
 
     private RefreshTokenEntity NewRefreshEntity(string refreshToken, string userId, string sessionId, DateTimeOffset now)
     {

@@ -3,6 +3,7 @@ using Bkmark.Core.Accounts;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Sessions;
+using Bkmark.Core.Storage;
 using Bkmark.Core.Throttling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,6 @@ public sealed partial class TwoFactorService
 {
     // RFC 4226 §4 R6 recommends 160-bit shared secrets.
     private const int SecretBytes = 20;
-    private const int MaxRaceRetries = 8;
     private const int QrPixelsPerModule = 4;
 
     private readonly TwoFactorStore _store;
@@ -84,7 +84,7 @@ public sealed partial class TwoFactorService
             return Problems.NotFound("The user");
         }
 
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        return await OptimisticConcurrency.RunAsync<TotpSetup>(async () =>
         {
             var existing = await _store.FindAsync(userId, cancellationToken);
             if (existing is { Enabled: true })
@@ -105,9 +105,9 @@ public sealed partial class TwoFactorService
                 LogSetupStarted(_logger, userId);
                 return CreateSetup(user.Email, secret);
             }
-        }
 
-        throw RaceLost();
+            return RaceAttempt.Lost;
+        });
     }
 
     /// <summary>Confirms the pending secret with a current code; returns the first set of backup codes.</summary>
@@ -127,7 +127,12 @@ public sealed partial class TwoFactorService
             return enabled.Problem;
         }
 
-        await SyncUserFlagAsync(userId, cancellationToken);
+        var synced = await SyncUserFlagAsync(userId, cancellationToken);
+        if (!synced.Succeeded)
+        {
+            return synced.Problem;
+        }
+
         LogEnabled(_logger, userId);
         return backupCodes!;
     }
@@ -144,7 +149,12 @@ public sealed partial class TwoFactorService
 
         // The codes died with the entity (no current generation); removing them is housekeeping.
         await _store.DeleteBackupCodesExceptAsync(userId, keepGeneration: null, cancellationToken);
-        await SyncUserFlagAsync(userId, cancellationToken);
+        var synced = await SyncUserFlagAsync(userId, cancellationToken);
+        if (!synced.Succeeded)
+        {
+            return synced.Problem;
+        }
+
         LogDisabled(_logger, userId);
         return TwoFactorStatus.Off;
     }
@@ -182,7 +192,7 @@ public sealed partial class TwoFactorService
 
         if (string.IsNullOrEmpty(code))
         {
-            return new Problem(401, ErrorCodes.TwoFactorRequired, "Two-factor authentication is on: send twoFactorCode with a code from your authenticator app or a backup code.");
+            return new Problem(ErrorCodes.TwoFactorRequired, "Two-factor authentication is on: send twoFactorCode with a code from your authenticator app or a backup code.");
         }
 
         var used = await ThrottledAsync(userId, () => TotpCalculator.Default.IsWellFormed(code)
@@ -200,40 +210,33 @@ public sealed partial class TwoFactorService
     /// Reads the user, then the entity, and writes the flag even when unchanged: the new ETag makes a concurrent
     /// sync that read an older entity state lose its race and retry, so the last write always reflects the latest state.
     /// </summary>
-    private async Task SyncUserFlagAsync(string userId, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+    /// <returns>True when the flag was written; false when the user is gone.</returns>
+    private Task<Result<bool>> SyncUserFlagAsync(string userId, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             var user = await _users.FindByIdAsync(userId, cancellationToken);
             if (user is null)
             {
-                return;
+                return false;
             }
 
             var entity = await _store.FindAsync(userId, cancellationToken);
             user.TwoFactorEnabled = entity is { Enabled: true };
-            if (await _users.TryUpdateAsync(user, cancellationToken))
-            {
-                return;
-            }
-        }
-
-        throw RaceLost();
-    }
+            return await _users.TryUpdateAsync(user, cancellationToken) ? true : RaceAttempt.Lost;
+        });
 
     /// <summary>
     /// Checks a TOTP code against the user's secret and, if it is good, lets <paramref name="tryCommit"/>
     /// write the change that goes with it (ETag-conditional). A lost race re-reads and decides again, so a
     /// code whose step a concurrent request just recorded is then refused.
     /// </summary>
-    private async Task<Result<TwoFactorEntity>> UseTotpCodeAsync(
+    private Task<Result<TwoFactorEntity>> UseTotpCodeAsync(
         string userId,
         string code,
         bool expectEnabled,
         Func<TwoFactorEntity, long, Task<bool>> tryCommit,
-        CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<TwoFactorEntity>(async () =>
         {
             var entity = await _store.FindAsync(userId, cancellationToken);
             if (entity is null || entity.Enabled != expectEnabled)
@@ -251,14 +254,8 @@ public sealed partial class TwoFactorService
                 return InvalidCode();
             }
 
-            if (await tryCommit(entity, step))
-            {
-                return entity;
-            }
-        }
-
-        throw RaceLost();
-    }
+            return await tryCommit(entity, step) ? entity : RaceAttempt.Lost;
+        });
 
     private async Task<Result<TwoFactorEntity>> SpendBackupCodeAsync(TwoFactorEntity entity, string code, CancellationToken cancellationToken)
     {
@@ -352,19 +349,16 @@ public sealed partial class TwoFactorService
     }
 
     private static Problem InvalidCode() =>
-        new(401, ErrorCodes.InvalidTwoFactorCode, "The two-factor code is wrong, already used, or out of date.");
+        new(ErrorCodes.InvalidTwoFactorCode, "The two-factor code is wrong, already used, or out of date.");
 
     private static Problem AlreadyEnabled() =>
-        new(409, ErrorCodes.Conflict, "Two-factor authentication is already enabled; disable it first to set up a new authenticator.");
+        Problems.Conflict("Two-factor authentication is already enabled; disable it first to set up a new authenticator.");
 
     private static Problem NoPendingSetup() =>
-        new(409, ErrorCodes.Conflict, "There is no pending two-factor setup; call POST /api/v1/me/two-factor/totp/setup first.");
+        Problems.Conflict("There is no pending two-factor setup; call POST /api/v1/me/two-factor/totp/setup first.");
 
     private static Problem NotEnabled() =>
-        new(409, ErrorCodes.Conflict, "Two-factor authentication is not enabled.");
-
-    private static InvalidOperationException RaceLost() =>
-        new($"Two-factor state kept changing underneath {MaxRaceRetries} attempts.");
+        Problems.Conflict("Two-factor authentication is not enabled.");
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Two-factor setup started for user {UserId}")]
     private static partial void LogSetupStarted(ILogger logger, string userId);

@@ -10,14 +10,21 @@ public static class ApiEndpoint
 {
     /// <summary>
     /// Authenticates first (the function says how: any credential, a scope, or a session only); a
-    /// failure is answered as its problem, success runs <paramref name="body"/> with the caller.
+    /// failure is answered as its problem, success runs <paramref name="body"/> with the caller, and
+    /// whatever it answers carries the headers the credential earned (<see cref="Caller.ResponseHeaders"/>).
     /// </summary>
     public static Task<IActionResult> RunAsync(
         Func<Task<Result<Caller>>> authenticate, Func<Caller, Task<IActionResult>> body, CancellationToken requestAborted) =>
         RunAsync(async () =>
         {
             var caller = await authenticate();
-            return caller.Succeeded ? await body(caller.Value) : ApiResults.Problem(caller.Problem);
+            if (!caller.Succeeded)
+            {
+                return ApiResults.Problem(caller.Problem);
+            }
+
+            var response = await body(caller.Value);
+            return caller.Value.ResponseHeaders is { } headers ? new WithHeaders(response, headers) : response;
         }, requestAborted);
 
     /// <inheritdoc cref="RunAsync(Func{Task{Result{Caller}}}, Func{Caller, Task{IActionResult}}, CancellationToken)"/>
@@ -34,6 +41,20 @@ public static class ApiEndpoint
         catch (Exception exception) when (StorageFailures.IsOutage(exception, requestAborted))
         {
             return ApiResults.Problem(Problems.StorageUnavailable());
+        }
+    }
+
+    /// <summary>Sets the headers before the response it wraps writes its own, so it may still overrule them.</summary>
+    private sealed class WithHeaders(IActionResult response, IReadOnlyDictionary<string, string> headers) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            foreach (var (name, value) in headers)
+            {
+                context.HttpContext.Response.Headers[name] = value;
+            }
+
+            return response.ExecuteResultAsync(context);
         }
     }
 }

@@ -106,6 +106,24 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
     }
 
     [Fact]
+    public async Task Key_RefusalsAfterAuthenticationCarryRateLimitHeaders()
+    {
+        var user = await host.SignUpAsync();
+        var key = (await host.CreateKeyAsync(user.AccessToken, new { name = "n", scopes = new[] { "tags:read" }, rateLimitPerMinute = 5 })).GetProperty("key").GetString()!;
+
+        var missingScope = await host.SendAsync(HttpMethod.Get, "api/v1/bookmarks", bearer: key);
+        var sessionOnly = await host.SendAsync(HttpMethod.Get, "api/v1/me/sessions", bearer: key);
+        var notFound = await host.SendAsync(HttpMethod.Delete, "api/v1/api-keys/01ARZ3NDEKTSV4RRFFQ69G5FAV", bearer: key);
+
+        Assert.Equal(HttpStatusCode.Forbidden, missingScope.StatusCode);
+        Assert.Equal("4", Header(missingScope, "RateLimit-Remaining"));
+        Assert.Equal(HttpStatusCode.Forbidden, sessionOnly.StatusCode);
+        Assert.Equal("3", Header(sessionOnly, "RateLimit-Remaining"));
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal("2", Header(notFound, "RateLimit-Remaining"));
+    }
+
+    [Fact]
     public async Task Request_Returns400_WhenBothHeadersCarryDifferentCredentials()
     {
         var user = await host.SignUpAsync();

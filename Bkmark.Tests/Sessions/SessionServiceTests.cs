@@ -183,7 +183,7 @@ public sealed class SessionServiceTests : IAsyncLifetime
 
         var revoked = await _sessions.RevokeOthersAsync("user1", current.SessionId, CancellationToken.None);
 
-        Assert.Equal(3, revoked);
+        Assert.Equal(3, revoked.Value);
         var remaining = await _sessions.ListActiveAsync("user1", CancellationToken.None);
         Assert.Equal(current.SessionId, Assert.Single(remaining).Id);
         foreach (var other in others)
