@@ -11,6 +11,7 @@ using Bkmark.Core.Credentials;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Passkeys;
 using Bkmark.Core.Secrets;
+using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
 using Bkmark.Core.Storage;
@@ -59,6 +60,9 @@ public static class BkmarkServiceCollectionExtensions
         services.AddExpiryHandler<ThrottleExpiryHandler>();
         services.AddSingleton<CredentialHasher>();
         services.AddSingleton<RequestAuthenticator>();
+        services.AddOptions<StepUpOptions>().BindConfiguration(StepUpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<StepUp>();
+        services.AddSecurityLog();
         services.AddExpirySweep();
         services.AddApiKeys();
         services.AddTwoFactor();

@@ -1,5 +1,6 @@
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
+using Bkmark.Core.SecurityLog;
 using Bkmark.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -8,13 +9,13 @@ using Microsoft.Azure.Functions.Worker;
 namespace Bkmark.Functions;
 
 /// <summary>The caller's API keys: create, list, read, rename or re-scope, revoke. A session or any key may manage them.</summary>
-public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator authenticator)
+public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator authenticator, StepUp stepUp, SecurityEventLog securityLog)
 {
     [Function(nameof(CreateApiKey))]
     public Task<IActionResult> CreateApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/api-keys")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        () => stepUp.AuthenticateAsync(request, cancellationToken),
         async caller =>
     {
         var body = await RequestBody.ReadAsync<CreateApiKeyRequest>(request, cancellationToken);
@@ -25,6 +26,11 @@ public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator aut
 
         var b = body.Value;
         var created = await keys.CreateAsync(caller, new NewApiKey(b.Name, b.Scopes, b.ExpiresAt, b.RateLimitPerMinute), cancellationToken);
+        if (created.Succeeded)
+        {
+            await securityLog.RecordAsync(request, caller, SecurityEventTypes.ApiKeyCreated, cancellationToken, DetailsOf(created.Value.Id, created.Value.KeyPrefix));
+        }
+
         return ApiResults.From(created, ApiResults.Created);
     }, cancellationToken);
 
@@ -64,6 +70,11 @@ public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator aut
         }
 
         var updated = await keys.UpdateAsync(caller, id, new ApiKeyChanges(body.Value.Name, body.Value.Scopes), cancellationToken);
+        if (updated.Succeeded)
+        {
+            await securityLog.RecordAsync(request, caller, SecurityEventTypes.ApiKeyUpdated, cancellationToken, DetailsOf(updated.Value.Id, updated.Value.KeyPrefix));
+        }
+
         return ApiResults.From(updated, ApiResults.Ok);
     }, cancellationToken);
 
@@ -76,8 +87,16 @@ public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator aut
         async caller =>
     {
         var revoked = await keys.RevokeAsync(caller, id, cancellationToken);
+        if (revoked.Succeeded)
+        {
+            await securityLog.RecordAsync(request, caller, SecurityEventTypes.ApiKeyRevoked, cancellationToken, new Dictionary<string, string> { ["keyId"] = id });
+        }
+
         return ApiResults.From(revoked, _ => ApiResults.Ok(new { message = "API key revoked" }));
     }, cancellationToken);
+
+    /// <summary>A key is named by its id and public prefix in the log, never by its value.</summary>
+    private static Dictionary<string, string> DetailsOf(string keyId, string keyPrefix) => new() { ["keyId"] = keyId, ["keyPrefix"] = keyPrefix };
 
     private sealed record CreateApiKeyRequest(string? Name, string?[]? Scopes, DateTimeOffset? ExpiresAt, int? RateLimitPerMinute);
 

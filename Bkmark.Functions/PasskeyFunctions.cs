@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Passkeys;
+using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
 using Bkmark.Functions.Http;
@@ -11,13 +12,14 @@ using Microsoft.Azure.Functions.Worker;
 namespace Bkmark.Functions;
 
 /// <summary>Passkeys: registering and managing them (signed-in session only), and signing in with one.</summary>
-public sealed class PasskeyFunctions(PasskeyService passkeys, SignInService signIn, RequestAuthenticator authenticator)
+public sealed class PasskeyFunctions(
+    PasskeyService passkeys, SignInService signIn, RequestAuthenticator authenticator, StepUp stepUp, SecurityEventLog securityLog)
 {
     [Function(nameof(BeginPasskeyRegistration))]
     public Task<IActionResult> BeginPasskeyRegistration(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/passkeys/options")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
         async caller =>
     {
         return ApiResults.From(await passkeys.BeginRegistrationAsync(caller.UserId, cancellationToken), ApiResults.Ok);
@@ -27,7 +29,7 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SignInService sign
     public Task<IActionResult> RegisterPasskey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/passkeys")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
         async caller =>
     {
         var body = await RequestBody.ReadAsync<RegisterPasskeyRequest>(request, cancellationToken);
@@ -38,6 +40,11 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SignInService sign
 
         var passkey = await passkeys.RegisterAsync(
             caller.UserId, body.Value.ChallengeId, body.Value.Credential, body.Value.Name, ClientInfo.From(request).UserAgent, cancellationToken);
+        if (passkey.Succeeded)
+        {
+            await securityLog.RecordAsync(request, caller, SecurityEventTypes.PasskeyAdded, cancellationToken, DetailsOf(passkey.Value));
+        }
+
         return ApiResults.From(passkey, p => ApiResults.Created(PasskeyView.From(p)));
     }, cancellationToken);
 
@@ -57,7 +64,7 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SignInService sign
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/me/passkeys/{id}")] HttpRequest request,
         string id,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
         async caller =>
     {
         var body = await RequestBody.ReadAsync<RenamePasskeyRequest>(request, cancellationToken);
@@ -67,6 +74,11 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SignInService sign
         }
 
         var passkey = await passkeys.RenameAsync(caller.UserId, id, body.Value.Name, cancellationToken);
+        if (passkey.Succeeded)
+        {
+            await securityLog.RecordAsync(request, caller, SecurityEventTypes.PasskeyRenamed, cancellationToken, DetailsOf(passkey.Value));
+        }
+
         return ApiResults.From(passkey, p => ApiResults.Ok(PasskeyView.From(p)));
     }, cancellationToken);
 
@@ -75,10 +87,17 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SignInService sign
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/me/passkeys/{id}")] HttpRequest request,
         string id,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
         async caller =>
     {
-        return ApiResults.From(await passkeys.DeleteAsync(caller.UserId, id, cancellationToken), _ => ApiResults.NoContent());
+        var deleted = await passkeys.DeleteAsync(caller.UserId, id, cancellationToken);
+        if (deleted.Succeeded)
+        {
+            await securityLog.RecordAsync(
+                request, caller, SecurityEventTypes.PasskeyRemoved, cancellationToken, new Dictionary<string, string> { ["passkeyId"] = id });
+        }
+
+        return ApiResults.From(deleted, _ => ApiResults.NoContent());
     }, cancellationToken);
 
     [Function(nameof(BeginPasskeySignIn))]
@@ -107,6 +126,8 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SignInService sign
         var tokens = await signIn.SignInWithPasskeyAsync(body.Value.ChallengeId, body.Value.Credential, ClientInfo.From(request), cancellationToken);
         return ApiResults.From(tokens, t => TokenDelivery.Respond(request, t, cookieDelivery.Value));
     }, cancellationToken);
+
+    private static Dictionary<string, string> DetailsOf(PasskeyEntity passkey) => new() { ["passkeyId"] = passkey.Id, ["name"] = passkey.Name };
 
     private sealed record RegisterPasskeyRequest(string? ChallengeId, JsonElement? Credential, string? Name);
 

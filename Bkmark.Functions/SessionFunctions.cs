@@ -1,4 +1,5 @@
 using Bkmark.Core.Authorization;
+using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -8,7 +9,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Bkmark.Functions;
 
 /// <summary>The signed-in devices of the current user: list, revoke one, revoke all others.</summary>
-public sealed class SessionFunctions(SessionService sessions, RequestAuthenticator authenticator)
+public sealed class SessionFunctions(SessionService sessions, RequestAuthenticator authenticator, SecurityEventLog securityLog)
 {
     [Function(nameof(ListSessions))]
     public Task<IActionResult> ListSessions(
@@ -34,6 +35,11 @@ public sealed class SessionFunctions(SessionService sessions, RequestAuthenticat
         async caller =>
     {
         var revoked = await sessions.RevokeAsync(caller.UserId, id, "revoked-by-user", cancellationToken);
+        if (revoked.Succeeded)
+        {
+            await securityLog.RecordAsync(request, caller, SecurityEventTypes.SessionRevoked, cancellationToken, new Dictionary<string, string> { ["revokedSessionId"] = id });
+        }
+
         return ApiResults.From(revoked, _ => ApiResults.NoContent());
     }, cancellationToken);
 
@@ -45,6 +51,13 @@ public sealed class SessionFunctions(SessionService sessions, RequestAuthenticat
         async caller =>
     {
         var revoked = await sessions.RevokeOthersAsync(caller.UserId, caller.SessionId!, cancellationToken);
+        if (revoked.Succeeded)
+        {
+            await securityLog.RecordAsync(
+                request, caller, SecurityEventTypes.SessionsRevokedOthers, cancellationToken,
+                new Dictionary<string, string> { ["revoked"] = revoked.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        }
+
         return ApiResults.From(revoked, count => ApiResults.Ok(new { revoked = count }));
     }, cancellationToken);
 

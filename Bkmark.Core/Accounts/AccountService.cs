@@ -85,6 +85,10 @@ public sealed class AccountService
         return user;
     }
 
+    /// <summary>The account a session belongs to, for re-authenticating its person.</summary>
+    internal Task<UserEntity?> FindAsync(string userId, CancellationToken cancellationToken) =>
+        _users.FindByIdAsync(userId, cancellationToken);
+
     /// <summary>The account an email signs in to, or null; known and unknown emails cost the same reads.</summary>
     internal Task<UserEntity?> FindForSignInAsync(string normalizedEmail, CancellationToken cancellationToken) =>
         _users.FindByEmailAsync(normalizedEmail, cancellationToken);

@@ -14,6 +14,9 @@ public sealed record Caller(
     /// <summary>An API key's own per-minute rate limit (null for a session), the most it may give a key it creates.</summary>
     public int? RateLimitPerMinute { get; init; }
 
+    /// <summary>For a session: when the person last proved who they are (the access token's <c>auth_time</c>).</summary>
+    public DateTimeOffset? AuthenticatedAt { get; init; }
+
     /// <summary>
     /// Headers every answer to this credential carries, e.g. an API key's <c>RateLimit-*</c>. Core only
     /// reports them (as <see cref="Errors.Problem.Headers"/> on a refusal); the Functions layer writes them.

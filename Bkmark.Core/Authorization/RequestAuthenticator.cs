@@ -59,7 +59,11 @@ public sealed class RequestAuthenticator(AccessTokenService accessTokens, Sessio
             return session.Problem;
         }
 
-        return new Caller(claims.Value.UserId, CredentialType.Session, Scopes.All, claims.Value.ExpiresAt, SessionId: claims.Value.SessionId);
+        return new Caller(claims.Value.UserId, CredentialType.Session, Scopes.All, claims.Value.ExpiresAt, SessionId: claims.Value.SessionId)
+        {
+            // The token's own claim, not the session's: re-authenticating in one tab must not freshen a token copied earlier.
+            AuthenticatedAt = claims.Value.AuthenticatedAt ?? session.Value.LastProofAt,
+        };
     }
 
     private static Result<string> ReadCredential(HttpRequest request)

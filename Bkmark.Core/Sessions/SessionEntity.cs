@@ -16,6 +16,14 @@ public sealed class SessionEntity : StoredEntity
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset LastActiveAt { get; set; }
 
+    /// <summary>
+    /// The last time the person proved who they are in this session (sign-in or re-authentication): what
+    /// step-up checks. Sessions started before it was recorded have none; for them it is <see cref="CreatedAt"/>.
+    /// </summary>
+    public DateTimeOffset? AuthenticatedAt { get; set; }
+
+    public DateTimeOffset LastProofAt => AuthenticatedAt ?? CreatedAt;
+
     /// <summary>One of <see cref="AuthMethods"/>.</summary>
     public string AuthMethod { get; set; } = AuthMethods.Password;
 

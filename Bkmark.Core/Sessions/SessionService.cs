@@ -3,6 +3,7 @@ using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Storage;
 using Bkmark.Core.Tokens;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ public sealed partial class SessionService(
     CredentialHasher hasher,
     IdGenerator ids,
     ExpiryIndex expiry,
+    SecurityEventLog securityLog,
     TimeProvider time,
     IOptions<TokenOptions> options,
     ILogger<SessionService> logger)
@@ -46,6 +48,7 @@ public sealed partial class SessionService(
             IpAddress = client.IpAddress,
             CreatedAt = now,
             LastActiveAt = now,
+            AuthenticatedAt = now,
             AuthMethod = authMethod,
             AbsoluteExpiresAt = now + _options.SessionAbsoluteLifetime,
             RefreshExpiresAt = refreshEntity.ExpiresAt,
@@ -65,6 +68,9 @@ public sealed partial class SessionService(
         await store.AddAsync(session, cancellationToken);
         await store.AddRefreshTokenAsync(refreshEntity, cancellationToken);
         LogSignedIn(logger, session.Id, userId, authMethod);
+        await securityLog.RecordAsync(
+            new SecurityEvent(userId, SecurityEventTypes.SignInSucceeded, client, session.Id, new Dictionary<string, string> { ["method"] = authMethod }),
+            cancellationToken);
         return IssueTokens(session, refreshToken);
     }
 
@@ -128,7 +134,7 @@ public sealed partial class SessionService(
             // The session's own entry needs no write: the sweep finds its deadline moved and re-schedules it.
             await expiry.ScheduleAsync([RefreshExpiry(successorEntity)], cancellationToken);
             await store.AddRefreshTokenAsync(successorEntity, cancellationToken);
-            var pointed = await PointSessionAtAsync(session, token, successorEntity, now, cancellationToken);
+            var pointed = await PointSessionAtAsync(session, token, successorEntity, now, authenticatedAt: null, cancellationToken);
             if (!pointed.Succeeded)
             {
                 await store.DeleteRefreshTokenAsync(successorEntity.PartitionKey, successorEntity.RowKey, cancellationToken);
@@ -138,6 +144,44 @@ public sealed partial class SessionService(
             return IssueTokens(session, successor);
         });
     }
+
+    /// <summary>
+    /// Records that the person just proved who they are again (<c>authenticatedAt</c>) and answers new
+    /// tokens for the same session. The refresh token is rotated as a refresh would: the client's current one
+    /// is spent, so a copy of it presented later is recognised as reuse.
+    /// </summary>
+    public Task<Result<TokenResponse>> ReauthenticateAsync(string userId, string sessionId, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<TokenResponse>(async () =>
+        {
+            var now = time.GetUtcNow();
+            var session = await store.FindAsync(userId, sessionId, cancellationToken);
+            if (session is null || !session.IsActive(now))
+            {
+                return Problems.TokenRevoked("This session has been revoked. Sign in again.");
+            }
+
+            var current = session.CurrentRefreshPartition is { } partition && session.CurrentRefreshRow is { } row
+                ? await store.FindRefreshTokenAsync(partition, row, cancellationToken)
+                : null;
+            if (current is { RotatedAt: null } && !await store.TryMarkRotatedAsync(current, now, cancellationToken))
+            {
+                // A refresh rotated it meanwhile: the session now points at its successor; decide again.
+                return RaceAttempt.Lost;
+            }
+
+            var successor = RefreshTokenFormat.Generate();
+            var successorEntity = NewRefreshEntity(successor, userId, sessionId, now);
+            await expiry.ScheduleAsync([RefreshExpiry(successorEntity)], cancellationToken);
+            await store.AddRefreshTokenAsync(successorEntity, cancellationToken);
+            var pointed = await PointSessionAtAsync(session, current, successorEntity, now, authenticatedAt: now, cancellationToken);
+            if (!pointed.Succeeded)
+            {
+                await store.DeleteRefreshTokenAsync(successorEntity.PartitionKey, successorEntity.RowKey, cancellationToken);
+                return pointed.Problem;
+            }
+
+            return IssueTokens(session, successor);
+        });
 
     /// <summary>
     /// Checks that the session an access token names is still active: the one storage read of an
@@ -267,13 +311,16 @@ public sealed partial class SessionService(
     /// Makes the successor the session's current token: the commit point of a rotation. Only a session that
     /// still names <paramref name="rotated"/> is moved on, so of two requests finishing one rotation (a retry
     /// and the request it retries) exactly one hands out a successor. Still racing after the retries, the
-    /// session names the rotated token, so a retry with it finishes the rotation.
+    /// session names the rotated token, so a retry with it finishes the rotation. With
+    /// <paramref name="authenticatedAt"/> it records a new proof too (a refresh records none).
     /// </summary>
     /// <returns>True when this request won; otherwise the answer for the loser.</returns>
     private Task<Result<bool>> PointSessionAtAsync(
-        SessionEntity session, RefreshTokenEntity rotated, RefreshTokenEntity successor, DateTimeOffset now, CancellationToken cancellationToken) =>
+        SessionEntity session, RefreshTokenEntity? rotated, RefreshTokenEntity successor, DateTimeOffset now, DateTimeOffset? authenticatedAt,
+        CancellationToken cancellationToken) =>
         OptimisticConcurrency.RunAsync<bool>(async () =>
         {
+            session.AuthenticatedAt = authenticatedAt ?? session.AuthenticatedAt;
             session.CurrentRefreshPartition = successor.PartitionKey;
             session.CurrentRefreshRow = successor.RowKey;
             session.RefreshExpiresAt = successor.ExpiresAt;
@@ -289,7 +336,7 @@ public sealed partial class SessionService(
                 return Problems.TokenRevoked("This session has been revoked. Sign in again.");
             }
 
-            if (!fresh.IsCurrent(rotated))
+            if (rotated is not null && !fresh.IsCurrent(rotated))
             {
                 return Problems.TokenRevoked("This refresh token was already used. Use the newest one.");
             }
@@ -317,7 +364,8 @@ public sealed partial class SessionService(
 
     private TokenResponse IssueTokens(SessionEntity session, string refreshToken)
     {
-        var accessToken = accessTokens.Issue(session.UserId, session.Id, AuthMethods.AmrOf(session.AuthMethod), out _);
+        // A refresh carries the session's last proof forward; only a sign-in or re-authentication moves it.
+        var accessToken = accessTokens.Issue(session.UserId, session.Id, AuthMethods.AmrOf(session.AuthMethod), session.LastProofAt, out _);
         return new TokenResponse(
             accessToken,
             "Bearer",

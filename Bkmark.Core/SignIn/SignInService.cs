@@ -4,6 +4,7 @@ using System.Text.Json;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Passkeys;
+using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Throttling;
 using Bkmark.Core.TwoFactor;
@@ -22,6 +23,7 @@ public sealed class SignInService(
     SessionService sessions,
     AttemptThrottle throttle,
     DeviceTokens devices,
+    SecurityEventLog securityLog,
     IOptions<AccountOptions> options)
 {
     // One counter per account for every device it has not seen, and one per device it has (§7).
@@ -30,10 +32,30 @@ public sealed class SignInService(
 
     /// <summary>
     /// Email and password, then the second factor. Unknown email and wrong password are one answer with one
-    /// cost, and both count towards the same lock-out, so neither tells whether an account exists. The attempt
-    /// takes its slot in the throttle before the password is checked (§7). A success returns a device token.
+    /// cost, and both count towards the same lock-out, so neither tells whether an account exists. A success
+    /// returns a device token.
     /// </summary>
     public async Task<Result<TokenResponse>> SignInWithPasswordAsync(PasswordSignIn request, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var proof = await CheckPasswordAsync(request, client, sessionId: null, cancellationToken);
+        if (!proof.Succeeded)
+        {
+            return proof.Problem;
+        }
+
+        var tokens = await sessions.SignInAsync(proof.Value.UserId, proof.Value.AuthMethod, client, cancellationToken);
+        return tokens with { DeviceToken = devices.Issue(proof.Value.UserId) };
+    }
+
+    /// <summary>
+    /// Sign-in's check of email, password and second factor, throttles included: the attempt takes its slot
+    /// before the password is checked (§7). Refusals (folded) and a spent backup code go to the security log.
+    /// Re-authentication proves a session's person with it (passing the session's id for the log), so a
+    /// stolen access token earns no extra guesses.
+    /// </summary>
+    /// <returns>Who proved it, and the session's auth method.</returns>
+    public async Task<Result<PasswordProof>> CheckPasswordAsync(
+        PasswordSignIn request, ClientInfo client, string? sessionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new Dictionary<string, string[]>();
@@ -54,18 +76,20 @@ public sealed class SignInService(
 
         var normalizedEmail = request.Email!.Trim().ToLowerInvariant();
         var user = await accounts.FindForSignInAsync(normalizedEmail, cancellationToken);
+        // An email nobody has logs into a partition nobody lists: the same cost as a known one.
+        var logPartition = user?.Id ?? SecurityEventLog.UnknownAccountPartition(normalizedEmail);
         var claim = user is not null && devices.DeviceOf(request.DeviceToken, user.Id) is { } device
             ? await throttle.ClaimAsync(_knownDevicePolicy, device, cancellationToken)
             : await throttle.ClaimAsync(_unknownDevicePolicy, SubjectOf(normalizedEmail), cancellationToken);
         if (claim.RetryAfter is { } retryAfter)
         {
-            return Problems.TooManyAttempts(retryAfter);
+            return await RefuseAsync(logPartition, Problems.TooManyAttempts(retryAfter), client, cancellationToken);
         }
 
         // A wrong password leaves its claimed slot counted: that is the failure.
         if (!await accounts.VerifyPasswordAsync(user, request.Password!, cancellationToken))
         {
-            return Problems.InvalidCredentials();
+            return await RefuseAsync(logPartition, Problems.InvalidCredentials(), client, cancellationToken);
         }
 
         await throttle.ResetAsync(claim, cancellationToken);
@@ -74,11 +98,15 @@ public sealed class SignInService(
         var authMethod = await twoFactor.CheckSignInAsync(user!.Id, request.TwoFactorCode, cancellationToken);
         if (!authMethod.Succeeded)
         {
-            return authMethod.Problem;
+            return await RefuseAsync(user.Id, authMethod.Problem, client, cancellationToken);
         }
 
-        var tokens = await sessions.SignInAsync(user.Id, authMethod.Value, client, cancellationToken);
-        return tokens with { DeviceToken = devices.Issue(user.Id) };
+        if (BackupCodes.WasUsed(authMethod.Value, request.TwoFactorCode))
+        {
+            await securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.BackupCodeUsed, client, sessionId), cancellationToken);
+        }
+
+        return new PasswordProof(user.Id, authMethod.Value);
     }
 
     /// <summary>A passkey assertion against a challenge from <see cref="PasskeyService.BeginSignInAsync"/>.</summary>
@@ -99,6 +127,12 @@ public sealed class SignInService(
     public Task<Result<TokenResponse>> RefreshAsync(string? refreshToken, CancellationToken cancellationToken) =>
         sessions.RefreshAsync(refreshToken, cancellationToken);
 
+    private async Task<Problem> RefuseAsync(string logPartition, Problem refusal, ClientInfo client, CancellationToken cancellationToken)
+    {
+        await securityLog.RecordRefusalAsync(logPartition, refusal, client, cancellationToken);
+        return refusal;
+    }
+
     private static ThrottlePolicy LoginPolicy(string kind, AccountOptions options) =>
         new(kind, options.LoginMaxFailures, options.LoginLockout, options.LoginLockout);
 
@@ -109,3 +143,6 @@ public sealed class SignInService(
 
 /// <summary>A password sign-in as the client sent it; <see cref="DeviceToken"/> from the body or the <c>bk_device</c> cookie.</summary>
 public sealed record PasswordSignIn(string? Email, string? Password, string? TwoFactorCode, string? DeviceToken);
+
+/// <summary>A passed password (and second-factor) check: whose, and the session's auth method.</summary>
+public sealed record PasswordProof(string UserId, string AuthMethod);

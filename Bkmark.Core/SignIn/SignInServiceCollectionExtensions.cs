@@ -9,6 +9,7 @@ public static class SignInServiceCollectionExtensions
     {
         services.AddSingleton<DeviceTokens>();
         services.AddSingleton<SignInService>();
+        services.AddSingleton<ReauthenticationService>();
         return services;
     }
 }

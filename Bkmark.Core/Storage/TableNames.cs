@@ -20,6 +20,9 @@ public static class TableNames
     public const string PasskeyCredentials = "PasskeyCredentials";
     public const string PasskeyChallenges = "PasskeyChallenges";
 
+    /// <summary>The security activity log: a partition per user, newest first.</summary>
+    public const string SecurityEvents = "SecurityEvents";
+
     /// <summary>The expiry index (a partition per time bucket) and the sweep's checkpoint.</summary>
     public const string ExpiryIndex = "ExpiryIndex";
     public const string SweepState = "SweepState";
@@ -27,6 +30,6 @@ public static class TableNames
     public static IReadOnlyList<string> All { get; } =
     [
         Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows, TwoFactor,
-        Library, Passkeys, PasskeyCredentials, PasskeyChallenges, ExpiryIndex, SweepState,
+        Library, Passkeys, PasskeyCredentials, PasskeyChallenges, SecurityEvents, ExpiryIndex, SweepState,
     ];
 }

@@ -11,6 +11,9 @@ public sealed class AccessTokenService
 {
     public const string TokenType = "at+jwt";
 
+    /// <summary>OpenID Connect Core §2: when the end-user authentication occurred (seconds since the epoch).</summary>
+    public const string AuthTimeClaim = "auth_time";
+
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false, SetDefaultTimesOnTokenCreation = false };
     private readonly SigningKeys _keys;
     private readonly TokenOptions _options;
@@ -43,7 +46,12 @@ public sealed class AccessTokenService
 
     public TimeSpan Lifetime => _options.AccessTokenLifetime;
 
-    public string Issue(string userId, string sessionId, IReadOnlyList<string> amr, out DateTimeOffset expiresAt)
+    /// <summary>A token for a person who proved who they are just now.</summary>
+    public string Issue(string userId, string sessionId, IReadOnlyList<string> amr, out DateTimeOffset expiresAt) =>
+        Issue(userId, sessionId, amr, _time.GetUtcNow(), out expiresAt);
+
+    /// <summary><c>authenticatedAt</c>: when the person last proved who they are, the OpenID <c>auth_time</c> that step-up (RFC 9470) checks.</summary>
+    public string Issue(string userId, string sessionId, IReadOnlyList<string> amr, DateTimeOffset authenticatedAt, out DateTimeOffset expiresAt)
     {
         var now = _time.GetUtcNow();
         expiresAt = now + _options.AccessTokenLifetime;
@@ -62,6 +70,7 @@ public sealed class AccessTokenService
                 ["sid"] = sessionId,
                 [JwtRegisteredClaimNames.Jti] = _ids.NewId(),
                 ["amr"] = amr.ToArray(),
+                [AuthTimeClaim] = authenticatedAt.ToUnixTimeSeconds(),
             },
         };
         return _handler.CreateToken(descriptor);
@@ -97,9 +106,13 @@ public sealed class AccessTokenService
             return Problems.TokenExpired($"The access token expired at {Json.BkmarkJson.FormatTime(expiresAt)}.");
         }
 
-        return new AccessTokenClaims(userId, sessionId, expiresAt);
+        // Tokens issued before auth_time existed lack it; the session's record answers for them.
+        DateTimeOffset? authenticatedAt = jwt.TryGetPayloadValue<long>(AuthTimeClaim, out var authTime)
+            ? DateTimeOffset.FromUnixTimeSeconds(authTime)
+            : null;
+        return new AccessTokenClaims(userId, sessionId, expiresAt, authenticatedAt);
     }
 }
 
 /// <summary>What a valid access token says.</summary>
-public sealed record AccessTokenClaims(string UserId, string SessionId, DateTimeOffset ExpiresAt);
+public sealed record AccessTokenClaims(string UserId, string SessionId, DateTimeOffset ExpiresAt, DateTimeOffset? AuthenticatedAt = null);

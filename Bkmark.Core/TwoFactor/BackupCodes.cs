@@ -16,6 +16,10 @@ public static class BackupCodes
 
     private const int GroupLength = Length / 2;
 
+    /// <summary>Whether a second step that passed with <paramref name="code"/> spent a backup code (a TOTP code is six digits).</summary>
+    public static bool WasUsed(string authMethod, string? code) =>
+        authMethod == Sessions.AuthMethods.PasswordAndTotp && code is not null && !TotpCalculator.Default.IsWellFormed(code);
+
     /// <summary>A fresh set of codes, formatted for display.</summary>
     public static string[] Generate()
     {

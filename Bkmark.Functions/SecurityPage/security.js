@@ -8,6 +8,8 @@
   let accessToken = null;
   let sessionId = null;
   let refreshTimer = null;
+  let twoFactorOn = false;
+  let activityCursor = null;
 
   const $ = (id) => document.getElementById(id);
   const el = (tag, props = {}, ...children) => {
@@ -43,6 +45,10 @@
     const data = await response.json().catch(() => ({}));
     if (response.ok) return data;
     if (auth && retry && response.status === 401 && data.code === "TOKEN_EXPIRED" && await refresh()) {
+      return call(method, path, body, { auth, retry: false });
+    }
+    // A sensitive change on an old sign-in (RFC 9470 step-up): confirm it's you, then try once more.
+    if (auth && retry && response.status === 403 && data.code === "REAUTHENTICATION_REQUIRED" && await reauthenticate()) {
       return call(method, path, body, { auth, retry: false });
     }
     throw new ApiError({ status: response.status, ...data });
@@ -84,15 +90,17 @@
     const me = await call("GET", "/me");
     $("account-email").textContent = me.email;
     // Each section loads on its own: one failing leaves the others usable.
-    await Promise.all([loadTwoFactor, loadPasskeys, loadSessions, loadApiKeys].map((load) => action(load)()));
+    await Promise.all([loadTwoFactor, loadPasskeys, loadSessions, loadApiKeys, loadActivity].map((load) => action(load, false)()));
   }
 
-  // Runs an action from a button or form, reporting failures in the status line.
-  function action(fn) {
+  // Runs an action from a button or form, reporting failures in the status line. A change shows up in the
+  // activity panel at once.
+  function action(fn, showsInActivity = true) {
     return async (event) => {
       event?.preventDefault?.();
       try {
         await fn(event);
+        if (showsInActivity && accessToken) await loadActivity();
       } catch (error) {
         say(error.message || String(error), true);
       }
@@ -131,6 +139,56 @@
           userHandle: r.userHandle ? toText(r.userHandle) : null };
     return { id: credential.id, rawId: toText(credential.rawId), type: credential.type, response,
       clientExtensionResults: credential.getClientExtensionResults() };
+  }
+
+  // --- Re-authentication (step-up): resolves true once the session has a fresh sign-in, false if cancelled.
+  function reauthenticate() {
+    const dialog = $("reauth-dialog");
+    $("reauth-form").reset();
+    $("reauth-error").textContent = "";
+    $("reauth-code-field").hidden = !twoFactorOn;
+    dialog.showModal();
+    $("reauth-password").focus();
+    return new Promise((resolve) => {
+      const listeners = [];
+      const on = (target, type, handler) => { target.addEventListener(type, handler); listeners.push([target, type, handler]); };
+      const finish = (done) => {
+        listeners.forEach(([target, type, handler]) => target.removeEventListener(type, handler));
+        if (dialog.open) dialog.close();
+        resolve(done);
+      };
+      const prove = async (body) => {
+        try {
+          // The refresh token rotates: the successor comes back in the HttpOnly cookie.
+          acceptTokens(await call("POST", "/auth/reauthenticate", { ...body, refreshTokenDelivery: "cookie" }));
+          finish(true);
+        } catch (error) {
+          if (error.code === "TWO_FACTOR_REQUIRED") {
+            $("reauth-code-field").hidden = false;
+            $("reauth-code").focus();
+          }
+          $("reauth-error").textContent = error.message || String(error);
+        }
+      };
+      on($("reauth-form"), "submit", (event) => {
+        event.preventDefault();
+        const body = { password: $("reauth-password").value };
+        const code = $("reauth-code").value.trim();
+        if (code) body.twoFactorCode = code;
+        prove(body);
+      });
+      on($("reauth-passkey"), "click", async () => {
+        try {
+          const start = await call("POST", "/auth/passkeys/options", undefined, { auth: false });
+          const credential = await navigator.credentials.get({ publicKey: requestOptions(start.options) });
+          await prove({ challengeId: start.challengeId, credential: credentialJson(credential) });
+        } catch (error) {
+          $("reauth-error").textContent = error.message || String(error);
+        }
+      });
+      on($("reauth-cancel"), "click", () => finish(false));
+      on(dialog, "cancel", () => finish(false));
+    });
   }
 
   // --- Signing in and out
@@ -182,6 +240,7 @@
     $("two-factor-state").textContent = state.enabled
       ? `On since ${when(state.enabledAt)}. Backup codes left: ${state.backupCodesRemaining}.`
       : "Off. Add an authenticator app so a password alone cannot sign in.";
+    twoFactorOn = state.enabled;
     $("two-factor-setup").hidden = state.enabled;
     $("two-factor-manage-form").hidden = !state.enabled;
     if (state.enabled) $("two-factor-enroll").hidden = true;
@@ -374,6 +433,48 @@
     $("api-key-value").textContent = "";
     $("api-key-created").hidden = true;
   });
+
+  // --- Security activity
+  const EVENT_LABELS = {
+    "signin.succeeded": "Signed in",
+    "signin.failed": "Failed sign-in",
+    "signin.throttled": "Sign-in blocked after too many failures",
+    "reauthenticated": "Confirmed it's you",
+    "twofactor.enabled": "Two-factor authentication turned on",
+    "twofactor.disabled": "Two-factor authentication turned off",
+    "backupcodes.regenerated": "New backup codes made",
+    "backupcode.used": "Backup code used",
+    "passkey.added": "Passkey added",
+    "passkey.renamed": "Passkey renamed",
+    "passkey.removed": "Passkey removed",
+    "apikey.created": "API key created",
+    "apikey.updated": "API key changed",
+    "apikey.revoked": "API key revoked",
+    "session.revoked": "Session signed out",
+    "sessions.revoked_others": "All other sessions signed out",
+  };
+
+  function describe(event) {
+    const d = event.details || {};
+    const what = EVENT_LABELS[event.type] || event.type;
+    const about = d.name ? ` "${d.name}"` : d.keyPrefix ? ` ${d.keyPrefix}…` : "";
+    const times = d.count > 1 ? ` (${d.count} attempts)` : "";
+    return what + about + times;
+  }
+
+  async function loadActivity(more = false) {
+    const query = "?limit=20" + (more && activityCursor ? "&cursor=" + encodeURIComponent(activityCursor) : "");
+    const { data, nextCursor } = await call("GET", "/me/security-events" + query);
+    const items = data.map((event) => el("li", {},
+      el("strong", { textContent: describe(event) }),
+      el("span", { className: "meta", textContent: `${when(event.occurredAt)} · ${event.ipAddress || "unknown address"} · ${browserOf(event.userAgent)}` })));
+    if (more) $("activity-list").append(...items);
+    else $("activity-list").replaceChildren(...(items.length ? items : [el("li", { textContent: "No activity yet." })]));
+    activityCursor = nextCursor;
+    $("activity-more").hidden = !nextCursor;
+  }
+
+  $("activity-more").addEventListener("click", action(() => loadActivity(true), false));
 
   // --- Start: a refresh cookie from an earlier visit signs straight in.
   scopeBoxes($("api-key-scopes"), "new", ["bookmarks:read"]);

@@ -141,6 +141,34 @@ public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClas
         await SaveScreenshotAsync(page, "security-page-api-keys.png");
     }
 
+    [Fact]
+    public async Task SecurityPage_AsksToReauthenticate_BeforeAddingAPasskeyOnAnOldSignIn_AndShowsItsEvent()
+    {
+        var email = await RegisterAsync();
+        var page = await OpenPageWithAuthenticatorAsync();
+        await SignInWithPasswordAsync(page, email);
+        fixture.Time.Advance(TimeSpan.FromMinutes(11));
+
+        // Adding a passkey on an 11-minute-old sign-in: the page asks the person to confirm it's them first.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Confirm it's you" });
+        await Assertions.Expect(dialog).ToBeVisibleAsync();
+        await dialog.GetByLabel("Password").FillAsync(Password);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+
+        // Then the addition goes ahead on its own, and the activity panel shows it with where and what from.
+        await Assertions.Expect(dialog).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#passkey-list")).ToContainTextAsync("Chrome on Linux");
+        var activity = page.Locator("#activity-list > li");
+        var added = activity.Filter(new() { HasText = "Passkey added" });
+        await Assertions.Expect(added).ToHaveCountAsync(1);
+        await Assertions.Expect(added).ToContainTextAsync("\"Chrome on Linux\"");
+        // The page is on localhost, which the browser may reach over IPv6.
+        await Assertions.Expect(added).ToContainTextAsync(new Regex(@"· (127\.0\.0\.1|::1) · Chrome on Linux"));
+        await Assertions.Expect(activity.Filter(new() { HasText = "Confirmed it's you" })).ToHaveCountAsync(1);
+        await SaveScreenshotAsync(page, "security-page-activity.png");
+    }
+
     private async Task<IPage> OpenPageWithAuthenticatorAsync()
     {
         // A fresh context per test: its own cookies, its own virtual authenticator.

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Bkmark.Core.Errors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Bkmark.Core.Authorization;
+
+/// <summary>
+/// Authentication for sensitive actions (RFC 9470 step-up): the authenticator's answer, and for a session
+/// a sign-in no older than <see cref="StepUpOptions.MaxAge"/>. It reads the access token's <c>auth_time</c>,
+/// so it costs no storage request beyond the authenticator's one point read.
+/// </summary>
+/// <remarks>
+/// Which actions are sensitive is DESIGN.md §8's list: every function for one of them authenticates here
+/// instead of at <see cref="RequestAuthenticator"/>; the integration test's SensitiveRoutes walks them all.
+/// </remarks>
+public sealed class StepUp(RequestAuthenticator authenticator, TimeProvider time, IOptions<StepUpOptions> options)
+{
+    private readonly TimeSpan _maxAge = options.Value.MaxAge;
+
+    /// <summary>A signed-in session whose sign-in is recent; API keys get <c>API_KEY_NOT_ALLOWED</c>.</summary>
+    public async Task<Result<Caller>> AuthenticateSessionAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        Check(await authenticator.AuthenticateSessionAsync(request, cancellationToken));
+
+    /// <summary>Any credential; a session's sign-in must be recent (an API key proves nothing more by re-authenticating).</summary>
+    public async Task<Result<Caller>> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        Check(await authenticator.AuthenticateAsync(request, cancellationToken));
+
+    private Result<Caller> Check(Result<Caller> caller)
+    {
+        if (!caller.Succeeded || !caller.Value.IsSession)
+        {
+            return caller;
+        }
+
+        var provedAt = caller.Value.AuthenticatedAt ?? DateTimeOffset.MinValue;
+        return time.GetUtcNow() - provedAt <= _maxAge ? caller : ReauthenticationRequired();
+    }
+
+    private Problem ReauthenticationRequired()
+    {
+        var maxAgeSeconds = ((long)_maxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        return new Problem(
+            ErrorCodes.ReauthenticationRequired,
+            $"This action needs a sign-in from the last {(long)_maxAge.TotalMinutes} minutes. Confirm it is you with POST /api/v1/auth/reauthenticate, then retry.")
+        {
+            // RFC 9470 §3: the challenge names the error and the most the authentication's age may be.
+            Headers = new Dictionary<string, string>
+            {
+                ["WWW-Authenticate"] = $"Bearer realm=\"bkmark\", error=\"insufficient_user_authentication\", error_description=\"A more recent authentication is required.\", max_age={maxAgeSeconds}",
+            },
+        };
+    }
+}

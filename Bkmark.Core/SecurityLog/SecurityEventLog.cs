@@ -1,0 +1,230 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Bkmark.Core.Bookmarks;
+using Bkmark.Core.Credentials;
+using Bkmark.Core.Errors;
+using Bkmark.Core.Maintenance;
+using Bkmark.Core.Sessions;
+using Bkmark.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Bkmark.Core.SecurityLog;
+
+/// <summary>
+/// The account's security activity (DESIGN.md §8): one entity per event in the user's partition, newest
+/// first, kept <see cref="Retention"/>. Recording costs one write on the action's own path (plus, once a
+/// day per user and instance, the expiry-index entry that lets the sweep delete that day's events later);
+/// authenticated reads write nothing here.
+/// </summary>
+public sealed partial class SecurityEventLog(
+    BkmarkTables tables, ExpiryIndex expiry, IdGenerator ids, TimeProvider time, ILogger<SecurityEventLog> logger)
+{
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(90);
+
+    /// <summary>Refused sign-ins under attack fold into one event per account per this window.</summary>
+    public static readonly TimeSpan FoldWindow = TimeSpan.FromMinutes(1);
+
+    private const int MaxRaceRetries = 8;
+
+    // Which users' retention entry this instance already wrote today: the index write is once a day, not per event.
+    private ScheduledDay _scheduled = new("", new ConcurrentDictionary<string, bool>(StringComparer.Ordinal));
+
+    private TableClient Table => tables[TableNames.SecurityEvents];
+
+    /// <summary>Records one event.</summary>
+    public async Task RecordAsync(SecurityEvent securityEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(securityEvent);
+        var now = time.GetUtcNow();
+        var id = ids.NewId(now);
+        await ScheduleRetentionAsync(securityEvent.UserId, now, cancellationToken);
+        await Table.AddEntityAsync(NewEntity(securityEvent, id, SecurityEventEntity.RowKeyOf(now, id), now), cancellationToken);
+    }
+
+    /// <summary>
+    /// Records an event that may come in floods (failed or throttled sign-ins): the first of a minute is
+    /// stored, the rest of that minute raise its <c>count</c>, so an attack cannot bury the log.
+    /// </summary>
+    public async Task RecordFoldedAsync(SecurityEvent securityEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(securityEvent);
+        var now = time.GetUtcNow();
+        var windowStart = new DateTimeOffset(now.UtcTicks - now.UtcTicks % FoldWindow.Ticks, TimeSpan.Zero);
+        var id = FoldedIdOf(securityEvent.Type, windowStart);
+        var rowKey = SecurityEventEntity.RowKeyOf(windowStart, id);
+        await ScheduleRetentionAsync(securityEvent.UserId, now, cancellationToken);
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            var existing = await Table.FindAsync<SecurityEventEntity>(securityEvent.UserId, rowKey, cancellationToken);
+            try
+            {
+                if (existing is null)
+                {
+                    await Table.AddEntityAsync(NewEntity(securityEvent, id, rowKey, now), cancellationToken);
+                    return;
+                }
+
+                var folded = NewEntity(securityEvent, id, rowKey, now);
+                folded.Count = existing.Count + 1;
+                folded.ETag = existing.ETag;
+                if (await Table.TryReplaceAsync(folded, cancellationToken))
+                {
+                    return;
+                }
+            }
+            catch (RequestFailedException exception) when (exception.IsConflict())
+            {
+                // Another attempt of the same minute stored it first: count ours on top.
+            }
+        }
+
+        // Only under a flood of simultaneous attempts; the event exists, its count is a little low.
+        LogFoldLost(logger, securityEvent.Type, securityEvent.UserId);
+    }
+
+    /// <summary>
+    /// Records a refused sign-in or re-authentication, folded: a wrong password or code is <c>signin.failed</c>,
+    /// a lock-out <c>signin.throttled</c>; other refusals (a malformed request) are not security events.
+    /// <c>partition</c> is the account's user id; for an email nobody has, a stand-in of the same cost (<see cref="UnknownAccountPartition"/>).
+    /// </summary>
+    public Task RecordRefusalAsync(string partition, Problem refusal, ClientInfo client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        var type = refusal.Code switch
+        {
+            ErrorCodes.InvalidCredentials or ErrorCodes.InvalidTwoFactorCode => SecurityEventTypes.SignInFailed,
+            ErrorCodes.TooManyAttempts => SecurityEventTypes.SignInThrottled,
+            _ => null,
+        };
+        return type is null
+            ? Task.CompletedTask
+            : RecordFoldedAsync(new SecurityEvent(partition, type, client, Details: new Dictionary<string, string> { ["reason"] = refusal.Code }), cancellationToken);
+    }
+
+    /// <summary>
+    /// Where a refused sign-in for an email without an account is recorded: a partition nobody lists, so
+    /// that an unknown email costs the same writes as a known one and the answer's timing tells nothing.
+    /// </summary>
+    public static string UnknownAccountPartition(string normalizedEmail) =>
+        "unknown-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));
+
+    /// <summary>A page of the user's events, newest first, not older than <see cref="Retention"/>.</summary>
+    public async Task<Result<SecurityEventPage>> ListAsync(string userId, string? cursor, string? limit, CancellationToken cancellationToken)
+    {
+        var pageSize = PageCursor.ParseLimit(limit);
+        if (!pageSize.Succeeded)
+        {
+            return pageSize.Problem;
+        }
+
+        var after = PageCursor.Decode(cursor, SecurityEventEntity.IsRowKey);
+        if (!after.Succeeded)
+        {
+            return after.Problem;
+        }
+
+        // Events past retention that the sweep has not reached yet are not shown.
+        var oldest = SecurityEventEntity.NotBefore(time.GetUtcNow() - Retention);
+        var filter = after.Value is { } position
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey gt {position} and RowKey lt {oldest}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey lt {oldest}");
+        var events = new List<SecurityEventEntity>(pageSize.Value + 1);
+        await foreach (var entity in Table.QueryAsync<SecurityEventEntity>(filter, maxPerPage: pageSize.Value + 1, cancellationToken: cancellationToken))
+        {
+            events.Add(entity);
+            if (events.Count > pageSize.Value)
+            {
+                break;
+            }
+        }
+
+        var hasMore = events.Count > pageSize.Value;
+        var page = events.Take(pageSize.Value).Select(ViewOf).ToList();
+        return new SecurityEventPage(page, hasMore ? PageCursor.Encode(events[pageSize.Value - 1].RowKey) : null);
+    }
+
+    /// <summary>When a day's events may be deleted: retention after the day has ended.</summary>
+    internal static DateTimeOffset DeletableAt(DateTimeOffset dayStart) => dayStart.AddDays(1) + Retention;
+
+    internal static string DayOf(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    private async Task ScheduleRetentionAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var day = DayOf(now);
+        var scheduled = _scheduled;
+        if (scheduled.Day != day)
+        {
+            scheduled = _scheduled = new ScheduledDay(day, new ConcurrentDictionary<string, bool>(StringComparer.Ordinal));
+        }
+
+        if (scheduled.Users.ContainsKey(userId))
+        {
+            return;
+        }
+
+        // Before the event is written, so the sweep never misses a day that has events.
+        var dayStart = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        await expiry.ScheduleAsync(SecurityEventExpiryHandler.KindName, userId, day, DeletableAt(dayStart), cancellationToken);
+        scheduled.Users[userId] = true;
+    }
+
+    private static SecurityEventEntity NewEntity(SecurityEvent securityEvent, string id, string rowKey, DateTimeOffset now) => new()
+    {
+        PartitionKey = securityEvent.UserId,
+        RowKey = rowKey,
+        Id = id,
+        Type = securityEvent.Type,
+        OccurredAt = now,
+        IpAddress = securityEvent.Client.IpAddress,
+        UserAgent = securityEvent.Client.UserAgent,
+        SessionId = securityEvent.SessionId,
+        Details = securityEvent.Details is { Count: > 0 } details ? JsonSerializer.Serialize(details) : null,
+    };
+
+    private static SecurityEventView ViewOf(SecurityEventEntity entity)
+    {
+        var details = new Dictionary<string, object>(StringComparer.Ordinal);
+        if (entity.Details is not null && JsonSerializer.Deserialize<Dictionary<string, string>>(entity.Details) is { } stored)
+        {
+            foreach (var (name, value) in stored)
+            {
+                details[name] = value;
+            }
+        }
+
+        if (entity.Type is SecurityEventTypes.SignInFailed or SecurityEventTypes.SignInThrottled)
+        {
+            details["count"] = entity.Count;
+        }
+
+        return new SecurityEventView(entity.Id, entity.Type, entity.OccurredAt, entity.IpAddress, entity.UserAgent, entity.SessionId, details);
+    }
+
+    /// <summary>A ULID for the folded event of one type and minute: the same for every attempt of that minute.</summary>
+    private static string FoldedIdOf(string type, DateTimeOffset windowStart)
+    {
+        var randomness = SHA256.HashData(Encoding.UTF8.GetBytes(type)).AsSpan(0, 10);
+        return Ulid.NewUlid(windowStart, randomness).ToString();
+    }
+
+    private sealed record ScheduledDay(string Day, ConcurrentDictionary<string, bool> Users);
+
+    [LoggerMessage(EventId = 8101, Level = LogLevel.Warning, Message = "Folding a {Type} event of user {UserId} lost every race; its count is low")]
+    private static partial void LogFoldLost(ILogger logger, string type, string userId);
+}
+
+/// <summary>What happened, to whom, from where. <see cref="Details"/> never holds a secret.</summary>
+public sealed record SecurityEvent(
+    string UserId, string Type, ClientInfo Client, string? SessionId = null, IReadOnlyDictionary<string, string>? Details = null);
+
+/// <summary>One event as <c>GET /me/security-events</c> shows it.</summary>
+public sealed record SecurityEventView(
+    string Id, string Type, DateTimeOffset OccurredAt, string? IpAddress, string? UserAgent, string? SessionId, IReadOnlyDictionary<string, object> Details);
+
+/// <summary>A page of events and the cursor of the next one (null on the last page).</summary>
+public sealed record SecurityEventPage(IReadOnlyList<SecurityEventView> Data, string? NextCursor);

@@ -1,0 +1,15 @@
+using Bkmark.Core.Maintenance;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bkmark.Core.SecurityLog;
+
+public static class SecurityLogServiceCollectionExtensions
+{
+    /// <summary>The security activity log and the sweep handler that keeps it to its retention.</summary>
+    public static IServiceCollection AddSecurityLog(this IServiceCollection services)
+    {
+        services.AddSingleton<SecurityEventLog>();
+        services.AddExpiryHandler<SecurityEventExpiryHandler>();
+        return services;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Bkmark.Core.Authorization;
+using Bkmark.Core.Errors;
+using Bkmark.Core.Sessions;
+using Bkmark.Core.SignIn;
+using Bkmark.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Bkmark.Functions;
+
+/// <summary>Step-up (RFC 9470): the signed-in person proves who they are again, for a fresh <c>auth_time</c>. Session only.</summary>
+public sealed class ReauthenticationFunctions(ReauthenticationService reauthentication, RequestAuthenticator authenticator)
+{
+    [Function(nameof(Reauthenticate))]
+    public Task<IActionResult> Reauthenticate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/reauthenticate")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
+    {
+        var body = await RequestBody.ReadAsync<ReauthenticateRequest>(request, cancellationToken);
+        if (!body.Succeeded)
+        {
+            return ApiResults.Problem(body.Problem);
+        }
+
+        // The refresh token is rotated: a page that keeps it in the cookie must get the successor there.
+        var b = body.Value;
+        var cookieDelivery = RefreshTokenCookie.ParseDelivery(
+            request, RefreshTokenCookie.Read(request) is null ? b.RefreshTokenDelivery : RefreshTokenCookie.CookieDelivery);
+        if (!cookieDelivery.Succeeded)
+        {
+            return ApiResults.Problem(cookieDelivery.Problem);
+        }
+
+        var usesPassword = b.Password is not null;
+        var usesPasskey = b.ChallengeId is not null || b.Credential is not null;
+        if (usesPassword == usesPasskey)
+        {
+            return ApiResults.Problem(Problems.Validation("body", "Send either {password, twoFactorCode?} or a passkey's {challengeId, credential}."));
+        }
+
+        var client = ClientInfo.From(request);
+        var tokens = usesPassword
+            ? await reauthentication.WithPasswordAsync(caller, b.Password, b.TwoFactorCode, client, cancellationToken)
+            : await reauthentication.WithPasskeyAsync(caller, b.ChallengeId, b.Credential, client, cancellationToken);
+        return tokens.Succeeded ? TokenDelivery.Respond(request, tokens.Value, cookieDelivery.Value) : ApiResults.Problem(tokens.Problem);
+    }, cancellationToken);
+
+    private sealed record ReauthenticateRequest(
+        string? Password, string? TwoFactorCode, string? ChallengeId, JsonElement? Credential, string? RefreshTokenDelivery);
+}

@@ -1,0 +1,23 @@
+using Bkmark.Core.Authorization;
+using Bkmark.Core.SecurityLog;
+using Bkmark.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Bkmark.Functions;
+
+/// <summary>The account's security activity, newest first. Session only.</summary>
+public sealed class SecurityEventFunctions(SecurityEventLog securityLog, RequestAuthenticator authenticator)
+{
+    [Function(nameof(ListSecurityEvents))]
+    public Task<IActionResult> ListSecurityEvents(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/security-events")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
+    {
+        var page = await securityLog.ListAsync(caller.UserId, request.Query["cursor"], request.Query["limit"], cancellationToken);
+        return ApiResults.From(page, ApiResults.Ok);
+    }, cancellationToken);
+}

@@ -1,0 +1,33 @@
+namespace Bkmark.Tests.Authorization;
+
+/// <summary>
+/// Every route DESIGN.md §8 calls sensitive that exists today: each needs a sign-in from the last
+/// <c>StepUp__MaxAge</c>. A new sensitive action (change password or email, delete account, social link and
+/// unlink, organisations) adds its route here, and <see cref="StepUpTests"/> walks it.
+/// </summary>
+public static class SensitiveRoutes
+{
+    // Any well-formed id: the step-up check comes before the lookup.
+    private const string SomePasskeyId = "01JABCDEFGHJKMNPQRSTVWXYZ0";
+
+    public static TheoryData<string, string> All => new()
+    {
+        { "POST", "api/v1/me/passkeys/options" },
+        { "POST", "api/v1/me/passkeys" },
+        { "PATCH", $"api/v1/me/passkeys/{SomePasskeyId}" },
+        { "DELETE", $"api/v1/me/passkeys/{SomePasskeyId}" },
+        { "POST", "api/v1/me/two-factor/totp/setup" },
+        { "POST", "api/v1/me/two-factor/totp/enable" },
+        { "POST", "api/v1/me/two-factor/totp/disable" },
+        { "POST", "api/v1/me/two-factor/backup-codes" },
+        { "POST", "api/v1/api-keys" },
+    };
+
+    /// <summary>A body each route accepts far enough to get past parsing.</summary>
+    public static object BodyFor(string path) => path switch
+    {
+        "api/v1/api-keys" => new { name = "step-up", scopes = new[] { "bookmarks:read" } },
+        _ when path.StartsWith("api/v1/me/passkeys/", StringComparison.Ordinal) && !path.EndsWith("options", StringComparison.Ordinal) => new { name = "renamed" },
+        _ => new { code = "000000" },
+    };
+}
