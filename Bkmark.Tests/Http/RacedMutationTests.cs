@@ -28,11 +28,11 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
         var user = await SignUpAsync();
         var other = await host.Client.LoginAsync(user.Email);
 
-        var answers = await Race.SendAsync(() => SendAsync(HttpMethod.Delete, $"api/v1/me/sessions/{other.GetProperty("sessionId").GetString()}", user.Token));
+        var answers = await Race.SendAsync(() => host.SendAsync(HttpMethod.Delete, $"api/v1/me/sessions/{other.GetProperty("sessionId").GetString()}", bearer: user.Token));
 
         answers.AssertEachSucceededOr(ErrorCodes.NotFound, ErrorCodes.Conflict);
         Assert.Contains(answers, answer => answer.Succeeded);
-        await (await SendAsync(HttpMethod.Get, "api/v1/me", other.GetProperty("accessToken").GetString())).AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.TokenRevoked);
+        await (await host.SendAsync(HttpMethod.Get, "api/v1/me", bearer: other.GetProperty("accessToken").GetString())).AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.TokenRevoked);
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
             await host.Client.LoginAsync(user.Email);
         }
 
-        var answers = await Race.SendAsync(() => SendAsync(HttpMethod.Post, "api/v1/me/sessions/revoke-others", user.Token));
+        var answers = await Race.SendAsync(() => host.SendAsync(HttpMethod.Post, "api/v1/me/sessions/revoke-others", bearer: user.Token));
 
         answers.AssertEachSucceededOr(ErrorCodes.Conflict);
         Assert.Contains(answers, answer => answer.Succeeded);
@@ -57,11 +57,11 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
     {
         var user = await SignUpAsync();
 
-        var answers = await Race.SendAsync(() => SendAsync(HttpMethod.Post, "api/v1/auth/logout", user.Token));
+        var answers = await Race.SendAsync(() => host.SendAsync(HttpMethod.Post, "api/v1/auth/logout", bearer: user.Token));
 
         answers.AssertEachSucceededOr(ErrorCodes.TokenRevoked, ErrorCodes.Conflict);
         Assert.Contains(answers, answer => answer.Succeeded);
-        await (await SendAsync(HttpMethod.Get, "api/v1/me", user.Token)).AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.TokenRevoked);
+        await (await host.SendAsync(HttpMethod.Get, "api/v1/me", bearer: user.Token)).AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.TokenRevoked);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
     {
         var user = await SignUpAsync();
 
-        var answers = await Race.SendAsync(() => SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", user.Token));
+        var answers = await Race.SendAsync(() => host.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", bearer: user.Token));
 
         // Guessing which answered secret is pending would spend the two-factor throttle; a fresh setup shows the row is sound.
         answers.AssertEachSucceededOr(ErrorCodes.Conflict);
@@ -86,7 +86,7 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
         var secret = (await PostOkAsync("api/v1/me/two-factor/totp/setup", user.Token)).GetProperty("secret").GetString()!;
         var code = CodeNow(secret);
 
-        var answers = await Race.SendAsync(() => SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/enable", user.Token, new { code }));
+        var answers = await Race.SendAsync(() => host.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/enable", new { code }, user.Token));
 
         answers.AssertEachSucceededOr(ErrorCodes.InvalidTwoFactorCode, ErrorCodes.TooManyAttempts, ErrorCodes.Conflict);
         Assert.Single(answers, answer => answer.Succeeded);
@@ -101,7 +101,7 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
         var (user, secret) = await EnrolTwoFactorAsync();
         var code = CodeNow(secret);
 
-        var answers = await Race.SendAsync(() => SendAsync(HttpMethod.Post, path, user.Token, new { code }));
+        var answers = await Race.SendAsync(() => host.SendAsync(HttpMethod.Post, path, new { code }, user.Token));
 
         answers.AssertEachSucceededOr(ErrorCodes.InvalidTwoFactorCode, ErrorCodes.TooManyAttempts, ErrorCodes.Conflict);
         Assert.Single(answers, answer => answer.Succeeded);
@@ -114,7 +114,7 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
     {
         var user = await SignUpAsync();
 
-        var answers = await Race.SendAsync(() => SendAsync(HttpMethod.Post, "api/v1/me/passkeys/options", user.Token));
+        var answers = await Race.SendAsync(() => host.SendAsync(HttpMethod.Post, "api/v1/me/passkeys/options", bearer: user.Token));
 
         answers.AssertEachSucceededOr(ErrorCodes.Conflict);
         Assert.Contains(answers, answer => answer.Succeeded);
@@ -131,7 +131,7 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
             credential = _authenticator.Attest(options.GetProperty("options"), host.Origin),
         };
 
-        var answers = await Race.SendAsync(() => SendAsync(HttpMethod.Post, "api/v1/me/passkeys", user.Token, body));
+        var answers = await Race.SendAsync(() => host.SendAsync(HttpMethod.Post, "api/v1/me/passkeys", body, user.Token));
 
         Assert.Single(answers, answer => answer.Succeeded);
         Assert.Single((await host.GetJsonAsync(user.Token, "api/v1/me/passkeys")).GetProperty("data").EnumerateArray());
@@ -143,8 +143,8 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
         var user = await SignUpAsync();
         var passkeyId = await AddPasskeyAsync(user.Token);
 
-        var renames = await Race.SendAsync(() => SendAsync(HttpMethod.Patch, $"api/v1/me/passkeys/{passkeyId}", user.Token, new { name = "Raced" }));
-        var deletes = await Race.SendAsync(() => SendAsync(HttpMethod.Delete, $"api/v1/me/passkeys/{passkeyId}", user.Token));
+        var renames = await Race.SendAsync(() => host.SendAsync(HttpMethod.Patch, $"api/v1/me/passkeys/{passkeyId}", new { name = "Raced" }, user.Token));
+        var deletes = await Race.SendAsync(() => host.SendAsync(HttpMethod.Delete, $"api/v1/me/passkeys/{passkeyId}", bearer: user.Token));
 
         renames.AssertEachSucceededOr(ErrorCodes.Conflict);
         Assert.Contains(renames, answer => answer.Succeeded);
@@ -158,7 +158,7 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
     {
         var user = await SignUpAsync(plan: "pro");
 
-        var answers = await Race.SendAsync(() => SendAsync(HttpMethod.Post, "api/v1/api-keys", user.Token, new { name = "raced", scopes = new[] { "bookmarks:read" } }));
+        var answers = await Race.SendAsync(() => host.SendAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "raced", scopes = new[] { "bookmarks:read" } }, user.Token));
 
         answers.AssertEachSucceededOr(ErrorCodes.KeyLimitReached, ErrorCodes.Conflict);
         var created = answers.Count(answer => answer.Succeeded);
@@ -173,14 +173,14 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
         var created = await PostOkAsync("api/v1/api-keys", user.Token, new { name = "raced", scopes = new[] { "bookmarks:read" } }, HttpStatusCode.Created);
         var id = created.GetProperty("id").GetString();
 
-        var renames = await Race.SendAsync(() => SendAsync(HttpMethod.Patch, $"api/v1/api-keys/{id}", user.Token, new { name = "renamed" }));
-        var revokes = await Race.SendAsync(() => SendAsync(HttpMethod.Delete, $"api/v1/api-keys/{id}", user.Token));
+        var renames = await Race.SendAsync(() => host.SendAsync(HttpMethod.Patch, $"api/v1/api-keys/{id}", new { name = "renamed" }, user.Token));
+        var revokes = await Race.SendAsync(() => host.SendAsync(HttpMethod.Delete, $"api/v1/api-keys/{id}", bearer: user.Token));
 
         renames.AssertEachSucceededOr(ErrorCodes.Conflict);
         Assert.Contains(renames, answer => answer.Succeeded);
         revokes.AssertEachSucceededOr(ErrorCodes.NotFound, ErrorCodes.Conflict);
         Assert.Contains(revokes, answer => answer.Succeeded);
-        await (await SendAsync(HttpMethod.Get, "api/v1/auth/verify", created.GetProperty("key").GetString())).AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.TokenRevoked);
+        await (await host.SendAsync(HttpMethod.Get, "api/v1/auth/verify", bearer: created.GetProperty("key").GetString())).AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.TokenRevoked);
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
         answers.AssertEachSucceededOr(ErrorCodes.Conflict);
         Assert.Contains(answers, answer => answer.Succeeded);
         Assert.Equal("free", (await host.GetJsonAsync(user.Token, "api/v1/me")).GetProperty("plan").GetString());
-        await (await SendAsync(HttpMethod.Get, "api/v1/auth/verify", key)).AssertProblemAsync(HttpStatusCode.Forbidden, ErrorCodes.ApiAccessProRequired);
+        await (await host.SendAsync(HttpMethod.Get, "api/v1/auth/verify", bearer: key)).AssertProblemAsync(HttpStatusCode.Forbidden, ErrorCodes.ApiAccessProRequired);
     }
 
     [Fact]
@@ -202,7 +202,7 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
     {
         var user = await SignUpAsync();
 
-        var answers = await Race.SendAsync(() => SendAsync(HttpMethod.Post, "api/v1/bookmarks", user.Token, new { url = "https://example.com/raced" }));
+        var answers = await Race.SendAsync(() => host.SendAsync(HttpMethod.Post, "api/v1/bookmarks", new { url = "https://example.com/raced" }, user.Token));
 
         answers.AssertEachSucceededOr(ErrorCodes.Conflict);
         Assert.Single(answers, answer => answer.Succeeded);
@@ -215,11 +215,11 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
         var user = await SignUpAsync();
         var id = (await host.CreateBookmarkAsync(user.Token, new { url = "https://example.com/a", tags = new[] { "x" } })).GetProperty("id").GetString();
 
-        var updates = await Race.SendAsync(() => SendAsync(HttpMethod.Patch, $"api/v1/bookmarks/{id}", user.Token, new { title = "Raced" }));
-        var trashes = await Race.SendAsync(() => SendAsync(HttpMethod.Delete, $"api/v1/bookmarks/{id}", user.Token));
-        var restores = await Race.SendAsync(() => SendAsync(HttpMethod.Post, $"api/v1/bookmarks/{id}/restore", user.Token));
-        await SendAsync(HttpMethod.Delete, $"api/v1/bookmarks/{id}", user.Token);
-        var empties = await Race.SendAsync(() => SendAsync(HttpMethod.Post, "api/v1/trash/empty", user.Token));
+        var updates = await Race.SendAsync(() => host.SendAsync(HttpMethod.Patch, $"api/v1/bookmarks/{id}", new { title = "Raced" }, user.Token));
+        var trashes = await Race.SendAsync(() => host.SendAsync(HttpMethod.Delete, $"api/v1/bookmarks/{id}", bearer: user.Token));
+        var restores = await Race.SendAsync(() => host.SendAsync(HttpMethod.Post, $"api/v1/bookmarks/{id}/restore", bearer: user.Token));
+        await host.SendAsync(HttpMethod.Delete, $"api/v1/bookmarks/{id}", bearer: user.Token);
+        var empties = await Race.SendAsync(() => host.SendAsync(HttpMethod.Post, "api/v1/trash/empty", bearer: user.Token));
 
         updates.AssertEachSucceededOr(ErrorCodes.Conflict);
         trashes.AssertEachSucceededOr(ErrorCodes.NotFound, ErrorCodes.Conflict);
@@ -238,8 +238,8 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
         await host.CreateBookmarkAsync(user.Token, new { url = "https://example.com/a", tags = new[] { "old" } });
         await host.CreateBookmarkAsync(user.Token, new { url = "https://example.com/b", tags = new[] { "old" } });
 
-        var renames = await Race.SendAsync(() => SendAsync(HttpMethod.Patch, "api/v1/tags/old", user.Token, new { name = "new" }));
-        var deletes = await Race.SendAsync(() => SendAsync(HttpMethod.Delete, "api/v1/tags/new", user.Token));
+        var renames = await Race.SendAsync(() => host.SendAsync(HttpMethod.Patch, "api/v1/tags/old", new { name = "new" }, user.Token));
+        var deletes = await Race.SendAsync(() => host.SendAsync(HttpMethod.Delete, "api/v1/tags/new", bearer: user.Token));
 
         renames.AssertEachSucceededOr(ErrorCodes.NotFound, ErrorCodes.Conflict);
         Assert.Contains(renames, answer => answer.Succeeded);
@@ -253,11 +253,11 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
     {
         var user = await SignUpAsync();
 
-        var creates = await Race.SendAsync(() => SendAsync(HttpMethod.Post, "api/v1/groups", user.Token, new { name = "Raced" }));
+        var creates = await Race.SendAsync(() => host.SendAsync(HttpMethod.Post, "api/v1/groups", new { name = "Raced" }, user.Token));
         var groups = (await host.GetJsonAsync(user.Token, "api/v1/groups")).GetProperty("data").EnumerateArray().ToList();
         var id = groups[0].GetProperty("id").GetString();
-        var updates = await Race.SendAsync(() => SendAsync(HttpMethod.Patch, $"api/v1/groups/{id}", user.Token, new { description = "raced" }));
-        var deletes = await Race.SendAsync(() => SendAsync(HttpMethod.Delete, $"api/v1/groups/{id}", user.Token));
+        var updates = await Race.SendAsync(() => host.SendAsync(HttpMethod.Patch, $"api/v1/groups/{id}", new { description = "raced" }, user.Token));
+        var deletes = await Race.SendAsync(() => host.SendAsync(HttpMethod.Delete, $"api/v1/groups/{id}", bearer: user.Token));
 
         creates.AssertEachSucceededOr(ErrorCodes.Conflict);
         Assert.Equal(creates.Count(answer => answer.Succeeded), groups.Count);
@@ -312,12 +312,9 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
         return host.Client.SendAsync(request);
     }
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? bearer, object? json = null) =>
-        host.SendAsync(method, path, json, bearer);
-
     private async Task<JsonElement> PostOkAsync(string path, string token, object? body = null, HttpStatusCode expected = HttpStatusCode.OK)
     {
-        using var response = await SendAsync(HttpMethod.Post, path, token, body);
+        using var response = await host.SendAsync(HttpMethod.Post, path, body, token);
         Assert.True(response.StatusCode == expected, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.ReadJsonAsync();
     }
