@@ -42,16 +42,10 @@ public sealed class AuthFunctions(
             return ApiResults.Problem(body.Problem);
         }
 
-        var cookieDelivery = RefreshTokenCookie.ParseDelivery(request, body.Value.RefreshTokenDelivery);
-        if (!cookieDelivery.Succeeded)
-        {
-            return ApiResults.Problem(cookieDelivery.Problem);
-        }
-
         var attempt = new PasswordSignIn(
             body.Value.Email, body.Value.Password, body.Value.TwoFactorCode, DeviceCookie.Presented(request, body.Value.DeviceToken));
-        var tokens = await signIn.SignInWithPasswordAsync(attempt, ClientInfo.From(request), cancellationToken);
-        return ApiResults.From(tokens, t => TokenDelivery.Respond(request, t, cookieDelivery.Value));
+        return await TokenDelivery.SignInAsync(request, body.Value.RefreshTokenDelivery,
+            () => signIn.SignInWithPasswordAsync(attempt, ClientInfo.From(request), cancellationToken));
     }, cancellationToken);
 
     [Function(nameof(Refresh))]

@@ -117,14 +117,8 @@ public sealed class PasskeyFunctions(
             return ApiResults.Problem(body.Problem);
         }
 
-        var cookieDelivery = RefreshTokenCookie.ParseDelivery(request, body.Value.RefreshTokenDelivery);
-        if (!cookieDelivery.Succeeded)
-        {
-            return ApiResults.Problem(cookieDelivery.Problem);
-        }
-
-        var tokens = await signIn.SignInWithPasskeyAsync(body.Value.ChallengeId, body.Value.Credential, ClientInfo.From(request), cancellationToken);
-        return ApiResults.From(tokens, t => TokenDelivery.Respond(request, t, cookieDelivery.Value));
+        return await TokenDelivery.SignInAsync(request, body.Value.RefreshTokenDelivery,
+            () => signIn.SignInWithPasskeyAsync(body.Value.ChallengeId, body.Value.Credential, ClientInfo.From(request), cancellationToken));
     }, cancellationToken);
 
     private static Dictionary<string, string> DetailsOf(PasskeyEntity passkey) => new() { ["passkeyId"] = passkey.Id, ["name"] = passkey.Name };

@@ -26,15 +26,7 @@ public sealed class ReauthenticationFunctions(ReauthenticationService reauthenti
             return ApiResults.Problem(body.Problem);
         }
 
-        // The refresh token is rotated: a page that keeps it in the cookie must get the successor there.
         var b = body.Value;
-        var cookieDelivery = RefreshTokenCookie.ParseDelivery(
-            request, RefreshTokenCookie.Read(request) is null ? b.RefreshTokenDelivery : RefreshTokenCookie.CookieDelivery);
-        if (!cookieDelivery.Succeeded)
-        {
-            return ApiResults.Problem(cookieDelivery.Problem);
-        }
-
         var usesPassword = b.Password is not null;
         var usesPasskey = b.ChallengeId is not null || b.Credential is not null;
         if (usesPassword == usesPasskey)
@@ -42,11 +34,12 @@ public sealed class ReauthenticationFunctions(ReauthenticationService reauthenti
             return ApiResults.Problem(Problems.Validation("body", "Send either {password, twoFactorCode?} or a passkey's {challengeId, credential}."));
         }
 
+        // The refresh token is rotated: a page that keeps it in the cookie must get the successor there.
+        var delivery = RefreshTokenCookie.Read(request) is null ? b.RefreshTokenDelivery : RefreshTokenCookie.CookieDelivery;
         var client = ClientInfo.From(request);
-        var tokens = usesPassword
-            ? await reauthentication.WithPasswordAsync(caller, b.Password, b.TwoFactorCode, client, cancellationToken)
-            : await reauthentication.WithPasskeyAsync(caller, b.ChallengeId, b.Credential, client, cancellationToken);
-        return tokens.Succeeded ? TokenDelivery.Respond(request, tokens.Value, cookieDelivery.Value) : ApiResults.Problem(tokens.Problem);
+        return await TokenDelivery.SignInAsync(request, delivery, () => usesPassword
+            ? reauthentication.WithPasswordAsync(caller, b.Password, b.TwoFactorCode, client, cancellationToken)
+            : reauthentication.WithPasskeyAsync(caller, b.ChallengeId, b.Credential, client, cancellationToken));
     }, cancellationToken);
 
     private sealed record ReauthenticateRequest(

@@ -1,5 +1,7 @@
+using Bkmark.Core.Errors;
 using Bkmark.Core.Sessions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Bkmark.Functions.Http;
 
@@ -9,6 +11,22 @@ namespace Bkmark.Functions.Http;
 /// </summary>
 public static class TokenDelivery
 {
+    /// <summary>
+    /// A sign-in that answers tokens: reads its <c>refreshTokenDelivery</c> (cookie delivery must pass the CSRF
+    /// check) before <paramref name="signIn"/> runs, so a refused delivery never spends an attempt, then answers.
+    /// </summary>
+    public static async Task<IActionResult> SignInAsync(HttpRequest request, string? delivery, Func<Task<Result<TokenResponse>>> signIn)
+    {
+        ArgumentNullException.ThrowIfNull(signIn);
+        var cookieDelivery = RefreshTokenCookie.ParseDelivery(request, delivery);
+        if (!cookieDelivery.Succeeded)
+        {
+            return ApiResults.Problem(cookieDelivery.Problem);
+        }
+
+        return ApiResults.From(await signIn(), tokens => Respond(request, tokens, cookieDelivery.Value));
+    }
+
     public static JsonResponse Respond(HttpRequest request, TokenResponse tokens, bool cookie)
     {
         var response = cookie
