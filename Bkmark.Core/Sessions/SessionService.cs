@@ -129,19 +129,7 @@ public sealed partial class SessionService(
                 return RaceAttempt.Lost;
             }
 
-            var successor = RefreshTokenFormat.Generate();
-            var successorEntity = NewRefreshEntity(successor, session.UserId, session.Id, now);
-            // The session's own entry needs no write: the sweep finds its deadline moved and re-schedules it.
-            await expiry.ScheduleAsync([RefreshExpiry(successorEntity)], cancellationToken);
-            await store.AddRefreshTokenAsync(successorEntity, cancellationToken);
-            var pointed = await PointSessionAtAsync(session, token, successorEntity, now, authenticatedAt: null, cancellationToken);
-            if (!pointed.Succeeded)
-            {
-                await store.DeleteRefreshTokenAsync(successorEntity.PartitionKey, successorEntity.RowKey, cancellationToken);
-                return pointed.Problem;
-            }
-
-            return IssueTokens(session, successor);
+            return await RotateToSuccessorAsync(session, token, now, authenticatedAt: null, cancellationToken);
         });
     }
 
@@ -169,19 +157,30 @@ public sealed partial class SessionService(
                 return RaceAttempt.Lost;
             }
 
-            var successor = RefreshTokenFormat.Generate();
-            var successorEntity = NewRefreshEntity(successor, userId, sessionId, now);
-            await expiry.ScheduleAsync([RefreshExpiry(successorEntity)], cancellationToken);
-            await store.AddRefreshTokenAsync(successorEntity, cancellationToken);
-            var pointed = await PointSessionAtAsync(session, current, successorEntity, now, authenticatedAt: now, cancellationToken);
-            if (!pointed.Succeeded)
-            {
-                await store.DeleteRefreshTokenAsync(successorEntity.PartitionKey, successorEntity.RowKey, cancellationToken);
-                return pointed.Problem;
-            }
-
-            return IssueTokens(session, successor);
+            return await RotateToSuccessorAsync(session, current, now, authenticatedAt: now, cancellationToken);
         });
+
+    /// <summary>
+    /// Hands out the successor of <paramref name="rotated"/>: schedules and writes it, then makes it the
+    /// session's current token (the commit point); a successor that lost that step is deleted again.
+    /// </summary>
+    private async Task<Result<TokenResponse>> RotateToSuccessorAsync(
+        SessionEntity session, RefreshTokenEntity? rotated, DateTimeOffset now, DateTimeOffset? authenticatedAt, CancellationToken cancellationToken)
+    {
+        var successor = RefreshTokenFormat.Generate();
+        var successorEntity = NewRefreshEntity(successor, session.UserId, session.Id, now);
+        // The session's own entry needs no write: the sweep finds its deadline moved and re-schedules it.
+        await expiry.ScheduleAsync([RefreshExpiry(successorEntity)], cancellationToken);
+        await store.AddRefreshTokenAsync(successorEntity, cancellationToken);
+        var pointed = await PointSessionAtAsync(session, rotated, successorEntity, now, authenticatedAt, cancellationToken);
+        if (!pointed.Succeeded)
+        {
+            await store.DeleteRefreshTokenAsync(successorEntity.PartitionKey, successorEntity.RowKey, cancellationToken);
+            return pointed.Problem;
+        }
+
+        return IssueTokens(session, successor);
+    }
 
     /// <summary>
     /// Checks that the session an access token names is still active: the one storage read of an
