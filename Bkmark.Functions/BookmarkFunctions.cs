@@ -19,7 +19,7 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, RequestAuthenti
         async caller =>
     {
         var query = new BookmarkQuery(request.Query["limit"], request.Query["cursor"], request.Query["tag"], request.Query["groupId"]);
-        return ApiResults.From(await bookmarks.ListAsync(caller.UserId, query, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await bookmarks.ListAsync(caller.LibraryId, query, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(CreateBookmark))]
@@ -35,7 +35,7 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, RequestAuthenti
             return ApiResults.Problem(input.Problem);
         }
 
-        return ApiResults.From(await bookmarks.CreateAsync(caller.UserId, input.Value, cancellationToken), ApiResults.Created);
+        return ApiResults.From(await bookmarks.CreateAsync(caller.LibraryId, input.Value, cancellationToken), ApiResults.Created);
     }, cancellationToken);
 
     [Function(nameof(GetBookmark))]
@@ -46,7 +46,7 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, RequestAuthenti
         () => authenticator.AuthenticateAsync(request, Scopes.BookmarksRead, cancellationToken),
         async caller =>
     {
-        return ApiResults.From(await bookmarks.GetAsync(caller.UserId, id, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await bookmarks.GetAsync(caller.LibraryId, id, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(UpdateBookmark))]
@@ -63,7 +63,7 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, RequestAuthenti
             return ApiResults.Problem(patch.Problem);
         }
 
-        return ApiResults.From(await bookmarks.UpdateAsync(caller.UserId, id, patch.Value, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await bookmarks.UpdateAsync(caller.LibraryId, id, patch.Value, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     /// <summary>Moves to the trash; with <c>?permanent=true</c> (and the <c>destructive</c> scope) deletes for good.</summary>
@@ -82,11 +82,11 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, RequestAuthenti
         return permanent == "true"
             ? ApiEndpoint.RunAsync(
                 () => AuthenticateDestructiveAsync(request, cancellationToken),
-                async caller => ApiResults.From(await bookmarks.DeletePermanentlyAsync(caller.UserId, id, cancellationToken), _ => ApiResults.NoContent()),
+                async caller => ApiResults.From(await bookmarks.DeletePermanentlyAsync(caller.LibraryId, id, cancellationToken), _ => ApiResults.NoContent()),
                 cancellationToken)
             : ApiEndpoint.RunAsync(
                 () => authenticator.AuthenticateAsync(request, Scopes.BookmarksWrite, cancellationToken),
-                async caller => ApiResults.From(await bookmarks.TrashAsync(caller.UserId, id, cancellationToken), _ => ApiResults.NoContent()),
+                async caller => ApiResults.From(await bookmarks.TrashAsync(caller.LibraryId, id, cancellationToken), _ => ApiResults.NoContent()),
                 cancellationToken);
     }
 
@@ -98,7 +98,7 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, RequestAuthenti
         () => authenticator.AuthenticateAsync(request, Scopes.BookmarksWrite, cancellationToken),
         async caller =>
     {
-        return ApiResults.From(await bookmarks.RestoreAsync(caller.UserId, id, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await bookmarks.RestoreAsync(caller.LibraryId, id, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(ListTrash))]
@@ -108,7 +108,7 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, RequestAuthenti
         () => authenticator.AuthenticateAsync(request, Scopes.BookmarksRead, cancellationToken),
         async caller =>
     {
-        var page = await bookmarks.ListTrashAsync(caller.UserId, request.Query["limit"], request.Query["cursor"], cancellationToken);
+        var page = await bookmarks.ListTrashAsync(caller.LibraryId, request.Query["limit"], request.Query["cursor"], cancellationToken);
         return ApiResults.From(page, ApiResults.Ok);
     }, cancellationToken);
 
@@ -117,7 +117,7 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, RequestAuthenti
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/trash/empty")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
         () => AuthenticateDestructiveAsync(request, cancellationToken),
-        async caller => ApiResults.Ok(new { deleted = await bookmarks.EmptyTrashAsync(caller.UserId, cancellationToken) }),
+        async caller => ApiResults.Ok(new { deleted = await bookmarks.EmptyTrashAsync(caller.LibraryId, cancellationToken) }),
         cancellationToken);
 
     /// <summary>Deleting for good needs <c>bookmarks:write</c> and the opt-in <c>destructive</c>, which write never implies.</summary>

@@ -17,7 +17,7 @@ public sealed class GroupFunctions(GroupService groups, RequestAuthenticator aut
         () => authenticator.AuthenticateAsync(request, Scopes.GroupsRead, cancellationToken),
         async caller =>
     {
-        return ApiResults.Ok(new { data = await groups.ListAsync(caller.UserId, cancellationToken) });
+        return ApiResults.Ok(new { data = await groups.ListAsync(caller.LibraryId, cancellationToken) });
     }, cancellationToken);
 
     [Function(nameof(CreateGroup))]
@@ -33,7 +33,7 @@ public sealed class GroupFunctions(GroupService groups, RequestAuthenticator aut
             return ApiResults.Problem(input.Problem);
         }
 
-        return ApiResults.From(await groups.CreateAsync(caller.UserId, input.Value, cancellationToken), ApiResults.Created);
+        return ApiResults.From(await groups.CreateAsync(caller.LibraryId, input.Value, cancellationToken), ApiResults.Created);
     }, cancellationToken);
 
     [Function(nameof(GetGroup))]
@@ -44,7 +44,7 @@ public sealed class GroupFunctions(GroupService groups, RequestAuthenticator aut
         () => authenticator.AuthenticateAsync(request, Scopes.GroupsRead, cancellationToken),
         async caller =>
     {
-        return ApiResults.From(await groups.GetAsync(caller.UserId, id, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await groups.GetAsync(caller.LibraryId, id, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(UpdateGroup))]
@@ -61,7 +61,7 @@ public sealed class GroupFunctions(GroupService groups, RequestAuthenticator aut
             return ApiResults.Problem(patch.Problem);
         }
 
-        return ApiResults.From(await groups.UpdateAsync(caller.UserId, id, patch.Value, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await groups.UpdateAsync(caller.LibraryId, id, patch.Value, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(DeleteGroup))]
@@ -72,6 +72,6 @@ public sealed class GroupFunctions(GroupService groups, RequestAuthenticator aut
         () => authenticator.AuthenticateAsync(request, Scopes.GroupsWrite, cancellationToken),
         async caller =>
     {
-        return ApiResults.From(await groups.DeleteAsync(caller.UserId, id, cancellationToken), _ => ApiResults.NoContent());
+        return ApiResults.From(await groups.DeleteAsync(caller.LibraryId, id, cancellationToken), _ => ApiResults.NoContent());
     }, cancellationToken);
 }

@@ -17,7 +17,7 @@ public sealed class ImportExportFunctions(ImportService importer, ExportService 
         () => authenticator.AuthenticateAsync(request, Scopes.Export, cancellationToken),
         async caller =>
     {
-        var file = await exporter.ExportAsync(caller.UserId, request.Query["format"], cancellationToken);
+        var file = await exporter.ExportAsync(caller.LibraryId, request.Query["format"], cancellationToken);
         return ApiResults.From(file, f => new FileResponse(f));
     }, cancellationToken);
 
@@ -34,6 +34,6 @@ public sealed class ImportExportFunctions(ImportService importer, ExportService 
             return ApiResults.Problem(body.Problem);
         }
 
-        return ApiResults.From(await importer.ImportAsync(caller.UserId, body.Value, request.ContentType, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await importer.ImportAsync(caller.LibraryId, body.Value, request.ContentType, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 }

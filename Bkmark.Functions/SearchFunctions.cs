@@ -17,7 +17,7 @@ public sealed class SearchFunctions(SearchService search, RequestAuthenticator a
         () => authenticator.AuthenticateAsync(request, Scopes.SearchRead, cancellationToken),
         async caller =>
     {
-        var results = await search.SearchAsync(caller.UserId, request.Query["q"], request.Query["limit"], request.Query["cursor"], cancellationToken);
+        var results = await search.SearchAsync(caller.LibraryId, request.Query["q"], request.Query["limit"], request.Query["cursor"], cancellationToken);
         return ApiResults.From(results, ApiResults.Ok);
     }, cancellationToken);
 }

@@ -17,7 +17,7 @@ public sealed class TagFunctions(TagService tags, RequestAuthenticator authentic
         () => authenticator.AuthenticateAsync(request, Scopes.TagsRead, cancellationToken),
         async caller =>
     {
-        return ApiResults.Ok(new { data = await tags.ListAsync(caller.UserId, cancellationToken) });
+        return ApiResults.Ok(new { data = await tags.ListAsync(caller.LibraryId, cancellationToken) });
     }, cancellationToken);
 
     [Function(nameof(RenameTag))]
@@ -34,7 +34,7 @@ public sealed class TagFunctions(TagService tags, RequestAuthenticator authentic
             return ApiResults.Problem(rename.Problem);
         }
 
-        return ApiResults.From(await tags.RenameAsync(caller.UserId, name, rename.Value, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await tags.RenameAsync(caller.LibraryId, name, rename.Value, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(DeleteTag))]
@@ -45,6 +45,6 @@ public sealed class TagFunctions(TagService tags, RequestAuthenticator authentic
         () => authenticator.AuthenticateAsync(request, Scopes.TagsWrite, cancellationToken),
         async caller =>
     {
-        return ApiResults.From(await tags.DeleteAsync(caller.UserId, name, cancellationToken), _ => ApiResults.NoContent());
+        return ApiResults.From(await tags.DeleteAsync(caller.LibraryId, name, cancellationToken), _ => ApiResults.NoContent());
     }, cancellationToken);
 }

@@ -11,6 +11,15 @@ public sealed record Caller(
 {
     public bool IsSession => CredentialType == CredentialType.Session;
 
+    /// <summary>
+    /// Whose library the library routes (bookmarks, tags, groups, search, import/export) act on: the
+    /// user's own unless the credential is bound to another one, such as an organisation's or a test key's
+    /// sandbox (DESIGN.md §12). The library stores partition by it.
+    /// </summary>
+    public string LibraryId { get => libraryId ?? UserId; init => libraryId = value; }
+
+    private readonly string? libraryId;
+
     /// <summary>An API key's own per-minute rate limit (null for a session), the most it may give a key it creates.</summary>
     public int? RateLimitPerMinute { get; init; }
 
