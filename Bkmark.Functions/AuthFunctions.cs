@@ -1,10 +1,9 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Errors;
-using Bkmark.Core.Json;
 using Bkmark.Core.Sessions;
-using Bkmark.Core.Tokens;
 using Bkmark.Core.SignIn;
+using Bkmark.Core.Tokens;
 using Bkmark.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

@@ -1,4 +1,3 @@
-using Azure;
 using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Passkeys;

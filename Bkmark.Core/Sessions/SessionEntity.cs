@@ -1,5 +1,4 @@
 using Bkmark.Core.Storage;
-using Bkmark.Core.Tokens;
 
 namespace Bkmark.Core.Sessions;
 

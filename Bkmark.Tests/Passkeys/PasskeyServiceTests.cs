@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Passkeys;
@@ -12,8 +11,6 @@ namespace Bkmark.Tests.Passkeys;
 /// </summary>
 public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixture<PasskeyHostFixture>, IDisposable
 {
-    private const byte Verified = TestAuthenticator.UserPresent | TestAuthenticator.UserVerified;
-
     private readonly PasskeyService _passkeys = fixture.Services.GetRequiredService<PasskeyService>();
     private readonly AccountService _accounts = fixture.Services.GetRequiredService<AccountService>();
     private readonly TestAuthenticator _authenticator = new();

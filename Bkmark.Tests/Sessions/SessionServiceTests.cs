@@ -1,7 +1,6 @@
 using Bkmark.Core.Errors;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Storage;
-using Bkmark.Core.Tokens;
 using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Sessions;
