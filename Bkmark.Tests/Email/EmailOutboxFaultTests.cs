@@ -24,7 +24,7 @@ public sealed class EmailOutboxFaultTests(UnreachableSmtpHostFixture host) : ICl
     private async Task<string> WaitForPoisonAsync(string id)
     {
         var poison = host.Queue(poison: true);
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(120);
         while (DateTimeOffset.UtcNow < deadline)
         {
             if (await poison.ExistsAsync())
@@ -39,6 +39,7 @@ public sealed class EmailOutboxFaultTests(UnreachableSmtpHostFixture host) : ICl
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"Message {id} did not reach the poison queue within 60 s.");
+        var queueLog = host.Logs.Lines.Where(line => line.Contains("QueueFunctionListener", StringComparison.Ordinal) || line.Contains("EmailDispatcher", StringComparison.Ordinal));
+        throw new TimeoutException($"Message {id} did not reach the poison queue within 120 s. The host logged:\n{string.Join("\n", queueLog)}");
     }
 }
