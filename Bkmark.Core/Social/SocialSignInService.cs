@@ -276,7 +276,7 @@ public sealed partial class SocialSignInService
     {
         if (await _links.FindIdentityAsync(provider.Name, identity.Subject, cancellationToken) is { } existing)
         {
-            return existing.UserId == userId ? new SocialCallbackOutcome(Linked: true, PendingSignIn: null) : InUse(provider);
+            return existing.UserId == userId ? SocialCallbackOutcome.LinkMade : InUse(provider);
         }
 
         var link = NewLink(provider, userId, identity);
@@ -287,7 +287,7 @@ public sealed partial class SocialSignInService
 
         await _securityLog.RecordAsync(
             new SecurityEvent(userId, SecurityEventTypes.SocialLinked, client, Details: DetailsOf(link)), cancellationToken);
-        return new SocialCallbackOutcome(Linked: true, PendingSignIn: null);
+        return SocialCallbackOutcome.LinkMade;
     }
 
     private async Task<Result<SocialCallbackOutcome>> BeginSignInAsync(SocialProvider provider, SocialIdentity identity, CancellationToken cancellationToken)
@@ -312,7 +312,7 @@ public sealed partial class SocialSignInService
             UserId = userId,
             ExpiresAt = _time.GetUtcNow() + _options.PendingSignInLifetime,
         }, cancellationToken);
-        return new SocialCallbackOutcome(Linked: false, pendingSignIn);
+        return new SocialCallbackOutcome(Linked: false, pendingSignIn, _options.PendingSignInLifetime);
     }
 
     /// <summary>
@@ -508,8 +508,11 @@ public sealed record SocialFlowStart(string AuthorizationUrl, string BrowserBind
 /// <summary>The provider's redirect back, as the callback received it, with the browser's binding cookie.</summary>
 public sealed record SocialCallback(string Provider, string? State, string? Code, string? Error, string? Issuer, string? BrowserBinding);
 
-/// <summary>A link was made, or a sign-in waits for the page (<paramref name="PendingSignIn"/> goes into its cookie).</summary>
-public sealed record SocialCallbackOutcome(bool Linked, string? PendingSignIn);
+/// <summary>A link was made, or a sign-in waits for the page (<paramref name="PendingSignIn"/> goes into its cookie for <paramref name="Lifetime"/>).</summary>
+public sealed record SocialCallbackOutcome(bool Linked, string? PendingSignIn, TimeSpan Lifetime)
+{
+    internal static SocialCallbackOutcome LinkMade { get; } = new(Linked: true, PendingSignIn: null, TimeSpan.Zero);
+}
 
 /// <summary>A linked social account as <c>GET /me/social-accounts</c> shows it.</summary>
 public sealed record SocialAccountView(string Id, string Provider, string DisplayName, string? Email, DateTimeOffset CreatedAt);
