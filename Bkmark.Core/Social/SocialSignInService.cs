@@ -42,7 +42,7 @@ public sealed partial class SocialSignInService
     private readonly CredentialHasher _hasher;
     private readonly IdGenerator _ids;
     private readonly TimeProvider _time;
-    private readonly IdTokenValidator _idTokens;
+    private readonly SocialIdTokenValidator _idTokens;
     private readonly SocialOptions _options;
     private readonly ILogger<SocialSignInService> _logger;
 
@@ -75,7 +75,7 @@ public sealed partial class SocialSignInService
         _ids = ids;
         _time = time;
         _options = options.Value;
-        _idTokens = new IdTokenValidator(time, _options.IdTokenClockSkew);
+        _idTokens = new SocialIdTokenValidator(time, _options.IdTokenClockSkew);
         _logger = logger;
     }
 

@@ -12,7 +12,7 @@ namespace Bkmark.Core.Social;
 /// asymmetric algorithm, issued by the provider, for this client, not expired (little skew), carrying the
 /// nonce this flow sent. What it answers is who the provider says the person is.
 /// </summary>
-internal sealed class IdTokenValidator(TimeProvider time, TimeSpan clockSkew)
+internal sealed class SocialIdTokenValidator(TimeProvider time, TimeSpan clockSkew)
 {
     // §3.1.3.7 step 6-8: the JWKS keys sign with these; "none" and HMAC with the client secret are refused.
     private static readonly string[] AsymmetricAlgorithms =
