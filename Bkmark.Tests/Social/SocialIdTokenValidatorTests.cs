@@ -12,7 +12,7 @@ namespace Bkmark.Tests.Social;
 /// The ID token checks, against a provider made here (its own RSA key and discovery document), so each bad
 /// token can be built exactly: the integration tests cover the good path against the real Local IdP.
 /// </summary>
-public sealed class IdTokenValidatorTests
+public sealed class SocialIdTokenValidatorTests
 {
     private const string Issuer = "https://idp.example.com";
     private const string ClientId = "bkmark";
@@ -23,7 +23,7 @@ public sealed class IdTokenValidatorTests
     private readonly RsaSecurityKey _providerKey = NewKey("provider");
     private readonly OpenIdConnectConfiguration _configuration;
 
-    public IdTokenValidatorTests()
+    public SocialIdTokenValidatorTests()
     {
         _configuration = new OpenIdConnectConfiguration { Issuer = Issuer };
         _configuration.SigningKeys.Add(_providerKey);
@@ -100,7 +100,7 @@ public sealed class IdTokenValidatorTests
 
         var identity = await Validator.ValidateAsync(unsigned, _configuration, ClientId, Nonce);
 
-        AssertRefused(identity, "not valid");
+        AssertRefused(identity, "not signed by the provider");
     }
 
     [Theory]
