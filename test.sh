@@ -13,6 +13,7 @@ RESULTS_DIR=test-output
 AZURITE_PID=""
 MAILDEV_PID=""
 MAILDEV_DIR=""
+IDP_PID=""
 PASSED=0
 FAILED=0
 
@@ -49,6 +50,10 @@ cleanup() {
   fi
   if [[ -n "$MAILDEV_DIR" ]]; then
     rm -rf "$MAILDEV_DIR"
+  fi
+  if [[ -n "$IDP_PID" ]]; then
+    kill -TERM "$IDP_PID" 2>/dev/null || true
+    wait "$IDP_PID" 2>/dev/null || true
   fi
 }
 trap cleanup EXIT
@@ -132,6 +137,29 @@ start_maildev() {
 
 source scripts/processes.sh
 
+# The Local IdP (scripts/local-idp.mjs, a real OpenID provider) on a free port, for the social sign-in tests.
+start_local_idp() {
+  local attempt port
+  for attempt in 1 2 3; do
+    port=$(free_port)
+    LOCAL_IDP_PORT=$port node scripts/local-idp.mjs >/dev/null 2>&1 &
+    IDP_PID=$!
+    for _ in $(seq 1 100); do
+      if port_open "$port"; then
+        IDP_PORT=$port
+        return 0
+      fi
+      kill -0 "$IDP_PID" 2>/dev/null || break
+      sleep 0.2
+    done
+    log "Local IdP did not start on port $port (attempt $attempt)"
+    kill -TERM "$IDP_PID" 2>/dev/null || true
+    IDP_PID=""
+  done
+  log "could not start the Local IdP"
+  return 1
+}
+
 # Sums the <Counters passed=".." failed=".."> of every TRX file in the results directory.
 read_trx_counts() {
   local file counters
@@ -150,6 +178,10 @@ start_azurite
 log "Azurite (in memory) on 127.0.0.1: tables $AZURITE_TABLE_PORT, queues $AZURITE_QUEUE_PORT"
 start_maildev
 log "MailDev on 127.0.0.1: SMTP $MAILDEV_SMTP_PORT, inbox http://127.0.0.1:$MAILDEV_WEB_PORT"
+
+start_local_idp
+log "Local IdP on http://127.0.0.1:$IDP_PORT"
+export BKMARK_TEST_IDP="http://127.0.0.1:$IDP_PORT"
 
 export BKMARK_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$AZURITE_TABLE_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1;"
 export BKMARK_TEST_MAILDEV_SMTP_PORT=$MAILDEV_SMTP_PORT

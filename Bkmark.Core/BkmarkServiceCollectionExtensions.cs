@@ -15,6 +15,7 @@ using Bkmark.Core.Secrets;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
+using Bkmark.Core.Social;
 using Bkmark.Core.Storage;
 using Bkmark.Core.Throttling;
 using Bkmark.Core.Tokens;
@@ -71,6 +72,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSignIn();
         services.AddLibrary();
         services.AddPasskeys();
+        services.AddSocialSignIn();
         return services;
     }
 

@@ -67,14 +67,7 @@ public sealed class AccountService
             return Problems.Validation(errors);
         }
 
-        var user = new UserEntity
-        {
-            PartitionKey = _ids.NewId(),
-            Email = normalizedEmail!,
-            DisplayName = string.IsNullOrEmpty(name) ? null : name,
-            Plan = Plans.Free,
-            CreatedAt = _time.GetUtcNow(),
-        };
+        var user = NewUser(normalizedEmail!, name);
         user.PasswordHash = _hasher.HashPassword(user, password!);
 
         if (!await _users.CreateAsync(user, cancellationToken))
@@ -84,6 +77,31 @@ public sealed class AccountService
 
         return new NewAccount(user.Id, user.Email, user.DisplayName, user.Plan, user.CreatedAt);
     }
+
+    /// <summary>
+    /// An account for a first social sign-in: no password (an empty hash never verifies), so its only way in is
+    /// the social account that creates it, until the person adds a passkey.
+    /// </summary>
+    /// <returns>The new user, or null when the email is taken.</returns>
+    internal async Task<UserEntity?> CreateWithoutPasswordAsync(string normalizedEmail, string? displayName, CancellationToken cancellationToken)
+    {
+        var name = displayName?.Trim();
+        var user = NewUser(normalizedEmail, name is { Length: > MaxDisplayNameLength } ? name[..MaxDisplayNameLength] : name);
+        return await _users.CreateAsync(user, cancellationToken) ? user : null;
+    }
+
+    /// <summary>Whether the account can sign in with a password (a social-only account cannot).</summary>
+    internal async Task<bool> HasPasswordAsync(string userId, CancellationToken cancellationToken) =>
+        await _users.FindByIdAsync(userId, cancellationToken) is { PasswordHash.Length: > 0 };
+
+    private UserEntity NewUser(string normalizedEmail, string? displayName) => new()
+    {
+        PartitionKey = _ids.NewId(),
+        Email = normalizedEmail,
+        DisplayName = string.IsNullOrEmpty(displayName) ? null : displayName,
+        Plan = Plans.Free,
+        CreatedAt = _time.GetUtcNow(),
+    };
 
     /// <summary>The account a session belongs to, for re-authenticating its person.</summary>
     internal Task<UserEntity?> FindAsync(string userId, CancellationToken cancellationToken) =>

@@ -32,6 +32,13 @@ public static class ErrorCodes
     public const string IpNotAllowed = "IP_NOT_ALLOWED";
     public const string LibraryFull = "LIBRARY_FULL";
 
+    public const string SocialSignInFailed = "SOCIAL_SIGN_IN_FAILED";
+    public const string SocialEmailUnverified = "SOCIAL_EMAIL_UNVERIFIED";
+    public const string SocialAccountNotLinked = "SOCIAL_ACCOUNT_NOT_LINKED";
+    public const string SocialAccountInUse = "SOCIAL_ACCOUNT_IN_USE";
+    public const string LastSignInMethod = "LAST_SIGN_IN_METHOD";
+    public const string SocialProviderUnavailable = "SOCIAL_PROVIDER_UNAVAILABLE";
+
     // The one place a code gets its status: a code can never answer with two.
     private static readonly Dictionary<string, (int Status, string Title)> Table = new()
     {
@@ -56,6 +63,12 @@ public static class ErrorCodes
         [Conflict] = (409, "Conflict"),
         [EmailTaken] = (409, "Email taken"),
         [LibraryFull] = (409, "Library full"),
+        [SocialSignInFailed] = (401, "Social sign-in failed"),
+        [SocialEmailUnverified] = (403, "Email not verified by the provider"),
+        [SocialAccountNotLinked] = (409, "Account exists but is not linked"),
+        [SocialAccountInUse] = (409, "Social account linked elsewhere"),
+        [LastSignInMethod] = (409, "Last way to sign in"),
+        [SocialProviderUnavailable] = (502, "Identity provider unavailable"),
         [PayloadTooLarge] = (413, "Payload too large"),
         [UnsupportedMediaType] = (415, "Unsupported media type"),
         [TooManyAttempts] = (429, "Too many attempts"),

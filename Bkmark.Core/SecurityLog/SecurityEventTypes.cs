@@ -24,4 +24,6 @@ public static class SecurityEventTypes
     public const string ApiKeyRevoked = "apikey.revoked";
     public const string SessionRevoked = "session.revoked";
     public const string SessionsRevokedOthers = "sessions.revoked_others";
+    public const string SocialLinked = "social.linked";
+    public const string SocialUnlinked = "social.unlinked";
 }

@@ -20,6 +20,11 @@ public static class TableNames
     public const string PasskeyCredentials = "PasskeyCredentials";
     public const string PasskeyChallenges = "PasskeyChallenges";
 
+    /// <summary>Social sign-in: flows in progress, links (a partition per user) and the identity index sign-in reads.</summary>
+    public const string SocialFlows = "SocialFlows";
+    public const string SocialAccounts = "SocialAccounts";
+    public const string SocialIdentities = "SocialIdentities";
+
     /// <summary>The security activity log: a partition per user, newest first.</summary>
     public const string SecurityEvents = "SecurityEvents";
 
@@ -33,6 +38,7 @@ public static class TableNames
     public static IReadOnlyList<string> All { get; } =
     [
         Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows, TwoFactor,
-        Library, Passkeys, PasskeyCredentials, PasskeyChallenges, SecurityEvents, EmailDeliveries, ExpiryIndex, SweepState,
+        Library, Passkeys, PasskeyCredentials, PasskeyChallenges, SocialFlows, SocialAccounts, SocialIdentities, SecurityEvents,
+        EmailDeliveries, ExpiryIndex, SweepState,
     ];
 }

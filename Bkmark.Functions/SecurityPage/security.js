@@ -90,7 +90,7 @@
     const me = await call("GET", "/me");
     $("account-email").textContent = me.email;
     // Each section loads on its own: one failing leaves the others usable.
-    await Promise.all([loadTwoFactor, loadPasskeys, loadSessions, loadApiKeys, loadActivity].map((load) => action(load, false)()));
+    await Promise.all([loadTwoFactor, loadPasskeys, loadSocialAccounts, loadSessions, loadApiKeys, loadActivity].map((load) => action(load, false)()));
   }
 
   // Runs an action from a button or form, reporting failures in the status line. A change shows up in the
@@ -233,6 +233,75 @@
     signedOut();
     say("Signed out.");
   }));
+
+  // --- Social accounts (OpenID Connect). The provider sends the browser back to the API's callback, which
+  // redirects here with the outcome in the fragment; a sign-in then waits in an HttpOnly cookie for completeSocial.
+  let socialProviders = [];
+
+  async function loadSocialProviders() {
+    ({ data: socialProviders } = await call("GET", "/auth/social/providers", undefined, { auth: false }));
+    $("social-sign-in").replaceChildren(...socialProviders.map((provider) => {
+      const button = el("button", { type: "button", className: "secondary", textContent: `Sign in with ${provider.displayName}` });
+      button.addEventListener("click", () => location.assign(`${API}/auth/social/${encodeURIComponent(provider.name)}/start`));
+      return button;
+    }));
+  }
+
+  async function completeSocial(twoFactorCode) {
+    try {
+      acceptTokens(await call("POST", "/auth/social/complete", { twoFactorCode, refreshTokenDelivery: "cookie" }, { auth: false }));
+    } catch (error) {
+      if (error.code === "TWO_FACTOR_REQUIRED") {
+        $("social-code-form").hidden = false;
+        $("social-code").focus();
+        say("Enter the code from your authenticator app to finish signing in.");
+        return false;
+      }
+      throw error;
+    }
+    $("social-code-form").hidden = true;
+    $("social-code-form").reset();
+    say("Signed in.");
+    await signedIn();
+    return true;
+  }
+
+  $("social-code-form").addEventListener("submit", action(() => completeSocial($("social-code").value.trim()), false));
+
+  async function loadSocialAccounts() {
+    const { data } = await call("GET", "/me/social-accounts");
+    $("social-account-list").replaceChildren(...(data.length ? data.map(socialAccountItem) : [el("li", { textContent: "No connected accounts." })]));
+    $("social-link-buttons").replaceChildren(...socialProviders.map((provider) => {
+      const button = el("button", { type: "button", className: "secondary", textContent: `Connect ${provider.displayName}` });
+      button.addEventListener("click", action(async () => {
+        const { url } = await call("POST", `/me/social-accounts/${encodeURIComponent(provider.name)}/link`);
+        location.assign(url);
+      }));
+      return button;
+    }));
+  }
+
+  function socialAccountItem(account) {
+    const remove = el("button", { type: "button", className: "danger", textContent: "Disconnect" });
+    remove.setAttribute("aria-label", `Disconnect ${account.displayName} ${account.email || ""}`.trim());
+    remove.addEventListener("click", action(async () => {
+      if (!await confirmAction(`Disconnect ${account.displayName}${account.email ? ` (${account.email})` : ""}? You can no longer sign in with it.`)) return;
+      await call("DELETE", `/me/social-accounts/${account.id}`);
+      say(`${account.displayName} disconnected.`);
+      await loadSocialAccounts();
+    }));
+    return el("li", {},
+      el("strong", { textContent: account.displayName }),
+      el("span", { className: "meta", textContent: `${account.email || "no email shared"} · connected ${when(account.createdAt)}` }),
+      remove);
+  }
+
+  // What the callback put in the fragment; read once, then removed so a reload does not repeat it.
+  function socialOutcome() {
+    const outcome = Object.fromEntries(new URLSearchParams(location.hash.slice(1)));
+    if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+    return outcome;
+  }
 
   // --- Two-factor
   async function loadTwoFactor() {
@@ -452,12 +521,14 @@
     "apikey.revoked": "API key revoked",
     "session.revoked": "Session signed out",
     "sessions.revoked_others": "All other sessions signed out",
+    "social.linked": "Account connected",
+    "social.unlinked": "Account disconnected",
   };
 
   function describe(event) {
     const d = event.details || {};
     const what = EVENT_LABELS[event.type] || event.type;
-    const about = d.name ? ` "${d.name}"` : d.keyPrefix ? ` ${d.keyPrefix}…` : "";
+    const about = d.name ? ` "${d.name}"` : d.keyPrefix ? ` ${d.keyPrefix}…` : d.provider ? ` (${d.provider})` : d.method ? ` with ${d.method}` : "";
     const times = d.count > 1 ? ` (${d.count} attempts)` : "";
     return what + about + times;
   }
@@ -479,7 +550,15 @@
   // --- Start: a refresh cookie from an earlier visit signs straight in.
   scopeBoxes($("api-key-scopes"), "new", ["bookmarks:read"]);
   (async () => {
-    if (await refresh()) {
+    const social = socialOutcome();
+    await action(loadSocialProviders, false)();
+    if (social["social-error"]) say(social.detail || social["social-error"], true);
+    if (social["social-linked"]) say("Account connected.");
+    if (social["social-sign-in"]) {
+      // The sign-in panel holds the code step; signedIn() replaces it once the sign-in completes.
+      signedOut();
+      await action(completeSocial, false)();
+    } else if (await refresh()) {
       await action(signedIn)();
     }
     document.body.dataset.ready = "true";

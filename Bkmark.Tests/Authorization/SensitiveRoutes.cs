@@ -21,6 +21,8 @@ public static class SensitiveRoutes
         { "POST", "api/v1/me/two-factor/totp/disable" },
         { "POST", "api/v1/me/two-factor/backup-codes" },
         { "POST", "api/v1/api-keys" },
+        { "POST", "api/v1/me/social-accounts/local/link" },
+        { "DELETE", $"api/v1/me/social-accounts/{SomePasskeyId}" },
     };
 
     /// <summary>A body each route accepts far enough to get past parsing.</summary>

@@ -14,7 +14,6 @@ namespace Bkmark.Tests.Passkeys;
 /// </summary>
 public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClassFixture<PasskeyHostFixture>, IAsyncLifetime
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private const string Password = ApiTestClient.Password;
 
     private IPlaywright? _playwright;
@@ -25,16 +24,7 @@ public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClas
     public async Task InitializeAsync()
     {
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-            ],
-        });
+        _browser = await HeadlessChromium.LaunchAsync(_playwright);
     }
 
     public async Task DisposeAsync()
