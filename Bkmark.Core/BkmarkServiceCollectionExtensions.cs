@@ -10,6 +10,7 @@ using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Passkeys;
+using Bkmark.Core.PublishableKeys;
 using Bkmark.Core.Secrets;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
@@ -68,6 +69,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddTwoFactor();
         services.AddSignIn();
         services.AddLibrary();
+        services.AddPublishableKeys();
         services.AddPasskeys();
         return services;
     }

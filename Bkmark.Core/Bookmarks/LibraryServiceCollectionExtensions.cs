@@ -1,6 +1,7 @@
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Groups;
 using Bkmark.Core.ImportExport;
+using Bkmark.Core.Sandbox;
 using Bkmark.Core.Search;
 using Bkmark.Core.Tags;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Bkmark.Core.Bookmarks;
 
-/// <summary>Registers the REST resources: bookmarks, tags, groups, search, import and export.</summary>
+/// <summary>Registers the REST resources: bookmarks, tags, groups, search, import and export, and the test keys' sandbox.</summary>
 public static class LibraryServiceCollectionExtensions
 {
     public static IServiceCollection AddLibrary(this IServiceCollection services)
@@ -48,6 +49,9 @@ public static class LibraryServiceCollectionExtensions
             provider.GetRequiredService<BookmarkStore>(),
             provider.GetRequiredService<GroupStore>(),
             provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new SandboxService(
+            provider.GetRequiredService<BookmarkStore>(),
+            provider.GetRequiredService<ILogger<SandboxService>>()));
         return services;
     }
 }
