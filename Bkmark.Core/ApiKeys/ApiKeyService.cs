@@ -15,7 +15,8 @@ namespace Bkmark.Core.ApiKeys;
 /// Creating, listing, changing and revoking a user's API keys. Keys may be managed with a session or
 /// with a key, but a key acts only within itself (DESIGN §7): it creates and changes keys only with
 /// scopes it has, an expiry no later than its own and a rate limit no higher than its own, and it
-/// revokes or changes only keys whose scopes it holds. A session may do anything within the plan.
+/// revokes or changes only keys whose scopes it holds. A test key (DESIGN §12) sees, creates and changes only
+/// test keys: a live key is live data. A session may do anything within the plan.
 /// </summary>
 /// <remarks>
 /// The plan's active-key limit is held by the user's ledger (<see cref="ApiKeyLedgerEntity"/>): a
