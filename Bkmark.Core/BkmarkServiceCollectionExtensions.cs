@@ -11,6 +11,7 @@ using Bkmark.Core.Credentials;
 using Bkmark.Core.Email;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Passkeys;
+using Bkmark.Core.PublishableKeys;
 using Bkmark.Core.Secrets;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
@@ -71,6 +72,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddTwoFactor();
         services.AddSignIn();
         services.AddLibrary();
+        services.AddPublishableKeys();
         services.AddPasskeys();
         services.AddSocialSignIn();
         return services;

@@ -25,7 +25,7 @@ public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator aut
         }
 
         var b = body.Value;
-        var created = await keys.CreateAsync(caller, new NewApiKey(b.Name, b.Scopes, b.ExpiresAt, b.RateLimitPerMinute), cancellationToken);
+        var created = await keys.CreateAsync(caller, new NewApiKey(b.Name, b.Scopes, b.ExpiresAt, b.RateLimitPerMinute) { Environment = b.Environment }, cancellationToken);
         if (created.Succeeded)
         {
             await securityLog.RecordAsync(request, caller, SecurityEventTypes.ApiKeyCreated, cancellationToken, DetailsOf(created.Value.Id, created.Value.KeyPrefix));
@@ -41,7 +41,7 @@ public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator aut
         () => authenticator.AuthenticateAsync(request, cancellationToken),
         async caller =>
     {
-        return ApiResults.Ok(new { data = await keys.ListAsync(caller.UserId, cancellationToken) });
+        return ApiResults.Ok(new { data = await keys.ListAsync(caller, cancellationToken) });
     }, cancellationToken);
 
     [Function(nameof(GetApiKey))]
@@ -52,7 +52,7 @@ public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator aut
         () => authenticator.AuthenticateAsync(request, cancellationToken),
         async caller =>
     {
-        return ApiResults.From(await keys.GetAsync(caller.UserId, id, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await keys.GetAsync(caller, id, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(UpdateApiKey))]
@@ -98,7 +98,7 @@ public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator aut
     /// <summary>A key is named by its id and public prefix in the log, never by its value.</summary>
     private static Dictionary<string, string> DetailsOf(string keyId, string keyPrefix) => new() { ["keyId"] = keyId, ["keyPrefix"] = keyPrefix };
 
-    private sealed record CreateApiKeyRequest(string? Name, string?[]? Scopes, DateTimeOffset? ExpiresAt, int? RateLimitPerMinute);
+    private sealed record CreateApiKeyRequest(string? Name, string?[]? Scopes, DateTimeOffset? ExpiresAt, int? RateLimitPerMinute, string? Environment);
 
     private sealed record UpdateApiKeyRequest(string? Name, string?[]? Scopes);
 }

@@ -19,6 +19,10 @@ internal sealed class ApiKeyCredentialEntity : StoredEntity
     public string Scopes { get; set; } = "";
 
     public int RateLimitPerMinute { get; set; }
+
+    /// <summary><see cref="KeyEnvironment"/>; keys stored before test keys existed lack it and read as live.</summary>
+    public string Environment { get; set; } = KeyEnvironment.Live;
+
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
@@ -30,6 +34,9 @@ internal sealed class ApiKeyCredentialEntity : StoredEntity
     /// still needs only the credential's one point read.
     /// </summary>
     public bool ApiAccessSuspended { get; set; }
+
+    [IgnoreDataMember]
+    public bool IsTest => Environment == KeyEnvironment.Test;
 
     [IgnoreDataMember]
     public IReadOnlyList<string> ScopeList => Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);

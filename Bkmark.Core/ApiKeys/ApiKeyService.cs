@@ -15,7 +15,8 @@ namespace Bkmark.Core.ApiKeys;
 /// Creating, listing, changing and revoking a user's API keys. Keys may be managed with a session or
 /// with a key, but a key acts only within itself (DESIGN §7): it creates and changes keys only with
 /// scopes it has, an expiry no later than its own and a rate limit no higher than its own, and it
-/// revokes or changes only keys whose scopes it holds. A session may do anything within the plan.
+/// revokes or changes only keys whose scopes it holds. A test key (DESIGN §12) sees, creates and changes only
+/// test keys: a live key is live data. A session may do anything within the plan.
 /// </summary>
 /// <remarks>
 /// The plan's active-key limit is held by the user's ledger (<see cref="ApiKeyLedgerEntity"/>): a
@@ -79,6 +80,12 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             errors["rateLimitPerMinute"] = ["The rate limit must be at least 1 request a minute."];
         }
 
+        var environment = request.Environment ?? (caller.IsTestKey ? KeyEnvironment.Test : KeyEnvironment.Live);
+        if (!KeyEnvironment.IsKnown(environment))
+        {
+            errors["environment"] = [$"The environment must be one of: {string.Join(", ", KeyEnvironment.All)}."];
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
@@ -92,6 +99,12 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         if (OutlivesOrOutranks(caller, request) is { } exceeded)
         {
             return exceeded;
+        }
+
+        if (caller.IsTestKey && environment != KeyEnvironment.Test)
+        {
+            // A test key never reaches live data, and a live key it made would.
+            return ApiKeyProblems.KeyLimitsExceeded("A test key creates only test keys.");
         }
 
         var user = await users.FindByIdAsync(caller.UserId, cancellationToken);
@@ -117,7 +130,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             return reserved;
         }
 
-        var key = ApiKeyFormat.Generate();
+        var key = ApiKeyFormat.Generate(environment);
         var keyPrefix = ApiKeyFormat.KeyPrefixOf(key);
         var credential = new ApiKeyCredentialEntity
         {
@@ -128,6 +141,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             KeyPrefix = keyPrefix,
             Scopes = string.Join(' ', scopes!),
             RateLimitPerMinute = request.RateLimitPerMinute ?? DefaultRateLimit(caller, limits),
+            Environment = environment,
             CreatedAt = now,
             ExpiresAt = request.ExpiresAt,
         };
@@ -149,17 +163,33 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         await store.AddIndexAsync(index, cancellationToken);
         await store.AddCredentialAsync(credential, cancellationToken);
         LogCreated(logger, id, keyPrefix, user.Id);
-        return new CreatedApiKey(id, index.Name, key, keyPrefix, scopes!, request.ExpiresAt, now);
+        return new CreatedApiKey(id, index.Name, key, keyPrefix, scopes!, request.ExpiresAt, now) { Environment = environment };
     }
 
     /// <summary>The user's keys that are not revoked, expired ones included (until the sweep removes them).</summary>
     public async Task<IReadOnlyList<ApiKeyInfo>> ListAsync(string userId, CancellationToken cancellationToken) =>
         (await ListLiveAsync(userId, cancellationToken)).Select(key => ToInfo(key.Index, key.Credential)).ToList();
 
+    /// <summary>The keys <paramref name="caller"/> may see: all of its owner's, or only the test keys for a test key (live keys are live data).</summary>
+    public async Task<IReadOnlyList<ApiKeyInfo>> ListAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var keys = await ListAsync(caller.UserId, cancellationToken);
+        return caller.IsTestKey ? keys.Where(key => key.Environment == KeyEnvironment.Test).ToList() : keys;
+    }
+
     public async Task<Result<ApiKeyInfo>> GetAsync(string userId, string keyId, CancellationToken cancellationToken)
     {
         var found = await FindLiveAsync(userId, keyId, cancellationToken);
         return found is { } key ? ToInfo(key.Index, key.Credential) : NotFound();
+    }
+
+    /// <summary>One key, if <paramref name="caller"/> may see it (see <see cref="ListAsync(Caller, CancellationToken)"/>).</summary>
+    public async Task<Result<ApiKeyInfo>> GetAsync(Caller caller, string keyId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var found = await FindLiveAsync(caller.UserId, keyId, cancellationToken);
+        return found is { } key && IsVisibleTo(caller, key.Credential) ? ToInfo(key.Index, key.Credential) : NotFound();
     }
 
     public async Task<Result<ApiKeyInfo>> UpdateAsync(Caller caller, string keyId, ApiKeyChanges changes, CancellationToken cancellationToken)
@@ -185,7 +215,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             return escalation;
         }
 
-        if (await FindLiveAsync(caller.UserId, keyId, cancellationToken) is not { } found)
+        if (await FindLiveAsync(caller.UserId, keyId, cancellationToken) is not { } found || !IsVisibleTo(caller, found.Credential))
         {
             return NotFound();
         }
@@ -253,6 +283,11 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
                 await store.DeleteIndexAsync(index, cancellationToken);
                 await ReleaseSlotAsync(userId, keyId, cancellationToken);
                 return true;
+            }
+
+            if (!IsVisibleTo(caller, credential))
+            {
+                return NotFound();
             }
 
             if (Escalation(caller, credential.ScopeList) is { } outranked)
@@ -337,6 +372,9 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         var credential = await store.FindCredentialAsync(index.CredentialPartition, index.CredentialRow, cancellationToken);
         return credential is null || credential.RevokedAt is not null ? null : (index, credential);
     }
+
+    /// <summary>A test key acts only on test keys: to it a live key does not exist (NOT_FOUND, as another user's key).</summary>
+    private static bool IsVisibleTo(Caller caller, ApiKeyCredentialEntity credential) => !caller.IsTestKey || credential.IsTest;
 
     /// <summary>
     /// The user's index entries whose credential exists and is not revoked. Repairs on the way: an
@@ -519,7 +557,10 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
     }
 
     private static ApiKeyInfo ToInfo(ApiKeyIndexEntity index, ApiKeyCredentialEntity credential) =>
-        new(index.KeyId, index.Name, index.KeyPrefix, credential.ScopeList, credential.LastUsedAt, credential.ExpiresAt, index.CreatedAt);
+        new(index.KeyId, index.Name, index.KeyPrefix, credential.ScopeList, credential.LastUsedAt, credential.ExpiresAt, index.CreatedAt)
+        {
+            Environment = credential.Environment,
+        };
 
     private static Problem NotFound() => Problems.NotFound("The API key");
 

@@ -2,12 +2,13 @@ using Bkmark.Core.Authorization;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
+using Bkmark.Core.Sandbox;
 using Microsoft.Extensions.Logging;
 
 namespace Bkmark.Core.ApiKeys;
 
 /// <summary>
-/// Authenticates a raw <c>bk_</c> key on every request: one point read of its credential (never a
+/// Authenticates a raw <c>bk_</c> or <c>bk_test_</c> key on every request: one point read of its credential (never a
 /// query, never a cache, so a revocation holds on the next request on every instance), the rate
 /// window, and <c>lastUsedAt</c> at most once a minute.
 /// </summary>
@@ -69,6 +70,9 @@ internal sealed partial class ApiKeyVerifier(
 
         return new Caller(credential.UserId, CredentialType.ApiKey, credential.ScopeList, credential.ExpiresAt, KeyId: credential.KeyId)
         {
+            // Read from the credential, never from the request: a test key cannot be pointed at live data.
+            LibraryId = credential.IsTest ? SandboxLibrary.IdOf(credential.UserId) : credential.UserId,
+            IsTestKey = credential.IsTest,
             RateLimitPerMinute = credential.RateLimitPerMinute,
             ResponseHeaders = rate.Value.Headers,
         };

@@ -20,6 +20,12 @@ public sealed record Caller(
 
     private readonly string? libraryId;
 
+    /// <summary>A test key (<c>bk_test_…</c>): it acts on its owner's sandbox and manages only test keys.</summary>
+    public bool IsTestKey { get; init; }
+
+    /// <summary>A publishable key: the groups it names (read only while their owner keeps them public).</summary>
+    public IReadOnlyCollection<string>? PublishableGroupIds { get; init; }
+
     /// <summary>An API key's own per-minute rate limit (null for a session), the most it may give a key it creates.</summary>
     public int? RateLimitPerMinute { get; init; }
 
@@ -49,6 +55,9 @@ public enum CredentialType
 
     /// <summary>A <c>bk_</c> API key: exactly the scopes it was granted.</summary>
     ApiKey,
+
+    /// <summary>A <c>bk_pub_</c> publishable key: no scopes; it reads only the public groups it names, and nothing else.</summary>
+    PublishableKey,
 }
 
 /// <summary>Verifies a raw <c>bk_</c> API key: one point read, revocation and expiry, rate limit, last use.</summary>
@@ -56,3 +65,19 @@ public interface IApiKeyVerifier
 {
     Task<Errors.Result<Caller>> VerifyAsync(string rawKey, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Verifies a <c>bk_pub_</c> publishable key: one point read, the request's origin against the key's, and (for a read)
+/// the rate window of the key and the client address.
+/// </summary>
+public interface IPublishableKeyVerifier
+{
+    /// <summary>A public read: the caller carries the key's groups and, as response headers, the CORS and <c>RateLimit-*</c> answers.</summary>
+    Task<Errors.Result<Caller>> VerifyAsync(string rawKey, string? origin, string? clientIp, CancellationToken cancellationToken);
+
+    /// <summary>A CORS preflight (it carries no credential of its own; the key is in the path): the headers that let the origin send the read.</summary>
+    Task<Errors.Result<CorsPreflight>> PreflightAsync(string rawKey, string? origin, CancellationToken cancellationToken);
+}
+
+/// <summary>The answer to an allowed CORS preflight: <c>Access-Control-Allow-*</c> headers for one origin.</summary>
+public sealed record CorsPreflight(IReadOnlyDictionary<string, string> Headers);

@@ -131,6 +131,21 @@ internal sealed class BookmarkStore(BkmarkTables tables, IOptions<LibraryOptions
         return count;
     }
 
+    /// <summary>
+    /// Deletes every entity of the library (bookmarks, URL index, groups, ledger): one partition query for the
+    /// keys, then 100 deletes per transaction. What is written while it runs may survive it.
+    /// </summary>
+    /// <returns>How many entities there were.</returns>
+    public async Task<int> DeleteLibraryAsync(string libraryId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {libraryId}");
+        var rowKeys = await Library.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken)
+            .Select(entity => entity.RowKey)
+            .ToListAsync(cancellationToken);
+        await PartitionDeletes.DeleteAsync(Library, libraryId, rowKeys, cancellationToken);
+        return rowKeys.Count;
+    }
+
     public Task<LibraryLedgerEntity?> FindLedgerAsync(string userId, CancellationToken cancellationToken) =>
         Library.FindAsync<LibraryLedgerEntity>(userId, LibraryLedgerEntity.LedgerRowKey, cancellationToken);
 

@@ -38,6 +38,10 @@ public static class ErrorCodes
     public const string SocialAccountInUse = "SOCIAL_ACCOUNT_IN_USE";
     public const string LastSignInMethod = "LAST_SIGN_IN_METHOD";
     public const string SocialProviderUnavailable = "SOCIAL_PROVIDER_UNAVAILABLE";
+    public const string TestKeyRequired = "TEST_KEY_REQUIRED";
+    public const string PublishableKeyNotAllowed = "PUBLISHABLE_KEY_NOT_ALLOWED";
+    public const string PublishableKeyRequired = "PUBLISHABLE_KEY_REQUIRED";
+    public const string OriginNotAllowed = "ORIGIN_NOT_ALLOWED";
 
     // The one place a code gets its status: a code can never answer with two.
     private static readonly Dictionary<string, (int Status, string Title)> Table = new()
@@ -59,6 +63,10 @@ public static class ErrorCodes
         [KeyLimitsExceeded] = (403, "Key limits exceeded"),
         [ReauthenticationRequired] = (403, "Reauthentication required"),
         [IpNotAllowed] = (403, "IP address not allowed"),
+        [TestKeyRequired] = (403, "Test key required"),
+        [PublishableKeyNotAllowed] = (403, "Publishable key not allowed"),
+        [PublishableKeyRequired] = (403, "Publishable key required"),
+        [OriginNotAllowed] = (403, "Origin not allowed"),
         [NotFound] = (404, "Not found"),
         [Conflict] = (409, "Conflict"),
         [EmailTaken] = (409, "Email taken"),

@@ -13,6 +13,10 @@ public static class TableNames
     public const string ApiKeyRateWindows = "ApiKeyRateWindows";
     public const string TwoFactor = "TwoFactor";
 
+    /// <summary>Publishable keys: credentials by hashed prefix, and the per-user index that shows them in full.</summary>
+    public const string PublishableKeys = "PublishableKeys";
+    public const string PublishableKeyIndex = "PublishableKeyIndex";
+
     /// <summary>Bookmarks, their URL index and groups: a partition per user, so one transaction can span them.</summary>
     public const string Library = "Library";
 
@@ -40,5 +44,6 @@ public static class TableNames
         Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows, TwoFactor,
         Library, Passkeys, PasskeyCredentials, PasskeyChallenges, SocialFlows, SocialAccounts, SocialIdentities, SecurityEvents,
         EmailDeliveries, ExpiryIndex, SweepState,
+        PublishableKeys, PublishableKeyIndex,
     ];
 }

@@ -90,7 +90,7 @@
     const me = await call("GET", "/me");
     $("account-email").textContent = me.email;
     // Each section loads on its own: one failing leaves the others usable.
-    await Promise.all([loadTwoFactor, loadPasskeys, loadSocialAccounts, loadSessions, loadApiKeys, loadActivity].map((load) => action(load, false)()));
+    await Promise.all([loadTwoFactor, loadPasskeys, loadSocialAccounts, loadSessions, loadApiKeys, loadPublishableKeys, loadActivity].map((load) => action(load, false)()));
   }
 
   // Runs an action from a button or form, reporting failures in the status line. A change shows up in the
@@ -455,7 +455,7 @@
     revoke.setAttribute("aria-label", `Revoke API key ${key.name}`);
     const item = el("li", {},
       el("strong", { textContent: key.name }), " ", el("code", { textContent: key.keyPrefix + "…" }),
-      el("span", { className: "meta", textContent: `${key.scopes.join(", ")} · last used ${when(key.lastUsedAt)}${key.expiresAt ? ` · expires ${when(key.expiresAt)}` : ""}` }),
+      el("span", { className: "meta", textContent: `${key.environment === "test" ? "test (sandbox) · " : ""}${key.scopes.join(", ")} · last used ${when(key.lastUsedAt)}${key.expiresAt ? ` · expires ${when(key.expiresAt)}` : ""}` }),
       edit, revoke);
     edit.addEventListener("click", () => {
       const name = el("input", { value: key.name, maxLength: 100, required: true, id: `edit-${key.id}` });
@@ -481,7 +481,8 @@
   }
 
   $("api-key-form").addEventListener("submit", action(async () => {
-    const body = { name: $("api-key-name").value, scopes: checkedScopes($("api-key-scopes")) };
+    const body = { name: $("api-key-name").value, scopes: checkedScopes($("api-key-scopes")),
+      environment: document.querySelector("input[name=api-key-environment]:checked").value };
     if ($("api-key-expiry").value) body.expiresAt = new Date($("api-key-expiry").value).toISOString();
     const created = await call("POST", "/api-keys", body);
     $("api-key-value").textContent = created.key;
@@ -503,6 +504,60 @@
     $("api-key-created").hidden = true;
   });
 
+  // --- Publishable keys: shown in full (they are not secret), with their origins and groups. The groups'
+  // "public" toggles live here too, since this page shows groups nowhere else.
+  let groups = [];
+
+  async function loadPublishableKeys() {
+    ({ data: groups } = await call("GET", "/groups"));
+    $("publishable-key-groups").replaceChildren(...(groups.length ? groups.map(groupItem) : [el("li", { textContent: "No groups yet." })]));
+    const { data } = await call("GET", "/publishable-keys");
+    $("publishable-key-list").replaceChildren(...(data.length ? data.map(publishableKeyItem) : [el("li", { textContent: "No publishable keys." })]));
+  }
+
+  function groupItem(group) {
+    const pick = el("input", { type: "checkbox", className: "pick", value: group.id, id: `pub-group-${group.id}` });
+    const isPublic = el("input", { type: "checkbox", id: `pub-public-${group.id}`, checked: group.public });
+    isPublic.addEventListener("change", action(async () => {
+      await call("PATCH", `/groups/${group.id}`, { public: isPublic.checked });
+      say(`"${group.name}" is now ${isPublic.checked ? "public" : "private"}.`);
+    }, false));
+    return el("li", {}, el("label", { htmlFor: pick.id }, pick, ` ${group.name}`), " ",
+      el("label", { htmlFor: isPublic.id }, isPublic, " public"));
+  }
+
+  function publishableKeyItem(key) {
+    const names = key.groupIds.map((id) => groups.find((g) => g.id === id)?.name || id);
+    const copy = el("button", { type: "button", className: "secondary", textContent: "Copy" });
+    const remove = el("button", { type: "button", className: "danger", textContent: "Delete" });
+    copy.setAttribute("aria-label", `Copy publishable key ${key.name}`);
+    remove.setAttribute("aria-label", `Delete publishable key ${key.name}`);
+    copy.addEventListener("click", action(async () => {
+      await navigator.clipboard.writeText(key.key);
+      say("Publishable key copied.");
+    }, false));
+    remove.addEventListener("click", action(async () => {
+      if (!await confirmAction(`Delete the publishable key "${key.name}"? Pages using it stop working at once.`)) return;
+      await call("DELETE", `/publishable-keys/${key.id}`);
+      say("Publishable key deleted.");
+      await loadPublishableKeys();
+    }));
+    return el("li", {}, el("strong", { textContent: key.name }), " ", el("code", { textContent: key.key }),
+      el("span", { className: "meta", textContent: `origins ${key.allowedOrigins.join(", ")} · groups ${names.join(", ")}` }),
+      copy, remove);
+  }
+
+  $("publishable-key-form").addEventListener("submit", action(async () => {
+    await call("POST", "/publishable-keys", {
+      name: $("publishable-key-name").value,
+      groupIds: [...$("publishable-key-groups").querySelectorAll("input.pick:checked")].map((box) => box.value),
+      allowedOrigins: $("publishable-key-origins").value.split(/\s+/).filter(Boolean),
+    });
+    $("publishable-key-form").reset();
+    say("Publishable key created.");
+    await loadPublishableKeys();
+  }));
+
   // --- Security activity
   const EVENT_LABELS = {
     "signin.succeeded": "Signed in",
@@ -519,6 +574,8 @@
     "apikey.created": "API key created",
     "apikey.updated": "API key changed",
     "apikey.revoked": "API key revoked",
+    "publishablekey.created": "Publishable key created",
+    "publishablekey.deleted": "Publishable key deleted",
     "session.revoked": "Session signed out",
     "sessions.revoked_others": "All other sessions signed out",
     "social.linked": "Account connected",

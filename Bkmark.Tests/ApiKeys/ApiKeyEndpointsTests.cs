@@ -29,7 +29,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal(["id", "name", "key", "keyPrefix", "scopes", "expiresAt", "createdAt"], body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "name", "key", "keyPrefix", "scopes", "expiresAt", "createdAt", "environment"], body.EnumerateObject().Select(p => p.Name));
         var key = body.GetProperty("key").GetString()!;
         Assert.Matches(KeyPattern, key);
         Assert.Equal(key[..11], body.GetProperty("keyPrefix").GetString());
@@ -52,7 +52,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         var after = await ListAsync(user.AccessToken);
 
         var entry = Assert.Single(before);
-        Assert.Equal(["id", "name", "keyPrefix", "scopes", "lastUsedAt", "expiresAt", "createdAt"], entry.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "name", "keyPrefix", "scopes", "lastUsedAt", "expiresAt", "createdAt", "environment"], entry.EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Null, entry.GetProperty("lastUsedAt").ValueKind);
         Assert.Equal(JsonValueKind.Null, entry.GetProperty("expiresAt").ValueKind);
         Assert.DoesNotContain(key, before.ToString());
@@ -69,7 +69,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(["id", "name", "keyPrefix", "scopes", "lastUsedAt", "expiresAt", "createdAt"], body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "name", "keyPrefix", "scopes", "lastUsedAt", "expiresAt", "createdAt", "environment"], body.EnumerateObject().Select(p => p.Name));
         Assert.Equal(created.GetProperty("keyPrefix").GetString(), body.GetProperty("keyPrefix").GetString());
     }
 

@@ -131,6 +131,36 @@ public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task SecurityPage_CreatesATestKey_AndAPublishableKeyShownInFullForAPublicGroup()
+    {
+        var user = await fixture.SignUpAsync(Plans.Pro);
+        var group = await (await fixture.SendAsync(HttpMethod.Post, "api/v1/groups", new { name = "Reading list" }, user.AccessToken)).ReadJsonAsync();
+        var groupId = group.GetProperty("id").GetString()!;
+        var page = await OpenPageWithAuthenticatorAsync();
+        await SignInWithPasswordAsync(page, user.Email);
+
+        await page.Locator("#api-key-name").FillAsync("CI sandbox");
+        await page.Locator("#api-key-env-test").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create API key" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#api-key-value")).ToHaveTextAsync(new Regex("^bk_test_[0-9a-f]{32}$"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#api-key-list")).ToContainTextAsync("test (sandbox)");
+
+        await page.Locator($"#pub-public-{groupId}").CheckAsync();
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync("is now public");
+        await page.Locator("#publishable-key-name").FillAsync("Blog");
+        await page.Locator($"#pub-group-{groupId}").CheckAsync();
+        await page.Locator("#publishable-key-origins").FillAsync("https://blog.example");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create publishable key" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#publishable-key-list")).ToContainTextAsync(new Regex("bk_pub_[0-9a-f]{32}"));
+        await Assertions.Expect(page.Locator("#publishable-key-list")).ToContainTextAsync("origins https://blog.example · groups Reading list");
+        var stored = await (await fixture.SendAsync(HttpMethod.Get, $"api/v1/groups/{groupId}", bearer: user.AccessToken)).ReadJsonAsync();
+        Assert.True(stored.GetProperty("public").GetBoolean());
+        await SaveScreenshotAsync(page, "security-page-publishable-keys.png");
+    }
+
+    [Fact]
     public async Task SecurityPage_AsksToReauthenticate_BeforeAddingAPasskeyOnAnOldSignIn_AndShowsItsEvent()
     {
         var email = await RegisterAsync();

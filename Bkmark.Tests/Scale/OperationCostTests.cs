@@ -20,6 +20,7 @@ namespace Bkmark.Tests.Scale;
 public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper output) : IClassFixture<ApiKeyHostFixture>
 {
     private const int ImportedBookmarks = 1_000;
+    private const string PageOrigin = "https://blog.example";
     // Enough that every one of the 16 shards holds some (a fair hash leaves one empty about once in a
     // million runs), so the removal transactions are always one per shard.
     private const int ExpiredSignIns = 256;
@@ -44,6 +45,18 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
         var key = created.GetProperty("key").GetString()!;
         await MeasureAsync(costs, "verify, API key, first use of the day", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", key));
         await MeasureAsync(costs, "verify, API key", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", key));
+        var testKey = (await SendOkAsync(HttpMethod.Post, "api/v1/api-keys", access, new { name = "cost", scopes = new[] { "bookmarks:read" }, environment = "test" }))
+            .GetProperty("key").GetString()!;
+        await MeasureAsync(costs, "verify, test key, first use of the day", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", testKey));
+        await MeasureAsync(costs, "verify, test key", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", testKey));
+        var groupId = (await SendOkAsync(HttpMethod.Post, "api/v1/groups", access, new { name = "cost" })).GetProperty("id").GetString()!;
+        await SendOkAsync(HttpMethod.Patch, $"api/v1/groups/{groupId}", access, new { @public = true });
+        var publishable = await MeasureAsync(costs, "publishable key create", () =>
+            SendOkAsync(HttpMethod.Post, "api/v1/publishable-keys", access, new { name = "cost", groupIds = new[] { groupId }, allowedOrigins = new[] { PageOrigin } }));
+        var publicGroup = $"api/v1/public/{publishable.GetProperty("key").GetString()}/groups/{groupId}";
+        await MeasureAsync(costs, "preflight, publishable key", () => FromPageOkAsync(HttpMethod.Options, publicGroup));
+        await MeasureAsync(costs, "public group read, publishable key, first use of the day", () => FromPageOkAsync(HttpMethod.Get, publicGroup));
+        await MeasureAsync(costs, "public group read, publishable key", () => FromPageOkAsync(HttpMethod.Get, publicGroup));
         await MeasureAsync(costs, $"import of {ImportedBookmarks:N0} bookmarks (Netscape HTML)", () => ImportAsync(access));
 
         var table = string.Join('\n', costs);
@@ -59,6 +72,12 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
             | API key create | 8 | 3 | 0 | 5 | 0 |
             | verify, API key, first use of the day | 4 | 1 | 0 | 3 | 0 |
             | verify, API key | 1 | 1 | 0 | 0 | 0 |
+            | verify, test key, first use of the day | 4 | 1 | 0 | 3 | 0 |
+            | verify, test key | 1 | 1 | 0 | 0 | 0 |
+            | publishable key create | 5 | 2 | 0 | 3 | 0 |
+            | preflight, publishable key | 1 | 1 | 0 | 0 | 0 |
+            | public group read, publishable key, first use of the day | 5 | 2 | 1 | 2 | 0 |
+            | public group read, publishable key | 3 | 2 | 1 | 0 | 0 |
             | import of 1,000 bookmarks (Netscape HTML) | 37 | 2 | 3 | 32 | 31 |
             """,
             table);
@@ -127,6 +146,16 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
         var report = await response.ReadJsonAsync();
         Assert.Equal(ImportedBookmarks, report.GetProperty("imported").GetInt32());
         return report;
+    }
+
+    /// <summary>A public read as a page on <see cref="PageOrigin"/> sends it; a preflight answers no body, so it reads as an empty object.</summary>
+    private async Task<JsonElement> FromPageOkAsync(HttpMethod method, string path)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("Origin", PageOrigin);
+        var response = await host.Client.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return response.StatusCode == HttpStatusCode.NoContent ? JsonDocument.Parse("{}").RootElement : await response.ReadJsonAsync();
     }
 
     private async Task<JsonElement> SendOkAsync(HttpMethod method, string path, string? bearer, object? json = null)
