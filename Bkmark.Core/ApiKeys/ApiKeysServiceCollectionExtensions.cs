@@ -2,6 +2,7 @@ using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.Email;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,7 @@ public static class ApiKeysServiceCollectionExtensions
     /// <summary>API keys: management, and the <see cref="IApiKeyVerifier"/> the request authenticator uses for <c>bk_</c> keys.</summary>
     public static IServiceCollection AddApiKeys(this IServiceCollection services)
     {
+        services.AddSingleton<IEmailTemplate, ApiKeyCreatedEmail>();
         services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<RateWindowStore>();

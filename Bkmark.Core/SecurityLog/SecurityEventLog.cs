@@ -22,7 +22,7 @@ namespace Bkmark.Core.SecurityLog;
 /// authenticated reads write nothing here.
 /// </summary>
 public sealed partial class SecurityEventLog(
-    BkmarkTables tables, ExpiryIndex expiry, IdGenerator ids, TimeProvider time, ILogger<SecurityEventLog> logger)
+    BkmarkTables tables, ExpiryIndex expiry, IdGenerator ids, TimeProvider time, SecurityNotifier notifier, ILogger<SecurityEventLog> logger)
 {
     public static readonly TimeSpan Retention = TimeSpan.FromDays(90);
 
@@ -36,7 +36,7 @@ public sealed partial class SecurityEventLog(
 
     private TableClient Table => tables[TableNames.SecurityEvents];
 
-    /// <summary>Records one event.</summary>
+    /// <summary>Records one event, then emails its owner when the event is one that has a notice (<see cref="SecurityNotifier"/>).</summary>
     public async Task RecordAsync(SecurityEvent securityEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(securityEvent);
@@ -44,6 +44,7 @@ public sealed partial class SecurityEventLog(
         var id = ids.NewId(now);
         await ScheduleRetentionAsync(securityEvent.UserId, now, cancellationToken);
         await Table.AddEntityAsync(NewEntity(securityEvent, id, SecurityEventEntity.RowKeyOf(now, id), now), cancellationToken);
+        await notifier.NotifyAsync(securityEvent, cancellationToken);
     }
 
     /// <summary>

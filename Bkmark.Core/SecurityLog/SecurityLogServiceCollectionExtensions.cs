@@ -5,9 +5,10 @@ namespace Bkmark.Core.SecurityLog;
 
 public static class SecurityLogServiceCollectionExtensions
 {
-    /// <summary>The security activity log and the sweep handler that keeps it to its retention.</summary>
+    /// <summary>The security activity log, its email notices, and the sweep handler that keeps it to its retention.</summary>
     public static IServiceCollection AddSecurityLog(this IServiceCollection services)
     {
+        services.AddSingleton<SecurityNotifier>();
         services.AddSingleton<SecurityEventLog>();
         services.AddExpiryHandler<SecurityEventExpiryHandler>();
         return services;

@@ -24,6 +24,7 @@ public sealed class SignInService(
     AttemptThrottle throttle,
     DeviceTokens devices,
     SecurityEventLog securityLog,
+    SecurityNotifier notifier,
     IOptions<AccountOptions> options)
 {
     // One counter per account for every device it has not seen, and one per device it has (§7).
@@ -33,7 +34,8 @@ public sealed class SignInService(
     /// <summary>
     /// Email and password, then the second factor. Unknown email and wrong password are one answer with one
     /// cost, and both count towards the same lock-out, so neither tells whether an account exists. A success
-    /// returns a device token.
+    /// returns a device token; one that presented none valid for the account is a new device, and its owner is
+    /// emailed (the only sign-in that pays a queue message).
     /// </summary>
     public async Task<Result<TokenResponse>> SignInWithPasswordAsync(PasswordSignIn request, ClientInfo client, CancellationToken cancellationToken)
     {
@@ -43,8 +45,15 @@ public sealed class SignInService(
             return proof.Problem;
         }
 
-        var tokens = await sessions.SignInAsync(proof.Value.UserId, proof.Value.AuthMethod, client, cancellationToken);
-        return tokens with { DeviceToken = devices.Issue(proof.Value.UserId) };
+        var (userId, email, authMethod) = proof.Value;
+        var tokens = await sessions.SignInAsync(userId, authMethod, client, cancellationToken);
+        if (devices.DeviceOf(request.DeviceToken, userId) is null)
+        {
+            var signIn = new SecurityEvent(userId, SecurityEventTypes.SignInSucceeded, client, tokens.SessionId);
+            await notifier.SendAsync(email, NewDeviceSignInEmail.TemplateName, signIn, cancellationToken);
+        }
+
+        return tokens with { DeviceToken = devices.Issue(userId) };
     }
 
     /// <summary>
@@ -106,7 +115,7 @@ public sealed class SignInService(
             await securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.BackupCodeUsed, client, sessionId), cancellationToken);
         }
 
-        return new PasswordProof(user.Id, authMethod.Value);
+        return new PasswordProof(user.Id, user.Email, authMethod.Value);
     }
 
     /// <summary>A passkey assertion against a challenge from <see cref="PasskeyService.BeginSignInAsync"/>.</summary>
@@ -145,4 +154,4 @@ public sealed class SignInService(
 public sealed record PasswordSignIn(string? Email, string? Password, string? TwoFactorCode, string? DeviceToken);
 
 /// <summary>A passed password (and second-factor) check: whose, and the session's auth method.</summary>
-public sealed record PasswordProof(string UserId, string AuthMethod);
+public sealed record PasswordProof(string UserId, string Email, string AuthMethod);
