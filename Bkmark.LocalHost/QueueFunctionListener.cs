@@ -21,6 +21,8 @@ namespace Bkmark.LocalHost;
 /// </remarks>
 internal sealed class QueueFunctionListener : BackgroundService
 {
+    public const string DisableQueueTriggersKey = "LocalHost:DisableQueueTriggers";
+
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
     // How long a received message stays hidden while its function runs; longer than any run here.
@@ -45,6 +47,12 @@ internal sealed class QueueFunctionListener : BackgroundService
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_configuration.GetValue<bool>(DisableQueueTriggersKey))
+        {
+            LocalHostLog.QueueTriggersDisabled(_logger, _catalog.QueueFunctions.Count);
+            return Task.CompletedTask;
+        }
+
         // Resolved here so a missing setting stops start-up with its message, as for timers.
         _listening = _catalog.QueueFunctions.Select(function =>
         {

@@ -1,6 +1,7 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.Email;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Core.ApiKeys;
@@ -10,6 +11,7 @@ public static class ApiKeysServiceCollectionExtensions
     /// <summary>API keys: management, and the <see cref="IApiKeyVerifier"/> the request authenticator uses for <c>bk_</c> keys.</summary>
     public static IServiceCollection AddApiKeys(this IServiceCollection services)
     {
+        services.AddSingleton<IEmailTemplate, ApiKeyCreatedEmail>();
         services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<RateWindowStore>();

@@ -1,6 +1,7 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Maintenance;
 using Fido2NetLib;
+using Bkmark.Core.Email;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +12,7 @@ public static class PasskeysServiceCollectionExtensions
     /// <summary>Registers passkeys: options (section <c>Passkeys</c>), Fido2, the stores and <see cref="PasskeyService"/>.</summary>
     public static IServiceCollection AddPasskeys(this IServiceCollection services)
     {
+        services.AddSingleton<IEmailTemplate, PasskeyAddedEmail>();
         services.AddOptions<PasskeyOptions>()
             .BindConfiguration(PasskeyOptions.Section)
             .PostConfigure(options =>

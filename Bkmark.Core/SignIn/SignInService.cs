@@ -25,6 +25,7 @@ public sealed class SignInService
     private readonly AttemptThrottle throttle;
     private readonly DeviceTokens devices;
     private readonly SecurityEventLog securityLog;
+    private readonly SecurityNotifier notifier;
 
     // One counter per account for every device it has not seen, and one per device it has (§7).
     private readonly ThrottlePolicy _unknownDevicePolicy;
@@ -39,6 +40,7 @@ public sealed class SignInService
         AttemptThrottle throttle,
         DeviceTokens devices,
         SecurityEventLog securityLog,
+        SecurityNotifier notifier,
         IOptions<AccountOptions> options)
     {
         this.accounts = accounts;
@@ -48,6 +50,7 @@ public sealed class SignInService
         this.throttle = throttle;
         this.devices = devices;
         this.securityLog = securityLog;
+        this.notifier = notifier;
         _unknownDevicePolicy = LoginPolicy("login", options.Value);
         _knownDevicePolicy = LoginPolicy("login-device", options.Value);
     }
@@ -55,7 +58,8 @@ public sealed class SignInService
     /// <summary>
     /// Email and password, then the second factor. Unknown email and wrong password are one answer with one
     /// cost, and both count towards the same lock-out, so neither tells whether an account exists. A success
-    /// returns a device token.
+    /// returns a device token; one that presented none valid for the account is a new device, and its owner is
+    /// emailed (the only sign-in that pays a queue message).
     /// </summary>
     public async Task<Result<TokenResponse>> SignInWithPasswordAsync(PasswordSignIn request, ClientInfo client, CancellationToken cancellationToken)
     {
@@ -65,8 +69,15 @@ public sealed class SignInService
             return proof.Problem;
         }
 
-        var tokens = await sessions.SignInAsync(proof.Value.UserId, proof.Value.AuthMethod, client, cancellationToken);
-        return tokens with { DeviceToken = devices.Issue(proof.Value.UserId) };
+        var (userId, email, authMethod) = proof.Value;
+        var tokens = await sessions.SignInAsync(userId, authMethod, client, cancellationToken);
+        if (devices.DeviceOf(request.DeviceToken, userId) is null)
+        {
+            var signIn = new SecurityEvent(userId, SecurityEventTypes.SignInSucceeded, client, tokens.SessionId);
+            await notifier.SendAsync(email, NewDeviceSignInEmail.TemplateName, signIn, cancellationToken);
+        }
+
+        return tokens with { DeviceToken = devices.Issue(userId) };
     }
 
     /// <summary>
@@ -128,7 +139,7 @@ public sealed class SignInService
             await securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.BackupCodeUsed, client, sessionId), cancellationToken);
         }
 
-        return new PasswordProof(user.Id, authMethod.Value);
+        return new PasswordProof(user.Id, user.Email, authMethod.Value);
     }
 
     /// <summary>A passkey assertion against a challenge from <see cref="PasskeyService.BeginSignInAsync"/>.</summary>
@@ -167,4 +178,4 @@ public sealed class SignInService
 public sealed record PasswordSignIn(string? Email, string? Password, string? TwoFactorCode, string? DeviceToken);
 
 /// <summary>A passed password (and second-factor) check: whose, and the session's auth method.</summary>
-public sealed record PasswordProof(string UserId, string AuthMethod);
+public sealed record PasswordProof(string UserId, string Email, string AuthMethod);

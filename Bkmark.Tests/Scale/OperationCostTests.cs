@@ -33,8 +33,11 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
         (await host.SetPlanAsync(userId, "pro")).EnsureSuccessStatusCode();
         await host.Client.LoginAsync(email);
 
-        var tokens = await MeasureAsync(costs, "sign-in, password", () => host.Client.LoginAsync(email));
+        // No device token: a device the account has not seen, so its owner is emailed (one queue message).
+        var tokens = await MeasureAsync(costs, "sign-in, password, new device", () => host.Client.LoginAsync(email));
         var access = tokens.GetProperty("accessToken").GetString()!;
+        await MeasureAsync(costs, "sign-in, password, known device", () => SendOkAsync(HttpMethod.Post, "api/v1/auth/login", null,
+            new { email, password = ApiTestClient.Password, deviceToken = tokens.GetProperty("deviceToken").GetString() }));
         await MeasureAsync(costs, "sign-in, password + TOTP", () => SignInWithTwoFactorAsync());
         var refreshed = await MeasureAsync(costs, "refresh", async () =>
             await SendOkAsync(HttpMethod.Post, "api/v1/auth/refresh", null, new { refreshToken = tokens.GetProperty("refreshToken").GetString() }));
@@ -65,11 +68,12 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
         output.WriteLine(table);
         Assert.Equal(
             """
-            | sign-in, password | 11 | 4 | 0 | 7 | 1 |
-            | sign-in, password + TOTP | 17 | 6 | 0 | 11 | 1 |
+            | sign-in, password, new device | 12 | 4 | 0 | 8 | 1 |
+            | sign-in, password, known device | 11 | 4 | 0 | 7 | 1 |
+            | sign-in, password + TOTP | 18 | 6 | 0 | 12 | 1 |
             | refresh | 6 | 2 | 0 | 4 | 0 |
             | verify, JWT | 1 | 1 | 0 | 0 | 0 |
-            | API key create | 8 | 3 | 0 | 5 | 0 |
+            | API key create | 10 | 4 | 0 | 6 | 0 |
             | verify, API key, first use of the day | 4 | 1 | 0 | 3 | 0 |
             | verify, API key | 1 | 1 | 0 | 0 | 0 |
             | verify, test key, first use of the day | 4 | 1 | 0 | 3 | 0 |
