@@ -9,6 +9,7 @@ using Bkmark.Core.Authorization;
 using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.Organisations;
 using Bkmark.Core.Passkeys;
 using Bkmark.Core.Secrets;
 using Bkmark.Core.SecurityLog;
@@ -69,6 +70,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSignIn();
         services.AddLibrary();
         services.AddPasskeys();
+        services.AddOrganisations();
         return services;
     }
 

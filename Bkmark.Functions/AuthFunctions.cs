@@ -92,7 +92,7 @@ public sealed class AuthFunctions(
     public Task<IActionResult> Verify(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/auth/verify")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        () => authenticator.AuthenticateCredentialAsync(request, cancellationToken),
         c => ApiResults.Ok(new VerifyView(
             true,
             c.IsSession ? "session" : "api_key",
@@ -100,7 +100,8 @@ public sealed class AuthFunctions(
             c.Scopes,
             c.ExpiresAt,
             c.KeyId,
-            c.SessionId)),
+            c.SessionId,
+            c.OrganisationId)),
         cancellationToken);
 
     [Function(nameof(Jwks))]
@@ -123,5 +124,6 @@ public sealed class AuthFunctions(
         IReadOnlyCollection<string> Scopes,
         DateTimeOffset? ExpiresAt,
         [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? KeyId,
-        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? SessionId);
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? SessionId,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? OrganisationId);
 }

@@ -67,11 +67,14 @@ internal sealed partial class ApiKeyVerifier(
             await store.TryTouchAsync(credential, now, cancellationToken);
         }
 
-        return new Caller(credential.UserId, CredentialType.ApiKey, credential.ScopeList, credential.ExpiresAt, KeyId: credential.KeyId)
+        var caller = new Caller(credential.UserId, CredentialType.ApiKey, credential.ScopeList, credential.ExpiresAt, KeyId: credential.KeyId)
         {
             RateLimitPerMinute = credential.RateLimitPerMinute,
             ResponseHeaders = rate.Value.Headers,
         };
+        return credential.OrganisationId is { } organisationId
+            ? caller with { OrganisationId = organisationId, LibraryId = LibraryIds.Organisation(organisationId) }
+            : caller;
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Unknown API key {KeyPrefix} presented")]

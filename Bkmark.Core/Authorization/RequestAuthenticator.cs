@@ -17,8 +17,23 @@ public sealed class RequestAuthenticator(AccessTokenService accessTokens, Sessio
     // A credential here would already be in proxy logs and browser history: refuse it, never use it.
     private static readonly string[] QueryCredentialNames = ["api_key", "key", "token", "access_token"];
 
-    /// <summary>Any valid credential: an access token or an API key.</summary>
+    /// <summary>
+    /// Any valid credential of a person: an access token or their API key. An organisation's API key acts
+    /// only on its organisation's library (DESIGN §12), so it is refused here, where a person's account is acted on.
+    /// </summary>
     public async Task<Result<Caller>> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var caller = await AuthenticateCredentialAsync(request, cancellationToken);
+        return caller.Succeeded && caller.Value is { CredentialType: CredentialType.ApiKey, OrganisationId: not null }
+            ? caller.Value.Refuse(Problems.OrganisationKeyNotAllowed())
+            : caller;
+    }
+
+    /// <summary>
+    /// Any valid credential, an organisation's API key included: for the library routes (which act on
+    /// <see cref="Caller.LibraryId"/>) and for <c>GET /auth/verify</c>.
+    /// </summary>
+    public async Task<Result<Caller>> AuthenticateCredentialAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var credential = ReadCredential(request);
         if (!credential.Succeeded)
@@ -29,13 +44,6 @@ public sealed class RequestAuthenticator(AccessTokenService accessTokens, Sessio
         return credential.Value.StartsWith(ApiKeyPrefix, StringComparison.Ordinal)
             ? await apiKeys.VerifyAsync(credential.Value, cancellationToken)
             : await AuthenticateAccessTokenAsync(credential.Value, cancellationToken);
-    }
-
-    /// <summary>A credential that carries <paramref name="scope"/> (sessions carry every scope).</summary>
-    public async Task<Result<Caller>> AuthenticateAsync(HttpRequest request, string scope, CancellationToken cancellationToken)
-    {
-        var caller = await AuthenticateAsync(request, cancellationToken);
-        return caller.Succeeded && !caller.Value.HasScope(scope) ? caller.Value.Refuse(Problems.ScopeRequired(scope)) : caller;
     }
 
     /// <summary>A signed-in session only: account security is not for API keys.</summary>

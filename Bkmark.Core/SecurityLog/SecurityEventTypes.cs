@@ -24,4 +24,10 @@ public static class SecurityEventTypes
     public const string ApiKeyRevoked = "apikey.revoked";
     public const string SessionRevoked = "session.revoked";
     public const string SessionsRevokedOthers = "sessions.revoked_others";
+
+    // Organisations (DESIGN §12): in the log of the person who acted.
+    public const string OrganisationCreated = "organisation.created";
+    public const string OrganisationLeft = "organisation.left";
+    public const string OrganisationMemberRoleChanged = "organisation.member_role_changed";
+    public const string OrganisationMemberRemoved = "organisation.member_removed";
 }

@@ -23,6 +23,11 @@ public static class TableNames
     /// <summary>The security activity log: a partition per user, newest first.</summary>
     public const string SecurityEvents = "SecurityEvents";
 
+    /// <summary>Organisations with their members (a partition per organisation), each user's memberships, and invitations.</summary>
+    public const string Organisations = "Organisations";
+    public const string OrganisationMemberships = "OrganisationMemberships";
+    public const string OrganisationInvitations = "OrganisationInvitations";
+
     /// <summary>The expiry index (a partition per time bucket) and the sweep's checkpoint.</summary>
     public const string ExpiryIndex = "ExpiryIndex";
     public const string SweepState = "SweepState";
@@ -31,5 +36,6 @@ public static class TableNames
     [
         Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows, TwoFactor,
         Library, Passkeys, PasskeyCredentials, PasskeyChallenges, SecurityEvents, ExpiryIndex, SweepState,
+        Organisations, OrganisationMemberships, OrganisationInvitations,
     ];
 }
