@@ -452,13 +452,19 @@
 
   async function showOrganisation() {
     $("org-panel").hidden = !organisation;
-    if (!organisation) return;
+    if (!organisation) {
+      $("org-key-scopes").replaceChildren();
+      return;
+    }
     const manages = organisation.role !== "member";
     $("org-role").textContent = `Your role: ${organisation.role}.`;
     document.querySelectorAll("#org-panel [data-manager]").forEach((node) => { node.hidden = !manages; });
     $("org-invite-role").querySelector("option[value=owner]").disabled = organisation.role !== "owner";
     const { data } = await call("GET", `/orgs/${organisation.id}/members`);
     $("org-member-list").replaceChildren(...data.map(memberItem));
+    // Drawn only while a manager sees their organisation: otherwise the page holds the personal key form's boxes alone.
+    if (manages) scopeBoxes($("org-key-scopes"), "org", ["bookmarks:read"]);
+    else $("org-key-scopes").replaceChildren();
     if (manages) {
       const keys = await call("GET", `/orgs/${organisation.id}/api-keys`);
       $("org-key-list").replaceChildren(...(keys.data.length ? keys.data.map(orgKeyItem) : [el("li", { textContent: "No organisation keys." })]));
@@ -604,7 +610,6 @@
 
   // --- Start: a refresh cookie from an earlier visit signs straight in.
   scopeBoxes($("api-key-scopes"), "new", ["bookmarks:read"]);
-  scopeBoxes($("org-key-scopes"), "org", ["bookmarks:read"]);
   (async () => {
     if (await refresh()) {
       await action(signedIn)();
