@@ -28,6 +28,9 @@ public static class TableNames
     public const string OrganisationMemberships = "OrganisationMemberships";
     public const string OrganisationInvitations = "OrganisationInvitations";
 
+    /// <summary>Ids of sent emails, so a redelivered outbox message is not sent twice.</summary>
+    public const string EmailDeliveries = "EmailDeliveries";
+
     /// <summary>The expiry index (a partition per time bucket) and the sweep's checkpoint.</summary>
     public const string ExpiryIndex = "ExpiryIndex";
     public const string SweepState = "SweepState";
@@ -35,7 +38,7 @@ public static class TableNames
     public static IReadOnlyList<string> All { get; } =
     [
         Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows, TwoFactor,
-        Library, Passkeys, PasskeyCredentials, PasskeyChallenges, SecurityEvents, ExpiryIndex, SweepState,
+        Library, Passkeys, PasskeyCredentials, PasskeyChallenges, SecurityEvents, EmailDeliveries, ExpiryIndex, SweepState,
         Organisations, OrganisationMemberships, OrganisationInvitations,
     ];
 }
