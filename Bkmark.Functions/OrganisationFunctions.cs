@@ -12,7 +12,8 @@ namespace Bkmark.Functions;
 /// Organisations and their members (DESIGN §12). Signed-in sessions only: membership is part of a person's
 /// account. Creating and leaving an organisation are sensitive (step-up).
 /// </summary>
-public sealed class OrganisationFunctions(OrganisationService organisations, RequestAuthenticator authenticator, StepUp stepUp, SecurityEventLog securityLog)
+public sealed class OrganisationFunctions(
+    OrganisationService organisations, InvitationService invitations, RequestAuthenticator authenticator, StepUp stepUp, SecurityEventLog securityLog)
 {
     [Function(nameof(CreateOrganisation))]
     public Task<IActionResult> CreateOrganisation(
@@ -123,6 +124,54 @@ public sealed class OrganisationFunctions(OrganisationService organisations, Req
         return ApiResults.From(left, _ => ApiResults.NoContent());
     }, cancellationToken);
 
+    [Function(nameof(InviteOrganisationMember))]
+    public Task<IActionResult> InviteOrganisationMember(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/{orgId}/invitations")] HttpRequest request,
+        string orgId,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
+    {
+        var body = await RequestBody.ReadAsync<InviteRequest>(request, cancellationToken);
+        if (!body.Succeeded)
+        {
+            return ApiResults.Problem(body.Problem);
+        }
+
+        var invited = await invitations.InviteAsync(caller, orgId, body.Value.Email, body.Value.Role, cancellationToken);
+        if (invited.Succeeded)
+        {
+            var details = DetailsOf(orgId);
+            details["role"] = invited.Value.Role;
+            await securityLog.RecordAsync(request, caller, SecurityEventTypes.OrganisationMemberInvited, cancellationToken, details);
+        }
+
+        return ApiResults.From(invited, view => new JsonResponse(202, view));
+    }, cancellationToken);
+
+    /// <summary>The signed-in person holding the invited address joins; the token works once.</summary>
+    [Function(nameof(AcceptOrganisationInvitation))]
+    public Task<IActionResult> AcceptOrganisationInvitation(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/invitations/accept")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
+    {
+        var body = await RequestBody.ReadAsync<AcceptRequest>(request, cancellationToken);
+        if (!body.Succeeded)
+        {
+            return ApiResults.Problem(body.Problem);
+        }
+
+        var joined = await invitations.AcceptAsync(caller, body.Value.Token, cancellationToken);
+        if (joined.Succeeded)
+        {
+            await securityLog.RecordAsync(request, caller, SecurityEventTypes.OrganisationJoined, cancellationToken, DetailsOf(joined.Value.Id));
+        }
+
+        return ApiResults.From(joined, ApiResults.Ok);
+    }, cancellationToken);
+
     private static Dictionary<string, string> DetailsOf(string organisationId, string? memberId = null)
     {
         var details = new Dictionary<string, string> { ["organisationId"] = organisationId };
@@ -137,4 +186,8 @@ public sealed class OrganisationFunctions(OrganisationService organisations, Req
     private sealed record CreateOrganisationRequest(string? Name);
 
     private sealed record ChangeRoleRequest(string? Role);
+
+    private sealed record InviteRequest(string? Email, string? Role);
+
+    private sealed record AcceptRequest(string? Token);
 }

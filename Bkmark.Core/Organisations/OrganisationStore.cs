@@ -61,6 +61,9 @@ internal sealed class OrganisationStore(BkmarkTables tables)
         return await Memberships.QueryAsync<MembershipEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
     }
 
+    /// <summary>Invitations as the sweep reads and deletes them.</summary>
+    public SweepableTable<InvitationEntity> SweepableInvitations => new(Invitations);
+
     public Task AddInvitationAsync(InvitationEntity invitation, CancellationToken cancellationToken) =>
         Invitations.AddAsync(invitation, cancellationToken);
 

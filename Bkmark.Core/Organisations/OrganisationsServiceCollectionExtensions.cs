@@ -1,3 +1,5 @@
+using Bkmark.Core.Email;
+using Bkmark.Core.Maintenance;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Core.Organisations;
@@ -11,6 +13,9 @@ public static class OrganisationsServiceCollectionExtensions
         services.AddSingleton<OrganisationStore>();
         services.AddServiceWithInternalConstructor<OrganisationService>();
         services.AddServiceWithInternalConstructor<OrganisationAccess>();
+        services.AddServiceWithInternalConstructor<InvitationService>();
+        services.AddSingleton<IEmailTemplate, InvitationEmailTemplate>();
+        services.AddExpiryHandler<InvitationExpiryHandler>();
         return services;
     }
 }
