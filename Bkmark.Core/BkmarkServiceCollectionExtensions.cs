@@ -10,6 +10,7 @@ using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Email;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.Organisations;
 using Bkmark.Core.Passkeys;
 using Bkmark.Core.PublishableKeys;
 using Bkmark.Core.Secrets;
@@ -75,6 +76,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddPublishableKeys();
         services.AddPasskeys();
         services.AddSocialSignIn();
+        services.AddOrganisations();
         return services;
     }
 

@@ -91,7 +91,7 @@ public sealed class AuthFunctions(
     public Task<IActionResult> Verify(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/auth/verify")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        () => authenticator.AuthenticateCredentialAsync(request, cancellationToken),
         c => ApiResults.Ok(new VerifyView(
             true,
             c.IsSession ? "session" : "api_key",
@@ -99,7 +99,8 @@ public sealed class AuthFunctions(
             c.Scopes,
             c.ExpiresAt,
             c.KeyId,
-            c.SessionId)),
+            c.SessionId,
+            c.OrganisationId)),
         cancellationToken);
 
     [Function(nameof(Jwks))]
@@ -121,5 +122,6 @@ public sealed class AuthFunctions(
         IReadOnlyCollection<string> Scopes,
         DateTimeOffset? ExpiresAt,
         [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? KeyId,
-        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? SessionId);
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? SessionId,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? OrganisationId);
 }

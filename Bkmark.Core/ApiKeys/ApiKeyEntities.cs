@@ -12,7 +12,15 @@ namespace Bkmark.Core.ApiKeys;
 internal sealed class ApiKeyCredentialEntity : StoredEntity
 {
     public string KeyId { get; set; } = "";
+    /// <summary>Who created the key (for an organisation's key: the admin who did; the key outlives their membership).</summary>
     public string UserId { get; set; } = "";
+
+    /// <summary>
+    /// Set for an organisation's key: it acts on that organisation's library only, and on no account route.
+    /// Kept here so the request path still needs only the credential's one point read.
+    /// </summary>
+    public string? OrganisationId { get; set; }
+
     public string KeyPrefix { get; set; } = "";
 
     /// <summary>Space-separated scope names, in the order granted.</summary>
@@ -43,7 +51,7 @@ internal sealed class ApiKeyCredentialEntity : StoredEntity
 }
 
 /// <summary>
-/// A user's key as listed. PartitionKey = user id, RowKey = key id (a ULID), so listing is one
+/// A user's key as listed. PartitionKey = user id (an organisation's key: the organisation's library id), RowKey = key id (a ULID), so listing is one
 /// partition query. Written before the credential (see <see cref="ApiKeyStore"/>); holds the
 /// credential's keys so revoking by id needs no search.
 /// </summary>

@@ -107,16 +107,13 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             return ApiKeyProblems.KeyLimitsExceeded("A test key creates only test keys.");
         }
 
-        var user = await users.FindByIdAsync(caller.UserId, cancellationToken);
-        if (user is null)
+        var owner = await KeyOwnerOfAsync(caller, cancellationToken);
+        if (!owner.Succeeded)
         {
-            return Problems.NotFound("The user");
+            return owner.Problem;
         }
 
-        if (_options.LimitsFor(user.Plan) is not { } limits)
-        {
-            return ApiKeyProblems.ProPlanRequired();
-        }
+        var (ownerId, limits) = owner.Value;
 
         if (request.RateLimitPerMinute > limits.RateLimitPerMinute)
         {
@@ -124,7 +121,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         }
 
         var id = ids.NewId();
-        var reserved = await ReserveSlotAsync(user.Id, new KeySlot(id, request.ExpiresAt), limits.MaxActiveKeys, cancellationToken);
+        var reserved = await ReserveSlotAsync(ownerId, new KeySlot(id, request.ExpiresAt), limits.MaxActiveKeys, cancellationToken);
         if (reserved is not null)
         {
             return reserved;
@@ -137,7 +134,8 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             PartitionKey = CredentialHasher.PartitionOf(keyPrefix),
             RowKey = hasher.Hash(key),
             KeyId = id,
-            UserId = user.Id,
+            UserId = caller.UserId,
+            OrganisationId = caller.OrganisationId,
             KeyPrefix = keyPrefix,
             Scopes = string.Join(' ', scopes!),
             RateLimitPerMinute = request.RateLimitPerMinute ?? DefaultRateLimit(caller, limits),
@@ -147,7 +145,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         };
         var index = new ApiKeyIndexEntity
         {
-            PartitionKey = user.Id,
+            PartitionKey = ownerId,
             RowKey = id,
             Name = name!,
             KeyPrefix = keyPrefix,
@@ -158,11 +156,11 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         };
 
         // The sweep looks once the create is surely over: at an orphan if it crashed, else at the key's expiry.
-        await expiry.ScheduleAsync(ApiKeyExpiryHandler.KindName, user.Id, id, now + _options.CreateGracePeriod, cancellationToken);
+        await expiry.ScheduleAsync(ApiKeyExpiryHandler.KindName, ownerId, id, now + _options.CreateGracePeriod, cancellationToken);
         // Index first, credential second: see ApiKeyStore for why a crash in between is harmless.
         await store.AddIndexAsync(index, cancellationToken);
         await store.AddCredentialAsync(credential, cancellationToken);
-        LogCreated(logger, id, keyPrefix, user.Id);
+        LogCreated(logger, id, keyPrefix, ownerId);
         return new CreatedApiKey(id, index.Name, key, keyPrefix, scopes!, request.ExpiresAt, now) { Environment = environment };
     }
 
@@ -267,7 +265,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
     public async Task<Result<bool>> RevokeAsync(Caller caller, string keyId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var userId = caller.UserId;
+        var userId = OwnerIdOf(caller);
         var index = IdGenerator.IsValid(keyId) ? await store.FindIndexAsync(userId, keyId, cancellationToken) : null;
         if (index is null || index.RevokedAt is not null)
         {
@@ -338,6 +336,30 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             }
         }
     }
+
+    /// <summary>
+    /// Whose keys the caller creates: their own, within their plan; or, for an organisation's admin or owner
+    /// acting for it, the organisation's, counted against the Team plan's limit per organisation (DESIGN §12).
+    /// </summary>
+    private async Task<Result<(string OwnerId, PlanKeyLimits Limits)>> KeyOwnerOfAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        if (caller.OrganisationId is not null)
+        {
+            return (OwnerIdOf(caller), _options.LimitsFor(Plans.Team)!);
+        }
+
+        var user = await users.FindByIdAsync(caller.UserId, cancellationToken);
+        if (user is null)
+        {
+            return Problems.NotFound("The user");
+        }
+
+        return _options.LimitsFor(user.Plan) is { } limits ? (user.Id, limits) : ApiKeyProblems.ProPlanRequired();
+    }
+
+    /// <summary>The partition the caller's keys are listed in: an organisation's keys under its library id, so they outlive whoever made them.</summary>
+    private static string OwnerIdOf(Caller caller) =>
+        caller.OrganisationId is { } organisationId ? LibraryIds.Organisation(organisationId) : caller.UserId;
 
     /// <summary>Applies <paramref name="change"/> and writes it with the entity's ETag, re-reading after each lost race.</summary>
     private static Task<Result<T>> ChangeWithRetriesAsync<T>(

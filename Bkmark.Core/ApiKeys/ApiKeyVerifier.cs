@@ -68,7 +68,7 @@ internal sealed partial class ApiKeyVerifier(
             await store.TryTouchAsync(credential, now, cancellationToken);
         }
 
-        return new Caller(credential.UserId, CredentialType.ApiKey, credential.ScopeList, credential.ExpiresAt, KeyId: credential.KeyId)
+        var caller = new Caller(credential.UserId, CredentialType.ApiKey, credential.ScopeList, credential.ExpiresAt, KeyId: credential.KeyId)
         {
             // Read from the credential, never from the request: a test key cannot be pointed at live data.
             LibraryId = credential.IsTest ? SandboxLibrary.IdOf(credential.UserId) : credential.UserId,
@@ -76,6 +76,9 @@ internal sealed partial class ApiKeyVerifier(
             RateLimitPerMinute = credential.RateLimitPerMinute,
             ResponseHeaders = rate.Value.Headers,
         };
+        return credential.OrganisationId is { } organisationId
+            ? caller with { OrganisationId = organisationId, LibraryId = LibraryIds.Organisation(organisationId) }
+            : caller;
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Unknown API key {KeyPrefix} presented")]

@@ -26,6 +26,12 @@ public sealed record Caller(
     /// <summary>A publishable key: the groups it names (read only while their owner keeps them public).</summary>
     public IReadOnlyCollection<string>? PublishableGroupIds { get; init; }
 
+    /// <summary>
+    /// The organisation this caller acts for: an organisation's API key, or a member's session on an
+    /// <c>/orgs/{orgId}/…</c> route. Null for a person acting on their own account.
+    /// </summary>
+    public string? OrganisationId { get; init; }
+
     /// <summary>An API key's own per-minute rate limit (null for a session), the most it may give a key it creates.</summary>
     public int? RateLimitPerMinute { get; init; }
 

@@ -19,8 +19,23 @@ public sealed class RequestAuthenticator(
     // A credential here would already be in proxy logs and browser history: refuse it, never use it.
     private static readonly string[] QueryCredentialNames = ["api_key", "key", "token", "access_token"];
 
-    /// <summary>Any valid credential: an access token or an API key.</summary>
+    /// <summary>
+    /// Any valid credential of a person: an access token or their API key. An organisation's API key acts
+    /// only on its organisation's library (DESIGN §12), so it is refused here, where a person's account is acted on.
+    /// </summary>
     public async Task<Result<Caller>> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var caller = await AuthenticateCredentialAsync(request, cancellationToken);
+        return caller.Succeeded && caller.Value is { CredentialType: CredentialType.ApiKey, OrganisationId: not null }
+            ? caller.Value.Refuse(Problems.OrganisationKeyNotAllowed())
+            : caller;
+    }
+
+    /// <summary>
+    /// Any valid credential, an organisation's API key included: for the library routes (which act on
+    /// <see cref="Caller.LibraryId"/>) and for <c>GET /auth/verify</c>.
+    /// </summary>
+    public async Task<Result<Caller>> AuthenticateCredentialAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var credential = ReadCredential(request);
         if (!credential.Succeeded)

@@ -28,4 +28,12 @@ public static class SecurityEventTypes
     public const string SessionsRevokedOthers = "sessions.revoked_others";
     public const string SocialLinked = "social.linked";
     public const string SocialUnlinked = "social.unlinked";
+
+    // Organisations (DESIGN §12): in the log of the person who acted.
+    public const string OrganisationCreated = "organisation.created";
+    public const string OrganisationJoined = "organisation.joined";
+    public const string OrganisationMemberInvited = "organisation.member_invited";
+    public const string OrganisationLeft = "organisation.left";
+    public const string OrganisationMemberRoleChanged = "organisation.member_role_changed";
+    public const string OrganisationMemberRemoved = "organisation.member_removed";
 }

@@ -32,6 +32,11 @@ public static class TableNames
     /// <summary>The security activity log: a partition per user, newest first.</summary>
     public const string SecurityEvents = "SecurityEvents";
 
+    /// <summary>Organisations with their members (a partition per organisation), each user's memberships, and invitations.</summary>
+    public const string Organisations = "Organisations";
+    public const string OrganisationMemberships = "OrganisationMemberships";
+    public const string OrganisationInvitations = "OrganisationInvitations";
+
     /// <summary>Ids of sent emails, so a redelivered outbox message is not sent twice.</summary>
     public const string EmailDeliveries = "EmailDeliveries";
 
@@ -45,5 +50,6 @@ public static class TableNames
         Library, Passkeys, PasskeyCredentials, PasskeyChallenges, SocialFlows, SocialAccounts, SocialIdentities, SecurityEvents,
         EmailDeliveries, ExpiryIndex, SweepState,
         PublishableKeys, PublishableKeyIndex,
+        Organisations, OrganisationMemberships, OrganisationInvitations,
     ];
 }

@@ -10,6 +10,7 @@
   let refreshTimer = null;
   let twoFactorOn = false;
   let activityCursor = null;
+  let currentUserId = null;
 
   const $ = (id) => document.getElementById(id);
   const el = (tag, props = {}, ...children) => {
@@ -88,9 +89,12 @@
     $("two-factor-step").hidden = true;
     $("sign-in-form").reset();
     const me = await call("GET", "/me");
+    currentUserId = me.id;
     $("account-email").textContent = me.email;
     // Each section loads on its own: one failing leaves the others usable.
     await Promise.all([loadTwoFactor, loadPasskeys, loadSocialAccounts, loadSessions, loadApiKeys, loadPublishableKeys, loadActivity].map((load) => action(load, false)()));
+    await action(acceptInvitation)();
+    await action(loadOrganisations, false)();
   }
 
   // Runs an action from a button or form, reporting failures in the status line. A change shows up in the
@@ -558,6 +562,128 @@
     await loadPublishableKeys();
   }));
 
+  // --- Organisations: a switcher, the chosen one's members, invitations and keys (for its admins and owners).
+  let organisation = null;
+
+  async function loadOrganisations(selectId) {
+    const { data } = await call("GET", "/orgs");
+    const switcher = $("org-switcher");
+    switcher.replaceChildren(...data.map((org) => el("option", { value: org.id, textContent: `${org.name} (${org.role})` })));
+    organisation = data.find((org) => org.id === (selectId || organisation?.id)) || data[0] || null;
+    if (organisation) switcher.value = organisation.id;
+    await showOrganisation();
+  }
+
+  async function showOrganisation() {
+    $("org-panel").hidden = !organisation;
+    if (!organisation) {
+      $("org-key-scopes").replaceChildren();
+      return;
+    }
+    const manages = organisation.role !== "member";
+    $("org-role").textContent = `Your role: ${organisation.role}.`;
+    document.querySelectorAll("#org-panel [data-manager]").forEach((node) => { node.hidden = !manages; });
+    $("org-invite-role").querySelector("option[value=owner]").disabled = organisation.role !== "owner";
+    const { data } = await call("GET", `/orgs/${organisation.id}/members`);
+    $("org-member-list").replaceChildren(...data.map(memberItem));
+    // Drawn only while a manager sees their organisation: otherwise the page holds the personal key form's boxes alone.
+    if (manages) scopeBoxes($("org-key-scopes"), "org", ["bookmarks:read"]);
+    else $("org-key-scopes").replaceChildren();
+    if (manages) {
+      const keys = await call("GET", `/orgs/${organisation.id}/api-keys`);
+      $("org-key-list").replaceChildren(...(keys.data.length ? keys.data.map(orgKeyItem) : [el("li", { textContent: "No organisation keys." })]));
+    }
+  }
+
+  function memberItem(member) {
+    const item = el("li", {}, el("strong", { textContent: member.email }), el("span", { className: "meta", textContent: ` ${member.role} · joined ${when(member.joinedAt)}` }));
+    const owner = organisation.role === "owner";
+    if (organisation.role === "member" || (member.role === "owner" && !owner)) return item;
+    const role = el("select", { id: `role-${member.userId}` },
+      ...["member", "admin", "owner"].map((r) => el("option", { value: r, textContent: r, selected: r === member.role, disabled: r === "owner" && !owner })));
+    role.setAttribute("aria-label", `Role of ${member.email}`);
+    role.addEventListener("change", action(async () => {
+      await call("PATCH", `/orgs/${organisation.id}/members/${member.userId}`, { role: role.value });
+      say(`${member.email} is now ${role.value}.`);
+      await loadOrganisations();
+    }));
+    item.append(role);
+    if (member.userId !== currentUserId) {
+      const remove = el("button", { type: "button", className: "danger", textContent: "Remove" });
+      remove.setAttribute("aria-label", `Remove ${member.email}`);
+      remove.addEventListener("click", action(async () => {
+        if (!await confirmAction(`Remove ${member.email} from ${organisation.name}? They lose its library at once.`)) return;
+        await call("DELETE", `/orgs/${organisation.id}/members/${member.userId}`);
+        say(`${member.email} removed.`);
+        await showOrganisation();
+      }));
+      item.append(remove);
+    }
+    return item;
+  }
+
+  function orgKeyItem(key) {
+    const revoke = el("button", { type: "button", className: "danger", textContent: "Revoke" });
+    revoke.setAttribute("aria-label", `Revoke organisation key ${key.name}`);
+    revoke.addEventListener("click", action(async () => {
+      if (!await confirmAction(`Revoke the organisation key "${key.name}"? Scripts using it stop working at once.`)) return;
+      await call("DELETE", `/orgs/${organisation.id}/api-keys/${key.id}`);
+      say("Organisation key revoked.");
+      await showOrganisation();
+    }));
+    return el("li", {}, el("strong", { textContent: key.name }), " ", el("code", { textContent: key.keyPrefix + "…" }),
+      el("span", { className: "meta", textContent: `${key.scopes.join(", ")} · last used ${when(key.lastUsedAt)}` }), revoke);
+  }
+
+  // An invitation link carries its token in the fragment (#invitation&token=…), which never reaches a server.
+  async function acceptInvitation() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    if (!params.has("invitation") || !params.get("token")) return;
+    history.replaceState(null, "", location.pathname);
+    const joined = await call("POST", "/orgs/invitations/accept", { token: params.get("token") });
+    say(`You joined ${joined.name} as ${joined.role}.`);
+    organisation = joined;
+  }
+
+  $("org-switcher").addEventListener("change", action(async () => {
+    await loadOrganisations($("org-switcher").value);
+  }, false));
+
+  $("org-create-form").addEventListener("submit", action(async () => {
+    const created = await call("POST", "/orgs", { name: $("org-name").value });
+    $("org-create-form").reset();
+    say(`Organisation ${created.name} created.`);
+    await loadOrganisations(created.id);
+  }));
+
+  $("org-invite-form").addEventListener("submit", action(async () => {
+    const sent = await call("POST", `/orgs/${organisation.id}/invitations`, { email: $("org-invite-email").value, role: $("org-invite-role").value });
+    $("org-invite-form").reset();
+    say(`Invitation sent to ${sent.email}.`);
+  }));
+
+  $("org-key-form").addEventListener("submit", action(async () => {
+    const created = await call("POST", `/orgs/${organisation.id}/api-keys`, { name: $("org-key-name").value, scopes: checkedScopes($("org-key-scopes")) });
+    $("org-key-value").textContent = created.key;
+    $("org-key-created").hidden = false;
+    $("org-key-form").reset();
+    say("Organisation key created.");
+    await showOrganisation();
+  }));
+
+  $("org-key-done").addEventListener("click", () => {
+    $("org-key-value").textContent = "";
+    $("org-key-created").hidden = true;
+  });
+
+  $("org-leave").addEventListener("click", action(async () => {
+    if (!await confirmAction(`Leave ${organisation.name}? You lose its library until someone invites you again.`)) return;
+    await call("POST", `/orgs/${organisation.id}/leave`);
+    say(`You left ${organisation.name}.`);
+    organisation = null;
+    await loadOrganisations();
+  }));
+
   // --- Security activity
   const EVENT_LABELS = {
     "signin.succeeded": "Signed in",
@@ -580,6 +706,12 @@
     "sessions.revoked_others": "All other sessions signed out",
     "social.linked": "Account connected",
     "social.unlinked": "Account disconnected",
+    "organisation.created": "Organisation created",
+    "organisation.joined": "Joined an organisation",
+    "organisation.left": "Left an organisation",
+    "organisation.member_invited": "Invited someone to an organisation",
+    "organisation.member_role_changed": "Changed a member's role",
+    "organisation.member_removed": "Removed a member from an organisation",
   };
 
   function describe(event) {

@@ -7,7 +7,7 @@ namespace Bkmark.Tests.Authorization;
 /// </summary>
 public static class SensitiveRoutes
 {
-    // Any well-formed id: the step-up check comes before the lookup.
+    // Any well-formed id (of a passkey or an organisation): the step-up check comes before the lookup.
     private const string SomePasskeyId = "01JABCDEFGHJKMNPQRSTVWXYZ0";
 
     public static TheoryData<string, string> All => new()
@@ -23,12 +23,17 @@ public static class SensitiveRoutes
         { "POST", "api/v1/api-keys" },
         { "POST", "api/v1/me/social-accounts/local/link" },
         { "DELETE", $"api/v1/me/social-accounts/{SomePasskeyId}" },
+        { "POST", "api/v1/orgs" },
+        { "POST", $"api/v1/orgs/{SomePasskeyId}/leave" },
+        { "POST", $"api/v1/orgs/{SomePasskeyId}/api-keys" },
     };
 
     /// <summary>A body each route accepts far enough to get past parsing.</summary>
     public static object BodyFor(string path) => path switch
     {
         "api/v1/api-keys" => new { name = "step-up", scopes = new[] { "bookmarks:read" } },
+        _ when path.EndsWith("/api-keys", StringComparison.Ordinal) => new { name = "step-up", scopes = new[] { "bookmarks:read" } },
+        "api/v1/orgs" => new { name = "step-up" },
         _ when path.StartsWith("api/v1/me/passkeys/", StringComparison.Ordinal) && !path.EndsWith("options", StringComparison.Ordinal) => new { name = "renamed" },
         _ => new { code = "000000" },
     };

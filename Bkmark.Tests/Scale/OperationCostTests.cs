@@ -61,6 +61,7 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
         await MeasureAsync(costs, "public group read, publishable key, first use of the day", () => FromPageOkAsync(HttpMethod.Get, publicGroup));
         await MeasureAsync(costs, "public group read, publishable key", () => FromPageOkAsync(HttpMethod.Get, publicGroup));
         await MeasureAsync(costs, $"import of {ImportedBookmarks:N0} bookmarks (Netscape HTML)", () => ImportAsync(access));
+        await MeasureOrganisationAsync(costs);
 
         var table = string.Join('\n', costs);
         output.WriteLine("| operation | requests | point reads | queries | writes | of which batches |");
@@ -83,6 +84,10 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
             | public group read, publishable key, first use of the day | 5 | 2 | 1 | 2 | 0 |
             | public group read, publishable key | 3 | 2 | 1 | 0 | 0 |
             | import of 1,000 bookmarks (Netscape HTML) | 37 | 2 | 3 | 32 | 31 |
+            | bookmark read, session | 2 | 2 | 0 | 0 | 0 |
+            | bookmark read, organisation library, session | 3 | 3 | 0 | 0 | 0 |
+            | organisation API key create | 8 | 3 | 0 | 5 | 0 |
+            | bookmark read, organisation API key | 2 | 2 | 0 | 0 | 0 |
             """,
             table);
     }
@@ -104,6 +109,28 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
         // transaction per shard removing the entries.
         output.WriteLine(line);
         Assert.Equal("| sweep of 256 expired sign-ins (512 index entries) | 1299 | 513 | 1 | 785 | 16 |", line);
+    }
+
+    /// <summary>
+    /// A member's session on an organisation's library costs one more point read than on their own (their member
+    /// row); an organisation's key costs what any key does (its credential names the organisation).
+    /// </summary>
+    private async Task MeasureOrganisationAsync(List<string> costs)
+    {
+        var (userId, email) = await host.Client.RegisterAsync();
+        (await host.SetPlanAsync(userId, "team")).EnsureSuccessStatusCode();
+        var access = (await host.Client.LoginAsync(email)).GetProperty("accessToken").GetString()!;
+        var orgId = (await SendOkAsync(HttpMethod.Post, "api/v1/orgs", access, new { name = "cost" })).GetProperty("id").GetString()!;
+        var own = (await SendOkAsync(HttpMethod.Post, "api/v1/bookmarks", access, new { url = "https://example.com/own" })).GetProperty("id").GetString()!;
+        var shared = (await SendOkAsync(HttpMethod.Post, $"api/v1/orgs/{orgId}/bookmarks", access, new { url = "https://example.com/shared" })).GetProperty("id").GetString()!;
+
+        await MeasureAsync(costs, "bookmark read, session", () => SendOkAsync(HttpMethod.Get, $"api/v1/bookmarks/{own}", access));
+        await MeasureAsync(costs, "bookmark read, organisation library, session", () => SendOkAsync(HttpMethod.Get, $"api/v1/orgs/{orgId}/bookmarks/{shared}", access));
+        var created = await MeasureAsync(costs, "organisation API key create", () =>
+            SendOkAsync(HttpMethod.Post, $"api/v1/orgs/{orgId}/api-keys", access, new { name = "cost", scopes = new[] { "bookmarks:read" } }));
+        var key = created.GetProperty("key").GetString()!;
+        await SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", key);
+        await MeasureAsync(costs, "bookmark read, organisation API key", () => SendOkAsync(HttpMethod.Get, $"api/v1/orgs/{orgId}/bookmarks/{shared}", key));
     }
 
     private async Task<JsonElement> MeasureAsync(List<string> costs, string operation, Func<Task<JsonElement>> send)
