@@ -8,6 +8,7 @@ using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Credentials;
+using Bkmark.Core.Lifecycle;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Passkeys;
 using Bkmark.Core.Secrets;
@@ -69,6 +70,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSignIn();
         services.AddLibrary();
         services.AddPasskeys();
+        services.AddLifecycle();
         return services;
     }
 

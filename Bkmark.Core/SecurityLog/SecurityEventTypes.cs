@@ -24,4 +24,11 @@ public static class SecurityEventTypes
     public const string ApiKeyRevoked = "apikey.revoked";
     public const string SessionRevoked = "session.revoked";
     public const string SessionsRevokedOthers = "sessions.revoked_others";
+    public const string PasswordChanged = "password.changed";
+    public const string PasswordReset = "password.reset";
+    public const string EmailVerified = "email.verified";
+    public const string EmailChanged = "email.changed";
+
+    /// <summary>Kept for the operator: the account's own log outlives it until the log's retention ends.</summary>
+    public const string AccountDeleted = "account.deleted";
 }
