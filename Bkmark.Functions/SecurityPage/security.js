@@ -87,8 +87,7 @@
     $("account").hidden = false;
     $("two-factor-step").hidden = true;
     $("sign-in-form").reset();
-    const me = await call("GET", "/me");
-    $("account-email").textContent = me.email;
+    await loadAccount();
     // Each section loads on its own: one failing leaves the others usable.
     await Promise.all([loadTwoFactor, loadPasskeys, loadSessions, loadApiKeys, loadActivity].map((load) => action(load, false)()));
   }
@@ -233,6 +232,110 @@
     signedOut();
     say("Signed out.");
   }));
+
+  // --- Account: email confirmation, password, email address, deletion
+  let accountEmail = "";
+
+  async function loadAccount() {
+    const me = await call("GET", "/me");
+    accountEmail = me.email;
+    $("account-email").textContent = me.email;
+    $("account-unverified").hidden = me.emailVerified;
+    $("verify-banner").hidden = me.emailVerified;
+    $("verify-banner-email").textContent = me.email;
+  }
+
+  $("verify-resend").addEventListener("click", action(async () => {
+    await call("POST", "/me/email/verification");
+    say(`A new link is on its way to ${accountEmail}.`);
+  }, false));
+
+  $("password-form").addEventListener("submit", action(async () => {
+    await call("POST", "/me/password", { currentPassword: $("password-current").value, newPassword: $("password-new").value });
+    $("password-form").reset();
+    say("Password changed. Every other session was signed out.");
+    await loadSessions();
+  }));
+
+  $("email-form").addEventListener("submit", action(async () => {
+    const newEmail = $("email-new").value;
+    await call("POST", "/me/email", { newEmail, password: $("email-password").value });
+    $("email-form").reset();
+    say(`Follow the link we sent to ${newEmail} to finish the change.`);
+  }, false));
+
+  $("delete-form").addEventListener("submit", action(async () => {
+    if ($("delete-confirm").value.trim().toLowerCase() !== accountEmail) {
+      say("Type your account's email address exactly to confirm.", true);
+      return;
+    }
+    if (!await confirmAction("Delete your account for good? This cannot be undone.")) return;
+    await call("DELETE", "/me", { password: $("delete-password").value });
+    $("delete-form").reset();
+    signedOut();
+    say("Your account was deleted. A last email confirms it.");
+  }, false));
+
+  // --- Forgotten password
+  $("forgot-password").addEventListener("click", () => {
+    $("forgot-form").hidden = false;
+    $("forgot-email").value = $("sign-in-email").value;
+    $("forgot-email").focus();
+  });
+
+  $("forgot-form").addEventListener("submit", action(async () => {
+    const email = $("forgot-email").value;
+    await call("POST", "/auth/password-reset", { email }, { auth: false });
+    $("forgot-form").hidden = true;
+    say(`If an account uses ${email}, an email with a reset link is on its way. The link works for 30 minutes.`);
+  }, false));
+
+  // --- Links from emails: #action=…&token=… (or the same in the query). The token is read once and removed
+  // from the address bar, so it is not left in history, bookmarks or a shared screen.
+  function takeLink() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    const query = new URLSearchParams(location.search);
+    const link = { action: params.get("action") || query.get("action"), token: params.get("token") || query.get("token") };
+    if (link.token) history.replaceState(null, "", location.pathname);
+    return link.token ? link : null;
+  }
+
+  function startReset(token) {
+    $("reset-section").hidden = false;
+    $("reset-password").focus();
+    $("reset-form").addEventListener("submit", action(async () => {
+      const body = { token, newPassword: $("reset-password").value };
+      const code = $("reset-code").value.trim();
+      if (code) body.twoFactorCode = code;
+      try {
+        await call("POST", "/auth/password-reset/complete", body, { auth: false });
+      } catch (error) {
+        if (error.code === "TWO_FACTOR_REQUIRED") {
+          $("reset-code-field").hidden = false;
+          $("reset-code").focus();
+          say("Two-factor authentication is on: enter a code to finish.");
+          return;
+        }
+        throw error;
+      }
+      $("reset-section").hidden = true;
+      $("reset-form").reset();
+      say("Password changed, and every session signed out. Sign in with your new password.");
+      $("sign-in-password").focus();
+    }, false));
+  }
+
+  async function followLink(link) {
+    if (link.action === "reset-password") {
+      startReset(link.token);
+    } else if (link.action === "verify-email") {
+      await call("POST", "/auth/email/verify", { token: link.token }, { auth: false });
+      say("Your email address is confirmed.");
+    } else if (link.action === "confirm-email-change") {
+      const changed = await call("POST", "/auth/email/confirm-change", { token: link.token }, { auth: false });
+      say(`Your account now uses ${changed.email}.`);
+    }
+  }
 
   // --- Two-factor
   async function loadTwoFactor() {
@@ -452,6 +555,10 @@
     "apikey.revoked": "API key revoked",
     "session.revoked": "Session signed out",
     "sessions.revoked_others": "All other sessions signed out",
+    "email.verified": "Email address confirmed",
+    "password.changed": "Password changed",
+    "password.reset": "Password reset by email",
+    "email.changed": "Email address changed",
   };
 
   function describe(event) {
@@ -479,6 +586,8 @@
   // --- Start: a refresh cookie from an earlier visit signs straight in.
   scopeBoxes($("api-key-scopes"), "new", ["bookmarks:read"]);
   (async () => {
+    const link = takeLink();
+    if (link) await action(() => followLink(link), false)();
     if (await refresh()) {
       await action(signedIn)();
     }
