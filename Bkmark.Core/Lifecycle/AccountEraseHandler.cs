@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Lifecycle;
@@ -34,12 +33,7 @@ internal sealed class AccountEraseHandler(AccountService accounts, BookmarkServi
             return new ExpiryOutcome.Later(time.GetUtcNow());
         }
 
-        return await accounts.EraseAsync(deleted, cancellationToken) switch
-        {
-            DeleteOutcome.Deleted => ExpiryOutcome.Done,
-            DeleteOutcome.AlreadyGone => ExpiryOutcome.Nothing,
-            _ => ExpiryOutcome.Contended,
-        };
+        return ExpiryOutcome.Of(await accounts.EraseAsync(deleted, cancellationToken));
     }
 
     public async IAsyncEnumerable<ScheduledExpiry> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Lifecycle;
 
@@ -26,12 +25,7 @@ internal sealed class LifecycleTokenExpiryHandler(LifecycleTokenStore store) : I
         }
 
         // Changed means a use was being written at the very end of its life: the next sweep decides again.
-        return await store.TryDeleteAsync(token, cancellationToken) switch
-        {
-            DeleteOutcome.Deleted => ExpiryOutcome.Done,
-            DeleteOutcome.AlreadyGone => ExpiryOutcome.Nothing,
-            _ => ExpiryOutcome.Contended,
-        };
+        return ExpiryOutcome.Of(await store.TryDeleteAsync(token, cancellationToken));
     }
 
     public async IAsyncEnumerable<ScheduledExpiry> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)

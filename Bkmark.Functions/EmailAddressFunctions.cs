@@ -9,7 +9,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Bkmark.Functions;
 
 /// <summary>The account's email address: confirming it, resending the link, moving to another address.</summary>
-public sealed class EmailFunctions(
+public sealed class EmailAddressFunctions(
     EmailVerificationService verification, EmailChangeService change, RequestAuthenticator authenticator, StepUp stepUp)
 {
     [Function(nameof(VerifyEmail))]
