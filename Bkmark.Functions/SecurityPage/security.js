@@ -300,30 +300,36 @@
     return link.token ? link : null;
   }
 
+  // The reset link's token, held only until the new password is set.
+  let resetToken = null;
+
   function startReset(token) {
+    resetToken = token;
     $("reset-section").hidden = false;
     $("reset-password").focus();
-    $("reset-form").addEventListener("submit", action(async () => {
-      const body = { token, newPassword: $("reset-password").value };
-      const code = $("reset-code").value.trim();
-      if (code) body.twoFactorCode = code;
-      try {
-        await call("POST", "/auth/password-reset/complete", body, { auth: false });
-      } catch (error) {
-        if (error.code === "TWO_FACTOR_REQUIRED") {
-          $("reset-code-field").hidden = false;
-          $("reset-code").focus();
-          say("Two-factor authentication is on: enter a code to finish.");
-          return;
-        }
-        throw error;
-      }
-      $("reset-section").hidden = true;
-      $("reset-form").reset();
-      say("Password changed, and every session signed out. Sign in with your new password.");
-      $("sign-in-password").focus();
-    }, false));
   }
+
+  $("reset-form").addEventListener("submit", action(async () => {
+    const body = { token: resetToken, newPassword: $("reset-password").value };
+    const code = $("reset-code").value.trim();
+    if (code) body.twoFactorCode = code;
+    try {
+      await call("POST", "/auth/password-reset/complete", body, { auth: false });
+    } catch (error) {
+      if (error.code === "TWO_FACTOR_REQUIRED") {
+        $("reset-code-field").hidden = false;
+        $("reset-code").focus();
+        say("Two-factor authentication is on: enter a code to finish.");
+        return;
+      }
+      throw error;
+    }
+    resetToken = null;
+    $("reset-section").hidden = true;
+    $("reset-form").reset();
+    say("Password changed, and every session signed out. Sign in with your new password.");
+    $("sign-in-password").focus();
+  }, false));
 
   async function followLink(link) {
     if (link.action === "reset-password") {
@@ -585,6 +591,12 @@
 
   // --- Start: a refresh cookie from an earlier visit signs straight in.
   scopeBoxes($("api-key-scopes"), "new", ["bookmarks:read"]);
+  // A link pasted into the tab that is already open changes only the fragment: no reload, so follow it here.
+  window.addEventListener("hashchange", () => {
+    const link = takeLink();
+    if (link) action(() => followLink(link), false)();
+  });
+
   (async () => {
     const link = takeLink();
     if (link) await action(() => followLink(link), false)();
