@@ -344,6 +344,36 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EraseHandler_ErasesALargeLibraryABatchPerRun_ThenTheAccount()
+    {
+        await using var core = await CoreServices.StartAsync(
+            new Dictionary<string, string?> { ["Lifecycle:EraseBatchSize"] = "100" }, services => services.AddSingleton(_mail.Outbox));
+        var email = ApiTestClient.NewEmail();
+        var user = (await core.Get<EmailVerificationService>().RegisterAsync(email, Password, null, CancellationToken.None)).Value!.Id;
+        for (var i = 0; i < 120; i++)
+        {
+            Assert.True((await core.Get<BookmarkService>().CreateAsync(user, new BookmarkInput($"https://example.com/{i}", null, null, null, null, null), CancellationToken.None)).Succeeded);
+        }
+
+        var caller = new Caller(user, CredentialType.Session, Scopes.All, null, SessionId: "s") { AuthenticatedAt = core.Time.GetUtcNow() };
+        Assert.True((await core.Get<AccountDeletionService>().DeleteAsync(caller, null, Browser, CancellationToken.None)).Succeeded);
+        var handler = core.Get<IEnumerable<IExpiryHandler>>().Single(h => h.Kind == AccountEraseHandler.KindName);
+        var target = new ExpiryTarget(AccountEraseHandler.KindName, user, UserEntity.ProfileRowKey);
+
+        // 120 bookmarks and their URL index entries, plus the ledger: three runs of at most 100 rows.
+        var runs = new List<ExpiryOutcome>();
+        for (var i = 0; i < 4; i++)
+        {
+            runs.Add(await handler.ExpireAsync(target, core.Time.GetUtcNow(), CancellationToken.None));
+        }
+
+        Assert.All(runs.Take(2), r => Assert.IsType<ExpiryOutcome.Later>(r));
+        Assert.Equal(ExpiryOutcome.Done, runs[2]);
+        Assert.Equal(ExpiryOutcome.Nothing, runs[3]);
+        Assert.Null(await core.Get<UserStore>().FindByIdAsync(user, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Delete_WithoutPassword_ReturnsReauthenticationRequired_WhenTheSignInIsOld()
     {
         var (user, _) = await RegisterAsync();
