@@ -3,7 +3,7 @@ using Bkmark.Core.Storage;
 namespace Bkmark.Core.Accounts;
 
 /// <summary>A user. PartitionKey = user id (a partition per user), RowKey = <see cref="ProfileRowKey"/>.</summary>
-public sealed class UserEntity : StoredEntity
+internal sealed class UserEntity : StoredEntity
 {
     public const string ProfileRowKey = "profile";
 
@@ -29,10 +29,6 @@ public sealed class UserEntity : StoredEntity
     public DateTimeOffset? DeletedAt { get; set; }
 }
 
-/// <summary>What <c>GET /me</c> shows.</summary>
-public sealed record UserProfile(
-    string Id, string Email, string? DisplayName, string Plan, bool TwoFactorEnabled, int PasskeyCount, DateTimeOffset CreatedAt, bool EmailVerified);
-
 /// <summary>
 /// Email → user id, for sign-in: the claim that makes an address one account's. PartitionKey = SHA-256 of the
 /// normalised email (emails may hold characters a key may not), RowKey = "". A claim counts only while the user
@@ -40,7 +36,7 @@ public sealed record UserProfile(
 /// email, a deletion) leaves a stale claim, which the next claimant of the address removes once it is older
 /// than <see cref="UserStore.ClaimSettleTime"/>.
 /// </summary>
-public sealed class UserEmailEntity : StoredEntity
+internal sealed class UserEmailEntity : StoredEntity
 {
     public string UserId { get; set; } = "";
 

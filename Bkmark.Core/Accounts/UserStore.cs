@@ -8,7 +8,7 @@ using Bkmark.Core.Storage;
 namespace Bkmark.Core.Accounts;
 
 /// <summary>Users and their email index in Table Storage.</summary>
-public sealed class UserStore(BkmarkTables tables, TimeProvider time)
+internal sealed class UserStore(BkmarkTables tables, TimeProvider time)
 {
     /// <summary>
     /// A claim younger than this is never taken for stale: its writer may still be between claiming the address

@@ -45,14 +45,14 @@ public sealed partial class EmailVerificationService
     }
 
     /// <summary>Creates the account (see <see cref="AccountService.RegisterAsync"/>) and sends the link that confirms its address.</summary>
-    public async Task<Result<UserEntity>> RegisterAsync(string? email, string? password, string? displayName, CancellationToken cancellationToken)
+    public async Task<Result<NewAccount>> RegisterAsync(string? email, string? password, string? displayName, CancellationToken cancellationToken)
     {
         var user = await _accounts.RegisterAsync(email, password, displayName, cancellationToken);
         if (user.Succeeded)
         {
             // Registration counts as the first send, so resends are limited from the start.
             await _throttle.ClaimAsync(_sends, user.Value.Id, cancellationToken);
-            await SendAsync(user.Value, cancellationToken);
+            await SendAsync(user.Value.Id, user.Value.Email, cancellationToken);
         }
 
         return user;
@@ -78,7 +78,7 @@ public sealed partial class EmailVerificationService
             return Problems.TooManyAttempts(retryAfter);
         }
 
-        await SendAsync(user, cancellationToken);
+        await SendAsync(user.Id, user.Email, cancellationToken);
         return true;
     }
 
@@ -121,11 +121,11 @@ public sealed partial class EmailVerificationService
     internal static string SubjectOf(string normalizedEmail) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));
 
-    private async Task SendAsync(UserEntity user, CancellationToken cancellationToken)
+    private async Task SendAsync(string userId, string email, CancellationToken cancellationToken)
     {
         var token = await _tokens.IssueAsync(
-            LinkPurposes.VerifyEmail, user.Id, user.Email, previousEmail: null, _options.EmailVerificationLifetime, cancellationToken);
-        await _emails.SendLinkAsync(LifecycleEmails.VerifyEmail, user.Email, "verify-email", token, cancellationToken);
+            LinkPurposes.VerifyEmail, userId, email, previousEmail: null, _options.EmailVerificationLifetime, cancellationToken);
+        await _emails.SendLinkAsync(LifecycleEmails.VerifyEmail, email, "verify-email", token, cancellationToken);
     }
 
     [LoggerMessage(EventId = 9401, Level = LogLevel.Information, Message = "User {UserId} confirmed their email address")]

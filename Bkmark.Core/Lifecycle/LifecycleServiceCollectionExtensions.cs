@@ -1,7 +1,6 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Email;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Passkeys;

@@ -4,7 +4,6 @@ using Bkmark.Core.Authorization;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Storage;
 using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.ApiKeys;

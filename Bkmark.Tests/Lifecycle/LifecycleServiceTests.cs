@@ -122,7 +122,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         var reset = await Passwords.CompleteResetAsync(token, NewPassword, null, Browser, CancellationToken.None);
 
         Assert.True(reset.Succeeded);
-        Assert.Empty(await _core.Get<SessionService>().ListActiveAsync(user, CancellationToken.None));
+        Assert.Empty(await _core.Get<SessionService>().ListActiveAsync(user, null, CancellationToken.None));
         Assert.Equal(ErrorCodes.InvalidCredentials, (await SignInAsync(email, Password)).Problem?.Code);
         Assert.True((await SignInAsync(email, NewPassword)).Succeeded);
         var notice = _mail.To(email).Last();
@@ -217,7 +217,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
 
         Assert.Equal(ErrorCodes.InvalidCredentials, wrong.Problem?.Code);
         Assert.True(changed.Succeeded);
-        var left = Assert.Single(await _core.Get<SessionService>().ListActiveAsync(user, CancellationToken.None));
+        var left = Assert.Single(await _core.Get<SessionService>().ListActiveAsync(user, null, CancellationToken.None));
         Assert.Equal(current.SessionId, left.Id);
         Assert.True((await SignInAsync(email, NewPassword)).Succeeded);
         Assert.Equal(LifecycleEmails.PasswordChanged, _mail.To(email).Last().Template);
