@@ -9,6 +9,7 @@ using Bkmark.Core.Authorization;
 using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Email;
+using Bkmark.Core.Lifecycle;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Organisations;
 using Bkmark.Core.Passkeys;
@@ -77,6 +78,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddPasskeys();
         services.AddSocialSignIn();
         services.AddOrganisations();
+        services.AddLifecycle();
         return services;
     }
 

@@ -36,4 +36,12 @@ public static class SecurityEventTypes
     public const string OrganisationLeft = "organisation.left";
     public const string OrganisationMemberRoleChanged = "organisation.member_role_changed";
     public const string OrganisationMemberRemoved = "organisation.member_removed";
+
+    public const string PasswordChanged = "password.changed";
+    public const string PasswordReset = "password.reset";
+    public const string EmailVerified = "email.verified";
+    public const string EmailChanged = "email.changed";
+
+    /// <summary>Kept for the operator: the account's own log outlives it until the log's retention ends.</summary>
+    public const string AccountDeleted = "account.deleted";
 }

@@ -109,23 +109,10 @@ public sealed class SignInService
 
         var normalizedEmail = request.Email!.Trim().ToLowerInvariant();
         var user = await accounts.FindForSignInAsync(normalizedEmail, cancellationToken);
-        // An email nobody has logs into a partition nobody lists: the same cost as a known one.
-        var logPartition = user?.Id ?? SecurityEventLog.UnknownAccountPartition(normalizedEmail);
-        var claim = user is not null && devices.DeviceOf(request.DeviceToken, user.Id) is { } device
-            ? await throttle.ClaimAsync(_knownDevicePolicy, device, cancellationToken)
-            : await throttle.ClaimAsync(_unknownDevicePolicy, SubjectOf(normalizedEmail), cancellationToken);
-        if (claim.RetryAfter is { } retryAfter)
+        if (await ClaimAndVerifyAsync(user, normalizedEmail, request.Password!, request.DeviceToken, client, cancellationToken) is { } refusal)
         {
-            return await RefuseAsync(logPartition, Problems.TooManyAttempts(retryAfter), client, cancellationToken);
+            return refusal;
         }
-
-        // A wrong password leaves its claimed slot counted: that is the failure.
-        if (!await accounts.VerifyPasswordAsync(user, request.Password!, cancellationToken))
-        {
-            return await RefuseAsync(logPartition, Problems.InvalidCredentials(), client, cancellationToken);
-        }
-
-        await throttle.ResetAsync(claim, cancellationToken);
 
         // Only past a correct password may an answer reveal that the account has a second factor.
         var authMethod = await twoFactor.CheckSignInAsync(user!.Id, request.TwoFactorCode, cancellationToken);
@@ -140,6 +127,51 @@ public sealed class SignInService
         }
 
         return new PasswordProof(user.Id, user.Email, authMethod.Value);
+    }
+
+    /// <summary>
+    /// Confirms a signed-in person's password before an account change (a new password or email, deleting the
+    /// account). Sign-in's own throttle counts these guesses (the account's unknown-devices counter), so a stolen
+    /// access token earns no extra guesses; no second factor, since the session already proved it.
+    /// </summary>
+    internal async Task<Result<UserEntity>> ConfirmPasswordAsync(string userId, string? password, ClientInfo client, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(password))
+        {
+            return Problems.Validation("password", "The password is required.");
+        }
+
+        var user = await accounts.FindAsync(userId, cancellationToken);
+        if (user is null)
+        {
+            return Problems.TokenRevoked("This account no longer exists.");
+        }
+
+        return await ClaimAndVerifyAsync(user, user.Email, password, deviceToken: null, client, cancellationToken) is { } refusal ? refusal : user;
+    }
+
+    /// <summary>The attempt takes its slot, then the password is checked (§7); null when it is right.</summary>
+    private async Task<Problem?> ClaimAndVerifyAsync(
+        UserEntity? user, string normalizedEmail, string password, string? deviceToken, ClientInfo client, CancellationToken cancellationToken)
+    {
+        // An email nobody has logs into a partition nobody lists: the same cost as a known one.
+        var logPartition = user?.Id ?? SecurityEventLog.UnknownAccountPartition(normalizedEmail);
+        var claim = user is not null && devices.DeviceOf(deviceToken, user.Id) is { } device
+            ? await throttle.ClaimAsync(_knownDevicePolicy, device, cancellationToken)
+            : await throttle.ClaimAsync(_unknownDevicePolicy, SubjectOf(normalizedEmail), cancellationToken);
+        if (claim.RetryAfter is { } retryAfter)
+        {
+            return await RefuseAsync(logPartition, Problems.TooManyAttempts(retryAfter), client, cancellationToken);
+        }
+
+        // A wrong password leaves its claimed slot counted: that is the failure.
+        if (!await accounts.VerifyPasswordAsync(user, password, cancellationToken))
+        {
+            return await RefuseAsync(logPartition, Problems.InvalidCredentials(), client, cancellationToken);
+        }
+
+        await throttle.ResetAsync(claim, cancellationToken);
+        return null;
     }
 
     /// <summary>A passkey assertion against a challenge from <see cref="PasskeyService.BeginSignInAsync"/>.</summary>

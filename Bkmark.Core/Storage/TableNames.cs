@@ -40,6 +40,9 @@ public static class TableNames
     /// <summary>Ids of sent emails, so a redelivered outbox message is not sent twice.</summary>
     public const string EmailDeliveries = "EmailDeliveries";
 
+    /// <summary>The single-use links of the account lifecycle (verify email, reset password, change email), found by hashed prefix.</summary>
+    public const string LifecycleTokens = "LifecycleTokens";
+
     /// <summary>The expiry index (a partition per time bucket) and the sweep's checkpoint.</summary>
     public const string ExpiryIndex = "ExpiryIndex";
     public const string SweepState = "SweepState";
@@ -48,7 +51,7 @@ public static class TableNames
     [
         Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows, TwoFactor,
         Library, Passkeys, PasskeyCredentials, PasskeyChallenges, SocialFlows, SocialAccounts, SocialIdentities, SecurityEvents,
-        EmailDeliveries, ExpiryIndex, SweepState,
+        EmailDeliveries, LifecycleTokens, ExpiryIndex, SweepState,
         PublishableKeys, PublishableKeyIndex,
         Organisations, OrganisationMemberships, OrganisationInvitations,
     ];

@@ -88,9 +88,7 @@
     $("account").hidden = false;
     $("two-factor-step").hidden = true;
     $("sign-in-form").reset();
-    const me = await call("GET", "/me");
-    currentUserId = me.id;
-    $("account-email").textContent = me.email;
+    await loadAccount();
     // Each section loads on its own: one failing leaves the others usable.
     await Promise.all([loadTwoFactor, loadPasskeys, loadSocialAccounts, loadSessions, loadApiKeys, loadPublishableKeys, loadActivity].map((load) => action(load, false)()));
     await action(acceptInvitation)();
@@ -303,8 +301,122 @@
   // What the callback put in the fragment; read once, then removed so a reload does not repeat it.
   function socialOutcome() {
     const outcome = Object.fromEntries(new URLSearchParams(location.hash.slice(1)));
-    if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+    // Only the callback's keys are ours: an invitation link in the fragment is left for acceptInvitation.
+    if (Object.keys(outcome).some((key) => key.startsWith("social-"))) history.replaceState(null, "", location.pathname + location.search);
     return outcome;
+  }
+
+  // --- Account: email confirmation, password, email address, deletion
+  let accountEmail = "";
+
+  async function loadAccount() {
+    const me = await call("GET", "/me");
+    currentUserId = me.id;
+    accountEmail = me.email;
+    $("account-email").textContent = me.email;
+    $("account-unverified").hidden = me.emailVerified;
+    $("verify-banner").hidden = me.emailVerified;
+    $("verify-banner-email").textContent = me.email;
+  }
+
+  $("verify-resend").addEventListener("click", action(async () => {
+    await call("POST", "/me/email/verification");
+    say(`A new link is on its way to ${accountEmail}.`);
+  }, false));
+
+  $("password-form").addEventListener("submit", action(async () => {
+    await call("POST", "/me/password", { currentPassword: $("password-current").value, newPassword: $("password-new").value });
+    $("password-form").reset();
+    say("Password changed. Every other session was signed out.");
+    await loadSessions();
+  }));
+
+  $("email-form").addEventListener("submit", action(async () => {
+    const newEmail = $("email-new").value;
+    await call("POST", "/me/email", { newEmail, password: $("email-password").value });
+    $("email-form").reset();
+    say(`Follow the link we sent to ${newEmail} to finish the change.`);
+  }, false));
+
+  $("delete-form").addEventListener("submit", action(async () => {
+    if ($("delete-confirm").value.trim().toLowerCase() !== accountEmail) {
+      say("Type your account's email address exactly to confirm.", true);
+      return;
+    }
+    if (!await confirmAction("Delete your account for good? This cannot be undone.")) return;
+    await call("DELETE", "/me", { password: $("delete-password").value });
+    $("delete-form").reset();
+    signedOut();
+    say("Your account was deleted. A last email confirms it.");
+  }, false));
+
+  // --- Forgotten password
+  $("forgot-password").addEventListener("click", () => {
+    $("forgot-form").hidden = false;
+    $("forgot-email").value = $("sign-in-email").value;
+    $("forgot-email").focus();
+  });
+
+  $("forgot-form").addEventListener("submit", action(async () => {
+    const email = $("forgot-email").value;
+    await call("POST", "/auth/password-reset", { email }, { auth: false });
+    $("forgot-form").hidden = true;
+    say(`If an account uses ${email}, an email with a reset link is on its way. The link works for 30 minutes.`);
+  }, false));
+
+  // --- Links from emails: #action=…&token=… (or the same in the query). The token is read once and removed
+  // from the address bar, so it is not left in history, bookmarks or a shared screen.
+  function takeLink() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    const query = new URLSearchParams(location.search);
+    const link = { action: params.get("action") || query.get("action"), token: params.get("token") || query.get("token") };
+    // Only links that name an action are ours; an invitation link (#invitation&token=…) is acceptInvitation's.
+    if (!link.action || !link.token) return null;
+    history.replaceState(null, "", location.pathname);
+    return link;
+  }
+
+  // The reset link's token, held only until the new password is set.
+  let resetToken = null;
+
+  function startReset(token) {
+    resetToken = token;
+    $("reset-section").hidden = false;
+    $("reset-password").focus();
+  }
+
+  $("reset-form").addEventListener("submit", action(async () => {
+    const body = { token: resetToken, newPassword: $("reset-password").value };
+    const code = $("reset-code").value.trim();
+    if (code) body.twoFactorCode = code;
+    try {
+      await call("POST", "/auth/password-reset/complete", body, { auth: false });
+    } catch (error) {
+      if (error.code === "TWO_FACTOR_REQUIRED") {
+        $("reset-code-field").hidden = false;
+        $("reset-code").focus();
+        say("Two-factor authentication is on: enter a code to finish.");
+        return;
+      }
+      throw error;
+    }
+    resetToken = null;
+    $("reset-section").hidden = true;
+    $("reset-form").reset();
+    say("Password changed, and every session signed out. Sign in with your new password.");
+    $("sign-in-password").focus();
+  }, false));
+
+  async function followLink(link) {
+    if (link.action === "reset-password") {
+      startReset(link.token);
+    } else if (link.action === "verify-email") {
+      await call("POST", "/auth/email/verify", { token: link.token }, { auth: false });
+      say("Your email address is confirmed.");
+    } else if (link.action === "confirm-email-change") {
+      const changed = await call("POST", "/auth/email/confirm-change", { token: link.token }, { auth: false });
+      say(`Your account now uses ${changed.email}.`);
+    }
   }
 
   // --- Two-factor
@@ -712,6 +824,10 @@
     "organisation.member_invited": "Invited someone to an organisation",
     "organisation.member_role_changed": "Changed a member's role",
     "organisation.member_removed": "Removed a member from an organisation",
+    "email.verified": "Email address confirmed",
+    "password.changed": "Password changed",
+    "password.reset": "Password reset by email",
+    "email.changed": "Email address changed",
   };
 
   function describe(event) {
@@ -738,9 +854,18 @@
 
   // --- Start: a refresh cookie from an earlier visit signs straight in.
   scopeBoxes($("api-key-scopes"), "new", ["bookmarks:read"]);
+  // A link pasted into the tab that is already open changes only the fragment: no reload, so follow it here.
+  window.addEventListener("hashchange", () => {
+    const link = takeLink();
+    if (link) action(() => followLink(link), false)();
+  });
+
   (async () => {
+    // Links from emails (#action=…&token=…) and the social callback's outcome (#social-…) arrive in the fragment.
+    const link = takeLink();
     const social = socialOutcome();
     await action(loadSocialProviders, false)();
+    if (link) await action(() => followLink(link), false)();
     if (social["social-error"]) say(social.detail || social["social-error"], true);
     if (social["social-linked"]) say("Account connected.");
     if (social["social-sign-in"]) {

@@ -2,8 +2,8 @@ namespace Bkmark.Tests.Authorization;
 
 /// <summary>
 /// Every route DESIGN.md §8 calls sensitive that exists today: each needs a sign-in from the last
-/// <c>StepUp__MaxAge</c>. A new sensitive action (change password or email, delete account, social link and
-/// unlink, organisations) adds its route here, and <see cref="StepUpTests"/> walks it.
+/// <c>StepUp__MaxAge</c>. A new sensitive action (social link and unlink, organisations) adds its route here,
+/// and <see cref="StepUpTests"/> walks it.
 /// </summary>
 public static class SensitiveRoutes
 {
@@ -26,6 +26,11 @@ public static class SensitiveRoutes
         { "POST", "api/v1/orgs" },
         { "POST", $"api/v1/orgs/{SomePasskeyId}/leave" },
         { "POST", $"api/v1/orgs/{SomePasskeyId}/api-keys" },
+        { "POST", "api/v1/me/password" },
+        { "POST", "api/v1/me/email" },
+
+        // Deleting the account takes a fresh sign-in or the password; without the password, step-up decides.
+        { "DELETE", "api/v1/me" },
     };
 
     /// <summary>A body each route accepts far enough to get past parsing.</summary>
@@ -34,6 +39,8 @@ public static class SensitiveRoutes
         "api/v1/api-keys" => new { name = "step-up", scopes = new[] { "bookmarks:read" } },
         _ when path.EndsWith("/api-keys", StringComparison.Ordinal) => new { name = "step-up", scopes = new[] { "bookmarks:read" } },
         "api/v1/orgs" => new { name = "step-up" },
+        "api/v1/me/password" => new { currentPassword = "wrong password", newPassword = "a new passphrase" },
+        "api/v1/me/email" => new { newEmail = "moved@example.com", password = "wrong password" },
         _ when path.StartsWith("api/v1/me/passkeys/", StringComparison.Ordinal) && !path.EndsWith("options", StringComparison.Ordinal) => new { name = "renamed" },
         _ => new { code = "000000" },
     };

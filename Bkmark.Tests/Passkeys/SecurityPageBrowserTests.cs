@@ -12,7 +12,7 @@ namespace Bkmark.Tests.Passkeys;
 /// CDP virtual authenticator standing in for a platform passkey. The page is loaded from
 /// <c>http://localhost:port</c>, a secure context, as WebAuthn requires.
 /// </summary>
-public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClassFixture<PasskeyHostFixture>, IAsyncLifetime
+public sealed partial class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClassFixture<PasskeyHostFixture>, IAsyncLifetime
 {
     private const string Password = ApiTestClient.Password;
 
@@ -214,6 +214,42 @@ public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClas
         return page;
     }
 
+    [Fact]
+    public async Task SecurityPage_ResetsAForgottenPassword_FromTheEmailedLink_ThenSignsInWithTheNewOne()
+    {
+        var email = await RegisterAsync();
+        const string newPassword = "a brand new passphrase";
+        var page = await OpenPageWithAuthenticatorAsync();
+
+        // "Forgot password?" on the sign-in form asks for a link.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Forgot password?" }).ClickAsync();
+        await page.Locator("#forgot-email").FillAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Email me a reset link" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("reset link is on its way");
+
+        // The link in the email (read from MailDev) opens the page in a new tab, which takes the token out of the address bar.
+        var sent = await MailDevInbox.WaitForEmailAsync(email, e => e.Subject.Contains("Reset your Bkmark password", StringComparison.Ordinal));
+        var link = ResetLink().Match(sent.Text).Value;
+        Assert.StartsWith($"{fixture.Origin}/api/settings/security#", link, StringComparison.Ordinal);
+        page = await page.Context.NewPageAsync();
+        await page.GotoAsync(link);
+        await page.Locator("body[data-ready=true]").WaitForAsync();
+        Assert.DoesNotContain("token", page.Url, StringComparison.Ordinal);
+
+        await page.Locator("#reset-password").FillAsync(newPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set new password" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Password changed");
+
+        // Signs in with the new password; the address is not confirmed yet, and the page says so.
+        await page.Locator("#sign-in-email").FillAsync(email);
+        await page.Locator("#sign-in-password").FillAsync(newPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#account-email")).ToHaveTextAsync(email);
+        await Assertions.Expect(page.Locator("#account-unverified")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#verify-banner")).ToBeVisibleAsync();
+        await SaveScreenshotAsync(page, "security-page-password-reset.png");
+    }
+
     private static async Task SignInWithPasswordAsync(IPage page, string email)
     {
         await page.Locator("#sign-in-email").FillAsync(email);
@@ -241,4 +277,7 @@ public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClas
         Directory.CreateDirectory(directory);
         await page.ScreenshotAsync(new() { Path = Path.Combine(directory, fileName), FullPage = true });
     }
+
+    [GeneratedRegex(@"http\S+#action=reset-password&token=[A-Za-z0-9_%-]+")]
+    private static partial Regex ResetLink();
 }
