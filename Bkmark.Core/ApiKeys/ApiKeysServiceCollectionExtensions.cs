@@ -1,7 +1,7 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Maintenance;
 using Bkmark.Core.Email;
+using Bkmark.Core.Maintenance;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Core.ApiKeys;

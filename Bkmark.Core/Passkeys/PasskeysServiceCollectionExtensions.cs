@@ -1,7 +1,7 @@
 using Bkmark.Core.Accounts;
+using Bkmark.Core.Email;
 using Bkmark.Core.Maintenance;
 using Fido2NetLib;
-using Bkmark.Core.Email;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -1,14 +1,5 @@
-using Bkmark.Core.Accounts;
-using Bkmark.Core.Credentials;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Passkeys;
-using Bkmark.Core.SecurityLog;
-using Bkmark.Core.Sessions;
-using Bkmark.Core.SignIn;
-using Bkmark.Core.TwoFactor;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Social;
 

@@ -6,7 +6,6 @@ using System.Text.Json.Serialization;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
-using Bkmark.Core.Passkeys;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.PublishableKeys;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.TwoFactor;
 using Bkmark.Tests.Infrastructure;
