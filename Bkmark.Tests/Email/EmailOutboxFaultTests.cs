@@ -29,13 +29,14 @@ public sealed class EmailOutboxFaultRequestTests(UnreachableSmtpHostFixture host
     [Fact]
     public async Task SignIn_Succeeds_WhenSmtpIsUnreachable()
     {
-        // Registration's sign-in and this one come from no known device: each enqueues a new-device email.
+        // Registration enqueues the verification link; its sign-in and this one come from no known device, and
+        // each enqueues a new-device email.
         var user = await host.SignUpAsync();
 
         var signIn = await host.SendAsync(HttpMethod.Post, "api/v1/auth/login", new { email = user.Email, password = ApiTestClient.Password });
 
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
-        Assert.Equal(2, (await host.WaitForPoisonedAsync(user.Email, count: 2)).Count);
+        Assert.Equal(3, (await host.WaitForPoisonedAsync(user.Email, count: 3)).Count);
         Assert.Empty(await MailDevInbox.ListAsync(user.Email));
     }
 }
