@@ -29,6 +29,7 @@ public static class ApiKeysServiceCollectionExtensions
         services.AddSingleton<IPlanChangeHandler>(provider => provider.GetRequiredService<ApiKeyService>());
         services.AddSingleton<IApiKeyVerifier, ApiKeyVerifier>();
         services.AddExpiryHandler<ApiKeyExpiryHandler>();
+        services.AddExpiryHandler<ApiKeyValueExpiryHandler>();
         services.AddExpiryHandler<RateWindowExpiryHandler>();
         return services;
     }

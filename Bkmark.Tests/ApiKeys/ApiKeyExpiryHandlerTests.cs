@@ -4,6 +4,7 @@ using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.Sessions;
 using Bkmark.Core.Storage;
 using Bkmark.Tests.Infrastructure;
 using Bkmark.Tests.Maintenance;
@@ -18,6 +19,9 @@ public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
     private readonly StorageFaults _faults = new();
     private CoreServices _core = null!;
     private ApiKeyService _keys = null!;
+    // A request from a documentation address (RFC 5737) with no browser: no key here has allowedIps.
+    private static readonly ClientInfo AnyClient = new(UserAgent: null, IpAddress: "192.0.2.1");
+
     private IApiKeyVerifier _verifier = null!;
     private string _userId = "";
     private Caller _session = null!;
@@ -40,15 +44,15 @@ public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
         await _keys.RevokeAsync(_session, revoked.Id, CancellationToken.None);
 
         await _core.SweepAfterAsync(TimeSpan.FromDays(29));
-        var duringRetention = await _verifier.VerifyAsync(revoked.Key, CancellationToken.None);
+        var duringRetention = await _verifier.VerifyAsync(revoked.Key, AnyClient, CancellationToken.None);
         var report = await _core.SweepAfterAsync(TimeSpan.FromDays(1) + SweepTestData.BucketClosed);
-        var afterRetention = await _verifier.VerifyAsync(revoked.Key, CancellationToken.None);
+        var afterRetention = await _verifier.VerifyAsync(revoked.Key, AnyClient, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.TokenRevoked, duringRetention.Problem?.Code);
         Assert.Equal(ErrorCodes.InvalidToken, afterRetention.Problem?.Code);
         Assert.Equal(2, report.DeletedOf(ApiKeyExpiryHandler.KindName));
         Assert.Null(await _core.Get<ApiKeyStore>().FindIndexAsync(_userId, revoked.Id, CancellationToken.None));
-        Assert.True((await _verifier.VerifyAsync(live.Key, CancellationToken.None)).Succeeded);
+        Assert.True((await _verifier.VerifyAsync(live.Key, AnyClient, CancellationToken.None)).Succeeded);
     }
 
     [Fact]
@@ -57,10 +61,10 @@ public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
         var expiring = await CreateAsync(expiresAt: _core.Time.GetUtcNow() + TimeSpan.FromHours(1));
 
         await _core.SweepAfterAsync(TimeSpan.FromDays(30));
-        var duringRetention = await _verifier.VerifyAsync(expiring.Key, CancellationToken.None);
+        var duringRetention = await _verifier.VerifyAsync(expiring.Key, AnyClient, CancellationToken.None);
         var listedDuring = await _keys.ListAsync(_userId, CancellationToken.None);
         await _core.SweepAfterAsync(TimeSpan.FromHours(1) + SweepTestData.BucketClosed);
-        var afterRetention = await _verifier.VerifyAsync(expiring.Key, CancellationToken.None);
+        var afterRetention = await _verifier.VerifyAsync(expiring.Key, AnyClient, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.TokenExpired, duringRetention.Problem?.Code);
         Assert.Single(listedDuring);
@@ -89,9 +93,9 @@ public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
     public async Task Sweep_DeletesPastRateWindows_AndKeepsTheKey()
     {
         var key = await CreateAsync();
-        await _verifier.VerifyAsync(key.Key, CancellationToken.None);
+        await _verifier.VerifyAsync(key.Key, AnyClient, CancellationToken.None);
         _core.Time.Advance(TimeSpan.FromMinutes(1));
-        await _verifier.VerifyAsync(key.Key, CancellationToken.None);
+        await _verifier.VerifyAsync(key.Key, AnyClient, CancellationToken.None);
         var windows = await _core.CountAsync(TableNames.ApiKeyRateWindows);
 
         var report = await _core.SweepAfterAsync(TimeSpan.FromDays(1) + SweepTestData.BucketClosed);
@@ -99,7 +103,7 @@ public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
         Assert.Equal(2, windows);
         Assert.Equal(2, report.DeletedOf(RateWindowExpiryHandler.KindName));
         Assert.Equal(0, await _core.CountAsync(TableNames.ApiKeyRateWindows));
-        Assert.True((await _verifier.VerifyAsync(key.Key, CancellationToken.None)).Succeeded);
+        Assert.True((await _verifier.VerifyAsync(key.Key, AnyClient, CancellationToken.None)).Succeeded);
     }
 
     [Fact]
@@ -120,7 +124,7 @@ public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
         Assert.Equal(_core.Get<ExpiryIndex>().BucketOf(_core.Time.GetUtcNow() - SweepTestData.BucketClosed), first.NextBucket);
         Assert.Equal((0, 0), (second.Failed, second.Entries));
         Assert.Equal(_core.Get<ExpiryIndex>().BucketOf(_core.Time.GetUtcNow()), second.NextBucket);
-        Assert.True((await _verifier.VerifyAsync(key.Key, CancellationToken.None)).Succeeded);
+        Assert.True((await _verifier.VerifyAsync(key.Key, AnyClient, CancellationToken.None)).Succeeded);
     }
 
     [Fact]

@@ -32,6 +32,32 @@ public sealed class ApiKeyHostFixture : LocalHostFixture
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>Rolls key <paramref name="id"/> with <paramref name="credential"/>; the previous value works <paramref name="expiresPreviousIn"/> seconds more.</summary>
+    public Task<HttpResponseMessage> RollKeyAsync(string credential, string id, int expiresPreviousIn) =>
+        SendAsync(HttpMethod.Post, $"api/v1/api-keys/{id}/roll", new { expiresPreviousIn }, credential);
+
+    /// <summary>
+    /// <c>GET /auth/verify</c> with <paramref name="key"/> as a client behind the proxies of <paramref name="forwardedFor"/>
+    /// (an <c>X-Forwarded-For</c> value), and the browser <paramref name="userAgent"/>. The test client connects from
+    /// loopback, which the local host trusts by default, so the header's first untrusted hop from the right is the client (DESIGN §2).
+    /// </summary>
+    public Task<HttpResponseMessage> VerifyFromAsync(string key, string? forwardedFor, string? userAgent = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/auth/verify");
+        request.Headers.Authorization = new("Bearer", key);
+        if (forwardedFor is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+        }
+
+        if (userAgent is not null)
+        {
+            request.Headers.UserAgent.ParseAdd(userAgent);
+        }
+
+        return Client.SendAsync(request);
+    }
+
     public Task<HttpResponseMessage> SendWithApiKeyHeaderAsync(HttpMethod method, string path, string key)
     {
         var request = new HttpRequestMessage(method, path);

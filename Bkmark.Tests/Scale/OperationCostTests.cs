@@ -44,6 +44,13 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
         var key = created.GetProperty("key").GetString()!;
         await MeasureAsync(costs, "verify, API key, first use of the day", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", key));
         await MeasureAsync(costs, "verify, API key", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", key));
+        var rolled = await MeasureAsync(costs, "API key roll", () =>
+            SendOkAsync(HttpMethod.Post, $"api/v1/api-keys/{created.GetProperty("id").GetString()}/roll", access, new { expiresPreviousIn = 3600 }));
+        await MeasureAsync(costs, "verify, API key, rolled value", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", rolled.GetProperty("key").GetString()));
+        await MeasureAsync(costs, "verify, API key, previous value in its grace", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", key));
+        // The test client connects from loopback with no X-Forwarded-For, so that is its §2 client address.
+        await SendOkAsync(HttpMethod.Patch, $"api/v1/api-keys/{created.GetProperty("id").GetString()}", access, new { allowedIps = new[] { "127.0.0.0/8", "::1" } });
+        await MeasureAsync(costs, "verify, API key with allowedIps", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", key));
         await MeasureAsync(costs, $"import of {ImportedBookmarks:N0} bookmarks (Netscape HTML)", () => ImportAsync(access));
 
         var table = string.Join('\n', costs);
