@@ -86,6 +86,11 @@ public static class AllowedIpRanges
                 : null;
         }
 
-        return IPNetwork.TryParse(entry, out var network) ? network : null;
+        // IPNetwork.TryParse quietly clears host bits; refuse them instead (see Parse).
+        return IPNetwork.TryParse(entry, out var network)
+            && IPAddress.TryParse(entry.AsSpan(0, entry.IndexOf('/', StringComparison.Ordinal)), out var written)
+            && written.Equals(network.BaseAddress)
+            ? network
+            : null;
     }
 }

@@ -66,6 +66,10 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
             | API key create | 8 | 3 | 0 | 5 | 0 |
             | verify, API key, first use of the day | 4 | 1 | 0 | 3 | 0 |
             | verify, API key | 1 | 1 | 0 | 0 | 0 |
+            | API key roll | 9 | 3 | 0 | 6 | 0 |
+            | verify, API key, rolled value | 1 | 1 | 0 | 0 | 0 |
+            | verify, API key, previous value in its grace | 1 | 1 | 0 | 0 | 0 |
+            | verify, API key with allowedIps | 1 | 1 | 0 | 0 | 0 |
             | import of 1,000 bookmarks (Netscape HTML) | 37 | 2 | 3 | 32 | 31 |
             """,
             table);
