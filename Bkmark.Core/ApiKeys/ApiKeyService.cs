@@ -219,6 +219,11 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             return overPlan;
         }
 
+        if (!IdGenerator.IsValid(keyId))
+        {
+            return NotFound();
+        }
+
         if (changes.ExpiresAt is { } newExpiry)
         {
             // Before the key changes: the ledger may over-count for a while, never under-count.

@@ -15,13 +15,13 @@ namespace Bkmark.Tests.ApiKeys;
 /// <summary>What the sweep does to API keys and their rate windows, with fake time against Azurite.</summary>
 public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
 {
+    // A request from a documentation address (RFC 5737) with no browser: no key here has allowedIps.
+    private static readonly ClientInfo AnyClient = new(UserAgent: null, IpAddress: "192.0.2.1");
+
     private static readonly string[] ReadBookmarks = [Scopes.BookmarksRead];
     private readonly StorageFaults _faults = new();
     private CoreServices _core = null!;
     private ApiKeyService _keys = null!;
-    // A request from a documentation address (RFC 5737) with no browser: no key here has allowedIps.
-    private static readonly ClientInfo AnyClient = new(UserAgent: null, IpAddress: "192.0.2.1");
-
     private IApiKeyVerifier _verifier = null!;
     private string _userId = "";
     private Caller _session = null!;
@@ -71,6 +71,45 @@ public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
         Assert.Equal(ErrorCodes.InvalidToken, afterRetention.Problem?.Code);
         Assert.Empty(await _keys.ListAsync(_userId, CancellationToken.None));
         Assert.Equal(0, await _core.CountAsync(TableNames.ApiKeys));
+    }
+
+    [Fact]
+    public async Task Sweep_KeepsARolledPreviousValueAnsweringTokenRevokedUntilRetentionEnds_ThenDeletesIt()
+    {
+        var created = await CreateAsync();
+        var rolled = (await _keys.RollAsync(_session, created.Id, 60, CancellationToken.None)).Value!;
+
+        await _core.SweepAfterAsync(TimeSpan.FromDays(30));
+        var duringRetention = await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
+        var report = await _core.SweepAfterAsync(TimeSpan.FromMinutes(1) + SweepTestData.BucketClosed);
+        var afterRetention = await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.TokenRevoked, duringRetention.Problem?.Code);
+        Assert.Equal(ErrorCodes.InvalidToken, afterRetention.Problem?.Code);
+        Assert.Equal(1, report.DeletedOf(ApiKeyValueExpiryHandler.KindName));
+        Assert.True((await _verifier.VerifyAsync(rolled.Key, AnyClient, CancellationToken.None)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Sweep_EndsThePreviousValue_WhenARollStoppedBeforeEndingIt()
+    {
+        var created = await CreateAsync();
+        var rolled = (await _keys.RollAsync(_session, created.Id, 60, CancellationToken.None)).Value!;
+        // As if the roll had stopped after pointing the index at the new value: the old one has no end yet.
+        var store = _core.Get<ApiKeyStore>();
+        var index = (await store.FindIndexAsync(_userId, created.Id, CancellationToken.None))!;
+        var previous = (await store.FindCredentialAsync(index.PreviousCredentialPartition!, index.PreviousCredentialRow!, CancellationToken.None))!;
+        previous.RetiresAt = null;
+        Assert.True(await store.TryReplaceCredentialAsync(previous, CancellationToken.None));
+        _core.Time.Advance(TimeSpan.FromMinutes(5));
+        var beforeSweep = await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
+
+        await _core.SweepAfterAsync(SweepTestData.BucketClosed);
+        var afterSweep = await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
+
+        Assert.True(beforeSweep.Succeeded);
+        Assert.Equal(ErrorCodes.TokenRevoked, afterSweep.Problem?.Code);
+        Assert.True((await _verifier.VerifyAsync(rolled.Key, AnyClient, CancellationToken.None)).Succeeded);
     }
 
     [Fact]

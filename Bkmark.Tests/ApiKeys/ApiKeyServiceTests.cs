@@ -13,12 +13,12 @@ namespace Bkmark.Tests.ApiKeys;
 /// <summary>The key rules with a <see cref="Microsoft.Extensions.Time.Testing.FakeTimeProvider"/>, against Azurite.</summary>
 public sealed class ApiKeyServiceTests : IAsyncLifetime
 {
-    private static readonly string[] ReadBookmarks = [Scopes.BookmarksRead];
-    private CoreServices _core = null!;
-    private ApiKeyService _keys = null!;
     // A request from a documentation address (RFC 5737) with no browser: no key here has allowedIps.
     private static readonly ClientInfo AnyClient = new(UserAgent: null, IpAddress: "192.0.2.1");
 
+    private static readonly string[] ReadBookmarks = [Scopes.BookmarksRead];
+    private CoreServices _core = null!;
+    private ApiKeyService _keys = null!;
     private IApiKeyVerifier _verifier = null!;
     private ApiKeyStore _store = null!;
     private string _userId = "";

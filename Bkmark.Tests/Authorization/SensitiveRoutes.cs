@@ -7,7 +7,7 @@ namespace Bkmark.Tests.Authorization;
 /// </summary>
 public static class SensitiveRoutes
 {
-    // Any well-formed id: the step-up check comes before the lookup.
+    // Any well-formed id (a passkey's or a key's): the step-up check comes before the lookup.
     private const string SomePasskeyId = "01JABCDEFGHJKMNPQRSTVWXYZ0";
 
     public static TheoryData<string, string> All => new()
@@ -21,12 +21,14 @@ public static class SensitiveRoutes
         { "POST", "api/v1/me/two-factor/totp/disable" },
         { "POST", "api/v1/me/two-factor/backup-codes" },
         { "POST", "api/v1/api-keys" },
+        { "POST", $"api/v1/api-keys/{SomePasskeyId}/roll" },
     };
 
     /// <summary>A body each route accepts far enough to get past parsing.</summary>
     public static object BodyFor(string path) => path switch
     {
         "api/v1/api-keys" => new { name = "step-up", scopes = new[] { "bookmarks:read" } },
+        _ when path.EndsWith("/roll", StringComparison.Ordinal) => new { expiresPreviousIn = 0 },
         _ when path.StartsWith("api/v1/me/passkeys/", StringComparison.Ordinal) && !path.EndsWith("options", StringComparison.Ordinal) => new { name = "renamed" },
         _ => new { code = "000000" },
     };
