@@ -2,8 +2,9 @@
 # Builds the solution and runs every test against a private, in-memory Azurite on a free port, so
 # several people (or CI jobs) can run it at once on one machine. Extra arguments go to `dotnet test`:
 #   ./test.sh --filter "FullyQualifiedName~ApiKeys"
+# Checks the house style (.editorconfig) with `dotnet format --verify-no-changes`.
 # Ends with exactly one line "N passed, N failed"; exits non-zero if a test failed, dotnet failed,
-# or no test ran.
+# the style check failed, or no test ran.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -123,6 +124,12 @@ if dotnet build Bkmark.sln -c Release; then
 else
   status=$?
   log "build failed"
+fi
+
+# The house rules in .editorconfig are checked, not remembered: a change that breaks one fails the run.
+if ! dotnet format Bkmark.sln --verify-no-changes --no-restore; then
+  log "style check failed: run 'dotnet format Bkmark.sln' and commit what it changes"
+  status=1
 fi
 
 read_trx_counts

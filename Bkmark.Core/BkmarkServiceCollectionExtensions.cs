@@ -47,14 +47,14 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<ThrottleStore>();
         services.AddSingleton<AttemptThrottle>();
         services.AddSingleton<UserStore>();
-        services.AddSingleton<AccountService>();
+        services.AddServiceWithInternalConstructor<AccountService>();
         services.AddOptions<Identity.PasswordHasherOptions>().Configure<IOptions<AccountOptions>>(
             (hasher, accounts) => hasher.IterationCount = accounts.Value.PasswordHashIterations);
         services.AddSingleton<Identity.IPasswordHasher<UserEntity>, Identity.PasswordHasher<UserEntity>>();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<AccessTokenService>();
         services.AddSingleton<SessionStore>();
-        services.AddSingleton<SessionService>();
+        services.AddServiceWithInternalConstructor<SessionService>();
         services.AddExpiryHandler<SessionExpiryHandler>();
         services.AddExpiryHandler<RefreshTokenExpiryHandler>();
         services.AddExpiryHandler<ThrottleExpiryHandler>();

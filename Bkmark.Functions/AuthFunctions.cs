@@ -1,10 +1,9 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Errors;
-using Bkmark.Core.Json;
 using Bkmark.Core.Sessions;
-using Bkmark.Core.Tokens;
 using Bkmark.Core.SignIn;
+using Bkmark.Core.Tokens;
 using Bkmark.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -28,7 +27,7 @@ public sealed class AuthFunctions(
         }
 
         var user = await accounts.RegisterAsync(body.Value.Email, body.Value.Password, body.Value.DisplayName, cancellationToken);
-        return ApiResults.From(user, u => ApiResults.Created(new UserView(u.Id, u.Email, u.DisplayName, u.Plan, u.CreatedAt)));
+        return ApiResults.From(user, ApiResults.Created);
     }, cancellationToken);
 
     [Function(nameof(Login))]
@@ -114,7 +113,6 @@ public sealed class AuthFunctions(
 
     private sealed record RefreshRequest(string? RefreshToken);
 
-    private sealed record UserView(string Id, string Email, string? DisplayName, string Plan, DateTimeOffset CreatedAt);
 
     private sealed record VerifyView(
         bool Valid,

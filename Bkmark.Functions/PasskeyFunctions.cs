@@ -45,7 +45,7 @@ public sealed class PasskeyFunctions(
             await securityLog.RecordAsync(request, caller, SecurityEventTypes.PasskeyAdded, cancellationToken, DetailsOf(passkey.Value));
         }
 
-        return ApiResults.From(passkey, p => ApiResults.Created(PasskeyView.From(p)));
+        return ApiResults.From(passkey, ApiResults.Created);
     }, cancellationToken);
 
     [Function(nameof(ListPasskeys))]
@@ -55,8 +55,7 @@ public sealed class PasskeyFunctions(
         () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
         async caller =>
     {
-        var list = await passkeys.ListAsync(caller.UserId, cancellationToken);
-        return ApiResults.Ok(new { data = list.Select(PasskeyView.From) });
+        return ApiResults.Ok(new { data = await passkeys.ListAsync(caller.UserId, cancellationToken) });
     }, cancellationToken);
 
     [Function(nameof(RenamePasskey))]
@@ -79,7 +78,7 @@ public sealed class PasskeyFunctions(
             await securityLog.RecordAsync(request, caller, SecurityEventTypes.PasskeyRenamed, cancellationToken, DetailsOf(passkey.Value));
         }
 
-        return ApiResults.From(passkey, p => ApiResults.Ok(PasskeyView.From(p)));
+        return ApiResults.From(passkey, ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(DeletePasskey))]
@@ -121,17 +120,11 @@ public sealed class PasskeyFunctions(
             () => signIn.SignInWithPasskeyAsync(body.Value.ChallengeId, body.Value.Credential, ClientInfo.From(request), cancellationToken));
     }, cancellationToken);
 
-    private static Dictionary<string, string> DetailsOf(PasskeyEntity passkey) => new() { ["passkeyId"] = passkey.Id, ["name"] = passkey.Name };
+    private static Dictionary<string, string> DetailsOf(PasskeyView passkey) => new() { ["passkeyId"] = passkey.Id, ["name"] = passkey.Name };
 
     private sealed record RegisterPasskeyRequest(string? ChallengeId, JsonElement? Credential, string? Name);
 
     private sealed record RenamePasskeyRequest(string? Name);
 
     private sealed record PasskeySignInRequest(string? ChallengeId, JsonElement? Credential, string? RefreshTokenDelivery);
-
-    private sealed record PasskeyView(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, bool BackedUp)
-    {
-        public static PasskeyView From(PasskeyEntity passkey) =>
-            new(passkey.Id, passkey.Name, passkey.CreatedAt, passkey.LastUsedAt, passkey.BackedUp);
-    }
 }

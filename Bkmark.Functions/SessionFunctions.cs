@@ -18,12 +18,7 @@ public sealed class SessionFunctions(SessionService sessions, RequestAuthenticat
         () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
         async caller =>
     {
-        var list = await sessions.ListActiveAsync(caller.UserId, cancellationToken);
-        return ApiResults.Ok(new
-        {
-            data = list.Select(s => new SessionView(
-                s.Id, s.UserAgent, s.IpAddress, s.CreatedAt, s.LastActiveAt, s.AuthMethod, s.Id == caller.SessionId)),
-        });
+        return ApiResults.Ok(new { data = await sessions.ListActiveAsync(caller.UserId, caller.SessionId, cancellationToken) });
     }, cancellationToken);
 
     [Function(nameof(RevokeSession))]
@@ -60,7 +55,4 @@ public sealed class SessionFunctions(SessionService sessions, RequestAuthenticat
 
         return ApiResults.From(revoked, count => ApiResults.Ok(new { revoked = count }));
     }, cancellationToken);
-
-    private sealed record SessionView(
-        string Id, string? UserAgent, string? IpAddress, DateTimeOffset CreatedAt, DateTimeOffset LastActiveAt, string AuthMethod, bool Current);
 }

@@ -1,7 +1,5 @@
-using IPNetwork = System.Net.IPNetwork;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.Configuration;
+using IPNetwork = System.Net.IPNetwork;
 
 namespace Bkmark.LocalHost;
 

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Configuration;
 
 namespace Bkmark.LocalHost;
 
@@ -16,21 +14,15 @@ namespace Bkmark.LocalHost;
 /// (<c>AuthorizationLevel.Admin</c>). A key that is not set opens nothing: a forgotten setting must not
 /// open the operator endpoints.
 /// </remarks>
-internal sealed class FunctionKeyCheck
+internal sealed class FunctionKeyCheck(IConfiguration configuration)
 {
     public const string HeaderName = "x-functions-key";
     public const string QueryName = "code";
     public const string ConfigurationKey = "LocalHost:FunctionKey";
     public const string MasterKeyConfigurationKey = "LocalHost:MasterKey";
 
-    private readonly byte[]? _functionKeyHash;
-    private readonly byte[]? _masterKeyHash;
-
-    public FunctionKeyCheck(IConfiguration configuration)
-    {
-        _functionKeyHash = HashOrNull(configuration[ConfigurationKey]);
-        _masterKeyHash = HashOrNull(configuration[MasterKeyConfigurationKey]);
-    }
+    private readonly byte[]? _functionKeyHash = HashOrNull(configuration[ConfigurationKey]);
+    private readonly byte[]? _masterKeyHash = HashOrNull(configuration[MasterKeyConfigurationKey]);
 
     public bool IsConfigured => _functionKeyHash is not null;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Bkmark.LocalHost;
 
 /// <summary>The local host's log messages. Event ids 9000–9099 belong to the local host.</summary>

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Bkmark.LocalHost;
 

@@ -1,8 +1,4 @@
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Bkmark.LocalHost;
 
@@ -14,30 +10,21 @@ namespace Bkmark.LocalHost;
 /// Time comes from the registered <see cref="TimeProvider"/>, so a test can drive the schedule with
 /// FakeTimeProvider instead of waiting.
 /// </remarks>
-internal sealed class TimerFunctionScheduler : BackgroundService
+internal sealed class TimerFunctionScheduler(
+    FunctionCatalog catalog, TimerFunctionRunner runner, IConfiguration configuration,
+    IServiceProvider services, ILogger<TimerFunctionScheduler> logger) : BackgroundService
 {
     public const string DisableTimersKey = "LocalHost:DisableTimers";
 
     // Task.Delay cannot wait longer than about 49 days; a yearly schedule waits in steps.
     private static readonly TimeSpan MaxDelay = TimeSpan.FromDays(1);
 
-    private readonly FunctionCatalog _catalog;
-    private readonly TimerFunctionRunner _runner;
-    private readonly IConfiguration _configuration;
-    private readonly TimeProvider _time;
-    private readonly ILogger<TimerFunctionScheduler> _logger;
+    private readonly FunctionCatalog _catalog = catalog;
+    private readonly TimerFunctionRunner _runner = runner;
+    private readonly IConfiguration _configuration = configuration;
+    private readonly TimeProvider _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+    private readonly ILogger<TimerFunctionScheduler> _logger = logger;
     private IReadOnlyList<(TimerFunction Function, TimerSchedule Schedule)> _scheduled = [];
-
-    public TimerFunctionScheduler(
-        FunctionCatalog catalog, TimerFunctionRunner runner, IConfiguration configuration,
-        IServiceProvider services, ILogger<TimerFunctionScheduler> logger)
-    {
-        _catalog = catalog;
-        _runner = runner;
-        _configuration = configuration;
-        _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
-        _logger = logger;
-    }
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
+using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Credentials;
-using System.Security.Cryptography;
 using Bkmark.Core.Secrets;
 using Bkmark.Core.TwoFactor;
 

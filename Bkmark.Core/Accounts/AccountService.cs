@@ -2,7 +2,6 @@ using System.Net.Mail;
 using System.Security.Cryptography;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
-using Bkmark.Core.Passkeys;
 using Microsoft.AspNetCore.Identity;
 
 namespace Bkmark.Core.Accounts;
@@ -16,7 +15,7 @@ public sealed class AccountService
     private const int MaxDisplayNameLength = 100;
 
     private readonly UserStore _users;
-    private readonly PasskeyStore _passkeys;
+    private readonly IPasskeyCounter _passkeys;
     private readonly IdGenerator _ids;
     private readonly TimeProvider _time;
     private readonly IPasswordHasher<UserEntity> _hasher;
@@ -25,9 +24,10 @@ public sealed class AccountService
     // Verified against when the email is unknown, so an unknown email costs the same hash as a wrong password.
     private readonly string _decoyHash;
 
-    public AccountService(
+    // Internal because it takes Core's internal stores; registered with AddServiceWithInternalConstructor.
+    internal AccountService(
         UserStore users,
-        PasskeyStore passkeys,
+        IPasskeyCounter passkeys,
         IdGenerator ids,
         TimeProvider time,
         IPasswordHasher<UserEntity> hasher,
@@ -42,7 +42,7 @@ public sealed class AccountService
         _decoyHash = _hasher.HashPassword(new UserEntity(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
     }
 
-    public async Task<Result<UserEntity>> RegisterAsync(string? email, string? password, string? displayName, CancellationToken cancellationToken)
+    public async Task<Result<NewAccount>> RegisterAsync(string? email, string? password, string? displayName, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var normalizedEmail = NormalizeEmail(email);
@@ -82,7 +82,7 @@ public sealed class AccountService
             return new Problem(ErrorCodes.EmailTaken, "An account with this email already exists.");
         }
 
-        return user;
+        return new NewAccount(user.Id, user.Email, user.DisplayName, user.Plan, user.CreatedAt);
     }
 
     /// <summary>The account a session belongs to, for re-authenticating its person.</summary>

@@ -3,7 +3,7 @@ using Bkmark.Core.Storage;
 namespace Bkmark.Core.Accounts;
 
 /// <summary>A user. PartitionKey = user id (a partition per user), RowKey = <see cref="ProfileRowKey"/>.</summary>
-public sealed class UserEntity : StoredEntity
+internal sealed class UserEntity : StoredEntity
 {
     public const string ProfileRowKey = "profile";
 
@@ -20,16 +20,12 @@ public sealed class UserEntity : StoredEntity
     public bool TwoFactorEnabled { get; set; }
 }
 
-/// <summary>What <c>GET /me</c> shows.</summary>
-public sealed record UserProfile(
-    string Id, string Email, string? DisplayName, string Plan, bool TwoFactorEnabled, int PasskeyCount, DateTimeOffset CreatedAt);
-
 /// <summary>
 /// Email → user id, for sign-in. PartitionKey = SHA-256 of the normalised email (emails may hold
 /// characters a key may not), RowKey = "". Written after the user, so a crash in between leaves
 /// only an unreachable user, never an email pointing nowhere.
 /// </summary>
-public sealed class UserEmailEntity : StoredEntity
+internal sealed class UserEmailEntity : StoredEntity
 {
     public string UserId { get; set; } = "";
 }

@@ -7,7 +7,7 @@ using Bkmark.Core.Storage;
 namespace Bkmark.Core.Accounts;
 
 /// <summary>Users and their email index in Table Storage.</summary>
-public sealed class UserStore(BkmarkTables tables)
+internal sealed class UserStore(BkmarkTables tables)
 {
     // Not a ULID (those are 26 characters), so no user ever has this id.
     private const string NoUserId = "nobody";

@@ -1,5 +1,4 @@
 using Bkmark.Core.Errors;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.ApiKeys;
 

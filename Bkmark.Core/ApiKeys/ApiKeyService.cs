@@ -3,9 +3,9 @@ using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
-using Bkmark.Core.Storage;
 using Bkmark.Core.Json;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

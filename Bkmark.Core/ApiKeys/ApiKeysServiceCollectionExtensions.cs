@@ -1,10 +1,7 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Credentials;
 using Bkmark.Core.Maintenance;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.ApiKeys;
 
@@ -17,15 +14,7 @@ public static class ApiKeysServiceCollectionExtensions
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<RateWindowStore>();
         services.AddSingleton<ApiKeyRateLimiter>();
-        services.AddSingleton(provider => new ApiKeyService(
-            provider.GetRequiredService<ApiKeyStore>(),
-            provider.GetRequiredService<UserStore>(),
-            provider.GetRequiredService<CredentialHasher>(),
-            provider.GetRequiredService<IdGenerator>(),
-            provider.GetRequiredService<ExpiryIndex>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<IOptions<ApiKeyOptions>>(),
-            provider.GetRequiredService<ILogger<ApiKeyService>>()));
+        services.AddServiceWithInternalConstructor<ApiKeyService>();
         services.AddSingleton<IPlanChangeHandler>(provider => provider.GetRequiredService<ApiKeyService>());
         services.AddSingleton<IApiKeyVerifier, ApiKeyVerifier>();
         services.AddExpiryHandler<ApiKeyExpiryHandler>();

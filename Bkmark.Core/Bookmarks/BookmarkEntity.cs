@@ -77,7 +77,7 @@ internal sealed class UrlIndexEntity : StoredEntity
 /// How many bookmarks the library holds or has reserved room for (<see cref="LibraryCapacity"/>), one per
 /// user in the library partition. RowKey <c>ledger</c> sorts outside the bookmark, URL and group ranges.
 /// </summary>
-public sealed class LibraryLedgerEntity : StoredEntity
+internal sealed class LibraryLedgerEntity : StoredEntity
 {
     public const string LedgerRowKey = "ledger";
 

@@ -1,7 +1,7 @@
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
-using Bkmark.Core.Storage;
 using Bkmark.Core.Groups;
+using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Bookmarks;
 

@@ -1,10 +1,8 @@
-using Bkmark.Core.Credentials;
 using Bkmark.Core.Groups;
 using Bkmark.Core.ImportExport;
 using Bkmark.Core.Search;
 using Bkmark.Core.Tags;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Bkmark.Core.Bookmarks;
 
@@ -19,35 +17,12 @@ public static class LibraryServiceCollectionExtensions
         services.AddSingleton<GroupStore>();
         services.AddSingleton<LibraryEditor>();
 
-        // The services' constructors are internal (they take the internal stores), so each is built here.
-        services.AddSingleton(provider => new BookmarkService(
-            provider.GetRequiredService<BookmarkStore>(),
-            provider.GetRequiredService<GroupStore>(),
-            provider.GetRequiredService<LibraryCapacity>(),
-            provider.GetRequiredService<IdGenerator>(),
-            provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(provider => new TagService(
-            provider.GetRequiredService<BookmarkStore>(),
-            provider.GetRequiredService<LibraryEditor>()));
-        services.AddSingleton(provider => new GroupService(
-            provider.GetRequiredService<GroupStore>(),
-            provider.GetRequiredService<BookmarkStore>(),
-            provider.GetRequiredService<LibraryEditor>(),
-            provider.GetRequiredService<IdGenerator>(),
-            provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(provider => new SearchService(provider.GetRequiredService<BookmarkStore>()));
-        services.AddSingleton(provider => new ImportService(
-            provider.GetRequiredService<BookmarkStore>(),
-            provider.GetRequiredService<GroupStore>(),
-            provider.GetRequiredService<GroupService>(),
-            provider.GetRequiredService<LibraryCapacity>(),
-            provider.GetRequiredService<IdGenerator>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<ImportService>>()));
-        services.AddSingleton(provider => new ExportService(
-            provider.GetRequiredService<BookmarkStore>(),
-            provider.GetRequiredService<GroupStore>(),
-            provider.GetRequiredService<TimeProvider>()));
+        services.AddServiceWithInternalConstructor<BookmarkService>();
+        services.AddServiceWithInternalConstructor<TagService>();
+        services.AddServiceWithInternalConstructor<GroupService>();
+        services.AddServiceWithInternalConstructor<SearchService>();
+        services.AddServiceWithInternalConstructor<ImportService>();
+        services.AddServiceWithInternalConstructor<ExportService>();
         return services;
     }
 }

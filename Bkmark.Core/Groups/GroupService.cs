@@ -103,7 +103,13 @@ public sealed class GroupService
         var id = ids.NewId();
         var group = new GroupEntity
         {
-            PartitionKey = userId, RowKey = GroupEntity.RowKeyOf(id), Id = id, Name = name, Description = description, CreatedAt = now, UpdatedAt = now,
+            PartitionKey = userId,
+            RowKey = GroupEntity.RowKeyOf(id),
+            Id = id,
+            Name = name,
+            Description = description,
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         await groups.AddAsync(group, cancellationToken);
         return group;

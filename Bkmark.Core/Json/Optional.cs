@@ -8,18 +8,13 @@ namespace Bkmark.Core.Json;
 /// Plain nullable properties cannot tell the two apart.
 /// </summary>
 [JsonConverter(typeof(OptionalConverterFactory))]
-public readonly struct Optional<T>
+public readonly struct Optional<T>(T? value)
 {
-    public Optional(T? value)
-    {
-        Value = value;
-        IsSet = true;
-    }
 
     /// <summary>True when the property was present in the body (even as <c>null</c>).</summary>
-    public bool IsSet { get; }
+    public bool IsSet { get; } = true;
 
-    public T? Value { get; }
+    public T? Value { get; } = value;
 }
 
 internal sealed class OptionalConverterFactory : JsonConverterFactory

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Azure;
 using Azure.Data.Tables;
 using Bkmark.Core.Storage;
 
@@ -9,13 +8,12 @@ namespace Bkmark.Core.Maintenance;
 /// The usual handler: the target is one entity that knows when it becomes deletable. Reads it, asks
 /// <see cref="DeletableAt"/>, deletes it with its ETag. A 412 means it changed since it was read (a
 /// refresh, another failure counted): read and decide again. Gone means another sweep got there first.
+/// The entities come from the owning capability's store (<see cref="SweepableTable{T}"/>).
 /// </summary>
-public abstract class EntityExpiryHandler<T>(BkmarkTables tables, string kind, string tableName) : IExpiryHandler
+internal abstract class EntityExpiryHandler<T>(SweepableTable<T> entities, string kind) : IExpiryHandler
     where T : class, ITableEntity
 {
     public string Kind => kind;
-
-    private TableClient Table => tables[tableName];
 
     public async Task<ExpiryOutcome> ExpireAsync(ExpiryTarget target, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -23,13 +21,12 @@ public abstract class EntityExpiryHandler<T>(BkmarkTables tables, string kind, s
         var dependents = 0;
         var outcome = await OptimisticConcurrency.RunAsync<ExpiryOutcome>(async () =>
         {
-            var found = await Table.GetEntityIfExistsAsync<T>(target.PartitionKey, target.RowKey, cancellationToken: cancellationToken);
-            if (!found.HasValue)
+            var entity = await entities.FindAsync(target.PartitionKey, target.RowKey, cancellationToken);
+            if (entity is null)
             {
                 return dependents > 0 ? new ExpiryOutcome.Deleted(dependents) : ExpiryOutcome.Nothing;
             }
 
-            var entity = found.Value!;
             if (DeletableAt(entity) is not { } due)
             {
                 return ExpiryOutcome.Nothing;
@@ -42,25 +39,24 @@ public abstract class EntityExpiryHandler<T>(BkmarkTables tables, string kind, s
 
             // What belongs to it goes first: the entity, deleted last, keeps the pointers for a repeat after a crash.
             dependents += await DeleteDependentsAsync(entity, cancellationToken);
-            try
+            switch (await entities.TryDeleteAsync(entity, cancellationToken))
             {
-                // The SDK answers a 404 (another sweep got there first) as success, with that status.
-                var response = await Table.DeleteEntityAsync(target.PartitionKey, target.RowKey, entity.ETag, cancellationToken);
-                dependents += response.Status == 404 ? 0 : 1;
-                return dependents > 0 ? new ExpiryOutcome.Deleted(dependents) : ExpiryOutcome.Nothing;
+                case DeleteOutcome.Changed:
+                    // Changed since read: the next round reads it again and decides.
+                    return RaceAttempt.Lost;
+                case DeleteOutcome.Deleted:
+                    dependents++;
+                    break;
             }
-            catch (RequestFailedException exception) when (exception.IsPreconditionFailed())
-            {
-                // Changed since read: the next round reads it again and decides.
-                return RaceAttempt.Lost;
-            }
+
+            return dependents > 0 ? new ExpiryOutcome.Deleted(dependents) : ExpiryOutcome.Nothing;
         });
         return outcome.Succeeded ? outcome.Value : ExpiryOutcome.Contended;
     }
 
     public async IAsyncEnumerable<ScheduledExpiry> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var entity in Table.QueryAsync<T>(cancellationToken: cancellationToken))
+        await foreach (var entity in entities.ScanAsync(cancellationToken))
         {
             if (DeletableAt(entity) is { } due)
             {

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Maintenance;
 
@@ -13,18 +11,8 @@ public static class MaintenanceServiceCollectionExtensions
         services.AddOptions<SweepOptions>().BindConfiguration(SweepOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ExpiryIndexStore>();
 
-        // Their constructors are internal (they take the internal store), so each is built here.
-        services.AddSingleton(provider => new ExpiryIndex(
-            provider.GetRequiredService<ExpiryIndexStore>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<IOptions<SweepOptions>>()));
-        services.AddSingleton(provider => new ExpirySweeper(
-            provider.GetRequiredService<ExpiryIndex>(),
-            provider.GetRequiredService<ExpiryIndexStore>(),
-            provider.GetServices<IExpiryHandler>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<IOptions<SweepOptions>>(),
-            provider.GetRequiredService<ILogger<ExpirySweeper>>()));
+        services.AddServiceWithInternalConstructor<ExpiryIndex>();
+        services.AddServiceWithInternalConstructor<ExpirySweeper>();
         services.AddSingleton<ExpiryBackfill>();
         return services;
     }

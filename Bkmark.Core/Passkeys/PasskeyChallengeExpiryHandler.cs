@@ -1,5 +1,4 @@
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Passkeys;
 
@@ -7,8 +6,8 @@ namespace Bkmark.Core.Passkeys;
 /// Sweeps ceremony challenges nobody answered (an answered one deletes itself). Scheduled when the
 /// challenge is stored; its expiry is fixed, so the entry is never re-scheduled.
 /// </summary>
-public sealed class PasskeyChallengeExpiryHandler(BkmarkTables tables)
-    : EntityExpiryHandler<PasskeyChallengeEntity>(tables, KindName, TableNames.PasskeyChallenges)
+internal sealed class PasskeyChallengeExpiryHandler(PasskeyChallengeStore store)
+    : EntityExpiryHandler<PasskeyChallengeEntity>(store.Sweepable, KindName)
 {
     public const string KindName = "passkey-challenge";
 

@@ -11,9 +11,12 @@ namespace Bkmark.Core.Passkeys;
 /// Ceremony challenges in Table Storage, not in memory: any instance may receive the browser's answer.
 /// Each is consumed at most once, even when answered twice at the same moment.
 /// </summary>
-public sealed class PasskeyChallengeStore(BkmarkTables tables, ExpiryIndex expiry, TimeProvider time, IOptions<PasskeyOptions> options)
+internal sealed class PasskeyChallengeStore(BkmarkTables tables, ExpiryIndex expiry, TimeProvider time, IOptions<PasskeyOptions> options)
 {
     private TableClient Challenges => tables[TableNames.PasskeyChallenges];
+
+    /// <summary>Challenges as the sweep reads and deletes them.</summary>
+    public SweepableTable<PasskeyChallengeEntity> Sweepable => new(Challenges);
 
     /// <summary>Stores the options of a new ceremony.</summary>
     /// <returns>The challenge id the browser's answer must name: 128 random bits, hex.</returns>

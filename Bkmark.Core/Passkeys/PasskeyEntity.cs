@@ -1,4 +1,3 @@
-using Azure;
 using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Passkeys;
@@ -7,7 +6,7 @@ namespace Bkmark.Core.Passkeys;
 /// A registered passkey: the authority for signing in with it. PartitionKey = user id (listing and
 /// counting a user's passkeys is one partition query), RowKey = the passkey's id (a ULID).
 /// </summary>
-public sealed class PasskeyEntity : StoredEntity
+internal sealed class PasskeyEntity : StoredEntity
 {
     public string UserId => PartitionKey;
     public string Id => RowKey;
@@ -42,7 +41,7 @@ public sealed class PasskeyEntity : StoredEntity
 /// and removed after it, so a crash in between leaves an index pointing nowhere (repaired on the next
 /// registration of that id), never a passkey that its owner cannot see.
 /// </summary>
-public sealed class PasskeyCredentialIndexEntity : StoredEntity
+internal sealed class PasskeyCredentialIndexEntity : StoredEntity
 {
     public string UserId { get; set; } = "";
     public string PasskeyId { get; set; } = "";
@@ -53,7 +52,7 @@ public sealed class PasskeyCredentialIndexEntity : StoredEntity
 /// A ceremony's challenge, waiting for the browser's answer. PartitionKey = the random challenge id,
 /// RowKey = "". Marked used (with its ETag) when answered, so it is answered at most once, then deleted.
 /// </summary>
-public sealed class PasskeyChallengeEntity : StoredEntity
+internal sealed class PasskeyChallengeEntity : StoredEntity
 {
     /// <summary>One of <see cref="PasskeyCeremony"/>.</summary>
     public string Ceremony { get; set; } = "";

@@ -20,15 +20,34 @@ namespace Bkmark.Core.Passkeys;
 /// once, credential ids unique across users, the signature counter saved with an ETag, the user handle
 /// required and matched on sign-in.
 /// </summary>
-public sealed partial class PasskeyService(
-    IFido2 fido2,
-    PasskeyStore store,
-    PasskeyChallengeStore challenges,
-    UserStore users,
-    IdGenerator ids,
-    TimeProvider time,
-    ILogger<PasskeyService> logger)
+public sealed partial class PasskeyService
 {
+    private readonly IFido2 fido2;
+    private readonly PasskeyStore store;
+    private readonly PasskeyChallengeStore challenges;
+    private readonly UserStore users;
+    private readonly IdGenerator ids;
+    private readonly TimeProvider time;
+    private readonly ILogger<PasskeyService> logger;
+
+    // Internal because it takes Core's internal stores; registered with AddServiceWithInternalConstructor.
+    internal PasskeyService(
+        IFido2 fido2,
+        PasskeyStore store,
+        PasskeyChallengeStore challenges,
+        UserStore users,
+        IdGenerator ids,
+        TimeProvider time,
+        ILogger<PasskeyService> logger)
+    {
+        this.fido2 = fido2;
+        this.store = store;
+        this.challenges = challenges;
+        this.users = users;
+        this.ids = ids;
+        this.time = time;
+        this.logger = logger;
+    }
 
     /// <summary>Starts registering a passkey for a signed-in user: options for <c>navigator.credentials.create</c>.</summary>
     public async Task<Result<PasskeyCeremonyStart>> BeginRegistrationAsync(string userId, CancellationToken cancellationToken)
@@ -59,7 +78,7 @@ public sealed partial class PasskeyService(
     }
 
     /// <summary>Verifies the browser's attestation and stores the new passkey.</summary>
-    public async Task<Result<PasskeyEntity>> RegisterAsync(
+    public async Task<Result<PasskeyView>> RegisterAsync(
         string userId, string? challengeId, JsonElement? credential, string? name, string? userAgent, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -129,7 +148,7 @@ public sealed partial class PasskeyService(
         }
 
         LogRegistered(logger, passkey.Id, userId);
-        return passkey;
+        return PasskeyView.From(passkey);
     }
 
     /// <summary>Starts a passkey sign-in: options for <c>navigator.credentials.get</c>, for any discoverable credential.</summary>
@@ -188,12 +207,10 @@ public sealed partial class PasskeyService(
         return await RecordUseAsync(passkey, verified, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<PasskeyEntity>> ListAsync(string userId, CancellationToken cancellationToken) =>
-        (await store.ListAsync(userId, cancellationToken)).OrderBy(p => p.CreatedAt).ToList();
+    public async Task<IReadOnlyList<PasskeyView>> ListAsync(string userId, CancellationToken cancellationToken) =>
+        (await store.ListAsync(userId, cancellationToken)).OrderBy(p => p.CreatedAt).Select(PasskeyView.From).ToList();
 
-    public Task<int> CountAsync(string userId, CancellationToken cancellationToken) => store.CountAsync(userId, cancellationToken);
-
-    public async Task<Result<PasskeyEntity>> RenameAsync(string userId, string passkeyId, string? name, CancellationToken cancellationToken)
+    public async Task<Result<PasskeyView>> RenameAsync(string userId, string passkeyId, string? name, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var validName = ValidateName(name, errors);
@@ -202,7 +219,7 @@ public sealed partial class PasskeyService(
             return Problems.Validation(errors);
         }
 
-        return await OptimisticConcurrency.RunAsync<PasskeyEntity>(async () =>
+        return await OptimisticConcurrency.RunAsync<PasskeyView>(async () =>
         {
             var passkey = await store.FindAsync(userId, passkeyId, cancellationToken);
             if (passkey is null)
@@ -211,7 +228,7 @@ public sealed partial class PasskeyService(
             }
 
             passkey.Name = validName!;
-            return await store.TryReplaceAsync(passkey, cancellationToken) ? passkey : RaceAttempt.Lost;
+            return await store.TryReplaceAsync(passkey, cancellationToken) ? PasskeyView.From(passkey) : RaceAttempt.Lost;
         });
     }
 

@@ -2,12 +2,13 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
+using Bkmark.Core.Accounts;
 using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Passkeys;
 
 /// <summary>Passkeys (a partition per user) and the global credential-id index, in Table Storage.</summary>
-public sealed class PasskeyStore(BkmarkTables tables, TimeProvider time)
+internal sealed class PasskeyStore(BkmarkTables tables, TimeProvider time) : IPasskeyCounter
 {
     /// <summary>An index entry without its passkey is only an orphan once its own registration has had time to finish.</summary>
     private static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(1);

@@ -1,3 +1,4 @@
+using Bkmark.Core.Accounts;
 using Bkmark.Core.Maintenance;
 using Fido2NetLib;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +37,8 @@ public static class PasskeysServiceCollectionExtensions
         });
         services.AddSingleton<PasskeyChallengeStore>();
         services.AddSingleton<PasskeyStore>();
-        services.AddSingleton<PasskeyService>();
+        services.AddSingleton<IPasskeyCounter>(provider => provider.GetRequiredService<PasskeyStore>());
+        services.AddServiceWithInternalConstructor<PasskeyService>();
         services.AddExpiryHandler<PasskeyChallengeExpiryHandler>();
         return services;
     }

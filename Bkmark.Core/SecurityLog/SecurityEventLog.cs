@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Azure;
-using Azure.Data.Tables;
 using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
@@ -21,20 +19,32 @@ namespace Bkmark.Core.SecurityLog;
 /// day per user and instance, the expiry-index entry that lets the sweep delete that day's events later);
 /// authenticated reads write nothing here.
 /// </summary>
-public sealed partial class SecurityEventLog(
-    BkmarkTables tables, ExpiryIndex expiry, IdGenerator ids, TimeProvider time, ILogger<SecurityEventLog> logger)
+public sealed partial class SecurityEventLog
 {
     public static readonly TimeSpan Retention = TimeSpan.FromDays(90);
 
     /// <summary>Refused sign-ins under attack fold into one event per account per this window.</summary>
     public static readonly TimeSpan FoldWindow = TimeSpan.FromMinutes(1);
 
-    private const int MaxRaceRetries = 8;
-
     // Which users' retention entry this instance already wrote today: the index write is once a day, not per event.
     private ScheduledDay _scheduled = new("", new ConcurrentDictionary<string, bool>(StringComparer.Ordinal));
 
-    private TableClient Table => tables[TableNames.SecurityEvents];
+    private readonly SecurityEventStore store;
+    private readonly ExpiryIndex expiry;
+    private readonly IdGenerator ids;
+    private readonly TimeProvider time;
+    private readonly ILogger<SecurityEventLog> logger;
+
+    // Internal because it takes Core's internal stores; registered with AddServiceWithInternalConstructor.
+    internal SecurityEventLog(
+        SecurityEventStore store, ExpiryIndex expiry, IdGenerator ids, TimeProvider time, ILogger<SecurityEventLog> logger)
+    {
+        this.store = store;
+        this.expiry = expiry;
+        this.ids = ids;
+        this.time = time;
+        this.logger = logger;
+    }
 
     /// <summary>Records one event.</summary>
     public async Task RecordAsync(SecurityEvent securityEvent, CancellationToken cancellationToken)
@@ -43,7 +53,7 @@ public sealed partial class SecurityEventLog(
         var now = time.GetUtcNow();
         var id = ids.NewId(now);
         await ScheduleRetentionAsync(securityEvent.UserId, now, cancellationToken);
-        await Table.AddEntityAsync(NewEntity(securityEvent, id, SecurityEventEntity.RowKeyOf(now, id), now), cancellationToken);
+        await store.AddAsync(NewEntity(securityEvent, id, SecurityEventEntity.RowKeyOf(now, id), now), cancellationToken);
     }
 
     /// <summary>
@@ -58,33 +68,24 @@ public sealed partial class SecurityEventLog(
         var id = FoldedIdOf(securityEvent.Type, windowStart);
         var rowKey = SecurityEventEntity.RowKeyOf(windowStart, id);
         await ScheduleRetentionAsync(securityEvent.UserId, now, cancellationToken);
-        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        var folded = await OptimisticConcurrency.RunAsync<bool>(async () =>
         {
-            var existing = await Table.FindAsync<SecurityEventEntity>(securityEvent.UserId, rowKey, cancellationToken);
-            try
+            // The first attempt of the minute inserts; the others count theirs on top of what they read.
+            var existing = await store.FindAsync(securityEvent.UserId, rowKey, cancellationToken);
+            var entity = NewEntity(securityEvent, id, rowKey, now);
+            if (existing is not null)
             {
-                if (existing is null)
-                {
-                    await Table.AddEntityAsync(NewEntity(securityEvent, id, rowKey, now), cancellationToken);
-                    return;
-                }
+                entity.Count = existing.Count + 1;
+                entity.ETag = existing.ETag;
+            }
 
-                var folded = NewEntity(securityEvent, id, rowKey, now);
-                folded.Count = existing.Count + 1;
-                folded.ETag = existing.ETag;
-                if (await Table.TryReplaceAsync(folded, cancellationToken))
-                {
-                    return;
-                }
-            }
-            catch (RequestFailedException exception) when (exception.IsConflict())
-            {
-                // Another attempt of the same minute stored it first: count ours on top.
-            }
+            return await store.TrySaveAsync(entity, cancellationToken) ? true : RaceAttempt.Lost;
+        });
+        if (!folded.Succeeded)
+        {
+            // Only under a flood of simultaneous attempts; the event exists, its count is a little low.
+            LogFoldLost(logger, securityEvent.Type, securityEvent.UserId);
         }
-
-        // Only under a flood of simultaneous attempts; the event exists, its count is a little low.
-        LogFoldLost(logger, securityEvent.Type, securityEvent.UserId);
     }
 
     /// <summary>
@@ -130,18 +131,7 @@ public sealed partial class SecurityEventLog(
 
         // Events past retention that the sweep has not reached yet are not shown.
         var oldest = SecurityEventEntity.NotBefore(time.GetUtcNow() - Retention);
-        var filter = after.Value is { } position
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey gt {position} and RowKey lt {oldest}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey lt {oldest}");
-        var events = new List<SecurityEventEntity>(pageSize.Value + 1);
-        await foreach (var entity in Table.QueryAsync<SecurityEventEntity>(filter, maxPerPage: pageSize.Value + 1, cancellationToken: cancellationToken))
-        {
-            events.Add(entity);
-            if (events.Count > pageSize.Value)
-            {
-                break;
-            }
-        }
+        var events = await store.ListAsync(userId, after.Value, oldest, pageSize.Value + 1, cancellationToken);
 
         var hasMore = events.Count > pageSize.Value;
         var page = events.Take(pageSize.Value).Select(ViewOf).ToList();

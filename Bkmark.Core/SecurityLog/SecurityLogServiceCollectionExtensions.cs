@@ -8,7 +8,8 @@ public static class SecurityLogServiceCollectionExtensions
     /// <summary>The security activity log and the sweep handler that keeps it to its retention.</summary>
     public static IServiceCollection AddSecurityLog(this IServiceCollection services)
     {
-        services.AddSingleton<SecurityEventLog>();
+        services.AddSingleton<SecurityEventStore>();
+        services.AddServiceWithInternalConstructor<SecurityEventLog>();
         services.AddExpiryHandler<SecurityEventExpiryHandler>();
         return services;
     }

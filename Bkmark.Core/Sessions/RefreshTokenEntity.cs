@@ -1,4 +1,3 @@
-using Azure;
 using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Sessions;
@@ -8,7 +7,7 @@ namespace Bkmark.Core.Sessions;
 /// found by one point read; the raw token is never stored. Rotated tokens stay until they expire so
 /// that a replay can be recognised (and the session ended) instead of looking merely unknown.
 /// </summary>
-public sealed class RefreshTokenEntity : StoredEntity
+internal sealed class RefreshTokenEntity : StoredEntity
 {
     public string UserId { get; set; } = "";
     public string SessionId { get; set; } = "";

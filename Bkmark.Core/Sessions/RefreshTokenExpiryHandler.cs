@@ -1,5 +1,4 @@
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Sessions;
 
@@ -7,8 +6,8 @@ namespace Bkmark.Core.Sessions;
 /// Sweeps refresh credentials once they expire. Each is scheduled when written (rotated ones stay until
 /// then so that a replay is recognised); expiry is fixed at issue, so the entry is never re-scheduled.
 /// </summary>
-public sealed class RefreshTokenExpiryHandler(BkmarkTables tables)
-    : EntityExpiryHandler<RefreshTokenEntity>(tables, KindName, TableNames.RefreshTokens)
+internal sealed class RefreshTokenExpiryHandler(SessionStore store)
+    : EntityExpiryHandler<RefreshTokenEntity>(store.SweepableRefreshTokens, KindName)
 {
     public const string KindName = "refresh";
 

@@ -1,5 +1,4 @@
 using Bkmark.Core.Storage;
-using Bkmark.Core.Tokens;
 
 namespace Bkmark.Core.Sessions;
 
@@ -7,7 +6,7 @@ namespace Bkmark.Core.Sessions;
 /// A signed-in device. PartitionKey = user id, RowKey = session id: listing a user's sessions and
 /// "revoke all others" touch one partition; an access token's <c>sid</c> is checked by one point read.
 /// </summary>
-public sealed class SessionEntity : StoredEntity
+internal sealed class SessionEntity : StoredEntity
 {
     public string UserId => PartitionKey;
     public string Id => RowKey;

@@ -1,5 +1,4 @@
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Sessions;
 
@@ -8,8 +7,8 @@ namespace Bkmark.Core.Sessions;
 /// newest refresh credential. Scheduled once at sign-in; a refresh slides the deadline without an index
 /// write, and the sweep re-schedules when it finds the session still live.
 /// </summary>
-public sealed class SessionExpiryHandler(BkmarkTables tables, SessionStore store)
-    : EntityExpiryHandler<SessionEntity>(tables, KindName, TableNames.Sessions)
+internal sealed class SessionExpiryHandler(SessionStore store)
+    : EntityExpiryHandler<SessionEntity>(store.SweepableSessions, KindName)
 {
     public const string KindName = "session";
 

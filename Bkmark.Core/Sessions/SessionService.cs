@@ -15,21 +15,43 @@ namespace Bkmark.Core.Sessions;
 /// Sign-in sessions: creating one (with its first token pair), rotating refresh tokens, checking an
 /// access token's session, listing and revoking.
 /// </summary>
-public sealed partial class SessionService(
-    SessionStore store,
-    AccessTokenService accessTokens,
-    CredentialHasher hasher,
-    IdGenerator ids,
-    ExpiryIndex expiry,
-    SecurityEventLog securityLog,
-    TimeProvider time,
-    IOptions<TokenOptions> options,
-    ILogger<SessionService> logger)
+public sealed partial class SessionService
 {
     /// <summary><c>lastActiveAt</c> is written at most this often per session, so activity costs no write on most requests.</summary>
     public static readonly TimeSpan ActivityWriteInterval = TimeSpan.FromMinutes(1);
 
-    private readonly TokenOptions _options = options.Value;
+    private readonly SessionStore store;
+    private readonly AccessTokenService accessTokens;
+    private readonly CredentialHasher hasher;
+    private readonly IdGenerator ids;
+    private readonly ExpiryIndex expiry;
+    private readonly SecurityEventLog securityLog;
+    private readonly TimeProvider time;
+    private readonly TokenOptions _options;
+    private readonly ILogger<SessionService> logger;
+
+    // Internal because it takes Core's internal stores; registered with AddServiceWithInternalConstructor.
+    internal SessionService(
+        SessionStore store,
+        AccessTokenService accessTokens,
+        CredentialHasher hasher,
+        IdGenerator ids,
+        ExpiryIndex expiry,
+        SecurityEventLog securityLog,
+        TimeProvider time,
+        IOptions<TokenOptions> options,
+        ILogger<SessionService> logger)
+    {
+        this.store = store;
+        this.accessTokens = accessTokens;
+        this.hasher = hasher;
+        this.ids = ids;
+        this.expiry = expiry;
+        this.securityLog = securityLog;
+        this.time = time;
+        _options = options.Value;
+        this.logger = logger;
+    }
 
     /// <summary>
     /// Starts a session. The session is written before its refresh credential: a crash in between
@@ -186,7 +208,7 @@ public sealed partial class SessionService(
     /// Checks that the session an access token names is still active: the one storage read of an
     /// authenticated request. Records activity at most once a minute.
     /// </summary>
-    public async Task<Result<SessionEntity>> CheckActiveAsync(string userId, string sessionId, CancellationToken cancellationToken)
+    internal async Task<Result<SessionEntity>> CheckActiveAsync(string userId, string sessionId, CancellationToken cancellationToken)
     {
         var session = await store.FindAsync(userId, sessionId, cancellationToken);
         var now = time.GetUtcNow();
@@ -211,7 +233,13 @@ public sealed partial class SessionService(
         return session;
     }
 
-    public async Task<IReadOnlyList<SessionEntity>> ListActiveAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>The user's active sessions, most recently active first; <paramref name="currentSessionId"/> is marked current.</summary>
+    public async Task<IReadOnlyList<SessionView>> ListActiveAsync(string userId, string? currentSessionId, CancellationToken cancellationToken) =>
+        (await ActiveSessionsAsync(userId, cancellationToken))
+            .Select(s => new SessionView(s.Id, s.UserAgent, s.IpAddress, s.CreatedAt, s.LastActiveAt, s.AuthMethod, s.Id == currentSessionId))
+            .ToList();
+
+    private async Task<IReadOnlyList<SessionEntity>> ActiveSessionsAsync(string userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var sessions = await store.ListAsync(userId, cancellationToken);
@@ -236,7 +264,7 @@ public sealed partial class SessionService(
     public async Task<Result<int>> RevokeOthersAsync(string userId, string currentSessionId, CancellationToken cancellationToken)
     {
         var revokedCount = 0;
-        foreach (var session in await ListActiveAsync(userId, cancellationToken))
+        foreach (var session in await ActiveSessionsAsync(userId, cancellationToken))
         {
             if (session.Id == currentSessionId)
             {

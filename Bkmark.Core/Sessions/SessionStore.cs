@@ -1,15 +1,20 @@
 using Azure;
 using Azure.Data.Tables;
-using Bkmark.Core.Maintenance;
 using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Sessions;
 
 /// <summary>Sessions (a partition per user) and their refresh credentials in Table Storage.</summary>
-public sealed class SessionStore(BkmarkTables tables)
+internal sealed class SessionStore(BkmarkTables tables)
 {
     private TableClient Sessions => tables[TableNames.Sessions];
     private TableClient RefreshTokens => tables[TableNames.RefreshTokens];
+
+    /// <summary>Sessions as the sweep reads and deletes them.</summary>
+    public SweepableTable<SessionEntity> SweepableSessions => new(Sessions);
+
+    /// <summary>Refresh credentials as the sweep reads and deletes them.</summary>
+    public SweepableTable<RefreshTokenEntity> SweepableRefreshTokens => new(RefreshTokens);
 
     public async Task<SessionEntity?> FindAsync(string userId, string sessionId, CancellationToken cancellationToken)
     {

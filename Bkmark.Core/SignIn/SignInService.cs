@@ -16,19 +16,41 @@ namespace Bkmark.Core.SignIn;
 /// Every way to get a token pair: a password (plus the second factor when it is on), a passkey, or a
 /// refresh token. How the tokens travel (body or cookie) is the HTTP layer's business.
 /// </summary>
-public sealed class SignInService(
-    AccountService accounts,
-    TwoFactorService twoFactor,
-    PasskeyService passkeys,
-    SessionService sessions,
-    AttemptThrottle throttle,
-    DeviceTokens devices,
-    SecurityEventLog securityLog,
-    IOptions<AccountOptions> options)
+public sealed class SignInService
 {
+    private readonly AccountService accounts;
+    private readonly TwoFactorService twoFactor;
+    private readonly PasskeyService passkeys;
+    private readonly SessionService sessions;
+    private readonly AttemptThrottle throttle;
+    private readonly DeviceTokens devices;
+    private readonly SecurityEventLog securityLog;
+
     // One counter per account for every device it has not seen, and one per device it has (§7).
-    private readonly ThrottlePolicy _unknownDevicePolicy = LoginPolicy("login", options.Value);
-    private readonly ThrottlePolicy _knownDevicePolicy = LoginPolicy("login-device", options.Value);
+    private readonly ThrottlePolicy _unknownDevicePolicy;
+    private readonly ThrottlePolicy _knownDevicePolicy;
+
+    // Internal because it takes Core's internal stores; registered with AddServiceWithInternalConstructor.
+    internal SignInService(
+        AccountService accounts,
+        TwoFactorService twoFactor,
+        PasskeyService passkeys,
+        SessionService sessions,
+        AttemptThrottle throttle,
+        DeviceTokens devices,
+        SecurityEventLog securityLog,
+        IOptions<AccountOptions> options)
+    {
+        this.accounts = accounts;
+        this.twoFactor = twoFactor;
+        this.passkeys = passkeys;
+        this.sessions = sessions;
+        this.throttle = throttle;
+        this.devices = devices;
+        this.securityLog = securityLog;
+        _unknownDevicePolicy = LoginPolicy("login", options.Value);
+        _knownDevicePolicy = LoginPolicy("login-device", options.Value);
+    }
 
     /// <summary>
     /// Email and password, then the second factor. Unknown email and wrong password are one answer with one

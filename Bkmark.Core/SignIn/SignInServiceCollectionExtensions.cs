@@ -8,7 +8,7 @@ public static class SignInServiceCollectionExtensions
     public static IServiceCollection AddSignIn(this IServiceCollection services)
     {
         services.AddSingleton<DeviceTokens>();
-        services.AddSingleton<SignInService>();
+        services.AddServiceWithInternalConstructor<SignInService>();
         services.AddSingleton<ReauthenticationService>();
         return services;
     }

@@ -7,7 +7,7 @@ namespace Bkmark.Core.Storage;
 /// The keys and concurrency stamp every Table Storage entity carries. Entities derive from this and
 /// declare only their own properties; the SDK reads and writes inherited public properties alike.
 /// </summary>
-public abstract class StoredEntity : ITableEntity
+internal abstract class StoredEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";
 

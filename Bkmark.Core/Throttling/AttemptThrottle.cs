@@ -12,7 +12,7 @@ namespace Bkmark.Core.Throttling;
 /// clears the count. So N guesses sent at once are throttled exactly like N sent one after another: of
 /// them, at most <see cref="ThrottlePolicy.MaxFailures"/> are ever checked.
 /// </remarks>
-public sealed class AttemptThrottle(ThrottleStore store, TimeProvider time)
+internal sealed class AttemptThrottle(ThrottleStore store, TimeProvider time)
 {
     // A claim loses a race only to a claim that was counted, and once MaxFailures are counted every claim is refused
     // without a write. So MaxFailures lost races plus a margin for releases and resets bound the rounds.
@@ -116,7 +116,7 @@ public sealed class AttemptClaim
 }
 
 /// <summary>PartitionKey = the policy's kind, RowKey = the subject (a user id, a device, or a hash of an email).</summary>
-public sealed class ThrottleEntity : StoredEntity
+internal sealed class ThrottleEntity : StoredEntity
 {
     /// <summary>Attempts counted in the current window: failures, and claims whose check has not finished.</summary>
     public int Failures { get; set; }

@@ -1,5 +1,4 @@
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Throttling;
 
@@ -8,8 +7,8 @@ namespace Bkmark.Core.Throttling;
 /// any lock-out are over). Scheduled when a record is created; each further failure moves its expiry
 /// later without an index write, and the sweep re-schedules it.
 /// </summary>
-public sealed class ThrottleExpiryHandler(BkmarkTables tables)
-    : EntityExpiryHandler<ThrottleEntity>(tables, KindName, TableNames.Throttles)
+internal sealed class ThrottleExpiryHandler(ThrottleStore store)
+    : EntityExpiryHandler<ThrottleEntity>(store.Sweepable, KindName)
 {
     public const string KindName = "throttle";
 

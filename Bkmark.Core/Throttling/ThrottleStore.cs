@@ -6,9 +6,12 @@ using Bkmark.Core.Storage;
 namespace Bkmark.Core.Throttling;
 
 /// <summary>Throttle records in Table Storage: PartitionKey = the policy's kind, RowKey = the subject.</summary>
-public sealed class ThrottleStore(BkmarkTables tables, ExpiryIndex expiry)
+internal sealed class ThrottleStore(BkmarkTables tables, ExpiryIndex expiry)
 {
     private TableClient Table => tables[TableNames.Throttles];
+
+    /// <summary>Throttle records as the sweep reads and deletes them.</summary>
+    public SweepableTable<ThrottleEntity> Sweepable => new(Table);
 
     public Task<ThrottleEntity?> FindAsync(string kind, string subject, CancellationToken cancellationToken) =>
         Table.FindAsync<ThrottleEntity>(kind, subject, cancellationToken);

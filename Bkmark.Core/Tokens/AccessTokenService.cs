@@ -1,8 +1,8 @@
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Tokens;
 

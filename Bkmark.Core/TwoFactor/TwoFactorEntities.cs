@@ -1,4 +1,3 @@
-using Azure;
 using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.TwoFactor;
@@ -8,7 +7,7 @@ namespace Bkmark.Core.TwoFactor;
 /// authority for whether sign-in asks for a second factor; <c>UserEntity.TwoFactorEnabled</c> is derived from it.
 /// Every change (enabling, each accepted code, a new backup-code set, removal) is an ETag-conditional write.
 /// </summary>
-public sealed class TwoFactorEntity : StoredEntity
+internal sealed class TwoFactorEntity : StoredEntity
 {
     public const string TotpRowKey = "totp";
 
@@ -37,7 +36,7 @@ public sealed class TwoFactorEntity : StoredEntity
 /// One unused backup code: PartitionKey = user id, RowKey = <c>backup-{generation}-{HMAC of the code}</c>.
 /// Spending it deletes the row (If-Match), so of concurrent uses exactly one succeeds.
 /// </summary>
-public sealed class BackupCodeEntity : StoredEntity
+internal sealed class BackupCodeEntity : StoredEntity
 {
     public const string RowKeyPrefix = "backup-";
 

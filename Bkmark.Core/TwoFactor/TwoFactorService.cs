@@ -35,7 +35,7 @@ public sealed partial class TwoFactorService
     private readonly TwoFactorOptions _options;
     private readonly ThrottlePolicy _policy;
 
-    public TwoFactorService(
+    internal TwoFactorService(
         TwoFactorStore store,
         UserStore users,
         TotpSecretProtector protector,

@@ -10,7 +10,7 @@ public static class TwoFactorServiceCollectionExtensions
         services.AddOptions<TwoFactorOptions>().BindConfiguration(TwoFactorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TotpSecretProtector>();
         services.AddSingleton<TwoFactorStore>();
-        services.AddSingleton<TwoFactorService>();
+        services.AddServiceWithInternalConstructor<TwoFactorService>();
         return services;
     }
 }

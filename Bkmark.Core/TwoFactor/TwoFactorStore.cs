@@ -8,7 +8,7 @@ namespace Bkmark.Core.TwoFactor;
 /// TOTP authenticators and backup codes in Table Storage, both in the user's partition of one table,
 /// so a user's whole two-factor state is one partition (counting codes is one partition query).
 /// </summary>
-public sealed class TwoFactorStore(BkmarkTables tables)
+internal sealed class TwoFactorStore(BkmarkTables tables)
 {
     private TableClient Table => tables[TableNames.TwoFactor];
 

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Net;
+using System.Text.Json;
 using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Bookmarks;

@@ -122,8 +122,15 @@ public sealed class NetscapeBookmarkFileTests
         var group = new GroupEntity { Id = "01JD00000000000000000000G1", Name = "R&D <\"team\">", Description = "It's ours", CreatedAt = now, UpdatedAt = now };
         var bookmark = new BookmarkEntity
         {
-            Id = "01JD00000000000000000000B1", Url = "https://example.com/?a=1&b=\"2\"", Title = "<script>alert('x')</script> & co",
-            Notes = "line one\nline <two>", TagList = ["a&b", "c"], GroupId = group.Id, Favorite = true, CreatedAt = now, UpdatedAt = now,
+            Id = "01JD00000000000000000000B1",
+            Url = "https://example.com/?a=1&b=\"2\"",
+            Title = "<script>alert('x')</script> & co",
+            Notes = "line one\nline <two>",
+            TagList = ["a&b", "c"],
+            GroupId = group.Id,
+            Favorite = true,
+            CreatedAt = now,
+            UpdatedAt = now,
         };
 
         var written = new MemoryStream();

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Storage;

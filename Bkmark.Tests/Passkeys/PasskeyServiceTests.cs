@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Passkeys;
@@ -12,9 +11,8 @@ namespace Bkmark.Tests.Passkeys;
 /// </summary>
 public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixture<PasskeyHostFixture>, IDisposable
 {
-    private const byte Verified = TestAuthenticator.UserPresent | TestAuthenticator.UserVerified;
-
     private readonly PasskeyService _passkeys = fixture.Services.GetRequiredService<PasskeyService>();
+    private readonly PasskeyStore _store = fixture.Services.GetRequiredService<PasskeyStore>();
     private readonly AccountService _accounts = fixture.Services.GetRequiredService<AccountService>();
     private readonly TestAuthenticator _authenticator = new();
 
@@ -31,8 +29,8 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
 
         Assert.True(result.Succeeded, result.Problem?.Detail);
         Assert.Equal("Chrome on macOS", result.Value.Name);
-        Assert.Equal(Base64UrlOf(_authenticator.CredentialId), result.Value.CredentialId);
-        Assert.Equal(1, await _passkeys.CountAsync(userId, default));
+        Assert.Equal(Base64UrlOf(_authenticator.CredentialId), (await _store.FindAsync(userId, result.Value.Id, default))!.CredentialId);
+        Assert.Equal(1, await _store.CountAsync(userId, default));
     }
 
     [Fact]
@@ -98,7 +96,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
         var result = await _passkeys.RegisterAsync(second, start.ChallengeId, clone.Attest(start.Options, fixture.Origin), null, null, default);
 
         Assert.Equal(409, result.Problem?.Status);
-        Assert.Equal(0, await _passkeys.CountAsync(second, default));
+        Assert.Equal(0, await _store.CountAsync(second, default));
     }
 
     [Fact]
@@ -110,7 +108,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
         var result = await _passkeys.RegisterAsync(userId, start.ChallengeId, _authenticator.Attest(start.Options, "https://evil.example"), null, null, default);
 
         AssertValidationOf("credential", result.Problem);
-        Assert.Equal(0, await _passkeys.CountAsync(userId, default));
+        Assert.Equal(0, await _store.CountAsync(userId, default));
     }
 
     [Fact]
@@ -255,7 +253,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
         var result = await _passkeys.SignInAsync(start.ChallengeId, _authenticator.Assert(start.Options, fixture.Origin, signCount: presented), default);
 
         Assert.Equal(accepted, result.Succeeded);
-        Assert.Equal(accepted ? presented : stored, (uint)(await _passkeys.ListAsync(userId, default)).Single().SignatureCounter);
+        Assert.Equal(accepted ? presented : stored, (uint)(await _store.ListAsync(userId, default)).Single().SignatureCounter);
     }
 
     [Theory]
@@ -344,13 +342,14 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
         return user.Value!.Id;
     }
 
+    /// <summary>Registers a passkey and returns what was stored for it.</summary>
     private async Task<PasskeyEntity> RegisterAsync(string userId, uint signCount = 0)
     {
         var start = (await _passkeys.BeginRegistrationAsync(userId, default)).Value!;
         var result = await _passkeys.RegisterAsync(
             userId, start.ChallengeId, _authenticator.Attest(start.Options, fixture.Origin, signCount: signCount), null, null, default);
         Assert.True(result.Succeeded, result.Problem?.Detail);
-        return result.Value;
+        return (await _store.FindAsync(userId, result.Value.Id, default))!;
     }
 
     private static string Base64UrlOf(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Bkmark.Core.Accounts;
 using Bkmark.Tests.Infrastructure;

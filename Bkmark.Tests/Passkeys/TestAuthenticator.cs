@@ -13,7 +13,7 @@ namespace Bkmark.Tests.Passkeys;
 /// attestation object and clientDataJSON, built byte by byte as a browser and authenticator would, so
 /// Fido2 verifies them for real. Flags and counters can be set to what a test needs to be refused.
 /// </summary>
-public sealed class TestAuthenticator : IDisposable
+public sealed class TestAuthenticator(byte[]? credentialId = null) : IDisposable
 {
     public const byte UserPresent = 0x01;
     public const byte UserVerified = 0x04;
@@ -23,12 +23,7 @@ public sealed class TestAuthenticator : IDisposable
 
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-    public TestAuthenticator(byte[]? credentialId = null)
-    {
-        CredentialId = credentialId ?? RandomNumberGenerator.GetBytes(16);
-    }
-
-    public byte[] CredentialId { get; }
+    public byte[] CredentialId { get; } = credentialId ?? RandomNumberGenerator.GetBytes(16);
 
     public string RelyingPartyId { get; set; } = "localhost";
 

@@ -1,7 +1,6 @@
 using Bkmark.Core.Errors;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Storage;
-using Bkmark.Core.Tokens;
 using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Sessions;
@@ -184,14 +183,14 @@ public sealed class SessionServiceTests : IAsyncLifetime
         var revoked = await _sessions.RevokeOthersAsync("user1", current.SessionId, CancellationToken.None);
 
         Assert.Equal(3, revoked.Value);
-        var remaining = await _sessions.ListActiveAsync("user1", CancellationToken.None);
+        var remaining = await _sessions.ListActiveAsync("user1", current.SessionId, CancellationToken.None);
         Assert.Equal(current.SessionId, Assert.Single(remaining).Id);
         foreach (var other in others)
         {
             Assert.Equal(ErrorCodes.TokenRevoked, (await _sessions.RefreshAsync(other.RefreshToken, CancellationToken.None)).Problem?.Code);
         }
 
-        Assert.Single(await _sessions.ListActiveAsync("user2", CancellationToken.None));
+        Assert.Single(await _sessions.ListActiveAsync("user2", stranger.SessionId, CancellationToken.None));
         Assert.True((await _sessions.CheckActiveAsync("user2", stranger.SessionId, CancellationToken.None)).Succeeded);
     }
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Bkmark.Core.Accounts;
 using Bkmark.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;

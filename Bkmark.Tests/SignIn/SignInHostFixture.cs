@@ -47,7 +47,7 @@ public class SignInHostFixture : LocalHostFixture
 public sealed class TwoFactorSignInHostFixture() : SignInHostFixture(new Dictionary<string, string?> { ["Accounts:LoginMaxFailures"] = "100" });
 
 /// <summary>The hasher the service is configured with, counting how often a password is checked against a hash.</summary>
-public sealed class CountingPasswordHasher(IOptions<PasswordHasherOptions> options) : IPasswordHasher<UserEntity>
+internal sealed class CountingPasswordHasher(IOptions<PasswordHasherOptions> options) : IPasswordHasher<UserEntity>
 {
     private readonly PasswordHasher<UserEntity> _inner = new(options);
     private int _verifications;

@@ -2,7 +2,6 @@ using Azure.Core.Pipeline;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Storage;
-using Bkmark.Core.Tokens;
 using Bkmark.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -5,7 +5,6 @@ using Bkmark.Core.Errors;
 using Bkmark.Core.TwoFactor;
 using Bkmark.Tests.ApiKeys;
 using Bkmark.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
 
 namespace Bkmark.Tests.TwoFactor;

@@ -427,14 +427,14 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     private Task<Result<TokenResponse>> SignInAsync(string email, string password, string? twoFactorCode) =>
         _signIn.SignInWithPasswordAsync(new PasswordSignIn(email, password, twoFactorCode, DeviceToken: null), Client, CancellationToken.None);
 
-    private async Task<UserEntity> RegisterAsync(string email) =>
+    private async Task<NewAccount> RegisterAsync(string email) =>
         (await _core.Get<AccountService>().RegisterAsync(email, Password, null, CancellationToken.None)).Value!;
 
     /// <summary>
     /// A user with two-factor on (enabled with the code of the current step), the clock then moved one
     /// step on so the current code is a fresh one. Returns the secret and the backup codes.
     /// </summary>
-    private async Task<(UserEntity User, string Secret, IReadOnlyList<string> BackupCodes)> EnrolAsync(string email)
+    private async Task<(NewAccount User, string Secret, IReadOnlyList<string> BackupCodes)> EnrolAsync(string email)
     {
         var user = await RegisterAsync(email);
         var setup = (await _twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
