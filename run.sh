@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Serves Bkmark on http://localhost:7071 with the local host (no Azure Functions Core Tools needed),
-# against Azurite on its default ports (10000-10002), so `func start` could share the same Azurite.
-# Azurite keeps its data in .azurite/ (git-ignored) across restarts. Ctrl-C stops both.
+# against Azurite on its default ports (10000-10002), so `func start` could share the same Azurite, and
+# MailDev (SMTP 127.0.0.1:1025, inbox http://127.0.0.1:1080), where every email the app sends arrives.
+# Azurite keeps its data in .azurite/ (git-ignored) across restarts. Ctrl-C stops what it started.
+# An Azurite or MailDev already listening on its port is used as it is (a second copy shares them).
 #   LocalHost__FunctionKey   key for function-level routes (default: local-dev-function-key)
 #   LocalHost__MasterKey     the master key: function-level routes and POST /admin/functions/{name}
 #                            (default: local-dev-master-key)
@@ -15,6 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 set -m
 
 AZURITE_PID=""
+MAILDEV_PID=""
 APP_PID=""
 
 log() { echo "run.sh: $*" >&2; }
@@ -28,13 +31,16 @@ cleanup() {
   if [[ -n "$AZURITE_PID" ]]; then
     stop_azurite_group "$AZURITE_PID"
   fi
+  if [[ -n "$MAILDEV_PID" ]]; then
+    stop_group "$MAILDEV_PID"
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if [[ ! -x node_modules/.bin/azurite ]]; then
-  log "installing Azurite (npm ci)"
+if [[ ! -x node_modules/.bin/azurite || ! -x node_modules/.bin/maildev ]]; then
+  log "installing Azurite and MailDev (npm ci)"
   npm ci --no-audit --no-fund >&2
 fi
 
@@ -55,6 +61,15 @@ else
   done
   port_open 10002 || { log "Azurite did not listen on 10002 within 30 s"; exit 1; }
   log "Azurite on 127.0.0.1:10000-10002 (data in .azurite/)"
+fi
+
+if port_open 1025; then
+  log "something already listens on 127.0.0.1:1025; using it as MailDev (its inbox is usually http://127.0.0.1:1080)"
+else
+  node_modules/.bin/maildev --silent --ip 127.0.0.1 --smtp 1025 --web-ip 127.0.0.1 --web 1080 >/dev/null 2>&1 &
+  MAILDEV_PID=$!
+  wait_for_ports "$MAILDEV_PID" 1025 1080 || { log "MailDev did not listen on 1025 and 1080 within 30 s"; exit 1; }
+  log "MailDev: SMTP on 127.0.0.1:1025; the emails the app sends are at http://127.0.0.1:1080"
 fi
 
 export LocalHost__FunctionKey="${LocalHost__FunctionKey:-local-dev-function-key}"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the solution and runs every test against a private, in-memory Azurite on a free port, so
-# several people (or CI jobs) can run it at once on one machine. Extra arguments go to `dotnet test`:
+# Builds the solution and runs every test against a private, in-memory Azurite (tables and queues) and a
+# private MailDev (SMTP and its inbox API), each on free ports, so several people (or CI jobs) can run it
+# at once on one machine. Extra arguments go to `dotnet test`:
 #   ./test.sh --filter "FullyQualifiedName~ApiKeys"
 # Checks the house style (.editorconfig) with `dotnet format --verify-no-changes`.
 # Ends with exactly one line "N passed, N failed"; exits non-zero if a test failed, dotnet failed,
@@ -10,26 +11,44 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 RESULTS_DIR=test-output
 AZURITE_PID=""
+MAILDEV_PID=""
+MAILDEV_DIR=""
 PASSED=0
 FAILED=0
 
 log() { echo "test.sh: $*" >&2; }
 
-# TERM first; KILL if Azurite has not gone within 10 s.
-stop_azurite() {
-  kill -TERM "$AZURITE_PID" 2>/dev/null || true
+# stop_pid PID: TERM first; KILL if it has not gone within 10 s.
+stop_pid() {
+  local pid=$1
+  kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 1 50); do
-    kill -0 "$AZURITE_PID" 2>/dev/null || break
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.2
   done
-  kill -KILL "$AZURITE_PID" 2>/dev/null || true
-  wait "$AZURITE_PID" 2>/dev/null || true
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+stop_azurite() {
+  stop_pid "$AZURITE_PID"
   AZURITE_PID=""
+}
+
+stop_maildev() {
+  stop_pid "$MAILDEV_PID"
+  MAILDEV_PID=""
 }
 
 cleanup() {
   if [[ -n "$AZURITE_PID" ]]; then
     stop_azurite
+  fi
+  if [[ -n "$MAILDEV_PID" ]]; then
+    stop_maildev
+  fi
+  if [[ -n "$MAILDEV_DIR" ]]; then
+    rm -rf "$MAILDEV_DIR"
   fi
 }
 trap cleanup EXIT
@@ -38,8 +57,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 ensure_node_modules() {
-  if [[ ! -x node_modules/.bin/azurite-table ]]; then
-    log "installing Azurite (npm ci)"
+  if [[ ! -x node_modules/.bin/azurite-table || ! -x node_modules/.bin/azurite-queue || ! -x node_modules/.bin/maildev ]]; then
+    log "installing Azurite and MailDev (npm ci)"
     npm ci --no-audit --no-fund >&2
   fi
 }
@@ -64,38 +83,54 @@ ensure_chromium() {
   fi
 }
 
-# A port nobody listens on now. Another process could take it before Azurite does; start_azurite retries.
+# A port nobody listens on now. Another process could take it before ours does; the starters retry.
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-port_open() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
+# Azurite (all services, in memory, blob unused) on free ports for tables and queues.
 start_azurite() {
-  local attempt port
+  local attempt table_port queue_port blob_port
   for attempt in 1 2 3; do
-    port=$(free_port)
-    node_modules/.bin/azurite-table --inMemoryPersistence --skipApiVersionCheck --disableTelemetry \
-      --tableHost 127.0.0.1 --tablePort "$port" --silent >&2 &
+    table_port=$(free_port); queue_port=$(free_port); blob_port=$(free_port)
+    node_modules/.bin/azurite --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --silent \
+      --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port" \
+      --tableHost 127.0.0.1 --tablePort "$table_port" >&2 &
     AZURITE_PID=$!
-    for _ in $(seq 1 150); do
-      if port_open "$port"; then
-        AZURITE_PORT=$port
-        return 0
-      fi
-      if ! kill -0 "$AZURITE_PID" 2>/dev/null; then
-        break
-      fi
-      sleep 0.2
-    done
-    log "Azurite did not start on port $port (attempt $attempt)"
+    if wait_for_ports "$AZURITE_PID" "$table_port" "$queue_port"; then
+      AZURITE_TABLE_PORT=$table_port
+      AZURITE_QUEUE_PORT=$queue_port
+      return 0
+    fi
+    log "Azurite did not start on ports $table_port/$queue_port (attempt $attempt)"
     stop_azurite
   done
   log "could not start Azurite"
   return 1
 }
+
+# MailDev: SMTP and the inbox's HTTP API, on free ports, keeping mail in a private folder.
+start_maildev() {
+  local attempt smtp_port web_port
+  MAILDEV_DIR=$(mktemp -d)
+  for attempt in 1 2 3; do
+    smtp_port=$(free_port); web_port=$(free_port)
+    node_modules/.bin/maildev --silent --ip 127.0.0.1 --smtp "$smtp_port" --web-ip 127.0.0.1 --web "$web_port" \
+      --mail-directory "$MAILDEV_DIR" >/dev/null 2>&1 &
+    MAILDEV_PID=$!
+    if wait_for_ports "$MAILDEV_PID" "$smtp_port" "$web_port"; then
+      MAILDEV_SMTP_PORT=$smtp_port
+      MAILDEV_WEB_PORT=$web_port
+      return 0
+    fi
+    log "MailDev did not start on ports $smtp_port/$web_port (attempt $attempt)"
+    stop_maildev
+  done
+  log "could not start MailDev"
+  return 1
+}
+
+source scripts/processes.sh
 
 # Sums the <Counters passed=".." failed=".."> of every TRX file in the results directory.
 read_trx_counts() {
@@ -112,9 +147,13 @@ read_trx_counts() {
 ensure_node_modules
 ensure_chromium
 start_azurite
-log "Azurite (tables, in memory) on 127.0.0.1:$AZURITE_PORT"
+log "Azurite (in memory) on 127.0.0.1: tables $AZURITE_TABLE_PORT, queues $AZURITE_QUEUE_PORT"
+start_maildev
+log "MailDev on 127.0.0.1: SMTP $MAILDEV_SMTP_PORT, inbox http://127.0.0.1:$MAILDEV_WEB_PORT"
 
-export BKMARK_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;"
+export BKMARK_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$AZURITE_TABLE_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1;"
+export BKMARK_TEST_MAILDEV_SMTP_PORT=$MAILDEV_SMTP_PORT
+export BKMARK_TEST_MAILDEV_WEB_PORT=$MAILDEV_WEB_PORT
 
 rm -rf "$RESULTS_DIR"
 status=0

@@ -8,6 +8,7 @@ using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Credentials;
+using Bkmark.Core.Email;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Passkeys;
 using Bkmark.Core.Secrets;
@@ -63,6 +64,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddOptions<StepUpOptions>().BindConfiguration(StepUpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<StepUp>();
         services.AddSecurityLog();
+        services.AddEmail();
         services.AddExpirySweep();
         services.AddApiKeys();
         services.AddTwoFactor();

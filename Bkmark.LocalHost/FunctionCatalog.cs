@@ -21,6 +21,12 @@ internal sealed record HttpFunction(
 internal sealed record TimerFunction(string Name, MethodInfo Method, string Schedule, bool RunOnStartup)
     : FunctionDefinition(Name, Method);
 
+/// <summary>A function with a <see cref="QueueTriggerAttribute"/>.</summary>
+/// <param name="QueueName">The queue as written, <c>%Setting%</c> names not yet resolved.</param>
+/// <param name="Connection">The setting naming the storage account; <c>AzureWebJobsStorage</c> when the attribute names none, as in the host.</param>
+internal sealed record QueueFunction(string Name, MethodInfo Method, string QueueName, string Connection)
+    : FunctionDefinition(Name, Method);
+
 /// <summary>
 /// The functions the local host serves. For a Functions app this is the SDK-generated
 /// <c>functions.metadata</c>, the catalog the real host indexes; each entry is bound to its method the way
@@ -35,15 +41,19 @@ internal sealed record TimerFunction(string Name, MethodInfo Method, string Sche
 /// </remarks>
 internal sealed class FunctionCatalog
 {
-    private FunctionCatalog(IReadOnlyList<HttpFunction> httpFunctions, IReadOnlyList<TimerFunction> timerFunctions)
+    private FunctionCatalog(
+        IReadOnlyList<HttpFunction> httpFunctions, IReadOnlyList<TimerFunction> timerFunctions, IReadOnlyList<QueueFunction> queueFunctions)
     {
         HttpFunctions = httpFunctions;
         TimerFunctions = timerFunctions;
+        QueueFunctions = queueFunctions;
     }
 
     public IReadOnlyList<HttpFunction> HttpFunctions { get; }
 
     public IReadOnlyList<TimerFunction> TimerFunctions { get; }
+
+    public IReadOnlyList<QueueFunction> QueueFunctions { get; }
 
     /// <summary>Non-HTTP functions by name; the admin endpoint runs these. Names are case-insensitive, as in the host.</summary>
     public TimerFunction? FindTimerFunction(string name) =>
@@ -70,6 +80,7 @@ internal sealed class FunctionCatalog
 
         var http = new List<HttpFunction>();
         var timers = new List<TimerFunction>();
+        var queues = new List<QueueFunction>();
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
         var methods = assembly.GetExportedTypes()
@@ -101,22 +112,25 @@ internal sealed class FunctionCatalog
             var parameters = method.GetParameters();
             var httpTrigger = parameters.Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).SingleOrDefault(a => a is not null);
             var timerTrigger = parameters.Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()).SingleOrDefault(a => a is not null);
+            var queueTrigger = parameters.Select(p => p.GetCustomAttribute<QueueTriggerAttribute>()).SingleOrDefault(a => a is not null);
 
-            if (httpTrigger is not null && timerTrigger is null)
+            switch ((httpTrigger, timerTrigger, queueTrigger))
             {
-                http.Add(DescribeHttp(method, name, httpTrigger));
-            }
-            else if (timerTrigger is not null && httpTrigger is null)
-            {
-                timers.Add(DescribeTimer(method, name, timerTrigger));
-            }
-            else
-            {
-                throw Invalid(method, name, "the local host runs functions with exactly one HTTP or timer trigger (DESIGN.md §1).");
+                case ({ } trigger, null, null):
+                    http.Add(DescribeHttp(method, name, trigger));
+                    break;
+                case (null, { } trigger, null):
+                    timers.Add(DescribeTimer(method, name, trigger));
+                    break;
+                case (null, null, { } trigger):
+                    queues.Add(DescribeQueue(method, name, trigger));
+                    break;
+                default:
+                    throw Invalid(method, name, "the local host runs functions with exactly one HTTP, timer or queue trigger (DESIGN.md §1).");
             }
         }
 
-        return new FunctionCatalog(http, timers);
+        return new FunctionCatalog(http, timers, queues);
     }
 
     /// <summary>
@@ -128,7 +142,7 @@ internal sealed class FunctionCatalog
     {
         var problems = new List<string>();
         var listed = metadata.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
-        foreach (var function in HttpFunctions.Cast<FunctionDefinition>().Concat(TimerFunctions))
+        foreach (var function in HttpFunctions.Cast<FunctionDefinition>().Concat(TimerFunctions).Concat(QueueFunctions))
         {
             if (!listed.Remove(function.Name, out var entry))
             {
@@ -155,6 +169,9 @@ internal sealed class FunctionCatalog
                 (TimerFunction timer, { TriggerType: "timerTrigger" }) when timer.Schedule != entry.Schedule =>
                     $"schedule '{timer.Schedule}', the metadata says '{entry.Schedule}'",
                 (TimerFunction, { TriggerType: "timerTrigger" }) => null,
+                (QueueFunction queue, { TriggerType: "queueTrigger" }) when queue.QueueName != entry.QueueName =>
+                    $"queue '{queue.QueueName}', the metadata says '{entry.QueueName}'",
+                (QueueFunction, { TriggerType: "queueTrigger" }) => null,
                 _ => $"another trigger than the metadata's {entry.TriggerType}",
             };
             if (difference is not null)
@@ -248,6 +265,36 @@ internal sealed class FunctionCatalog
 
         return new TimerFunction(name, method, trigger.Schedule, trigger.RunOnStartup);
     }
+
+    private static QueueFunction DescribeQueue(MethodInfo method, string name, QueueTriggerAttribute trigger)
+    {
+        foreach (var parameter in method.GetParameters())
+        {
+            // The message as text: what the outbox writes (JSON). Other bindings (POCOs, QueueMessage) would need the worker's converters.
+            bool bindable = parameter.ParameterType == typeof(CancellationToken)
+                || (parameter.ParameterType == typeof(string) && parameter.GetCustomAttribute<QueueTriggerAttribute>() is not null);
+            if (!bindable)
+            {
+                throw Invalid(method, name,
+                    $"parameter '{parameter.Name}' ({parameter.ParameterType.Name}) is not bindable; queue functions here take only the message as a string and a CancellationToken.");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(trigger.QueueName))
+        {
+            throw Invalid(method, name, "[QueueTrigger] needs a queue name.");
+        }
+
+        if (FunctionInvoker.GetResultType(method) is not null)
+        {
+            throw Invalid(method, name, "returns a value; an output binding is not something the local host runs.");
+        }
+
+        return new QueueFunction(name, method, trigger.QueueName, string.IsNullOrWhiteSpace(trigger.Connection) ? DefaultConnection : trigger.Connection);
+    }
+
+    /// <summary>The setting a storage trigger reads its account from when it names none.</summary>
+    public const string DefaultConnection = "AzureWebJobsStorage";
 
     private static InvalidOperationException Invalid(MethodInfo method, string name, string reason) =>
         new($"Function '{name}' ({method.DeclaringType?.FullName}.{method.Name}) cannot be hosted: {reason}");

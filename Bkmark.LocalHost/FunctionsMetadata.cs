@@ -13,6 +13,7 @@ namespace Bkmark.LocalHost;
 /// <param name="HttpMethods">Upper-case; empty for a trigger without methods (every method).</param>
 /// <param name="Route">The HTTP route as generated (null when the attribute had none).</param>
 /// <param name="Schedule">The timer schedule, <c>%Setting%</c> names unresolved.</param>
+/// <param name="QueueName">The queue trigger's queue, <c>%Setting%</c> names unresolved.</param>
 internal sealed record FunctionMetadataEntry(
     string Name,
     string EntryPoint,
@@ -20,7 +21,8 @@ internal sealed record FunctionMetadataEntry(
     AuthorizationLevel? AuthLevel,
     IReadOnlyList<string> HttpMethods,
     string? Route,
-    string? Schedule);
+    string? Schedule,
+    string? QueueName = null);
 
 /// <summary>Reads <c>functions.metadata</c> the way the host does: an array of functions with their bindings.</summary>
 internal static class FunctionsMetadata
@@ -80,7 +82,8 @@ internal static class FunctionsMetadata
                 authLevel,
                 methods,
                 Text(trigger, "route"),
-                Text(trigger, "schedule")));
+                Text(trigger, "schedule"),
+                Text(trigger, "queueName")));
         }
 
         return entries;

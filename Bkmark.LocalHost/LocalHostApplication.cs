@@ -4,7 +4,7 @@ using Bkmark.Core;
 namespace Bkmark.LocalHost;
 
 /// <summary>
-/// Runs Bkmark.Functions' HTTP and timer functions on Kestrel, for machines without Azure Functions Core
+/// Runs Bkmark.Functions' HTTP, timer and queue functions on Kestrel, for machines without Azure Functions Core
 /// Tools and for the integration tests (DESIGN.md §1, Hosting). It adds no behaviour of its own: routes,
 /// methods and key levels come from the functions' attributes, services from <c>AddBkmark</c>, as in the
 /// real host.
@@ -44,6 +44,7 @@ public static class LocalHostApplication
         builder.Services.AddSingleton<FunctionKeyCheck>();
         builder.Services.AddSingleton<TimerFunctionRunner>();
         builder.Services.AddHostedService<TimerFunctionScheduler>();
+        builder.Services.AddHostedService<QueueFunctionListener>();
 
         configure?.Invoke(builder);
 

@@ -35,4 +35,16 @@ internal static partial class LocalHostLog
 
     [LoggerMessage(EventId = 9013, Level = LogLevel.Information, Message = "Timer function {FunctionName} completed in {ElapsedMilliseconds} ms")]
     public static partial void TimerCompleted(ILogger logger, string functionName, long elapsedMilliseconds);
+
+    [LoggerMessage(EventId = 9020, Level = LogLevel.Information, Message = "Queue function {FunctionName} listens on '{QueueName}' (max polling interval {MaxPollingInterval}, {MaxDequeueCount} tries before poison)")]
+    public static partial void QueueListening(ILogger logger, string functionName, string queueName, TimeSpan maxPollingInterval, int maxDequeueCount);
+
+    [LoggerMessage(EventId = 9021, Level = LogLevel.Warning, Message = "Queue function {FunctionName} failed on message {MessageId} (try {DequeueCount} of {MaxDequeueCount})")]
+    public static partial void QueueMessageFailed(ILogger logger, string functionName, string messageId, long dequeueCount, int maxDequeueCount, Exception exception);
+
+    [LoggerMessage(EventId = 9022, Level = LogLevel.Error, Message = "Queue function {FunctionName}: message {MessageId} moved to '{PoisonQueue}' after {DequeueCount} tries")]
+    public static partial void QueueMessagePoisoned(ILogger logger, string functionName, string messageId, string poisonQueue, long dequeueCount);
+
+    [LoggerMessage(EventId = 9023, Level = LogLevel.Warning, Message = "Queue function {FunctionName} could not read '{QueueName}' (status {Status}); polling again")]
+    public static partial void QueueReceiveFailed(ILogger logger, string functionName, string queueName, int status);
 }

@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using NCrontab;
 
 namespace Bkmark.LocalHost;
@@ -7,7 +7,7 @@ namespace Bkmark.LocalHost;
 /// A timer function's NCRONTAB schedule, with <c>%Setting%</c> names resolved from configuration as the
 /// Functions host's name resolver does. Times are UTC, as in Azure (no WEBSITE_TIME_ZONE).
 /// </summary>
-internal sealed partial class TimerSchedule
+internal sealed class TimerSchedule
 {
     private readonly CrontabSchedule _schedule;
 
@@ -30,17 +30,7 @@ internal sealed partial class TimerSchedule
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        string expression = SettingName().Replace(schedule, match =>
-        {
-            // "Sweep__Schedule" and "Sweep:Schedule" name the same setting, as everywhere in configuration.
-            string name = match.Groups[1].Value.Replace("__", ":", StringComparison.Ordinal);
-            string? value = configuration[name];
-            return string.IsNullOrWhiteSpace(value)
-                ? throw new InvalidOperationException(
-                    $"Timer function '{functionName}' has schedule '{schedule}', but setting '{name}' is not configured " +
-                    $"(set '{name}' in configuration or the environment variable '{name.Replace(":", "__", StringComparison.Ordinal)}').")
-                : value.Trim();
-        });
+        string expression = SettingReferences.Resolve(functionName, "schedule", schedule, configuration);
 
         // Functions' NCRONTAB has six fields (with seconds); five-field cron is accepted too.
         int fields = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Length;
@@ -62,7 +52,4 @@ internal sealed partial class TimerSchedule
                 $"Timer function '{functionName}' has schedule '{expression}', which is not a valid NCRONTAB expression: {ex.Message}", ex);
         }
     }
-
-    [GeneratedRegex("%([^%]+)%", RegexOptions.CultureInvariant)]
-    private static partial Regex SettingName();
 }

@@ -33,9 +33,24 @@ param credentialPepper string
 @secure()
 param totpEncryptionKey string
 
-@description('Password of the SMTP relay that sends account email.')
+@description('Password of the SMTP relay that sends account email (Azure Communication Services: the Entra app\'s client secret). Stored in Key Vault as smtp-password; the app reads it from there.')
 @secure()
 param smtpPassword string
+
+@description('SMTP relay host: Azure Communication Services\' is smtp.azurecomm.net.')
+param smtpHost string = 'smtp.azurecomm.net'
+
+@description('SMTP relay port: 587 (STARTTLS) for Azure Communication Services.')
+param smtpPort int = 587
+
+@description('SMTP user name: for Azure Communication Services, the SMTP username of the Communication resource (or <resource>.<Entra app id>.<tenant id>).')
+param smtpUserName string
+
+@description('The sender, e.g. "Bkmark <DoNotReply@mail.bkmark.example>": an address of a domain verified for the relay.')
+param smtpFrom string
+
+@description('Where people open Bkmark; every link in an email points under it.')
+param publicUrl string = passkeyOrigin
 
 @description('NCRONTAB schedule of the expiry sweep.')
 param sweepSchedule string = '0 */15 * * * *'
@@ -202,7 +217,15 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT', value: string(requestBodySizeLimit) }
         { name: 'Storage__TableServiceUri', value: storage.properties.primaryEndpoints.table }
         { name: 'KeyVault__Uri', value: vault.properties.vaultUri }
-        { name: 'Email__Smtp__Password', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=smtp-password)' }
+        // The outbox queue, by identity like the tables. The SMTP password is not a setting: the app reads the
+        // vault's smtp-password itself (KeyVault__Uri), as it reads its other secrets.
+        { name: 'Storage__QueueServiceUri', value: storage.properties.primaryEndpoints.queue }
+        { name: 'Email__OutboxQueue', value: 'email-outbox' }
+        { name: 'Email__Smtp__Host', value: smtpHost }
+        { name: 'Email__Smtp__Port', value: string(smtpPort) }
+        { name: 'Email__Smtp__UserName', value: smtpUserName }
+        { name: 'Email__Smtp__From', value: smtpFrom }
+        { name: 'App__PublicUrl', value: publicUrl }
         { name: 'Tokens__Issuer', value: tokenIssuer }
         { name: 'Tokens__Audience', value: tokenIssuer }
         { name: 'Passkeys__RelyingPartyId', value: passkeyRelyingPartyId }

@@ -1,4 +1,4 @@
-# Shared by run.sh and bench.sh (sourced): stopping what a script started, and waiting for ports.
+# Shared by run.sh, test.sh and bench.sh (sourced): stopping what a script started, and waiting for ports.
 # The scripts start background jobs under `set -m`, so each job is its own process group.
 
 # stop_group PID: TERM the job's group, so it shuts down cleanly; KILL if it has not gone within 10 s.
@@ -27,4 +27,20 @@ stop_azurite_group() {
 
 port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# wait_for_ports PID PORT...: true once every port listens; false if PID exits first or 30 s pass.
+wait_for_ports() {
+  local pid=$1 port ready
+  shift
+  for _ in $(seq 1 150); do
+    ready=1
+    for port in "$@"; do
+      port_open "$port" || { ready=0; break; }
+    done
+    [[ $ready -eq 1 ]] && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
 }

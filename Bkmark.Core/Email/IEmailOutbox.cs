@@ -14,4 +14,14 @@ public interface IEmailOutbox
 /// One email to send: who gets it, which template renders it, and the values the template fills in.
 /// Values never hold a secret other than the single-use link the email exists to deliver.
 /// </summary>
-public sealed record EmailMessage(string To, string Template, IReadOnlyDictionary<string, string> Values);
+/// <param name="To">The recipient's address.</param>
+/// <param name="Template">The <see cref="IEmailTemplate.Name"/> that renders it.</param>
+/// <param name="Values">What the template fills in.</param>
+/// <param name="Id">
+/// The idempotency key: the sender sends a message with a given id at most once while it remembers it
+/// (<see cref="EmailOptions.DeliveryMemory"/>). Give one derived from what the email is about (an event's
+/// id, a token's hash) when a retried request could enqueue the same email again; without one, the outbox
+/// assigns a fresh id, which still keeps the queue's own redeliveries of one message from sending it twice
+/// once it was recorded as sent. Letters, digits, <c>-</c> and <c>_</c>, at most 128.
+/// </param>
+public sealed record EmailMessage(string To, string Template, IReadOnlyDictionary<string, string> Values, string? Id = null);

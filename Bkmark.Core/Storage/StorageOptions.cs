@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Bkmark.Core.Storage;
 
 /// <summary>
-/// Where the tables live: <c>Storage__TableServiceUri</c> with the app's managed identity (Azure, shared keys
+/// Where the tables and the outbox queue live: <c>Storage__TableServiceUri</c> with the app's managed identity (Azure, shared keys
 /// off), else <c>Storage__ConnectionString</c>, falling back to <c>AzureWebJobsStorage</c>.
 /// </summary>
 public sealed class StorageOptions
@@ -18,6 +18,12 @@ public sealed class StorageOptions
     /// reached with <c>DefaultAzureCredential</c> and the connection string is not used.
     /// </summary>
     public Uri? TableServiceUri { get; set; }
+
+    /// <summary>
+    /// The account's queue endpoint (<c>https://{account}.queue.core.windows.net</c>) for the email outbox,
+    /// reached with <c>DefaultAzureCredential</c> like <see cref="TableServiceUri"/>. Unset: the connection string.
+    /// </summary>
+    public Uri? QueueServiceUri { get; set; }
 
     /// <summary>Prepended to every table name, so test runs (and side-by-side environments) do not share tables.</summary>
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,30}$|^$")]

@@ -23,6 +23,9 @@ public static class TableNames
     /// <summary>The security activity log: a partition per user, newest first.</summary>
     public const string SecurityEvents = "SecurityEvents";
 
+    /// <summary>Ids of sent emails, so a redelivered outbox message is not sent twice.</summary>
+    public const string EmailDeliveries = "EmailDeliveries";
+
     /// <summary>The expiry index (a partition per time bucket) and the sweep's checkpoint.</summary>
     public const string ExpiryIndex = "ExpiryIndex";
     public const string SweepState = "SweepState";
@@ -30,6 +33,6 @@ public static class TableNames
     public static IReadOnlyList<string> All { get; } =
     [
         Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows, TwoFactor,
-        Library, Passkeys, PasskeyCredentials, PasskeyChallenges, SecurityEvents, ExpiryIndex, SweepState,
+        Library, Passkeys, PasskeyCredentials, PasskeyChallenges, SecurityEvents, EmailDeliveries, ExpiryIndex, SweepState,
     ];
 }

@@ -42,10 +42,18 @@ public sealed class DeploymentTemplateTests
         }
 
         string resources = arm.RootElement.GetProperty("resources").GetRawText();
-        foreach (string setting in new[] { "FUNCTIONS_REQUEST_BODY_SIZE_LIMIT", "Sweep__Schedule", "KeyVault__Uri", "Storage__TableServiceUri", "@Microsoft.KeyVault(" })
+        foreach (string setting in new[]
+                 {
+                     "FUNCTIONS_REQUEST_BODY_SIZE_LIMIT", "Sweep__Schedule", "KeyVault__Uri", "Storage__TableServiceUri", "Storage__QueueServiceUri",
+                     "Email__OutboxQueue", "Email__Smtp__Host", "Email__Smtp__Port", "Email__Smtp__UserName", "Email__Smtp__From", "App__PublicUrl",
+                 })
         {
             Assert.Contains(setting, resources, StringComparison.Ordinal);
         }
+
+        // The SMTP password reaches the app through the vault (secret smtp-password), never as a setting's value.
+        Assert.DoesNotContain("Email__Smtp__Password", resources, StringComparison.Ordinal);
+        Assert.True(arm.RootElement.GetProperty("variables").GetProperty("secrets").TryGetProperty("smtp-password", out _));
     }
 
     [Fact]

@@ -15,7 +15,8 @@ namespace Bkmark.Tests.Infrastructure;
 
 /// <summary>
 /// Bkmark served by <see cref="LocalHostApplication"/> on Kestrel (127.0.0.1, a free port), over real HTTP,
-/// against Azurite. Each fixture has its own table prefix, so fixtures and test runs never share data.
+/// against Azurite, sending email through the tests' MailDev (<see cref="MailDevInbox"/>). Each fixture has its
+/// own table prefix and outbox queue, so fixtures and test runs never share data or take each other's emails.
 /// </summary>
 /// <remarks>
 /// Use as <c>IClassFixture&lt;LocalHostFixture&gt;</c> or in a collection. Time is a
@@ -58,9 +59,15 @@ public class LocalHostFixture : IAsyncLifetime
         Time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         _functionsAssembly = functionsAssembly;
 
+        OutboxQueue = "email-" + TablePrefix;
         _configuration = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["Storage:ConnectionString"] = AzuriteStorage.ConnectionString,
+            // The queue trigger's account, as in the Functions host.
+            ["AzureWebJobsStorage"] = AzuriteStorage.ConnectionString,
+            ["Email:OutboxQueue"] = OutboxQueue,
+            ["Email:Smtp:Host"] = "127.0.0.1",
+            ["Email:Smtp:Port"] = MailDevInbox.SmtpPort.ToString(CultureInfo.InvariantCulture),
             ["Storage:TablePrefix"] = TablePrefix,
             ["LocalHost:FunctionKey"] = FunctionKey,
             ["LocalHost:MasterKey"] = MasterKey,
@@ -74,6 +81,9 @@ public class LocalHostFixture : IAsyncLifetime
     }
 
     public string TablePrefix { get; }
+
+    /// <summary>This host's email outbox queue (its poison queue is <c>{OutboxQueue}-poison</c>).</summary>
+    public string OutboxQueue { get; }
 
     /// <summary>The key for function-level routes (<c>x-functions-key</c>).</summary>
     public string FunctionKey { get; }

@@ -39,6 +39,11 @@ public sealed class FunctionsMetadataTests
                 Assert.Equal(http.AuthLevel, entry.AuthLevel);
                 Assert.Equal((http.Methods ?? []).Select(m => m.ToUpperInvariant()).Order(), entry.HttpMethods.Order());
             }
+            else if (parameters.Select(p => p.GetCustomAttribute<QueueTriggerAttribute>()).SingleOrDefault(a => a is not null) is { } queue)
+            {
+                Assert.Equal("queueTrigger", entry.TriggerType);
+                Assert.Equal(queue.QueueName, entry.QueueName);
+            }
             else
             {
                 var timer = parameters.Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()).Single(a => a is not null)!;
@@ -62,6 +67,10 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(
             metadata.Where(e => e.TriggerType == "timerTrigger").Select(e => e.Name).Order(),
             catalog.TimerFunctions.Select(f => f.Name).Order());
+        var sendEmail = Assert.Single(catalog.QueueFunctions);
+        Assert.Equal("SendEmail", sendEmail.Name);
+        Assert.Equal("%Email:OutboxQueue%", sendEmail.QueueName);
+        Assert.Equal(sendEmail.QueueName, Assert.Single(metadata, e => e.TriggerType == "queueTrigger").QueueName);
     }
 
     [Fact]

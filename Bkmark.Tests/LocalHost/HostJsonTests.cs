@@ -1,5 +1,6 @@
 using System.Text;
 using Bkmark.LocalHost;
+using Microsoft.Extensions.Configuration;
 
 namespace Bkmark.Tests.LocalHost;
 
@@ -22,4 +23,42 @@ public sealed class HostJsonTests
     [Fact]
     public void ReadRoutePrefix_ReadsRepositoryHostJson_WhenCopiedToOutput() =>
         Assert.Equal("api", HostJson.ReadRoutePrefix(AppContext.BaseDirectory));
+
+    [Fact]
+    public void ReadQueueOptions_ReadsRepositoryHostJson_WhenNothingOverridesIt()
+    {
+        var options = HostJson.ReadQueueOptions(AppContext.BaseDirectory, new ConfigurationBuilder().Build());
+
+        Assert.Equal(5, options.MaxDequeueCount);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.MaxPollingInterval);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.VisibilityTimeout);
+        Assert.Equal("base64", options.MessageEncoding);
+    }
+
+    [Fact]
+    public void ReadQueueOptions_AppliesAppSettingOverrides_AsTheFunctionsHostDoes()
+    {
+        var overrides = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "2",
+            ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:01",
+        }).Build();
+
+        var options = HostJson.ReadQueueOptions(AppContext.BaseDirectory, overrides);
+
+        Assert.Equal(2, options.MaxDequeueCount);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.VisibilityTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.MaxPollingInterval);
+    }
+
+    [Fact]
+    public void ReadQueueOptions_Throws_WhenMaxDequeueCountIsZero()
+    {
+        var overrides = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "0",
+        }).Build();
+
+        Assert.Throws<InvalidOperationException>(() => HostJson.ReadQueueOptions(AppContext.BaseDirectory, overrides));
+    }
 }

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bkmark.Core.Email;
+
+/// <summary>
+/// Delivers one outbox message (the queue trigger's whole job): finds its template, renders it, sends it over
+/// SMTP, remembers its id. Any failure throws, so the host makes the message visible again and, after the
+/// host's <c>maxDequeueCount</c> tries, moves it to the poison queue.
+/// </summary>
+/// <remarks>
+/// Delivery is at least once. The id is remembered only after the SMTP server accepted the email, and no
+/// protocol lets us send and remember in one step: if the host dies between the two (or the record's write
+/// fails) the message comes back and is sent again. Remembering first would turn that rare duplicate into a
+/// lost email, which is worse for a password-reset link. The window is one table write wide, and the
+/// Message-ID stays the same on a resend, so mail systems that dedupe by it show one email.
+/// </remarks>
+public sealed partial class EmailDispatcher
+{
+    private readonly IReadOnlyDictionary<string, IEmailTemplate> _templates;
+    private readonly EmailRenderer _renderer;
+    private readonly SmtpEmailSender _sender;
+    private readonly EmailDeliveryStore _deliveries;
+    private readonly TimeProvider _time;
+    private readonly IOptions<EmailOptions> _options;
+    private readonly ILogger<EmailDispatcher> _logger;
+
+    // Internal because the sender and store it takes are; built by a factory in AddEmail.
+    internal EmailDispatcher(
+        IEnumerable<IEmailTemplate> templates, EmailRenderer renderer, SmtpEmailSender sender, EmailDeliveryStore deliveries,
+        TimeProvider time, IOptions<EmailOptions> options, ILogger<EmailDispatcher> logger)
+    {
+        _templates = templates.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        _renderer = renderer;
+        _sender = sender;
+        _deliveries = deliveries;
+        _time = time;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <param name="queueMessage">The queue message's text, as the outbox wrote it.</param>
+    /// <param name="cancellationToken">The host is stopping.</param>
+    /// <exception cref="JsonException">The message is not an outbox envelope.</exception>
+    /// <exception cref="InvalidOperationException">No template has the message's name.</exception>
+    public async Task DeliverAsync(string queueMessage, CancellationToken cancellationToken)
+    {
+        var message = EmailEnvelope.Parse(queueMessage);
+        string id = message.Id!;
+        if (await _deliveries.WasSentAsync(id, cancellationToken))
+        {
+            LogAlreadySent(_logger, id, message.Template);
+            return;
+        }
+
+        if (!_templates.TryGetValue(message.Template, out var template))
+        {
+            throw new InvalidOperationException($"No email template is registered as '{message.Template}'.");
+        }
+
+        var email = _renderer.Render(template.Compose(message.Values));
+        await _sender.SendAsync(message.To, email, id, cancellationToken);
+        var now = _time.GetUtcNow();
+        LogSent(_logger, id, message.Template);
+        await _deliveries.RecordSentAsync(id, now, now + _options.Value.DeliveryMemory, cancellationToken);
+    }
+
+    // The recipient's address is personal data and the values may hold a link's token: neither is logged.
+    [LoggerMessage(EventId = 7501, Level = LogLevel.Information, Message = "Email {MessageId} ({Template}) sent")]
+    private static partial void LogSent(ILogger logger, string messageId, string template);
+
+    [LoggerMessage(EventId = 7502, Level = LogLevel.Information, Message = "Email {MessageId} ({Template}) was sent before; not sending it again")]
+    private static partial void LogAlreadySent(ILogger logger, string messageId, string template);
+}
