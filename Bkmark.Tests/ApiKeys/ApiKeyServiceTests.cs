@@ -5,7 +5,6 @@ using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Sessions;
-using Bkmark.Core.Storage;
 using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.ApiKeys;
