@@ -146,8 +146,15 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             ExpiresAt = request.ExpiresAt,
         };
 
-        // The sweep looks once the create is surely over: at an orphan if it crashed, else at the key's expiry.
-        await expiry.ScheduleAsync(ApiKeyExpiryHandler.KindName, user.Id, id, now + _options.CreateGracePeriod, cancellationToken);
+        // The sweep looks once the create is surely over (at an orphan if it crashed, else at the key's expiry),
+        // and, for a key that expires, when its expiry warnings are due.
+        List<ScheduledExpiry> looks = [new(new ExpiryTarget(ApiKeyExpiryHandler.KindName, user.Id, id), now + _options.CreateGracePeriod)];
+        if (request.ExpiresAt is { } warnAbout && warnAbout - now > ApiKeyExpiryWarningHandler.DayAhead)
+        {
+            looks.Add(new(new ExpiryTarget(ApiKeyExpiryWarningHandler.KindName, user.Id, id), ApiKeyExpiryWarningHandler.FirstLookAt(warnAbout)));
+        }
+
+        await expiry.ScheduleAsync(looks, cancellationToken);
         // Index first, credential second: see ApiKeyStore for why a crash in between is harmless.
         await store.AddIndexAsync(index, cancellationToken);
         await store.AddCredentialAsync(credential, cancellationToken);
@@ -681,9 +688,13 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             return await store.TryWriteLedgerAsync(ledger, cancellationToken) ? true : RaceAttempt.Lost;
         }, OptimisticConcurrency.HotRowAttempts);
 
-    /// <summary>A new expiry: the sweep looks at the key once it is past retention (it may have been shortened).</summary>
+    /// <summary>A new expiry: the sweep looks at the key once it is past retention (it may have been shortened), and when its warnings are due.</summary>
     private Task ScheduleExpiryLooksAsync(string userId, string keyId, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
-        expiry.ScheduleAsync(ApiKeyExpiryHandler.KindName, userId, keyId, ExpiryIndex.Deadline(expiresAt, _options.Retention), cancellationToken);
+        expiry.ScheduleAsync(
+        [
+            new ScheduledExpiry(new ExpiryTarget(ApiKeyExpiryHandler.KindName, userId, keyId), ExpiryIndex.Deadline(expiresAt, _options.Retention)),
+            new ScheduledExpiry(new ExpiryTarget(ApiKeyExpiryWarningHandler.KindName, userId, keyId), ApiKeyExpiryWarningHandler.FirstLookAt(expiresAt)),
+        ], cancellationToken);
 
     /// <summary>The plan's rate limit, or the creating key's own when that is lower: a key left to the default stays within its creator.</summary>
     private static int DefaultRateLimit(Caller caller, PlanKeyLimits limits) =>

@@ -1,5 +1,6 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
+using Bkmark.Core.Email;
 using Bkmark.Core.Maintenance;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,7 +8,7 @@ namespace Bkmark.Core.ApiKeys;
 
 public static class ApiKeysServiceCollectionExtensions
 {
-    /// <summary>API keys: management, and the <see cref="IApiKeyVerifier"/> the request authenticator uses for <c>bk_</c> keys.</summary>
+    /// <summary>API keys: management, leak reports, expiry warnings, and the <see cref="IApiKeyVerifier"/> the request authenticator uses for <c>bk_</c> keys.</summary>
     public static IServiceCollection AddApiKeys(this IServiceCollection services)
     {
         services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -17,8 +18,12 @@ public static class ApiKeysServiceCollectionExtensions
         services.AddServiceWithInternalConstructor<ApiKeyService>();
         services.AddSingleton<IPlanChangeHandler>(provider => provider.GetRequiredService<ApiKeyService>());
         services.AddSingleton<IApiKeyVerifier, ApiKeyVerifier>();
+        services.AddServiceWithInternalConstructor<ApiKeyLeakReports>();
+        services.AddSingleton<IEmailTemplate, ApiKeyLeakedEmail>();
+        services.AddSingleton<IEmailTemplate, ApiKeyExpiringEmail>();
         services.AddExpiryHandler<ApiKeyExpiryHandler>();
         services.AddExpiryHandler<ApiKeyValueExpiryHandler>();
+        services.AddExpiryHandler<ApiKeyExpiryWarningHandler>();
         services.AddExpiryHandler<RateWindowExpiryHandler>();
         return services;
     }
