@@ -18,6 +18,7 @@ set -m
 
 AZURITE_PID=""
 MAILDEV_PID=""
+IDP_PID=""
 APP_PID=""
 
 log() { echo "run.sh: $*" >&2; }
@@ -33,6 +34,9 @@ cleanup() {
   fi
   if [[ -n "$MAILDEV_PID" ]]; then
     stop_group "$MAILDEV_PID"
+  fi
+  if [[ -n "$IDP_PID" ]]; then
+    stop_group "$IDP_PID"
   fi
 }
 trap cleanup EXIT
@@ -72,13 +76,31 @@ else
   log "MailDev: SMTP on 127.0.0.1:1025; the emails the app sends are at http://127.0.0.1:1080"
 fi
 
+# The Local IdP (scripts/local-idp.mjs): "Sign in with Local IdP" on the page; any email and password sign in.
+if port_open 7300; then
+  log "something already listens on 127.0.0.1:7300; using it as the Local IdP"
+else
+  node scripts/local-idp.mjs &
+  IDP_PID=$!
+  for _ in $(seq 1 100); do
+    port_open 7300 && break
+    sleep 0.2
+  done
+  port_open 7300 || { log "the Local IdP did not listen on 7300 within 20 s"; exit 1; }
+fi
+export Social__Providers__local__Authority="${Social__Providers__local__Authority:-http://127.0.0.1:7300}"
+export Social__Providers__local__ClientId="${Social__Providers__local__ClientId:-bkmark-local}"
+export Social__Providers__local__DisplayName="${Social__Providers__local__DisplayName:-Local IdP}"
+
 export LocalHost__FunctionKey="${LocalHost__FunctionKey:-local-dev-function-key}"
 export LocalHost__MasterKey="${LocalHost__MasterKey:-local-dev-master-key}"
 log "function key (x-functions-key): $LocalHost__FunctionKey"
 log "master key (x-functions-key on /admin/functions/{name}): $LocalHost__MasterKey"
 log "serving on ${ASPNETCORE_URLS:-http://localhost:7071}"
 
-ASPNETCORE_ENVIRONMENT=Development dotnet run --project Bkmark.LocalHost -c Release &
+# A secret's name has dashes, which no shell variable may: env passes it (the Local IdP's development secret).
+env "Secrets__social-local-client-secret=${LOCAL_IDP_CLIENT_SECRET:-local-idp-dev-secret}" \
+  ASPNETCORE_ENVIRONMENT=Development dotnet run --project Bkmark.LocalHost -c Release &
 APP_PID=$!
 # `wait` (unlike a foreground command) lets the INT/TERM traps run at once.
 app_status=0

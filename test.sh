@@ -11,8 +11,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 RESULTS_DIR=test-output
 AZURITE_PID=""
+AZURITE_QUEUE_PID=""
 MAILDEV_PID=""
 MAILDEV_DIR=""
+IDP_PID=""
 PASSED=0
 FAILED=0
 
@@ -31,8 +33,10 @@ stop_pid() {
 }
 
 stop_azurite() {
-  stop_pid "$AZURITE_PID"
+  [[ -z "$AZURITE_PID" ]] || stop_pid "$AZURITE_PID"
+  [[ -z "$AZURITE_QUEUE_PID" ]] || stop_pid "$AZURITE_QUEUE_PID"
   AZURITE_PID=""
+  AZURITE_QUEUE_PID=""
 }
 
 stop_maildev() {
@@ -41,7 +45,7 @@ stop_maildev() {
 }
 
 cleanup() {
-  if [[ -n "$AZURITE_PID" ]]; then
+  if [[ -n "$AZURITE_PID$AZURITE_QUEUE_PID" ]]; then
     stop_azurite
   fi
   if [[ -n "$MAILDEV_PID" ]]; then
@@ -49,6 +53,10 @@ cleanup() {
   fi
   if [[ -n "$MAILDEV_DIR" ]]; then
     rm -rf "$MAILDEV_DIR"
+  fi
+  if [[ -n "$IDP_PID" ]]; then
+    kill -TERM "$IDP_PID" 2>/dev/null || true
+    wait "$IDP_PID" 2>/dev/null || true
   fi
 }
 trap cleanup EXIT
@@ -88,16 +96,19 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# Azurite (all services, in memory, blob unused) on free ports for tables and queues.
+# Azurite's table and queue services, in memory, each on a free port and in its own process: one Node event
+# loop per service, so the queue triggers' polling never slows the table requests the tests count and time.
 start_azurite() {
-  local attempt table_port queue_port blob_port
+  local attempt table_port queue_port
   for attempt in 1 2 3; do
-    table_port=$(free_port); queue_port=$(free_port); blob_port=$(free_port)
-    node_modules/.bin/azurite --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --silent \
-      --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port" \
+    table_port=$(free_port); queue_port=$(free_port)
+    node_modules/.bin/azurite-table --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --silent \
       --tableHost 127.0.0.1 --tablePort "$table_port" >&2 &
     AZURITE_PID=$!
-    if wait_for_ports "$AZURITE_PID" "$table_port" "$queue_port"; then
+    node_modules/.bin/azurite-queue --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --silent \
+      --queueHost 127.0.0.1 --queuePort "$queue_port" >&2 &
+    AZURITE_QUEUE_PID=$!
+    if wait_for_ports "$AZURITE_PID" "$table_port" && wait_for_ports "$AZURITE_QUEUE_PID" "$queue_port"; then
       AZURITE_TABLE_PORT=$table_port
       AZURITE_QUEUE_PORT=$queue_port
       return 0
@@ -132,6 +143,29 @@ start_maildev() {
 
 source scripts/processes.sh
 
+# The Local IdP (scripts/local-idp.mjs, a real OpenID provider) on a free port, for the social sign-in tests.
+start_local_idp() {
+  local attempt port
+  for attempt in 1 2 3; do
+    port=$(free_port)
+    LOCAL_IDP_PORT=$port node scripts/local-idp.mjs >/dev/null 2>&1 &
+    IDP_PID=$!
+    for _ in $(seq 1 100); do
+      if port_open "$port"; then
+        IDP_PORT=$port
+        return 0
+      fi
+      kill -0 "$IDP_PID" 2>/dev/null || break
+      sleep 0.2
+    done
+    log "Local IdP did not start on port $port (attempt $attempt)"
+    kill -TERM "$IDP_PID" 2>/dev/null || true
+    IDP_PID=""
+  done
+  log "could not start the Local IdP"
+  return 1
+}
+
 # Sums the <Counters passed=".." failed=".."> of every TRX file in the results directory.
 read_trx_counts() {
   local file counters
@@ -150,6 +184,10 @@ start_azurite
 log "Azurite (in memory) on 127.0.0.1: tables $AZURITE_TABLE_PORT, queues $AZURITE_QUEUE_PORT"
 start_maildev
 log "MailDev on 127.0.0.1: SMTP $MAILDEV_SMTP_PORT, inbox http://127.0.0.1:$MAILDEV_WEB_PORT"
+
+start_local_idp
+log "Local IdP on http://127.0.0.1:$IDP_PORT"
+export BKMARK_TEST_IDP="http://127.0.0.1:$IDP_PORT"
 
 export BKMARK_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$AZURITE_TABLE_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1;"
 export BKMARK_TEST_MAILDEV_SMTP_PORT=$MAILDEV_SMTP_PORT

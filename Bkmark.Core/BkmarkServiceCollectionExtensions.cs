@@ -9,12 +9,16 @@ using Bkmark.Core.Authorization;
 using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Email;
+using Bkmark.Core.Lifecycle;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.Organisations;
 using Bkmark.Core.Passkeys;
+using Bkmark.Core.PublishableKeys;
 using Bkmark.Core.Secrets;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
+using Bkmark.Core.Social;
 using Bkmark.Core.Storage;
 using Bkmark.Core.Throttling;
 using Bkmark.Core.Tokens;
@@ -70,7 +74,11 @@ public static class BkmarkServiceCollectionExtensions
         services.AddTwoFactor();
         services.AddSignIn();
         services.AddLibrary();
+        services.AddPublishableKeys();
         services.AddPasskeys();
+        services.AddSocialSignIn();
+        services.AddOrganisations();
+        services.AddLifecycle();
         return services;
     }
 

@@ -1,5 +1,6 @@
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
+using Bkmark.Core.Organisations;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -9,14 +10,49 @@ using Microsoft.Azure.Functions.Worker;
 namespace Bkmark.Functions;
 
 /// <summary>The caller's API keys: create, list, read, change, roll, revoke. A session or any key may manage them.</summary>
-public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator authenticator, StepUp stepUp, SecurityEventLog securityLog)
+public sealed class ApiKeyFunctions(
+    ApiKeyService keys, RequestAuthenticator authenticator, StepUp stepUp, OrganisationAccess organisations, SecurityEventLog securityLog)
 {
     [Function(nameof(CreateApiKey))]
     public Task<IActionResult> CreateApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/api-keys")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
         () => stepUp.AuthenticateAsync(request, cancellationToken),
-        async caller =>
+        caller => CreateAsync(request, caller, cancellationToken),
+        cancellationToken);
+
+    /// <summary>An organisation's key (DESIGN §12): made by an admin or owner with a recent sign-in, acting on the organisation's library only.</summary>
+    [Function(nameof(CreateOrganisationApiKey))]
+    public Task<IActionResult> CreateOrganisationApiKey(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/{orgId}/api-keys")] HttpRequest request,
+        string orgId,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => organisations.AuthenticateManagerAsync(stepUp.AuthenticateSessionAsync(request, cancellationToken), orgId, cancellationToken),
+        caller => CreateAsync(request, caller, cancellationToken),
+        cancellationToken);
+
+    /// <summary>The organisation's keys, whoever made them; for its admins and owners.</summary>
+    [Function(nameof(ListOrganisationApiKeys))]
+    public Task<IActionResult> ListOrganisationApiKeys(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/api-keys")] HttpRequest request,
+        string orgId,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => organisations.AuthenticateManagerAsync(authenticator.AuthenticateSessionAsync(request, cancellationToken), orgId, cancellationToken),
+        async caller => ApiResults.Ok(new { data = await keys.ListAsync(caller.LibraryId, cancellationToken) }),
+        cancellationToken);
+
+    [Function(nameof(RevokeOrganisationApiKey))]
+    public Task<IActionResult> RevokeOrganisationApiKey(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/orgs/{orgId}/api-keys/{id}")] HttpRequest request,
+        string orgId,
+        string id,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => organisations.AuthenticateManagerAsync(authenticator.AuthenticateSessionAsync(request, cancellationToken), orgId, cancellationToken),
+        caller => RevokeAsync(request, caller, id, cancellationToken),
+        cancellationToken);
+
+    /// <summary>Creates a key for the caller: their own, or, for an organisation's manager, the organisation's.</summary>
+    private async Task<IActionResult> CreateAsync(HttpRequest request, Caller caller, CancellationToken cancellationToken)
     {
         var body = await RequestBody.ReadAsync<CreateApiKeyRequest>(request, cancellationToken);
         if (!body.Succeeded)
@@ -25,14 +61,14 @@ public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator aut
         }
 
         var b = body.Value;
-        var created = await keys.CreateAsync(caller, new NewApiKey(b.Name, b.Scopes, b.ExpiresAt, b.RateLimitPerMinute), cancellationToken);
+        var created = await keys.CreateAsync(caller, new NewApiKey(b.Name, b.Scopes, b.ExpiresAt, b.RateLimitPerMinute) { Environment = b.Environment }, cancellationToken);
         if (created.Succeeded)
         {
             await securityLog.RecordAsync(request, caller, SecurityEventTypes.ApiKeyCreated, cancellationToken, DetailsOf(created.Value.Id, created.Value.KeyPrefix));
         }
 
         return ApiResults.From(created, ApiResults.Created);
-    }, cancellationToken);
+    }
 
     [Function(nameof(ListApiKeys))]
     public Task<IActionResult> ListApiKeys(
@@ -41,7 +77,7 @@ public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator aut
         () => authenticator.AuthenticateAsync(request, cancellationToken),
         async caller =>
     {
-        return ApiResults.Ok(new { data = await keys.ListAsync(caller.UserId, cancellationToken) });
+        return ApiResults.Ok(new { data = await keys.ListAsync(caller, cancellationToken) });
     }, cancellationToken);
 
     [Function(nameof(GetApiKey))]
@@ -52,7 +88,7 @@ public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator aut
         () => authenticator.AuthenticateAsync(request, cancellationToken),
         async caller =>
     {
-        return ApiResults.From(await keys.GetAsync(caller.UserId, id, cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await keys.GetAsync(caller, id, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     [Function(nameof(UpdateApiKey))]
@@ -109,7 +145,10 @@ public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator aut
         string id,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
         () => authenticator.AuthenticateAsync(request, cancellationToken),
-        async caller =>
+        caller => RevokeAsync(request, caller, id, cancellationToken),
+        cancellationToken);
+
+    private async Task<IActionResult> RevokeAsync(HttpRequest request, Caller caller, string id, CancellationToken cancellationToken)
     {
         var revoked = await keys.RevokeAsync(caller, id, cancellationToken);
         if (revoked.Succeeded)
@@ -118,12 +157,12 @@ public sealed class ApiKeyFunctions(ApiKeyService keys, RequestAuthenticator aut
         }
 
         return ApiResults.From(revoked, _ => ApiResults.Ok(new { message = "API key revoked" }));
-    }, cancellationToken);
+    }
 
     /// <summary>A key is named by its id and public prefix in the log, never by its value.</summary>
     private static Dictionary<string, string> DetailsOf(string keyId, string keyPrefix) => new() { ["keyId"] = keyId, ["keyPrefix"] = keyPrefix };
 
-    private sealed record CreateApiKeyRequest(string? Name, string?[]? Scopes, DateTimeOffset? ExpiresAt, int? RateLimitPerMinute);
+    private sealed record CreateApiKeyRequest(string? Name, string?[]? Scopes, DateTimeOffset? ExpiresAt, int? RateLimitPerMinute, string? Environment);
 
     private sealed record UpdateApiKeyRequest(string? Name, string?[]? Scopes, int? RateLimitPerMinute, DateTimeOffset? ExpiresAt, string?[]? AllowedIps);
 

@@ -1,6 +1,6 @@
-using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Errors;
+using Bkmark.Core.Lifecycle;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
 using Bkmark.Core.Tokens;
@@ -11,9 +11,9 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 
-/// <summary>Registration, sign-in, token refresh, sign-out, credential introspection, public keys.</summary>
+/// <summary>Registration (which emails a link that confirms the address), sign-in, token refresh, sign-out, credential introspection, public keys.</summary>
 public sealed class AuthFunctions(
-    AccountService accounts, SignInService signIn, SessionService sessions, RequestAuthenticator authenticator, SigningKeys signingKeys)
+    EmailVerificationService registration, SignInService signIn, SessionService sessions, RequestAuthenticator authenticator, SigningKeys signingKeys)
 {
     [Function(nameof(Register))]
     public Task<IActionResult> Register(
@@ -26,7 +26,7 @@ public sealed class AuthFunctions(
             return ApiResults.Problem(body.Problem);
         }
 
-        var user = await accounts.RegisterAsync(body.Value.Email, body.Value.Password, body.Value.DisplayName, cancellationToken);
+        var user = await registration.RegisterAsync(body.Value.Email, body.Value.Password, body.Value.DisplayName, cancellationToken);
         return ApiResults.From(user, ApiResults.Created);
     }, cancellationToken);
 
@@ -91,7 +91,7 @@ public sealed class AuthFunctions(
     public Task<IActionResult> Verify(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/auth/verify")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        () => authenticator.AuthenticateCredentialAsync(request, cancellationToken),
         c => ApiResults.Ok(new VerifyView(
             true,
             c.IsSession ? "session" : "api_key",
@@ -99,7 +99,8 @@ public sealed class AuthFunctions(
             c.Scopes,
             c.ExpiresAt,
             c.KeyId,
-            c.SessionId)),
+            c.SessionId,
+            c.OrganisationId)),
         cancellationToken);
 
     [Function(nameof(Jwks))]
@@ -121,5 +122,6 @@ public sealed class AuthFunctions(
         IReadOnlyCollection<string> Scopes,
         DateTimeOffset? ExpiresAt,
         [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? KeyId,
-        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? SessionId);
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? SessionId,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? OrganisationId);
 }

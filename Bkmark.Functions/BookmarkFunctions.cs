@@ -1,6 +1,7 @@
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Errors;
+using Bkmark.Core.Organisations;
 using Bkmark.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -8,25 +9,120 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 
-/// <summary>Bookmarks and the trash. Deleting for good needs the opt-in <c>destructive</c> scope as well.</summary>
-public sealed class BookmarkFunctions(BookmarkService bookmarks, RequestAuthenticator authenticator)
+/// <summary>
+/// Bookmarks and the trash, of the caller's library and (under <c>/orgs/{orgId}/</c>) of an organisation's: each
+/// pair of routes shares one body, which acts on the library the authentication names. Deleting for good needs
+/// the opt-in <c>destructive</c> scope as well.
+/// </summary>
+public sealed class BookmarkFunctions(BookmarkService bookmarks, OrganisationAccess access)
 {
     [Function(nameof(ListBookmarks))]
     public Task<IActionResult> ListBookmarks(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/bookmarks")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.BookmarksRead, cancellationToken),
+        CancellationToken cancellationToken) => ListAsync(request, null, cancellationToken);
+
+    [Function(nameof(ListOrganisationBookmarks))]
+    public Task<IActionResult> ListOrganisationBookmarks(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/bookmarks")] HttpRequest request,
+        string orgId,
+        CancellationToken cancellationToken) => ListAsync(request, orgId, cancellationToken);
+
+    [Function(nameof(CreateBookmark))]
+    public Task<IActionResult> CreateBookmark(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/bookmarks")] HttpRequest request,
+        CancellationToken cancellationToken) => CreateAsync(request, null, cancellationToken);
+
+    [Function(nameof(CreateOrganisationBookmark))]
+    public Task<IActionResult> CreateOrganisationBookmark(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/{orgId}/bookmarks")] HttpRequest request,
+        string orgId,
+        CancellationToken cancellationToken) => CreateAsync(request, orgId, cancellationToken);
+
+    [Function(nameof(GetBookmark))]
+    public Task<IActionResult> GetBookmark(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/bookmarks/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) => GetAsync(request, null, id, cancellationToken);
+
+    [Function(nameof(GetOrganisationBookmark))]
+    public Task<IActionResult> GetOrganisationBookmark(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/bookmarks/{id}")] HttpRequest request,
+        string orgId,
+        string id,
+        CancellationToken cancellationToken) => GetAsync(request, orgId, id, cancellationToken);
+
+    [Function(nameof(UpdateBookmark))]
+    public Task<IActionResult> UpdateBookmark(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/bookmarks/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) => UpdateAsync(request, null, id, cancellationToken);
+
+    [Function(nameof(UpdateOrganisationBookmark))]
+    public Task<IActionResult> UpdateOrganisationBookmark(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/orgs/{orgId}/bookmarks/{id}")] HttpRequest request,
+        string orgId,
+        string id,
+        CancellationToken cancellationToken) => UpdateAsync(request, orgId, id, cancellationToken);
+
+    /// <summary>Moves to the trash; with <c>?permanent=true</c> (and the <c>destructive</c> scope) deletes for good.</summary>
+    [Function(nameof(DeleteBookmark))]
+    public Task<IActionResult> DeleteBookmark(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/bookmarks/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) => DeleteAsync(request, null, id, cancellationToken);
+
+    [Function(nameof(DeleteOrganisationBookmark))]
+    public Task<IActionResult> DeleteOrganisationBookmark(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/orgs/{orgId}/bookmarks/{id}")] HttpRequest request,
+        string orgId,
+        string id,
+        CancellationToken cancellationToken) => DeleteAsync(request, orgId, id, cancellationToken);
+
+    [Function(nameof(RestoreBookmark))]
+    public Task<IActionResult> RestoreBookmark(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/bookmarks/{id}/restore")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) => RestoreAsync(request, null, id, cancellationToken);
+
+    [Function(nameof(RestoreOrganisationBookmark))]
+    public Task<IActionResult> RestoreOrganisationBookmark(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/{orgId}/bookmarks/{id}/restore")] HttpRequest request,
+        string orgId,
+        string id,
+        CancellationToken cancellationToken) => RestoreAsync(request, orgId, id, cancellationToken);
+
+    [Function(nameof(ListTrash))]
+    public Task<IActionResult> ListTrash(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/trash")] HttpRequest request,
+        CancellationToken cancellationToken) => ListTrashAsync(request, null, cancellationToken);
+
+    [Function(nameof(ListOrganisationTrash))]
+    public Task<IActionResult> ListOrganisationTrash(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/trash")] HttpRequest request,
+        string orgId,
+        CancellationToken cancellationToken) => ListTrashAsync(request, orgId, cancellationToken);
+
+    [Function(nameof(EmptyTrash))]
+    public Task<IActionResult> EmptyTrash(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/trash/empty")] HttpRequest request,
+        CancellationToken cancellationToken) => EmptyTrashAsync(request, null, cancellationToken);
+
+    [Function(nameof(EmptyOrganisationTrash))]
+    public Task<IActionResult> EmptyOrganisationTrash(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/{orgId}/trash/empty")] HttpRequest request,
+        string orgId,
+        CancellationToken cancellationToken) => EmptyTrashAsync(request, orgId, cancellationToken);
+
+    private Task<IActionResult> ListAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.BookmarksRead, cancellationToken),
         async caller =>
     {
         var query = new BookmarkQuery(request.Query["limit"], request.Query["cursor"], request.Query["tag"], request.Query["groupId"]);
         return ApiResults.From(await bookmarks.ListAsync(caller.LibraryId, query, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
-    [Function(nameof(CreateBookmark))]
-    public Task<IActionResult> CreateBookmark(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/bookmarks")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.BookmarksWrite, cancellationToken),
+    private Task<IActionResult> CreateAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.BookmarksWrite, cancellationToken),
         async caller =>
     {
         var input = await RequestBody.ReadAsync<BookmarkInput>(request, cancellationToken);
@@ -38,23 +134,15 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, RequestAuthenti
         return ApiResults.From(await bookmarks.CreateAsync(caller.LibraryId, input.Value, cancellationToken), ApiResults.Created);
     }, cancellationToken);
 
-    [Function(nameof(GetBookmark))]
-    public Task<IActionResult> GetBookmark(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/bookmarks/{id}")] HttpRequest request,
-        string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.BookmarksRead, cancellationToken),
+    private Task<IActionResult> GetAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.BookmarksRead, cancellationToken),
         async caller =>
     {
         return ApiResults.From(await bookmarks.GetAsync(caller.LibraryId, id, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
-    [Function(nameof(UpdateBookmark))]
-    public Task<IActionResult> UpdateBookmark(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/bookmarks/{id}")] HttpRequest request,
-        string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.BookmarksWrite, cancellationToken),
+    private Task<IActionResult> UpdateAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.BookmarksWrite, cancellationToken),
         async caller =>
     {
         var patch = await RequestBody.ReadAsync<BookmarkPatch>(request, cancellationToken);
@@ -66,12 +154,7 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, RequestAuthenti
         return ApiResults.From(await bookmarks.UpdateAsync(caller.LibraryId, id, patch.Value, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
-    /// <summary>Moves to the trash; with <c>?permanent=true</c> (and the <c>destructive</c> scope) deletes for good.</summary>
-    [Function(nameof(DeleteBookmark))]
-    public Task<IActionResult> DeleteBookmark(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/bookmarks/{id}")] HttpRequest request,
-        string id,
-        CancellationToken cancellationToken)
+    private Task<IActionResult> DeleteAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken)
     {
         var permanent = request.Query["permanent"].ToString();
         if (permanent is not ("" or "true" or "false"))
@@ -81,49 +164,39 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, RequestAuthenti
 
         return permanent == "true"
             ? ApiEndpoint.RunAsync(
-                () => AuthenticateDestructiveAsync(request, cancellationToken),
+                () => AuthenticateDestructiveAsync(request, orgId, cancellationToken),
                 async caller => ApiResults.From(await bookmarks.DeletePermanentlyAsync(caller.LibraryId, id, cancellationToken), _ => ApiResults.NoContent()),
                 cancellationToken)
             : ApiEndpoint.RunAsync(
-                () => authenticator.AuthenticateAsync(request, Scopes.BookmarksWrite, cancellationToken),
+                () => access.AuthenticateLibraryAsync(request, orgId, Scopes.BookmarksWrite, cancellationToken),
                 async caller => ApiResults.From(await bookmarks.TrashAsync(caller.LibraryId, id, cancellationToken), _ => ApiResults.NoContent()),
                 cancellationToken);
     }
 
-    [Function(nameof(RestoreBookmark))]
-    public Task<IActionResult> RestoreBookmark(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/bookmarks/{id}/restore")] HttpRequest request,
-        string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.BookmarksWrite, cancellationToken),
+    private Task<IActionResult> RestoreAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.BookmarksWrite, cancellationToken),
         async caller =>
     {
         return ApiResults.From(await bookmarks.RestoreAsync(caller.LibraryId, id, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
-    [Function(nameof(ListTrash))]
-    public Task<IActionResult> ListTrash(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/trash")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.BookmarksRead, cancellationToken),
+    private Task<IActionResult> ListTrashAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.BookmarksRead, cancellationToken),
         async caller =>
     {
         var page = await bookmarks.ListTrashAsync(caller.LibraryId, request.Query["limit"], request.Query["cursor"], cancellationToken);
         return ApiResults.From(page, ApiResults.Ok);
     }, cancellationToken);
 
-    [Function(nameof(EmptyTrash))]
-    public Task<IActionResult> EmptyTrash(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/trash/empty")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => AuthenticateDestructiveAsync(request, cancellationToken),
+    private Task<IActionResult> EmptyTrashAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => AuthenticateDestructiveAsync(request, orgId, cancellationToken),
         async caller => ApiResults.Ok(new { deleted = await bookmarks.EmptyTrashAsync(caller.LibraryId, cancellationToken) }),
         cancellationToken);
 
     /// <summary>Deleting for good needs <c>bookmarks:write</c> and the opt-in <c>destructive</c>, which write never implies.</summary>
-    private async Task<Result<Caller>> AuthenticateDestructiveAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<Result<Caller>> AuthenticateDestructiveAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(request, Scopes.BookmarksWrite, cancellationToken);
+        var caller = await access.AuthenticateLibraryAsync(request, orgId, Scopes.BookmarksWrite, cancellationToken);
         return caller.Succeeded && !caller.Value.HasScope(Scopes.Destructive) ? caller.Value.Refuse(Problems.ScopeRequired(Scopes.Destructive)) : caller;
     }
 }

@@ -1,5 +1,6 @@
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Groups;
+using Bkmark.Core.Organisations;
 using Bkmark.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -7,24 +8,82 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 
-/// <summary>Groups of bookmarks. Deleting a group keeps its bookmarks, ungrouped.</summary>
-public sealed class GroupFunctions(GroupService groups, RequestAuthenticator authenticator)
+/// <summary>
+/// Groups of bookmarks, of the caller's library and (under <c>/orgs/{orgId}/</c>) of an organisation's; each pair
+/// of routes shares one body. Deleting a group keeps its bookmarks, ungrouped.
+/// </summary>
+public sealed class GroupFunctions(GroupService groups, OrganisationAccess access)
 {
     [Function(nameof(ListGroups))]
     public Task<IActionResult> ListGroups(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/groups")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.GroupsRead, cancellationToken),
+        CancellationToken cancellationToken) => ListAsync(request, null, cancellationToken);
+
+    [Function(nameof(ListOrganisationGroups))]
+    public Task<IActionResult> ListOrganisationGroups(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/groups")] HttpRequest request,
+        string orgId,
+        CancellationToken cancellationToken) => ListAsync(request, orgId, cancellationToken);
+
+    [Function(nameof(CreateGroup))]
+    public Task<IActionResult> CreateGroup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/groups")] HttpRequest request,
+        CancellationToken cancellationToken) => CreateAsync(request, null, cancellationToken);
+
+    [Function(nameof(CreateOrganisationGroup))]
+    public Task<IActionResult> CreateOrganisationGroup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/{orgId}/groups")] HttpRequest request,
+        string orgId,
+        CancellationToken cancellationToken) => CreateAsync(request, orgId, cancellationToken);
+
+    [Function(nameof(GetGroup))]
+    public Task<IActionResult> GetGroup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/groups/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) => GetAsync(request, null, id, cancellationToken);
+
+    [Function(nameof(GetOrganisationGroup))]
+    public Task<IActionResult> GetOrganisationGroup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/groups/{id}")] HttpRequest request,
+        string orgId,
+        string id,
+        CancellationToken cancellationToken) => GetAsync(request, orgId, id, cancellationToken);
+
+    [Function(nameof(UpdateGroup))]
+    public Task<IActionResult> UpdateGroup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/groups/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) => UpdateAsync(request, null, id, cancellationToken);
+
+    [Function(nameof(UpdateOrganisationGroup))]
+    public Task<IActionResult> UpdateOrganisationGroup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/orgs/{orgId}/groups/{id}")] HttpRequest request,
+        string orgId,
+        string id,
+        CancellationToken cancellationToken) => UpdateAsync(request, orgId, id, cancellationToken);
+
+    [Function(nameof(DeleteGroup))]
+    public Task<IActionResult> DeleteGroup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/groups/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) => DeleteAsync(request, null, id, cancellationToken);
+
+    [Function(nameof(DeleteOrganisationGroup))]
+    public Task<IActionResult> DeleteOrganisationGroup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/orgs/{orgId}/groups/{id}")] HttpRequest request,
+        string orgId,
+        string id,
+        CancellationToken cancellationToken) => DeleteAsync(request, orgId, id, cancellationToken);
+
+    private Task<IActionResult> ListAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.GroupsRead, cancellationToken),
         async caller =>
     {
         return ApiResults.Ok(new { data = await groups.ListAsync(caller.LibraryId, cancellationToken) });
     }, cancellationToken);
 
-    [Function(nameof(CreateGroup))]
-    public Task<IActionResult> CreateGroup(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/groups")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.GroupsWrite, cancellationToken),
+    private Task<IActionResult> CreateAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.GroupsWrite, cancellationToken),
         async caller =>
     {
         var input = await RequestBody.ReadAsync<GroupInput>(request, cancellationToken);
@@ -36,23 +95,15 @@ public sealed class GroupFunctions(GroupService groups, RequestAuthenticator aut
         return ApiResults.From(await groups.CreateAsync(caller.LibraryId, input.Value, cancellationToken), ApiResults.Created);
     }, cancellationToken);
 
-    [Function(nameof(GetGroup))]
-    public Task<IActionResult> GetGroup(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/groups/{id}")] HttpRequest request,
-        string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.GroupsRead, cancellationToken),
+    private Task<IActionResult> GetAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.GroupsRead, cancellationToken),
         async caller =>
     {
         return ApiResults.From(await groups.GetAsync(caller.LibraryId, id, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
-    [Function(nameof(UpdateGroup))]
-    public Task<IActionResult> UpdateGroup(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/groups/{id}")] HttpRequest request,
-        string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.GroupsWrite, cancellationToken),
+    private Task<IActionResult> UpdateAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.GroupsWrite, cancellationToken),
         async caller =>
     {
         var patch = await RequestBody.ReadAsync<GroupPatch>(request, cancellationToken);
@@ -64,12 +115,8 @@ public sealed class GroupFunctions(GroupService groups, RequestAuthenticator aut
         return ApiResults.From(await groups.UpdateAsync(caller.LibraryId, id, patch.Value, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
-    [Function(nameof(DeleteGroup))]
-    public Task<IActionResult> DeleteGroup(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/groups/{id}")] HttpRequest request,
-        string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.GroupsWrite, cancellationToken),
+    private Task<IActionResult> DeleteAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.GroupsWrite, cancellationToken),
         async caller =>
     {
         return ApiResults.From(await groups.DeleteAsync(caller.LibraryId, id, cancellationToken), _ => ApiResults.NoContent());

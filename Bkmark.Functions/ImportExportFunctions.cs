@@ -1,5 +1,6 @@
 using Bkmark.Core.Authorization;
 using Bkmark.Core.ImportExport;
+using Bkmark.Core.Organisations;
 using Bkmark.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -7,25 +8,44 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 
-/// <summary>Export (JSON or a browser bookmark file) and import of either; each behind its own opt-in scope.</summary>
-public sealed class ImportExportFunctions(ImportService importer, ExportService exporter, RequestAuthenticator authenticator)
+/// <summary>
+/// Export (JSON or a browser bookmark file) and import of either, each behind its own opt-in scope; of the
+/// caller's library or (under <c>/orgs/{orgId}/</c>) an organisation's.
+/// </summary>
+public sealed class ImportExportFunctions(ImportService importer, ExportService exporter, OrganisationAccess access)
 {
     [Function(nameof(ExportBookmarks))]
     public Task<IActionResult> ExportBookmarks(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/export")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.Export, cancellationToken),
+        CancellationToken cancellationToken) => ExportAsync(request, null, cancellationToken);
+
+    [Function(nameof(ExportOrganisationBookmarks))]
+    public Task<IActionResult> ExportOrganisationBookmarks(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/export")] HttpRequest request,
+        string orgId,
+        CancellationToken cancellationToken) => ExportAsync(request, orgId, cancellationToken);
+
+    [Function(nameof(ImportBookmarks))]
+    public Task<IActionResult> ImportBookmarks(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/import")] HttpRequest request,
+        CancellationToken cancellationToken) => ImportAsync(request, null, cancellationToken);
+
+    [Function(nameof(ImportOrganisationBookmarks))]
+    public Task<IActionResult> ImportOrganisationBookmarks(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/{orgId}/import")] HttpRequest request,
+        string orgId,
+        CancellationToken cancellationToken) => ImportAsync(request, orgId, cancellationToken);
+
+    private Task<IActionResult> ExportAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.Export, cancellationToken),
         async caller =>
     {
         var file = await exporter.ExportAsync(caller.LibraryId, request.Query["format"], cancellationToken);
         return ApiResults.From(file, f => new FileResponse(f));
     }, cancellationToken);
 
-    [Function(nameof(ImportBookmarks))]
-    public Task<IActionResult> ImportBookmarks(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/import")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.Import, cancellationToken),
+    private Task<IActionResult> ImportAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.Import, cancellationToken),
         async caller =>
     {
         var body = await RequestBody.ReadBytesAsync(request, ImportService.MaxFileBytes, cancellationToken);

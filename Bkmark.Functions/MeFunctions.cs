@@ -1,5 +1,7 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
+using Bkmark.Core.Lifecycle;
+using Bkmark.Core.Sessions;
 using Bkmark.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -7,8 +9,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 
-/// <summary>The signed-in user's profile.</summary>
-public sealed class MeFunctions(AccountService accounts, RequestAuthenticator authenticator)
+/// <summary>The signed-in user's profile, and deleting the account.</summary>
+public sealed class MeFunctions(AccountService accounts, AccountDeletionService deletion, RequestAuthenticator authenticator)
 {
     [Function(nameof(GetMe))]
     public Task<IActionResult> GetMe(
@@ -19,4 +21,24 @@ public sealed class MeFunctions(AccountService accounts, RequestAuthenticator au
     {
         return ApiResults.From(await accounts.GetProfileAsync(caller.UserId, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
+
+    /// <summary>With <c>{password}</c>, or with no body after a fresh sign-in (step-up): either proves it is the person.</summary>
+    [Function(nameof(DeleteMe))]
+    public Task<IActionResult> DeleteMe(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/me")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
+    {
+        var body = await RequestBody.ReadOptionalAsync<DeleteRequest>(request, cancellationToken);
+        if (!body.Succeeded)
+        {
+            return ApiResults.Problem(body.Problem);
+        }
+
+        var deleted = await deletion.DeleteAsync(caller, body.Value?.Password, ClientInfo.From(request), cancellationToken);
+        return ApiResults.From(deleted, _ => ApiResults.NoContent());
+    }, cancellationToken);
+
+    private sealed record DeleteRequest(string? Password);
 }

@@ -1,4 +1,5 @@
 using Bkmark.Core.Authorization;
+using Bkmark.Core.Organisations;
 using Bkmark.Core.Search;
 using Bkmark.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -7,14 +8,22 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 
-/// <summary>Ranked search over the caller's bookmarks.</summary>
-public sealed class SearchFunctions(SearchService search, RequestAuthenticator authenticator)
+/// <summary>Ranked search over the caller's bookmarks, or (under <c>/orgs/{orgId}/</c>) an organisation's.</summary>
+public sealed class SearchFunctions(SearchService search, OrganisationAccess access)
 {
     [Function(nameof(SearchBookmarks))]
     public Task<IActionResult> SearchBookmarks(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/search")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.SearchRead, cancellationToken),
+        CancellationToken cancellationToken) => SearchAsync(request, null, cancellationToken);
+
+    [Function(nameof(SearchOrganisationBookmarks))]
+    public Task<IActionResult> SearchOrganisationBookmarks(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/search")] HttpRequest request,
+        string orgId,
+        CancellationToken cancellationToken) => SearchAsync(request, orgId, cancellationToken);
+
+    private Task<IActionResult> SearchAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.SearchRead, cancellationToken),
         async caller =>
     {
         var results = await search.SearchAsync(caller.LibraryId, request.Query["q"], request.Query["limit"], request.Query["cursor"], cancellationToken);

@@ -1,4 +1,5 @@
 using Bkmark.Core.Authorization;
+using Bkmark.Core.Organisations;
 using Bkmark.Core.Tags;
 using Bkmark.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -7,25 +8,58 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 
-/// <summary>Tags with their counts; renaming (merging) and removing a tag across all bookmarks.</summary>
-public sealed class TagFunctions(TagService tags, RequestAuthenticator authenticator)
+/// <summary>
+/// Tags with their counts; renaming (merging) and removing a tag across all bookmarks. Of the caller's library
+/// and (under <c>/orgs/{orgId}/</c>) of an organisation's; each pair of routes shares one body.
+/// </summary>
+public sealed class TagFunctions(TagService tags, OrganisationAccess access)
 {
     [Function(nameof(ListTags))]
     public Task<IActionResult> ListTags(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/tags")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.TagsRead, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.Ok(new { data = await tags.ListAsync(caller.LibraryId, cancellationToken) });
-    }, cancellationToken);
+        CancellationToken cancellationToken) => ListAsync(request, null, cancellationToken);
+
+    [Function(nameof(ListOrganisationTags))]
+    public Task<IActionResult> ListOrganisationTags(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/tags")] HttpRequest request,
+        string orgId,
+        CancellationToken cancellationToken) => ListAsync(request, orgId, cancellationToken);
 
     [Function(nameof(RenameTag))]
     public Task<IActionResult> RenameTag(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/tags/{name}")] HttpRequest request,
         string name,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.TagsWrite, cancellationToken),
+        CancellationToken cancellationToken) => RenameAsync(request, null, name, cancellationToken);
+
+    [Function(nameof(RenameOrganisationTag))]
+    public Task<IActionResult> RenameOrganisationTag(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/orgs/{orgId}/tags/{name}")] HttpRequest request,
+        string orgId,
+        string name,
+        CancellationToken cancellationToken) => RenameAsync(request, orgId, name, cancellationToken);
+
+    [Function(nameof(DeleteTag))]
+    public Task<IActionResult> DeleteTag(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/tags/{name}")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken) => DeleteAsync(request, null, name, cancellationToken);
+
+    [Function(nameof(DeleteOrganisationTag))]
+    public Task<IActionResult> DeleteOrganisationTag(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/orgs/{orgId}/tags/{name}")] HttpRequest request,
+        string orgId,
+        string name,
+        CancellationToken cancellationToken) => DeleteAsync(request, orgId, name, cancellationToken);
+
+    private Task<IActionResult> ListAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.TagsRead, cancellationToken),
+        async caller =>
+    {
+        return ApiResults.Ok(new { data = await tags.ListAsync(caller.LibraryId, cancellationToken) });
+    }, cancellationToken);
+
+    private Task<IActionResult> RenameAsync(HttpRequest request, string? orgId, string name, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.TagsWrite, cancellationToken),
         async caller =>
     {
         var rename = await RequestBody.ReadAsync<TagRename>(request, cancellationToken);
@@ -37,12 +71,8 @@ public sealed class TagFunctions(TagService tags, RequestAuthenticator authentic
         return ApiResults.From(await tags.RenameAsync(caller.LibraryId, name, rename.Value, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
-    [Function(nameof(DeleteTag))]
-    public Task<IActionResult> DeleteTag(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/tags/{name}")] HttpRequest request,
-        string name,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.TagsWrite, cancellationToken),
+    private Task<IActionResult> DeleteAsync(HttpRequest request, string? orgId, string name, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.TagsWrite, cancellationToken),
         async caller =>
     {
         return ApiResults.From(await tags.DeleteAsync(caller.LibraryId, name, cancellationToken), _ => ApiResults.NoContent());

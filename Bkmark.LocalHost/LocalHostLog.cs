@@ -47,4 +47,7 @@ internal static partial class LocalHostLog
 
     [LoggerMessage(EventId = 9023, Level = LogLevel.Warning, Message = "Queue function {FunctionName} could not read '{QueueName}' (status {Status}); polling again")]
     public static partial void QueueReceiveFailed(ILogger logger, string functionName, string queueName, int status);
+
+    [LoggerMessage(EventId = 9024, Level = LogLevel.Information, Message = "Queue triggers are disabled (LocalHost:DisableQueueTriggers); {Count} queue function(s) will not run and their messages stay queued")]
+    public static partial void QueueTriggersDisabled(ILogger logger, int count);
 }

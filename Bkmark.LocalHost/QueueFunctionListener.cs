@@ -1,10 +1,6 @@
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Bkmark.LocalHost;
 
@@ -19,32 +15,31 @@ namespace Bkmark.LocalHost;
 /// Polling runs on real time, not the registered <see cref="TimeProvider"/>: it is the host's plumbing, and
 /// a test that freezes the app's clock still expects its emails to go out.
 /// </remarks>
-internal sealed class QueueFunctionListener : BackgroundService
+internal sealed class QueueFunctionListener(
+    FunctionCatalog catalog, IServiceScopeFactory scopes, IConfiguration configuration, ILogger<QueueFunctionListener> logger) : BackgroundService
 {
+    public const string DisableQueueTriggersKey = "LocalHost:DisableQueueTriggers";
+
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
     // How long a received message stays hidden while its function runs; longer than any run here.
     private static readonly TimeSpan RunLease = TimeSpan.FromMinutes(10);
 
-    private readonly FunctionCatalog _catalog;
-    private readonly IServiceScopeFactory _scopes;
-    private readonly IConfiguration _configuration;
-    private readonly ILogger<QueueFunctionListener> _logger;
-    private readonly QueueHostOptions _options;
+    private readonly FunctionCatalog _catalog = catalog;
+    private readonly IServiceScopeFactory _scopes = scopes;
+    private readonly IConfiguration _configuration = configuration;
+    private readonly ILogger<QueueFunctionListener> _logger = logger;
+    private readonly QueueHostOptions _options = HostJson.ReadQueueOptions(AppContext.BaseDirectory, configuration);
     private IReadOnlyList<(QueueFunction Function, QueueClient Queue, QueueClient Poison)> _listening = [];
-
-    public QueueFunctionListener(
-        FunctionCatalog catalog, IServiceScopeFactory scopes, IConfiguration configuration, ILogger<QueueFunctionListener> logger)
-    {
-        _catalog = catalog;
-        _scopes = scopes;
-        _configuration = configuration;
-        _logger = logger;
-        _options = HostJson.ReadQueueOptions(AppContext.BaseDirectory, configuration);
-    }
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_configuration.GetValue<bool>(DisableQueueTriggersKey))
+        {
+            LocalHostLog.QueueTriggersDisabled(_logger, _catalog.QueueFunctions.Count);
+            return Task.CompletedTask;
+        }
+
         // Resolved here so a missing setting stops start-up with its message, as for timers.
         _listening = _catalog.QueueFunctions.Select(function =>
         {

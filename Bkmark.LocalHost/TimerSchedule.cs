@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using NCrontab;
 
 namespace Bkmark.LocalHost;

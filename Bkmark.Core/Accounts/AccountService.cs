@@ -2,6 +2,7 @@ using System.Net.Mail;
 using System.Security.Cryptography;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
+using Bkmark.Core.Storage;
 using Microsoft.AspNetCore.Identity;
 
 namespace Bkmark.Core.Accounts;
@@ -51,9 +52,9 @@ public sealed class AccountService
             errors["email"] = ["Enter a valid email address."];
         }
 
-        if (password is null || password.Length is < MinPasswordLength or > MaxPasswordLength)
+        if (!IsAcceptablePassword(password))
         {
-            errors["password"] = [$"The password must be {MinPasswordLength} to {MaxPasswordLength} characters."];
+            errors["password"] = [PasswordRule];
         }
 
         var name = displayName?.Trim();
@@ -67,27 +68,50 @@ public sealed class AccountService
             return Problems.Validation(errors);
         }
 
-        var user = new UserEntity
-        {
-            PartitionKey = _ids.NewId(),
-            Email = normalizedEmail!,
-            DisplayName = string.IsNullOrEmpty(name) ? null : name,
-            Plan = Plans.Free,
-            CreatedAt = _time.GetUtcNow(),
-        };
+        var user = NewUser(normalizedEmail!, name);
         user.PasswordHash = _hasher.HashPassword(user, password!);
 
         if (!await _users.CreateAsync(user, cancellationToken))
         {
-            return new Problem(ErrorCodes.EmailTaken, "An account with this email already exists.");
+            return EmailTaken();
         }
 
         return new NewAccount(user.Id, user.Email, user.DisplayName, user.Plan, user.CreatedAt);
     }
 
-    /// <summary>The account a session belongs to, for re-authenticating its person.</summary>
-    internal Task<UserEntity?> FindAsync(string userId, CancellationToken cancellationToken) =>
-        _users.FindByIdAsync(userId, cancellationToken);
+    /// <summary>
+    /// An account for a first social sign-in: no password (an empty hash never verifies), so its only way in is
+    /// the social account that creates it, until the person adds a passkey.
+    /// </summary>
+    /// <returns>The new user, or null when the email is taken.</returns>
+    internal async Task<UserEntity?> CreateWithoutPasswordAsync(string normalizedEmail, string? displayName, CancellationToken cancellationToken)
+    {
+        var name = displayName?.Trim();
+        var user = NewUser(normalizedEmail, name is { Length: > MaxDisplayNameLength } ? name[..MaxDisplayNameLength] : name);
+        return await _users.CreateAsync(user, cancellationToken) ? user : null;
+    }
+
+    /// <summary>Whether the account can sign in with a password (a social-only account cannot).</summary>
+    internal async Task<bool> HasPasswordAsync(string userId, CancellationToken cancellationToken) =>
+        await _users.FindByIdAsync(userId, cancellationToken) is { PasswordHash.Length: > 0 };
+
+    private UserEntity NewUser(string normalizedEmail, string? displayName) => new()
+    {
+        PartitionKey = _ids.NewId(),
+        Email = normalizedEmail,
+        DisplayName = string.IsNullOrEmpty(displayName) ? null : displayName,
+        Plan = Plans.Free,
+        CreatedAt = _time.GetUtcNow(),
+    };
+
+    /// <summary>What a new password must be, as a validation message names it.</summary>
+    public static string PasswordRule { get; } = $"The password must be {MinPasswordLength} to {MaxPasswordLength} characters.";
+
+    public static bool IsAcceptablePassword(string? password) => password is { Length: >= MinPasswordLength and <= MaxPasswordLength };
+
+    /// <summary>The account a session belongs to, for re-authenticating its person; null once deleted.</summary>
+    internal async Task<UserEntity?> FindAsync(string userId, CancellationToken cancellationToken) =>
+        await _users.FindByIdAsync(userId, cancellationToken) is { DeletedAt: null } user ? user : null;
 
     /// <summary>The account an email signs in to, or null; known and unknown emails cost the same reads.</summary>
     internal Task<UserEntity?> FindForSignInAsync(string normalizedEmail, CancellationToken cancellationToken) =>
@@ -119,15 +143,86 @@ public sealed class AccountService
 
     public async Task<Result<UserProfile>> GetProfileAsync(string userId, CancellationToken cancellationToken)
     {
-        var user = await _users.FindByIdAsync(userId, cancellationToken);
+        var user = await FindAsync(userId, cancellationToken);
         if (user is null)
         {
             return Problems.NotFound("The user");
         }
 
         return new UserProfile(user.Id, user.Email, user.DisplayName, user.Plan, user.TwoFactorEnabled,
-            PasskeyCount: await _passkeys.CountAsync(user.Id, cancellationToken), user.CreatedAt);
+            PasskeyCount: await _passkeys.CountAsync(user.Id, cancellationToken), user.CreatedAt, EmailVerified: user.EmailVerifiedAt is not null);
     }
+
+    /// <summary>Replaces the password hash (a change or a reset; the caller has proved the right to it).</summary>
+    internal Task<Result<UserEntity>> SetPasswordAsync(string userId, string newPassword, CancellationToken cancellationToken) =>
+        ChangeAsync(userId, user => user.PasswordHash = _hasher.HashPassword(user, newPassword), cancellationToken);
+
+    /// <summary>Marks <paramref name="email"/> verified, if it is still the account's address.</summary>
+    /// <returns>False when the account has another address by now (the link was for the old one).</returns>
+    internal async Task<Result<bool>> MarkEmailVerifiedAsync(string userId, string email, CancellationToken cancellationToken)
+    {
+        var stillCurrent = true;
+        var changed = await ChangeAsync(userId, user =>
+        {
+            stillCurrent = user.Email == email;
+            user.EmailVerifiedAt ??= stillCurrent ? _time.GetUtcNow() : null;
+        }, cancellationToken);
+        return changed.Succeeded ? stillCurrent : changed.Problem;
+    }
+
+    /// <summary>
+    /// Moves the account from <paramref name="previousEmail"/> to <paramref name="newEmail"/> (confirmed by a link sent
+    /// there, so it counts as verified). The new address is claimed before the user carries it and the old one
+    /// released after, so no two accounts ever own one address; a crash in between leaves a stale claim that the
+    /// next claimant of that address clears (<see cref="UserStore.TryClaimEmailAsync"/>), never a stranded user.
+    /// </summary>
+    internal async Task<Result<UserEntity>> ChangeEmailAsync(string userId, string previousEmail, string newEmail, CancellationToken cancellationToken)
+    {
+        if (!await _users.TryClaimEmailAsync(newEmail, userId, cancellationToken))
+        {
+            return EmailTaken();
+        }
+
+        var changed = await ChangeAsync(userId, user =>
+        {
+            user.Email = newEmail;
+            user.EmailVerifiedAt = _time.GetUtcNow();
+        }, cancellationToken, when: user => user.Email == previousEmail);
+        if (!changed.Succeeded)
+        {
+            await _users.ReleaseEmailAsync(newEmail, userId, cancellationToken);
+            return changed.Problem;
+        }
+
+        await _users.ReleaseEmailAsync(previousEmail, userId, cancellationToken);
+        return changed;
+    }
+
+    /// <summary>
+    /// Marks the account deleted and frees its address for a new registration. Its credentials must be stopped
+    /// first (sessions, keys, passkeys); what is left is erased by the sweep (<see cref="EraseAsync"/>).
+    /// </summary>
+    internal async Task<Result<UserEntity>> MarkDeletedAsync(string userId, CancellationToken cancellationToken)
+    {
+        var deleted = await ChangeAsync(userId, user => user.DeletedAt = _time.GetUtcNow(), cancellationToken);
+        if (deleted.Succeeded)
+        {
+            await _users.ReleaseEmailAsync(deleted.Value.Email, userId, cancellationToken);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>A deleted account's row, for the sweep that erases it; null when it is gone or not deleted.</summary>
+    internal async Task<UserEntity?> FindDeletedAsync(string userId, CancellationToken cancellationToken) =>
+        await _users.FindByIdAsync(userId, cancellationToken) is { DeletedAt: not null } user ? user : null;
+
+    /// <summary>Removes a deleted account's row: the last step, once everything it owned is gone.</summary>
+    internal Task<DeleteOutcome> EraseAsync(UserEntity deleted, CancellationToken cancellationToken) =>
+        _users.TryRemoveAsync(deleted, cancellationToken);
+
+    /// <summary>Deleted accounts not yet erased, for the expiry backfill.</summary>
+    internal IAsyncEnumerable<UserEntity> ScanDeletedAsync(CancellationToken cancellationToken) => _users.ScanDeletedAsync(cancellationToken);
 
     /// <summary>
     /// Sets the user's plan (operator only: the billing system calls it), then lets each feature follow
@@ -166,6 +261,23 @@ public sealed class AccountService
 
         return new UserPlan(user.Id, user.Plan);
     }
+
+    /// <summary>Applies <paramref name="change"/> to a live account and writes it with its ETag, re-reading after a lost race.</summary>
+    private Task<Result<UserEntity>> ChangeAsync(
+        string userId, Action<UserEntity> change, CancellationToken cancellationToken, Func<UserEntity, bool>? when = null) =>
+        OptimisticConcurrency.RunAsync<UserEntity>(async () =>
+        {
+            var user = await FindAsync(userId, cancellationToken);
+            if (user is null || (when is not null && !when(user)))
+            {
+                return Problems.NotFound("The user");
+            }
+
+            change(user);
+            return await _users.TryUpdateAsync(user, cancellationToken) ? user : RaceAttempt.Lost;
+        });
+
+    private static Problem EmailTaken() => new(ErrorCodes.EmailTaken, "An account with this email already exists.");
 
     /// <summary>Trim and lower-case; null when it is not an email address.</summary>
     public static string? NormalizeEmail(string? email)

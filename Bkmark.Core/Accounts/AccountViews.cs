@@ -5,4 +5,4 @@ public sealed record NewAccount(string Id, string Email, string? DisplayName, st
 
 /// <summary>What <c>GET /me</c> shows.</summary>
 public sealed record UserProfile(
-    string Id, string Email, string? DisplayName, string Plan, bool TwoFactorEnabled, int PasskeyCount, DateTimeOffset CreatedAt);
+    string Id, string Email, string? DisplayName, string Plan, bool TwoFactorEnabled, int PasskeyCount, DateTimeOffset CreatedAt, bool EmailVerified);

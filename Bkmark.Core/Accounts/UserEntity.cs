@@ -18,16 +18,30 @@ internal sealed class UserEntity : StoredEntity
 
     /// <summary>Kept by the two-factor service: whether sign-in asks for a TOTP code.</summary>
     public bool TwoFactorEnabled { get; set; }
+
+    /// <summary>When a link sent to <see cref="Email"/> was followed; null until then, and again after an unconfirmed change.</summary>
+    public DateTimeOffset? EmailVerifiedAt { get; set; }
+
+    /// <summary>
+    /// When the person deleted the account: from then on nothing finds it by email or id for signing in, and the
+    /// sweep erases what is left of it (its library can be large) before removing this row.
+    /// </summary>
+    public DateTimeOffset? DeletedAt { get; set; }
 }
 
 /// <summary>
-/// Email → user id, for sign-in. PartitionKey = SHA-256 of the normalised email (emails may hold
-/// characters a key may not), RowKey = "". Written after the user, so a crash in between leaves
-/// only an unreachable user, never an email pointing nowhere.
+/// Email → user id, for sign-in: the claim that makes an address one account's. PartitionKey = SHA-256 of the
+/// normalised email (emails may hold characters a key may not), RowKey = "". A claim counts only while the user
+/// it names still has that email: a crash between claiming and writing the user (registration, a change of
+/// email, a deletion) leaves a stale claim, which the next claimant of the address removes once it is older
+/// than <see cref="UserStore.ClaimSettleTime"/>.
 /// </summary>
 internal sealed class UserEmailEntity : StoredEntity
 {
     public string UserId { get; set; } = "";
+
+    /// <summary>When the claim was written; claims from before this property read as the oldest, which they are.</summary>
+    public DateTimeOffset ClaimedAt { get; set; }
 }
 
 /// <summary>The plans a user can be on.</summary>

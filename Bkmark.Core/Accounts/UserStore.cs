@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
@@ -7,14 +8,24 @@ using Bkmark.Core.Storage;
 namespace Bkmark.Core.Accounts;
 
 /// <summary>Users and their email index in Table Storage.</summary>
-internal sealed class UserStore(BkmarkTables tables)
+internal sealed class UserStore(BkmarkTables tables, TimeProvider time)
 {
+    /// <summary>
+    /// A claim younger than this is never taken for stale: its writer may still be between claiming the address
+    /// and writing the user. Far longer than a request takes.
+    /// </summary>
+    public static readonly TimeSpan ClaimSettleTime = TimeSpan.FromMinutes(5);
+
+    // Rows without the property do not match a comparison, so this finds exactly the deleted users.
+    private const string DeletedFilter = "DeletedAt ge datetime'1601-01-01T00:00:00Z'";
+
     // Not a ULID (those are 26 characters), so no user ever has this id.
     private const string NoUserId = "nobody";
 
     private TableClient Users => tables[TableNames.Users];
     private TableClient Emails => tables[TableNames.UserEmails];
 
+    /// <summary>The user's row, deleted or not (<see cref="UserEntity.DeletedAt"/> tells).</summary>
     public async Task<UserEntity?> FindByIdAsync(string userId, CancellationToken cancellationToken)
     {
         if (!IsValidKey(userId))
@@ -27,13 +38,14 @@ internal sealed class UserStore(BkmarkTables tables)
 
     /// <summary>
     /// The user signing in with this email: the email index, then the user. An unknown email reads a user
-    /// row that cannot exist instead, so both answers cost the same two point reads (DESIGN.md §7).
+    /// row that cannot exist instead, so both answers cost the same two point reads (DESIGN.md §7). A stale
+    /// claim (its user has another email now, or is deleted) finds nobody.
     /// </summary>
     public async Task<UserEntity?> FindByEmailAsync(string normalizedEmail, CancellationToken cancellationToken)
     {
         var index = await Emails.FindAsync<UserEmailEntity>(EmailKey(normalizedEmail), "", cancellationToken);
         var user = await Users.FindAsync<UserEntity>(index?.UserId ?? NoUserId, UserEntity.ProfileRowKey, cancellationToken);
-        return index is null ? null : user;
+        return index is not null && Owns(user, normalizedEmail) ? user : null;
     }
 
     /// <summary>
@@ -43,16 +55,69 @@ internal sealed class UserStore(BkmarkTables tables)
     /// <returns>False when the email is taken.</returns>
     public async Task<bool> CreateAsync(UserEntity user, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(user);
         await Users.AddEntityAsync(user, cancellationToken);
-        try
+        if (await TryClaimEmailAsync(user.Email, user.Id, cancellationToken))
         {
-            await Emails.AddEntityAsync(new UserEmailEntity { PartitionKey = EmailKey(user.Email), UserId = user.Id }, cancellationToken);
             return true;
         }
-        catch (RequestFailedException exception) when (exception.IsConflict())
+
+        await Users.DeleteEntityAsync(user.PartitionKey, user.RowKey, ETag.All, cancellationToken);
+        return false;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="normalizedEmail"/> point at <paramref name="userId"/>: the step before a user may carry
+    /// that email, so two users can never both own one. A claim the user already holds counts; a settled stale
+    /// claim (its user no longer has the address) is removed, conditional on its ETag, and claimed again.
+    /// </summary>
+    /// <returns>False when another user owns the address (or claimed it moments ago).</returns>
+    public async Task<bool> TryClaimEmailAsync(string normalizedEmail, string userId, CancellationToken cancellationToken)
+    {
+        var key = EmailKey(normalizedEmail);
+        // A second round only after removing a stale claim; losing that race too means someone else claimed it.
+        for (var round = 0; round < 2; round++)
         {
-            await Users.DeleteEntityAsync(user.PartitionKey, user.RowKey, ETag.All, cancellationToken);
-            return false;
+            try
+            {
+                await Emails.AddEntityAsync(new UserEmailEntity { PartitionKey = key, UserId = userId, ClaimedAt = time.GetUtcNow() }, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException exception) when (exception.IsConflict())
+            {
+                // Claimed: by this user, by an owner, or stale.
+            }
+
+            var claim = await Emails.FindAsync<UserEmailEntity>(key, "", cancellationToken);
+            if (claim is null)
+            {
+                continue;
+            }
+
+            if (claim.UserId == userId)
+            {
+                return true;
+            }
+
+            var holder = await FindByIdAsync(claim.UserId, cancellationToken);
+            if (Owns(holder, normalizedEmail) || time.GetUtcNow() - claim.ClaimedAt < ClaimSettleTime
+                || await Emails.TryDeleteAsync(claim, cancellationToken) == DeleteOutcome.Changed)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Frees <paramref name="normalizedEmail"/> if <paramref name="userId"/> holds it (after a change of email, or a deletion).</summary>
+    public async Task ReleaseEmailAsync(string normalizedEmail, string userId, CancellationToken cancellationToken)
+    {
+        var claim = await Emails.FindAsync<UserEmailEntity>(EmailKey(normalizedEmail), "", cancellationToken);
+        if (claim is not null && claim.UserId == userId)
+        {
+            // Changed meanwhile means someone re-claimed a released address: theirs now.
+            await Emails.TryDeleteAsync(claim, cancellationToken);
         }
     }
 
@@ -60,6 +125,22 @@ internal sealed class UserStore(BkmarkTables tables)
     /// <returns>False when the ETag no longer matches (a lost race).</returns>
     public Task<bool> TryUpdateAsync(UserEntity user, CancellationToken cancellationToken) =>
         Users.TryReplaceAsync(user, cancellationToken);
+
+    /// <summary>Removes a deleted user's row, the last step of erasing the account.</summary>
+    public Task<DeleteOutcome> TryRemoveAsync(UserEntity user, CancellationToken cancellationToken) =>
+        Users.TryDeleteAsync(user, cancellationToken);
+
+    /// <summary>Every deleted user not yet erased, for the expiry backfill; scans the table, never on a request path.</summary>
+    public async IAsyncEnumerable<UserEntity> ScanDeletedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var user in Users.QueryAsync<UserEntity>(DeletedFilter, cancellationToken: cancellationToken))
+        {
+            yield return user;
+        }
+    }
+
+    private static bool Owns(UserEntity? user, string normalizedEmail) =>
+        user is { DeletedAt: null } && user.Email == normalizedEmail;
 
     private static string EmailKey(string normalizedEmail) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));

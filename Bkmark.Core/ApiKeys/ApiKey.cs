@@ -17,7 +17,11 @@ public sealed record ApiKeyInfo(
     IReadOnlyList<string> AllowedIps,
     string? LastUsedIp,
     string? LastUsedUserAgent,
-    DateTimeOffset? PreviousExpiresAt);
+    DateTimeOffset? PreviousExpiresAt)
+{
+    /// <summary><see cref="KeyEnvironment"/>: <c>live</c>, or <c>test</c> for a key that acts on the sandbox.</summary>
+    public required string Environment { get; init; }
+}
 
 /// <summary>The answer to a create: the only time the raw <see cref="Key"/> is ever shown.</summary>
 public sealed record CreatedApiKey(
@@ -29,12 +33,19 @@ public sealed record CreatedApiKey(
     DateTimeOffset? ExpiresAt,
     DateTimeOffset CreatedAt)
 {
+    /// <inheritdoc cref="ApiKeyInfo.Environment"/>
+    public required string Environment { get; init; }
+
     // A record prints every member; keep the raw key out of any log or debugger string.
     public override string ToString() => $"{nameof(CreatedApiKey)} {{ Id = {Id}, KeyPrefix = {KeyPrefix} }}";
 }
 
 /// <summary>What a caller asks for when creating a key, as parsed from the request (not yet validated).</summary>
-public sealed record NewApiKey(string? Name, IReadOnlyList<string?>? Scopes, DateTimeOffset? ExpiresAt, int? RateLimitPerMinute);
+public sealed record NewApiKey(string? Name, IReadOnlyList<string?>? Scopes, DateTimeOffset? ExpiresAt, int? RateLimitPerMinute)
+{
+    /// <summary><see cref="KeyEnvironment"/>; absent means the creator's own (live for a session).</summary>
+    public string? Environment { get; init; }
+}
 
 /// <summary>
 /// A partial update: the fields present are changed; <see cref="Scopes"/> replaces the set, <see cref="AllowedIps"/>

@@ -1,4 +1,5 @@
 using System.Runtime.Serialization;
+using Bkmark.Core.Authorization;
 using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.ApiKeys;
@@ -12,13 +13,25 @@ namespace Bkmark.Core.ApiKeys;
 internal sealed class ApiKeyCredentialEntity : StoredEntity
 {
     public string KeyId { get; set; } = "";
+    /// <summary>Who created the key (for an organisation's key: the admin who did; the key outlives their membership).</summary>
     public string UserId { get; set; } = "";
+
+    /// <summary>
+    /// Set for an organisation's key: it acts on that organisation's library only, and on no account route.
+    /// Kept here so the request path still needs only the credential's one point read.
+    /// </summary>
+    public string? OrganisationId { get; set; }
+
     public string KeyPrefix { get; set; } = "";
 
     /// <summary>Space-separated scope names, in the order granted.</summary>
     public string Scopes { get; set; } = "";
 
     public int RateLimitPerMinute { get; set; }
+
+    /// <summary><see cref="KeyEnvironment"/>; keys stored before test keys existed lack it and read as live.</summary>
+    public string Environment { get; set; } = KeyEnvironment.Live;
+
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
@@ -44,6 +57,13 @@ internal sealed class ApiKeyCredentialEntity : StoredEntity
     public string? LastUsedIp { get; set; }
 
     public string? LastUsedUserAgent { get; set; }
+
+    [IgnoreDataMember]
+    public bool IsTest => Environment == KeyEnvironment.Test;
+
+    /// <summary>The partition the key's index entry lives in: its organisation's library id for an organisation's key, else its creator's id.</summary>
+    [IgnoreDataMember]
+    public string OwnerId => OrganisationId is { } organisationId ? LibraryIds.Organisation(organisationId) : UserId;
 
     [IgnoreDataMember]
     public IReadOnlyList<string> ScopeList => Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -72,7 +92,7 @@ internal sealed class ApiKeyCredentialEntity : StoredEntity
 }
 
 /// <summary>
-/// A user's key as listed. PartitionKey = user id, RowKey = key id (a ULID), so listing is one
+/// A user's key as listed. PartitionKey = user id (an organisation's key: the organisation's library id), RowKey = key id (a ULID), so listing is one
 /// partition query. Written before the credential (see <see cref="ApiKeyStore"/>); holds the
 /// credential's keys so revoking by id needs no search.
 /// </summary>

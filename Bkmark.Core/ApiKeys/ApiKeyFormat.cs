@@ -3,30 +3,65 @@ using System.Security.Cryptography;
 
 namespace Bkmark.Core.ApiKeys;
 
-/// <summary>API keys: <c>bk_</c> + 32 lower-case hex characters (16 bytes from the CSPRNG).</summary>
+/// <summary>
+/// API keys: live keys are <c>bk_</c> + 32 lower-case hex characters, test keys <c>bk_test_</c> + 32 (16 bytes
+/// from the CSPRNG either way). The two never parse as each other: a live key's 32 characters after <c>bk_</c>
+/// are hex and <c>t</c> is not, and the lengths differ.
+/// </summary>
 public static class ApiKeyFormat
 {
     public const string Prefix = "bk_";
+    public const string TestPrefix = "bk_test_";
     private const int RandomBytes = 16;
-    private const int Length = 35;
+    private const int HexLength = RandomBytes * 2;
 
-    /// <summary>The non-secret part shown in lists and logs, and hashed into the credential's partition.</summary>
+    /// <summary>The non-secret part of a live key shown in lists and logs, and hashed into the credential's partition.</summary>
     public const int KeyPrefixLength = 11;
+
+    /// <summary>A test key's <c>keyPrefix</c>: <c>bk_test_</c> and 8 hex, as many random characters as a live key's.</summary>
+    public const int TestKeyPrefixLength = 16;
 
     private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
 
-    public static string Generate()
+    /// <summary>A new live key.</summary>
+    public static string Generate() => Generate(KeyEnvironment.Live);
+
+    /// <summary>A new key of <paramref name="environment"/> (<see cref="KeyEnvironment"/>).</summary>
+    public static string Generate(string environment)
     {
         Span<byte> bytes = stackalloc byte[RandomBytes];
         RandomNumberGenerator.Fill(bytes);
-        return Prefix + Convert.ToHexStringLower(bytes);
+        return PrefixOf(environment) + Convert.ToHexStringLower(bytes);
     }
 
-    public static bool IsWellFormed(string? key) =>
-        key is { Length: Length }
-        && key.StartsWith(Prefix, StringComparison.Ordinal)
-        && !key.AsSpan(Prefix.Length).ContainsAnyExcept(LowerHex);
+    /// <summary>A live or a test key, exactly; <paramref name="environment"/> says which.</summary>
+    public static bool TryParse(string? key, out string environment)
+    {
+        environment = IsRandomPartAfter(key, TestPrefix) ? KeyEnvironment.Test
+            : IsRandomPartAfter(key, Prefix) ? KeyEnvironment.Live
+            : "";
+        return environment.Length > 0;
+    }
 
-    /// <summary>The first 11 characters, e.g. <c>bk_a1b2c3d4</c>; the only part of a key that is ever stored or logged.</summary>
-    public static string KeyPrefixOf(string key) => key[..KeyPrefixLength];
+    public static bool IsWellFormed(string? key) => TryParse(key, out _);
+
+    /// <summary>
+    /// The first 11 characters of a live key (e.g. <c>bk_a1b2c3d4</c>), the first 16 of a test key
+    /// (<c>bk_test_a1b2c3d4</c>): the only part of a key that is ever stored or logged.
+    /// </summary>
+    public static string KeyPrefixOf(string key) =>
+        key[..(key.StartsWith(TestPrefix, StringComparison.Ordinal) ? TestKeyPrefixLength : KeyPrefixLength)];
+
+    private static string PrefixOf(string environment) => environment switch
+    {
+        KeyEnvironment.Live => Prefix,
+        KeyEnvironment.Test => TestPrefix,
+        _ => throw new ArgumentOutOfRangeException(nameof(environment), environment, "Not a key environment."),
+    };
+
+    private static bool IsRandomPartAfter(string? key, string prefix) =>
+        key is not null
+        && key.Length == prefix.Length + HexLength
+        && key.StartsWith(prefix, StringComparison.Ordinal)
+        && !key.AsSpan(prefix.Length).ContainsAnyExcept(LowerHex);
 }

@@ -95,7 +95,7 @@ public sealed partial class ApiKeyLeakReports
             return new LeakVerdict(tokenHash, report.Type, Revoked: false, Key: null);
         }
 
-        var revoked = await keys.RevokeKeyAsync(caller: null, credential.UserId, credential.KeyId, cancellationToken);
+        var revoked = await keys.RevokeKeyAsync(caller: null, credential.OwnerId, credential.KeyId, cancellationToken);
         if (!revoked.Succeeded)
         {
             // Revoked by its owner (or another report) in the meantime: this report revoked nothing.
@@ -106,7 +106,7 @@ public sealed partial class ApiKeyLeakReports
         LogLeakRevoked(logger, key.KeyId, key.KeyPrefix, key.UserId, key.Url);
         if (await users.FindByIdAsync(key.UserId, cancellationToken) is { } owner)
         {
-            var index = await store.FindIndexAsync(key.UserId, key.KeyId, cancellationToken);
+            var index = await store.FindIndexAsync(credential.OwnerId, key.KeyId, cancellationToken);
             await outbox.EnqueueAsync(new EmailMessage(owner.Email, EmailTemplate, new Dictionary<string, string>
             {
                 ["keyName"] = index?.Name ?? key.KeyPrefix,

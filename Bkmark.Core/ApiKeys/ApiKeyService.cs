@@ -15,7 +15,8 @@ namespace Bkmark.Core.ApiKeys;
 /// Creating, listing, changing and revoking a user's API keys. Keys may be managed with a session or
 /// with a key, but a key acts only within itself (DESIGN §7): it creates and changes keys only with
 /// scopes it has, an expiry no later than its own and a rate limit no higher than its own, and it
-/// revokes or changes only keys whose scopes it holds. A session may do anything within the plan.
+/// revokes or changes only keys whose scopes it holds. A test key (DESIGN §12) sees, creates and changes only
+/// test keys: a live key is live data. A session may do anything within the plan.
 /// </summary>
 /// <remarks>
 /// The plan's active-key limit is held by the user's ledger (<see cref="ApiKeyLedgerEntity"/>): a
@@ -82,6 +83,12 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             errors["rateLimitPerMinute"] = ["The rate limit must be at least 1 request a minute."];
         }
 
+        var environment = request.Environment ?? (caller.IsTestKey ? KeyEnvironment.Test : KeyEnvironment.Live);
+        if (!KeyEnvironment.IsKnown(environment))
+        {
+            errors["environment"] = [$"The environment must be one of: {string.Join(", ", KeyEnvironment.All)}."];
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
@@ -97,16 +104,19 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             return exceeded;
         }
 
-        var user = await users.FindByIdAsync(caller.UserId, cancellationToken);
-        if (user is null)
+        if (caller.IsTestKey && environment != KeyEnvironment.Test)
         {
-            return Problems.NotFound("The user");
+            // A test key never reaches live data, and a live key it made would.
+            return ApiKeyProblems.KeyLimitsExceeded("A test key creates only test keys.");
         }
 
-        if (_options.LimitsFor(user.Plan) is not { } limits)
+        var owner = await KeyOwnerOfAsync(caller, cancellationToken);
+        if (!owner.Succeeded)
         {
-            return ApiKeyProblems.ProPlanRequired();
+            return owner.Problem;
         }
+
+        var (ownerId, limits) = owner.Value;
 
         if (request.RateLimitPerMinute > limits.RateLimitPerMinute)
         {
@@ -114,29 +124,31 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         }
 
         var id = ids.NewId();
-        var reserved = await ReserveSlotAsync(user.Id, new KeySlot(id, request.ExpiresAt), limits.MaxActiveKeys, cancellationToken);
+        var reserved = await ReserveSlotAsync(ownerId, new KeySlot(id, request.ExpiresAt), limits.MaxActiveKeys, cancellationToken);
         if (reserved is not null)
         {
             return reserved;
         }
 
-        var key = ApiKeyFormat.Generate();
+        var key = ApiKeyFormat.Generate(environment);
         var keyPrefix = ApiKeyFormat.KeyPrefixOf(key);
         var credential = new ApiKeyCredentialEntity
         {
             PartitionKey = CredentialHasher.PartitionOf(keyPrefix),
             RowKey = hasher.Hash(key),
             KeyId = id,
-            UserId = user.Id,
+            UserId = caller.UserId,
+            OrganisationId = caller.OrganisationId,
             KeyPrefix = keyPrefix,
             Scopes = string.Join(' ', scopes!),
             RateLimitPerMinute = request.RateLimitPerMinute ?? DefaultRateLimit(caller, limits),
+            Environment = environment,
             CreatedAt = now,
             ExpiresAt = request.ExpiresAt,
         };
         var index = new ApiKeyIndexEntity
         {
-            PartitionKey = user.Id,
+            PartitionKey = ownerId,
             RowKey = id,
             Name = name!,
             KeyPrefix = keyPrefix,
@@ -148,28 +160,44 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
 
         // The sweep looks once the create is surely over (at an orphan if it crashed, else at the key's expiry),
         // and, for a key that expires, when its expiry warnings are due.
-        List<ScheduledExpiry> looks = [new(new ExpiryTarget(ApiKeyExpiryHandler.KindName, user.Id, id), now + _options.CreateGracePeriod)];
+        List<ScheduledExpiry> looks = [new(new ExpiryTarget(ApiKeyExpiryHandler.KindName, ownerId, id), now + _options.CreateGracePeriod)];
         if (request.ExpiresAt is { } warnAbout && warnAbout - now > ApiKeyExpiryWarningHandler.DayAhead)
         {
-            looks.Add(new(new ExpiryTarget(ApiKeyExpiryWarningHandler.KindName, user.Id, id), ApiKeyExpiryWarningHandler.FirstLookAt(warnAbout)));
+            looks.Add(new(new ExpiryTarget(ApiKeyExpiryWarningHandler.KindName, ownerId, id), ApiKeyExpiryWarningHandler.FirstLookAt(warnAbout)));
         }
 
         await expiry.ScheduleAsync(looks, cancellationToken);
         // Index first, credential second: see ApiKeyStore for why a crash in between is harmless.
         await store.AddIndexAsync(index, cancellationToken);
         await store.AddCredentialAsync(credential, cancellationToken);
-        LogCreated(logger, id, keyPrefix, user.Id);
-        return new CreatedApiKey(id, index.Name, key, keyPrefix, scopes!, request.ExpiresAt, now);
+        LogCreated(logger, id, keyPrefix, ownerId);
+        return new CreatedApiKey(id, index.Name, key, keyPrefix, scopes!, request.ExpiresAt, now) { Environment = environment };
     }
 
     /// <summary>The user's keys that are not revoked, expired ones included (until the sweep removes them).</summary>
     public async Task<IReadOnlyList<ApiKeyInfo>> ListAsync(string userId, CancellationToken cancellationToken) =>
         (await ListLiveAsync(userId, cancellationToken)).Select(key => ToInfo(key.Index, key.Credential)).ToList();
 
+    /// <summary>The keys <paramref name="caller"/> may see: all of its owner's, or only the test keys for a test key (live keys are live data).</summary>
+    public async Task<IReadOnlyList<ApiKeyInfo>> ListAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var keys = await ListAsync(OwnerIdOf(caller), cancellationToken);
+        return caller.IsTestKey ? keys.Where(key => key.Environment == KeyEnvironment.Test).ToList() : keys;
+    }
+
     public async Task<Result<ApiKeyInfo>> GetAsync(string userId, string keyId, CancellationToken cancellationToken)
     {
         var found = await FindLiveAsync(userId, keyId, cancellationToken);
         return found is { } key ? ToInfo(key.Index, key.Credential) : NotFound();
+    }
+
+    /// <summary>One key, if <paramref name="caller"/> may see it (see <see cref="ListAsync(Caller, CancellationToken)"/>).</summary>
+    public async Task<Result<ApiKeyInfo>> GetAsync(Caller caller, string keyId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var found = await FindLiveAsync(OwnerIdOf(caller), keyId, cancellationToken);
+        return found is { } key && IsVisibleTo(caller, key.Credential) ? ToInfo(key.Index, key.Credential) : NotFound();
     }
 
     public async Task<Result<ApiKeyInfo>> UpdateAsync(Caller caller, string keyId, ApiKeyChanges changes, CancellationToken cancellationToken)
@@ -221,7 +249,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             return exceeded;
         }
 
-        if (changes.RateLimitPerMinute is { } rateLimit && await PlanRateLimitProblemAsync(caller.UserId, rateLimit, cancellationToken) is { } overPlan)
+        if (changes.RateLimitPerMinute is { } rateLimit && await PlanRateLimitProblemAsync(caller, rateLimit, cancellationToken) is { } overPlan)
         {
             return overPlan;
         }
@@ -231,14 +259,15 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             return NotFound();
         }
 
+        var ownerId = OwnerIdOf(caller);
         if (changes.ExpiresAt is { } newExpiry)
         {
             // Before the key changes: the ledger may over-count for a while, never under-count.
-            await WidenSlotAsync(caller.UserId, keyId, newExpiry, cancellationToken);
-            await ScheduleExpiryLooksAsync(caller.UserId, keyId, newExpiry, cancellationToken);
+            await WidenSlotAsync(ownerId, keyId, newExpiry, cancellationToken);
+            await ScheduleExpiryLooksAsync(ownerId, keyId, newExpiry, cancellationToken);
         }
 
-        var changed = await ChangeKeyAsync(caller, caller.UserId, keyId, credential =>
+        var changed = await ChangeKeyAsync(caller, ownerId, keyId, credential =>
         {
             credential.Scopes = scopes is null ? credential.Scopes : string.Join(' ', scopes);
             credential.RateLimitPerMinute = changes.RateLimitPerMinute ?? credential.RateLimitPerMinute;
@@ -271,15 +300,21 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             return Problems.Validation("expiresPreviousIn", $"Send how many seconds the previous value keeps working: 0 to {MaxRollGraceSeconds} (7 days).");
         }
 
+        var ownerId = OwnerIdOf(caller);
         var grace = TimeSpan.FromSeconds(expiresPreviousIn.Value);
         return await OptimisticConcurrency.RunAsync<RolledApiKey>(async () =>
         {
-            if (await FindLiveAsync(caller.UserId, keyId, cancellationToken) is not { } found)
+            if (await FindLiveAsync(ownerId, keyId, cancellationToken) is not { } found)
             {
                 return NotFound();
             }
 
             var (index, current) = found;
+            if (!IsVisibleTo(caller, current))
+            {
+                return NotFound();
+            }
+
             if (Escalation(caller, current.ScopeList) is { } outranked)
             {
                 return outranked;
@@ -287,7 +322,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
 
             var now = time.GetUtcNow();
             var previousEnds = now + grace;
-            var key = ApiKeyFormat.Generate();
+            var key = ApiKeyFormat.Generate(current.Environment);
             var successor = current.SuccessorFor(CredentialHasher.PartitionOf(ApiKeyFormat.KeyPrefixOf(key)), hasher.Hash(key), ApiKeyFormat.KeyPrefixOf(key));
             await expiry.ScheduleTogetherAsync(
             [
@@ -317,7 +352,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             }
 
             await RetireAsync(current, previousEnds, cancellationToken);
-            LogRolled(logger, keyId, current.KeyPrefix, successor.KeyPrefix, caller.UserId, previousEnds);
+            LogRolled(logger, keyId, current.KeyPrefix, successor.KeyPrefix, ownerId, previousEnds);
             return new RolledApiKey(keyId, index.Name, key, successor.KeyPrefix, successor.ScopeList, successor.ExpiresAt, index.CreatedAt, previousEnds);
         });
     }
@@ -326,7 +361,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
     public Task<Result<bool>> RevokeAsync(Caller caller, string keyId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return RevokeKeyAsync(caller, caller.UserId, keyId, cancellationToken);
+        return RevokeKeyAsync(caller, OwnerIdOf(caller), keyId, cancellationToken);
     }
 
     /// <summary>Settings → Billing: the user's plan, how many of its keys are in use, and the default rate limit.</summary>
@@ -389,6 +424,11 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
                 return true;
             }
 
+            if (caller is not null && !IsVisibleTo(caller, credential))
+            {
+                return NotFound();
+            }
+
             if (caller is not null && Escalation(caller, credential.ScopeList) is { } outranked)
             {
                 return outranked;
@@ -442,6 +482,11 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             }
 
             var (index, current) = found;
+            if (caller is not null && !IsVisibleTo(caller, current))
+            {
+                return NotFound();
+            }
+
             if (caller is not null && Escalation(caller, current.ScopeList) is { } outranked)
             {
                 return outranked;
@@ -492,6 +537,30 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             c => store.FindCredentialAsync(c.PartitionKey, c.RowKey, cancellationToken),
             c => c.RevokedAt is null);
 
+    /// <summary>
+    /// Whose keys the caller creates: their own, within their plan; or, for an organisation's admin or owner
+    /// acting for it, the organisation's, counted against the Team plan's limit per organisation (DESIGN §12).
+    /// </summary>
+    private async Task<Result<(string OwnerId, PlanKeyLimits Limits)>> KeyOwnerOfAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        if (caller.OrganisationId is not null)
+        {
+            return (OwnerIdOf(caller), _options.LimitsFor(Plans.Team)!);
+        }
+
+        var user = await users.FindByIdAsync(caller.UserId, cancellationToken);
+        if (user is null)
+        {
+            return Problems.NotFound("The user");
+        }
+
+        return _options.LimitsFor(user.Plan) is { } limits ? (user.Id, limits) : ApiKeyProblems.ProPlanRequired();
+    }
+
+    /// <summary>The partition the caller's keys are listed in: an organisation's keys under its library id, so they outlive whoever made them.</summary>
+    private static string OwnerIdOf(Caller caller) =>
+        caller.OrganisationId is { } organisationId ? LibraryIds.Organisation(organisationId) : caller.UserId;
+
     /// <summary>Applies <paramref name="change"/> and writes it with the entity's ETag, re-reading after each lost race.</summary>
     private static Task<Result<T>> ChangeWithRetriesAsync<T>(
         T entity, Action<T> change, Func<T, Task<bool>> tryWrite, Func<T, Task<T?>> reRead, Func<T, bool> isLive)
@@ -525,6 +594,9 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         var credential = await store.FindCredentialAsync(index.CredentialPartition, index.CredentialRow, cancellationToken);
         return credential is null || credential.RevokedAt is not null ? null : (index, credential);
     }
+
+    /// <summary>A test key acts only on test keys: to it a live key does not exist (NOT_FOUND, as another user's key).</summary>
+    private static bool IsVisibleTo(Caller caller, ApiKeyCredentialEntity credential) => !caller.IsTestKey || credential.IsTest;
 
     /// <summary>
     /// The user's index entries whose credential exists and is not revoked. Repairs on the way: an
@@ -650,19 +722,16 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
     }
 
     /// <summary>A rate limit above the plan's is refused, whoever asks (DESIGN §2: settable lower, never higher).</summary>
-    private async Task<Problem?> PlanRateLimitProblemAsync(string userId, int rateLimitPerMinute, CancellationToken cancellationToken)
+    /// <remarks>An organisation's key is held to the Team plan's limit, as at its create (<see cref="KeyOwnerOfAsync"/>).</remarks>
+    private async Task<Problem?> PlanRateLimitProblemAsync(Caller caller, int rateLimitPerMinute, CancellationToken cancellationToken)
     {
-        var user = await users.FindByIdAsync(userId, cancellationToken);
-        if (user is null)
+        var owner = await KeyOwnerOfAsync(caller, cancellationToken);
+        if (!owner.Succeeded)
         {
-            return Problems.NotFound("The user");
+            return owner.Problem;
         }
 
-        if (_options.LimitsFor(user.Plan) is not { } limits)
-        {
-            return ApiKeyProblems.ProPlanRequired();
-        }
-
+        var limits = owner.Value.Limits;
         return rateLimitPerMinute > limits.RateLimitPerMinute
             ? Problems.Validation("rateLimitPerMinute", $"The rate limit must be between 1 and {limits.RateLimitPerMinute} requests a minute on your plan.")
             : null;
@@ -766,7 +835,10 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             credential.AllowedIpList,
             NullIfEmpty(credential.LastUsedIp),
             NullIfEmpty(credential.LastUsedUserAgent),
-            index.PreviousExpiresAt > time.GetUtcNow() ? index.PreviousExpiresAt : null);
+            index.PreviousExpiresAt > time.GetUtcNow() ? index.PreviousExpiresAt : null)
+        {
+            Environment = credential.Environment,
+        };
 
     // The touch writes "" for an unknown address or browser (see ApiKeyStore.TryTouchAsync).
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -43,7 +43,7 @@ internal sealed class ApiKeyValueExpiryHandler(ApiKeyStore store, IOptions<ApiKe
             var ended = credential.RevokedAt ?? credential.RetiresAt;
             if (ended is null)
             {
-                var index = await store.FindIndexAsync(credential.UserId, credential.KeyId, cancellationToken);
+                var index = await store.FindIndexAsync(credential.OwnerId, credential.KeyId, cancellationToken);
                 if (index is not null && index.CredentialPartition == credential.PartitionKey && index.CredentialRow == credential.RowKey)
                 {
                     return ExpiryOutcome.Nothing;

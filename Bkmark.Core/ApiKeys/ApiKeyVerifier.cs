@@ -2,13 +2,14 @@ using Bkmark.Core.Authorization;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
+using Bkmark.Core.Sandbox;
 using Bkmark.Core.Sessions;
 using Microsoft.Extensions.Logging;
 
 namespace Bkmark.Core.ApiKeys;
 
 /// <summary>
-/// Authenticates a raw <c>bk_</c> key on every request: one point read of its credential (never a
+/// Authenticates a raw <c>bk_</c> or <c>bk_test_</c> key on every request: one point read of its credential (never a
 /// query, never a cache, so a revocation holds on the next request on every instance), the allowed
 /// addresses (on the credential, so still that one read), the rate window, and <c>lastUsedAt</c> with the
 /// address and browser at most once a minute.
@@ -78,11 +79,17 @@ internal sealed partial class ApiKeyVerifier(
             await store.TryTouchAsync(credential, now, client, cancellationToken);
         }
 
-        return new Caller(credential.UserId, CredentialType.ApiKey, credential.ScopeList, credential.ExpiresAt, KeyId: credential.KeyId)
+        var caller = new Caller(credential.UserId, CredentialType.ApiKey, credential.ScopeList, credential.ExpiresAt, KeyId: credential.KeyId)
         {
+            // Read from the credential, never from the request: a test key cannot be pointed at live data.
+            LibraryId = credential.IsTest ? SandboxLibrary.IdOf(credential.UserId) : credential.UserId,
+            IsTestKey = credential.IsTest,
             RateLimitPerMinute = credential.RateLimitPerMinute,
             ResponseHeaders = rate.Value.Headers,
         };
+        return credential.OrganisationId is { } organisationId
+            ? caller with { OrganisationId = organisationId, LibraryId = LibraryIds.Organisation(organisationId) }
+            : caller;
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Unknown API key {KeyPrefix} presented")]

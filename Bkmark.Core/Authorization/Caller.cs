@@ -20,6 +20,18 @@ public sealed record Caller(
 
     private readonly string? libraryId;
 
+    /// <summary>A test key (<c>bk_test_…</c>): it acts on its owner's sandbox and manages only test keys.</summary>
+    public bool IsTestKey { get; init; }
+
+    /// <summary>A publishable key: the groups it names (read only while their owner keeps them public).</summary>
+    public IReadOnlyCollection<string>? PublishableGroupIds { get; init; }
+
+    /// <summary>
+    /// The organisation this caller acts for: an organisation's API key, or a member's session on an
+    /// <c>/orgs/{orgId}/…</c> route. Null for a person acting on their own account.
+    /// </summary>
+    public string? OrganisationId { get; init; }
+
     /// <summary>An API key's own per-minute rate limit (null for a session), the most it may give a key it creates.</summary>
     public int? RateLimitPerMinute { get; init; }
 
@@ -49,6 +61,9 @@ public enum CredentialType
 
     /// <summary>A <c>bk_</c> API key: exactly the scopes it was granted.</summary>
     ApiKey,
+
+    /// <summary>A <c>bk_pub_</c> publishable key: no scopes; it reads only the public groups it names, and nothing else.</summary>
+    PublishableKey,
 }
 
 /// <summary>Verifies a raw <c>bk_</c> API key: one point read, revocation and expiry, allowed addresses, rate limit, last use.</summary>
@@ -57,3 +72,19 @@ public interface IApiKeyVerifier
     /// <summary>Verifies <paramref name="rawKey"/> presented by <paramref name="client"/>: its §2 address meets the key's <c>allowedIps</c>, and it and its browser are the key's last use.</summary>
     Task<Errors.Result<Caller>> VerifyAsync(string rawKey, Sessions.ClientInfo client, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Verifies a <c>bk_pub_</c> publishable key: one point read, the request's origin against the key's, and (for a read)
+/// the rate window of the key and the client address.
+/// </summary>
+public interface IPublishableKeyVerifier
+{
+    /// <summary>A public read: the caller carries the key's groups and, as response headers, the CORS and <c>RateLimit-*</c> answers.</summary>
+    Task<Errors.Result<Caller>> VerifyAsync(string rawKey, string? origin, string? clientIp, CancellationToken cancellationToken);
+
+    /// <summary>A CORS preflight (it carries no credential of its own; the key is in the path): the headers that let the origin send the read.</summary>
+    Task<Errors.Result<CorsPreflight>> PreflightAsync(string rawKey, string? origin, CancellationToken cancellationToken);
+}
+
+/// <summary>The answer to an allowed CORS preflight: <c>Access-Control-Allow-*</c> headers for one origin.</summary>
+public sealed record CorsPreflight(IReadOnlyDictionary<string, string> Headers);

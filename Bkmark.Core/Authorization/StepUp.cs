@@ -26,16 +26,23 @@ public sealed class StepUp(RequestAuthenticator authenticator, TimeProvider time
     public async Task<Result<Caller>> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken) =>
         Check(await authenticator.AuthenticateAsync(request, cancellationToken));
 
-    private Result<Caller> Check(Result<Caller> caller)
+    /// <summary>
+    /// The check alone, for an action that a fresh sign-in is one way to authorise (deleting the account takes
+    /// the password instead): an API key passes, a session only with a recent sign-in.
+    /// </summary>
+    public Result<Caller> RequireRecent(Caller caller)
     {
-        if (!caller.Succeeded || !caller.Value.IsSession)
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.IsSession)
         {
             return caller;
         }
 
-        var provedAt = caller.Value.AuthenticatedAt ?? DateTimeOffset.MinValue;
+        var provedAt = caller.AuthenticatedAt ?? DateTimeOffset.MinValue;
         return time.GetUtcNow() - provedAt <= _maxAge ? caller : ReauthenticationRequired();
     }
+
+    private Result<Caller> Check(Result<Caller> caller) => caller.Succeeded ? RequireRecent(caller.Value) : caller;
 
     private Problem ReauthenticationRequired()
     {

@@ -138,6 +138,14 @@ public sealed class BookmarkService
 
     /// <summary>Deletes everything in the trash, in transactions of at most 100 actions.</summary>
     /// <returns>How many bookmarks were deleted.</returns>
+    /// <summary>
+    /// Erases part of a deleted account's library, at most <paramref name="maxEntities"/> rows a call, so the sweep's
+    /// work per run stays bounded however large the library is.
+    /// </summary>
+    /// <returns>True when nothing is left.</returns>
+    internal Task<bool> EraseLibraryAsync(string libraryId, int maxEntities, CancellationToken cancellationToken) =>
+        store.EraseSomeAsync(libraryId, maxEntities, cancellationToken);
+
     public async Task<int> EmptyTrashAsync(string userId, CancellationToken cancellationToken)
     {
         var deleted = 0;

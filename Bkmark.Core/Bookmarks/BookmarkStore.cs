@@ -131,6 +131,45 @@ internal sealed class BookmarkStore(BkmarkTables tables, IOptions<LibraryOptions
         return count;
     }
 
+    /// <summary>
+    /// Deletes every entity of the library (bookmarks, URL index, groups, ledger): one partition query for the
+    /// keys, then 100 deletes per transaction. What is written while it runs may survive it.
+    /// </summary>
+    /// <returns>How many entities there were.</returns>
+    public async Task<int> DeleteLibraryAsync(string libraryId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {libraryId}");
+        var rowKeys = await Library.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken)
+            .Select(entity => entity.RowKey)
+            .ToListAsync(cancellationToken);
+        await PartitionDeletes.DeleteAsync(Library, libraryId, rowKeys, cancellationToken);
+        return rowKeys.Count;
+    }
+
+    /// <summary>
+    /// Deletes up to <paramref name="maxEntities"/> rows of the library's partition (bookmarks, URL index, groups,
+    /// ledger: everything), reading keys only, 100 per transaction.
+    /// </summary>
+    /// <returns>True when the partition is empty now.</returns>
+    public async Task<bool> EraseSomeAsync(string libraryId, int maxEntities, CancellationToken cancellationToken)
+    {
+        var rowKeys = new List<string>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {libraryId}");
+        await foreach (var row in Library.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            if (rowKeys.Count == maxEntities)
+            {
+                await PartitionDeletes.DeleteAsync(Library, libraryId, rowKeys, cancellationToken);
+                return false;
+            }
+
+            rowKeys.Add(row.RowKey);
+        }
+
+        await PartitionDeletes.DeleteAsync(Library, libraryId, rowKeys, cancellationToken);
+        return true;
+    }
+
     public Task<LibraryLedgerEntity?> FindLedgerAsync(string userId, CancellationToken cancellationToken) =>
         Library.FindAsync<LibraryLedgerEntity>(userId, LibraryLedgerEntity.LedgerRowKey, cancellationToken);
 

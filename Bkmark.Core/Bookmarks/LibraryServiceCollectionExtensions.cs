@@ -1,12 +1,13 @@
 using Bkmark.Core.Groups;
 using Bkmark.Core.ImportExport;
+using Bkmark.Core.Sandbox;
 using Bkmark.Core.Search;
 using Bkmark.Core.Tags;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Core.Bookmarks;
 
-/// <summary>Registers the REST resources: bookmarks, tags, groups, search, import and export.</summary>
+/// <summary>Registers the REST resources: bookmarks, tags, groups, search, import and export, and the test keys' sandbox.</summary>
 public static class LibraryServiceCollectionExtensions
 {
     public static IServiceCollection AddLibrary(this IServiceCollection services)
@@ -23,6 +24,7 @@ public static class LibraryServiceCollectionExtensions
         services.AddServiceWithInternalConstructor<SearchService>();
         services.AddServiceWithInternalConstructor<ImportService>();
         services.AddServiceWithInternalConstructor<ExportService>();
+        services.AddServiceWithInternalConstructor<SandboxService>();
         return services;
     }
 }

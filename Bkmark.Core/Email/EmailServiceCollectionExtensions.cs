@@ -3,7 +3,6 @@ using Azure.Identity;
 using Azure.Storage.Queues;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Secrets;
 using Bkmark.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -32,6 +32,21 @@ public static class ErrorCodes
     public const string IpNotAllowed = "IP_NOT_ALLOWED";
     public const string LibraryFull = "LIBRARY_FULL";
 
+    public const string SocialSignInFailed = "SOCIAL_SIGN_IN_FAILED";
+    public const string SocialEmailUnverified = "SOCIAL_EMAIL_UNVERIFIED";
+    public const string SocialAccountNotLinked = "SOCIAL_ACCOUNT_NOT_LINKED";
+    public const string SocialAccountInUse = "SOCIAL_ACCOUNT_IN_USE";
+    public const string LastSignInMethod = "LAST_SIGN_IN_METHOD";
+    public const string SocialProviderUnavailable = "SOCIAL_PROVIDER_UNAVAILABLE";
+    public const string TestKeyRequired = "TEST_KEY_REQUIRED";
+    public const string PublishableKeyNotAllowed = "PUBLISHABLE_KEY_NOT_ALLOWED";
+    public const string PublishableKeyRequired = "PUBLISHABLE_KEY_REQUIRED";
+    public const string OriginNotAllowed = "ORIGIN_NOT_ALLOWED";
+    public const string TeamPlanRequired = "TEAM_PLAN_REQUIRED";
+    public const string OrganisationRoleRequired = "ORGANISATION_ROLE_REQUIRED";
+    public const string OrganisationKeyNotAllowed = "ORGANISATION_KEY_NOT_ALLOWED";
+    public const string LastOwner = "LAST_OWNER";
+
     // The one place a code gets its status: a code can never answer with two.
     private static readonly Dictionary<string, (int Status, string Title)> Table = new()
     {
@@ -52,10 +67,24 @@ public static class ErrorCodes
         [KeyLimitsExceeded] = (403, "Key limits exceeded"),
         [ReauthenticationRequired] = (403, "Reauthentication required"),
         [IpNotAllowed] = (403, "IP address not allowed"),
+        [TestKeyRequired] = (403, "Test key required"),
+        [PublishableKeyNotAllowed] = (403, "Publishable key not allowed"),
+        [PublishableKeyRequired] = (403, "Publishable key required"),
+        [OriginNotAllowed] = (403, "Origin not allowed"),
+        [TeamPlanRequired] = (403, "Team plan required"),
+        [OrganisationRoleRequired] = (403, "Organisation role required"),
+        [OrganisationKeyNotAllowed] = (403, "Organisation API key not allowed"),
         [NotFound] = (404, "Not found"),
         [Conflict] = (409, "Conflict"),
         [EmailTaken] = (409, "Email taken"),
         [LibraryFull] = (409, "Library full"),
+        [SocialSignInFailed] = (401, "Social sign-in failed"),
+        [SocialEmailUnverified] = (403, "Email not verified by the provider"),
+        [SocialAccountNotLinked] = (409, "Account exists but is not linked"),
+        [SocialAccountInUse] = (409, "Social account linked elsewhere"),
+        [LastSignInMethod] = (409, "Last way to sign in"),
+        [SocialProviderUnavailable] = (502, "Identity provider unavailable"),
+        [LastOwner] = (409, "Last owner"),
         [PayloadTooLarge] = (413, "Payload too large"),
         [UnsupportedMediaType] = (415, "Unsupported media type"),
         [TooManyAttempts] = (429, "Too many attempts"),
@@ -104,6 +133,9 @@ public static class Problems
 
     public static Problem ApiKeyNotAllowed() =>
         new(ErrorCodes.ApiKeyNotAllowed, "This endpoint needs a signed-in session; API keys cannot use it.");
+
+    public static Problem OrganisationKeyNotAllowed() =>
+        new(ErrorCodes.OrganisationKeyNotAllowed, "An organisation's API key acts only on its organisation's library (/api/v1/orgs/{orgId}/…, or the library routes); it cannot use this endpoint.");
 
     public static Problem ScopeRequired(string scope) =>
         new(ErrorCodes.ScopeRequired, $"This request needs the '{scope}' scope.") { RequiredScope = scope };

@@ -45,6 +45,30 @@ public sealed class GroupService
         return group is null ? NotFound() : Group.From(group, (await CountAsync(userId, cancellationToken)).GetValueOrDefault(group.Id));
     }
 
+    /// <summary>True when the library holds the group (one point read): a publishable key may only name groups that exist.</summary>
+    public async Task<bool> ExistsAsync(string libraryId, string groupId, CancellationToken cancellationToken) =>
+        await groups.FindAsync(libraryId, groupId, cancellationToken) is not null;
+
+    /// <summary>True when the group exists and its owner has made it public (one point read).</summary>
+    public async Task<bool> IsPublicAsync(string libraryId, string groupId, CancellationToken cancellationToken) =>
+        await groups.FindAsync(libraryId, groupId, cancellationToken) is { Public: true };
+
+    /// <summary>
+    /// A group its owner has made public, counting only its own bookmarks (a public read never streams the whole
+    /// library); NOT_FOUND for a group that is missing or private, so a reader cannot tell the two apart.
+    /// </summary>
+    public async Task<Result<Group>> GetPublicAsync(string libraryId, string groupId, CancellationToken cancellationToken)
+    {
+        var group = await groups.FindAsync(libraryId, groupId, cancellationToken);
+        if (group is not { Public: true })
+        {
+            return NotFound();
+        }
+
+        var count = await bookmarks.StreamAsync(libraryId, trashed: false, groupId: group.Id, cancellationToken).CountAsync(cancellationToken);
+        return Group.From(group, count);
+    }
+
     public async Task<Result<Group>> CreateAsync(string userId, GroupInput input, CancellationToken cancellationToken)
     {
         var fields = Validate(input.Name, input.Description);
@@ -72,7 +96,13 @@ public sealed class GroupService
                 return fields.Problem;
             }
 
+            if (patch.Public is { IsSet: true, Value: null })
+            {
+                return Problems.Validation("public", "Public must be true or false.");
+            }
+
             (group.Name, group.Description, group.UpdatedAt) = (fields.Value.Name, fields.Value.Description, time.GetUtcNow());
+            group.Public = patch.Public.IsSet ? patch.Public.Value!.Value : group.Public;
             if (!await groups.TryReplaceAsync(group, cancellationToken))
             {
                 return RaceAttempt.Lost;

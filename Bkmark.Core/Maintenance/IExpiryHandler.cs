@@ -51,6 +51,14 @@ public abstract record ExpiryOutcome
     /// </summary>
     public sealed record StillChanging : ExpiryOutcome;
 
+    /// <summary>What a conditional delete of the target came to: changed since read means the next sweep decides again.</summary>
+    public static ExpiryOutcome Of(Storage.DeleteOutcome delete) => delete switch
+    {
+        Storage.DeleteOutcome.Deleted => Done,
+        Storage.DeleteOutcome.AlreadyGone => Nothing,
+        _ => Contended,
+    };
+
     public static readonly ExpiryOutcome Done = new Deleted();
     public static readonly ExpiryOutcome Nothing = new NothingToDo();
     public static readonly ExpiryOutcome Contended = new StillChanging();

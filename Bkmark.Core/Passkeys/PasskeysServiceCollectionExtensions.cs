@@ -1,4 +1,5 @@
 using Bkmark.Core.Accounts;
+using Bkmark.Core.Email;
 using Bkmark.Core.Maintenance;
 using Fido2NetLib;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,7 @@ public static class PasskeysServiceCollectionExtensions
     /// <summary>Registers passkeys: options (section <c>Passkeys</c>), Fido2, the stores and <see cref="PasskeyService"/>.</summary>
     public static IServiceCollection AddPasskeys(this IServiceCollection services)
     {
+        services.AddSingleton<IEmailTemplate, PasskeyAddedEmail>();
         services.AddOptions<PasskeyOptions>()
             .BindConfiguration(PasskeyOptions.Section)
             .PostConfigure(options =>

@@ -33,20 +33,22 @@ public sealed partial class SecurityEventLog
     private readonly ExpiryIndex expiry;
     private readonly IdGenerator ids;
     private readonly TimeProvider time;
+    private readonly SecurityNotifier notifier;
     private readonly ILogger<SecurityEventLog> logger;
 
     // Internal because it takes Core's internal stores; registered with AddServiceWithInternalConstructor.
     internal SecurityEventLog(
-        SecurityEventStore store, ExpiryIndex expiry, IdGenerator ids, TimeProvider time, ILogger<SecurityEventLog> logger)
+        SecurityEventStore store, ExpiryIndex expiry, IdGenerator ids, TimeProvider time, SecurityNotifier notifier, ILogger<SecurityEventLog> logger)
     {
         this.store = store;
         this.expiry = expiry;
         this.ids = ids;
         this.time = time;
+        this.notifier = notifier;
         this.logger = logger;
     }
 
-    /// <summary>Records one event.</summary>
+    /// <summary>Records one event, then emails its owner when the event is one that has a notice (<see cref="SecurityNotifier"/>).</summary>
     public async Task RecordAsync(SecurityEvent securityEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(securityEvent);
@@ -54,6 +56,7 @@ public sealed partial class SecurityEventLog
         var id = ids.NewId(now);
         await ScheduleRetentionAsync(securityEvent.UserId, now, cancellationToken);
         await store.AddAsync(NewEntity(securityEvent, id, SecurityEventEntity.RowKeyOf(now, id), now), cancellationToken);
+        await notifier.NotifyAsync(securityEvent, cancellationToken);
     }
 
     /// <summary>

@@ -24,6 +24,26 @@ public static class SecurityEventTypes
     public const string ApiKeyRevoked = "apikey.revoked";
     public const string ApiKeyRolled = "apikey.rolled";
     public const string ApiKeyLeaked = "apikey.leaked";
+    public const string PublishableKeyCreated = "publishablekey.created";
+    public const string PublishableKeyDeleted = "publishablekey.deleted";
     public const string SessionRevoked = "session.revoked";
     public const string SessionsRevokedOthers = "sessions.revoked_others";
+    public const string SocialLinked = "social.linked";
+    public const string SocialUnlinked = "social.unlinked";
+
+    // Organisations (DESIGN §12): in the log of the person who acted.
+    public const string OrganisationCreated = "organisation.created";
+    public const string OrganisationJoined = "organisation.joined";
+    public const string OrganisationMemberInvited = "organisation.member_invited";
+    public const string OrganisationLeft = "organisation.left";
+    public const string OrganisationMemberRoleChanged = "organisation.member_role_changed";
+    public const string OrganisationMemberRemoved = "organisation.member_removed";
+
+    public const string PasswordChanged = "password.changed";
+    public const string PasswordReset = "password.reset";
+    public const string EmailVerified = "email.verified";
+    public const string EmailChanged = "email.changed";
+
+    /// <summary>Kept for the operator: the account's own log outlives it until the log's retention ends.</summary>
+    public const string AccountDeleted = "account.deleted";
 }

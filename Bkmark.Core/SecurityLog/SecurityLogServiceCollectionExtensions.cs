@@ -5,10 +5,11 @@ namespace Bkmark.Core.SecurityLog;
 
 public static class SecurityLogServiceCollectionExtensions
 {
-    /// <summary>The security activity log and the sweep handler that keeps it to its retention.</summary>
+    /// <summary>The security activity log, its email notices, and the sweep handler that keeps it to its retention.</summary>
     public static IServiceCollection AddSecurityLog(this IServiceCollection services)
     {
         services.AddSingleton<SecurityEventStore>();
+        services.AddServiceWithInternalConstructor<SecurityNotifier>();
         services.AddServiceWithInternalConstructor<SecurityEventLog>();
         services.AddExpiryHandler<SecurityEventExpiryHandler>();
         return services;

@@ -1,5 +1,4 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
+using Bkmark.Core.Credentials;
 
 namespace Bkmark.Core.Sessions;
 
@@ -7,32 +6,10 @@ namespace Bkmark.Core.Sessions;
 public static class RefreshTokenFormat
 {
     public const string Prefix = "bkr_";
-    private const int RandomBytes = 32;
-    private const int EncodedLength = 43;
 
-    /// <summary>The non-secret part that chooses the partition: the prefix and 8 characters.</summary>
-    private const int PublicPrefixLength = 12;
+    private static readonly OpaqueTokenFormat Format = new(Prefix);
 
-    public static string Generate()
-    {
-        Span<byte> bytes = stackalloc byte[RandomBytes];
-        RandomNumberGenerator.Fill(bytes);
-        return Prefix + Base64Url.EncodeToString(bytes);
-    }
+    public static string Generate() => Format.Generate();
 
-    public static bool TryGetPublicPrefix(string? token, out string publicPrefix)
-    {
-        publicPrefix = "";
-        if (token is null || token.Length != Prefix.Length + EncodedLength || !token.StartsWith(Prefix, StringComparison.Ordinal)
-            || token.AsSpan(Prefix.Length).ContainsAnyExcept(Base64UrlAlphabet))
-        {
-            return false;
-        }
-
-        publicPrefix = token[..PublicPrefixLength];
-        return true;
-    }
-
-    private static readonly System.Buffers.SearchValues<char> Base64UrlAlphabet =
-        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+    public static bool TryGetPublicPrefix(string? token, out string publicPrefix) => Format.TryGetPublicPrefix(token, out publicPrefix);
 }

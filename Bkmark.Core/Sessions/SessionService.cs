@@ -261,17 +261,25 @@ public sealed partial class SessionService
 
     /// <summary>Revokes every active session of the user but <paramref name="currentSessionId"/>.</summary>
     /// <returns>How many this call revoked.</returns>
-    public async Task<Result<int>> RevokeOthersAsync(string userId, string currentSessionId, CancellationToken cancellationToken)
+    public Task<Result<int>> RevokeOthersAsync(string userId, string currentSessionId, CancellationToken cancellationToken) =>
+        RevokeAllButAsync(userId, currentSessionId, "revoke-others", cancellationToken);
+
+    /// <summary>Revokes every active session of the user (a password reset, a deleted account): their access tokens stop at once.</summary>
+    /// <returns>How many this call revoked.</returns>
+    public Task<Result<int>> RevokeAllAsync(string userId, string reason, CancellationToken cancellationToken) =>
+        RevokeAllButAsync(userId, keepSessionId: null, reason, cancellationToken);
+
+    private async Task<Result<int>> RevokeAllButAsync(string userId, string? keepSessionId, string reason, CancellationToken cancellationToken)
     {
         var revokedCount = 0;
         foreach (var session in await ActiveSessionsAsync(userId, cancellationToken))
         {
-            if (session.Id == currentSessionId)
+            if (session.Id == keepSessionId)
             {
                 continue;
             }
 
-            var revoked = await RevokeAsync(session, "revoke-others", cancellationToken);
+            var revoked = await RevokeAsync(session, reason, cancellationToken);
             if (!revoked.Succeeded)
             {
                 return revoked.Problem;

@@ -25,6 +25,7 @@ public sealed class SignInService
     private readonly AttemptThrottle throttle;
     private readonly DeviceTokens devices;
     private readonly SecurityEventLog securityLog;
+    private readonly SecurityNotifier notifier;
 
     // One counter per account for every device it has not seen, and one per device it has (§7).
     private readonly ThrottlePolicy _unknownDevicePolicy;
@@ -39,6 +40,7 @@ public sealed class SignInService
         AttemptThrottle throttle,
         DeviceTokens devices,
         SecurityEventLog securityLog,
+        SecurityNotifier notifier,
         IOptions<AccountOptions> options)
     {
         this.accounts = accounts;
@@ -48,6 +50,7 @@ public sealed class SignInService
         this.throttle = throttle;
         this.devices = devices;
         this.securityLog = securityLog;
+        this.notifier = notifier;
         _unknownDevicePolicy = LoginPolicy("login", options.Value);
         _knownDevicePolicy = LoginPolicy("login-device", options.Value);
     }
@@ -55,7 +58,8 @@ public sealed class SignInService
     /// <summary>
     /// Email and password, then the second factor. Unknown email and wrong password are one answer with one
     /// cost, and both count towards the same lock-out, so neither tells whether an account exists. A success
-    /// returns a device token.
+    /// returns a device token; one that presented none valid for the account is a new device, and its owner is
+    /// emailed (the only sign-in that pays a queue message).
     /// </summary>
     public async Task<Result<TokenResponse>> SignInWithPasswordAsync(PasswordSignIn request, ClientInfo client, CancellationToken cancellationToken)
     {
@@ -65,8 +69,15 @@ public sealed class SignInService
             return proof.Problem;
         }
 
-        var tokens = await sessions.SignInAsync(proof.Value.UserId, proof.Value.AuthMethod, client, cancellationToken);
-        return tokens with { DeviceToken = devices.Issue(proof.Value.UserId) };
+        var (userId, email, authMethod) = proof.Value;
+        var tokens = await sessions.SignInAsync(userId, authMethod, client, cancellationToken);
+        if (devices.DeviceOf(request.DeviceToken, userId) is null)
+        {
+            var signIn = new SecurityEvent(userId, SecurityEventTypes.SignInSucceeded, client, tokens.SessionId);
+            await notifier.SendAsync(email, NewDeviceSignInEmail.TemplateName, signIn, cancellationToken);
+        }
+
+        return tokens with { DeviceToken = devices.Issue(userId) };
     }
 
     /// <summary>
@@ -98,23 +109,10 @@ public sealed class SignInService
 
         var normalizedEmail = request.Email!.Trim().ToLowerInvariant();
         var user = await accounts.FindForSignInAsync(normalizedEmail, cancellationToken);
-        // An email nobody has logs into a partition nobody lists: the same cost as a known one.
-        var logPartition = user?.Id ?? SecurityEventLog.UnknownAccountPartition(normalizedEmail);
-        var claim = user is not null && devices.DeviceOf(request.DeviceToken, user.Id) is { } device
-            ? await throttle.ClaimAsync(_knownDevicePolicy, device, cancellationToken)
-            : await throttle.ClaimAsync(_unknownDevicePolicy, SubjectOf(normalizedEmail), cancellationToken);
-        if (claim.RetryAfter is { } retryAfter)
+        if (await ClaimAndVerifyAsync(user, normalizedEmail, request.Password!, request.DeviceToken, client, cancellationToken) is { } refusal)
         {
-            return await RefuseAsync(logPartition, Problems.TooManyAttempts(retryAfter), client, cancellationToken);
+            return refusal;
         }
-
-        // A wrong password leaves its claimed slot counted: that is the failure.
-        if (!await accounts.VerifyPasswordAsync(user, request.Password!, cancellationToken))
-        {
-            return await RefuseAsync(logPartition, Problems.InvalidCredentials(), client, cancellationToken);
-        }
-
-        await throttle.ResetAsync(claim, cancellationToken);
 
         // Only past a correct password may an answer reveal that the account has a second factor.
         var authMethod = await twoFactor.CheckSignInAsync(user!.Id, request.TwoFactorCode, cancellationToken);
@@ -128,7 +126,52 @@ public sealed class SignInService
             await securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.BackupCodeUsed, client, sessionId), cancellationToken);
         }
 
-        return new PasswordProof(user.Id, authMethod.Value);
+        return new PasswordProof(user.Id, user.Email, authMethod.Value);
+    }
+
+    /// <summary>
+    /// Confirms a signed-in person's password before an account change (a new password or email, deleting the
+    /// account). Sign-in's own throttle counts these guesses (the account's unknown-devices counter), so a stolen
+    /// access token earns no extra guesses; no second factor, since the session already proved it.
+    /// </summary>
+    internal async Task<Result<UserEntity>> ConfirmPasswordAsync(string userId, string? password, ClientInfo client, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(password))
+        {
+            return Problems.Validation("password", "The password is required.");
+        }
+
+        var user = await accounts.FindAsync(userId, cancellationToken);
+        if (user is null)
+        {
+            return Problems.TokenRevoked("This account no longer exists.");
+        }
+
+        return await ClaimAndVerifyAsync(user, user.Email, password, deviceToken: null, client, cancellationToken) is { } refusal ? refusal : user;
+    }
+
+    /// <summary>The attempt takes its slot, then the password is checked (§7); null when it is right.</summary>
+    private async Task<Problem?> ClaimAndVerifyAsync(
+        UserEntity? user, string normalizedEmail, string password, string? deviceToken, ClientInfo client, CancellationToken cancellationToken)
+    {
+        // An email nobody has logs into a partition nobody lists: the same cost as a known one.
+        var logPartition = user?.Id ?? SecurityEventLog.UnknownAccountPartition(normalizedEmail);
+        var claim = user is not null && devices.DeviceOf(deviceToken, user.Id) is { } device
+            ? await throttle.ClaimAsync(_knownDevicePolicy, device, cancellationToken)
+            : await throttle.ClaimAsync(_unknownDevicePolicy, SubjectOf(normalizedEmail), cancellationToken);
+        if (claim.RetryAfter is { } retryAfter)
+        {
+            return await RefuseAsync(logPartition, Problems.TooManyAttempts(retryAfter), client, cancellationToken);
+        }
+
+        // A wrong password leaves its claimed slot counted: that is the failure.
+        if (!await accounts.VerifyPasswordAsync(user, password, cancellationToken))
+        {
+            return await RefuseAsync(logPartition, Problems.InvalidCredentials(), client, cancellationToken);
+        }
+
+        await throttle.ResetAsync(claim, cancellationToken);
+        return null;
     }
 
     /// <summary>A passkey assertion against a challenge from <see cref="PasskeyService.BeginSignInAsync"/>.</summary>
@@ -167,4 +210,4 @@ public sealed class SignInService
 public sealed record PasswordSignIn(string? Email, string? Password, string? TwoFactorCode, string? DeviceToken);
 
 /// <summary>A passed password (and second-factor) check: whose, and the session's auth method.</summary>
-public sealed record PasswordProof(string UserId, string AuthMethod);
+public sealed record PasswordProof(string UserId, string Email, string AuthMethod);

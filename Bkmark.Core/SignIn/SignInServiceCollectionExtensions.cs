@@ -1,3 +1,4 @@
+using Bkmark.Core.Email;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Core.SignIn;
@@ -7,6 +8,7 @@ public static class SignInServiceCollectionExtensions
     /// <summary>Password, passkey and refresh sign-in, and the device tokens that keep strangers from locking owners out.</summary>
     public static IServiceCollection AddSignIn(this IServiceCollection services)
     {
+        services.AddSingleton<IEmailTemplate, NewDeviceSignInEmail>();
         services.AddSingleton<DeviceTokens>();
         services.AddServiceWithInternalConstructor<SignInService>();
         services.AddSingleton<ReauthenticationService>();

@@ -159,6 +159,19 @@ public sealed partial class TwoFactorService
         return TwoFactorStatus.Off;
     }
 
+    /// <summary>Removes the secret and every backup code without a code: for an account being deleted, whose person proved it already.</summary>
+    internal async Task RemoveAsync(string userId, CancellationToken cancellationToken)
+    {
+        var removed = await OptimisticConcurrency.RunAsync<bool>(async () =>
+            await _store.FindAsync(userId, cancellationToken) is not { } entity || await _store.TryDeleteAsync(entity, cancellationToken)
+                ? true
+                : RaceAttempt.Lost);
+        if (removed.Succeeded)
+        {
+            await _store.DeleteBackupCodesExceptAsync(userId, keepGeneration: null, cancellationToken);
+        }
+    }
+
     /// <summary>Replaces the whole backup-code set, given a current TOTP code. The old set is void from then on.</summary>
     public async Task<Result<IReadOnlyList<string>>> RegenerateBackupCodesAsync(string userId, string code, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Bkmark.Core.Email;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Core.TwoFactor;
@@ -7,6 +8,7 @@ public static class TwoFactorServiceCollectionExtensions
     /// <summary>TOTP two-factor authentication and backup codes.</summary>
     public static IServiceCollection AddTwoFactor(this IServiceCollection services)
     {
+        services.AddSingleton<IEmailTemplate, TwoFactorDisabledEmail>();
         services.AddOptions<TwoFactorOptions>().BindConfiguration(TwoFactorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TotpSecretProtector>();
         services.AddSingleton<TwoFactorStore>();

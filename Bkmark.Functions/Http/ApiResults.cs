@@ -12,6 +12,9 @@ public static class ApiResults
 
     public static JsonResponse Created(object body) => new JsonResponse(201, body);
 
+    /// <summary>202: taken on; what follows arrives by email.</summary>
+    public static JsonResponse Accepted() => new JsonResponse(202, null);
+
     public static JsonResponse NoContent() => new JsonResponse(204, null);
 
     public static IActionResult From<T>(Result<T> result, Func<T, IActionResult> onSuccess) =>

@@ -11,8 +11,10 @@ public static class AuthCookies
     public const string CookiePath = "/api/v1/auth";
 
     /// <summary>A <c>Set-Cookie</c> value; <paramref name="maxAgeSeconds"/> 0 removes the cookie.</summary>
-    public static string SetCookie(HttpRequest request, string name, string value, int maxAgeSeconds) =>
-        $"{name}={value}; Max-Age={maxAgeSeconds}; Path={CookiePath}; HttpOnly; SameSite=Strict{(IsHttps(request) ? "; Secure" : "")}";
+    /// <param name="sameSite">Strict, except for a cookie that must ride along when another site (an identity provider) sends the browser back.</param>
+    public static string SetCookie(
+        HttpRequest request, string name, string value, int maxAgeSeconds, string path = CookiePath, string sameSite = "Strict") =>
+        $"{name}={value}; Max-Age={maxAgeSeconds}; Path={path}; HttpOnly; SameSite={sameSite}{(IsHttps(request) ? "; Secure" : "")}";
 
     public static string? Read(HttpRequest request, string name) =>
         request.Cookies.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;

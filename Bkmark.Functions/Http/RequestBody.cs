@@ -34,9 +34,34 @@ public static class RequestBody
             return Problems.Validation("body", missing);
         }
 
+        return Parse<T>(bytes.Value, root, wrongShape);
+    }
+
+    /// <summary>As <see cref="ReadAsync{T}"/> for a body the route may go without: an empty body is null, not a 400.</summary>
+    public static async Task<Result<T?>> ReadOptionalAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        var bytes = await ReadBytesAsync(request, DefaultLimitBytes, cancellationToken);
+        if (!bytes.Succeeded)
+        {
+            return bytes.Problem;
+        }
+
+        if (bytes.Value.Length == 0)
+        {
+            return (T?)null;
+        }
+
+        var parsed = Parse<T>(bytes.Value, JsonValueKind.Object, "The body must be a JSON object.");
+        return parsed.Succeeded ? parsed.Value : parsed.Problem;
+    }
+
+    private static Result<T> Parse<T>(byte[] bytes, JsonValueKind root, string wrongShape)
+        where T : class
+    {
         try
         {
-            using var document = JsonDocument.Parse(bytes.Value, new JsonDocumentOptions { MaxDepth = 32 });
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });
             if (document.RootElement.ValueKind != root)
             {
                 return Problems.Validation("body", wrongShape);

@@ -10,6 +10,7 @@
   let refreshTimer = null;
   let twoFactorOn = false;
   let activityCursor = null;
+  let currentUserId = null;
 
   const $ = (id) => document.getElementById(id);
   const el = (tag, props = {}, ...children) => {
@@ -87,10 +88,11 @@
     $("account").hidden = false;
     $("two-factor-step").hidden = true;
     $("sign-in-form").reset();
-    const me = await call("GET", "/me");
-    $("account-email").textContent = me.email;
+    await loadAccount();
     // Each section loads on its own: one failing leaves the others usable.
-    await Promise.all([loadTwoFactor, loadPasskeys, loadSessions, loadApiKeys, loadBilling, loadActivity].map((load) => action(load, false)()));
+    await Promise.all([loadTwoFactor, loadPasskeys, loadSocialAccounts, loadSessions, loadApiKeys, loadPublishableKeys, loadBilling, loadActivity].map((load) => action(load, false)()));
+    await action(acceptInvitation)();
+    await action(loadOrganisations, false)();
   }
 
   // Runs an action from a button or form, reporting failures in the status line. A change shows up in the
@@ -233,6 +235,189 @@
     signedOut();
     say("Signed out.");
   }));
+
+  // --- Social accounts (OpenID Connect). The provider sends the browser back to the API's callback, which
+  // redirects here with the outcome in the fragment; a sign-in then waits in an HttpOnly cookie for completeSocial.
+  let socialProviders = [];
+
+  async function loadSocialProviders() {
+    ({ data: socialProviders } = await call("GET", "/auth/social/providers", undefined, { auth: false }));
+    $("social-sign-in").replaceChildren(...socialProviders.map((provider) => {
+      const button = el("button", { type: "button", className: "secondary", textContent: `Sign in with ${provider.displayName}` });
+      button.addEventListener("click", () => location.assign(`${API}/auth/social/${encodeURIComponent(provider.name)}/start`));
+      return button;
+    }));
+  }
+
+  async function completeSocial(twoFactorCode) {
+    try {
+      acceptTokens(await call("POST", "/auth/social/complete", { twoFactorCode, refreshTokenDelivery: "cookie" }, { auth: false }));
+    } catch (error) {
+      if (error.code === "TWO_FACTOR_REQUIRED") {
+        $("social-code-form").hidden = false;
+        $("social-code").focus();
+        say("Enter the code from your authenticator app to finish signing in.");
+        return false;
+      }
+      throw error;
+    }
+    $("social-code-form").hidden = true;
+    $("social-code-form").reset();
+    say("Signed in.");
+    await signedIn();
+    return true;
+  }
+
+  $("social-code-form").addEventListener("submit", action(() => completeSocial($("social-code").value.trim()), false));
+
+  async function loadSocialAccounts() {
+    const { data } = await call("GET", "/me/social-accounts");
+    $("social-account-list").replaceChildren(...(data.length ? data.map(socialAccountItem) : [el("li", { textContent: "No connected accounts." })]));
+    $("social-link-buttons").replaceChildren(...socialProviders.map((provider) => {
+      const button = el("button", { type: "button", className: "secondary", textContent: `Connect ${provider.displayName}` });
+      button.addEventListener("click", action(async () => {
+        const { url } = await call("POST", `/me/social-accounts/${encodeURIComponent(provider.name)}/link`);
+        location.assign(url);
+      }));
+      return button;
+    }));
+  }
+
+  function socialAccountItem(account) {
+    const remove = el("button", { type: "button", className: "danger", textContent: "Disconnect" });
+    remove.setAttribute("aria-label", `Disconnect ${account.displayName} ${account.email || ""}`.trim());
+    remove.addEventListener("click", action(async () => {
+      if (!await confirmAction(`Disconnect ${account.displayName}${account.email ? ` (${account.email})` : ""}? You can no longer sign in with it.`)) return;
+      await call("DELETE", `/me/social-accounts/${account.id}`);
+      say(`${account.displayName} disconnected.`);
+      await loadSocialAccounts();
+    }));
+    return el("li", {},
+      el("strong", { textContent: account.displayName }),
+      el("span", { className: "meta", textContent: `${account.email || "no email shared"} · connected ${when(account.createdAt)}` }),
+      remove);
+  }
+
+  // What the callback put in the fragment; read once, then removed so a reload does not repeat it.
+  function socialOutcome() {
+    const outcome = Object.fromEntries(new URLSearchParams(location.hash.slice(1)));
+    // Only the callback's keys are ours: an invitation link in the fragment is left for acceptInvitation.
+    if (Object.keys(outcome).some((key) => key.startsWith("social-"))) history.replaceState(null, "", location.pathname + location.search);
+    return outcome;
+  }
+
+  // --- Account: email confirmation, password, email address, deletion
+  let accountEmail = "";
+
+  async function loadAccount() {
+    const me = await call("GET", "/me");
+    currentUserId = me.id;
+    accountEmail = me.email;
+    $("account-email").textContent = me.email;
+    $("account-unverified").hidden = me.emailVerified;
+    $("verify-banner").hidden = me.emailVerified;
+    $("verify-banner-email").textContent = me.email;
+  }
+
+  $("verify-resend").addEventListener("click", action(async () => {
+    await call("POST", "/me/email/verification");
+    say(`A new link is on its way to ${accountEmail}.`);
+  }, false));
+
+  $("password-form").addEventListener("submit", action(async () => {
+    await call("POST", "/me/password", { currentPassword: $("password-current").value, newPassword: $("password-new").value });
+    $("password-form").reset();
+    say("Password changed. Every other session was signed out.");
+    await loadSessions();
+  }));
+
+  $("email-form").addEventListener("submit", action(async () => {
+    const newEmail = $("email-new").value;
+    await call("POST", "/me/email", { newEmail, password: $("email-password").value });
+    $("email-form").reset();
+    say(`Follow the link we sent to ${newEmail} to finish the change.`);
+  }, false));
+
+  $("delete-form").addEventListener("submit", action(async () => {
+    if ($("delete-confirm").value.trim().toLowerCase() !== accountEmail) {
+      say("Type your account's email address exactly to confirm.", true);
+      return;
+    }
+    if (!await confirmAction("Delete your account for good? This cannot be undone.")) return;
+    await call("DELETE", "/me", { password: $("delete-password").value });
+    $("delete-form").reset();
+    signedOut();
+    say("Your account was deleted. A last email confirms it.");
+  }, false));
+
+  // --- Forgotten password
+  $("forgot-password").addEventListener("click", () => {
+    $("forgot-form").hidden = false;
+    $("forgot-email").value = $("sign-in-email").value;
+    $("forgot-email").focus();
+  });
+
+  $("forgot-form").addEventListener("submit", action(async () => {
+    const email = $("forgot-email").value;
+    await call("POST", "/auth/password-reset", { email }, { auth: false });
+    $("forgot-form").hidden = true;
+    say(`If an account uses ${email}, an email with a reset link is on its way. The link works for 30 minutes.`);
+  }, false));
+
+  // --- Links from emails: #action=…&token=… (or the same in the query). The token is read once and removed
+  // from the address bar, so it is not left in history, bookmarks or a shared screen.
+  function takeLink() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    const query = new URLSearchParams(location.search);
+    const link = { action: params.get("action") || query.get("action"), token: params.get("token") || query.get("token") };
+    // Only links that name an action are ours; an invitation link (#invitation&token=…) is acceptInvitation's.
+    if (!link.action || !link.token) return null;
+    history.replaceState(null, "", location.pathname);
+    return link;
+  }
+
+  // The reset link's token, held only until the new password is set.
+  let resetToken = null;
+
+  function startReset(token) {
+    resetToken = token;
+    $("reset-section").hidden = false;
+    $("reset-password").focus();
+  }
+
+  $("reset-form").addEventListener("submit", action(async () => {
+    const body = { token: resetToken, newPassword: $("reset-password").value };
+    const code = $("reset-code").value.trim();
+    if (code) body.twoFactorCode = code;
+    try {
+      await call("POST", "/auth/password-reset/complete", body, { auth: false });
+    } catch (error) {
+      if (error.code === "TWO_FACTOR_REQUIRED") {
+        $("reset-code-field").hidden = false;
+        $("reset-code").focus();
+        say("Two-factor authentication is on: enter a code to finish.");
+        return;
+      }
+      throw error;
+    }
+    resetToken = null;
+    $("reset-section").hidden = true;
+    $("reset-form").reset();
+    say("Password changed, and every session signed out. Sign in with your new password.");
+    $("sign-in-password").focus();
+  }, false));
+
+  async function followLink(link) {
+    if (link.action === "reset-password") {
+      startReset(link.token);
+    } else if (link.action === "verify-email") {
+      await call("POST", "/auth/email/verify", { token: link.token }, { auth: false });
+      say("Your email address is confirmed.");
+    } else if (link.action === "confirm-email-change") {
+      const changed = await call("POST", "/auth/email/confirm-change", { token: link.token }, { auth: false });
+      say(`Your account now uses ${changed.email}.`);
+    }
+  }
 
   // --- Two-factor
   async function loadTwoFactor() {
@@ -408,6 +593,7 @@
       ? `last used ${when(key.lastUsedAt)} from ${key.lastUsedIp || "an unknown address"} (${browserOf(key.lastUsedUserAgent)})`
       : "never used";
     return [
+      key.environment === "test" ? "test (sandbox)" : null,
       key.scopes.join(", "),
       `${key.rateLimitPerMinute} requests/minute`,
       key.expiresAt ? `expires ${when(key.expiresAt)}` : "no expiry",
@@ -504,7 +690,8 @@
   }
 
   $("api-key-form").addEventListener("submit", action(async () => {
-    const body = { name: $("api-key-name").value, scopes: checkedScopes($("api-key-scopes")) };
+    const body = { name: $("api-key-name").value, scopes: checkedScopes($("api-key-scopes")),
+      environment: document.querySelector("input[name=api-key-environment]:checked").value };
     if ($("api-key-expiry").value) body.expiresAt = new Date($("api-key-expiry").value).toISOString();
     const created = await call("POST", "/api-keys", body);
     $("api-key-form").reset();
@@ -524,6 +711,182 @@
     $("api-key-created").hidden = true;
   });
 
+  // --- Publishable keys: shown in full (they are not secret), with their origins and groups. The groups'
+  // "public" toggles live here too, since this page shows groups nowhere else.
+  let groups = [];
+
+  async function loadPublishableKeys() {
+    ({ data: groups } = await call("GET", "/groups"));
+    $("publishable-key-groups").replaceChildren(...(groups.length ? groups.map(groupItem) : [el("li", { textContent: "No groups yet." })]));
+    const { data } = await call("GET", "/publishable-keys");
+    $("publishable-key-list").replaceChildren(...(data.length ? data.map(publishableKeyItem) : [el("li", { textContent: "No publishable keys." })]));
+  }
+
+  function groupItem(group) {
+    const pick = el("input", { type: "checkbox", className: "pick", value: group.id, id: `pub-group-${group.id}` });
+    const isPublic = el("input", { type: "checkbox", id: `pub-public-${group.id}`, checked: group.public });
+    isPublic.addEventListener("change", action(async () => {
+      await call("PATCH", `/groups/${group.id}`, { public: isPublic.checked });
+      say(`"${group.name}" is now ${isPublic.checked ? "public" : "private"}.`);
+    }, false));
+    return el("li", {}, el("label", { htmlFor: pick.id }, pick, ` ${group.name}`), " ",
+      el("label", { htmlFor: isPublic.id }, isPublic, " public"));
+  }
+
+  function publishableKeyItem(key) {
+    const names = key.groupIds.map((id) => groups.find((g) => g.id === id)?.name || id);
+    const copy = el("button", { type: "button", className: "secondary", textContent: "Copy" });
+    const remove = el("button", { type: "button", className: "danger", textContent: "Delete" });
+    copy.setAttribute("aria-label", `Copy publishable key ${key.name}`);
+    remove.setAttribute("aria-label", `Delete publishable key ${key.name}`);
+    copy.addEventListener("click", action(async () => {
+      await navigator.clipboard.writeText(key.key);
+      say("Publishable key copied.");
+    }, false));
+    remove.addEventListener("click", action(async () => {
+      if (!await confirmAction(`Delete the publishable key "${key.name}"? Pages using it stop working at once.`)) return;
+      await call("DELETE", `/publishable-keys/${key.id}`);
+      say("Publishable key deleted.");
+      await loadPublishableKeys();
+    }));
+    return el("li", {}, el("strong", { textContent: key.name }), " ", el("code", { textContent: key.key }),
+      el("span", { className: "meta", textContent: `origins ${key.allowedOrigins.join(", ")} · groups ${names.join(", ")}` }),
+      copy, remove);
+  }
+
+  $("publishable-key-form").addEventListener("submit", action(async () => {
+    await call("POST", "/publishable-keys", {
+      name: $("publishable-key-name").value,
+      groupIds: [...$("publishable-key-groups").querySelectorAll("input.pick:checked")].map((box) => box.value),
+      allowedOrigins: $("publishable-key-origins").value.split(/\s+/).filter(Boolean),
+    });
+    $("publishable-key-form").reset();
+    say("Publishable key created.");
+    await loadPublishableKeys();
+  }));
+
+  // --- Organisations: a switcher, the chosen one's members, invitations and keys (for its admins and owners).
+  let organisation = null;
+
+  async function loadOrganisations(selectId) {
+    const { data } = await call("GET", "/orgs");
+    const switcher = $("org-switcher");
+    switcher.replaceChildren(...data.map((org) => el("option", { value: org.id, textContent: `${org.name} (${org.role})` })));
+    organisation = data.find((org) => org.id === (selectId || organisation?.id)) || data[0] || null;
+    if (organisation) switcher.value = organisation.id;
+    await showOrganisation();
+  }
+
+  async function showOrganisation() {
+    $("org-panel").hidden = !organisation;
+    if (!organisation) {
+      $("org-key-scopes").replaceChildren();
+      return;
+    }
+    const manages = organisation.role !== "member";
+    $("org-role").textContent = `Your role: ${organisation.role}.`;
+    document.querySelectorAll("#org-panel [data-manager]").forEach((node) => { node.hidden = !manages; });
+    $("org-invite-role").querySelector("option[value=owner]").disabled = organisation.role !== "owner";
+    const { data } = await call("GET", `/orgs/${organisation.id}/members`);
+    $("org-member-list").replaceChildren(...data.map(memberItem));
+    // Drawn only while a manager sees their organisation: otherwise the page holds the personal key form's boxes alone.
+    if (manages) scopeBoxes($("org-key-scopes"), "org", ["bookmarks:read"]);
+    else $("org-key-scopes").replaceChildren();
+    if (manages) {
+      const keys = await call("GET", `/orgs/${organisation.id}/api-keys`);
+      $("org-key-list").replaceChildren(...(keys.data.length ? keys.data.map(orgKeyItem) : [el("li", { textContent: "No organisation keys." })]));
+    }
+  }
+
+  function memberItem(member) {
+    const item = el("li", {}, el("strong", { textContent: member.email }), el("span", { className: "meta", textContent: ` ${member.role} · joined ${when(member.joinedAt)}` }));
+    const owner = organisation.role === "owner";
+    if (organisation.role === "member" || (member.role === "owner" && !owner)) return item;
+    const role = el("select", { id: `role-${member.userId}` },
+      ...["member", "admin", "owner"].map((r) => el("option", { value: r, textContent: r, selected: r === member.role, disabled: r === "owner" && !owner })));
+    role.setAttribute("aria-label", `Role of ${member.email}`);
+    role.addEventListener("change", action(async () => {
+      await call("PATCH", `/orgs/${organisation.id}/members/${member.userId}`, { role: role.value });
+      say(`${member.email} is now ${role.value}.`);
+      await loadOrganisations();
+    }));
+    item.append(role);
+    if (member.userId !== currentUserId) {
+      const remove = el("button", { type: "button", className: "danger", textContent: "Remove" });
+      remove.setAttribute("aria-label", `Remove ${member.email}`);
+      remove.addEventListener("click", action(async () => {
+        if (!await confirmAction(`Remove ${member.email} from ${organisation.name}? They lose its library at once.`)) return;
+        await call("DELETE", `/orgs/${organisation.id}/members/${member.userId}`);
+        say(`${member.email} removed.`);
+        await showOrganisation();
+      }));
+      item.append(remove);
+    }
+    return item;
+  }
+
+  function orgKeyItem(key) {
+    const revoke = el("button", { type: "button", className: "danger", textContent: "Revoke" });
+    revoke.setAttribute("aria-label", `Revoke organisation key ${key.name}`);
+    revoke.addEventListener("click", action(async () => {
+      if (!await confirmAction(`Revoke the organisation key "${key.name}"? Scripts using it stop working at once.`)) return;
+      await call("DELETE", `/orgs/${organisation.id}/api-keys/${key.id}`);
+      say("Organisation key revoked.");
+      await showOrganisation();
+    }));
+    return el("li", {}, el("strong", { textContent: key.name }), " ", el("code", { textContent: key.keyPrefix + "…" }),
+      el("span", { className: "meta", textContent: `${key.scopes.join(", ")} · last used ${when(key.lastUsedAt)}` }), revoke);
+  }
+
+  // An invitation link carries its token in the fragment (#invitation&token=…), which never reaches a server.
+  async function acceptInvitation() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    if (!params.has("invitation") || !params.get("token")) return;
+    history.replaceState(null, "", location.pathname);
+    const joined = await call("POST", "/orgs/invitations/accept", { token: params.get("token") });
+    say(`You joined ${joined.name} as ${joined.role}.`);
+    organisation = joined;
+  }
+
+  $("org-switcher").addEventListener("change", action(async () => {
+    await loadOrganisations($("org-switcher").value);
+  }, false));
+
+  $("org-create-form").addEventListener("submit", action(async () => {
+    const created = await call("POST", "/orgs", { name: $("org-name").value });
+    $("org-create-form").reset();
+    say(`Organisation ${created.name} created.`);
+    await loadOrganisations(created.id);
+  }));
+
+  $("org-invite-form").addEventListener("submit", action(async () => {
+    const sent = await call("POST", `/orgs/${organisation.id}/invitations`, { email: $("org-invite-email").value, role: $("org-invite-role").value });
+    $("org-invite-form").reset();
+    say(`Invitation sent to ${sent.email}.`);
+  }));
+
+  $("org-key-form").addEventListener("submit", action(async () => {
+    const created = await call("POST", `/orgs/${organisation.id}/api-keys`, { name: $("org-key-name").value, scopes: checkedScopes($("org-key-scopes")) });
+    $("org-key-value").textContent = created.key;
+    $("org-key-created").hidden = false;
+    $("org-key-form").reset();
+    say("Organisation key created.");
+    await showOrganisation();
+  }));
+
+  $("org-key-done").addEventListener("click", () => {
+    $("org-key-value").textContent = "";
+    $("org-key-created").hidden = true;
+  });
+
+  $("org-leave").addEventListener("click", action(async () => {
+    if (!await confirmAction(`Leave ${organisation.name}? You lose its library until someone invites you again.`)) return;
+    await call("POST", `/orgs/${organisation.id}/leave`);
+    say(`You left ${organisation.name}.`);
+    organisation = null;
+    await loadOrganisations();
+  }));
+
   // --- Security activity
   const EVENT_LABELS = {
     "signin.succeeded": "Signed in",
@@ -542,14 +905,28 @@
     "apikey.revoked": "API key revoked",
     "apikey.rolled": "API key rolled",
     "apikey.leaked": "API key found in public and revoked",
+    "publishablekey.created": "Publishable key created",
+    "publishablekey.deleted": "Publishable key deleted",
     "session.revoked": "Session signed out",
     "sessions.revoked_others": "All other sessions signed out",
+    "social.linked": "Account connected",
+    "social.unlinked": "Account disconnected",
+    "organisation.created": "Organisation created",
+    "organisation.joined": "Joined an organisation",
+    "organisation.left": "Left an organisation",
+    "organisation.member_invited": "Invited someone to an organisation",
+    "organisation.member_role_changed": "Changed a member's role",
+    "organisation.member_removed": "Removed a member from an organisation",
+    "email.verified": "Email address confirmed",
+    "password.changed": "Password changed",
+    "password.reset": "Password reset by email",
+    "email.changed": "Email address changed",
   };
 
   function describe(event) {
     const d = event.details || {};
     const what = EVENT_LABELS[event.type] || event.type;
-    const about = d.name ? ` "${d.name}"` : d.keyPrefix ? ` ${d.keyPrefix}…` : "";
+    const about = d.name ? ` "${d.name}"` : d.keyPrefix ? ` ${d.keyPrefix}…` : d.provider ? ` (${d.provider})` : d.method ? ` with ${d.method}` : "";
     const times = d.count > 1 ? ` (${d.count} attempts)` : "";
     return what + about + times;
   }
@@ -570,8 +947,25 @@
 
   // --- Start: a refresh cookie from an earlier visit signs straight in.
   scopeBoxes($("api-key-scopes"), "new", ["bookmarks:read"]);
+  // A link pasted into the tab that is already open changes only the fragment: no reload, so follow it here.
+  window.addEventListener("hashchange", () => {
+    const link = takeLink();
+    if (link) action(() => followLink(link), false)();
+  });
+
   (async () => {
-    if (await refresh()) {
+    // Links from emails (#action=…&token=…) and the social callback's outcome (#social-…) arrive in the fragment.
+    const link = takeLink();
+    const social = socialOutcome();
+    await action(loadSocialProviders, false)();
+    if (link) await action(() => followLink(link), false)();
+    if (social["social-error"]) say(social.detail || social["social-error"], true);
+    if (social["social-linked"]) say("Account connected.");
+    if (social["social-sign-in"]) {
+      // The sign-in panel holds the code step; signedIn() replaces it once the sign-in completes.
+      signedOut();
+      await action(completeSocial, false)();
+    } else if (await refresh()) {
       await action(signedIn)();
     }
     document.body.dataset.ready = "true";

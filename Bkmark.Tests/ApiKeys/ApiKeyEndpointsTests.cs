@@ -16,7 +16,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
 
     // The documented key object, then what round two (DESIGN §10) added at its end.
     private static readonly string[] KeyObjectFields =
-        ["id", "name", "keyPrefix", "scopes", "lastUsedAt", "expiresAt", "createdAt", "rateLimitPerMinute", "allowedIps", "lastUsedIp", "lastUsedUserAgent", "previousExpiresAt"];
+        ["id", "name", "keyPrefix", "scopes", "lastUsedAt", "expiresAt", "createdAt", "rateLimitPerMinute", "allowedIps", "lastUsedIp", "lastUsedUserAgent", "previousExpiresAt", "environment"];
 
     [Fact]
     public async Task Create_Returns201WithExactlyTheDocumentedShape()
@@ -33,7 +33,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal(["id", "name", "key", "keyPrefix", "scopes", "expiresAt", "createdAt"], body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "name", "key", "keyPrefix", "scopes", "expiresAt", "createdAt", "environment"], body.EnumerateObject().Select(p => p.Name));
         var key = body.GetProperty("key").GetString()!;
         Assert.Matches(KeyPattern, key);
         Assert.Equal(key[..11], body.GetProperty("keyPrefix").GetString());

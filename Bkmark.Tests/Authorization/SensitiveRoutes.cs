@@ -2,12 +2,12 @@ namespace Bkmark.Tests.Authorization;
 
 /// <summary>
 /// Every route DESIGN.md §8 calls sensitive that exists today: each needs a sign-in from the last
-/// <c>StepUp__MaxAge</c>. A new sensitive action (change password or email, delete account, social link and
-/// unlink, organisations) adds its route here, and <see cref="StepUpTests"/> walks it.
+/// <c>StepUp__MaxAge</c>. A new sensitive action (social link and unlink, organisations) adds its route here,
+/// and <see cref="StepUpTests"/> walks it.
 /// </summary>
 public static class SensitiveRoutes
 {
-    // Any well-formed id (a passkey's or a key's): the step-up check comes before the lookup.
+    // Any well-formed id (of a passkey, a key or an organisation): the step-up check comes before the lookup.
     private const string SomePasskeyId = "01JABCDEFGHJKMNPQRSTVWXYZ0";
 
     public static TheoryData<string, string> All => new()
@@ -22,6 +22,16 @@ public static class SensitiveRoutes
         { "POST", "api/v1/me/two-factor/backup-codes" },
         { "POST", "api/v1/api-keys" },
         { "POST", $"api/v1/api-keys/{SomePasskeyId}/roll" },
+        { "POST", "api/v1/me/social-accounts/local/link" },
+        { "DELETE", $"api/v1/me/social-accounts/{SomePasskeyId}" },
+        { "POST", "api/v1/orgs" },
+        { "POST", $"api/v1/orgs/{SomePasskeyId}/leave" },
+        { "POST", $"api/v1/orgs/{SomePasskeyId}/api-keys" },
+        { "POST", "api/v1/me/password" },
+        { "POST", "api/v1/me/email" },
+
+        // Deleting the account takes a fresh sign-in or the password; without the password, step-up decides.
+        { "DELETE", "api/v1/me" },
     };
 
     /// <summary>A body each route accepts far enough to get past parsing.</summary>
@@ -29,6 +39,10 @@ public static class SensitiveRoutes
     {
         "api/v1/api-keys" => new { name = "step-up", scopes = new[] { "bookmarks:read" } },
         _ when path.EndsWith("/roll", StringComparison.Ordinal) => new { expiresPreviousIn = 0 },
+        _ when path.EndsWith("/api-keys", StringComparison.Ordinal) => new { name = "step-up", scopes = new[] { "bookmarks:read" } },
+        "api/v1/orgs" => new { name = "step-up" },
+        "api/v1/me/password" => new { currentPassword = "wrong password", newPassword = "a new passphrase" },
+        "api/v1/me/email" => new { newEmail = "moved@example.com", password = "wrong password" },
         _ when path.StartsWith("api/v1/me/passkeys/", StringComparison.Ordinal) && !path.EndsWith("options", StringComparison.Ordinal) => new { name = "renamed" },
         _ => new { code = "000000" },
     };

@@ -32,6 +32,32 @@ public class EmailHostFixture : LocalHostFixture
         new(AzuriteStorage.ConnectionString, poison ? OutboxQueue + "-poison" : OutboxQueue,
             new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
+    /// <summary>Waits until <paramref name="count"/> messages containing <paramref name="text"/> are in the poison queue; returns their bodies.</summary>
+    public async Task<IReadOnlyList<string>> WaitForPoisonedAsync(string text, int count)
+    {
+        var poison = Queue(poison: true);
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(120);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            if (await poison.ExistsAsync())
+            {
+                var found = (await poison.PeekMessagesAsync(32)).Value
+                    .Select(m => m.Body.ToString())
+                    .Where(body => body.Contains(text, StringComparison.Ordinal))
+                    .ToArray();
+                if (found.Length >= count)
+                {
+                    return found;
+                }
+            }
+
+            await Task.Delay(200);
+        }
+
+        var queueLog = Logs.Lines.Where(line => line.Contains("QueueFunctionListener", StringComparison.Ordinal) || line.Contains("EmailDispatcher", StringComparison.Ordinal));
+        throw new TimeoutException($"{count} message(s) with '{text}' did not reach the poison queue within 120 s. The host logged:\n{string.Join("\n", queueLog)}");
+    }
+
     public static EmailMessage Message(string to, string? id = null, string subject = "Test email", string body = "Hello") =>
         new(to, TestEmailTemplate.TemplateName, new Dictionary<string, string>
         {

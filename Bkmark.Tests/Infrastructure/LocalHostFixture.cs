@@ -100,8 +100,19 @@ public class LocalHostFixture : IAsyncLifetime
 
     public IServiceProvider Services => _app?.Services ?? throw NotStarted();
 
+    /// <summary>
+    /// Whether the host runs its queue triggers (and so sends email). A fixture that counts storage requests
+    /// turns them off, so the email trigger's own storage work never lands in a request's count.
+    /// </summary>
+    protected virtual bool RunsQueueTriggers => true;
+
     public async Task InitializeAsync()
     {
+        if (!RunsQueueTriggers)
+        {
+            _configuration["LocalHost:DisableQueueTriggers"] = "true";
+        }
+
         // Settings go in as command-line arguments as well, so that AddBkmark sees them even if it reads
         // configuration while registering; the in-memory copy carries removals (null values).
         string[] args =

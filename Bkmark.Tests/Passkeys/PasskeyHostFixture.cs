@@ -21,6 +21,8 @@ public sealed class PasskeyHostFixture : LocalHostFixture
             // Kestrel cannot bind "localhost" to port 0, so pick a free port first.
             ["urls"] = $"http://localhost:{port}",
             ["Passkeys:Origins:0"] = $"http://localhost:{port}",
+            // Links in emails open the page this host serves.
+            ["App:PublicUrl"] = $"http://localhost:{port}",
         })
     {
         Origin = $"http://localhost:{port}";

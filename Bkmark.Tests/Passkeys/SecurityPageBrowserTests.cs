@@ -12,9 +12,8 @@ namespace Bkmark.Tests.Passkeys;
 /// CDP virtual authenticator standing in for a platform passkey. The page is loaded from
 /// <c>http://localhost:port</c>, a secure context, as WebAuthn requires.
 /// </summary>
-public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClassFixture<PasskeyHostFixture>, IAsyncLifetime
+public sealed partial class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClassFixture<PasskeyHostFixture>, IAsyncLifetime
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private const string Password = ApiTestClient.Password;
 
     private IPlaywright? _playwright;
@@ -25,16 +24,7 @@ public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClas
     public async Task InitializeAsync()
     {
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-            ],
-        });
+        _browser = await HeadlessChromium.LaunchAsync(_playwright);
     }
 
     public async Task DisposeAsync()
@@ -201,6 +191,36 @@ public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task SecurityPage_CreatesATestKey_AndAPublishableKeyShownInFullForAPublicGroup()
+    {
+        var user = await fixture.SignUpAsync(Plans.Pro);
+        var group = await (await fixture.SendAsync(HttpMethod.Post, "api/v1/groups", new { name = "Reading list" }, user.AccessToken)).ReadJsonAsync();
+        var groupId = group.GetProperty("id").GetString()!;
+        var page = await OpenPageWithAuthenticatorAsync();
+        await SignInWithPasswordAsync(page, user.Email);
+
+        await page.Locator("#api-key-name").FillAsync("CI sandbox");
+        await page.Locator("#api-key-env-test").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create API key" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#api-key-value")).ToHaveTextAsync(new Regex("^bk_test_[0-9a-f]{32}$"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#api-key-list")).ToContainTextAsync("test (sandbox)");
+
+        await page.Locator($"#pub-public-{groupId}").CheckAsync();
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync("is now public");
+        await page.Locator("#publishable-key-name").FillAsync("Blog");
+        await page.Locator($"#pub-group-{groupId}").CheckAsync();
+        await page.Locator("#publishable-key-origins").FillAsync("https://blog.example");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create publishable key" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#publishable-key-list")).ToContainTextAsync(new Regex("bk_pub_[0-9a-f]{32}"));
+        await Assertions.Expect(page.Locator("#publishable-key-list")).ToContainTextAsync("origins https://blog.example · groups Reading list");
+        var stored = await (await fixture.SendAsync(HttpMethod.Get, $"api/v1/groups/{groupId}", bearer: user.AccessToken)).ReadJsonAsync();
+        Assert.True(stored.GetProperty("public").GetBoolean());
+        await SaveScreenshotAsync(page, "security-page-publishable-keys.png");
+    }
+
+    [Fact]
     public async Task SecurityPage_AsksToReauthenticate_BeforeAddingAPasskeyOnAnOldSignIn_AndShowsItsEvent()
     {
         var email = await RegisterAsync();
@@ -255,6 +275,42 @@ public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClas
         return page;
     }
 
+    [Fact]
+    public async Task SecurityPage_ResetsAForgottenPassword_FromTheEmailedLink_ThenSignsInWithTheNewOne()
+    {
+        var email = await RegisterAsync();
+        const string newPassword = "a brand new passphrase";
+        var page = await OpenPageWithAuthenticatorAsync();
+
+        // "Forgot password?" on the sign-in form asks for a link.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Forgot password?" }).ClickAsync();
+        await page.Locator("#forgot-email").FillAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Email me a reset link" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("reset link is on its way");
+
+        // The link in the email (read from MailDev) opens the page in a new tab, which takes the token out of the address bar.
+        var sent = await MailDevInbox.WaitForEmailAsync(email, e => e.Subject.Contains("Reset your Bkmark password", StringComparison.Ordinal));
+        var link = ResetLink().Match(sent.Text).Value;
+        Assert.StartsWith($"{fixture.Origin}/api/settings/security#", link, StringComparison.Ordinal);
+        page = await page.Context.NewPageAsync();
+        await page.GotoAsync(link);
+        await page.Locator("body[data-ready=true]").WaitForAsync();
+        Assert.DoesNotContain("token", page.Url, StringComparison.Ordinal);
+
+        await page.Locator("#reset-password").FillAsync(newPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set new password" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Password changed");
+
+        // Signs in with the new password; the address is not confirmed yet, and the page says so.
+        await page.Locator("#sign-in-email").FillAsync(email);
+        await page.Locator("#sign-in-password").FillAsync(newPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#account-email")).ToHaveTextAsync(email);
+        await Assertions.Expect(page.Locator("#account-unverified")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#verify-banner")).ToBeVisibleAsync();
+        await SaveScreenshotAsync(page, "security-page-password-reset.png");
+    }
+
     private static async Task SignInWithPasswordAsync(IPage page, string email)
     {
         await page.Locator("#sign-in-email").FillAsync(email);
@@ -282,4 +338,7 @@ public sealed class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClas
         Directory.CreateDirectory(directory);
         await page.ScreenshotAsync(new() { Path = Path.Combine(directory, fileName), FullPage = true });
     }
+
+    [GeneratedRegex(@"http\S+#action=reset-password&token=[A-Za-z0-9_%-]+")]
+    private static partial Regex ResetLink();
 }

@@ -1,0 +1,119 @@
+using Bkmark.Core.Accounts;
+using Bkmark.Core.Authorization;
+using Bkmark.Core.Errors;
+using Bkmark.Core.SecurityLog;
+using Bkmark.Core.Sessions;
+using Bkmark.Core.SignIn;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bkmark.Core.Lifecycle;
+
+/// <summary>
+/// Moving an account to another email address (<c>POST /me/email</c>, <c>POST /auth/email/confirm-change</c>):
+/// nothing changes until a link sent to the new address is followed; then the old address is told.
+/// </summary>
+public sealed partial class EmailChangeService
+{
+    private readonly AccountService _accounts;
+    private readonly SignInService _signIn;
+    private readonly LifecycleTokens _tokens;
+    private readonly LifecycleEmails _emails;
+    private readonly SecurityEventLog _securityLog;
+    private readonly LifecycleOptions _options;
+    private readonly ILogger<EmailChangeService> _logger;
+
+    internal EmailChangeService(
+        AccountService accounts,
+        SignInService signIn,
+        LifecycleTokens tokens,
+        LifecycleEmails emails,
+        SecurityEventLog securityLog,
+        IOptions<LifecycleOptions> options,
+        ILogger<EmailChangeService> logger)
+    {
+        _accounts = accounts;
+        _signIn = signIn;
+        _tokens = tokens;
+        _emails = emails;
+        _securityLog = securityLog;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// The signed-in person (step-up checked by the caller) asks to move to <paramref name="newEmail"/>, proving
+    /// the password (throttled as sign-in is). Whether another account has that address is not said here, so the
+    /// request cannot probe for accounts; confirming it answers <c>EMAIL_TAKEN</c> if so.
+    /// </summary>
+    public async Task<Result<bool>> RequestAsync(Caller caller, string? newEmail, string? password, ClientInfo client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var normalizedEmail = AccountService.NormalizeEmail(newEmail);
+        var errors = new Dictionary<string, string[]>();
+        if (normalizedEmail is null)
+        {
+            errors["newEmail"] = ["Enter a valid email address."];
+        }
+
+        if (string.IsNullOrEmpty(password))
+        {
+            errors["password"] = ["The password is required."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var user = await _signIn.ConfirmPasswordAsync(caller.UserId, password, client, cancellationToken);
+        if (!user.Succeeded)
+        {
+            return user.Problem;
+        }
+
+        if (user.Value.Email == normalizedEmail)
+        {
+            return Problems.Validation("newEmail", "This is the account's email address already.");
+        }
+
+        var token = await _tokens.IssueAsync(
+            LinkPurposes.ChangeEmail, user.Value.Id, normalizedEmail!, user.Value.Email, _options.EmailChangeLifetime, cancellationToken);
+        await _emails.SendLinkAsync(LifecycleEmails.ConfirmEmailChange, normalizedEmail!, "confirm-email-change", token, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Follows the link sent to the new address: the account moves there (verified), and the old address is told.</summary>
+    public async Task<Result<EmailChanged>> ConfirmAsync(string? token, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var link = await _tokens.FindUsableAsync(token, LinkPurposes.ChangeEmail, client, cancellationToken);
+        if (!link.Succeeded)
+        {
+            return link.Problem;
+        }
+
+        if (!await _tokens.TrySpendAsync(link.Value, cancellationToken))
+        {
+            return LifecycleTokens.Unusable();
+        }
+
+        var previousEmail = link.Value.PreviousEmail!;
+        var changed = await _accounts.ChangeEmailAsync(link.Value.UserId, previousEmail, link.Value.Email, cancellationToken);
+        if (!changed.Succeeded)
+        {
+            // NOT_FOUND: the account was deleted, or moved to another address since this link was sent.
+            return changed.Problem.Code == ErrorCodes.NotFound ? LifecycleTokens.Unusable() : changed.Problem;
+        }
+
+        LogChanged(_logger, link.Value.UserId);
+        await _securityLog.RecordAsync(new SecurityEvent(link.Value.UserId, SecurityEventTypes.EmailChanged, client), cancellationToken);
+        await _emails.NotifyAsync(LifecycleEmails.EmailChanged, previousEmail, client, cancellationToken);
+        return new EmailChanged(changed.Value.Email, EmailVerified: true);
+    }
+
+    [LoggerMessage(EventId = 9421, Level = LogLevel.Information, Message = "User {UserId} moved their account to a new email address")]
+    private static partial void LogChanged(ILogger logger, string userId);
+}
+
+/// <summary>The answer to a confirmed change of email.</summary>
+public sealed record EmailChanged(string Email, bool EmailVerified);

@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using System.Text;
+using Bkmark.Core.Accounts;
+using Bkmark.Core.Errors;
+using Bkmark.Core.SecurityLog;
+using Bkmark.Core.Sessions;
+using Bkmark.Core.Throttling;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bkmark.Core.Lifecycle;
+
+/// <summary>
+/// Registration with a link that confirms the address, resending it, and following it
+/// (<c>POST /auth/register</c>, <c>POST /me/email/verification</c>, <c>POST /auth/email/verify</c>).
+/// </summary>
+public sealed partial class EmailVerificationService
+{
+    private readonly AccountService _accounts;
+    private readonly LifecycleTokens _tokens;
+    private readonly LifecycleEmails _emails;
+    private readonly AttemptThrottle _throttle;
+    private readonly SecurityEventLog _securityLog;
+    private readonly LifecycleOptions _options;
+    private readonly ILogger<EmailVerificationService> _logger;
+    private readonly ThrottlePolicy _sends;
+
+    internal EmailVerificationService(
+        AccountService accounts,
+        LifecycleTokens tokens,
+        LifecycleEmails emails,
+        AttemptThrottle throttle,
+        SecurityEventLog securityLog,
+        IOptions<LifecycleOptions> options,
+        ILogger<EmailVerificationService> logger)
+    {
+        _accounts = accounts;
+        _tokens = tokens;
+        _emails = emails;
+        _throttle = throttle;
+        _securityLog = securityLog;
+        _options = options.Value;
+        _logger = logger;
+        _sends = LinkEmailPolicy("verify-email-send", _options);
+    }
+
+    /// <summary>Creates the account (see <see cref="AccountService.RegisterAsync"/>) and sends the link that confirms its address.</summary>
+    public async Task<Result<NewAccount>> RegisterAsync(string? email, string? password, string? displayName, CancellationToken cancellationToken)
+    {
+        var user = await _accounts.RegisterAsync(email, password, displayName, cancellationToken);
+        if (user.Succeeded)
+        {
+            // Registration counts as the first send, so resends are limited from the start.
+            await _throttle.ClaimAsync(_sends, user.Value.Id, cancellationToken);
+            await SendAsync(user.Value.Id, user.Value.Email, cancellationToken);
+        }
+
+        return user;
+    }
+
+    /// <summary>Sends a fresh link, at most <see cref="LifecycleOptions.LinkEmailsPerHour"/> an hour; 409 when the address is confirmed already.</summary>
+    public async Task<Result<bool>> ResendAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await _accounts.FindAsync(userId, cancellationToken);
+        if (user is null)
+        {
+            return Problems.NotFound("The user");
+        }
+
+        if (user.EmailVerifiedAt is not null)
+        {
+            return Problems.Conflict("This email address is confirmed already.");
+        }
+
+        var claim = await _throttle.ClaimAsync(_sends, user.Id, cancellationToken);
+        if (claim.RetryAfter is { } retryAfter)
+        {
+            return Problems.TooManyAttempts(retryAfter);
+        }
+
+        await SendAsync(user.Id, user.Email, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Follows a verification link: the address it was sent to is confirmed, if the account still has it.</summary>
+    public async Task<Result<bool>> VerifyAsync(string? token, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var link = await _tokens.FindUsableAsync(token, LinkPurposes.VerifyEmail, client, cancellationToken);
+        if (!link.Succeeded)
+        {
+            return link.Problem;
+        }
+
+        if (!await _tokens.TrySpendAsync(link.Value, cancellationToken))
+        {
+            return LifecycleTokens.Unusable();
+        }
+
+        var verified = await _accounts.MarkEmailVerifiedAsync(link.Value.UserId, link.Value.Email, cancellationToken);
+        if (!verified.Succeeded)
+        {
+            return verified.Problem.Code == ErrorCodes.NotFound ? LifecycleTokens.Unusable() : verified.Problem;
+        }
+
+        if (!verified.Value)
+        {
+            // The account moved to another address since: this link confirms nothing any more.
+            return LifecycleTokens.Unusable();
+        }
+
+        LogVerified(_logger, link.Value.UserId);
+        await _securityLog.RecordAsync(new SecurityEvent(link.Value.UserId, SecurityEventTypes.EmailVerified, client), cancellationToken);
+        return true;
+    }
+
+    /// <summary>How many link emails one subject (an account, a hashed address) may cause an hour.</summary>
+    internal static ThrottlePolicy LinkEmailPolicy(string kind, LifecycleOptions options) =>
+        new(kind, options.LinkEmailsPerHour, TimeSpan.FromHours(1), TimeSpan.FromHours(1));
+
+    /// <summary>The throttle subject for an address: its hash, so the throttle table holds no addresses.</summary>
+    internal static string SubjectOf(string normalizedEmail) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));
+
+    private async Task SendAsync(string userId, string email, CancellationToken cancellationToken)
+    {
+        var token = await _tokens.IssueAsync(
+            LinkPurposes.VerifyEmail, userId, email, previousEmail: null, _options.EmailVerificationLifetime, cancellationToken);
+        await _emails.SendLinkAsync(LifecycleEmails.VerifyEmail, email, "verify-email", token, cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 9401, Level = LogLevel.Information, Message = "User {UserId} confirmed their email address")]
+    private static partial void LogVerified(ILogger logger, string userId);
+}

@@ -1,0 +1,35 @@
+using Bkmark.Core.Storage;
+
+namespace Bkmark.Core.Lifecycle;
+
+/// <summary>
+/// A single-use link's token. PartitionKey = hash of the token's public prefix, RowKey = HMAC(pepper, token)
+/// (DESIGN.md §3): found by one point read, never stored raw. Spent by setting <see cref="UsedAt"/> with the
+/// entity's ETag; kept until it expires, then swept.
+/// </summary>
+internal sealed class LifecycleTokenEntity : StoredEntity
+{
+    /// <summary>What the link may do: one of <see cref="LinkPurposes"/>.</summary>
+    public string Purpose { get; set; } = "";
+
+    /// <summary>Whose account; empty for a reset asked for an address nobody has (it can never be used).</summary>
+    public string UserId { get; set; } = "";
+
+    /// <summary>The address the link was sent to: the one it verifies, or the one a change moves to.</summary>
+    public string Email { get; set; } = "";
+
+    /// <summary>For a change of email: the account's address when the change was asked for.</summary>
+    public string? PreviousEmail { get; set; }
+
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    public DateTimeOffset? UsedAt { get; set; }
+}
+
+/// <summary>What a lifecycle link may do; a token of one purpose is refused for the others.</summary>
+internal static class LinkPurposes
+{
+    public const string VerifyEmail = "verify-email";
+    public const string ResetPassword = "reset-password";
+    public const string ChangeEmail = "change-email";
+}

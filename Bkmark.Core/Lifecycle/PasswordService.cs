@@ -1,0 +1,207 @@
+using Bkmark.Core.Accounts;
+using Bkmark.Core.Authorization;
+using Bkmark.Core.Errors;
+using Bkmark.Core.SecurityLog;
+using Bkmark.Core.Sessions;
+using Bkmark.Core.SignIn;
+using Bkmark.Core.Throttling;
+using Bkmark.Core.TwoFactor;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bkmark.Core.Lifecycle;
+
+/// <summary>
+/// Changing the password when signed in (<c>POST /me/password</c>) and resetting a forgotten one by email
+/// (<c>POST /auth/password-reset</c>, <c>POST /auth/password-reset/complete</c>, DESIGN.md §9).
+/// </summary>
+public sealed partial class PasswordService
+{
+    private readonly AccountService _accounts;
+    private readonly SignInService _signIn;
+    private readonly SessionService _sessions;
+    private readonly TwoFactorService _twoFactor;
+    private readonly LifecycleTokens _tokens;
+    private readonly LifecycleEmails _emails;
+    private readonly AttemptThrottle _throttle;
+    private readonly SecurityEventLog _securityLog;
+    private readonly LifecycleOptions _options;
+    private readonly ILogger<PasswordService> _logger;
+    private readonly ThrottlePolicy _resetSends;
+
+    internal PasswordService(
+        AccountService accounts,
+        SignInService signIn,
+        SessionService sessions,
+        TwoFactorService twoFactor,
+        LifecycleTokens tokens,
+        LifecycleEmails emails,
+        AttemptThrottle throttle,
+        SecurityEventLog securityLog,
+        IOptions<LifecycleOptions> options,
+        ILogger<PasswordService> logger)
+    {
+        _accounts = accounts;
+        _signIn = signIn;
+        _sessions = sessions;
+        _twoFactor = twoFactor;
+        _tokens = tokens;
+        _emails = emails;
+        _throttle = throttle;
+        _securityLog = securityLog;
+        _options = options.Value;
+        _logger = logger;
+        _resetSends = EmailVerificationService.LinkEmailPolicy("password-reset-send", _options);
+    }
+
+    /// <summary>
+    /// The signed-in person (step-up checked by the caller) changes their password, proving the current one
+    /// (throttled as sign-in is). Every other session ends; the user is told by email.
+    /// </summary>
+    public async Task<Result<bool>> ChangeAsync(
+        Caller caller, string? currentPassword, string? newPassword, ClientInfo client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrEmpty(currentPassword))
+        {
+            errors["currentPassword"] = ["The current password is required."];
+        }
+
+        if (!AccountService.IsAcceptablePassword(newPassword))
+        {
+            errors["newPassword"] = [AccountService.PasswordRule];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var proof = await _signIn.ConfirmPasswordAsync(caller.UserId, currentPassword, client, cancellationToken);
+        if (!proof.Succeeded)
+        {
+            return proof.Problem;
+        }
+
+        var changed = await _accounts.SetPasswordAsync(caller.UserId, newPassword!, cancellationToken);
+        if (!changed.Succeeded)
+        {
+            return changed.Problem;
+        }
+
+        // Whoever else knew the old password may hold a session: only the one that changed it survives.
+        var revoked = await _sessions.RevokeOthersAsync(caller.UserId, caller.SessionId!, cancellationToken);
+        if (!revoked.Succeeded)
+        {
+            return revoked.Problem;
+        }
+
+        LogChanged(_logger, caller.UserId, revoked.Value);
+        await _securityLog.RecordAsync(new SecurityEvent(caller.UserId, SecurityEventTypes.PasswordChanged, client, caller.SessionId), cancellationToken);
+        await _emails.NotifyAsync(LifecycleEmails.PasswordChanged, changed.Value.Email, client, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Emails a reset link, or, for an address nobody has, a note saying so. Both cost the same reads and writes
+    /// (the throttle claim, the email index and a user row, a token, one email), so neither the answer nor its
+    /// timing tells whether an account exists. Over the hourly limit per address, nothing is sent, silently.
+    /// </summary>
+    /// <returns>A problem only for an address that is not an email address at all.</returns>
+    public async Task<Result<bool>> RequestResetAsync(string? email, CancellationToken cancellationToken)
+    {
+        var normalizedEmail = AccountService.NormalizeEmail(email);
+        if (normalizedEmail is null)
+        {
+            return Problems.Validation("email", "Enter a valid email address.");
+        }
+
+        var claim = await _throttle.ClaimAsync(_resetSends, EmailVerificationService.SubjectOf(normalizedEmail), cancellationToken);
+        var user = await _accounts.FindForSignInAsync(normalizedEmail, cancellationToken);
+        if (claim.RetryAfter is not null)
+        {
+            return true;
+        }
+
+        // An address nobody has gets a token too, bound to no account: it can never be used, but it costs the same write.
+        var token = await _tokens.IssueAsync(
+            LinkPurposes.ResetPassword, user?.Id ?? "", normalizedEmail, previousEmail: null, _options.PasswordResetLifetime, cancellationToken);
+        if (user is null)
+        {
+            await _emails.SendAsync(LifecycleEmails.PasswordResetNoAccount, normalizedEmail, cancellationToken);
+        }
+        else
+        {
+            await _emails.SendLinkAsync(LifecycleEmails.PasswordResetLink, normalizedEmail, "reset-password", token, cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Follows a reset link: a new password, every session ended. With two-factor on, a TOTP or backup code is
+    /// still required (a reset proves the mailbox, not the second factor), and is checked before the link is
+    /// spent, so a missing code does not waste it. Of concurrent uses of one link exactly one succeeds.
+    /// </summary>
+    public async Task<Result<bool>> CompleteResetAsync(
+        string? token, string? newPassword, string? twoFactorCode, ClientInfo client, CancellationToken cancellationToken)
+    {
+        if (!AccountService.IsAcceptablePassword(newPassword))
+        {
+            return Problems.Validation("newPassword", AccountService.PasswordRule);
+        }
+
+        var link = await _tokens.FindUsableAsync(token, LinkPurposes.ResetPassword, client, cancellationToken);
+        if (!link.Succeeded)
+        {
+            return link.Problem;
+        }
+
+        // A link for an address the account no longer has (or for no account) resets nothing.
+        var user = await _accounts.FindAsync(link.Value.UserId, cancellationToken);
+        if (user is null || user.Email != link.Value.Email)
+        {
+            return LifecycleTokens.Unusable();
+        }
+
+        var secondFactor = await _twoFactor.CheckSignInAsync(user.Id, twoFactorCode, cancellationToken);
+        if (!secondFactor.Succeeded)
+        {
+            return secondFactor.Problem;
+        }
+
+        if (!await _tokens.TrySpendAsync(link.Value, cancellationToken))
+        {
+            return LifecycleTokens.Unusable();
+        }
+
+        if (BackupCodes.WasUsed(secondFactor.Value, twoFactorCode))
+        {
+            await _securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.BackupCodeUsed, client), cancellationToken);
+        }
+
+        var changed = await _accounts.SetPasswordAsync(user.Id, newPassword!, cancellationToken);
+        if (!changed.Succeeded)
+        {
+            return changed.Problem;
+        }
+
+        var revoked = await _sessions.RevokeAllAsync(user.Id, "password-reset", cancellationToken);
+        if (!revoked.Succeeded)
+        {
+            return revoked.Problem;
+        }
+
+        LogReset(_logger, user.Id, revoked.Value);
+        await _securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.PasswordReset, client), cancellationToken);
+        await _emails.NotifyAsync(LifecycleEmails.PasswordWasReset, user.Email, client, cancellationToken);
+        return true;
+    }
+
+    [LoggerMessage(EventId = 9411, Level = LogLevel.Information, Message = "User {UserId} changed their password; {Revoked} other sessions revoked")]
+    private static partial void LogChanged(ILogger logger, string userId, int revoked);
+
+    [LoggerMessage(EventId = 9412, Level = LogLevel.Information, Message = "User {UserId} reset their password by email; {Revoked} sessions revoked")]
+    private static partial void LogReset(ILogger logger, string userId, int revoked);
+}

@@ -1,0 +1,368 @@
+using Bkmark.Core.Accounts;
+using Bkmark.Core.Authorization;
+using Bkmark.Core.Credentials;
+using Bkmark.Core.Errors;
+using Bkmark.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bkmark.Core.Organisations;
+
+/// <summary>An organisation as one of its members sees it.</summary>
+public sealed record OrganisationView(string Id, string Name, string Role, DateTimeOffset CreatedAt);
+
+public sealed record MemberView(string UserId, string Email, string Role, DateTimeOffset JoinedAt);
+
+/// <summary>
+/// Organisations (DESIGN §12): creating one (Team plan), the caller's memberships, members and their roles,
+/// removal and leaving. Every change of membership goes through the roster in the organisation's row with its
+/// ETag, so the rule "never without an owner" holds however many demotions, removals and departures race.
+/// </summary>
+/// <remarks>
+/// After the roster, the member's own row (what requests read) is brought in line with it. Each row remembers
+/// the roster version it reflects, so two changes racing for the same member leave the row at the later one.
+/// A crash between the two writes leaves the row at the old role until the change is retried, which repairs it.
+/// </remarks>
+public sealed partial class OrganisationService
+{
+    public const int MaxNameLength = 100;
+
+    private readonly OrganisationStore store;
+    private readonly UserStore users;
+    private readonly IdGenerator ids;
+    private readonly TimeProvider time;
+    private readonly ILogger<OrganisationService> logger;
+    private readonly OrganisationOptions _options;
+
+    // Internal because the store it takes is; built by a factory in AddOrganisations.
+    internal OrganisationService(
+        OrganisationStore store, UserStore users, IdGenerator ids, TimeProvider time, IOptions<OrganisationOptions> options, ILogger<OrganisationService> logger)
+    {
+        this.store = store;
+        this.users = users;
+        this.ids = ids;
+        this.time = time;
+        this.logger = logger;
+        _options = options.Value;
+    }
+
+    /// <summary>Creates an organisation whose owner is the caller, who must be on the Team plan.</summary>
+    public async Task<Result<OrganisationView>> CreateAsync(Caller caller, string? name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var trimmed = name?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxNameLength)
+        {
+            return Problems.Validation("name", $"The name must be 1 to {MaxNameLength} characters.");
+        }
+
+        var user = await users.FindByIdAsync(caller.UserId, cancellationToken);
+        if (user is null)
+        {
+            return Problems.NotFound("The user");
+        }
+
+        if (user.Plan != Plans.Team)
+        {
+            return OrganisationProblems.TeamPlanRequired();
+        }
+
+        var now = time.GetUtcNow();
+        var organisation = new OrganisationEntity { PartitionKey = ids.NewId(), Name = trimmed, CreatedBy = user.Id, CreatedAt = now };
+        organisation.WriteRoster(new Dictionary<string, string> { [user.Id] = OrganisationRoles.Owner });
+
+        await store.AddMembershipAsync(new MembershipEntity { PartitionKey = user.Id, RowKey = organisation.OrganisationId, Name = trimmed }, cancellationToken);
+        await store.AddAsync(organisation, cancellationToken);
+        await SyncMemberAsync(organisation, user.Id, user.Email, cancellationToken);
+        LogCreated(logger, organisation.OrganisationId, user.Id);
+        return new OrganisationView(organisation.OrganisationId, trimmed, OrganisationRoles.Owner, now);
+    }
+
+    /// <summary>The organisations the user is a member of, with their role in each.</summary>
+    public async Task<IReadOnlyList<OrganisationView>> ListAsync(string userId, CancellationToken cancellationToken)
+    {
+        var memberships = await store.ListMembershipsAsync(userId, cancellationToken);
+        var views = await Task.WhenAll(memberships.Select(async membership =>
+        {
+            var member = await store.FindMemberAsync(membership.OrganisationId, userId, cancellationToken);
+            var organisation = member is null ? null : await store.FindAsync(membership.OrganisationId, cancellationToken);
+            return organisation is null ? null : ToView(organisation, member!.Role);
+        }));
+        return views.OfType<OrganisationView>().ToList();
+    }
+
+    public async Task<Result<OrganisationView>> GetAsync(Caller caller, string organisationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var member = await FindMemberAsync(organisationId, caller.UserId, cancellationToken);
+        var organisation = member is null ? null : await store.FindAsync(organisationId, cancellationToken);
+        return organisation is null ? OrganisationProblems.NotFound() : ToView(organisation, member!.Role);
+    }
+
+    /// <summary>The organisation's members, for any of them.</summary>
+    public async Task<Result<IReadOnlyList<MemberView>>> ListMembersAsync(Caller caller, string organisationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (await FindMemberAsync(organisationId, caller.UserId, cancellationToken) is null)
+        {
+            return OrganisationProblems.NotFound();
+        }
+
+        var members = await store.ListMembersAsync(organisationId, cancellationToken);
+        return members.Select(ToView).ToList();
+    }
+
+    /// <summary>
+    /// Gives a member another role. Admins and owners change admins and members; only an owner makes or
+    /// unmakes an owner; the last owner cannot be demoted.
+    /// </summary>
+    public async Task<Result<MemberView>> ChangeRoleAsync(
+        Caller caller, string organisationId, string userId, string? role, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!OrganisationRoles.IsKnown(role))
+        {
+            return Problems.Validation("role", $"The role must be one of: {string.Join(", ", OrganisationRoles.All)}.");
+        }
+
+        var changed = await ChangeRosterAsync(organisationId, caller.UserId, (roster, actorRole) =>
+        {
+            if (!roster.TryGetValue(userId, out var current))
+            {
+                return Problems.NotFound("The member");
+            }
+
+            if ((current == OrganisationRoles.Owner || role == OrganisationRoles.Owner) && actorRole != OrganisationRoles.Owner)
+            {
+                return OrganisationProblems.RoleRequired("owners");
+            }
+
+            roster[userId] = role!;
+            return null;
+        }, cancellationToken);
+        if (!changed.Succeeded)
+        {
+            return changed.Problem;
+        }
+
+        var member = await SyncMemberAsync(changed.Value, userId, email: null, cancellationToken);
+        LogRoleChanged(logger, organisationId, userId, role!, caller.UserId);
+        return member is null ? Problems.NotFound("The member") : ToView(member);
+    }
+
+    /// <summary>
+    /// Removes a member: their sessions lose the organisation on the next request (it reads their member row),
+    /// while the organisation's keys keep working. Owners are removed only by owners; leaving is for oneself.
+    /// </summary>
+    public async Task<Result<bool>> RemoveAsync(Caller caller, string organisationId, string userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (userId == caller.UserId)
+        {
+            return Problems.Validation("userId", "To leave the organisation yourself, use POST /api/v1/orgs/{orgId}/leave.");
+        }
+
+        return await RemoveFromRosterAsync(caller, organisationId, userId, (roster, actorRole) =>
+            roster.TryGetValue(userId, out var current) && current == OrganisationRoles.Owner && actorRole != OrganisationRoles.Owner
+                ? OrganisationProblems.RoleRequired("owners")
+                : null, cancellationToken);
+    }
+
+    /// <summary>The caller leaves the organisation, unless they are its last owner.</summary>
+    public Task<Result<bool>> LeaveAsync(Caller caller, string organisationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return RemoveFromRosterAsync(caller, organisationId, caller.UserId, (_, _) => null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds the user with <paramref name="role"/> (an accepted invitation). A member already keeps their role:
+    /// an old invitation never demotes anyone.
+    /// </summary>
+    internal async Task<Result<OrganisationView>> JoinAsync(
+        string organisationId, string userId, string email, string role, CancellationToken cancellationToken)
+    {
+        var organisation = await store.FindAsync(organisationId, cancellationToken);
+        if (organisation is null)
+        {
+            return OrganisationProblems.NotFound();
+        }
+
+        // The user's entry first: once the roster names them, they can always find the organisation.
+        await store.AddMembershipAsync(new MembershipEntity { PartitionKey = userId, RowKey = organisationId, Name = organisation.Name }, cancellationToken);
+        var joined = await OptimisticConcurrency.RunAsync<OrganisationEntity>(async () =>
+        {
+            var current = await store.FindAsync(organisationId, cancellationToken);
+            if (current is null)
+            {
+                return OrganisationProblems.NotFound();
+            }
+
+            var roster = current.ReadRoster();
+            if (roster.ContainsKey(userId))
+            {
+                return current;
+            }
+
+            if (roster.Count >= _options.MaxMembers)
+            {
+                return Problems.Conflict($"The organisation has reached its limit of {_options.MaxMembers} members.");
+            }
+
+            roster[userId] = role;
+            current.WriteRoster(roster);
+            return await store.TryReplaceAsync(current, cancellationToken) ? current : RaceAttempt.Lost;
+        }, OptimisticConcurrency.HotRowAttempts);
+        if (!joined.Succeeded)
+        {
+            return joined.Problem;
+        }
+
+        var member = await SyncMemberAsync(joined.Value, userId, email, cancellationToken);
+        LogJoined(logger, organisationId, userId, member?.Role ?? role);
+        return ToView(joined.Value, member?.Role ?? role);
+    }
+
+    /// <summary>The caller's member row, when they are a manager (admin or owner) of the organisation.</summary>
+    internal async Task<Result<MemberEntity>> FindManagerAsync(string organisationId, string userId, CancellationToken cancellationToken)
+    {
+        var member = await FindMemberAsync(organisationId, userId, cancellationToken);
+        if (member is null)
+        {
+            return OrganisationProblems.NotFound();
+        }
+
+        return OrganisationRoles.CanManage(member.Role) ? member : OrganisationProblems.RoleRequired("admins and owners");
+    }
+
+    /// <summary>One point read; none for an id that cannot be an organisation's.</summary>
+    internal Task<MemberEntity?> FindMemberAsync(string organisationId, string userId, CancellationToken cancellationToken) =>
+        IdGenerator.IsValid(organisationId) ? store.FindMemberAsync(organisationId, userId, cancellationToken) : Task.FromResult<MemberEntity?>(null);
+
+    internal Task<OrganisationEntity?> FindAsync(string organisationId, CancellationToken cancellationToken) =>
+        store.FindAsync(organisationId, cancellationToken);
+
+    private async Task<Result<bool>> RemoveFromRosterAsync(
+        Caller caller, string organisationId, string userId, Func<Dictionary<string, string>, string, Problem?> mayRemove, CancellationToken cancellationToken)
+    {
+        var changed = await ChangeRosterAsync(organisationId, caller.UserId, (roster, actorRole) =>
+        {
+            if (!roster.ContainsKey(userId))
+            {
+                return Problems.NotFound("The member");
+            }
+
+            if (mayRemove(roster, actorRole) is { } refused)
+            {
+                return refused;
+            }
+
+            roster.Remove(userId);
+            return null;
+        }, cancellationToken, actorMustManage: userId != caller.UserId);
+        if (!changed.Succeeded)
+        {
+            return changed.Problem;
+        }
+
+        await SyncMemberAsync(changed.Value, userId, email: null, cancellationToken);
+        await store.DeleteMembershipAsync(userId, organisationId, cancellationToken);
+        LogRemoved(logger, organisationId, userId, caller.UserId);
+        return true;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the roster as the actor's role there allows, and writes it with the
+    /// organisation's ETag. Refuses a change that would leave no owner, however the concurrent changes fall.
+    /// </summary>
+    private Task<Result<OrganisationEntity>> ChangeRosterAsync(
+        string organisationId,
+        string actorId,
+        Func<Dictionary<string, string>, string, Problem?> change,
+        CancellationToken cancellationToken,
+        bool actorMustManage = true) =>
+        OptimisticConcurrency.RunAsync<OrganisationEntity>(async () =>
+        {
+            var organisation = IdGenerator.IsValid(organisationId) ? await store.FindAsync(organisationId, cancellationToken) : null;
+            var roster = organisation?.ReadRoster();
+            if (roster is null || !roster.TryGetValue(actorId, out var actorRole))
+            {
+                return OrganisationProblems.NotFound();
+            }
+
+            if (actorMustManage && !OrganisationRoles.CanManage(actorRole))
+            {
+                return OrganisationProblems.RoleRequired("admins and owners");
+            }
+
+            if (change(roster, actorRole) is { } refused)
+            {
+                return refused;
+            }
+
+            if (!roster.ContainsValue(OrganisationRoles.Owner))
+            {
+                return OrganisationProblems.LastOwner();
+            }
+
+            organisation!.WriteRoster(roster);
+            return await store.TryReplaceAsync(organisation, cancellationToken) ? organisation : RaceAttempt.Lost;
+        }, OptimisticConcurrency.HotRowAttempts);
+
+    /// <summary>
+    /// Brings the member's row in line with <paramref name="organisation"/>'s roster: written with the role, or
+    /// deleted when they are no longer on it. A row that already reflects a later roster is left alone.
+    /// </summary>
+    /// <returns>The row as it now is; null when the user is not a member.</returns>
+    private async Task<MemberEntity?> SyncMemberAsync(OrganisationEntity organisation, string userId, string? email, CancellationToken cancellationToken)
+    {
+        var roster = organisation.ReadRoster();
+        var synced = await OptimisticConcurrency.RunAsync<MemberEntity?>(async () =>
+        {
+            var member = await store.FindMemberAsync(organisation.OrganisationId, userId, cancellationToken);
+            if (member is not null && member.RosterVersion >= organisation.Version)
+            {
+                return member;
+            }
+
+            if (!roster.TryGetValue(userId, out var role))
+            {
+                if (member is not null && await store.TryDeleteMemberAsync(member, cancellationToken) == DeleteOutcome.Changed)
+                {
+                    return RaceAttempt.Lost;
+                }
+
+                return (MemberEntity?)null;
+            }
+
+            member ??= new MemberEntity
+            {
+                PartitionKey = organisation.OrganisationId,
+                RowKey = userId,
+                Email = email ?? "",
+                JoinedAt = time.GetUtcNow(),
+            };
+            member.Role = role;
+            member.RosterVersion = organisation.Version;
+            return await store.TryWriteMemberAsync(member, cancellationToken) ? member : RaceAttempt.Lost;
+        });
+        return synced.Succeeded ? synced.Value : null;
+    }
+
+    private static OrganisationView ToView(OrganisationEntity organisation, string role) =>
+        new(organisation.OrganisationId, organisation.Name, role, organisation.CreatedAt);
+
+    private static MemberView ToView(MemberEntity member) => new(member.UserId, member.Email, member.Role, member.JoinedAt);
+
+    [LoggerMessage(EventId = 19001, Level = LogLevel.Information, Message = "Organisation {OrganisationId} created by user {UserId}")]
+    private static partial void LogCreated(ILogger logger, string organisationId, string userId);
+
+    [LoggerMessage(EventId = 19002, Level = LogLevel.Information, Message = "User {UserId} joined organisation {OrganisationId} as {Role}")]
+    private static partial void LogJoined(ILogger logger, string organisationId, string userId, string role);
+
+    [LoggerMessage(EventId = 19003, Level = LogLevel.Information, Message = "User {UserId} of organisation {OrganisationId} is now {Role} (changed by {ActorId})")]
+    private static partial void LogRoleChanged(ILogger logger, string organisationId, string userId, string role, string actorId);
+
+    [LoggerMessage(EventId = 19004, Level = LogLevel.Information, Message = "User {UserId} left or was removed from organisation {OrganisationId} (by {ActorId})")]
+    private static partial void LogRemoved(ILogger logger, string organisationId, string userId, string actorId);
+}

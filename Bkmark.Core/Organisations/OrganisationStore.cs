@@ -1,0 +1,76 @@
+using Azure;
+using Azure.Data.Tables;
+using Bkmark.Core.Storage;
+
+namespace Bkmark.Core.Organisations;
+
+/// <summary>
+/// Organisations in Table Storage: the organisation row and its members (one partition per organisation),
+/// each user's memberships (one partition per user), and invitations (found by their token's hash).
+/// </summary>
+/// <remarks>
+/// Joining writes the user's membership entry, then the roster, then the member row; leaving or removal goes
+/// the other way (roster, member row, membership entry). A crash in between leaves a membership entry
+/// without a member row, which listing skips.
+/// </remarks>
+internal sealed class OrganisationStore(BkmarkTables tables)
+{
+    private TableClient Organisations => tables[TableNames.Organisations];
+    private TableClient Memberships => tables[TableNames.OrganisationMemberships];
+    private TableClient Invitations => tables[TableNames.OrganisationInvitations];
+
+    public Task<OrganisationEntity?> FindAsync(string organisationId, CancellationToken cancellationToken) =>
+        Organisations.FindAsync<OrganisationEntity>(organisationId, OrganisationEntity.RowKeyValue, cancellationToken);
+
+    public Task AddAsync(OrganisationEntity organisation, CancellationToken cancellationToken) =>
+        Organisations.AddAsync(organisation, cancellationToken);
+
+    /// <returns>False when the roster changed since it was read (a lost race).</returns>
+    public Task<bool> TryReplaceAsync(OrganisationEntity organisation, CancellationToken cancellationToken) =>
+        Organisations.TryReplaceAsync(organisation, cancellationToken);
+
+    /// <summary>The one point read that authorises a member's request on the organisation.</summary>
+    public Task<MemberEntity?> FindMemberAsync(string organisationId, string userId, CancellationToken cancellationToken) =>
+        Organisations.FindAsync<MemberEntity>(organisationId, userId, cancellationToken);
+
+    /// <summary>The organisation's member rows: one partition query.</summary>
+    public async Task<IReadOnlyList<MemberEntity>> ListMembersAsync(string organisationId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {organisationId} and RowKey ne {OrganisationEntity.RowKeyValue}");
+        return await Organisations.QueryAsync<MemberEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Creates the member row or replaces it if unchanged since it was read.</summary>
+    /// <returns>False when another change wrote it first.</returns>
+    public Task<bool> TryWriteMemberAsync(MemberEntity member, CancellationToken cancellationToken) =>
+        Organisations.TryInsertOrReplaceAsync(member, cancellationToken);
+
+    public Task<DeleteOutcome> TryDeleteMemberAsync(MemberEntity member, CancellationToken cancellationToken) =>
+        Organisations.TryDeleteAsync(member, cancellationToken);
+
+    public Task AddMembershipAsync(MembershipEntity membership, CancellationToken cancellationToken) =>
+        Memberships.UpsertEntityAsync(membership, TableUpdateMode.Replace, cancellationToken);
+
+    public Task<bool> DeleteMembershipAsync(string userId, string organisationId, CancellationToken cancellationToken) =>
+        PartitionDeletes.DeleteIfExistsAsync(Memberships, userId, organisationId, ETag.All, cancellationToken);
+
+    /// <summary>The user's membership entries: one partition query.</summary>
+    public async Task<IReadOnlyList<MembershipEntity>> ListMembershipsAsync(string userId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId}");
+        return await Memberships.QueryAsync<MembershipEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Invitations as the sweep reads and deletes them.</summary>
+    public SweepableTable<InvitationEntity> SweepableInvitations => new(Invitations);
+
+    public Task AddInvitationAsync(InvitationEntity invitation, CancellationToken cancellationToken) =>
+        Invitations.AddAsync(invitation, cancellationToken);
+
+    public Task<InvitationEntity?> FindInvitationAsync(string partitionKey, string rowKey, CancellationToken cancellationToken) =>
+        Invitations.FindAsync<InvitationEntity>(partitionKey, rowKey, cancellationToken);
+
+    /// <returns>False when another accept wrote it first: the invitation is spent.</returns>
+    public Task<bool> TryReplaceInvitationAsync(InvitationEntity invitation, CancellationToken cancellationToken) =>
+        Invitations.TryReplaceAsync(invitation, cancellationToken);
+}

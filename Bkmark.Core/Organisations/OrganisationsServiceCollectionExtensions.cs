@@ -1,0 +1,21 @@
+using Bkmark.Core.Email;
+using Bkmark.Core.Maintenance;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bkmark.Core.Organisations;
+
+public static class OrganisationsServiceCollectionExtensions
+{
+    /// <summary>Organisations, their members and invitations, and the access check of every library route.</summary>
+    public static IServiceCollection AddOrganisations(this IServiceCollection services)
+    {
+        services.AddOptions<OrganisationOptions>().BindConfiguration(OrganisationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<OrganisationStore>();
+        services.AddServiceWithInternalConstructor<OrganisationService>();
+        services.AddServiceWithInternalConstructor<OrganisationAccess>();
+        services.AddServiceWithInternalConstructor<InvitationService>();
+        services.AddSingleton<IEmailTemplate, InvitationEmailTemplate>();
+        services.AddExpiryHandler<InvitationExpiryHandler>();
+        return services;
+    }
+}

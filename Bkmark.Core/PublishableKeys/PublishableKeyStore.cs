@@ -1,0 +1,36 @@
+using Azure;
+using Azure.Data.Tables;
+using Bkmark.Core.Storage;
+
+namespace Bkmark.Core.PublishableKeys;
+
+/// <summary>Publishable keys in Table Storage: credentials (found by one point read) and the per-user index.</summary>
+internal sealed class PublishableKeyStore(BkmarkTables tables)
+{
+    private TableClient Credentials => tables[TableNames.PublishableKeys];
+    private TableClient Index => tables[TableNames.PublishableKeyIndex];
+
+    public Task<PublishableKeyCredentialEntity?> FindCredentialAsync(string partitionKey, string rowKey, CancellationToken cancellationToken) =>
+        Credentials.FindAsync<PublishableKeyCredentialEntity>(partitionKey, rowKey, cancellationToken);
+
+    public Task AddCredentialAsync(PublishableKeyCredentialEntity credential, CancellationToken cancellationToken) =>
+        Credentials.AddAsync(credential, cancellationToken);
+
+    public Task<bool> DeleteCredentialIfExistsAsync(string partitionKey, string rowKey, CancellationToken cancellationToken) =>
+        PartitionDeletes.DeleteIfExistsAsync(Credentials, partitionKey, rowKey, ETag.All, cancellationToken);
+
+    public Task<PublishableKeyIndexEntity?> FindIndexAsync(string userId, string keyId, CancellationToken cancellationToken) =>
+        Index.FindAsync<PublishableKeyIndexEntity>(userId, keyId, cancellationToken);
+
+    /// <summary>The user's keys, oldest first: one partition query.</summary>
+    public async Task<IReadOnlyList<PublishableKeyIndexEntity>> ListIndexAsync(string userId, CancellationToken cancellationToken) =>
+        await Index.QueryAsync<PublishableKeyIndexEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {userId}"), cancellationToken: cancellationToken)
+            .ToListAsync(cancellationToken);
+
+    public Task AddIndexAsync(PublishableKeyIndexEntity entry, CancellationToken cancellationToken) =>
+        Index.AddAsync(entry, cancellationToken);
+
+    /// <returns>False when it was already gone.</returns>
+    public Task<bool> DeleteIndexIfExistsAsync(PublishableKeyIndexEntity entry, CancellationToken cancellationToken) =>
+        PartitionDeletes.DeleteIfExistsAsync(Index, entry.PartitionKey, entry.RowKey, ETag.All, cancellationToken);
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using Bkmark.Core.Accounts;
+using Bkmark.Core.Email;
+using Bkmark.Core.Sessions;
+using Microsoft.Extensions.Options;
+
+namespace Bkmark.Core.SecurityLog;
+
+/// <summary>
+/// The security events that matter most, sent by email (DESIGN.md §9, Notifications): when, from which
+/// address and browser, and a link to the security page. A capability adds one by registering a
+/// <see cref="SecurityNoticeTemplate"/> in its own folder; one with an <see cref="SecurityNoticeTemplate.EventType"/>
+/// goes out whenever <see cref="SecurityEventLog"/> records that event, after the action succeeded.
+/// </summary>
+public sealed class SecurityNotifier
+{
+    public const string OccurredAtValue = "occurredAt";
+    public const string IpAddressValue = "ipAddress";
+    public const string BrowserValue = "browser";
+
+    private readonly IReadOnlyDictionary<string, SecurityNoticeTemplate> _byEventType;
+    private readonly UserStore _users;
+    private readonly IEmailOutbox _outbox;
+    private readonly TimeProvider _time;
+
+    internal SecurityNotifier(IEnumerable<IEmailTemplate> templates, UserStore users, IEmailOutbox outbox, TimeProvider time)
+    {
+        _byEventType = templates.OfType<SecurityNoticeTemplate>()
+            .Where(t => t.EventType is not null)
+            .ToDictionary(t => t.EventType!, StringComparer.Ordinal);
+        _users = users;
+        _outbox = outbox;
+        _time = time;
+    }
+
+    /// <summary>Emails the account's owner about an event just recorded, when its type has a notice; one user read and one queue message then, nothing otherwise.</summary>
+    public async Task NotifyAsync(SecurityEvent securityEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(securityEvent);
+        if (!_byEventType.TryGetValue(securityEvent.Type, out var template) ||
+            await _users.FindByIdAsync(securityEvent.UserId, cancellationToken) is not { } user)
+        {
+            return;
+        }
+
+        await SendAsync(user.Email, template.Name, securityEvent, cancellationToken);
+    }
+
+    /// <summary>Emails <paramref name="to"/> with <paramref name="template"/>, for a notice the caller decides on itself (a sign-in from a new device).</summary>
+    public Task SendAsync(string to, string template, SecurityEvent securityEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(securityEvent);
+        // Details never hold a secret (DESIGN.md §8): a key's prefix, a passkey's name.
+        var values = new Dictionary<string, string>(securityEvent.Details ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+        {
+            [OccurredAtValue] = _time.GetUtcNow().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
+            [IpAddressValue] = securityEvent.Client.IpAddress ?? "unknown",
+            [BrowserValue] = UserAgents.Describe(securityEvent.Client.UserAgent, "an unknown browser"),
+        };
+        return _outbox.EnqueueAsync(new EmailMessage(to, template, values), cancellationToken);
+    }
+}
+
+/// <summary>
+/// A security notice's email: the capability says what happened (<see cref="Subject"/>, <see cref="Lead"/>);
+/// this adds when, where from and which browser, what to do if it was not them, and the security page's link.
+/// </summary>
+public abstract class SecurityNoticeTemplate(IOptions<AppOptions> app) : IEmailTemplate
+{
+    public abstract string Name { get; }
+
+    /// <summary>The event whose recording sends this notice; <see langword="null"/> for one sent through <see cref="SecurityNotifier.SendAsync"/>.</summary>
+    public abstract string? EventType { get; }
+
+    protected abstract string Subject { get; }
+
+    /// <summary>The first paragraph: what happened, from the event's details.</summary>
+    protected abstract string Lead(IReadOnlyDictionary<string, string> values);
+
+    public EmailContent Compose(IReadOnlyDictionary<string, string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return new EmailContent(
+            Subject,
+            [
+                Lead(values),
+                $"When: {values[SecurityNotifier.OccurredAtValue]}",
+                $"IP address: {values[SecurityNotifier.IpAddressValue]}",
+                $"Browser: {values[SecurityNotifier.BrowserValue]}",
+                "If this was you, there is nothing to do. If it was not, open your security settings now: sign out the sessions " +
+                "you do not recognise, revoke keys and passkeys you did not add, and change your password.",
+            ],
+            new EmailLink("Review your account security", app.Value.SecurityPageUrl.AbsoluteUri));
+    }
+}

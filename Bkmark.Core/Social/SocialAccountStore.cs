@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure.Data.Tables;
+using Bkmark.Core.Storage;
+
+namespace Bkmark.Core.Social;
+
+/// <summary>
+/// Linked social accounts. The user's link (a partition per user, what the page lists) is written before the
+/// identity index that sign-in reads, and removed after it: a crash in between leaves a link the user can see
+/// and remove, never a way in the user cannot see.
+/// </summary>
+internal sealed class SocialAccountStore(BkmarkTables tables)
+{
+    private TableClient Accounts => tables[TableNames.SocialAccounts];
+    private TableClient Identities => tables[TableNames.SocialIdentities];
+
+    /// <summary>Who signs in with this provider's subject, or null: one point read.</summary>
+    public Task<SocialIdentityEntity?> FindIdentityAsync(string provider, string subject, CancellationToken cancellationToken) =>
+        Identities.FindAsync<SocialIdentityEntity>(IdentityKey(provider, subject), "", cancellationToken);
+
+    public async Task<IReadOnlyList<SocialAccountEntity>> ListAsync(string userId, CancellationToken cancellationToken)
+    {
+        var links = new List<SocialAccountEntity>();
+        await foreach (var link in Accounts.QueryAsync<SocialAccountEntity>(e => e.PartitionKey == userId, cancellationToken: cancellationToken))
+        {
+            links.Add(link);
+        }
+
+        return links;
+    }
+
+    public Task<SocialAccountEntity?> FindAsync(string userId, string id, CancellationToken cancellationToken) =>
+        Accounts.FindAsync<SocialAccountEntity>(userId, id, cancellationToken);
+
+    /// <summary>Writes the link, then claims the identity for it.</summary>
+    /// <returns>False when the identity is already someone's (the link is removed again).</returns>
+    public async Task<bool> TryAddAsync(SocialAccountEntity link, CancellationToken cancellationToken)
+    {
+        await Accounts.AddAsync(link, cancellationToken);
+        var identity = new SocialIdentityEntity
+        {
+            PartitionKey = IdentityKey(link.Provider, link.Subject),
+            UserId = link.UserId,
+            SocialAccountId = link.Id,
+        };
+        try
+        {
+            await Identities.AddAsync(identity, cancellationToken);
+            return true;
+        }
+        catch (Azure.RequestFailedException exception) when (exception.IsConflict())
+        {
+            await Accounts.TryDeleteAsync(link, cancellationToken);
+            return false;
+        }
+    }
+
+    /// <summary>Removes the identity (no more sign-ins with it), then the link.</summary>
+    public async Task RemoveAsync(SocialAccountEntity link, CancellationToken cancellationToken)
+    {
+        var identity = await FindIdentityAsync(link.Provider, link.Subject, cancellationToken);
+        if (identity is not null && identity.SocialAccountId == link.Id)
+        {
+            await Identities.TryDeleteAsync(identity, cancellationToken);
+        }
+
+        await Accounts.TryDeleteAsync(link, cancellationToken);
+    }
+
+    // Subjects are the provider's strings (any characters, any length): hashed into a valid key.
+    private static string IdentityKey(string provider, string subject) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{provider}\n{subject}")));
+}
+
+/// <summary>A social account linked to a user. PartitionKey = user id, RowKey = link id (ULID).</summary>
+internal sealed class SocialAccountEntity : StoredEntity
+{
+    public string UserId => PartitionKey;
+    public string Id => RowKey;
+    public string Provider { get; set; } = "";
+
+    /// <summary>The provider's <c>sub</c>: the identity, stable where the email may change.</summary>
+    public string Subject { get; set; } = "";
+
+    /// <summary>The address the provider showed when it was linked, so the person can tell their links apart.</summary>
+    public string? Email { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>Provider + subject → the link. PartitionKey = SHA-256 of both, RowKey = "".</summary>
+internal sealed class SocialIdentityEntity : StoredEntity
+{
+    public string UserId { get; set; } = "";
+    public string SocialAccountId { get; set; } = "";
+}

@@ -1,0 +1,72 @@
+using Bkmark.Core.Authorization;
+using Bkmark.Core.Lifecycle;
+using Bkmark.Core.Sessions;
+using Bkmark.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Bkmark.Functions;
+
+/// <summary>The account's email address: confirming it, resending the link, moving to another address.</summary>
+public sealed class EmailAddressFunctions(
+    EmailVerificationService verification, EmailChangeService change, RequestAuthenticator authenticator, StepUp stepUp)
+{
+    [Function(nameof(VerifyEmail))]
+    public Task<IActionResult> VerifyEmail(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/email/verify")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var body = await RequestBody.ReadAsync<TokenRequest>(request, cancellationToken);
+        if (!body.Succeeded)
+        {
+            return ApiResults.Problem(body.Problem);
+        }
+
+        var verified = await verification.VerifyAsync(body.Value.Token, ClientInfo.From(request), cancellationToken);
+        return ApiResults.From(verified, _ => ApiResults.Ok(new { emailVerified = true }));
+    }, cancellationToken);
+
+    [Function(nameof(ResendEmailVerification))]
+    public Task<IActionResult> ResendEmailVerification(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/email/verification")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller => ApiResults.From(await verification.ResendAsync(caller.UserId, cancellationToken), _ => ApiResults.Accepted()),
+        cancellationToken);
+
+    [Function(nameof(ChangeEmail))]
+    public Task<IActionResult> ChangeEmail(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/email")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
+    {
+        var body = await RequestBody.ReadAsync<ChangeEmailRequest>(request, cancellationToken);
+        if (!body.Succeeded)
+        {
+            return ApiResults.Problem(body.Problem);
+        }
+
+        var requested = await change.RequestAsync(caller, body.Value.NewEmail, body.Value.Password, ClientInfo.From(request), cancellationToken);
+        return ApiResults.From(requested, _ => ApiResults.Accepted());
+    }, cancellationToken);
+
+    [Function(nameof(ConfirmEmailChange))]
+    public Task<IActionResult> ConfirmEmailChange(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/email/confirm-change")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+    {
+        var body = await RequestBody.ReadAsync<TokenRequest>(request, cancellationToken);
+        if (!body.Succeeded)
+        {
+            return ApiResults.Problem(body.Problem);
+        }
+
+        return ApiResults.From(await change.ConfirmAsync(body.Value.Token, ClientInfo.From(request), cancellationToken), ApiResults.Ok);
+    }, cancellationToken);
+
+    private sealed record TokenRequest(string? Token);
+
+    private sealed record ChangeEmailRequest(string? NewEmail, string? Password);
+}

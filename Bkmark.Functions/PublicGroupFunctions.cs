@@ -1,0 +1,63 @@
+using Bkmark.Core.Authorization;
+using Bkmark.Core.PublishableKeys;
+using Bkmark.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Bkmark.Functions;
+
+/// <summary>
+/// Public groups, read from web pages with a publishable key named in the path. Each read route has its own
+/// OPTIONS function for the CORS preflight: neither host answers OPTIONS for a route that does not declare it.
+/// </summary>
+public sealed class PublicGroupFunctions(PublicGroupService publicGroups, RequestAuthenticator authenticator)
+{
+    private const string GroupRoute = "v1/public/{key}/groups/{id}";
+    private const string BookmarksRoute = "v1/public/{key}/groups/{id}/bookmarks";
+
+    [Function(nameof(GetPublicGroup))]
+    public Task<IActionResult> GetPublicGroup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = GroupRoute)] HttpRequest request,
+        string key,
+        string id,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticatePublishableKeyAsync(request, key, cancellationToken),
+        async caller =>
+    {
+        return ApiResults.From(await publicGroups.GetGroupAsync(caller, id, cancellationToken), ApiResults.Ok);
+    }, cancellationToken);
+
+    [Function(nameof(PreflightPublicGroup))]
+    public Task<IActionResult> PreflightPublicGroup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "options", Route = GroupRoute)] HttpRequest request,
+        string key,
+        string id,
+        CancellationToken cancellationToken) => PreflightAsync(request, key, cancellationToken);
+
+    [Function(nameof(ListPublicGroupBookmarks))]
+    public Task<IActionResult> ListPublicGroupBookmarks(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = BookmarksRoute)] HttpRequest request,
+        string key,
+        string id,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticatePublishableKeyAsync(request, key, cancellationToken),
+        async caller =>
+    {
+        var page = await publicGroups.ListBookmarksAsync(caller, id, request.Query["limit"], request.Query["cursor"], cancellationToken);
+        return ApiResults.From(page, ApiResults.Ok);
+    }, cancellationToken);
+
+    [Function(nameof(PreflightPublicGroupBookmarks))]
+    public Task<IActionResult> PreflightPublicGroupBookmarks(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "options", Route = BookmarksRoute)] HttpRequest request,
+        string key,
+        string id,
+        CancellationToken cancellationToken) => PreflightAsync(request, key, cancellationToken);
+
+    private Task<IActionResult> PreflightAsync(HttpRequest request, string key, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        ApiResults.From(
+            await authenticator.PreflightPublishableKeyAsync(request, key, cancellationToken),
+            preflight => preflight.Headers.Aggregate(ApiResults.NoContent(), (response, header) => response.WithHeader(header.Key, header.Value))),
+        cancellationToken);
+}

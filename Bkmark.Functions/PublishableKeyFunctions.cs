@@ -1,0 +1,64 @@
+using Bkmark.Core.Authorization;
+using Bkmark.Core.PublishableKeys;
+using Bkmark.Core.SecurityLog;
+using Bkmark.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Bkmark.Functions;
+
+/// <summary>The caller's publishable keys: create, list (always in full), delete. A signed-in session only.</summary>
+public sealed class PublishableKeyFunctions(PublishableKeyService keys, RequestAuthenticator authenticator, SecurityEventLog securityLog)
+{
+    [Function(nameof(CreatePublishableKey))]
+    public Task<IActionResult> CreatePublishableKey(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/publishable-keys")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
+    {
+        var body = await RequestBody.ReadAsync<CreatePublishableKeyRequest>(request, cancellationToken);
+        if (!body.Succeeded)
+        {
+            return ApiResults.Problem(body.Problem);
+        }
+
+        var created = await keys.CreateAsync(caller, new NewPublishableKey(body.Value.Name, body.Value.GroupIds, body.Value.AllowedOrigins), cancellationToken);
+        if (created.Succeeded)
+        {
+            await securityLog.RecordAsync(request, caller, SecurityEventTypes.PublishableKeyCreated, cancellationToken, new Dictionary<string, string> { ["keyId"] = created.Value.Id });
+        }
+
+        return ApiResults.From(created, ApiResults.Created);
+    }, cancellationToken);
+
+    [Function(nameof(ListPublishableKeys))]
+    public Task<IActionResult> ListPublishableKeys(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/publishable-keys")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
+    {
+        return ApiResults.Ok(new { data = await keys.ListAsync(caller.UserId, cancellationToken) });
+    }, cancellationToken);
+
+    [Function(nameof(DeletePublishableKey))]
+    public Task<IActionResult> DeletePublishableKey(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/publishable-keys/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
+    {
+        var deleted = await keys.DeleteAsync(caller.UserId, id, cancellationToken);
+        if (deleted.Succeeded)
+        {
+            await securityLog.RecordAsync(request, caller, SecurityEventTypes.PublishableKeyDeleted, cancellationToken, new Dictionary<string, string> { ["keyId"] = id });
+        }
+
+        return ApiResults.From(deleted, _ => ApiResults.Ok(new { message = "Publishable key deleted" }));
+    }, cancellationToken);
+
+    private sealed record CreatePublishableKeyRequest(string? Name, string?[]? GroupIds, string?[]? AllowedOrigins);
+}

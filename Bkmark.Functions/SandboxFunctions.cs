@@ -1,0 +1,22 @@
+using Bkmark.Core.Authorization;
+using Bkmark.Core.Sandbox;
+using Bkmark.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Bkmark.Functions;
+
+/// <summary>The sandbox test keys act on. Emptying it deletes for good, so a key needs the <c>destructive</c> scope.</summary>
+public sealed class SandboxFunctions(SandboxService sandbox, RequestAuthenticator authenticator)
+{
+    [Function(nameof(ResetSandbox))]
+    public Task<IActionResult> ResetSandbox(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/sandbox/reset")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, Scopes.Destructive, cancellationToken),
+        async caller =>
+    {
+        return ApiResults.From(await sandbox.ResetAsync(caller, cancellationToken), _ => ApiResults.NoContent());
+    }, cancellationToken);
+}

@@ -1,0 +1,24 @@
+using Microsoft.Playwright;
+
+namespace Bkmark.Tests.Infrastructure;
+
+/// <summary>The browser of the browser tests: Debian's Chromium (test.sh installs it), headless, driven by Playwright.</summary>
+public static class HeadlessChromium
+{
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    {
+        ArgumentNullException.ThrowIfNull(playwright);
+        return playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+            ],
+        });
+    }
+}

@@ -1,0 +1,445 @@
+using Azure.Data.Tables;
+using Bkmark.Core.Accounts;
+using Bkmark.Core.ApiKeys;
+using Bkmark.Core.Authorization;
+using Bkmark.Core.Bookmarks;
+using Bkmark.Core.Errors;
+using Bkmark.Core.Lifecycle;
+using Bkmark.Core.Maintenance;
+using Bkmark.Core.SecurityLog;
+using Bkmark.Core.Sessions;
+using Bkmark.Core.SignIn;
+using Bkmark.Core.Storage;
+using Bkmark.Core.TwoFactor;
+using Bkmark.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using OtpNet;
+
+namespace Bkmark.Tests.Lifecycle;
+
+/// <summary>
+/// The lifecycle's rules against Azurite with a <see cref="Microsoft.Extensions.Time.Testing.FakeTimeProvider"/>,
+/// its outbox mocked to hand the test the links it would have emailed.
+/// </summary>
+public sealed class LifecycleServiceTests : IAsyncLifetime
+{
+    private const string Password = "correct horse battery staple";
+    private const string NewPassword = "a brand new passphrase";
+    private static readonly ClientInfo Browser = new("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Chrome/130.0", "203.0.113.7");
+
+    private readonly LifecycleMail _mail = new();
+    private CoreServices _core = null!;
+
+    public async Task InitializeAsync() =>
+        _core = await CoreServices.StartAsync(configure: services => services.AddSingleton(_mail.Outbox));
+
+    public async Task DisposeAsync() => await _core.DisposeAsync();
+
+    private EmailVerificationService Verification => _core.Get<EmailVerificationService>();
+    private PasswordService Passwords => _core.Get<PasswordService>();
+    private EmailChangeService EmailChange => _core.Get<EmailChangeService>();
+    private AccountDeletionService Deletion => _core.Get<AccountDeletionService>();
+
+    [Fact]
+    public async Task Register_SendsVerificationLink_ThatVerifiesTheEmailOnce()
+    {
+        var (user, email) = await RegisterAsync();
+        var token = _mail.LastToken(email, LifecycleEmails.VerifyEmail);
+        var stored = await StorageDump.ReadAllAsync(_core.Get<BkmarkTables>().Service, _core.TablePrefix);
+
+        var before = await ProfileAsync(user);
+        var verified = await Verification.VerifyAsync(token, Browser, CancellationToken.None);
+        var again = await Verification.VerifyAsync(token, Browser, CancellationToken.None);
+
+        Assert.False(before.EmailVerified);
+        Assert.True(verified.Succeeded);
+        Assert.True((await ProfileAsync(user)).EmailVerified);
+        Assert.Equal(ErrorCodes.InvalidToken, again.Problem?.Code);
+        Assert.StartsWith("bkl_", token, StringComparison.Ordinal);
+        Assert.DoesNotContain(token[4..], stored, StringComparison.Ordinal);
+        Assert.Contains(await EventTypesAsync(user), t => t == SecurityEventTypes.EmailVerified);
+    }
+
+    [Fact]
+    public async Task Resend_ReturnsTooManyAttempts_AfterFiveLinkEmailsInAnHour()
+    {
+        var (user, email) = await RegisterAsync();
+
+        var resends = new List<Result<bool>>();
+        for (var i = 0; i < 5; i++)
+        {
+            resends.Add(await Verification.ResendAsync(user, CancellationToken.None));
+        }
+
+        // Registration sent the first; four resends fill the hour.
+        Assert.All(resends.Take(4), r => Assert.True(r.Succeeded));
+        Assert.Equal(ErrorCodes.TooManyAttempts, resends[4].Problem?.Code);
+        Assert.Equal(5, _mail.To(email).Count);
+    }
+
+    [Fact]
+    public async Task Resend_ReturnsConflict_WhenEmailIsVerified()
+    {
+        var (user, email) = await RegisterAsync();
+        await Verification.VerifyAsync(_mail.LastToken(email, LifecycleEmails.VerifyEmail), Browser, CancellationToken.None);
+
+        var resent = await Verification.ResendAsync(user, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.Conflict, resent.Problem?.Code);
+    }
+
+    [Fact]
+    public async Task RequestReset_CostsTheSameStorageRequestsAndOneEmail_WhetherOrNotTheAccountExists()
+    {
+        var (_, known) = await RegisterAsync();
+        var unknown = ApiTestClient.NewEmail();
+        var before = _mail.Sent.Count;
+
+        _core.StorageRequests.Clear();
+        var forKnown = await Passwords.RequestResetAsync(known, CancellationToken.None);
+        var knownRequests = Shape(_core.StorageRequests.Requests);
+        _core.StorageRequests.Clear();
+        var forUnknown = await Passwords.RequestResetAsync(unknown, CancellationToken.None);
+        var unknownRequests = Shape(_core.StorageRequests.Requests);
+
+        Assert.True(forKnown.Succeeded);
+        Assert.True(forUnknown.Succeeded);
+        Assert.Equal(knownRequests, unknownRequests);
+        Assert.Equal(before + 2, _mail.Sent.Count);
+        Assert.Equal(LifecycleEmails.PasswordResetLink, _mail.To(known).Last().Template);
+        Assert.Equal(LifecycleEmails.PasswordResetNoAccount, Assert.Single(_mail.To(unknown)).Template);
+        Assert.False(_mail.To(unknown).Single().Values.ContainsKey("link"));
+    }
+
+    [Fact]
+    public async Task CompleteReset_SetsThePassword_RevokesEverySession_AndTellsTheUser()
+    {
+        var (user, email) = await RegisterAsync();
+        await SignInAsync(email, Password);
+        await SignInAsync(email, Password);
+        var token = await RequestResetTokenAsync(email);
+
+        var reset = await Passwords.CompleteResetAsync(token, NewPassword, null, Browser, CancellationToken.None);
+
+        Assert.True(reset.Succeeded);
+        Assert.Empty(await _core.Get<SessionService>().ListActiveAsync(user, null, CancellationToken.None));
+        Assert.Equal(ErrorCodes.InvalidCredentials, (await SignInAsync(email, Password)).Problem?.Code);
+        Assert.True((await SignInAsync(email, NewPassword)).Succeeded);
+        var notice = _mail.To(email).Last();
+        Assert.Equal(LifecycleEmails.PasswordWasReset, notice.Template);
+        Assert.Equal("203.0.113.7", notice.Values["ipAddress"]);
+        Assert.Equal("Chrome on macOS", notice.Values["browser"]);
+        Assert.Contains(await EventTypesAsync(user), t => t == SecurityEventTypes.PasswordReset);
+    }
+
+    [Fact]
+    public async Task CompleteReset_SucceedsOnce_WhenTwentyUseOneLinkAtOnce()
+    {
+        var (_, email) = await RegisterAsync();
+        var token = await RequestResetTokenAsync(email);
+
+        // Each from its own address, so the race is decided by the link, not the per-address throttle.
+        var results = await Race.RunAsync(i => Passwords.CompleteResetAsync(
+            token, $"{NewPassword} {i}", null, Browser with { IpAddress = $"198.51.100.{i + 1}" }, CancellationToken.None));
+
+        var winner = Assert.Single(results, r => r.Succeeded);
+        Assert.All(results.Where(r => !r.Succeeded), r => Assert.Equal(ErrorCodes.InvalidToken, r.Problem!.Code));
+        var winning = Array.IndexOf(results, winner);
+        Assert.True((await SignInAsync(email, $"{NewPassword} {winning}")).Succeeded);
+    }
+
+    [Fact]
+    public async Task CompleteReset_ReturnsTokenExpired_AfterThirtyMinutes()
+    {
+        var (_, email) = await RegisterAsync();
+        var token = await RequestResetTokenAsync(email);
+
+        _core.Time.Advance(TimeSpan.FromMinutes(30));
+        var reset = await Passwords.CompleteResetAsync(token, NewPassword, null, Browser, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.TokenExpired, reset.Problem?.Code);
+        Assert.True((await SignInAsync(email, Password)).Succeeded);
+    }
+
+    [Fact]
+    public async Task CompleteReset_RequiresTheSecondFactor_AndKeepsTheLinkUntilItIsGiven()
+    {
+        var (user, email) = await RegisterAsync();
+        var secret = await EnableTwoFactorAsync(user);
+        var token = await RequestResetTokenAsync(email);
+
+        var withoutCode = await Passwords.CompleteResetAsync(token, NewPassword, null, Browser, CancellationToken.None);
+        var wrongCode = await Passwords.CompleteResetAsync(token, NewPassword, "000000", Browser, CancellationToken.None);
+        _core.Time.Advance(TimeSpan.FromSeconds(30));
+        var withCode = await Passwords.CompleteResetAsync(token, NewPassword, CodeNow(secret), Browser, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.TwoFactorRequired, withoutCode.Problem?.Code);
+        Assert.Equal(ErrorCodes.InvalidTwoFactorCode, wrongCode.Problem?.Code);
+        Assert.True(withCode.Succeeded);
+    }
+
+    [Fact]
+    public async Task CompleteReset_ReturnsTooManyAttempts_WhenOneAddressGuessesTooOften()
+    {
+        var guesses = new List<Result<bool>>();
+        for (var i = 0; i < 11; i++)
+        {
+            guesses.Add(await Passwords.CompleteResetAsync("bkl_" + new string('A', 43), NewPassword, null, Browser, CancellationToken.None));
+        }
+
+        var otherAddress = await Passwords.CompleteResetAsync("bkl_" + new string('A', 43), NewPassword, null, Browser with { IpAddress = "192.0.2.1" }, CancellationToken.None);
+
+        Assert.All(guesses.Take(10), g => Assert.Equal(ErrorCodes.InvalidToken, g.Problem?.Code));
+        Assert.Equal(ErrorCodes.TooManyAttempts, guesses[10].Problem?.Code);
+        Assert.Equal(ErrorCodes.InvalidToken, otherAddress.Problem?.Code);
+    }
+
+    [Fact]
+    public async Task CompleteReset_RefusesAVerificationLink()
+    {
+        var (_, email) = await RegisterAsync();
+
+        var reset = await Passwords.CompleteResetAsync(_mail.LastToken(email, LifecycleEmails.VerifyEmail), NewPassword, null, Browser, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.InvalidToken, reset.Problem?.Code);
+    }
+
+    [Fact]
+    public async Task ChangePassword_RevokesOtherSessions_KeepsTheCurrentOne_AndTellsTheUser()
+    {
+        var (user, email) = await RegisterAsync();
+        var current = (await SignInAsync(email, Password)).Value!;
+        await SignInAsync(email, Password);
+        var caller = new Caller(user, CredentialType.Session, Scopes.All, null, SessionId: current.SessionId);
+
+        var wrong = await Passwords.ChangeAsync(caller, "not the password", NewPassword, Browser, CancellationToken.None);
+        var changed = await Passwords.ChangeAsync(caller, Password, NewPassword, Browser, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.InvalidCredentials, wrong.Problem?.Code);
+        Assert.True(changed.Succeeded);
+        var left = Assert.Single(await _core.Get<SessionService>().ListActiveAsync(user, null, CancellationToken.None));
+        Assert.Equal(current.SessionId, left.Id);
+        Assert.True((await SignInAsync(email, NewPassword)).Succeeded);
+        Assert.Equal(LifecycleEmails.PasswordChanged, _mail.To(email).Last().Template);
+        Assert.Contains(await EventTypesAsync(user), t => t == SecurityEventTypes.PasswordChanged);
+    }
+
+    [Fact]
+    public async Task ChangePassword_ReturnsValidationFailed_NamingTheField_WhenTheNewPasswordIsTooShort()
+    {
+        var (user, _) = await RegisterAsync();
+
+        var changed = await Passwords.ChangeAsync(SessionOf(user), Password, "short", Browser, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.ValidationFailed, changed.Problem?.Code);
+        Assert.Contains("newPassword", changed.Problem!.Errors!.Keys);
+    }
+
+    [Fact]
+    public async Task ChangeEmail_MovesTheAccountOnlyWhenTheNewAddressConfirms_AndTellsTheOldOne()
+    {
+        var (user, oldEmail) = await RegisterAsync();
+        var newEmail = ApiTestClient.NewEmail();
+
+        var requested = await EmailChange.RequestAsync(SessionOf(user), newEmail, Password, Browser, CancellationToken.None);
+        var beforeConfirming = await ProfileAsync(user);
+        var confirmed = await EmailChange.ConfirmAsync(_mail.LastToken(newEmail, LifecycleEmails.ConfirmEmailChange), Browser, CancellationToken.None);
+
+        Assert.True(requested.Succeeded);
+        Assert.Equal(oldEmail, beforeConfirming.Email);
+        Assert.Equal(new EmailChanged(newEmail, true), confirmed.Value);
+        var profile = await ProfileAsync(user);
+        Assert.Equal(newEmail, profile.Email);
+        Assert.True(profile.EmailVerified);
+        Assert.Equal(ErrorCodes.InvalidCredentials, (await SignInAsync(oldEmail, Password)).Problem?.Code);
+        Assert.True((await SignInAsync(newEmail, Password)).Succeeded);
+        Assert.Equal(LifecycleEmails.EmailChanged, _mail.To(oldEmail).Last().Template);
+        Assert.Contains(await EventTypesAsync(user), t => t == SecurityEventTypes.EmailChanged);
+        // The old address is free for someone else.
+        Assert.True((await Verification.RegisterAsync(oldEmail, Password, null, CancellationToken.None)).Succeeded);
+    }
+
+    [Fact]
+    public async Task ConfirmEmailChange_ReturnsEmailTaken_WhenAnotherAccountRegisteredTheAddressMeanwhile()
+    {
+        var (user, oldEmail) = await RegisterAsync();
+        var newEmail = ApiTestClient.NewEmail();
+        await EmailChange.RequestAsync(SessionOf(user), newEmail, Password, Browser, CancellationToken.None);
+        await Verification.RegisterAsync(newEmail, Password, null, CancellationToken.None);
+
+        var confirmed = await EmailChange.ConfirmAsync(_mail.LastToken(newEmail, LifecycleEmails.ConfirmEmailChange), Browser, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.EmailTaken, confirmed.Problem?.Code);
+        Assert.Equal(oldEmail, (await ProfileAsync(user)).Email);
+        Assert.True((await SignInAsync(oldEmail, Password)).Succeeded);
+    }
+
+    [Fact]
+    public async Task ChangeEmail_ToTheSameAddressTwiceAtOnce_LeavesOneOwner()
+    {
+        var (first, _) = await RegisterAsync();
+        var (second, _) = await RegisterAsync();
+        var contested = ApiTestClient.NewEmail();
+        await EmailChange.RequestAsync(SessionOf(first), contested, Password, Browser, CancellationToken.None);
+        var firstToken = _mail.LastToken(contested, LifecycleEmails.ConfirmEmailChange);
+        await EmailChange.RequestAsync(SessionOf(second), contested, Password, Browser, CancellationToken.None);
+        var secondToken = _mail.LastToken(contested, LifecycleEmails.ConfirmEmailChange);
+
+        var results = await Task.WhenAll(
+            EmailChange.ConfirmAsync(firstToken, Browser, CancellationToken.None),
+            EmailChange.ConfirmAsync(secondToken, Browser, CancellationToken.None));
+
+        Assert.Single(results, r => r.Succeeded);
+        Assert.Single(results, r => r.Problem?.Code == ErrorCodes.EmailTaken);
+        var owners = new[] { await ProfileAsync(first), await ProfileAsync(second) }.Count(p => p.Email == contested);
+        Assert.Equal(1, owners);
+    }
+
+    [Fact]
+    public async Task ClaimEmail_ClearsAStaleClaim_OnlyAfterItSettled()
+    {
+        // A change that crashed after claiming the new address but before the user carried it.
+        var (user, _) = await RegisterAsync();
+        var stranded = ApiTestClient.NewEmail();
+        var users = _core.Get<UserStore>();
+        Assert.True(await users.TryClaimEmailAsync(stranded, user, CancellationToken.None));
+
+        var whileFresh = await Verification.RegisterAsync(stranded, Password, null, CancellationToken.None);
+        _core.Time.Advance(UserStore.ClaimSettleTime);
+        var afterSettling = await Verification.RegisterAsync(stranded, Password, null, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.EmailTaken, whileFresh.Problem?.Code);
+        Assert.True(afterSettling.Succeeded);
+        Assert.Equal(afterSettling.Value!.Id, (await users.FindByEmailAsync(stranded, CancellationToken.None))?.Id);
+    }
+
+    [Fact]
+    public async Task Delete_StopsSessionsKeysAndPasskeysAtOnce_FreesTheEmail_AndTheSweepErasesTheLibrary()
+    {
+        var (user, email) = await RegisterAsync();
+        await _core.Get<AccountService>().SetPlanAsync(user, Plans.Pro, CancellationToken.None);
+        var session = (await SignInAsync(email, Password)).Value!;
+        var caller = new Caller(user, CredentialType.Session, Scopes.All, null, SessionId: session.SessionId);
+        var key = await _core.Get<ApiKeyService>().CreateAsync(caller, new NewApiKey("script", [Scopes.BookmarksRead], null, null), CancellationToken.None);
+        for (var i = 0; i < 3; i++)
+        {
+            await _core.Get<BookmarkService>().CreateAsync(user, new BookmarkInput($"https://example.com/{i}", null, null, null, null, null), CancellationToken.None);
+        }
+
+        var deleted = await Deletion.DeleteAsync(caller, Password, Browser, CancellationToken.None);
+
+        Assert.True(deleted.Succeeded);
+        Assert.Equal(ErrorCodes.TokenRevoked, (await _core.Get<SignInService>().RefreshAsync(session.RefreshToken, CancellationToken.None)).Problem?.Code);
+        Assert.Equal(ErrorCodes.TokenRevoked, (await _core.Get<IApiKeyVerifier>().VerifyAsync(key.Value!.Key, new ClientInfo(null, null), CancellationToken.None)).Problem?.Code);
+        Assert.Equal(ErrorCodes.InvalidCredentials, (await SignInAsync(email, Password)).Problem?.Code);
+        Assert.Equal(ErrorCodes.NotFound, (await _core.Get<AccountService>().GetProfileAsync(user, CancellationToken.None)).Problem?.Code);
+        Assert.Equal(LifecycleEmails.AccountDeleted, _mail.To(email).Last().Template);
+        Assert.Contains(await EventTypesAsync(user), t => t == SecurityEventTypes.AccountDeleted);
+        Assert.True((await Verification.RegisterAsync(email, Password, null, CancellationToken.None)).Succeeded);
+
+        _core.Time.Advance(TimeSpan.FromMinutes(30));
+        await _core.Get<ExpirySweeper>().RunAsync(CancellationToken.None);
+        Assert.Null(await _core.Get<UserStore>().FindByIdAsync(user, CancellationToken.None));
+        Assert.Empty((await _core.Get<BookmarkService>().ListAsync(user, new BookmarkQuery(null, null, null, null), CancellationToken.None)).Value!.Data);
+    }
+
+    [Fact]
+    public async Task EraseHandler_ErasesALargeLibraryABatchPerRun_ThenTheAccount()
+    {
+        await using var core = await CoreServices.StartAsync(
+            new Dictionary<string, string?> { ["Lifecycle:EraseBatchSize"] = "100" }, services => services.AddSingleton(_mail.Outbox));
+        var email = ApiTestClient.NewEmail();
+        var user = (await core.Get<EmailVerificationService>().RegisterAsync(email, Password, null, CancellationToken.None)).Value!.Id;
+        for (var i = 0; i < 120; i++)
+        {
+            Assert.True((await core.Get<BookmarkService>().CreateAsync(user, new BookmarkInput($"https://example.com/{i}", null, null, null, null, null), CancellationToken.None)).Succeeded);
+        }
+
+        var caller = new Caller(user, CredentialType.Session, Scopes.All, null, SessionId: "s") { AuthenticatedAt = core.Time.GetUtcNow() };
+        Assert.True((await core.Get<AccountDeletionService>().DeleteAsync(caller, null, Browser, CancellationToken.None)).Succeeded);
+        var handler = core.Get<IEnumerable<IExpiryHandler>>().Single(h => h.Kind == AccountEraseHandler.KindName);
+        var target = new ExpiryTarget(AccountEraseHandler.KindName, user, UserEntity.ProfileRowKey);
+
+        // 120 bookmarks and their URL index entries, plus the ledger: three runs of at most 100 rows.
+        var runs = new List<ExpiryOutcome>();
+        for (var i = 0; i < 4; i++)
+        {
+            runs.Add(await handler.ExpireAsync(target, core.Time.GetUtcNow(), CancellationToken.None));
+        }
+
+        Assert.All(runs.Take(2), r => Assert.IsType<ExpiryOutcome.Later>(r));
+        Assert.Equal(ExpiryOutcome.Done, runs[2]);
+        Assert.Equal(ExpiryOutcome.Nothing, runs[3]);
+        Assert.Null(await core.Get<UserStore>().FindByIdAsync(user, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Delete_WithoutPassword_ReturnsReauthenticationRequired_WhenTheSignInIsOld()
+    {
+        var (user, _) = await RegisterAsync();
+        var stale = new Caller(user, CredentialType.Session, Scopes.All, null, SessionId: "s") { AuthenticatedAt = _core.Time.GetUtcNow().AddMinutes(-11) };
+        var fresh = stale with { AuthenticatedAt = _core.Time.GetUtcNow() };
+
+        var refused = await Deletion.DeleteAsync(stale, null, Browser, CancellationToken.None);
+        var deleted = await Deletion.DeleteAsync(fresh, null, Browser, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.ReauthenticationRequired, refused.Problem?.Code);
+        Assert.True(deleted.Succeeded);
+    }
+
+    [Fact]
+    public async Task Sweep_DeletesLinkTokens_OnceTheyExpire()
+    {
+        var (_, email) = await RegisterAsync();
+        var token = await RequestResetTokenAsync(email);
+
+        _core.Time.Advance(TimeSpan.FromDays(2));
+        await _core.Get<ExpirySweeper>().RunAsync(CancellationToken.None);
+        var afterSweep = await Passwords.CompleteResetAsync(token, NewPassword, null, Browser, CancellationToken.None);
+
+        // Gone, not merely expired: an unknown link, and the table holds nothing of it.
+        Assert.Equal(ErrorCodes.InvalidToken, afterSweep.Problem?.Code);
+        Assert.Empty(await _core.Get<BkmarkTables>()[TableNames.LifecycleTokens].QueryAsync<TableEntity>().ToListAsync());
+    }
+
+    private async Task<(string UserId, string Email)> RegisterAsync()
+    {
+        var email = ApiTestClient.NewEmail();
+        var user = await Verification.RegisterAsync(email, Password, null, CancellationToken.None);
+        return (user.Value!.Id, email);
+    }
+
+    private async Task<string> RequestResetTokenAsync(string email)
+    {
+        await Passwords.RequestResetAsync(email, CancellationToken.None);
+        return _mail.LastToken(email, LifecycleEmails.PasswordResetLink);
+    }
+
+    private Task<Result<TokenResponse>> SignInAsync(string email, string password) =>
+        _core.Get<SignInService>().SignInWithPasswordAsync(new PasswordSignIn(email, password, null, null), Browser, CancellationToken.None);
+
+    private async Task<UserProfile> ProfileAsync(string userId) =>
+        (await _core.Get<AccountService>().GetProfileAsync(userId, CancellationToken.None)).Value!;
+
+    private async Task<IEnumerable<string>> EventTypesAsync(string userId) =>
+        (await _core.Get<SecurityEventLog>().ListAsync(userId, null, null, CancellationToken.None)).Value!.Data.Select(e => e.Type);
+
+    private Caller SessionOf(string userId) =>
+        new(userId, CredentialType.Session, Scopes.All, null, SessionId: "s") { AuthenticatedAt = _core.Time.GetUtcNow() };
+
+    private async Task<string> EnableTwoFactorAsync(string userId)
+    {
+        var twoFactor = _core.Get<TwoFactorService>();
+        var secret = (await twoFactor.SetupAsync(userId, CancellationToken.None)).Value!.Secret;
+        Assert.True((await twoFactor.EnableAsync(userId, CodeNow(secret), CancellationToken.None)).Succeeded);
+        return secret;
+    }
+
+    private string CodeNow(string secret) => TotpCalculator.Default.Compute(Base32Encoding.ToBytes(secret), _core.Time.GetUtcNow());
+
+    private static List<string> Shape(IEnumerable<StorageRequest> requests) =>
+        requests.Select(r => $"{r.Method} {(r.IsPointRead ? "point" : r.IsWrite ? "write" : "query")} {TableOf(r.Uri)}").ToList();
+
+    // "/devstoreaccount1/uabcdUsers(PartitionKey='…',RowKey='…')" → "uabcdUsers"
+    private static string TableOf(Uri uri) => uri.AbsolutePath.Split('/')[^1].Split('(')[0];
+}

@@ -1,0 +1,86 @@
+using Bkmark.Core.Accounts;
+using Bkmark.Core.Authorization;
+using Bkmark.Core.Errors;
+using Bkmark.Core.Organisations;
+using Bkmark.Tests.Infrastructure;
+
+namespace Bkmark.Tests.Organisations;
+
+/// <summary>The organisation service on Azurite: the roster as the authority, and the member rows requests read.</summary>
+public sealed class OrganisationServiceTests : IAsyncLifetime
+{
+    private CoreServices _core = null!;
+
+    private OrganisationService Organisations => _core.Get<OrganisationService>();
+
+    public async Task InitializeAsync() => _core = await CoreServices.StartAsync();
+
+    public async Task DisposeAsync() => await _core.DisposeAsync();
+
+    private async Task<string> CreateOrganisationAsync(Caller owner)
+    {
+        var created = await Organisations.CreateAsync(owner, "Acme", CancellationToken.None);
+        Assert.True(created.Succeeded);
+        return created.Value.Id;
+    }
+
+    [Fact]
+    public async Task ConcurrentRoleChanges_LeaveTheMemberRow_AtTheRostersRole()
+    {
+        // Arrange
+        var (ownerId, owner) = await _core.CreateUserAsync(Plans.Team);
+        var (memberId, _) = await _core.CreateUserAsync(Plans.Team);
+        var orgId = await CreateOrganisationAsync(owner);
+        Assert.True((await Organisations.JoinAsync(orgId, memberId, "m@example.com", OrganisationRoles.Member, CancellationToken.None)).Succeeded);
+        string[] roles = [OrganisationRoles.Admin, OrganisationRoles.Member];
+
+        // Act: changes race for the roster and then for the member's row, in whatever order they land.
+        await Race.RunAsync(i => Organisations.ChangeRoleAsync(owner, orgId, memberId, roles[i % 2], CancellationToken.None));
+        var roster = (await Organisations.FindAsync(orgId, CancellationToken.None))!.ReadRoster();
+        var row = await Organisations.FindMemberAsync(orgId, memberId, CancellationToken.None);
+
+        // Assert: the row a request reads says what the roster says, never an older change.
+        Assert.NotNull(row);
+        Assert.Equal(roster[memberId], row.Role);
+        Assert.Equal(OrganisationRoles.Owner, roster[ownerId]);
+    }
+
+    [Fact]
+    public async Task Join_KeepsAnExistingMembersRole_WhenAnOlderInvitationIsAccepted()
+    {
+        // Arrange
+        var (_, owner) = await _core.CreateUserAsync(Plans.Team);
+        var (memberId, _) = await _core.CreateUserAsync(Plans.Team);
+        var orgId = await CreateOrganisationAsync(owner);
+        await Organisations.JoinAsync(orgId, memberId, "m@example.com", OrganisationRoles.Admin, CancellationToken.None);
+
+        // Act
+        var again = await Organisations.JoinAsync(orgId, memberId, "m@example.com", OrganisationRoles.Member, CancellationToken.None);
+
+        // Assert
+        Assert.True(again.Succeeded);
+        Assert.Equal(OrganisationRoles.Admin, again.Value.Role);
+        Assert.Equal(OrganisationRoles.Admin, (await Organisations.FindMemberAsync(orgId, memberId, CancellationToken.None))!.Role);
+    }
+
+    [Fact]
+    public async Task Remove_DeletesTheMemberRow_AndTheMembershipFromTheirList()
+    {
+        // Arrange
+        var (_, owner) = await _core.CreateUserAsync(Plans.Team);
+        var (memberId, _) = await _core.CreateUserAsync(Plans.Team);
+        var orgId = await CreateOrganisationAsync(owner);
+        await Organisations.JoinAsync(orgId, memberId, "m@example.com", OrganisationRoles.Member, CancellationToken.None);
+
+        // Act
+        var removed = await Organisations.RemoveAsync(owner, orgId, memberId, CancellationToken.None);
+        var removedAgain = await Organisations.RemoveAsync(owner, orgId, memberId, CancellationToken.None);
+
+        // Assert
+        Assert.True(removed.Succeeded);
+        Assert.Null(await Organisations.FindMemberAsync(orgId, memberId, CancellationToken.None));
+        Assert.Empty(await Organisations.ListAsync(memberId, CancellationToken.None));
+        Assert.False(removedAgain.Succeeded);
+        Assert.Equal(ErrorCodes.NotFound, removedAgain.Problem.Code);
+    }
+}
