@@ -11,7 +11,7 @@ namespace Bkmark.Tests.ApiKeys;
 /// The API-key emails end to end (DESIGN §10): a leak report revokes and emails the owner; expiry warnings arrive
 /// 7 days and 1 day ahead, once each. Through the local host, Azurite's queue, MailKit and a real MailDev.
 /// </summary>
-public sealed class ApiKeyEmailTests(ApiKeyHostFixture host) : IClassFixture<ApiKeyHostFixture>
+public sealed class ApiKeyEmailTests(ApiKeyEmailHostFixture host) : IClassFixture<ApiKeyEmailHostFixture>
 {
     private const string LeakUrl = "https://github.com/octo-org/octo-repo/blob/main/deploy.sh";
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Bkmark.Tests.ApiKeys;
 
 /// <summary>The local host with storage requests counted and logs captured, plus helpers to get a signed-in user on a plan.</summary>
-public sealed class ApiKeyHostFixture : LocalHostFixture
+public class ApiKeyHostFixture : LocalHostFixture
 {
     public StorageRequestCounter StorageRequests { get; } = new();
 
