@@ -9,7 +9,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 
-/// <summary>The caller's API keys: create, list, read, rename or re-scope, revoke. A session or any key may manage them.</summary>
+/// <summary>The caller's API keys: create, list, read, change, roll, revoke. A session or any key may manage them.</summary>
 public sealed class ApiKeyFunctions(
     ApiKeyService keys, RequestAuthenticator authenticator, StepUp stepUp, OrganisationAccess organisations, SecurityEventLog securityLog)
 {
@@ -105,13 +105,38 @@ public sealed class ApiKeyFunctions(
             return ApiResults.Problem(body.Problem);
         }
 
-        var updated = await keys.UpdateAsync(caller, id, new ApiKeyChanges(body.Value.Name, body.Value.Scopes), cancellationToken);
+        var b = body.Value;
+        var updated = await keys.UpdateAsync(caller, id, new ApiKeyChanges(b.Name, b.Scopes, b.RateLimitPerMinute, b.ExpiresAt, b.AllowedIps), cancellationToken);
         if (updated.Succeeded)
         {
             await securityLog.RecordAsync(request, caller, SecurityEventTypes.ApiKeyUpdated, cancellationToken, DetailsOf(updated.Value.Id, updated.Value.KeyPrefix));
         }
 
         return ApiResults.From(updated, ApiResults.Ok);
+    }, cancellationToken);
+
+    /// <summary>A new value for the key; like a create, a session needs a recent sign-in (DESIGN §8), since it hands out a secret.</summary>
+    [Function(nameof(RollApiKey))]
+    public Task<IActionResult> RollApiKey(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/api-keys/{id}/roll")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => stepUp.AuthenticateAsync(request, cancellationToken),
+        async caller =>
+    {
+        var body = await RequestBody.ReadAsync<RollApiKeyRequest>(request, cancellationToken);
+        if (!body.Succeeded)
+        {
+            return ApiResults.Problem(body.Problem);
+        }
+
+        var rolled = await keys.RollAsync(caller, id, body.Value.ExpiresPreviousIn, cancellationToken);
+        if (rolled.Succeeded)
+        {
+            await securityLog.RecordAsync(request, caller, SecurityEventTypes.ApiKeyRolled, cancellationToken, DetailsOf(rolled.Value.Id, rolled.Value.KeyPrefix));
+        }
+
+        return ApiResults.From(rolled, ApiResults.Created);
     }, cancellationToken);
 
     [Function(nameof(RevokeApiKey))]
@@ -139,5 +164,7 @@ public sealed class ApiKeyFunctions(
 
     private sealed record CreateApiKeyRequest(string? Name, string?[]? Scopes, DateTimeOffset? ExpiresAt, int? RateLimitPerMinute, string? Environment);
 
-    private sealed record UpdateApiKeyRequest(string? Name, string?[]? Scopes);
+    private sealed record UpdateApiKeyRequest(string? Name, string?[]? Scopes, int? RateLimitPerMinute, DateTimeOffset? ExpiresAt, string?[]? AllowedIps);
+
+    private sealed record RollApiKeyRequest(int? ExpiresPreviousIn);
 }

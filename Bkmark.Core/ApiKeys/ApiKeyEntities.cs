@@ -1,4 +1,5 @@
 using System.Runtime.Serialization;
+using Bkmark.Core.Authorization;
 using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.ApiKeys;
@@ -43,11 +44,51 @@ internal sealed class ApiKeyCredentialEntity : StoredEntity
     /// </summary>
     public bool ApiAccessSuspended { get; set; }
 
+    /// <summary>
+    /// Set on a rolled key's previous value (DESIGN §10): from this moment it answers <c>TOKEN_REVOKED</c>.
+    /// Kept apart from <see cref="RevokedAt"/>, which means "revoked now", so a value still in its grace stays live.
+    /// </summary>
+    public DateTimeOffset? RetiresAt { get; set; }
+
+    /// <summary>Space-separated CIDR ranges the key may be used from (<see cref="AllowedIpRanges"/>); empty means anywhere.</summary>
+    public string AllowedIps { get; set; } = "";
+
+    /// <summary>The client address and browser of the request that last wrote <see cref="LastUsedAt"/>; written with it.</summary>
+    public string? LastUsedIp { get; set; }
+
+    public string? LastUsedUserAgent { get; set; }
+
     [IgnoreDataMember]
     public bool IsTest => Environment == KeyEnvironment.Test;
 
+    /// <summary>The partition the key's index entry lives in: its organisation's library id for an organisation's key, else its creator's id.</summary>
+    [IgnoreDataMember]
+    public string OwnerId => OrganisationId is { } organisationId ? LibraryIds.Organisation(organisationId) : UserId;
+
     [IgnoreDataMember]
     public IReadOnlyList<string> ScopeList => Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    [IgnoreDataMember]
+    public IReadOnlyList<string> AllowedIpList => AllowedIps.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>
+    /// The credential of a rolled key's new value: a copy of this one (scopes, limits, fence, owner and whatever a
+    /// later field adds) under the new value's keys, live until the key itself ends.
+    /// </summary>
+    public ApiKeyCredentialEntity SuccessorFor(string partitionKey, string rowKey, string keyPrefix)
+    {
+        var successor = (ApiKeyCredentialEntity)MemberwiseClone();
+        successor.PartitionKey = partitionKey;
+        successor.RowKey = rowKey;
+        successor.KeyPrefix = keyPrefix;
+        successor.RetiresAt = null;
+        successor.ETag = default;
+        successor.Timestamp = null;
+        return successor;
+    }
+
+    /// <summary>Whether this value still authenticates at <paramref name="now"/> as far as revocation goes (expiry aside).</summary>
+    public bool IsRetiredAt(DateTimeOffset now) => RevokedAt is not null || RetiresAt is { } retiresAt && now >= retiresAt;
 }
 
 /// <summary>
@@ -66,6 +107,22 @@ internal sealed class ApiKeyIndexEntity : StoredEntity
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>
+    /// After a roll: the credential of the value it replaced, live until <see cref="PreviousExpiresAt"/>. The index
+    /// names it so a revoke or an edit reaches it too, and the sweep can finish a roll that stopped half-way.
+    /// </summary>
+    public string? PreviousCredentialPartition { get; set; }
+
+    public string? PreviousCredentialRow { get; set; }
+
+    public DateTimeOffset? PreviousExpiresAt { get; set; }
+
+    /// <summary>The expiry the 7-day warning email was sent for (a new expiry gets its own warning).</summary>
+    public DateTimeOffset? WeekWarningSentFor { get; set; }
+
+    /// <summary>The expiry the 1-day warning email was sent for.</summary>
+    public DateTimeOffset? DayWarningSentFor { get; set; }
 }
 
 /// <summary>

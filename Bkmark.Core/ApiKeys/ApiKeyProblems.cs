@@ -18,6 +18,10 @@ public static class ApiKeyProblems
             Headers = status.Headers,
         };
 
+    /// <summary>A key used from outside its <c>allowedIps</c> (DESIGN §10). Names only the caller's own address, never the ranges.</summary>
+    public static Problem IpNotAllowed(string? clientIp) =>
+        new(ErrorCodes.IpNotAllowed, $"This API key may not be used from {clientIp ?? "an unknown address"}. Its owner can change allowedIps.");
+
     /// <summary>An API key asked for a key that would outlive it or outrank its rate limit (DESIGN §7).</summary>
     public static Problem KeyLimitsExceeded(string detail) => new(ErrorCodes.KeyLimitsExceeded, detail);
 }

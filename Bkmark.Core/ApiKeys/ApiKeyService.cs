@@ -29,6 +29,9 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
 {
     public const int MaxNameLength = 100;
 
+    /// <summary>The longest a rolled key's previous value may keep working: 7 days (DESIGN §10).</summary>
+    public const int MaxRollGraceSeconds = 604_800;
+
     // Each round of a ledger race has one winner, so this covers far more concurrent creates than a plan allows.
 
     private readonly ApiKeyStore store;
@@ -96,7 +99,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             return escalation;
         }
 
-        if (OutlivesOrOutranks(caller, request) is { } exceeded)
+        if (OutlivesOrOutranks(caller, request.ExpiresAt, request.RateLimitPerMinute, expiryRequired: true) is { } exceeded)
         {
             return exceeded;
         }
@@ -155,8 +158,15 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             ExpiresAt = request.ExpiresAt,
         };
 
-        // The sweep looks once the create is surely over: at an orphan if it crashed, else at the key's expiry.
-        await expiry.ScheduleAsync(ApiKeyExpiryHandler.KindName, ownerId, id, now + _options.CreateGracePeriod, cancellationToken);
+        // The sweep looks once the create is surely over (at an orphan if it crashed, else at the key's expiry),
+        // and, for a key that expires, when its expiry warnings are due.
+        List<ScheduledExpiry> looks = [new(new ExpiryTarget(ApiKeyExpiryHandler.KindName, ownerId, id), now + _options.CreateGracePeriod)];
+        if (request.ExpiresAt is { } warnAbout && warnAbout - now > ApiKeyExpiryWarningHandler.DayAhead)
+        {
+            looks.Add(new(new ExpiryTarget(ApiKeyExpiryWarningHandler.KindName, ownerId, id), ApiKeyExpiryWarningHandler.FirstLookAt(warnAbout)));
+        }
+
+        await expiry.ScheduleAsync(looks, cancellationToken);
         // Index first, credential second: see ApiKeyStore for why a crash in between is harmless.
         await store.AddIndexAsync(index, cancellationToken);
         await store.AddCredentialAsync(credential, cancellationToken);
@@ -172,7 +182,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
     public async Task<IReadOnlyList<ApiKeyInfo>> ListAsync(Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var keys = await ListAsync(caller.UserId, cancellationToken);
+        var keys = await ListAsync(OwnerIdOf(caller), cancellationToken);
         return caller.IsTestKey ? keys.Where(key => key.Environment == KeyEnvironment.Test).ToList() : keys;
     }
 
@@ -186,7 +196,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
     public async Task<Result<ApiKeyInfo>> GetAsync(Caller caller, string keyId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var found = await FindLiveAsync(caller.UserId, keyId, cancellationToken);
+        var found = await FindLiveAsync(OwnerIdOf(caller), keyId, cancellationToken);
         return found is { } key && IsVisibleTo(caller, key.Credential) ? ToInfo(key.Index, key.Credential) : NotFound();
     }
 
@@ -195,14 +205,35 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(changes);
 
+        var now = time.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
-        if (changes.Name is null && changes.Scopes is null)
+        if (changes is { Name: null, Scopes: null, RateLimitPerMinute: null, ExpiresAt: null, AllowedIps: null })
         {
-            errors["body"] = ["Send a new name, new scopes, or both."];
+            errors["body"] = ["Send at least one of name, scopes, rateLimitPerMinute, expiresAt and allowedIps."];
         }
 
         var name = CheckName(changes.Name, required: false, errors);
         var scopes = CheckScopes(changes.Scopes, required: false, errors);
+        if (changes.RateLimitPerMinute is < 1)
+        {
+            errors["rateLimitPerMinute"] = ["The rate limit must be at least 1 request a minute."];
+        }
+
+        if (changes.ExpiresAt is { } requestedExpiry && CheckExpiry(requestedExpiry, now) is { } expiryError)
+        {
+            errors["expiresAt"] = [expiryError];
+        }
+
+        IReadOnlyList<string>? allowedIps = null;
+        if (changes.AllowedIps is not null)
+        {
+            (allowedIps, var ipError) = AllowedIpRanges.Parse(changes.AllowedIps);
+            if (ipError is not null)
+            {
+                errors["allowedIps"] = [ipError];
+            }
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
@@ -213,101 +244,139 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             return escalation;
         }
 
-        if (await FindLiveAsync(caller.UserId, keyId, cancellationToken) is not { } found || !IsVisibleTo(caller, found.Credential))
+        if (OutlivesOrOutranks(caller, changes.ExpiresAt, changes.RateLimitPerMinute, expiryRequired: false) is { } exceeded)
+        {
+            return exceeded;
+        }
+
+        if (changes.RateLimitPerMinute is { } rateLimit && await PlanRateLimitProblemAsync(caller, rateLimit, cancellationToken) is { } overPlan)
+        {
+            return overPlan;
+        }
+
+        if (!IdGenerator.IsValid(keyId))
         {
             return NotFound();
         }
 
-        var credential = found.Credential;
-        if (Escalation(caller, credential.ScopeList) is { } outranked)
+        var ownerId = OwnerIdOf(caller);
+        if (changes.ExpiresAt is { } newExpiry)
         {
-            return outranked;
+            // Before the key changes: the ledger may over-count for a while, never under-count.
+            await WidenSlotAsync(ownerId, keyId, newExpiry, cancellationToken);
+            await ScheduleExpiryLooksAsync(ownerId, keyId, newExpiry, cancellationToken);
         }
 
-        if (scopes is not null)
+        var changed = await ChangeKeyAsync(caller, ownerId, keyId, credential =>
         {
-            // The credential first: it is what requests are authorised by.
-            var written = await ChangeWithRetriesAsync(
-                credential,
-                c => c.Scopes = string.Join(' ', scopes),
-                c => store.TryReplaceCredentialAsync(c, cancellationToken),
-                c => store.FindCredentialAsync(c.PartitionKey, c.RowKey, cancellationToken),
-                c => c.RevokedAt is null);
-            if (!written.Succeeded)
-            {
-                return written.Problem;
-            }
-
-            credential = written.Value;
-        }
-
-        var index = found.Index;
-        if (name is not null)
+            credential.Scopes = scopes is null ? credential.Scopes : string.Join(' ', scopes);
+            credential.RateLimitPerMinute = changes.RateLimitPerMinute ?? credential.RateLimitPerMinute;
+            credential.ExpiresAt = changes.ExpiresAt ?? credential.ExpiresAt;
+            credential.AllowedIps = allowedIps is null ? credential.AllowedIps : string.Join(' ', allowedIps);
+        }, index =>
         {
-            var written = await ChangeWithRetriesAsync(
-                index,
-                i => i.Name = name,
-                i => store.TryReplaceIndexAsync(i, cancellationToken),
-                i => store.FindIndexAsync(i.UserId, i.KeyId, cancellationToken),
-                i => i.RevokedAt is null);
-            if (!written.Succeeded)
-            {
-                return written.Problem;
-            }
-
-            index = written.Value;
-        }
-
-        return ToInfo(index, credential);
+            index.Name = name ?? index.Name;
+            index.ExpiresAt = changes.ExpiresAt ?? index.ExpiresAt;
+        }, cancellationToken);
+        return changed.Succeeded ? ToInfo(changed.Value.Index, changed.Value.Credential) : changed.Problem;
     }
 
-    /// <summary>Revokes the key: the next request with it, on any instance, gets <c>TOKEN_REVOKED</c>.</summary>
-    public async Task<Result<bool>> RevokeAsync(Caller caller, string keyId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives the key a new raw value (DESIGN §10): same id, name, scopes and limits. The value it replaces keeps
+    /// working for <paramref name="expiresPreviousIn"/> seconds, then answers <c>TOKEN_REVOKED</c>; a value still
+    /// in the grace of an earlier roll ends at once, so a key never has more than two live values.
+    /// </summary>
+    /// <remarks>
+    /// Rolls, edits and revokes of one key serialise on its index entry's ETag: the roll writes the new
+    /// credential, then points the index at it; a roll that loses that write deletes its credential and
+    /// starts again from the winner's value, so concurrent rolls leave one current value. Both old values get
+    /// an expiry-index entry first: the sweep finishes a roll that stopped half-way and deletes the values after retention.
+    /// </remarks>
+    public async Task<Result<RolledApiKey>> RollAsync(Caller caller, string keyId, int? expiresPreviousIn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var userId = OwnerIdOf(caller);
-        var index = IdGenerator.IsValid(keyId) ? await store.FindIndexAsync(userId, keyId, cancellationToken) : null;
-        if (index is null || index.RevokedAt is not null)
+        if (expiresPreviousIn is not (>= 0 and <= MaxRollGraceSeconds))
         {
-            return NotFound();
+            return Problems.Validation("expiresPreviousIn", $"Send how many seconds the previous value keeps working: 0 to {MaxRollGraceSeconds} (7 days).");
         }
 
-        return await OptimisticConcurrency.RunAsync<bool>(async () =>
+        var ownerId = OwnerIdOf(caller);
+        var grace = TimeSpan.FromSeconds(expiresPreviousIn.Value);
+        return await OptimisticConcurrency.RunAsync<RolledApiKey>(async () =>
         {
-            var credential = await store.FindCredentialAsync(index.CredentialPartition, index.CredentialRow, cancellationToken);
-            if (credential is null)
-            {
-                // A create that crashed before writing the credential: nothing can authenticate; tidy up.
-                await store.DeleteIndexAsync(index, cancellationToken);
-                await ReleaseSlotAsync(userId, keyId, cancellationToken);
-                return true;
-            }
-
-            if (!IsVisibleTo(caller, credential))
+            if (await FindLiveAsync(ownerId, keyId, cancellationToken) is not { } found)
             {
                 return NotFound();
             }
 
-            if (Escalation(caller, credential.ScopeList) is { } outranked)
+            var (index, current) = found;
+            if (!IsVisibleTo(caller, current))
+            {
+                return NotFound();
+            }
+
+            if (Escalation(caller, current.ScopeList) is { } outranked)
             {
                 return outranked;
             }
 
-            if (credential.RevokedAt is null)
+            var now = time.GetUtcNow();
+            var previousEnds = now + grace;
+            var key = ApiKeyFormat.Generate(current.Environment);
+            var successor = current.SuccessorFor(CredentialHasher.PartitionOf(ApiKeyFormat.KeyPrefixOf(key)), hasher.Hash(key), ApiKeyFormat.KeyPrefixOf(key));
+            await expiry.ScheduleTogetherAsync(
+            [
+                new ScheduledExpiry(ApiKeyValueExpiryHandler.TargetOf(current), previousEnds),
+                new ScheduledExpiry(ApiKeyValueExpiryHandler.TargetOf(successor), now + _options.CreateGracePeriod),
+            ], cancellationToken);
+
+            // The value an earlier roll left in its grace ends now, before the index forgets it: if this roll
+            // stops here, that value has only ended early, never lingered unseen.
+            if (await FindPreviousAsync(index, cancellationToken) is { } older)
             {
-                credential.RevokedAt = time.GetUtcNow();
-                await expiry.ScheduleAsync(ApiKeyExpiryHandler.KindName, userId, keyId, credential.RevokedAt.Value + _options.Retention, cancellationToken);
-                if (!await store.TryReplaceCredentialAsync(credential, cancellationToken))
-                {
-                    return RaceAttempt.Lost;
-                }
+                await RetireAsync(older, now, cancellationToken);
             }
 
-            await store.MarkIndexRevokedAsync(index, credential.RevokedAt.Value, cancellationToken);
-            await ReleaseSlotAsync(userId, keyId, cancellationToken);
-            LogRevoked(logger, keyId, index.KeyPrefix, userId);
-            return true;
+            await store.AddCredentialAsync(successor, cancellationToken);
+            index.CredentialPartition = successor.PartitionKey;
+            index.CredentialRow = successor.RowKey;
+            index.KeyPrefix = successor.KeyPrefix;
+            index.PreviousCredentialPartition = current.PartitionKey;
+            index.PreviousCredentialRow = current.RowKey;
+            index.PreviousExpiresAt = previousEnds;
+            if (!await store.TryReplaceIndexAsync(index, cancellationToken))
+            {
+                // Another roll, edit or revoke came first: this value was never shown to anyone.
+                await store.TryDeleteCredentialAsync(successor, cancellationToken);
+                return RaceAttempt.Lost;
+            }
+
+            await RetireAsync(current, previousEnds, cancellationToken);
+            LogRolled(logger, keyId, current.KeyPrefix, successor.KeyPrefix, ownerId, previousEnds);
+            return new RolledApiKey(keyId, index.Name, key, successor.KeyPrefix, successor.ScopeList, successor.ExpiresAt, index.CreatedAt, previousEnds);
         });
+    }
+
+    /// <summary>Revokes the key: the next request with it (or with a rolled value still in its grace), on any instance, gets <c>TOKEN_REVOKED</c>.</summary>
+    public Task<Result<bool>> RevokeAsync(Caller caller, string keyId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return RevokeKeyAsync(caller, OwnerIdOf(caller), keyId, cancellationToken);
+    }
+
+    /// <summary>Settings → Billing: the user's plan, how many of its keys are in use, and the default rate limit.</summary>
+    public async Task<Result<PlanOverview>> GetPlanAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId, cancellationToken);
+        if (user is null)
+        {
+            return Problems.NotFound("The user");
+        }
+
+        var limits = _options.LimitsFor(user.Plan);
+        var now = time.GetUtcNow();
+        var active = limits is null ? 0 : (await ListLiveAsync(userId, cancellationToken)).Count(key => key.Credential.ExpiresAt is not { } expiresAt || expiresAt > now);
+        return new PlanOverview(user.Plan, new KeyAllowance(active, limits?.MaxActiveKeys ?? 0), limits?.RateLimitPerMinute ?? 0);
     }
 
     /// <summary>
@@ -317,25 +386,156 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
     public async Task ApplyPlanAsync(string userId, string plan, CancellationToken cancellationToken)
     {
         var suspended = plan == Plans.Free;
-        foreach (var (_, credential) in await ListLiveAsync(userId, cancellationToken))
+        foreach (var (index, credential) in await ListLiveAsync(userId, cancellationToken))
         {
             if (credential.ApiAccessSuspended == suspended)
             {
                 continue;
             }
 
-            var written = await ChangeWithRetriesAsync(
-                credential,
-                c => c.ApiAccessSuspended = suspended,
-                c => store.TryReplaceCredentialAsync(c, cancellationToken),
-                c => store.FindCredentialAsync(c.PartitionKey, c.RowKey, cancellationToken),
-                c => c.RevokedAt is null);
+            var written = await ChangeKeyAsync(caller: null, userId, index.KeyId, c => c.ApiAccessSuspended = suspended, indexChange: null, cancellationToken);
             if (written.Succeeded)
             {
                 LogPlanApplied(logger, credential.KeyId, credential.KeyPrefix, plan);
             }
         }
     }
+
+    /// <summary>
+    /// Revokes a key of <paramref name="userId"/>: every live value (a rolled one in its grace first), then the index
+    /// entry with its ETag, so a roll that pointed the index at a new value meanwhile makes this look again and
+    /// revoke that one too. <paramref name="caller"/> null is the service itself (a leak report).
+    /// </summary>
+    internal Task<Result<bool>> RevokeKeyAsync(Caller? caller, string userId, string keyId, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<bool>(async () =>
+        {
+            var index = IdGenerator.IsValid(keyId) ? await store.FindIndexAsync(userId, keyId, cancellationToken) : null;
+            if (index is null || index.RevokedAt is not null)
+            {
+                return NotFound();
+            }
+
+            var credential = await store.FindCredentialAsync(index.CredentialPartition, index.CredentialRow, cancellationToken);
+            if (credential is null)
+            {
+                // A create that crashed before writing the credential: nothing can authenticate; tidy up.
+                await store.DeleteIndexAsync(index, cancellationToken);
+                await ReleaseSlotAsync(userId, keyId, cancellationToken);
+                return true;
+            }
+
+            if (caller is not null && !IsVisibleTo(caller, credential))
+            {
+                return NotFound();
+            }
+
+            if (caller is not null && Escalation(caller, credential.ScopeList) is { } outranked)
+            {
+                return outranked;
+            }
+
+            var now = time.GetUtcNow();
+            if (await FindPreviousAsync(index, cancellationToken) is { } previous)
+            {
+                previous.RevokedAt = now;
+                if (!await store.TryReplaceCredentialAsync(previous, cancellationToken))
+                {
+                    return RaceAttempt.Lost;
+                }
+            }
+
+            if (credential.RevokedAt is null)
+            {
+                credential.RevokedAt = now;
+                await expiry.ScheduleAsync(ApiKeyExpiryHandler.KindName, userId, keyId, credential.RevokedAt.Value + _options.Retention, cancellationToken);
+                if (!await store.TryReplaceCredentialAsync(credential, cancellationToken))
+                {
+                    return RaceAttempt.Lost;
+                }
+            }
+
+            index.RevokedAt = credential.RevokedAt;
+            if (!await store.TryReplaceIndexAsync(index, cancellationToken))
+            {
+                return RaceAttempt.Lost;
+            }
+
+            await ReleaseSlotAsync(userId, keyId, cancellationToken);
+            LogRevoked(logger, keyId, index.KeyPrefix, userId);
+            return true;
+        });
+
+    /// <summary>
+    /// Reads the key, applies <paramref name="credentialChange"/> to each live value (a rolled one in its grace too,
+    /// so a fence or a narrower scope holds for it) and <paramref name="indexChange"/> to the index entry, and writes
+    /// them with their ETags. The index is written even when only the values changed: a roll serialises on it, so a
+    /// roll that copied a value before this change loses its index write and copies again.
+    /// </summary>
+    private Task<Result<(ApiKeyIndexEntity Index, ApiKeyCredentialEntity Credential)>> ChangeKeyAsync(
+        Caller? caller, string userId, string keyId, Action<ApiKeyCredentialEntity>? credentialChange, Action<ApiKeyIndexEntity>? indexChange,
+        CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<(ApiKeyIndexEntity, ApiKeyCredentialEntity)>(async () =>
+        {
+            if (await FindLiveAsync(userId, keyId, cancellationToken) is not { } found)
+            {
+                return NotFound();
+            }
+
+            var (index, current) = found;
+            if (caller is not null && !IsVisibleTo(caller, current))
+            {
+                return NotFound();
+            }
+
+            if (caller is not null && Escalation(caller, current.ScopeList) is { } outranked)
+            {
+                return outranked;
+            }
+
+            if (credentialChange is not null)
+            {
+                var values = new List<ApiKeyCredentialEntity>(2);
+                if (await FindPreviousAsync(index, cancellationToken) is { } previous)
+                {
+                    values.Add(previous);
+                }
+
+                values.Add(current);
+                foreach (var credential in values)
+                {
+                    credentialChange(credential);
+                    if (!await store.TryReplaceCredentialAsync(credential, cancellationToken))
+                    {
+                        return RaceAttempt.Lost;
+                    }
+                }
+            }
+
+            indexChange?.Invoke(index);
+            return await store.TryReplaceIndexAsync(index, cancellationToken) ? (index, current) : RaceAttempt.Lost;
+        });
+
+    /// <summary>The value a roll left working, while it still does; null when there is none.</summary>
+    private async Task<ApiKeyCredentialEntity?> FindPreviousAsync(ApiKeyIndexEntity index, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (index.PreviousCredentialPartition is not { } partition || index.PreviousCredentialRow is not { } row || index.PreviousExpiresAt <= now)
+        {
+            return null;
+        }
+
+        var previous = await store.FindCredentialAsync(partition, row, cancellationToken);
+        return previous is null || previous.IsRetiredAt(now) ? null : previous;
+    }
+
+    /// <summary>Ends a value at <paramref name="at"/> (or keeps an earlier end). A revoked value stays revoked.</summary>
+    private async Task RetireAsync(ApiKeyCredentialEntity credential, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await ChangeWithRetriesAsync(
+            credential,
+            c => c.RetiresAt = c.RetiresAt is { } earlier && earlier < at ? earlier : at,
+            c => store.TryReplaceCredentialAsync(c, cancellationToken),
+            c => store.FindCredentialAsync(c.PartitionKey, c.RowKey, cancellationToken),
+            c => c.RevokedAt is null);
 
     /// <summary>
     /// Whose keys the caller creates: their own, within their plan; or, for an organisation's admin or owner
@@ -498,28 +698,72 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         caller.IsSession ? null : scopes.FirstOrDefault(scope => !caller.HasScope(scope)) is { } missing ? Problems.ScopeRequired(missing) : null;
 
     /// <summary>
-    /// A key may not mint a key that outlives it (an expiring key must name an expiry, no later than its
-    /// own) or that may make more requests a minute than it may.
+    /// A key may not give a key a life longer than its own (an expiring key must name an expiry when it creates
+    /// one, no later than its own) or more requests a minute than it may make.
     /// </summary>
-    private static Problem? OutlivesOrOutranks(Caller caller, NewApiKey request)
+    private static Problem? OutlivesOrOutranks(Caller caller, DateTimeOffset? expiresAt, int? rateLimitPerMinute, bool expiryRequired)
     {
         if (caller.IsSession)
         {
             return null;
         }
 
-        if (caller.ExpiresAt is { } ownExpiry && (request.ExpiresAt is not { } expiresAt || expiresAt > ownExpiry))
+        if (caller.ExpiresAt is { } ownExpiry && (expiresAt is { } requested ? requested > ownExpiry : expiryRequired))
         {
-            return ApiKeyProblems.KeyLimitsExceeded($"This API key expires at {BkmarkJson.FormatTime(ownExpiry)}; a key it creates must set expiresAt no later than that.");
+            return ApiKeyProblems.KeyLimitsExceeded($"This API key expires at {BkmarkJson.FormatTime(ownExpiry)}; a key it creates or changes must expire no later than that.");
         }
 
-        if (caller.RateLimitPerMinute is { } ownLimit && request.RateLimitPerMinute > ownLimit)
+        if (caller.RateLimitPerMinute is { } ownLimit && rateLimitPerMinute > ownLimit)
         {
-            return ApiKeyProblems.KeyLimitsExceeded($"This API key may make {ownLimit} requests a minute; a key it creates may not be given more.");
+            return ApiKeyProblems.KeyLimitsExceeded($"This API key may make {ownLimit} requests a minute; a key it creates or changes may not be given more.");
         }
 
         return null;
     }
+
+    /// <summary>A rate limit above the plan's is refused, whoever asks (DESIGN §2: settable lower, never higher).</summary>
+    /// <remarks>An organisation's key is held to the Team plan's limit, as at its create (<see cref="KeyOwnerOfAsync"/>).</remarks>
+    private async Task<Problem?> PlanRateLimitProblemAsync(Caller caller, int rateLimitPerMinute, CancellationToken cancellationToken)
+    {
+        var owner = await KeyOwnerOfAsync(caller, cancellationToken);
+        if (!owner.Succeeded)
+        {
+            return owner.Problem;
+        }
+
+        var limits = owner.Value.Limits;
+        return rateLimitPerMinute > limits.RateLimitPerMinute
+            ? Problems.Validation("rateLimitPerMinute", $"The rate limit must be between 1 and {limits.RateLimitPerMinute} requests a minute on your plan.")
+            : null;
+    }
+
+    /// <summary>
+    /// Lets the key's ledger slot count until the later of its old and <paramref name="expiresAt"/>, before the key's
+    /// expiry changes: the ledger may only over-count (a later recount trims it), never let a live key drop out.
+    /// </summary>
+    private Task WidenSlotAsync(string userId, string keyId, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<bool>(async () =>
+        {
+            var ledger = await store.FindLedgerAsync(userId, cancellationToken);
+            var slots = ledger is null ? [] : ReadSlots(ledger).ToList();
+            var at = slots.FindIndex(s => s.Id == keyId);
+            if (at < 0 || slots[at].ExpiresAt is not { } held || held >= expiresAt)
+            {
+                return false;
+            }
+
+            slots[at] = slots[at] with { ExpiresAt = expiresAt };
+            ledger!.Slots = JsonSerializer.Serialize(slots, BkmarkJson.Options);
+            return await store.TryWriteLedgerAsync(ledger, cancellationToken) ? true : RaceAttempt.Lost;
+        }, OptimisticConcurrency.HotRowAttempts);
+
+    /// <summary>A new expiry: the sweep looks at the key once it is past retention (it may have been shortened), and when its warnings are due.</summary>
+    private Task ScheduleExpiryLooksAsync(string userId, string keyId, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        expiry.ScheduleAsync(
+        [
+            new ScheduledExpiry(new ExpiryTarget(ApiKeyExpiryHandler.KindName, userId, keyId), ExpiryIndex.Deadline(expiresAt, _options.Retention)),
+            new ScheduledExpiry(new ExpiryTarget(ApiKeyExpiryWarningHandler.KindName, userId, keyId), ApiKeyExpiryWarningHandler.FirstLookAt(expiresAt)),
+        ], cancellationToken);
 
     /// <summary>The plan's rate limit, or the creating key's own when that is lower: a key left to the default stays within its creator.</summary>
     private static int DefaultRateLimit(Caller caller, PlanKeyLimits limits) =>
@@ -578,11 +822,26 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         return scopes.Select(scope => scope!).Distinct(StringComparer.Ordinal).ToList();
     }
 
-    private static ApiKeyInfo ToInfo(ApiKeyIndexEntity index, ApiKeyCredentialEntity credential) =>
-        new(index.KeyId, index.Name, index.KeyPrefix, credential.ScopeList, credential.LastUsedAt, credential.ExpiresAt, index.CreatedAt)
+    private ApiKeyInfo ToInfo(ApiKeyIndexEntity index, ApiKeyCredentialEntity credential) =>
+        new(
+            index.KeyId,
+            index.Name,
+            index.KeyPrefix,
+            credential.ScopeList,
+            credential.LastUsedAt,
+            credential.ExpiresAt,
+            index.CreatedAt,
+            credential.RateLimitPerMinute,
+            credential.AllowedIpList,
+            NullIfEmpty(credential.LastUsedIp),
+            NullIfEmpty(credential.LastUsedUserAgent),
+            index.PreviousExpiresAt > time.GetUtcNow() ? index.PreviousExpiresAt : null)
         {
             Environment = credential.Environment,
         };
+
+    // The touch writes "" for an unknown address or browser (see ApiKeyStore.TryTouchAsync).
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static Problem NotFound() => Problems.NotFound("The API key");
 
@@ -597,6 +856,9 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "API key {KeyId} ({KeyPrefix}) follows plan {Plan}")]
     private static partial void LogPlanApplied(ILogger logger, string keyId, string keyPrefix, string plan);
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "API key {KeyId} of user {UserId} rolled from {PreviousKeyPrefix} to {KeyPrefix}; the previous value works until {PreviousExpiresAt}")]
+    private static partial void LogRolled(ILogger logger, string keyId, string previousKeyPrefix, string keyPrefix, string userId, DateTimeOffset previousExpiresAt);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Active-key ledger of user {UserId} recounted from {Before} to {After}")]
     private static partial void LogLedgerRepaired(ILogger logger, string userId, int before, int after);

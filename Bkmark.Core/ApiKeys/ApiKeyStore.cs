@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Bkmark.Core.Sessions;
 using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.ApiKeys;
@@ -35,13 +36,19 @@ internal sealed class ApiKeyStore(BkmarkTables tables)
         Credentials.TryReplaceAsync(credential, cancellationToken);
 
     /// <summary>
-    /// Writes only <c>LastUsedAt</c>, and only if the credential is as it was read: a revocation or a
-    /// scope change written meanwhile is never overwritten.
+    /// Writes only <c>LastUsedAt</c> with the client's address and browser (one merge, no extra write), and
+    /// only if the credential is as it was read: a revocation or a scope change written meanwhile is never overwritten.
     /// </summary>
     /// <returns>False when another write came first (on another instance, usually the same touch).</returns>
-    public async Task<bool> TryTouchAsync(ApiKeyCredentialEntity credential, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> TryTouchAsync(ApiKeyCredentialEntity credential, DateTimeOffset now, ClientInfo client, CancellationToken cancellationToken)
     {
-        var patch = new TableEntity(credential.PartitionKey, credential.RowKey) { [nameof(ApiKeyCredentialEntity.LastUsedAt)] = now };
+        var patch = new TableEntity(credential.PartitionKey, credential.RowKey)
+        {
+            [nameof(ApiKeyCredentialEntity.LastUsedAt)] = now,
+            // Empty rather than null: a merge leaves a null property out, and an earlier request's browser would stay.
+            [nameof(ApiKeyCredentialEntity.LastUsedIp)] = client.IpAddress ?? "",
+            [nameof(ApiKeyCredentialEntity.LastUsedUserAgent)] = client.UserAgent ?? "",
+        };
         try
         {
             await Credentials.UpdateEntityAsync(patch, credential.ETag, TableUpdateMode.Merge, cancellationToken);

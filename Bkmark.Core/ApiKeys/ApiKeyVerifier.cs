@@ -3,14 +3,16 @@ using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
 using Bkmark.Core.Sandbox;
+using Bkmark.Core.Sessions;
 using Microsoft.Extensions.Logging;
 
 namespace Bkmark.Core.ApiKeys;
 
 /// <summary>
 /// Authenticates a raw <c>bk_</c> or <c>bk_test_</c> key on every request: one point read of its credential (never a
-/// query, never a cache, so a revocation holds on the next request on every instance), the rate
-/// window, and <c>lastUsedAt</c> at most once a minute.
+/// query, never a cache, so a revocation holds on the next request on every instance), the allowed
+/// addresses (on the credential, so still that one read), the rate window, and <c>lastUsedAt</c> with the
+/// address and browser at most once a minute.
 /// </summary>
 internal sealed partial class ApiKeyVerifier(
     ApiKeyStore store,
@@ -22,7 +24,7 @@ internal sealed partial class ApiKeyVerifier(
     /// <summary><c>lastUsedAt</c> is written at most this often per key (the first use at once).</summary>
     public static readonly TimeSpan LastUsedWriteInterval = TimeSpan.FromMinutes(1);
 
-    public async Task<Result<Caller>> VerifyAsync(string rawKey, CancellationToken cancellationToken)
+    public async Task<Result<Caller>> VerifyAsync(string rawKey, ClientInfo client, CancellationToken cancellationToken)
     {
         if (!ApiKeyFormat.IsWellFormed(rawKey))
         {
@@ -38,8 +40,10 @@ internal sealed partial class ApiKeyVerifier(
             return Problems.InvalidToken("The API key is not valid.");
         }
 
+        ArgumentNullException.ThrowIfNull(client);
         var now = time.GetUtcNow();
-        if (credential.RevokedAt is not null)
+        // A rolled key's previous value past its grace answers as a revoked key does (DESIGN §10).
+        if (credential.IsRetiredAt(now))
         {
             LogRevokedKeyUsed(logger, credential.KeyId, keyPrefix);
             return Problems.TokenRevoked("This API key has been revoked.");
@@ -55,6 +59,13 @@ internal sealed partial class ApiKeyVerifier(
             return ApiKeyProblems.ProPlanRequired();
         }
 
+        // Before the rate window: a request from outside the fence must not spend the owner's quota.
+        if (!AllowedIpRanges.Allows(credential.AllowedIpList, client.IpAddress))
+        {
+            LogIpNotAllowed(logger, credential.KeyId, keyPrefix, client.IpAddress);
+            return ApiKeyProblems.IpNotAllowed(client.IpAddress);
+        }
+
         var rate = await rateLimiter.AcquireAsync(credential.KeyId, credential.RateLimitPerMinute, cancellationToken);
         if (!rate.Succeeded)
         {
@@ -65,7 +76,7 @@ internal sealed partial class ApiKeyVerifier(
         if (credential.LastUsedAt is not { } lastUsedAt || now - lastUsedAt >= LastUsedWriteInterval)
         {
             // A lost race means another request (usually on another instance) wrote it just now: fine.
-            await store.TryTouchAsync(credential, now, cancellationToken);
+            await store.TryTouchAsync(credential, now, client, cancellationToken);
         }
 
         var caller = new Caller(credential.UserId, CredentialType.ApiKey, credential.ScopeList, credential.ExpiresAt, KeyId: credential.KeyId)
@@ -89,4 +100,7 @@ internal sealed partial class ApiKeyVerifier(
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "API key {KeyId} ({KeyPrefix}) rate limited")]
     private static partial void LogRateLimited(ILogger logger, string keyId, string keyPrefix);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "API key {KeyId} ({KeyPrefix}) presented from {ClientIp}, outside its allowed addresses")]
+    private static partial void LogIpNotAllowed(ILogger logger, string keyId, string keyPrefix, string? clientIp);
 }

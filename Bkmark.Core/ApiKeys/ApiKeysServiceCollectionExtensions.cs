@@ -8,7 +8,7 @@ namespace Bkmark.Core.ApiKeys;
 
 public static class ApiKeysServiceCollectionExtensions
 {
-    /// <summary>API keys: management, and the <see cref="IApiKeyVerifier"/> the request authenticator uses for <c>bk_</c> keys.</summary>
+    /// <summary>API keys: management, leak reports, expiry warnings, and the <see cref="IApiKeyVerifier"/> the request authenticator uses for <c>bk_</c> keys.</summary>
     public static IServiceCollection AddApiKeys(this IServiceCollection services)
     {
         services.AddSingleton<IEmailTemplate, ApiKeyCreatedEmail>();
@@ -19,7 +19,12 @@ public static class ApiKeysServiceCollectionExtensions
         services.AddServiceWithInternalConstructor<ApiKeyService>();
         services.AddSingleton<IPlanChangeHandler>(provider => provider.GetRequiredService<ApiKeyService>());
         services.AddSingleton<IApiKeyVerifier, ApiKeyVerifier>();
+        services.AddServiceWithInternalConstructor<ApiKeyLeakReports>();
+        services.AddSingleton<IEmailTemplate, ApiKeyLeakedEmail>();
+        services.AddSingleton<IEmailTemplate, ApiKeyExpiringEmail>();
         services.AddExpiryHandler<ApiKeyExpiryHandler>();
+        services.AddExpiryHandler<ApiKeyValueExpiryHandler>();
+        services.AddExpiryHandler<ApiKeyExpiryWarningHandler>();
         services.AddExpiryHandler<RateWindowExpiryHandler>();
         return services;
     }

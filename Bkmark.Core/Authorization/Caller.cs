@@ -66,10 +66,11 @@ public enum CredentialType
     PublishableKey,
 }
 
-/// <summary>Verifies a raw <c>bk_</c> API key: one point read, revocation and expiry, rate limit, last use.</summary>
+/// <summary>Verifies a raw <c>bk_</c> API key: one point read, revocation and expiry, allowed addresses, rate limit, last use.</summary>
 public interface IApiKeyVerifier
 {
-    Task<Errors.Result<Caller>> VerifyAsync(string rawKey, CancellationToken cancellationToken);
+    /// <summary>Verifies <paramref name="rawKey"/> presented by <paramref name="client"/>: its §2 address meets the key's <c>allowedIps</c>, and it and its browser are the key's last use.</summary>
+    Task<Errors.Result<Caller>> VerifyAsync(string rawKey, Sessions.ClientInfo client, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -51,7 +51,7 @@ public sealed class RequestAuthenticator(
         }
 
         return credential.Value.StartsWith(ApiKeyPrefix, StringComparison.Ordinal)
-            ? await apiKeys.VerifyAsync(credential.Value, cancellationToken)
+            ? await apiKeys.VerifyAsync(credential.Value, ClientInfo.From(request), cancellationToken)
             : await AuthenticateAccessTokenAsync(credential.Value, cancellationToken);
     }
 

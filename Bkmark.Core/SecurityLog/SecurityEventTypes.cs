@@ -22,6 +22,8 @@ public static class SecurityEventTypes
     public const string ApiKeyCreated = "apikey.created";
     public const string ApiKeyUpdated = "apikey.updated";
     public const string ApiKeyRevoked = "apikey.revoked";
+    public const string ApiKeyRolled = "apikey.rolled";
+    public const string ApiKeyLeaked = "apikey.leaked";
     public const string PublishableKeyCreated = "publishablekey.created";
     public const string PublishableKeyDeleted = "publishablekey.deleted";
     public const string SessionRevoked = "session.revoked";

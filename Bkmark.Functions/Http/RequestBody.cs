@@ -10,7 +10,17 @@ public static class RequestBody
 {
     public const int DefaultLimitBytes = 64 * 1024;
 
-    public static async Task<Result<T>> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken, int limitBytes = DefaultLimitBytes)
+    public static Task<Result<T>> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken, int limitBytes = DefaultLimitBytes)
+        where T : class =>
+        ReadRootAsync<T>(request, JsonValueKind.Object, "A JSON object body is required.", "The body must be a JSON object.", cancellationToken, limitBytes);
+
+    /// <summary>A body that is a JSON array of <typeparamref name="T"/> (a webhook's batch, e.g. a leak report); an entry may be null.</summary>
+    public static Task<Result<T?[]>> ReadArrayAsync<T>(HttpRequest request, CancellationToken cancellationToken, int limitBytes = DefaultLimitBytes)
+        where T : class =>
+        ReadRootAsync<T?[]>(request, JsonValueKind.Array, "A JSON array body is required.", "The body must be a JSON array.", cancellationToken, limitBytes);
+
+    private static async Task<Result<T>> ReadRootAsync<T>(
+        HttpRequest request, JsonValueKind root, string missing, string wrongShape, CancellationToken cancellationToken, int limitBytes)
         where T : class
     {
         var bytes = await ReadBytesAsync(request, limitBytes, cancellationToken);
@@ -21,10 +31,10 @@ public static class RequestBody
 
         if (bytes.Value.Length == 0)
         {
-            return Problems.Validation("body", "A JSON object body is required.");
+            return Problems.Validation("body", missing);
         }
 
-        return Parse<T>(bytes.Value);
+        return Parse<T>(bytes.Value, root, wrongShape);
     }
 
     /// <summary>As <see cref="ReadAsync{T}"/> for a body the route may go without: an empty body is null, not a 400.</summary>
@@ -42,22 +52,22 @@ public static class RequestBody
             return (T?)null;
         }
 
-        var parsed = Parse<T>(bytes.Value);
+        var parsed = Parse<T>(bytes.Value, JsonValueKind.Object, "The body must be a JSON object.");
         return parsed.Succeeded ? parsed.Value : parsed.Problem;
     }
 
-    private static Result<T> Parse<T>(byte[] bytes)
+    private static Result<T> Parse<T>(byte[] bytes, JsonValueKind root, string wrongShape)
         where T : class
     {
         try
         {
             using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            if (document.RootElement.ValueKind != root)
             {
-                return Problems.Validation("body", "The body must be a JSON object.");
+                return Problems.Validation("body", wrongShape);
             }
 
-            return document.RootElement.Deserialize<T>(BkmarkJson.Options) ?? (Result<T>)Problems.Validation("body", "The body must be a JSON object.");
+            return document.RootElement.Deserialize<T>(BkmarkJson.Options) ?? (Result<T>)Problems.Validation("body", wrongShape);
         }
         catch (JsonException exception)
         {

@@ -90,7 +90,7 @@
     $("sign-in-form").reset();
     await loadAccount();
     // Each section loads on its own: one failing leaves the others usable.
-    await Promise.all([loadTwoFactor, loadPasskeys, loadSocialAccounts, loadSessions, loadApiKeys, loadPublishableKeys, loadActivity].map((load) => action(load, false)()));
+    await Promise.all([loadTwoFactor, loadPasskeys, loadSocialAccounts, loadSessions, loadApiKeys, loadPublishableKeys, loadBilling, loadActivity].map((load) => action(load, false)()));
     await action(acceptInvitation)();
     await action(loadOrganisations, false)();
   }
@@ -445,6 +445,26 @@
     $("backup-codes").hidden = false;
   }
 
+  const backupCodesText = () =>
+    "Bkmark backup codes. Each works once, in place of a code from your authenticator app.\n\n"
+    + [...$("backup-code-list").children].map((item) => item.textContent).join("\n") + "\n";
+
+  $("backup-codes-copy").addEventListener("click", action(async () => {
+    await navigator.clipboard.writeText(backupCodesText());
+    say("Backup codes copied.");
+  }, false));
+
+  $("backup-codes-download").addEventListener("click", () => {
+    // A Blob URL and a download attribute: the codes never leave the browser.
+    const url = URL.createObjectURL(new Blob([backupCodesText()], { type: "text/plain" }));
+    const link = el("a", { href: url, download: "bkmark-backup-codes.txt" });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    say("Backup codes downloaded.");
+  });
+
   $("two-factor-enable-form").addEventListener("submit", action(async () => {
     const result = await call("POST", "/me/two-factor/totp/enable", { code: $("two-factor-enable-code").value.trim() });
     $("two-factor-enable-form").reset();
@@ -564,36 +584,109 @@
     $("api-key-list").replaceChildren(...(data.length ? data.map(apiKeyItem) : [el("li", { textContent: "No API keys." })]));
   }
 
+  // How long the previous value keeps working after a roll (DESIGN §10 allows up to 7 days).
+  const ROLL_GRACES = [["0", "Stop the old value now"], ["3600", "Keep the old value 1 hour"], ["86400", "Keep the old value 24 hours"],
+    ["604800", "Keep the old value 7 days"]];
+
+  function apiKeyFacts(key) {
+    const used = key.lastUsedAt
+      ? `last used ${when(key.lastUsedAt)} from ${key.lastUsedIp || "an unknown address"} (${browserOf(key.lastUsedUserAgent)})`
+      : "never used";
+    return [
+      key.environment === "test" ? "test (sandbox)" : null,
+      key.scopes.join(", "),
+      `${key.rateLimitPerMinute} requests/minute`,
+      key.expiresAt ? `expires ${when(key.expiresAt)}` : "no expiry",
+      used,
+      key.allowedIps.length ? `only from ${key.allowedIps.join(", ")}` : null,
+      key.previousExpiresAt ? `previous value works until ${when(key.previousExpiresAt)}` : null,
+    ].filter(Boolean).join(" · ");
+  }
+
+  function showNewKey(title, value) {
+    $("api-key-created-title").textContent = title;
+    $("api-key-value").textContent = value;
+    $("api-key-created").hidden = false;
+    $("api-key-copy").focus();
+  }
+
+  // Revoking asks for the key's name, typed: a slip of the mouse cannot stop a production script.
+  function confirmRevoke(name) {
+    const dialog = $("revoke-dialog");
+    const typed = $("revoke-typed");
+    $("revoke-name").textContent = name;
+    typed.value = "";
+    $("revoke-confirm").disabled = true;
+    typed.oninput = () => { $("revoke-confirm").disabled = typed.value !== name; };
+    dialog.returnValue = "";
+    dialog.showModal();
+    typed.focus();
+    return new Promise((resolve) => dialog.addEventListener("close", () => resolve(dialog.returnValue === "confirm" && typed.value === name), { once: true }));
+  }
+
   function apiKeyItem(key) {
     const edit = el("button", { type: "button", className: "secondary", textContent: "Edit" });
+    const roll = el("button", { type: "button", className: "secondary", textContent: "Roll" });
     const revoke = el("button", { type: "button", className: "danger", textContent: "Revoke" });
     edit.setAttribute("aria-label", `Edit API key ${key.name}`);
+    roll.setAttribute("aria-label", `Roll API key ${key.name}`);
     revoke.setAttribute("aria-label", `Revoke API key ${key.name}`);
     const item = el("li", {},
       el("strong", { textContent: key.name }), " ", el("code", { textContent: key.keyPrefix + "…" }),
-      el("span", { className: "meta", textContent: `${key.environment === "test" ? "test (sandbox) · " : ""}${key.scopes.join(", ")} · last used ${when(key.lastUsedAt)}${key.expiresAt ? ` · expires ${when(key.expiresAt)}` : ""}` }),
-      edit, revoke);
+      el("span", { className: "meta", textContent: apiKeyFacts(key) }),
+      edit, roll, revoke);
     edit.addEventListener("click", () => {
       const name = el("input", { value: key.name, maxLength: 100, required: true, id: `edit-${key.id}` });
       const scopes = el("div", { className: "scopes" });
       scopeBoxes(scopes, `edit-${key.id}`, key.scopes);
+      const rate = el("input", { type: "number", min: 1, value: key.rateLimitPerMinute, id: `edit-rate-${key.id}` });
+      const ips = el("input", { value: key.allowedIps.join(", "), id: `edit-ips-${key.id}`, placeholder: "203.0.113.0/24, 2001:db8::/32" });
       const form = el("form", {}, el("label", { htmlFor: name.id, textContent: "Name" }), name,
-        el("fieldset", {}, el("legend", { textContent: "Scopes" }), scopes), el("button", { type: "submit", textContent: "Save" }));
+        el("fieldset", {}, el("legend", { textContent: "Scopes" }), scopes),
+        el("label", { htmlFor: rate.id, textContent: "Requests per minute" }), rate,
+        el("label", { htmlFor: ips.id, textContent: "Allowed addresses (CIDR ranges, comma-separated; empty allows any)" }), ips,
+        el("button", { type: "submit", textContent: "Save" }));
       form.addEventListener("submit", action(async () => {
-        await call("PATCH", `/api-keys/${key.id}`, { name: name.value, scopes: checkedScopes(scopes) });
+        await call("PATCH", `/api-keys/${key.id}`, {
+          name: name.value, scopes: checkedScopes(scopes), rateLimitPerMinute: Number(rate.value),
+          allowedIps: ips.value.split(",").map((range) => range.trim()).filter(Boolean),
+        });
         say("API key updated.");
         await loadApiKeys();
       }));
       item.replaceChildren(form);
       name.focus();
     });
+    roll.addEventListener("click", () => {
+      const grace = el("select", { id: `roll-grace-${key.id}` },
+        ...ROLL_GRACES.map(([seconds, label]) => el("option", { value: seconds, textContent: label, selected: seconds === "86400" })));
+      const form = el("form", {}, el("label", { htmlFor: grace.id, textContent: `Roll "${key.name}": a new value replaces the old one` }), grace,
+        el("button", { type: "submit", textContent: "Roll key" }),
+        el("button", { type: "button", className: "secondary", textContent: "Cancel", onclick: () => loadApiKeys() }));
+      form.addEventListener("submit", action(async () => {
+        const rolled = await call("POST", `/api-keys/${key.id}/roll`, { expiresPreviousIn: Number(grace.value) });
+        showNewKey(`The new value of "${rolled.name}".`, rolled.key);
+        say(grace.value === "0" ? "API key rolled; the old value no longer works." : `API key rolled; the old value works until ${when(rolled.previousExpiresAt)}.`);
+        await loadApiKeys();
+      }));
+      item.replaceChildren(form);
+      grace.focus();
+    });
     revoke.addEventListener("click", action(async () => {
-      if (!await confirmAction(`Revoke the API key "${key.name}"? Scripts using it stop working at once.`)) return;
+      if (!await confirmRevoke(key.name)) return;
       await call("DELETE", `/api-keys/${key.id}`);
       say("API key revoked.");
-      await loadApiKeys();
+      await Promise.all([loadApiKeys(), loadBilling()]);
     }));
     return item;
+  }
+
+  // --- Billing
+  async function loadBilling() {
+    const plan = await call("GET", "/me/plan");
+    $("billing-plan").textContent = plan.plan.charAt(0).toUpperCase() + plan.plan.slice(1);
+    $("billing-keys").textContent = plan.apiKeys.limit ? `${plan.apiKeys.active} of ${plan.apiKeys.limit} in use` : "Not included: upgrade to Pro for API keys";
+    $("billing-rate").textContent = plan.rateLimitPerMinute ? `${plan.rateLimitPerMinute} requests per minute` : "—";
   }
 
   $("api-key-form").addEventListener("submit", action(async () => {
@@ -601,12 +694,10 @@
       environment: document.querySelector("input[name=api-key-environment]:checked").value };
     if ($("api-key-expiry").value) body.expiresAt = new Date($("api-key-expiry").value).toISOString();
     const created = await call("POST", "/api-keys", body);
-    $("api-key-value").textContent = created.key;
-    $("api-key-created").hidden = false;
     $("api-key-form").reset();
-    $("api-key-copy").focus();
+    showNewKey("Your new API key.", created.key);
     say("API key created.");
-    await loadApiKeys();
+    await Promise.all([loadApiKeys(), loadBilling()]);
   }));
 
   $("api-key-copy").addEventListener("click", action(async () => {
@@ -812,6 +903,8 @@
     "apikey.created": "API key created",
     "apikey.updated": "API key changed",
     "apikey.revoked": "API key revoked",
+    "apikey.rolled": "API key rolled",
+    "apikey.leaked": "API key found in public and revoked",
     "publishablekey.created": "Publishable key created",
     "publishablekey.deleted": "Publishable key deleted",
     "session.revoked": "Session signed out",

@@ -14,6 +14,10 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
     private const string KeyPattern = "^bk_[0-9a-f]{32}$";
     private static readonly string[] ReadBookmarks = ["bookmarks:read"];
 
+    // The documented key object, then what round two (DESIGN §10) added at its end.
+    private static readonly string[] KeyObjectFields =
+        ["id", "name", "keyPrefix", "scopes", "lastUsedAt", "expiresAt", "createdAt", "rateLimitPerMinute", "allowedIps", "lastUsedIp", "lastUsedUserAgent", "previousExpiresAt", "environment"];
+
     [Fact]
     public async Task Create_Returns201WithExactlyTheDocumentedShape()
     {
@@ -52,7 +56,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         var after = await ListAsync(user.AccessToken);
 
         var entry = Assert.Single(before);
-        Assert.Equal(["id", "name", "keyPrefix", "scopes", "lastUsedAt", "expiresAt", "createdAt", "environment"], entry.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(KeyObjectFields, entry.EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Null, entry.GetProperty("lastUsedAt").ValueKind);
         Assert.Equal(JsonValueKind.Null, entry.GetProperty("expiresAt").ValueKind);
         Assert.DoesNotContain(key, before.ToString());
@@ -69,7 +73,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(["id", "name", "keyPrefix", "scopes", "lastUsedAt", "expiresAt", "createdAt", "environment"], body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(KeyObjectFields, body.EnumerateObject().Select(p => p.Name));
         Assert.Equal(created.GetProperty("keyPrefix").GetString(), body.GetProperty("keyPrefix").GetString());
     }
 
@@ -251,6 +255,13 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
     [InlineData("""{"name":""}""", "name")]
     [InlineData("""{"scopes":[]}""", "scopes")]
     [InlineData("""{"scopes":["nope"]}""", "scopes")]
+    [InlineData("""{"rateLimitPerMinute":0}""", "rateLimitPerMinute")]
+    [InlineData("""{"rateLimitPerMinute":100000}""", "rateLimitPerMinute")]
+    [InlineData("""{"expiresAt":"2000-01-01T00:00:00.000Z"}""", "expiresAt")]
+    [InlineData("""{"expiresAt":"2999-01-01T00:00:00.000Z"}""", "expiresAt")]
+    [InlineData("""{"allowedIps":["10.0.0.1/8"]}""", "allowedIps")]
+    [InlineData("""{"allowedIps":["203.0.113.0/24","not-an-address"]}""", "allowedIps")]
+    [InlineData("""{"allowedIps":["2001:db8::/129"]}""", "allowedIps")]
     public async Task Update_Returns400NamingTheField_WhenBodyIsInvalid(string json, string field)
     {
         var user = await host.SignUpAsync();

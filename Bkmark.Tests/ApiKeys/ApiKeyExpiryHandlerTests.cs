@@ -4,6 +4,7 @@ using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.Sessions;
 using Bkmark.Core.Storage;
 using Bkmark.Tests.Infrastructure;
 using Bkmark.Tests.Maintenance;
@@ -14,6 +15,9 @@ namespace Bkmark.Tests.ApiKeys;
 /// <summary>What the sweep does to API keys and their rate windows, with fake time against Azurite.</summary>
 public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
 {
+    // A request from a documentation address (RFC 5737) with no browser: no key here has allowedIps.
+    private static readonly ClientInfo AnyClient = new(UserAgent: null, IpAddress: "192.0.2.1");
+
     private static readonly string[] ReadBookmarks = [Scopes.BookmarksRead];
     private readonly StorageFaults _faults = new();
     private CoreServices _core = null!;
@@ -40,15 +44,15 @@ public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
         await _keys.RevokeAsync(_session, revoked.Id, CancellationToken.None);
 
         await _core.SweepAfterAsync(TimeSpan.FromDays(29));
-        var duringRetention = await _verifier.VerifyAsync(revoked.Key, CancellationToken.None);
+        var duringRetention = await _verifier.VerifyAsync(revoked.Key, AnyClient, CancellationToken.None);
         var report = await _core.SweepAfterAsync(TimeSpan.FromDays(1) + SweepTestData.BucketClosed);
-        var afterRetention = await _verifier.VerifyAsync(revoked.Key, CancellationToken.None);
+        var afterRetention = await _verifier.VerifyAsync(revoked.Key, AnyClient, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.TokenRevoked, duringRetention.Problem?.Code);
         Assert.Equal(ErrorCodes.InvalidToken, afterRetention.Problem?.Code);
         Assert.Equal(2, report.DeletedOf(ApiKeyExpiryHandler.KindName));
         Assert.Null(await _core.Get<ApiKeyStore>().FindIndexAsync(_userId, revoked.Id, CancellationToken.None));
-        Assert.True((await _verifier.VerifyAsync(live.Key, CancellationToken.None)).Succeeded);
+        Assert.True((await _verifier.VerifyAsync(live.Key, AnyClient, CancellationToken.None)).Succeeded);
     }
 
     [Fact]
@@ -57,16 +61,55 @@ public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
         var expiring = await CreateAsync(expiresAt: _core.Time.GetUtcNow() + TimeSpan.FromHours(1));
 
         await _core.SweepAfterAsync(TimeSpan.FromDays(30));
-        var duringRetention = await _verifier.VerifyAsync(expiring.Key, CancellationToken.None);
+        var duringRetention = await _verifier.VerifyAsync(expiring.Key, AnyClient, CancellationToken.None);
         var listedDuring = await _keys.ListAsync(_userId, CancellationToken.None);
         await _core.SweepAfterAsync(TimeSpan.FromHours(1) + SweepTestData.BucketClosed);
-        var afterRetention = await _verifier.VerifyAsync(expiring.Key, CancellationToken.None);
+        var afterRetention = await _verifier.VerifyAsync(expiring.Key, AnyClient, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.TokenExpired, duringRetention.Problem?.Code);
         Assert.Single(listedDuring);
         Assert.Equal(ErrorCodes.InvalidToken, afterRetention.Problem?.Code);
         Assert.Empty(await _keys.ListAsync(_userId, CancellationToken.None));
         Assert.Equal(0, await _core.CountAsync(TableNames.ApiKeys));
+    }
+
+    [Fact]
+    public async Task Sweep_KeepsARolledPreviousValueAnsweringTokenRevokedUntilRetentionEnds_ThenDeletesIt()
+    {
+        var created = await CreateAsync();
+        var rolled = (await _keys.RollAsync(_session, created.Id, 60, CancellationToken.None)).Value!;
+
+        await _core.SweepAfterAsync(TimeSpan.FromDays(30));
+        var duringRetention = await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
+        var report = await _core.SweepAfterAsync(TimeSpan.FromMinutes(1) + SweepTestData.BucketClosed);
+        var afterRetention = await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.TokenRevoked, duringRetention.Problem?.Code);
+        Assert.Equal(ErrorCodes.InvalidToken, afterRetention.Problem?.Code);
+        Assert.Equal(1, report.DeletedOf(ApiKeyValueExpiryHandler.KindName));
+        Assert.True((await _verifier.VerifyAsync(rolled.Key, AnyClient, CancellationToken.None)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Sweep_EndsThePreviousValue_WhenARollStoppedBeforeEndingIt()
+    {
+        var created = await CreateAsync();
+        var rolled = (await _keys.RollAsync(_session, created.Id, 60, CancellationToken.None)).Value!;
+        // As if the roll had stopped after pointing the index at the new value: the old one has no end yet.
+        var store = _core.Get<ApiKeyStore>();
+        var index = (await store.FindIndexAsync(_userId, created.Id, CancellationToken.None))!;
+        var previous = (await store.FindCredentialAsync(index.PreviousCredentialPartition!, index.PreviousCredentialRow!, CancellationToken.None))!;
+        previous.RetiresAt = null;
+        Assert.True(await store.TryReplaceCredentialAsync(previous, CancellationToken.None));
+        _core.Time.Advance(TimeSpan.FromMinutes(5));
+        var beforeSweep = await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
+
+        await _core.SweepAfterAsync(SweepTestData.BucketClosed);
+        var afterSweep = await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
+
+        Assert.True(beforeSweep.Succeeded);
+        Assert.Equal(ErrorCodes.TokenRevoked, afterSweep.Problem?.Code);
+        Assert.True((await _verifier.VerifyAsync(rolled.Key, AnyClient, CancellationToken.None)).Succeeded);
     }
 
     [Fact]
@@ -89,9 +132,9 @@ public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
     public async Task Sweep_DeletesPastRateWindows_AndKeepsTheKey()
     {
         var key = await CreateAsync();
-        await _verifier.VerifyAsync(key.Key, CancellationToken.None);
+        await _verifier.VerifyAsync(key.Key, AnyClient, CancellationToken.None);
         _core.Time.Advance(TimeSpan.FromMinutes(1));
-        await _verifier.VerifyAsync(key.Key, CancellationToken.None);
+        await _verifier.VerifyAsync(key.Key, AnyClient, CancellationToken.None);
         var windows = await _core.CountAsync(TableNames.ApiKeyRateWindows);
 
         var report = await _core.SweepAfterAsync(TimeSpan.FromDays(1) + SweepTestData.BucketClosed);
@@ -99,7 +142,7 @@ public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
         Assert.Equal(2, windows);
         Assert.Equal(2, report.DeletedOf(RateWindowExpiryHandler.KindName));
         Assert.Equal(0, await _core.CountAsync(TableNames.ApiKeyRateWindows));
-        Assert.True((await _verifier.VerifyAsync(key.Key, CancellationToken.None)).Succeeded);
+        Assert.True((await _verifier.VerifyAsync(key.Key, AnyClient, CancellationToken.None)).Succeeded);
     }
 
     [Fact]
@@ -120,7 +163,7 @@ public sealed class ApiKeyExpiryHandlerTests : IAsyncLifetime
         Assert.Equal(_core.Get<ExpiryIndex>().BucketOf(_core.Time.GetUtcNow() - SweepTestData.BucketClosed), first.NextBucket);
         Assert.Equal((0, 0), (second.Failed, second.Entries));
         Assert.Equal(_core.Get<ExpiryIndex>().BucketOf(_core.Time.GetUtcNow()), second.NextBucket);
-        Assert.True((await _verifier.VerifyAsync(key.Key, CancellationToken.None)).Succeeded);
+        Assert.True((await _verifier.VerifyAsync(key.Key, AnyClient, CancellationToken.None)).Succeeded);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Bkmark.Tests.ApiKeys;
 
 /// <summary>The local host with storage requests counted and logs captured, plus helpers to get a signed-in user on a plan.</summary>
-public sealed class ApiKeyHostFixture : LocalHostFixture
+public class ApiKeyHostFixture : LocalHostFixture
 {
     public StorageRequestCounter StorageRequests { get; } = new();
 
@@ -33,6 +33,32 @@ public sealed class ApiKeyHostFixture : LocalHostFixture
         var response = await SendAsync(HttpMethod.Post, "api/v1/api-keys", body ?? new { name = "test key", scopes = new[] { "bookmarks:read" } }, credential);
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Rolls key <paramref name="id"/> with <paramref name="credential"/>; the previous value works <paramref name="expiresPreviousIn"/> seconds more.</summary>
+    public Task<HttpResponseMessage> RollKeyAsync(string credential, string id, int expiresPreviousIn) =>
+        SendAsync(HttpMethod.Post, $"api/v1/api-keys/{id}/roll", new { expiresPreviousIn }, credential);
+
+    /// <summary>
+    /// <c>GET /auth/verify</c> with <paramref name="key"/> as a client behind the proxies of <paramref name="forwardedFor"/>
+    /// (an <c>X-Forwarded-For</c> value), and the browser <paramref name="userAgent"/>. The test client connects from
+    /// loopback, which the local host trusts by default, so the header's first untrusted hop from the right is the client (DESIGN §2).
+    /// </summary>
+    public Task<HttpResponseMessage> VerifyFromAsync(string key, string? forwardedFor, string? userAgent = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/auth/verify");
+        request.Headers.Authorization = new("Bearer", key);
+        if (forwardedFor is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+        }
+
+        if (userAgent is not null)
+        {
+            request.Headers.UserAgent.ParseAdd(userAgent);
+        }
+
+        return Client.SendAsync(request);
     }
 
     public Task<HttpResponseMessage> SendWithApiKeyHeaderAsync(HttpMethod method, string path, string key)

@@ -4,6 +4,7 @@ using Bkmark.Core.Authorization;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Errors;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.Sessions;
 using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.ApiKeys;
@@ -11,6 +12,9 @@ namespace Bkmark.Tests.ApiKeys;
 /// <summary>The key rules with a <see cref="Microsoft.Extensions.Time.Testing.FakeTimeProvider"/>, against Azurite.</summary>
 public sealed class ApiKeyServiceTests : IAsyncLifetime
 {
+    // A request from a documentation address (RFC 5737) with no browser: no key here has allowedIps.
+    private static readonly ClientInfo AnyClient = new(UserAgent: null, IpAddress: "192.0.2.1");
+
     private static readonly string[] ReadBookmarks = [Scopes.BookmarksRead];
     private CoreServices _core = null!;
     private ApiKeyService _keys = null!;
@@ -49,9 +53,9 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     {
         var created = await CreateAsync(expiresAt: _core.Time.GetUtcNow().AddHours(1));
 
-        var before = await _verifier.VerifyAsync(created.Key, CancellationToken.None);
+        var before = await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
         _core.Time.Advance(TimeSpan.FromHours(1));
-        var atExpiry = await _verifier.VerifyAsync(created.Key, CancellationToken.None);
+        var atExpiry = await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
 
         Assert.True(before.Succeeded);
         Assert.Equal(ErrorCodes.TokenExpired, atExpiry.Problem?.Code);
@@ -63,7 +67,7 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
         var created = await CreateAsync();
 
         await _keys.RevokeAsync(_session, created.Id, CancellationToken.None);
-        var result = await _verifier.VerifyAsync(created.Key, CancellationToken.None);
+        var result = await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
         var index = await _store.FindIndexAsync(_userId, created.Id, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.TokenRevoked, result.Problem?.Code);
@@ -76,9 +80,9 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     public async Task Verify_ReturnsInvalidToken_ForMalformedKeyWithoutTouchingStorage_AndForUnknownKey()
     {
         _core.StorageRequests.Clear();
-        var malformed = await _verifier.VerifyAsync("bk_NOT-A-KEY", CancellationToken.None);
+        var malformed = await _verifier.VerifyAsync("bk_NOT-A-KEY", AnyClient, CancellationToken.None);
         var storageForMalformed = _core.StorageRequests.Requests.Count;
-        var unknown = await _verifier.VerifyAsync(ApiKeyFormat.Generate(), CancellationToken.None);
+        var unknown = await _verifier.VerifyAsync(ApiKeyFormat.Generate(), AnyClient, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.InvalidToken, malformed.Problem?.Code);
         Assert.Equal(0, storageForMalformed);
@@ -91,12 +95,12 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
         var created = await CreateAsync();
         var first = _core.Time.GetUtcNow();
 
-        await _verifier.VerifyAsync(created.Key, CancellationToken.None);
+        await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
         _core.Time.Advance(TimeSpan.FromSeconds(59));
-        await _verifier.VerifyAsync(created.Key, CancellationToken.None);
+        await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
         var afterSecondUse = (await _keys.GetAsync(_userId, created.Id, CancellationToken.None)).Value!.LastUsedAt;
         _core.Time.Advance(TimeSpan.FromSeconds(1));
-        await _verifier.VerifyAsync(created.Key, CancellationToken.None);
+        await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
         var afterThirdUse = (await _keys.GetAsync(_userId, created.Id, CancellationToken.None)).Value!.LastUsedAt;
 
         Assert.Equal(first, afterSecondUse);

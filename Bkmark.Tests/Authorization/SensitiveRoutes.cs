@@ -7,7 +7,7 @@ namespace Bkmark.Tests.Authorization;
 /// </summary>
 public static class SensitiveRoutes
 {
-    // Any well-formed id (of a passkey or an organisation): the step-up check comes before the lookup.
+    // Any well-formed id (of a passkey, a key or an organisation): the step-up check comes before the lookup.
     private const string SomePasskeyId = "01JABCDEFGHJKMNPQRSTVWXYZ0";
 
     public static TheoryData<string, string> All => new()
@@ -21,6 +21,7 @@ public static class SensitiveRoutes
         { "POST", "api/v1/me/two-factor/totp/disable" },
         { "POST", "api/v1/me/two-factor/backup-codes" },
         { "POST", "api/v1/api-keys" },
+        { "POST", $"api/v1/api-keys/{SomePasskeyId}/roll" },
         { "POST", "api/v1/me/social-accounts/local/link" },
         { "DELETE", $"api/v1/me/social-accounts/{SomePasskeyId}" },
         { "POST", "api/v1/orgs" },
@@ -37,6 +38,7 @@ public static class SensitiveRoutes
     public static object BodyFor(string path) => path switch
     {
         "api/v1/api-keys" => new { name = "step-up", scopes = new[] { "bookmarks:read" } },
+        _ when path.EndsWith("/roll", StringComparison.Ordinal) => new { expiresPreviousIn = 0 },
         _ when path.EndsWith("/api-keys", StringComparison.Ordinal) => new { name = "step-up", scopes = new[] { "bookmarks:read" } },
         "api/v1/orgs" => new { name = "step-up" },
         "api/v1/me/password" => new { currentPassword = "wrong password", newPassword = "a new passphrase" },

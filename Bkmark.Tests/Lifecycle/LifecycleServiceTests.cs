@@ -330,7 +330,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
 
         Assert.True(deleted.Succeeded);
         Assert.Equal(ErrorCodes.TokenRevoked, (await _core.Get<SignInService>().RefreshAsync(session.RefreshToken, CancellationToken.None)).Problem?.Code);
-        Assert.Equal(ErrorCodes.TokenRevoked, (await _core.Get<IApiKeyVerifier>().VerifyAsync(key.Value!.Key, CancellationToken.None)).Problem?.Code);
+        Assert.Equal(ErrorCodes.TokenRevoked, (await _core.Get<IApiKeyVerifier>().VerifyAsync(key.Value!.Key, new ClientInfo(null, null), CancellationToken.None)).Problem?.Code);
         Assert.Equal(ErrorCodes.InvalidCredentials, (await SignInAsync(email, Password)).Problem?.Code);
         Assert.Equal(ErrorCodes.NotFound, (await _core.Get<AccountService>().GetProfileAsync(user, CancellationToken.None)).Problem?.Code);
         Assert.Equal(LifecycleEmails.AccountDeleted, _mail.To(email).Last().Template);

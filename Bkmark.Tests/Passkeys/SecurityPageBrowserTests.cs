@@ -108,6 +108,66 @@ public sealed partial class SecurityPageBrowserTests(PasskeyHostFixture fixture)
         await Assertions.Expect(page.Locator("#backup-code-list > li")).ToHaveCountAsync(8);
         await Assertions.Expect(page.Locator("#two-factor-state")).ToContainTextAsync("On since");
         await SaveScreenshotAsync(page, "security-page-two-factor.png");
+
+        // The codes can be copied and downloaded as a text file, each on its own line.
+        var codes = await page.Locator("#backup-code-list > li").AllInnerTextsAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Copy codes" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Backup codes copied");
+        var copied = await page.EvaluateAsync<string>("navigator.clipboard.readText()");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download as a text file" }).ClickAsync());
+        var downloaded = await File.ReadAllTextAsync(await download.PathAsync());
+
+        Assert.Equal("bkmark-backup-codes.txt", download.SuggestedFilename);
+        foreach (var text in new[] { copied, downloaded })
+        {
+            Assert.All(codes, code => Assert.Contains("\n" + code + "\n", text, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task SecurityPage_RollsAKey_CopiesTheNewValue_AndRevokesTheKeyByTypingItsName()
+    {
+        var user = await fixture.SignUpAsync(Plans.Pro);
+        var created = await (await fixture.SendAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "deploy bot", scopes = new[] { "bookmarks:read" } }, user.AccessToken)).ReadJsonAsync();
+        var oldKey = created.GetProperty("key").GetString()!;
+        var page = await OpenPageWithAuthenticatorAsync();
+        await SignInWithPasswordAsync(page, user.Email);
+        var item = page.Locator("#api-key-list > li").Filter(new() { HasText = "deploy bot" });
+        await Assertions.Expect(item).ToContainTextAsync("bookmarks:read · 60 requests/minute · no expiry · never used");
+        await Assertions.Expect(page.Locator("#billing-keys")).ToHaveTextAsync("1 of 10 in use");
+
+        // Roll, keeping the old value working for an hour, and copy the new value shown once.
+        await item.GetByRole(AriaRole.Button, new() { Name = "Roll API key deploy bot" }).ClickAsync();
+        await page.GetByLabel("Roll \"deploy bot\"", new() { Exact = false }).SelectOptionAsync("3600");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Roll key" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#api-key-value")).ToHaveTextAsync(new Regex("^bk_[0-9a-f]{32}$"));
+        await page.Locator("#api-key-copy").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("API key copied");
+        var newKey = await page.EvaluateAsync<string>("navigator.clipboard.readText()");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+
+        await Assertions.Expect(item).ToContainTextAsync(newKey[..11] + "…");
+        await Assertions.Expect(item).ToContainTextAsync("previous value works until");
+        Assert.Equal(HttpStatusCode.OK, (await fixture.SendAsync(HttpMethod.Get, "api/v1/auth/verify", bearer: newKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.SendAsync(HttpMethod.Get, "api/v1/auth/verify", bearer: oldKey)).StatusCode);
+
+        // Revoking asks for the name: the button stays off until it is typed exactly.
+        await item.GetByRole(AriaRole.Button, new() { Name = "Revoke API key deploy bot" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Revoke API key" });
+        var confirm = dialog.GetByRole(AriaRole.Button, new() { Name = "Revoke this key" });
+        await dialog.GetByLabel("Key name").FillAsync("deploy");
+        await Assertions.Expect(confirm).ToBeDisabledAsync();
+        await dialog.GetByLabel("Key name").FillAsync("deploy bot");
+        await confirm.ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("API key revoked");
+        await Assertions.Expect(page.Locator("#api-key-list")).ToHaveTextAsync("No API keys.");
+        await Assertions.Expect(page.Locator("#billing-keys")).ToHaveTextAsync("0 of 10 in use");
+        await SaveScreenshotAsync(page, "security-page-api-key-roll.png");
+        foreach (var key in new[] { oldKey, newKey })
+        {
+            await (await fixture.SendAsync(HttpMethod.Get, "api/v1/auth/verify", bearer: key)).AssertProblemAsync(HttpStatusCode.Unauthorized, "TOKEN_REVOKED");
+        }
     }
 
     [Fact]
@@ -190,8 +250,9 @@ public sealed partial class SecurityPageBrowserTests(PasskeyHostFixture fixture)
 
     private async Task<IPage> OpenPageWithAuthenticatorAsync()
     {
-        // A fresh context per test: its own cookies, its own virtual authenticator.
-        var context = await Browser.NewContextAsync();
+        // A fresh context per test: its own cookies, its own virtual authenticator; the clipboard as a person's
+        // browser grants it to the page they use, so copy buttons can be checked.
+        var context = await Browser.NewContextAsync(new() { Permissions = ["clipboard-read", "clipboard-write"], AcceptDownloads = true });
         var page = await context.NewPageAsync();
         // A platform authenticator that holds discoverable credentials and verifies the user (like Touch ID).
         var cdp = await page.Context.NewCDPSessionAsync(page);

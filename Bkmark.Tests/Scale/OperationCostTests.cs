@@ -48,6 +48,13 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
         var key = created.GetProperty("key").GetString()!;
         await MeasureAsync(costs, "verify, API key, first use of the day", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", key));
         await MeasureAsync(costs, "verify, API key", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", key));
+        var rolled = await MeasureAsync(costs, "API key roll", () =>
+            SendOkAsync(HttpMethod.Post, $"api/v1/api-keys/{created.GetProperty("id").GetString()}/roll", access, new { expiresPreviousIn = 3600 }));
+        await MeasureAsync(costs, "verify, API key, rolled value", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", rolled.GetProperty("key").GetString()));
+        await MeasureAsync(costs, "verify, API key, previous value in its grace", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", key));
+        // The test client connects from loopback with no X-Forwarded-For, so that is its §2 client address.
+        await SendOkAsync(HttpMethod.Patch, $"api/v1/api-keys/{created.GetProperty("id").GetString()}", access, new { allowedIps = new[] { "127.0.0.0/8", "::1" } });
+        await MeasureAsync(costs, "verify, API key with allowedIps", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", key));
         var testKey = (await SendOkAsync(HttpMethod.Post, "api/v1/api-keys", access, new { name = "cost", scopes = new[] { "bookmarks:read" }, environment = "test" }))
             .GetProperty("key").GetString()!;
         await MeasureAsync(costs, "verify, test key, first use of the day", () => SendOkAsync(HttpMethod.Get, "api/v1/auth/verify", testKey));
@@ -77,6 +84,10 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
             | API key create | 10 | 4 | 0 | 6 | 0 |
             | verify, API key, first use of the day | 4 | 1 | 0 | 3 | 0 |
             | verify, API key | 1 | 1 | 0 | 0 | 0 |
+            | API key roll | 9 | 3 | 0 | 6 | 0 |
+            | verify, API key, rolled value | 1 | 1 | 0 | 0 | 0 |
+            | verify, API key, previous value in its grace | 1 | 1 | 0 | 0 | 0 |
+            | verify, API key with allowedIps | 1 | 1 | 0 | 0 | 0 |
             | verify, test key, first use of the day | 4 | 1 | 0 | 3 | 0 |
             | verify, test key | 1 | 1 | 0 | 0 | 0 |
             | publishable key create | 5 | 2 | 0 | 3 | 0 |

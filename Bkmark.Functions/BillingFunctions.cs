@@ -1,0 +1,22 @@
+using Bkmark.Core.ApiKeys;
+using Bkmark.Core.Authorization;
+using Bkmark.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Bkmark.Functions;
+
+/// <summary>Settings → Billing: what the caller's plan gives and how much of it is in use.</summary>
+public sealed class BillingFunctions(ApiKeyService keys, RequestAuthenticator authenticator)
+{
+    [Function(nameof(GetMyPlan))]
+    public Task<IActionResult> GetMyPlan(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/plan")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        async caller =>
+    {
+        return ApiResults.From(await keys.GetPlanAsync(caller.UserId, cancellationToken), ApiResults.Ok);
+    }, cancellationToken);
+}
