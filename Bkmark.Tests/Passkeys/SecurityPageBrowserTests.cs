@@ -12,30 +12,9 @@ namespace Bkmark.Tests.Passkeys;
 /// CDP virtual authenticator standing in for a platform passkey. The page is loaded from
 /// <c>http://localhost:port</c>, a secure context, as WebAuthn requires.
 /// </summary>
-public sealed partial class SecurityPageBrowserTests(PasskeyHostFixture fixture) : IClassFixture<PasskeyHostFixture>, IAsyncLifetime
+public sealed partial class SecurityPageBrowserTests(PasskeyHostFixture fixture) : BrowserTest, IClassFixture<PasskeyHostFixture>
 {
     private const string Password = ApiTestClient.Password;
-
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    private IBrowser Browser => _browser ?? throw new InvalidOperationException("Not initialised.");
-
-    public async Task InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await HeadlessChromium.LaunchAsync(_playwright);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
-    }
 
     [Fact]
     public async Task SecurityPage_SignsInWithPasskey_AndRevokesOtherSession()

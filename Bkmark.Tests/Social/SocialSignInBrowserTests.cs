@@ -4,29 +4,8 @@ using Microsoft.Playwright;
 namespace Bkmark.Tests.Social;
 
 /// <summary>Settings → Security in a real browser (headless Chromium) signing in through the real Local IdP's pages.</summary>
-public sealed class SocialSignInBrowserTests(SocialHostFixture host) : IClassFixture<SocialHostFixture>, IAsyncLifetime
+public sealed class SocialSignInBrowserTests(SocialHostFixture host) : BrowserTest, IClassFixture<SocialHostFixture>
 {
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    private IBrowser Browser => _browser ?? throw new InvalidOperationException("Not initialised.");
-
-    public async Task InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await HeadlessChromium.LaunchAsync(_playwright);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
-    }
-
     [Fact]
     public async Task SecurityPage_SignsInWithTheLocalIdp_AndListsTheConnectedAccount()
     {
