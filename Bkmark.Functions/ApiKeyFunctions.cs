@@ -1,11 +1,5 @@
 using Bkmark.Core.ApiKeys;
-using Bkmark.Core.Authorization;
 using Bkmark.Core.Organisations;
-using Bkmark.Core.SecurityLog;
-using Bkmark.Functions.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 

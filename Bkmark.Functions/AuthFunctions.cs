@@ -1,13 +1,6 @@
-using Bkmark.Core.Authorization;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Lifecycle;
-using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
 using Bkmark.Core.Tokens;
-using Bkmark.Functions.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 

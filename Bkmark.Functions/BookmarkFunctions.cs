@@ -1,11 +1,5 @@
-using Bkmark.Core.Authorization;
 using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Organisations;
-using Bkmark.Functions.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 

@@ -1,5 +1,4 @@
 using Bkmark.Core.Email;
-using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 

@@ -1,10 +1,5 @@
-using Bkmark.Core.Authorization;
 using Bkmark.Core.ImportExport;
 using Bkmark.Core.Organisations;
-using Bkmark.Functions.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 

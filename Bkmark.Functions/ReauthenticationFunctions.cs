@@ -1,12 +1,5 @@
 using System.Text.Json;
-using Bkmark.Core.Authorization;
-using Bkmark.Core.Errors;
-using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
-using Bkmark.Functions.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 

@@ -1,9 +1,4 @@
-using Bkmark.Core.Authorization;
 using Bkmark.Core.Sandbox;
-using Bkmark.Functions.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 

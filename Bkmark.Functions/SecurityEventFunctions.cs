@@ -1,10 +1,3 @@
-using Bkmark.Core.Authorization;
-using Bkmark.Core.SecurityLog;
-using Bkmark.Functions.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
-
 namespace Bkmark.Functions;
 
 /// <summary>The account's security activity, newest first. Session only.</summary>

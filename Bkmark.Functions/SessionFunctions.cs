@@ -1,11 +1,3 @@
-using Bkmark.Core.Authorization;
-using Bkmark.Core.SecurityLog;
-using Bkmark.Core.Sessions;
-using Bkmark.Functions.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
-
 namespace Bkmark.Functions;
 
 /// <summary>The signed-in devices of the current user: list, revoke one, revoke all others.</summary>

@@ -1,11 +1,4 @@
-using Bkmark.Core.Authorization;
-using Bkmark.Core.SecurityLog;
-using Bkmark.Core.Sessions;
 using Bkmark.Core.Social;
-using Bkmark.Functions.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 

@@ -1,5 +1,4 @@
 using Bkmark.Core.Maintenance;
-using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 

@@ -1,11 +1,4 @@
-using Bkmark.Core.Authorization;
-using Bkmark.Core.Errors;
-using Bkmark.Core.SecurityLog;
 using Bkmark.Core.TwoFactor;
-using Bkmark.Functions.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace Bkmark.Functions;
 

@@ -1,8 +1,4 @@
 using System.Net.Mail;
-using System.Security.Cryptography;
-using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
-using Bkmark.Core.Storage;
 using Microsoft.AspNetCore.Identity;
 
 namespace Bkmark.Core.Accounts;

@@ -1,5 +1,3 @@
-using Bkmark.Core.Storage;
-
 namespace Bkmark.Core.Accounts;
 
 /// <summary>A user. PartitionKey = user id (a partition per user), RowKey = <see cref="ProfileRowKey"/>.</summary>

@@ -1,9 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
-using System.Text;
 using Azure;
-using Azure.Data.Tables;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Accounts;
 

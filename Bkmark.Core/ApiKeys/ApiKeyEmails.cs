@@ -1,5 +1,4 @@
 using Bkmark.Core.Email;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.ApiKeys;
 

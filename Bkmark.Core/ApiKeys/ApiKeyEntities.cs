@@ -1,6 +1,5 @@
 using System.Runtime.Serialization;
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.ApiKeys;
 

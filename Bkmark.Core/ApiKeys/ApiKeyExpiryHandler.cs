@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.ApiKeys;
 

@@ -1,11 +1,8 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Email;
 using Bkmark.Core.Json;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace Bkmark.Core.ApiKeys;
 

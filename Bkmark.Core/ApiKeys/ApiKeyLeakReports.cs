@@ -1,11 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using Bkmark.Core.Accounts;
-using Bkmark.Core.Credentials;
 using Bkmark.Core.Email;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
-using Microsoft.Extensions.Logging;
 
 namespace Bkmark.Core.ApiKeys;
 

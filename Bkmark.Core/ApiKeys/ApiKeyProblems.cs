@@ -1,5 +1,3 @@
-using Bkmark.Core.Errors;
-
 namespace Bkmark.Core.ApiKeys;
 
 /// <summary>The problems only API keys produce.</summary>

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Azure;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.ApiKeys;
 

@@ -1,13 +1,7 @@
-using System.Text.Json;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Storage;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.ApiKeys;
 

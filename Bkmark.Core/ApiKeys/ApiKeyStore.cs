@@ -1,7 +1,5 @@
 using Azure;
-using Azure.Data.Tables;
 using Bkmark.Core.Sessions;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.ApiKeys;
 

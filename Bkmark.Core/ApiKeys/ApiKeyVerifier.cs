@@ -1,10 +1,7 @@
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
 using Bkmark.Core.Sandbox;
 using Bkmark.Core.Sessions;
-using Microsoft.Extensions.Logging;
 
 namespace Bkmark.Core.ApiKeys;
 

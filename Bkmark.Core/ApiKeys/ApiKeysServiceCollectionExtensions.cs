@@ -2,7 +2,6 @@ using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Email;
 using Bkmark.Core.Maintenance;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Core.ApiKeys;
 

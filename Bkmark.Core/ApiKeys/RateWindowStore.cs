@@ -1,6 +1,3 @@
-using Azure.Data.Tables;
-using Bkmark.Core.Storage;
-
 namespace Bkmark.Core.ApiKeys;
 
 /// <summary>

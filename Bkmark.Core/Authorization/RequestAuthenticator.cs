@@ -1,4 +1,3 @@
-using Bkmark.Core.Errors;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Tokens;
 using Microsoft.AspNetCore.Http;

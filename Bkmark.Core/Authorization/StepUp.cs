@@ -1,7 +1,4 @@
-using System.Globalization;
-using Bkmark.Core.Errors;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Authorization;
 

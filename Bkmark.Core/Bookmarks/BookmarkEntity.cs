@@ -1,7 +1,4 @@
 using System.Runtime.Serialization;
-using System.Security.Cryptography;
-using System.Text;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Bookmarks;
 

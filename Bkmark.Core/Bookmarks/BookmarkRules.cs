@@ -1,5 +1,3 @@
-using Bkmark.Core.Errors;
-
 namespace Bkmark.Core.Bookmarks;
 
 /// <summary>The validated, normalised content of a bookmark.</summary>

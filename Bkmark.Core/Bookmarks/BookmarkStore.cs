@@ -1,9 +1,5 @@
 using Azure;
-using Azure.Data.Tables;
-using Bkmark.Core.Credentials;
 using Bkmark.Core.Groups;
-using Bkmark.Core.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Bookmarks;
 

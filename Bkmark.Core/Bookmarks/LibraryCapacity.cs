@@ -1,10 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
-using Bkmark.Core.Storage;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Bookmarks;
 

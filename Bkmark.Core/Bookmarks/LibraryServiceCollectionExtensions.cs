@@ -3,7 +3,6 @@ using Bkmark.Core.ImportExport;
 using Bkmark.Core.Sandbox;
 using Bkmark.Core.Search;
 using Bkmark.Core.Tags;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Core.Bookmarks;
 

@@ -1,7 +1,4 @@
 using System.Buffers.Text;
-using System.Globalization;
-using System.Text;
-using Bkmark.Core.Errors;
 
 namespace Bkmark.Core.Bookmarks;
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Bkmark.Core.Credentials;
 
 /// <summary>New ULIDs (26 chars, time-ordered), with the clock from <see cref="TimeProvider"/> and randomness from the CSPRNG.</summary>

@@ -1,5 +1,4 @@
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Email;
 

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace Bkmark.Core.Email;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Email;
 

@@ -1,12 +1,7 @@
 using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Storage.Queues;
-using Bkmark.Core.Credentials;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Email;
 

@@ -1,8 +1,5 @@
-using System.Text.Json;
 using Azure;
 using Azure.Storage.Queues;
-using Bkmark.Core.Credentials;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Email;
 

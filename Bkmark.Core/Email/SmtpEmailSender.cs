@@ -2,7 +2,6 @@ using System.Net;
 using Bkmark.Core.Secrets;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace Bkmark.Core.Email;

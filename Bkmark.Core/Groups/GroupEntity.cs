@@ -1,5 +1,3 @@
-using Bkmark.Core.Storage;
-
 namespace Bkmark.Core.Groups;
 
 /// <summary>A group in the user's library partition: RowKey = <c>g-</c> + id (ULID, so listing is creation order).</summary>

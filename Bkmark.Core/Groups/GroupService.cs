@@ -1,7 +1,4 @@
 using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Groups;
 

@@ -1,7 +1,4 @@
 using Azure;
-using Azure.Data.Tables;
-using Bkmark.Core.Credentials;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Groups;
 

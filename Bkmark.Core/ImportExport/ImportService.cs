@@ -1,9 +1,5 @@
-using System.Text;
 using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Groups;
-using Microsoft.Extensions.Logging;
 
 namespace Bkmark.Core.ImportExport;
 

@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Text.Json;
 using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Groups;
 using Bkmark.Core.Json;
 

@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Net;
-using System.Text;
 using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Groups;
 
 namespace Bkmark.Core.ImportExport;

@@ -1,14 +1,12 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Passkeys;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
 using Bkmark.Core.TwoFactor;
-using Microsoft.Extensions.Logging;
 
 namespace Bkmark.Core.Lifecycle;
 

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Maintenance;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Lifecycle;
 

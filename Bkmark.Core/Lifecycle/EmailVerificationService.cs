@@ -1,12 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using Bkmark.Core.Accounts;
-using Bkmark.Core.Errors;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Throttling;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Lifecycle;
 

@@ -2,7 +2,6 @@ using Bkmark.Core.Email;
 using Bkmark.Core.Json;
 using Bkmark.Core.Passkeys;
 using Bkmark.Core.Sessions;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Lifecycle;
 

@@ -9,9 +9,6 @@ using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
 using Bkmark.Core.Throttling;
 using Bkmark.Core.TwoFactor;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Lifecycle;
 

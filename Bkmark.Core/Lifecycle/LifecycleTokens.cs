@@ -1,10 +1,7 @@
-using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Throttling;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Lifecycle;
 

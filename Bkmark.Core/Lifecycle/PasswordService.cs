@@ -1,13 +1,10 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Errors;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
 using Bkmark.Core.Throttling;
 using Bkmark.Core.TwoFactor;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Lifecycle;
 

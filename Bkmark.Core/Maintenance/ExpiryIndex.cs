@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using Bkmark.Core.Storage;
-using Microsoft.Extensions.Options;
-
 namespace Bkmark.Core.Maintenance;
 
 /// <summary>

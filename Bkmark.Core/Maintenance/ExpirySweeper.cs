@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using Bkmark.Core.Storage;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Maintenance;
 

@@ -1,13 +1,8 @@
-using System.Security.Cryptography;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Credentials;
 using Bkmark.Core.Email;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Throttling;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Organisations;
 

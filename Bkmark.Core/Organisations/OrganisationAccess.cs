@@ -1,5 +1,4 @@
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Errors;
 using Microsoft.AspNetCore.Http;
 
 namespace Bkmark.Core.Organisations;

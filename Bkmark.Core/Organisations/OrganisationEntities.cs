@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Bkmark.Core.Storage;
-
 namespace Bkmark.Core.Organisations;
 
 /// <summary>

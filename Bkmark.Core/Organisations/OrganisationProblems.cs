@@ -1,5 +1,3 @@
-using Bkmark.Core.Errors;
-
 namespace Bkmark.Core.Organisations;
 
 /// <summary>The problems only organisations produce.</summary>

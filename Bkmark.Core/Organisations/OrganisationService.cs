@@ -1,10 +1,5 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
-using Bkmark.Core.Storage;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Organisations;
 

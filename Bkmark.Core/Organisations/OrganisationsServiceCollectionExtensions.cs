@@ -1,6 +1,5 @@
 using Bkmark.Core.Email;
 using Bkmark.Core.Maintenance;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Core.Organisations;
 

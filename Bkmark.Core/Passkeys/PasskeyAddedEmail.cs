@@ -1,6 +1,5 @@
 using Bkmark.Core.Email;
 using Bkmark.Core.SecurityLog;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Passkeys;
 

@@ -1,9 +1,5 @@
-using System.Security.Cryptography;
 using Azure;
-using Azure.Data.Tables;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Passkeys;
 

@@ -1,16 +1,9 @@
 using System.Buffers.Text;
 using System.Formats.Cbor;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Bkmark.Core.Accounts;
-using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
-using Bkmark.Core.Storage;
 using Fido2NetLib;
 using Fido2NetLib.Exceptions;
 using Fido2NetLib.Objects;
-using Microsoft.Extensions.Logging;
 
 namespace Bkmark.Core.Passkeys;
 

@@ -1,9 +1,6 @@
 using System.Buffers.Text;
-using System.Security.Cryptography;
 using Azure;
-using Azure.Data.Tables;
 using Bkmark.Core.Accounts;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Passkeys;
 

@@ -2,8 +2,6 @@ using Bkmark.Core.Accounts;
 using Bkmark.Core.Email;
 using Bkmark.Core.Maintenance;
 using Fido2NetLib;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Passkeys;
 

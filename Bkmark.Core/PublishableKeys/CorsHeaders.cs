@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Bkmark.Core.PublishableKeys;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Groups;
 
 namespace Bkmark.Core.PublishableKeys;

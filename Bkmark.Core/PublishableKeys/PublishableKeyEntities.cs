@@ -1,5 +1,4 @@
 using System.Runtime.Serialization;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.PublishableKeys;
 

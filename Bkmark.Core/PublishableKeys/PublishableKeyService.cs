@@ -1,9 +1,5 @@
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Groups;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.PublishableKeys;
 

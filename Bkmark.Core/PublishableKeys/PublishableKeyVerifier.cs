@@ -1,11 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.PublishableKeys;
 

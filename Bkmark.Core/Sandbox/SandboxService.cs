@@ -1,7 +1,5 @@
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Errors;
-using Microsoft.Extensions.Logging;
 
 namespace Bkmark.Core.Sandbox;
 

@@ -1,6 +1,4 @@
-using System.Globalization;
 using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Errors;
 
 namespace Bkmark.Core.Search;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Bkmark.Core.Storage;
-
 namespace Bkmark.Core.SecurityLog;
 
 /// <summary>

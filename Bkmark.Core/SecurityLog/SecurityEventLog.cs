@@ -1,15 +1,7 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Sessions;
-using Bkmark.Core.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace Bkmark.Core.SecurityLog;
 

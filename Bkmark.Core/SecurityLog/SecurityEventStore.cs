@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using Azure.Data.Tables;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.SecurityLog;
 

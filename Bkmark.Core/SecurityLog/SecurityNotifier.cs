@@ -1,8 +1,6 @@
-using System.Globalization;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Email;
 using Bkmark.Core.Sessions;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.SecurityLog;
 

@@ -1,5 +1,3 @@
-using Bkmark.Core.Credentials;
-
 namespace Bkmark.Core.Sessions;
 
 /// <summary>Refresh tokens: <c>bkr_</c> + 43 base64url characters (256 bits from the CSPRNG).</summary>

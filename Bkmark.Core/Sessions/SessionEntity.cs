@@ -1,5 +1,3 @@
-using Bkmark.Core.Storage;
-
 namespace Bkmark.Core.Sessions;
 
 /// <summary>

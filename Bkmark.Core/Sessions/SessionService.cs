@@ -1,13 +1,8 @@
 using System.Text.Json.Serialization;
-using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.SecurityLog;
-using Bkmark.Core.Storage;
 using Bkmark.Core.Tokens;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.Sessions;
 

@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Bkmark.Core.Credentials;
-
 namespace Bkmark.Core.SignIn;
 
 /// <summary>

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Passkeys;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;

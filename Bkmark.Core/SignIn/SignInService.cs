@@ -1,14 +1,9 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Bkmark.Core.Accounts;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Passkeys;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Throttling;
 using Bkmark.Core.TwoFactor;
-using Microsoft.Extensions.Options;
 
 namespace Bkmark.Core.SignIn;
 

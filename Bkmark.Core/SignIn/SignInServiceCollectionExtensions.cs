@@ -1,5 +1,4 @@
 using Bkmark.Core.Email;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Core.SignIn;
 

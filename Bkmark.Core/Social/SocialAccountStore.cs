@@ -1,8 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Azure.Data.Tables;
-using Bkmark.Core.Storage;
-
 namespace Bkmark.Core.Social;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using Azure.Data.Tables;
-using Bkmark.Core.Credentials;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Social;
 

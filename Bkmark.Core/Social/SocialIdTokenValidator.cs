@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Bkmark.Core.Errors;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;

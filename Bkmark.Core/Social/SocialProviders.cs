@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.RegularExpressions;
 using Bkmark.Core.Secrets;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 

@@ -1,5 +1,4 @@
 using Bkmark.Core.Maintenance;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Core.Social;
 

@@ -1,18 +1,12 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Serialization;
 using Bkmark.Core.Accounts;
-using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
 using Bkmark.Core.TwoFactor;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 

@@ -1,6 +1,3 @@
-using Azure.Data.Tables;
-using Microsoft.Extensions.Options;
-
 namespace Bkmark.Core.Storage;
 
 /// <summary>Hands out <see cref="TableClient"/>s for the logical table names in <see cref="TableNames"/>.</summary>

@@ -1,5 +1,3 @@
-using Bkmark.Core.Errors;
-
 namespace Bkmark.Core.Storage;
 
 /// <summary>

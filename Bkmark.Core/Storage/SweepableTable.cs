@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Azure.Data.Tables;
 
 namespace Bkmark.Core.Storage;
 

@@ -1,5 +1,4 @@
 using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Errors;
 
 namespace Bkmark.Core.Tags;
 

@@ -1,7 +1,5 @@
 using Azure;
-using Azure.Data.Tables;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.Throttling;
 

@@ -1,6 +1,3 @@
-using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 

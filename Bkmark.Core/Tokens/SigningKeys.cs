@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Bkmark.Core.Secrets;
 using Microsoft.IdentityModel.Tokens;
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Bkmark.Core.Secrets;
 
 namespace Bkmark.Core.TwoFactor;

@@ -1,12 +1,6 @@
-using System.Security.Cryptography;
 using Bkmark.Core.Accounts;
-using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Sessions;
-using Bkmark.Core.Storage;
 using Bkmark.Core.Throttling;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using OtpNet;
 using QRCoder;
 

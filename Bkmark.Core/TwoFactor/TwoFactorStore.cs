@@ -1,6 +1,4 @@
 using Azure;
-using Azure.Data.Tables;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Core.TwoFactor;
 

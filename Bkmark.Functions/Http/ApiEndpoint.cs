@@ -1,8 +1,4 @@
-using Bkmark.Core.Authorization;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Storage;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Bkmark.Functions.Http;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
-using Bkmark.Core.Errors;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Bkmark.Functions.Http;
 

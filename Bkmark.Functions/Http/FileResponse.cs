@@ -1,5 +1,4 @@
 using Bkmark.Core.ImportExport;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 
 namespace Bkmark.Functions.Http;

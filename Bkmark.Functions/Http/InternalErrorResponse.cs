@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Bkmark.Core.Errors;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Bkmark.Core.Json;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Bkmark.Functions.Http;
 

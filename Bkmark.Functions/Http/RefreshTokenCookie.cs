@@ -1,6 +1,3 @@
-using Bkmark.Core.Errors;
-using Microsoft.AspNetCore.Http;
-
 namespace Bkmark.Functions.Http;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Json;
-using Microsoft.AspNetCore.Http;
 
 namespace Bkmark.Functions.Http;
 

@@ -1,8 +1,3 @@
-using Bkmark.Core.Authorization;
-using Bkmark.Core.SecurityLog;
-using Bkmark.Core.Sessions;
-using Microsoft.AspNetCore.Http;
-
 namespace Bkmark.Functions.Http;
 
 /// <summary>Records what a caller just did to their account's security, with the request's address and browser.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace Bkmark.Functions.Http;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Bkmark.Functions.Http;
 

@@ -1,8 +1,3 @@
-using Bkmark.Core.Errors;
-using Bkmark.Core.Sessions;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-
 namespace Bkmark.Functions.Http;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using Bkmark.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Bkmark.Tests.Accounts;

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
-using Bkmark.Tests.Infrastructure;
 using Bkmark.Tests.Maintenance;
 
 namespace Bkmark.Tests.ApiKeys;

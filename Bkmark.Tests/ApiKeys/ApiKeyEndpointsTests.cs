@@ -1,10 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Azure.Data.Tables;
-using Bkmark.Core.Storage;
-using Bkmark.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Tests.ApiKeys;
 

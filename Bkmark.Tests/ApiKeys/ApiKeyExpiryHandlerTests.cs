@@ -2,13 +2,9 @@ using Azure.Core.Pipeline;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Sessions;
-using Bkmark.Core.Storage;
-using Bkmark.Tests.Infrastructure;
 using Bkmark.Tests.Maintenance;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Tests.ApiKeys;
 

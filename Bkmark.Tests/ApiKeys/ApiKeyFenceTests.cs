@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.Json;
 using Bkmark.Core.Accounts;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.ApiKeys;
 

@@ -1,9 +1,5 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Azure.Core.Pipeline;
 using Bkmark.Core.Accounts;
-using Bkmark.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Bkmark.Tests.ApiKeys;

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Bkmark.Tests.Infrastructure;
-
 namespace Bkmark.Tests.ApiKeys;
 
 /// <summary><c>POST /api-keys/{id}/roll</c> over HTTP through the local host, against Azurite (DESIGN §10).</summary>

@@ -2,10 +2,8 @@ using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Sessions;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.ApiKeys;
 

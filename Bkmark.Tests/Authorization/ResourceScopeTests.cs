@@ -1,8 +1,6 @@
-using System.Net;
 using Bkmark.Core.Authorization;
 using Bkmark.Tests.ApiKeys;
 using Bkmark.Tests.Bookmarks;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Authorization;
 

@@ -1,9 +1,5 @@
-using System.Net;
-using System.Text.Json;
-using Bkmark.Core.Errors;
 using Bkmark.Core.TwoFactor;
 using Bkmark.Tests.ApiKeys;
-using Bkmark.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 using OtpNet;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Bkmark.Tests.Infrastructure;
-
 namespace Bkmark.Tests.Bookmarks;
 
 /// <summary>The bookmarks API over HTTP against Azurite, with signed-in sessions (which carry every scope).</summary>

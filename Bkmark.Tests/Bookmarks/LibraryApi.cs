@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Bkmark.Tests.Infrastructure;
-
 namespace Bkmark.Tests.Bookmarks;
 
 /// <summary>The calls the library tests repeat: create a bookmark or group, read every page of a list.</summary>

@@ -1,11 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using Azure.Core.Pipeline;
-using Bkmark.Core.Storage;
-using Bkmark.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Tests.Bookmarks;
 

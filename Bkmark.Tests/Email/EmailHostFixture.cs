@@ -1,8 +1,6 @@
 using System.Globalization;
 using Azure.Storage.Queues;
 using Bkmark.Core.Email;
-using Bkmark.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Bkmark.Tests.Email;

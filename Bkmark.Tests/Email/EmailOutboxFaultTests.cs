@@ -1,6 +1,3 @@
-using System.Net;
-using Bkmark.Tests.Infrastructure;
-
 namespace Bkmark.Tests.Email;
 
 /// <summary>SMTP unreachable: the outbox still takes the message, the host retries it and, after 5 tries, poisons it.</summary>

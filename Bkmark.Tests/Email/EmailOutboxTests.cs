@@ -1,5 +1,3 @@
-using Bkmark.Tests.Infrastructure;
-
 namespace Bkmark.Tests.Email;
 
 /// <summary>The outbox end to end: a message on the queue, the local host's queue trigger, MailKit, a real MailDev.</summary>

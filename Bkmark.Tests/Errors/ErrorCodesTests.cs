@@ -1,5 +1,4 @@
 using System.Reflection;
-using Bkmark.Core.Errors;
 
 namespace Bkmark.Tests.Errors;
 

@@ -1,8 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Reflection;
 using Bkmark.LocalHost;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Http;
 

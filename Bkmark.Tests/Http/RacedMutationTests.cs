@@ -1,11 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Bkmark.Core.Errors;
 using Bkmark.Core.TwoFactor;
 using Bkmark.Tests.Bookmarks;
-using Bkmark.Tests.Infrastructure;
 using Bkmark.Tests.Passkeys;
 using OtpNet;
 

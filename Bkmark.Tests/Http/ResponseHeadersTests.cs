@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Http;
 

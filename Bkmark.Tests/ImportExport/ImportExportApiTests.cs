@@ -1,9 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using Bkmark.Tests.Bookmarks;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.ImportExport;
 

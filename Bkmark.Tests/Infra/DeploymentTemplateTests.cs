@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Bkmark.Core.ImportExport;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Infra;
 

@@ -1,8 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text.Json;
 
 namespace Bkmark.Tests.Infrastructure;
 

@@ -1,5 +1,4 @@
 using Azure.Core.Pipeline;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Tests.Infrastructure;
 

@@ -1,7 +1,4 @@
-using System.Net;
 using System.Reflection;
-using System.Text.Json;
-using Bkmark.Core.Errors;
 
 namespace Bkmark.Tests.Infrastructure;
 

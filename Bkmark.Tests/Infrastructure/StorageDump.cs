@@ -1,4 +1,3 @@
-using System.Text;
 using Azure.Data.Tables;
 
 namespace Bkmark.Tests.Infrastructure;

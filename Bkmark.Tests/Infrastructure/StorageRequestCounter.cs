@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Bkmark.Core.Storage;
 
 namespace Bkmark.Tests.Infrastructure;
 

@@ -1,8 +1,5 @@
-using System.Net;
 using Bkmark.Core.Accounts;
-using Bkmark.Core.Errors;
 using Bkmark.Core.TwoFactor;
-using Bkmark.Tests.Infrastructure;
 using OtpNet;
 
 namespace Bkmark.Tests.Lifecycle;

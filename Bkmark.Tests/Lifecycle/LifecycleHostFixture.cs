@@ -1,5 +1,3 @@
-using Bkmark.Tests.Infrastructure;
-
 namespace Bkmark.Tests.Lifecycle;
 
 /// <summary>

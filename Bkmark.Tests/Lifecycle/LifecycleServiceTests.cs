@@ -3,16 +3,12 @@ using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Lifecycle;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
-using Bkmark.Core.Storage;
 using Bkmark.Core.TwoFactor;
-using Bkmark.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
 
 namespace Bkmark.Tests.Lifecycle;

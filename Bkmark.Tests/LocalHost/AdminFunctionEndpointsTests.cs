@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-
 namespace Bkmark.Tests.LocalHost;
 
 public sealed class AdminFunctionEndpointsTests(SampleHostFixture host) : IClassFixture<SampleHostFixture>

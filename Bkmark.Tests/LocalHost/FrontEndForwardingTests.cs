@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.Json;
 using Bkmark.LocalHost;
-using Bkmark.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
 namespace Bkmark.Tests.LocalHost;

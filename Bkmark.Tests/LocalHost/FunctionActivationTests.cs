@@ -1,7 +1,5 @@
 using System.Reflection;
 using Bkmark.LocalHost;
-using Bkmark.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Tests.LocalHost;
 

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Bkmark.Tests.LocalHost;
 
 public sealed class FunctionKeyTests(SampleHostFixture host) : IClassFixture<SampleHostFixture>

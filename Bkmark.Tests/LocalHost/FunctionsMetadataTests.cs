@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text;
 using Bkmark.LocalHost;
 using Microsoft.Azure.Functions.Worker;
 

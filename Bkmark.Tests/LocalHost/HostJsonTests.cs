@@ -1,4 +1,3 @@
-using System.Text;
 using Bkmark.LocalHost;
 using Microsoft.Extensions.Configuration;
 

@@ -1,6 +1,3 @@
-using System.Net;
-using Bkmark.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bkmark.Tests.LocalHost;

@@ -1,6 +1,3 @@
-using Bkmark.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Bkmark.Tests.LocalHost;
 
 /// <summary>The local host serving <see cref="SampleFunctions"/> instead of Bkmark.Functions.</summary>

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Bkmark.Tests.LocalHost;
 
 /// <summary>The scheduler driven by FakeTimeProvider: schedules fire without waiting for the clock.</summary>

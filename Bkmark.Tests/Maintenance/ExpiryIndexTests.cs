@@ -1,7 +1,5 @@
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Sessions;
-using Bkmark.Core.Storage;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Maintenance;
 

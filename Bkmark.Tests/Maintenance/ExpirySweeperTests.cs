@@ -1,12 +1,8 @@
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Sessions;
-using Bkmark.Core.Storage;
 using Bkmark.Core.Throttling;
-using Bkmark.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Tests.Maintenance;
 

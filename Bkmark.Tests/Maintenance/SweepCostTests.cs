@@ -3,8 +3,6 @@ using Azure.Data.Tables;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Sessions;
-using Bkmark.Core.Storage;
-using Bkmark.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Bkmark.Tests.Maintenance;

@@ -1,8 +1,5 @@
-using System.Net;
-using Bkmark.Core.Errors;
 using Bkmark.LocalHost;
 using Bkmark.Tests.ApiKeys;
-using Bkmark.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
 namespace Bkmark.Tests.Maintenance;

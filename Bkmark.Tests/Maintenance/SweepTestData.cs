@@ -1,8 +1,6 @@
 using Azure.Data.Tables;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Sessions;
-using Bkmark.Core.Storage;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Maintenance;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using Bkmark.Core.Errors;
-using Bkmark.Tests.Infrastructure;
-
 namespace Bkmark.Tests.Organisations;
 
 /// <summary>Organisation API keys over HTTP (DESIGN §12): made by admins, acting on the organisation's library only.</summary>

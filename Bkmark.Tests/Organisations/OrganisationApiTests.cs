@@ -1,7 +1,3 @@
-using System.Net;
-using Bkmark.Core.Errors;
-using Bkmark.Tests.Infrastructure;
-
 namespace Bkmark.Tests.Organisations;
 
 /// <summary>Organisations, members and roles over HTTP through the local host, against Azurite (DESIGN §12).</summary>

@@ -1,10 +1,6 @@
-using System.Net;
-using System.Text.Json;
 using Azure.Core.Pipeline;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Organisations;
-using Bkmark.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Tests.Organisations;
 

@@ -1,8 +1,6 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Organisations;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Organisations;
 

@@ -1,6 +1,3 @@
-using System.Net;
-using Bkmark.Tests.Infrastructure;
-
 namespace Bkmark.Tests.Passkeys;
 
 /// <summary>DESIGN.md §9: adding a passkey emails the account's owner, naming the passkey.</summary>

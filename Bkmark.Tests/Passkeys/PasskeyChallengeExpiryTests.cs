@@ -1,6 +1,4 @@
 using Bkmark.Core.Passkeys;
-using Bkmark.Core.Storage;
-using Bkmark.Tests.Infrastructure;
 using Bkmark.Tests.Maintenance;
 
 namespace Bkmark.Tests.Passkeys;

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Bkmark.Functions.Http;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Passkeys;
 

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Passkeys;
 

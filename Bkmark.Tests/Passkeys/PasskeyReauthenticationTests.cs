@@ -1,6 +1,3 @@
-using System.Net;
-using Bkmark.Core.Errors;
-using Bkmark.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Bkmark.Tests.Passkeys;

@@ -1,7 +1,5 @@
 using Bkmark.Core.Accounts;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Passkeys;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Tests.Passkeys;
 

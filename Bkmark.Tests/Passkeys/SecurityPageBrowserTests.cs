@@ -1,7 +1,5 @@
-using System.Net;
 using System.Text.RegularExpressions;
 using Bkmark.Core.Accounts;
-using Bkmark.Tests.Infrastructure;
 using Microsoft.Playwright;
 using OtpNet;
 

@@ -2,8 +2,6 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Formats.Cbor;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Bkmark.Tests.Passkeys;

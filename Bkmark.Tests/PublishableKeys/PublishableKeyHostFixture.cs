@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Bkmark.Tests.Infrastructure;
-
 namespace Bkmark.Tests.PublishableKeys;
 
 /// <summary>The local host with a small per-key-and-address rate limit, plus helpers for publishable keys and public groups.</summary>

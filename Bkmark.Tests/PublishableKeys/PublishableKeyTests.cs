@@ -1,6 +1,3 @@
-using System.Net;
-using Bkmark.Tests.Infrastructure;
-
 namespace Bkmark.Tests.PublishableKeys;
 
 /// <summary>Publishable keys and public groups over HTTP through the local host, against Azurite (DESIGN.md §12).</summary>

@@ -1,8 +1,5 @@
-using System.Net;
-using System.Text.Json;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Tests.ApiKeys;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Sandbox;
 

@@ -1,11 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.TwoFactor;
 using Bkmark.Tests.ApiKeys;
-using Bkmark.Tests.Infrastructure;
 using Bkmark.Tests.Maintenance;
 using OtpNet;
 using Xunit.Abstractions;

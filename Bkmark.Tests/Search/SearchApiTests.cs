@@ -1,6 +1,4 @@
-using System.Net;
 using Bkmark.Tests.Bookmarks;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Search;
 

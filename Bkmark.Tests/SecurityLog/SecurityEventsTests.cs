@@ -1,14 +1,7 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Azure.Data.Tables;
-using Bkmark.Core.Errors;
 using Bkmark.Core.SecurityLog;
-using Bkmark.Core.Storage;
 using Bkmark.Core.TwoFactor;
 using Bkmark.Tests.ApiKeys;
-using Bkmark.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
 
 namespace Bkmark.Tests.SecurityLog;

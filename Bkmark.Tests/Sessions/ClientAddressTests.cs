@@ -1,6 +1,4 @@
-using System.Net.Http.Json;
 using Bkmark.LocalHost;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Sessions;
 

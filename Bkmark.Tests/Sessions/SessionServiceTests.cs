@@ -1,7 +1,4 @@
-using Bkmark.Core.Errors;
 using Bkmark.Core.Sessions;
-using Bkmark.Core.Storage;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Sessions;
 

@@ -1,10 +1,6 @@
 using System.Buffers.Binary;
-using System.Net;
-using System.Net.Http.Json;
 using Bkmark.Core.Accounts;
-using Bkmark.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Bkmark.Tests.SignIn;

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Bkmark.Tests.Infrastructure;
-
 namespace Bkmark.Tests.SignIn;
 
 /// <summary>DESIGN.md §7 "Refresh retries are safe", over HTTP through the local host against Azurite.</summary>

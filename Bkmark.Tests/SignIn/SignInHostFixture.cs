@@ -1,8 +1,6 @@
 using Azure.Core.Pipeline;
 using Bkmark.Core.Accounts;
-using Bkmark.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

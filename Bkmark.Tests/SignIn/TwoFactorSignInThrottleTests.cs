@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 using Bkmark.Core.TwoFactor;
-using Bkmark.Tests.Infrastructure;
 using OtpNet;
 
 namespace Bkmark.Tests.SignIn;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Social;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;

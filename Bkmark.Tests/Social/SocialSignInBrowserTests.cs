@@ -1,4 +1,3 @@
-using Bkmark.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace Bkmark.Tests.Social;

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text.Json;
-using Bkmark.Core.Errors;
 using Bkmark.Core.TwoFactor;
-using Bkmark.Tests.Infrastructure;
 using OtpNet;
 
 namespace Bkmark.Tests.Social;

@@ -1,9 +1,5 @@
 using Azure.Core.Pipeline;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Sessions;
-using Bkmark.Core.Storage;
-using Bkmark.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Tests.Storage;
 

@@ -1,6 +1,3 @@
-using Bkmark.Core.Errors;
-using Bkmark.Core.Storage;
-
 namespace Bkmark.Tests.Storage;
 
 public sealed class OptimisticConcurrencyTests

@@ -1,5 +1,4 @@
 using Bkmark.Core.Sessions;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Storage;
 

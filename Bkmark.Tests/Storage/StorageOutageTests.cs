@@ -1,9 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
-using Bkmark.Core.Storage;
-using Bkmark.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bkmark.Tests.Storage;
 

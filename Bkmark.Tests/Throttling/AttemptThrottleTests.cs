@@ -1,5 +1,4 @@
 using Bkmark.Core.Throttling;
-using Bkmark.Tests.Infrastructure;
 
 namespace Bkmark.Tests.Throttling;
 

@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Secrets;
 using Bkmark.Core.Tokens;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,3 @@
-using System.Text;
 using Bkmark.Core.TwoFactor;
 using OtpNet;
 

@@ -1,10 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Bkmark.Core.Errors;
 using Bkmark.Core.TwoFactor;
 using Bkmark.Tests.ApiKeys;
-using Bkmark.Tests.Infrastructure;
 using OtpNet;
 
 namespace Bkmark.Tests.TwoFactor;

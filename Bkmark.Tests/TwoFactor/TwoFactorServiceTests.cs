@@ -1,12 +1,9 @@
 using Azure.Data.Tables;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Credentials;
-using Bkmark.Core.Errors;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
-using Bkmark.Core.Storage;
 using Bkmark.Core.TwoFactor;
-using Bkmark.Tests.Infrastructure;
 using OtpNet;
 
 namespace Bkmark.Tests.TwoFactor;
