@@ -107,46 +107,27 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, OrganisationAcc
         string orgId,
         CancellationToken cancellationToken) => EmptyTrashAsync(request, orgId, cancellationToken);
 
-    private Task<IActionResult> ListAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.BookmarksRead, cancellationToken),
-        async caller =>
+    private Task<IActionResult> ListAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
+        access, request, orgId, Scopes.BookmarksRead, async caller =>
     {
         var query = new BookmarkQuery(request.Query["limit"], request.Query["cursor"], request.Query["tag"], request.Query["groupId"]);
         return ApiResults.From(await bookmarks.ListAsync(caller.LibraryId, query, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
-    private Task<IActionResult> CreateAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.BookmarksWrite, cancellationToken),
-        async caller =>
-    {
-        var input = await RequestBody.ReadAsync<BookmarkInput>(request, cancellationToken);
-        if (!input.Succeeded)
-        {
-            return ApiResults.Problem(input.Problem);
-        }
+    private Task<IActionResult> CreateAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync<BookmarkInput>(
+        access, request, orgId, Scopes.BookmarksWrite,
+        async (caller, input) => ApiResults.From(await bookmarks.CreateAsync(caller.LibraryId, input, cancellationToken), ApiResults.Created),
+        cancellationToken);
 
-        return ApiResults.From(await bookmarks.CreateAsync(caller.LibraryId, input.Value, cancellationToken), ApiResults.Created);
-    }, cancellationToken);
+    private Task<IActionResult> GetAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
+        access, request, orgId, Scopes.BookmarksRead,
+        async caller => ApiResults.From(await bookmarks.GetAsync(caller.LibraryId, id, cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
-    private Task<IActionResult> GetAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.BookmarksRead, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.From(await bookmarks.GetAsync(caller.LibraryId, id, cancellationToken), ApiResults.Ok);
-    }, cancellationToken);
-
-    private Task<IActionResult> UpdateAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.BookmarksWrite, cancellationToken),
-        async caller =>
-    {
-        var patch = await RequestBody.ReadAsync<BookmarkPatch>(request, cancellationToken);
-        if (!patch.Succeeded)
-        {
-            return ApiResults.Problem(patch.Problem);
-        }
-
-        return ApiResults.From(await bookmarks.UpdateAsync(caller.LibraryId, id, patch.Value, cancellationToken), ApiResults.Ok);
-    }, cancellationToken);
+    private Task<IActionResult> UpdateAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync<BookmarkPatch>(
+        access, request, orgId, Scopes.BookmarksWrite,
+        async (caller, patch) => ApiResults.From(await bookmarks.UpdateAsync(caller.LibraryId, id, patch, cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
     private Task<IActionResult> DeleteAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken)
     {
@@ -161,26 +142,22 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, OrganisationAcc
                 () => AuthenticateDestructiveAsync(request, orgId, cancellationToken),
                 async caller => ApiResults.From(await bookmarks.DeletePermanentlyAsync(caller.LibraryId, id, cancellationToken), _ => ApiResults.NoContent()),
                 cancellationToken)
-            : ApiEndpoint.RunAsync(
-                () => access.AuthenticateLibraryAsync(request, orgId, Scopes.BookmarksWrite, cancellationToken),
+            : LibraryEndpoint.RunAsync(
+                access, request, orgId, Scopes.BookmarksWrite,
                 async caller => ApiResults.From(await bookmarks.TrashAsync(caller.LibraryId, id, cancellationToken), _ => ApiResults.NoContent()),
                 cancellationToken);
     }
 
-    private Task<IActionResult> RestoreAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.BookmarksWrite, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.From(await bookmarks.RestoreAsync(caller.LibraryId, id, cancellationToken), ApiResults.Ok);
-    }, cancellationToken);
+    private Task<IActionResult> RestoreAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
+        access, request, orgId, Scopes.BookmarksWrite,
+        async caller => ApiResults.From(await bookmarks.RestoreAsync(caller.LibraryId, id, cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
-    private Task<IActionResult> ListTrashAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.BookmarksRead, cancellationToken),
-        async caller =>
-    {
-        var page = await bookmarks.ListTrashAsync(caller.LibraryId, request.Query["limit"], request.Query["cursor"], cancellationToken);
-        return ApiResults.From(page, ApiResults.Ok);
-    }, cancellationToken);
+    private Task<IActionResult> ListTrashAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
+        access, request, orgId, Scopes.BookmarksRead,
+        async caller => ApiResults.From(
+            await bookmarks.ListTrashAsync(caller.LibraryId, request.Query["limit"], request.Query["cursor"], cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
     private Task<IActionResult> EmptyTrashAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
         () => AuthenticateDestructiveAsync(request, orgId, cancellationToken),

@@ -70,50 +70,28 @@ public sealed class GroupFunctions(GroupService groups, OrganisationAccess acces
         string id,
         CancellationToken cancellationToken) => DeleteAsync(request, orgId, id, cancellationToken);
 
-    private Task<IActionResult> ListAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.GroupsRead, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.Ok(new { data = await groups.ListAsync(caller.LibraryId, cancellationToken) });
-    }, cancellationToken);
+    private Task<IActionResult> ListAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
+        access, request, orgId, Scopes.GroupsRead,
+        async caller => ApiResults.Ok(new { data = await groups.ListAsync(caller.LibraryId, cancellationToken) }),
+        cancellationToken);
 
-    private Task<IActionResult> CreateAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.GroupsWrite, cancellationToken),
-        async caller =>
-    {
-        var input = await RequestBody.ReadAsync<GroupInput>(request, cancellationToken);
-        if (!input.Succeeded)
-        {
-            return ApiResults.Problem(input.Problem);
-        }
+    private Task<IActionResult> CreateAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync<GroupInput>(
+        access, request, orgId, Scopes.GroupsWrite,
+        async (caller, input) => ApiResults.From(await groups.CreateAsync(caller.LibraryId, input, cancellationToken), ApiResults.Created),
+        cancellationToken);
 
-        return ApiResults.From(await groups.CreateAsync(caller.LibraryId, input.Value, cancellationToken), ApiResults.Created);
-    }, cancellationToken);
+    private Task<IActionResult> GetAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
+        access, request, orgId, Scopes.GroupsRead,
+        async caller => ApiResults.From(await groups.GetAsync(caller.LibraryId, id, cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
-    private Task<IActionResult> GetAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.GroupsRead, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.From(await groups.GetAsync(caller.LibraryId, id, cancellationToken), ApiResults.Ok);
-    }, cancellationToken);
+    private Task<IActionResult> UpdateAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync<GroupPatch>(
+        access, request, orgId, Scopes.GroupsWrite,
+        async (caller, patch) => ApiResults.From(await groups.UpdateAsync(caller.LibraryId, id, patch, cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
-    private Task<IActionResult> UpdateAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.GroupsWrite, cancellationToken),
-        async caller =>
-    {
-        var patch = await RequestBody.ReadAsync<GroupPatch>(request, cancellationToken);
-        if (!patch.Succeeded)
-        {
-            return ApiResults.Problem(patch.Problem);
-        }
-
-        return ApiResults.From(await groups.UpdateAsync(caller.LibraryId, id, patch.Value, cancellationToken), ApiResults.Ok);
-    }, cancellationToken);
-
-    private Task<IActionResult> DeleteAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.GroupsWrite, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.From(await groups.DeleteAsync(caller.LibraryId, id, cancellationToken), _ => ApiResults.NoContent());
-    }, cancellationToken);
+    private Task<IActionResult> DeleteAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
+        access, request, orgId, Scopes.GroupsWrite,
+        async caller => ApiResults.From(await groups.DeleteAsync(caller.LibraryId, id, cancellationToken), _ => ApiResults.NoContent()),
+        cancellationToken);
 }

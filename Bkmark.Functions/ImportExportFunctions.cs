@@ -31,17 +31,13 @@ public sealed class ImportExportFunctions(ImportService importer, ExportService 
         string orgId,
         CancellationToken cancellationToken) => ImportAsync(request, orgId, cancellationToken);
 
-    private Task<IActionResult> ExportAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.Export, cancellationToken),
-        async caller =>
-    {
-        var file = await exporter.ExportAsync(caller.LibraryId, request.Query["format"], cancellationToken);
-        return ApiResults.From(file, f => new FileResponse(f));
-    }, cancellationToken);
+    private Task<IActionResult> ExportAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
+        access, request, orgId, Scopes.Export,
+        async caller => ApiResults.From(await exporter.ExportAsync(caller.LibraryId, request.Query["format"], cancellationToken), f => new FileResponse(f)),
+        cancellationToken);
 
-    private Task<IActionResult> ImportAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.Import, cancellationToken),
-        async caller =>
+    private Task<IActionResult> ImportAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
+        access, request, orgId, Scopes.Import, async caller =>
     {
         var body = await RequestBody.ReadBytesAsync(request, ImportService.MaxFileBytes, cancellationToken);
         if (!body.Succeeded)

@@ -17,11 +17,9 @@ public sealed class SearchFunctions(SearchService search, OrganisationAccess acc
         string orgId,
         CancellationToken cancellationToken) => SearchAsync(request, orgId, cancellationToken);
 
-    private Task<IActionResult> SearchAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.SearchRead, cancellationToken),
-        async caller =>
-    {
-        var results = await search.SearchAsync(caller.LibraryId, request.Query["q"], request.Query["limit"], request.Query["cursor"], cancellationToken);
-        return ApiResults.From(results, ApiResults.Ok);
-    }, cancellationToken);
+    private Task<IActionResult> SearchAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
+        access, request, orgId, Scopes.SearchRead,
+        async caller => ApiResults.From(
+            await search.SearchAsync(caller.LibraryId, request.Query["q"], request.Query["limit"], request.Query["cursor"], cancellationToken), ApiResults.Ok),
+        cancellationToken);
 }

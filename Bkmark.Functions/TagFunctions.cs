@@ -46,30 +46,18 @@ public sealed class TagFunctions(TagService tags, OrganisationAccess access)
         string name,
         CancellationToken cancellationToken) => DeleteAsync(request, orgId, name, cancellationToken);
 
-    private Task<IActionResult> ListAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.TagsRead, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.Ok(new { data = await tags.ListAsync(caller.LibraryId, cancellationToken) });
-    }, cancellationToken);
+    private Task<IActionResult> ListAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
+        access, request, orgId, Scopes.TagsRead,
+        async caller => ApiResults.Ok(new { data = await tags.ListAsync(caller.LibraryId, cancellationToken) }),
+        cancellationToken);
 
-    private Task<IActionResult> RenameAsync(HttpRequest request, string? orgId, string name, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.TagsWrite, cancellationToken),
-        async caller =>
-    {
-        var rename = await RequestBody.ReadAsync<TagRename>(request, cancellationToken);
-        if (!rename.Succeeded)
-        {
-            return ApiResults.Problem(rename.Problem);
-        }
+    private Task<IActionResult> RenameAsync(HttpRequest request, string? orgId, string name, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync<TagRename>(
+        access, request, orgId, Scopes.TagsWrite,
+        async (caller, rename) => ApiResults.From(await tags.RenameAsync(caller.LibraryId, name, rename, cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
-        return ApiResults.From(await tags.RenameAsync(caller.LibraryId, name, rename.Value, cancellationToken), ApiResults.Ok);
-    }, cancellationToken);
-
-    private Task<IActionResult> DeleteAsync(HttpRequest request, string? orgId, string name, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateLibraryAsync(request, orgId, Scopes.TagsWrite, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.From(await tags.DeleteAsync(caller.LibraryId, name, cancellationToken), _ => ApiResults.NoContent());
-    }, cancellationToken);
+    private Task<IActionResult> DeleteAsync(HttpRequest request, string? orgId, string name, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
+        access, request, orgId, Scopes.TagsWrite,
+        async caller => ApiResults.From(await tags.DeleteAsync(caller.LibraryId, name, cancellationToken), _ => ApiResults.NoContent()),
+        cancellationToken);
 }

@@ -32,6 +32,23 @@ public static class ApiEndpoint
         Func<Task<Result<Caller>>> authenticate, Func<Caller, IActionResult> body, CancellationToken requestAborted) =>
         RunAsync(authenticate, caller => Task.FromResult(body(caller)), requestAborted);
 
+    /// <summary>
+    /// As <see cref="RunAsync(Func{Task{Result{Caller}}}, Func{Caller, Task{IActionResult}}, CancellationToken)"/> for a
+    /// route that takes a JSON object body: read only once the caller is known, a body that cannot be read answered
+    /// as its problem (400, or 413) without calling <paramref name="body"/>.
+    /// </summary>
+    public static Task<IActionResult> RunAsync<TRequest>(
+        Func<Task<Result<Caller>>> authenticate, HttpRequest request, Func<Caller, TRequest, Task<IActionResult>> body,
+        CancellationToken requestAborted)
+        where TRequest : class =>
+        RunAsync(authenticate, caller => WithBodyAsync<TRequest>(request, input => body(caller, input), requestAborted), requestAborted);
+
+    /// <summary>A route anyone may call that takes a JSON object body; a body that cannot be read is answered as its problem.</summary>
+    public static Task<IActionResult> RunAsync<TRequest>(
+        HttpRequest request, Func<TRequest, Task<IActionResult>> body, CancellationToken requestAborted)
+        where TRequest : class =>
+        RunAsync(() => WithBodyAsync(request, body, requestAborted), requestAborted);
+
     public static async Task<IActionResult> RunAsync(Func<Task<IActionResult>> body, CancellationToken requestAborted)
     {
         try
@@ -46,6 +63,14 @@ public static class ApiEndpoint
         {
             return new InternalErrorResponse(exception);
         }
+    }
+
+    private static async Task<IActionResult> WithBodyAsync<TRequest>(
+        HttpRequest request, Func<TRequest, Task<IActionResult>> body, CancellationToken requestAborted)
+        where TRequest : class
+    {
+        var input = await RequestBody.ReadAsync<TRequest>(request, requestAborted);
+        return input.Succeeded ? await body(input.Value) : ApiResults.Problem(input.Problem);
     }
 
     /// <summary>
