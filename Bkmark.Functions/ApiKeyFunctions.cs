@@ -10,9 +10,10 @@ public sealed class ApiKeyFunctions(
     [Function(nameof(CreateApiKey))]
     public Task<IActionResult> CreateApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/api-keys")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<CreateApiKeyRequest>(
         () => stepUp.AuthenticateAsync(request, cancellationToken),
-        caller => CreateAsync(request, caller, cancellationToken),
+        request,
+        (caller, body) => CreateAsync(request, caller, body, cancellationToken),
         cancellationToken);
 
     /// <summary>An organisation's key (DESIGN §12): made by an admin or owner with a recent sign-in, acting on the organisation's library only.</summary>
@@ -20,9 +21,10 @@ public sealed class ApiKeyFunctions(
     public Task<IActionResult> CreateOrganisationApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/{orgId}/api-keys")] HttpRequest request,
         string orgId,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<CreateApiKeyRequest>(
         () => organisations.AuthenticateManagerAsync(stepUp.AuthenticateSessionAsync(request, cancellationToken), orgId, cancellationToken),
-        caller => CreateAsync(request, caller, cancellationToken),
+        request,
+        (caller, body) => CreateAsync(request, caller, body, cancellationToken),
         cancellationToken);
 
     /// <summary>The organisation's keys, whoever made them; for its admins and owners.</summary>
@@ -46,21 +48,12 @@ public sealed class ApiKeyFunctions(
         cancellationToken);
 
     /// <summary>Creates a key for the caller: their own, or, for an organisation's manager, the organisation's.</summary>
-    private async Task<IActionResult> CreateAsync(HttpRequest request, Caller caller, CancellationToken cancellationToken)
+    private async Task<IActionResult> CreateAsync(HttpRequest request, Caller caller, CreateApiKeyRequest body, CancellationToken cancellationToken)
     {
-        var body = await RequestBody.ReadAsync<CreateApiKeyRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        var b = body.Value;
-        var created = await keys.CreateAsync(caller, new NewApiKey(b.Name, b.Scopes, b.ExpiresAt, b.RateLimitPerMinute) { Environment = b.Environment }, cancellationToken);
-        if (created.Succeeded)
-        {
-            await securityLog.RecordAsync(request, caller, SecurityEventTypes.ApiKeyCreated, cancellationToken, DetailsOf(created.Value.Id, created.Value.KeyPrefix));
-        }
-
+        var created = await keys.CreateAsync(
+            caller, new NewApiKey(body.Name, body.Scopes, body.ExpiresAt, body.RateLimitPerMinute) { Environment = body.Environment }, cancellationToken);
+        await securityLog.RecordIfSucceededAsync(
+            request, caller, created, SecurityEventTypes.ApiKeyCreated, cancellationToken, key => DetailsOf(key.Id, key.KeyPrefix));
         return ApiResults.From(created, ApiResults.Created);
     }
 
@@ -69,10 +62,8 @@ public sealed class ApiKeyFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/api-keys")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
         () => authenticator.AuthenticateAsync(request, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.Ok(new { data = await keys.ListAsync(caller, cancellationToken) });
-    }, cancellationToken);
+        async caller => ApiResults.Ok(new { data = await keys.ListAsync(caller, cancellationToken) }),
+        cancellationToken);
 
     [Function(nameof(GetApiKey))]
     public Task<IActionResult> GetApiKey(
@@ -80,32 +71,21 @@ public sealed class ApiKeyFunctions(
         string id,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
         () => authenticator.AuthenticateAsync(request, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.From(await keys.GetAsync(caller, id, cancellationToken), ApiResults.Ok);
-    }, cancellationToken);
+        async caller => ApiResults.From(await keys.GetAsync(caller, id, cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
     [Function(nameof(UpdateApiKey))]
     public Task<IActionResult> UpdateApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/api-keys/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<UpdateApiKeyRequest>(
         () => authenticator.AuthenticateAsync(request, cancellationToken),
-        async caller =>
+        request,
+        async (caller, b) =>
     {
-        var body = await RequestBody.ReadAsync<UpdateApiKeyRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        var b = body.Value;
         var updated = await keys.UpdateAsync(caller, id, new ApiKeyChanges(b.Name, b.Scopes, b.RateLimitPerMinute, b.ExpiresAt, b.AllowedIps), cancellationToken);
-        if (updated.Succeeded)
-        {
-            await securityLog.RecordAsync(request, caller, SecurityEventTypes.ApiKeyUpdated, cancellationToken, DetailsOf(updated.Value.Id, updated.Value.KeyPrefix));
-        }
-
+        await securityLog.RecordIfSucceededAsync(
+            request, caller, updated, SecurityEventTypes.ApiKeyUpdated, cancellationToken, key => DetailsOf(key.Id, key.KeyPrefix));
         return ApiResults.From(updated, ApiResults.Ok);
     }, cancellationToken);
 
@@ -114,22 +94,14 @@ public sealed class ApiKeyFunctions(
     public Task<IActionResult> RollApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/api-keys/{id}/roll")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<RollApiKeyRequest>(
         () => stepUp.AuthenticateAsync(request, cancellationToken),
-        async caller =>
+        request,
+        async (caller, body) =>
     {
-        var body = await RequestBody.ReadAsync<RollApiKeyRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        var rolled = await keys.RollAsync(caller, id, body.Value.ExpiresPreviousIn, cancellationToken);
-        if (rolled.Succeeded)
-        {
-            await securityLog.RecordAsync(request, caller, SecurityEventTypes.ApiKeyRolled, cancellationToken, DetailsOf(rolled.Value.Id, rolled.Value.KeyPrefix));
-        }
-
+        var rolled = await keys.RollAsync(caller, id, body.ExpiresPreviousIn, cancellationToken);
+        await securityLog.RecordIfSucceededAsync(
+            request, caller, rolled, SecurityEventTypes.ApiKeyRolled, cancellationToken, key => DetailsOf(key.Id, key.KeyPrefix));
         return ApiResults.From(rolled, ApiResults.Created);
     }, cancellationToken);
 
@@ -145,11 +117,8 @@ public sealed class ApiKeyFunctions(
     private async Task<IActionResult> RevokeAsync(HttpRequest request, Caller caller, string id, CancellationToken cancellationToken)
     {
         var revoked = await keys.RevokeAsync(caller, id, cancellationToken);
-        if (revoked.Succeeded)
-        {
-            await securityLog.RecordAsync(request, caller, SecurityEventTypes.ApiKeyRevoked, cancellationToken, new Dictionary<string, string> { ["keyId"] = id });
-        }
-
+        await securityLog.RecordIfSucceededAsync(
+            request, caller, revoked, SecurityEventTypes.ApiKeyRevoked, cancellationToken, _ => new Dictionary<string, string> { ["keyId"] = id });
         return ApiResults.From(revoked, _ => ApiResults.Ok(new { message = "API key revoked" }));
     }
 

@@ -11,47 +11,29 @@ public sealed class AuthFunctions(
     [Function(nameof(Register))]
     public Task<IActionResult> Register(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/register")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<RegisterRequest>(request, async body =>
     {
-        var body = await RequestBody.ReadAsync<RegisterRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        var user = await registration.RegisterAsync(body.Value.Email, body.Value.Password, body.Value.DisplayName, cancellationToken);
+        var user = await registration.RegisterAsync(body.Email, body.Password, body.DisplayName, cancellationToken);
         return ApiResults.From(user, ApiResults.Created);
     }, cancellationToken);
 
     [Function(nameof(Login))]
     public Task<IActionResult> Login(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/login")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<LoginRequest>(request, async body =>
     {
-        var body = await RequestBody.ReadAsync<LoginRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
         var attempt = new PasswordSignIn(
-            body.Value.Email, body.Value.Password, body.Value.TwoFactorCode, DeviceCookie.Presented(request, body.Value.DeviceToken));
-        return await TokenDelivery.SignInAsync(request, body.Value.RefreshTokenDelivery,
+            body.Email, body.Password, body.TwoFactorCode, DeviceCookie.Presented(request, body.DeviceToken));
+        return await TokenDelivery.SignInAsync(request, body.RefreshTokenDelivery,
             () => signIn.SignInWithPasswordAsync(attempt, ClientInfo.From(request), cancellationToken));
     }, cancellationToken);
 
     [Function(nameof(Refresh))]
     public Task<IActionResult> Refresh(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/refresh")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<RefreshRequest>(request, async body =>
     {
-        var body = await RequestBody.ReadAsync<RefreshRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        var presented = RefreshTokenCookie.ReadPresented(request, body.Value.RefreshToken);
+        var presented = RefreshTokenCookie.ReadPresented(request, body.RefreshToken);
         if (!presented.Succeeded)
         {
             return ApiResults.Problem(presented.Problem);

@@ -10,8 +10,6 @@ public sealed class BillingFunctions(ApiKeyService keys, RequestAuthenticator au
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/plan")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
         () => authenticator.AuthenticateAsync(request, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.From(await keys.GetPlanAsync(caller.UserId, cancellationToken), ApiResults.Ok);
-    }, cancellationToken);
+        async caller => ApiResults.From(await keys.GetPlanAsync(caller.UserId, cancellationToken), ApiResults.Ok),
+        cancellationToken);
 }

@@ -9,15 +9,9 @@ public sealed class EmailAddressFunctions(
     [Function(nameof(VerifyEmail))]
     public Task<IActionResult> VerifyEmail(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/email/verify")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<TokenRequest>(request, async body =>
     {
-        var body = await RequestBody.ReadAsync<TokenRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        var verified = await verification.VerifyAsync(body.Value.Token, ClientInfo.From(request), cancellationToken);
+        var verified = await verification.VerifyAsync(body.Token, ClientInfo.From(request), cancellationToken);
         return ApiResults.From(verified, _ => ApiResults.Ok(new { emailVerified = true }));
     }, cancellationToken);
 
@@ -32,32 +26,21 @@ public sealed class EmailAddressFunctions(
     [Function(nameof(ChangeEmail))]
     public Task<IActionResult> ChangeEmail(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/email")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<ChangeEmailRequest>(
         () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
+        request,
+        async (caller, body) =>
     {
-        var body = await RequestBody.ReadAsync<ChangeEmailRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        var requested = await change.RequestAsync(caller, body.Value.NewEmail, body.Value.Password, ClientInfo.From(request), cancellationToken);
+        var requested = await change.RequestAsync(caller, body.NewEmail, body.Password, ClientInfo.From(request), cancellationToken);
         return ApiResults.From(requested, _ => ApiResults.Accepted());
     }, cancellationToken);
 
     [Function(nameof(ConfirmEmailChange))]
     public Task<IActionResult> ConfirmEmailChange(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/email/confirm-change")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<TokenRequest>(request, async body =>
     {
-        var body = await RequestBody.ReadAsync<TokenRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        return ApiResults.From(await change.ConfirmAsync(body.Value.Token, ClientInfo.From(request), cancellationToken), ApiResults.Ok);
+        return ApiResults.From(await change.ConfirmAsync(body.Token, ClientInfo.From(request), cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
     private sealed record TokenRequest(string? Token);

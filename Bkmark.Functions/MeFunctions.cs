@@ -11,10 +11,8 @@ public sealed class MeFunctions(AccountService accounts, AccountDeletionService 
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
         () => authenticator.AuthenticateAsync(request, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.From(await accounts.GetProfileAsync(caller.UserId, cancellationToken), ApiResults.Ok);
-    }, cancellationToken);
+        async caller => ApiResults.From(await accounts.GetProfileAsync(caller.UserId, cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
     /// <summary>With <c>{password}</c>, or with no body after a fresh sign-in (step-up): either proves it is the person.</summary>
     [Function(nameof(DeleteMe))]

@@ -12,22 +12,13 @@ public sealed class OrganisationFunctions(
     [Function(nameof(CreateOrganisation))]
     public Task<IActionResult> CreateOrganisation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<CreateOrganisationRequest>(
         () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
+        request,
+        async (caller, body) =>
     {
-        var body = await RequestBody.ReadAsync<CreateOrganisationRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        var created = await organisations.CreateAsync(caller, body.Value.Name, cancellationToken);
-        if (created.Succeeded)
-        {
-            await securityLog.RecordAsync(request, caller, SecurityEventTypes.OrganisationCreated, cancellationToken, DetailsOf(created.Value.Id));
-        }
-
+        var created = await organisations.CreateAsync(caller, body.Name, cancellationToken);
+        await securityLog.RecordIfSucceededAsync(request, caller, created, SecurityEventTypes.OrganisationCreated, cancellationToken, org => DetailsOf(org.Id));
         return ApiResults.From(created, ApiResults.Created);
     }, cancellationToken);
 
@@ -62,24 +53,14 @@ public sealed class OrganisationFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/orgs/{orgId}/members/{userId}")] HttpRequest request,
         string orgId,
         string userId,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<ChangeRoleRequest>(
         () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
+        request,
+        async (caller, body) =>
     {
-        var body = await RequestBody.ReadAsync<ChangeRoleRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        var changed = await organisations.ChangeRoleAsync(caller, orgId, userId, body.Value.Role, cancellationToken);
-        if (changed.Succeeded)
-        {
-            var details = DetailsOf(orgId, userId);
-            details["role"] = changed.Value.Role;
-            await securityLog.RecordAsync(request, caller, SecurityEventTypes.OrganisationMemberRoleChanged, cancellationToken, details);
-        }
-
+        var changed = await organisations.ChangeRoleAsync(caller, orgId, userId, body.Role, cancellationToken);
+        await securityLog.RecordIfSucceededAsync(
+            request, caller, changed, SecurityEventTypes.OrganisationMemberRoleChanged, cancellationToken, member => DetailsOf(orgId, userId, member.Role));
         return ApiResults.From(changed, ApiResults.Ok);
     }, cancellationToken);
 
@@ -93,11 +74,7 @@ public sealed class OrganisationFunctions(
         async caller =>
     {
         var removed = await organisations.RemoveAsync(caller, orgId, userId, cancellationToken);
-        if (removed.Succeeded)
-        {
-            await securityLog.RecordAsync(request, caller, SecurityEventTypes.OrganisationMemberRemoved, cancellationToken, DetailsOf(orgId, userId));
-        }
-
+        await securityLog.RecordIfSucceededAsync(request, caller, removed, SecurityEventTypes.OrganisationMemberRemoved, cancellationToken, _ => DetailsOf(orgId, userId));
         return ApiResults.From(removed, _ => ApiResults.NoContent());
     }, cancellationToken);
 
@@ -110,11 +87,7 @@ public sealed class OrganisationFunctions(
         async caller =>
     {
         var left = await organisations.LeaveAsync(caller, orgId, cancellationToken);
-        if (left.Succeeded)
-        {
-            await securityLog.RecordAsync(request, caller, SecurityEventTypes.OrganisationLeft, cancellationToken, DetailsOf(orgId));
-        }
-
+        await securityLog.RecordIfSucceededAsync(request, caller, left, SecurityEventTypes.OrganisationLeft, cancellationToken, _ => DetailsOf(orgId));
         return ApiResults.From(left, _ => ApiResults.NoContent());
     }, cancellationToken);
 
@@ -122,24 +95,14 @@ public sealed class OrganisationFunctions(
     public Task<IActionResult> InviteOrganisationMember(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/{orgId}/invitations")] HttpRequest request,
         string orgId,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<InviteRequest>(
         () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
+        request,
+        async (caller, body) =>
     {
-        var body = await RequestBody.ReadAsync<InviteRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        var invited = await invitations.InviteAsync(caller, orgId, body.Value.Email, body.Value.Role, cancellationToken);
-        if (invited.Succeeded)
-        {
-            var details = DetailsOf(orgId);
-            details["role"] = invited.Value.Role;
-            await securityLog.RecordAsync(request, caller, SecurityEventTypes.OrganisationMemberInvited, cancellationToken, details);
-        }
-
+        var invited = await invitations.InviteAsync(caller, orgId, body.Email, body.Role, cancellationToken);
+        await securityLog.RecordIfSucceededAsync(
+            request, caller, invited, SecurityEventTypes.OrganisationMemberInvited, cancellationToken, invitation => DetailsOf(orgId, role: invitation.Role));
         return ApiResults.From(invited, view => new JsonResponse(202, view));
     }, cancellationToken);
 
@@ -147,31 +110,27 @@ public sealed class OrganisationFunctions(
     [Function(nameof(AcceptOrganisationInvitation))]
     public Task<IActionResult> AcceptOrganisationInvitation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/invitations/accept")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<AcceptRequest>(
         () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
+        request,
+        async (caller, body) =>
     {
-        var body = await RequestBody.ReadAsync<AcceptRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        var joined = await invitations.AcceptAsync(caller, body.Value.Token, cancellationToken);
-        if (joined.Succeeded)
-        {
-            await securityLog.RecordAsync(request, caller, SecurityEventTypes.OrganisationJoined, cancellationToken, DetailsOf(joined.Value.Id));
-        }
-
+        var joined = await invitations.AcceptAsync(caller, body.Token, cancellationToken);
+        await securityLog.RecordIfSucceededAsync(request, caller, joined, SecurityEventTypes.OrganisationJoined, cancellationToken, org => DetailsOf(org.Id));
         return ApiResults.From(joined, ApiResults.Ok);
     }, cancellationToken);
 
-    private static Dictionary<string, string> DetailsOf(string organisationId, string? memberId = null)
+    private static Dictionary<string, string> DetailsOf(string organisationId, string? memberId = null, string? role = null)
     {
         var details = new Dictionary<string, string> { ["organisationId"] = organisationId };
         if (memberId is not null)
         {
             details["userId"] = memberId;
+        }
+
+        if (role is not null)
+        {
+            details["role"] = role;
         }
 
         return details;

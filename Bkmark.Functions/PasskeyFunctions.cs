@@ -13,31 +13,20 @@ public sealed class PasskeyFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/passkeys/options")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
         () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.From(await passkeys.BeginRegistrationAsync(caller.UserId, cancellationToken), ApiResults.Ok);
-    }, cancellationToken);
+        async caller => ApiResults.From(await passkeys.BeginRegistrationAsync(caller.UserId, cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
     [Function(nameof(RegisterPasskey))]
     public Task<IActionResult> RegisterPasskey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/passkeys")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<RegisterPasskeyRequest>(
         () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
+        request,
+        async (caller, body) =>
     {
-        var body = await RequestBody.ReadAsync<RegisterPasskeyRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
         var passkey = await passkeys.RegisterAsync(
-            caller.UserId, body.Value.ChallengeId, body.Value.Credential, body.Value.Name, ClientInfo.From(request).UserAgent, cancellationToken);
-        if (passkey.Succeeded)
-        {
-            await securityLog.RecordAsync(request, caller, SecurityEventTypes.PasskeyAdded, cancellationToken, DetailsOf(passkey.Value));
-        }
-
+            caller.UserId, body.ChallengeId, body.Credential, body.Name, ClientInfo.From(request).UserAgent, cancellationToken);
+        await securityLog.RecordIfSucceededAsync(request, caller, passkey, SecurityEventTypes.PasskeyAdded, cancellationToken, DetailsOf);
         return ApiResults.From(passkey, ApiResults.Created);
     }, cancellationToken);
 
@@ -46,31 +35,20 @@ public sealed class PasskeyFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/passkeys")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
         () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.Ok(new { data = await passkeys.ListAsync(caller.UserId, cancellationToken) });
-    }, cancellationToken);
+        async caller => ApiResults.Ok(new { data = await passkeys.ListAsync(caller.UserId, cancellationToken) }),
+        cancellationToken);
 
     [Function(nameof(RenamePasskey))]
     public Task<IActionResult> RenamePasskey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/me/passkeys/{id}")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<RenamePasskeyRequest>(
         () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
+        request,
+        async (caller, body) =>
     {
-        var body = await RequestBody.ReadAsync<RenamePasskeyRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        var passkey = await passkeys.RenameAsync(caller.UserId, id, body.Value.Name, cancellationToken);
-        if (passkey.Succeeded)
-        {
-            await securityLog.RecordAsync(request, caller, SecurityEventTypes.PasskeyRenamed, cancellationToken, DetailsOf(passkey.Value));
-        }
-
+        var passkey = await passkeys.RenameAsync(caller.UserId, id, body.Name, cancellationToken);
+        await securityLog.RecordIfSucceededAsync(request, caller, passkey, SecurityEventTypes.PasskeyRenamed, cancellationToken, DetailsOf);
         return ApiResults.From(passkey, ApiResults.Ok);
     }, cancellationToken);
 
@@ -83,12 +61,8 @@ public sealed class PasskeyFunctions(
         async caller =>
     {
         var deleted = await passkeys.DeleteAsync(caller.UserId, id, cancellationToken);
-        if (deleted.Succeeded)
-        {
-            await securityLog.RecordAsync(
-                request, caller, SecurityEventTypes.PasskeyRemoved, cancellationToken, new Dictionary<string, string> { ["passkeyId"] = id });
-        }
-
+        await securityLog.RecordIfSucceededAsync(
+            request, caller, deleted, SecurityEventTypes.PasskeyRemoved, cancellationToken, _ => new Dictionary<string, string> { ["passkeyId"] = id });
         return ApiResults.From(deleted, _ => ApiResults.NoContent());
     }, cancellationToken);
 
@@ -101,17 +75,11 @@ public sealed class PasskeyFunctions(
     [Function(nameof(PasskeySignIn))]
     public Task<IActionResult> PasskeySignIn(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/passkeys/login")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
-    {
-        var body = await RequestBody.ReadAsync<PasskeySignInRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        return await TokenDelivery.SignInAsync(request, body.Value.RefreshTokenDelivery,
-            () => signIn.SignInWithPasskeyAsync(body.Value.ChallengeId, body.Value.Credential, ClientInfo.From(request), cancellationToken));
-    }, cancellationToken);
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<PasskeySignInRequest>(
+        request,
+        body => TokenDelivery.SignInAsync(request, body.RefreshTokenDelivery,
+            () => signIn.SignInWithPasskeyAsync(body.ChallengeId, body.Credential, ClientInfo.From(request), cancellationToken)),
+        cancellationToken);
 
     private static Dictionary<string, string> DetailsOf(PasskeyView passkey) => new() { ["passkeyId"] = passkey.Id, ["name"] = passkey.Name };
 

@@ -8,47 +8,30 @@ public sealed class PasswordFunctions(PasswordService passwords, StepUp stepUp)
     [Function(nameof(ChangePassword))]
     public Task<IActionResult> ChangePassword(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/password")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<ChangePasswordRequest>(
         () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
+        request,
+        async (caller, body) =>
     {
-        var body = await RequestBody.ReadAsync<ChangePasswordRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        var changed = await passwords.ChangeAsync(caller, body.Value.CurrentPassword, body.Value.NewPassword, ClientInfo.From(request), cancellationToken);
+        var changed = await passwords.ChangeAsync(caller, body.CurrentPassword, body.NewPassword, ClientInfo.From(request), cancellationToken);
         return ApiResults.From(changed, _ => ApiResults.NoContent());
     }, cancellationToken);
 
     [Function(nameof(RequestPasswordReset))]
     public Task<IActionResult> RequestPasswordReset(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/password-reset")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<ResetRequest>(request, async body =>
     {
-        var body = await RequestBody.ReadAsync<ResetRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        return ApiResults.From(await passwords.RequestResetAsync(body.Value.Email, cancellationToken), _ => ApiResults.Accepted());
+        return ApiResults.From(await passwords.RequestResetAsync(body.Email, cancellationToken), _ => ApiResults.Accepted());
     }, cancellationToken);
 
     [Function(nameof(CompletePasswordReset))]
     public Task<IActionResult> CompletePasswordReset(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/password-reset/complete")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<CompleteResetRequest>(request, async body =>
     {
-        var body = await RequestBody.ReadAsync<CompleteResetRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
         var reset = await passwords.CompleteResetAsync(
-            body.Value.Token, body.Value.NewPassword, body.Value.TwoFactorCode, ClientInfo.From(request), cancellationToken);
+            body.Token, body.NewPassword, body.TwoFactorCode, ClientInfo.From(request), cancellationToken);
         return ApiResults.From(reset, _ => ApiResults.NoContent());
     }, cancellationToken);
 

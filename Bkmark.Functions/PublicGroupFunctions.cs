@@ -16,12 +16,8 @@ public sealed class PublicGroupFunctions(PublicGroupService publicGroups, Reques
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = GroupRoute)] HttpRequest request,
         string key,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticatePublishableKeyAsync(request, key, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.From(await publicGroups.GetGroupAsync(caller, id, cancellationToken), ApiResults.Ok);
-    }, cancellationToken);
+        CancellationToken cancellationToken) => ReadAsync(
+        request, key, async caller => ApiResults.From(await publicGroups.GetGroupAsync(caller, id, cancellationToken), ApiResults.Ok), cancellationToken);
 
     [Function(nameof(PreflightPublicGroup))]
     public Task<IActionResult> PreflightPublicGroup(
@@ -35,13 +31,10 @@ public sealed class PublicGroupFunctions(PublicGroupService publicGroups, Reques
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = BookmarksRoute)] HttpRequest request,
         string key,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticatePublishableKeyAsync(request, key, cancellationToken),
-        async caller =>
-    {
-        var page = await publicGroups.ListBookmarksAsync(caller, id, request.Query["limit"], request.Query["cursor"], cancellationToken);
-        return ApiResults.From(page, ApiResults.Ok);
-    }, cancellationToken);
+        CancellationToken cancellationToken) => ReadAsync(
+        request, key, async caller => ApiResults.From(
+            await publicGroups.ListBookmarksAsync(caller, id, request.Query["limit"], request.Query["cursor"], cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
     [Function(nameof(PreflightPublicGroupBookmarks))]
     public Task<IActionResult> PreflightPublicGroupBookmarks(
@@ -49,6 +42,10 @@ public sealed class PublicGroupFunctions(PublicGroupService publicGroups, Reques
         string key,
         string id,
         CancellationToken cancellationToken) => PreflightAsync(request, key, cancellationToken);
+
+    /// <summary>A read with the publishable key in the path: the key, the origin and the rate window are checked before the group is read.</summary>
+    private Task<IActionResult> ReadAsync(HttpRequest request, string key, Func<Caller, Task<IActionResult>> read, CancellationToken cancellationToken) =>
+        ApiEndpoint.RunAsync(() => authenticator.AuthenticatePublishableKeyAsync(request, key, cancellationToken), read, cancellationToken);
 
     private Task<IActionResult> PreflightAsync(HttpRequest request, string key, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
         ApiResults.From(

@@ -8,22 +8,13 @@ public sealed class PublishableKeyFunctions(PublishableKeyService keys, RequestA
     [Function(nameof(CreatePublishableKey))]
     public Task<IActionResult> CreatePublishableKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/publishable-keys")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<CreatePublishableKeyRequest>(
         () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
+        request,
+        async (caller, body) =>
     {
-        var body = await RequestBody.ReadAsync<CreatePublishableKeyRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        var created = await keys.CreateAsync(caller, new NewPublishableKey(body.Value.Name, body.Value.GroupIds, body.Value.AllowedOrigins), cancellationToken);
-        if (created.Succeeded)
-        {
-            await securityLog.RecordAsync(request, caller, SecurityEventTypes.PublishableKeyCreated, cancellationToken, new Dictionary<string, string> { ["keyId"] = created.Value.Id });
-        }
-
+        var created = await keys.CreateAsync(caller, new NewPublishableKey(body.Name, body.GroupIds, body.AllowedOrigins), cancellationToken);
+        await securityLog.RecordIfSucceededAsync(request, caller, created, SecurityEventTypes.PublishableKeyCreated, cancellationToken, key => DetailsOf(key.Id));
         return ApiResults.From(created, ApiResults.Created);
     }, cancellationToken);
 
@@ -32,10 +23,8 @@ public sealed class PublishableKeyFunctions(PublishableKeyService keys, RequestA
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/publishable-keys")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
         () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.Ok(new { data = await keys.ListAsync(caller.UserId, cancellationToken) });
-    }, cancellationToken);
+        async caller => ApiResults.Ok(new { data = await keys.ListAsync(caller.UserId, cancellationToken) }),
+        cancellationToken);
 
     [Function(nameof(DeletePublishableKey))]
     public Task<IActionResult> DeletePublishableKey(
@@ -46,13 +35,11 @@ public sealed class PublishableKeyFunctions(PublishableKeyService keys, RequestA
         async caller =>
     {
         var deleted = await keys.DeleteAsync(caller.UserId, id, cancellationToken);
-        if (deleted.Succeeded)
-        {
-            await securityLog.RecordAsync(request, caller, SecurityEventTypes.PublishableKeyDeleted, cancellationToken, new Dictionary<string, string> { ["keyId"] = id });
-        }
-
+        await securityLog.RecordIfSucceededAsync(request, caller, deleted, SecurityEventTypes.PublishableKeyDeleted, cancellationToken, _ => DetailsOf(id));
         return ApiResults.From(deleted, _ => ApiResults.Ok(new { message = "Publishable key deleted" }));
     }, cancellationToken);
+
+    private static Dictionary<string, string> DetailsOf(string keyId) => new() { ["keyId"] = keyId };
 
     private sealed record CreatePublishableKeyRequest(string? Name, string?[]? GroupIds, string?[]? AllowedOrigins);
 }

@@ -9,17 +9,11 @@ public sealed class ReauthenticationFunctions(ReauthenticationService reauthenti
     [Function(nameof(Reauthenticate))]
     public Task<IActionResult> Reauthenticate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/reauthenticate")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<ReauthenticateRequest>(
         () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
+        request,
+        async (caller, b) =>
     {
-        var body = await RequestBody.ReadAsync<ReauthenticateRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        var b = body.Value;
         var usesPassword = b.Password is not null;
         var usesPasskey = b.ChallengeId is not null || b.Credential is not null;
         if (usesPassword == usesPasskey)

@@ -10,8 +10,6 @@ public sealed class SandboxFunctions(SandboxService sandbox, RequestAuthenticato
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/sandbox/reset")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
         () => authenticator.AuthenticateAsync(request, Scopes.Destructive, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.From(await sandbox.ResetAsync(caller, cancellationToken), _ => ApiResults.NoContent());
-    }, cancellationToken);
+        async caller => ApiResults.From(await sandbox.ResetAsync(caller, cancellationToken), _ => ApiResults.NoContent()),
+        cancellationToken);
 }

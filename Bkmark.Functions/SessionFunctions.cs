@@ -8,10 +8,8 @@ public sealed class SessionFunctions(SessionService sessions, RequestAuthenticat
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/sessions")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
         () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
-    {
-        return ApiResults.Ok(new { data = await sessions.ListActiveAsync(caller.UserId, caller.SessionId, cancellationToken) });
-    }, cancellationToken);
+        async caller => ApiResults.Ok(new { data = await sessions.ListActiveAsync(caller.UserId, caller.SessionId, cancellationToken) }),
+        cancellationToken);
 
     [Function(nameof(RevokeSession))]
     public Task<IActionResult> RevokeSession(
@@ -22,11 +20,8 @@ public sealed class SessionFunctions(SessionService sessions, RequestAuthenticat
         async caller =>
     {
         var revoked = await sessions.RevokeAsync(caller.UserId, id, "revoked-by-user", cancellationToken);
-        if (revoked.Succeeded)
-        {
-            await securityLog.RecordAsync(request, caller, SecurityEventTypes.SessionRevoked, cancellationToken, new Dictionary<string, string> { ["revokedSessionId"] = id });
-        }
-
+        await securityLog.RecordIfSucceededAsync(
+            request, caller, revoked, SecurityEventTypes.SessionRevoked, cancellationToken, _ => new Dictionary<string, string> { ["revokedSessionId"] = id });
         return ApiResults.From(revoked, _ => ApiResults.NoContent());
     }, cancellationToken);
 
@@ -38,13 +33,9 @@ public sealed class SessionFunctions(SessionService sessions, RequestAuthenticat
         async caller =>
     {
         var revoked = await sessions.RevokeOthersAsync(caller.UserId, caller.SessionId!, cancellationToken);
-        if (revoked.Succeeded)
-        {
-            await securityLog.RecordAsync(
-                request, caller, SecurityEventTypes.SessionsRevokedOthers, cancellationToken,
-                new Dictionary<string, string> { ["revoked"] = revoked.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        }
-
+        await securityLog.RecordIfSucceededAsync(
+            request, caller, revoked, SecurityEventTypes.SessionsRevokedOthers, cancellationToken,
+            count => new Dictionary<string, string> { ["revoked"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         return ApiResults.From(revoked, count => ApiResults.Ok(new { revoked = count }));
     }, cancellationToken);
 }

@@ -56,22 +56,16 @@ public sealed class SocialFunctions(SocialSignInService social, RequestAuthentic
     [Function(nameof(CompleteSocialSignIn))]
     public Task<IActionResult> CompleteSocialSignIn(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/social/complete")] HttpRequest request,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<CompleteSocialSignInRequest>(request, async body =>
     {
-        var body = await RequestBody.ReadAsync<CompleteSocialSignInRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
         // The pending sign-in rides in a cookie the browser attaches by itself: only this site's pages may use it.
         if (RefreshTokenCookie.CheckCsrf(request) is { } refused)
         {
             return ApiResults.Problem(refused);
         }
 
-        return await TokenDelivery.SignInAsync(request, body.Value.RefreshTokenDelivery, () => social.CompleteSignInAsync(
-            SocialCookies.ReadPendingSignIn(request), body.Value.TwoFactorCode, ClientInfo.From(request), cancellationToken));
+        return await TokenDelivery.SignInAsync(request, body.RefreshTokenDelivery, () => social.CompleteSignInAsync(
+            SocialCookies.ReadPendingSignIn(request), body.TwoFactorCode, ClientInfo.From(request), cancellationToken));
     }, cancellationToken);
 
     [Function(nameof(ListSocialAccounts))]
@@ -105,11 +99,7 @@ public sealed class SocialFunctions(SocialSignInService social, RequestAuthentic
         async caller =>
     {
         var removed = await social.UnlinkAsync(caller.UserId, id, cancellationToken);
-        if (removed.Succeeded)
-        {
-            await securityLog.RecordAsync(request, caller, SecurityEventTypes.SocialUnlinked, cancellationToken, SocialSignInService.DetailsOf(removed.Value));
-        }
-
+        await securityLog.RecordIfSucceededAsync(request, caller, removed, SecurityEventTypes.SocialUnlinked, cancellationToken, SocialSignInService.DetailsOf);
         return ApiResults.From(removed, _ => ApiResults.NoContent());
     }, cancellationToken);
 

@@ -11,4 +11,18 @@ public static class SecurityEventRecording
         ArgumentNullException.ThrowIfNull(caller);
         return securityLog.RecordAsync(new SecurityEvent(caller.UserId, type, ClientInfo.From(request), caller.SessionId, details), cancellationToken);
     }
+
+    /// <summary>
+    /// Records <paramref name="type"/> only when the action succeeded (a refused change is no event on the account),
+    /// with details taken from what it returned.
+    /// </summary>
+    public static async Task RecordIfSucceededAsync<T>(
+        this SecurityEventLog securityLog, HttpRequest request, Caller caller, Result<T> outcome, string type, CancellationToken cancellationToken,
+        Func<T, IReadOnlyDictionary<string, string>>? details = null)
+    {
+        if (outcome.Succeeded)
+        {
+            await securityLog.RecordAsync(request, caller, type, cancellationToken, details?.Invoke(outcome.Value));
+        }
+    }
 }
