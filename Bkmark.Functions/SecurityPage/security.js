@@ -109,6 +109,21 @@
     };
   }
 
+  // A password sign-in, a social sign-in and a password reset answer TWO_FACTOR_REQUIRED while the account has
+  // 2FA on and no code came: show the code field and ask for one, and the person sends again. Whether it went through.
+  async function askingForCode(send, { field, input, prompt }) {
+    try {
+      await send();
+      return true;
+    } catch (error) {
+      if (error.code !== "TWO_FACTOR_REQUIRED") throw error;
+      $(field).hidden = false;
+      $(input).focus();
+      say(prompt);
+      return false;
+    }
+  }
+
   function confirmAction(text) {
     const dialog = $("confirm-dialog");
     $("confirm-text").textContent = text;
@@ -197,17 +212,9 @@
   $("sign-in-form").addEventListener("submit", action(async () => {
     const body = { email: $("sign-in-email").value, password: $("sign-in-password").value, refreshTokenDelivery: "cookie" };
     if (!$("two-factor-step").hidden) body.twoFactorCode = $("sign-in-code").value.trim();
-    try {
-      acceptTokens(await call("POST", "/auth/login", body, { auth: false }));
-    } catch (error) {
-      if (error.code === "TWO_FACTOR_REQUIRED") {
-        $("two-factor-step").hidden = false;
-        $("sign-in-code").focus();
-        say("Enter the code from your authenticator app.");
-        return;
-      }
-      throw error;
-    }
+    const signedInNow = await askingForCode(async () => acceptTokens(await call("POST", "/auth/login", body, { auth: false })),
+      { field: "two-factor-step", input: "sign-in-code", prompt: "Enter the code from your authenticator app." });
+    if (!signedInNow) return;
     say("Signed in.");
     await signedIn();
   }));
@@ -250,17 +257,10 @@
   }
 
   async function completeSocial(twoFactorCode) {
-    try {
-      acceptTokens(await call("POST", "/auth/social/complete", { twoFactorCode, refreshTokenDelivery: "cookie" }, { auth: false }));
-    } catch (error) {
-      if (error.code === "TWO_FACTOR_REQUIRED") {
-        $("social-code-form").hidden = false;
-        $("social-code").focus();
-        say("Enter the code from your authenticator app to finish signing in.");
-        return false;
-      }
-      throw error;
-    }
+    const signedInNow = await askingForCode(
+      async () => acceptTokens(await call("POST", "/auth/social/complete", { twoFactorCode, refreshTokenDelivery: "cookie" }, { auth: false })),
+      { field: "social-code-form", input: "social-code", prompt: "Enter the code from your authenticator app to finish signing in." });
+    if (!signedInNow) return false;
     $("social-code-form").hidden = true;
     $("social-code-form").reset();
     say("Signed in.");
@@ -389,17 +389,9 @@
     const body = { token: resetToken, newPassword: $("reset-password").value };
     const code = $("reset-code").value.trim();
     if (code) body.twoFactorCode = code;
-    try {
-      await call("POST", "/auth/password-reset/complete", body, { auth: false });
-    } catch (error) {
-      if (error.code === "TWO_FACTOR_REQUIRED") {
-        $("reset-code-field").hidden = false;
-        $("reset-code").focus();
-        say("Two-factor authentication is on: enter a code to finish.");
-        return;
-      }
-      throw error;
-    }
+    const reset = await askingForCode(() => call("POST", "/auth/password-reset/complete", body, { auth: false }),
+      { field: "reset-code-field", input: "reset-code", prompt: "Two-factor authentication is on: enter a code to finish." });
+    if (!reset) return;
     resetToken = null;
     $("reset-section").hidden = true;
     $("reset-form").reset();
