@@ -247,16 +247,8 @@ internal sealed class FunctionCatalog
 
     private static TimerFunction DescribeTimer(MethodInfo method, string name, TimerTriggerAttribute trigger)
     {
-        foreach (var parameter in method.GetParameters())
-        {
-            bool bindable = parameter.ParameterType == typeof(CancellationToken)
-                || (parameter.ParameterType == typeof(TimerInfo) && parameter.GetCustomAttribute<TimerTriggerAttribute>() is not null);
-            if (!bindable)
-            {
-                throw Invalid(method, name,
-                    $"parameter '{parameter.Name}' ({parameter.ParameterType.Name}) is not bindable; timer functions take only TimerInfo and CancellationToken (DESIGN.md §1).");
-            }
-        }
+        RequireOnlyTrigger<TimerTriggerAttribute>(
+            method, name, typeof(TimerInfo), "timer functions take only TimerInfo and CancellationToken (DESIGN.md §1).");
 
         if (string.IsNullOrWhiteSpace(trigger.Schedule))
         {
@@ -268,17 +260,9 @@ internal sealed class FunctionCatalog
 
     private static QueueFunction DescribeQueue(MethodInfo method, string name, QueueTriggerAttribute trigger)
     {
-        foreach (var parameter in method.GetParameters())
-        {
-            // The message as text: what the outbox writes (JSON). Other bindings (POCOs, QueueMessage) would need the worker's converters.
-            bool bindable = parameter.ParameterType == typeof(CancellationToken)
-                || (parameter.ParameterType == typeof(string) && parameter.GetCustomAttribute<QueueTriggerAttribute>() is not null);
-            if (!bindable)
-            {
-                throw Invalid(method, name,
-                    $"parameter '{parameter.Name}' ({parameter.ParameterType.Name}) is not bindable; queue functions here take only the message as a string and a CancellationToken.");
-            }
-        }
+        // The message as text: what the outbox writes (JSON). Other bindings (POCOs, QueueMessage) would need the worker's converters.
+        RequireOnlyTrigger<QueueTriggerAttribute>(
+            method, name, typeof(string), "queue functions here take only the message as a string and a CancellationToken.");
 
         if (string.IsNullOrWhiteSpace(trigger.QueueName))
         {
@@ -291,6 +275,24 @@ internal sealed class FunctionCatalog
         }
 
         return new QueueFunction(name, method, trigger.QueueName, string.IsNullOrWhiteSpace(trigger.Connection) ? DefaultConnection : trigger.Connection);
+    }
+
+    /// <summary>
+    /// A timer or queue function binds its trigger, as <paramref name="triggerType"/>, and a CancellationToken; the
+    /// local host binds nothing else, so anything else is refused here rather than failing at the first run.
+    /// </summary>
+    private static void RequireOnlyTrigger<TTrigger>(MethodInfo method, string name, Type triggerType, string takesOnly)
+        where TTrigger : Attribute
+    {
+        foreach (var parameter in method.GetParameters())
+        {
+            bool bindable = parameter.ParameterType == typeof(CancellationToken)
+                || (parameter.ParameterType == triggerType && parameter.GetCustomAttribute<TTrigger>() is not null);
+            if (!bindable)
+            {
+                throw Invalid(method, name, $"parameter '{parameter.Name}' ({parameter.ParameterType.Name}) is not bindable; {takesOnly}");
+            }
+        }
     }
 
     /// <summary>The setting a storage trigger reads its account from when it names none.</summary>
