@@ -9,16 +9,10 @@ public sealed class AdminFunctions(AccountService accounts)
     public Task<IActionResult> SetUserPlan(
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "v1/admin/users/{id}/plan")] HttpRequest request,
         string id,
-        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
-    {
-        var body = await RequestBody.ReadAsync<SetPlanRequest>(request, cancellationToken);
-        if (!body.Succeeded)
-        {
-            return ApiResults.Problem(body.Problem);
-        }
-
-        return ApiResults.From(await accounts.SetPlanAsync(id, body.Value.Plan, cancellationToken), ApiResults.Ok);
-    }, cancellationToken);
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<SetPlanRequest>(
+        request,
+        async body => ApiResults.From(await accounts.SetPlanAsync(id, body.Plan, cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
     private sealed record SetPlanRequest(string? Plan);
 }

@@ -43,7 +43,10 @@ public static class ApiEndpoint
         where TRequest : class =>
         RunAsync(authenticate, caller => WithBodyAsync<TRequest>(request, input => body(caller, input), requestAborted), requestAborted);
 
-    /// <summary>A route anyone may call that takes a JSON object body; a body that cannot be read is answered as its problem.</summary>
+    /// <summary>
+    /// A route that authenticates no caller itself (a sign-in, a link from an email, an operator route behind the
+    /// function key) and takes a JSON object body; a body that cannot be read is answered as its problem.
+    /// </summary>
     public static Task<IActionResult> RunAsync<TRequest>(
         HttpRequest request, Func<TRequest, Task<IActionResult>> body, CancellationToken requestAborted)
         where TRequest : class =>
