@@ -38,10 +38,12 @@ public static class ApiTestClient
 
     /// <summary>
     /// The one way tests send an API request: <paramref name="json"/> becomes a JSON body,
-    /// <paramref name="bearer"/> an <c>Authorization: Bearer</c> header.
+    /// <paramref name="bearer"/> an <c>Authorization: Bearer</c> header, <paramref name="userAgent"/> the
+    /// browser the security log and its emails name.
     /// </summary>
     public static Task<HttpResponseMessage> SendAsync(
-        this HttpClient client, HttpMethod method, string path, object? json = null, string? bearer = null, CancellationToken cancellationToken = default)
+        this HttpClient client, HttpMethod method, string path, object? json = null, string? bearer = null, string? userAgent = null,
+        CancellationToken cancellationToken = default)
     {
         // A token passed where the body goes compiles (both are objects) and then tests the wrong thing.
         if (json is string)
@@ -58,6 +60,11 @@ public static class ApiTestClient
         if (bearer is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        if (userAgent is not null)
+        {
+            request.Headers.UserAgent.ParseAdd(userAgent);
         }
 
         return client.SendAsync(request, cancellationToken);

@@ -153,10 +153,10 @@ public class LocalHostFixture : IAsyncLifetime
     {
     }
 
-    /// <inheritdoc cref="ApiTestClient.SendAsync(HttpClient, HttpMethod, string, object?, string?, CancellationToken)"/>
+    /// <inheritdoc cref="ApiTestClient.SendAsync(HttpClient, HttpMethod, string, object?, string?, string?, CancellationToken)"/>
     public Task<HttpResponseMessage> SendAsync(
-        HttpMethod method, string path, object? json = null, string? bearer = null, CancellationToken cancellationToken = default) =>
-        Client.SendAsync(method, path, json, bearer, cancellationToken);
+        HttpMethod method, string path, object? json = null, string? bearer = null, string? userAgent = null, CancellationToken cancellationToken = default) =>
+        Client.SendAsync(method, path, json, bearer, userAgent, cancellationToken);
 
     /// <summary>Registers and signs in a new account, on <paramref name="plan"/> (default <see cref="DefaultPlan"/>) through the operator endpoint.</summary>
     public async Task<SignedInUser> SignUpAsync(string? plan = null)
