@@ -5,21 +5,15 @@ using Bkmark.Core.Organisations;
 namespace Bkmark.Tests.Organisations;
 
 /// <summary>The organisation service on Azurite: the roster as the authority, and the member rows requests read.</summary>
-public sealed class OrganisationServiceTests : IAsyncLifetime
+public sealed class OrganisationServiceTests : CoreServicesTest
 {
-    private CoreServices _core = null!;
-
-    private OrganisationService Organisations => _core.Get<OrganisationService>();
-
-    public async Task InitializeAsync() => _core = await CoreServices.StartAsync();
-
-    public async Task DisposeAsync() => await _core.DisposeAsync();
+    private OrganisationService Organisations => Core.Get<OrganisationService>();
 
     /// <summary>A Team account's new organisation, with a second Team account joined (as an accepted invitation does) as <paramref name="role"/>.</summary>
     private async Task<(string OrgId, string OwnerId, Caller Owner, string MemberId)> CreateOrganisationWithMemberAsync(string role)
     {
-        var (ownerId, owner) = await _core.CreateUserAsync(Plans.Team);
-        var (memberId, _) = await _core.CreateUserAsync(Plans.Team);
+        var (ownerId, owner) = await Core.CreateUserAsync(Plans.Team);
+        var (memberId, _) = await Core.CreateUserAsync(Plans.Team);
         var created = await Organisations.CreateAsync(owner, "Acme", CancellationToken.None);
         Assert.True(created.Succeeded);
         Assert.True((await Organisations.JoinAsync(created.Value.Id, memberId, "m@example.com", role, CancellationToken.None)).Succeeded);
