@@ -8,7 +8,6 @@ namespace Bkmark.Tests.Authorization;
 /// <summary>Step-up (RFC 9470) over HTTP through the local host, against Azurite: sensitive routes need a recent sign-in.</summary>
 public sealed class StepUpTests(ApiKeyHostFixture host) : IClassFixture<ApiKeyHostFixture>
 {
-    private const string Password = ApiTestClient.Password;
     private static readonly TimeSpan ElevenMinutes = TimeSpan.FromMinutes(11);
 
     [Theory]

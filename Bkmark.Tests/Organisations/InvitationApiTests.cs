@@ -89,9 +89,7 @@ public sealed class InvitationApiTests(OrganisationHostFixture host) : IClassFix
 
         // Assert
         await byMember.AssertProblemAsync(HttpStatusCode.Forbidden, ErrorCodes.OrganisationRoleRequired);
-        var problem = await badInput.AssertProblemAsync(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("email", out _));
-        Assert.True(problem.GetProperty("errors").TryGetProperty("role", out _));
+        await badInput.AssertValidationFailedAsync("email", "role");
         await badToken.AssertProblemAsync(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
     }
 
