@@ -191,8 +191,7 @@ public sealed class AuthFlowTests(CountingLocalHostFixture host) : IClassFixture
     {
         var response = await Client.PostAsync("api/v1/auth/register", new StringContent(body, Encoding.UTF8, "application/json"));
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
-        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        await response.AssertValidationFailedAsync(field);
     }
 
     [Fact]

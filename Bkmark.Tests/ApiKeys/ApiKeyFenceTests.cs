@@ -36,10 +36,7 @@ public sealed class ApiKeyFenceTests(ApiKeyHostFixture host) : IClassFixture<Api
     [Fact]
     public async Task Key_WithIpv4Ranges_WorksFromInside_AndGets403IpNotAllowedFromOutside()
     {
-        var user = await host.SignUpAsync();
-        var created = await host.CreateKeyAsync(user.AccessToken);
-        var key = created.GetProperty("key").GetString()!;
-        (await PatchAsync(user.AccessToken, created, new { allowedIps = new[] { "198.51.100.0/24" } })).EnsureSuccessStatusCode();
+        var (_, _, key) = await FencedKeyAsync("198.51.100.0/24");
 
         var inside = await host.VerifyFromAsync(key, "198.51.100.200");
         var outside = await host.VerifyFromAsync(key, "198.51.101.1");
@@ -55,10 +52,7 @@ public sealed class ApiKeyFenceTests(ApiKeyHostFixture host) : IClassFixture<Api
     [Fact]
     public async Task Key_WithIpv6Ranges_WorksFromInside_AndGets403IpNotAllowedFromOutside()
     {
-        var user = await host.SignUpAsync();
-        var created = await host.CreateKeyAsync(user.AccessToken);
-        var key = created.GetProperty("key").GetString()!;
-        (await PatchAsync(user.AccessToken, created, new { allowedIps = new[] { "2001:db8:abcd::/48" } })).EnsureSuccessStatusCode();
+        var (_, _, key) = await FencedKeyAsync("2001:db8:abcd::/48");
 
         var inside = await host.VerifyFromAsync(key, "2001:db8:abcd:12::1");
         var outside = await host.VerifyFromAsync(key, "2001:db8:abce::1");
@@ -72,10 +66,7 @@ public sealed class ApiKeyFenceTests(ApiKeyHostFixture host) : IClassFixture<Api
     [Fact]
     public async Task Key_BehindAProxyChain_IsCheckedAgainstTheFirstUntrustedHop_NotAnAddressTheClientWrote()
     {
-        var user = await host.SignUpAsync();
-        var created = await host.CreateKeyAsync(user.AccessToken);
-        var key = created.GetProperty("key").GetString()!;
-        (await PatchAsync(user.AccessToken, created, new { allowedIps = new[] { "198.51.100.0/24" } })).EnsureSuccessStatusCode();
+        var (_, _, key) = await FencedKeyAsync("198.51.100.0/24");
 
         // Client → a private-range proxy (trusted by default) → loopback: the client is 198.51.100.7.
         var throughProxy = await host.VerifyFromAsync(key, "198.51.100.7, 10.1.2.3");
@@ -90,10 +81,7 @@ public sealed class ApiKeyFenceTests(ApiKeyHostFixture host) : IClassFixture<Api
     [Fact]
     public async Task Patch_WithAnEmptyAllowedIps_AllowsAnyAddressAgain()
     {
-        var user = await host.SignUpAsync();
-        var created = await host.CreateKeyAsync(user.AccessToken);
-        var key = created.GetProperty("key").GetString()!;
-        (await PatchAsync(user.AccessToken, created, new { allowedIps = new[] { "198.51.100.0/24" } })).EnsureSuccessStatusCode();
+        var (user, created, key) = await FencedKeyAsync("198.51.100.0/24");
         await (await host.VerifyFromAsync(key, "203.0.113.1")).AssertProblemAsync(HttpStatusCode.Forbidden, "IP_NOT_ALLOWED");
 
         var cleared = await (await PatchAsync(user.AccessToken, created, new { allowedIps = Array.Empty<string>() })).ReadJsonAsync();
@@ -165,6 +153,15 @@ public sealed class ApiKeyFenceTests(ApiKeyHostFixture host) : IClassFixture<Api
 
         Assert.Equal("""{"plan":"pro","apiKeys":{"active":1,"limit":10},"rateLimitPerMinute":60}""", pro.GetRawText());
         Assert.Equal("""{"plan":"free","apiKeys":{"active":0,"limit":0},"rateLimitPerMinute":0}""", free.GetRawText());
+    }
+
+    /// <summary>A new account's new key, fenced to <paramref name="allowedIps"/>.</summary>
+    private async Task<(SignedInUser User, JsonElement Created, string Key)> FencedKeyAsync(params string[] allowedIps)
+    {
+        var user = await host.SignUpAsync();
+        var created = await host.CreateKeyAsync(user.AccessToken);
+        (await PatchAsync(user.AccessToken, created, new { allowedIps })).EnsureSuccessStatusCode();
+        return (user, created, created.GetProperty("key").GetString()!);
     }
 
     private Task<HttpResponseMessage> PatchAsync(string credential, JsonElement key, object body) =>

@@ -8,7 +8,6 @@ namespace Bkmark.Tests.Authorization;
 /// <summary>Step-up (RFC 9470) over HTTP through the local host, against Azurite: sensitive routes need a recent sign-in.</summary>
 public sealed class StepUpTests(ApiKeyHostFixture host) : IClassFixture<ApiKeyHostFixture>
 {
-    private const string Password = ApiTestClient.Password;
     private static readonly TimeSpan ElevenMinutes = TimeSpan.FromMinutes(11);
 
     [Theory]
@@ -83,10 +82,8 @@ public sealed class StepUpTests(ApiKeyHostFixture host) : IClassFixture<ApiKeyHo
     public async Task AccessToken_CarriesAuthTime_ThatRefreshKeeps_AndReauthenticationMoves()
     {
         // Arrange
-        var email = ApiTestClient.NewEmail();
-        await host.Client.RegisterAsync(email);
         var signedInAt = host.Time.GetUtcNow();
-        var tokens = await LoginAsync(email);
+        var tokens = (await host.Client.SignUpAsync()).Tokens;
         host.Time.Advance(ElevenMinutes);
 
         // Act
@@ -110,9 +107,7 @@ public sealed class StepUpTests(ApiKeyHostFixture host) : IClassFixture<ApiKeyHo
     public async Task Reauthenticate_SpendsTheRefreshTokenTheClientHeld_AndItsSuccessorWorks()
     {
         // Arrange
-        var email = ApiTestClient.NewEmail();
-        await host.Client.RegisterAsync(email);
-        var tokens = await LoginAsync(email);
+        var tokens = (await host.Client.SignUpAsync()).Tokens;
 
         // Act
         var reauthenticated = await (await host.SendAsync(
@@ -129,18 +124,15 @@ public sealed class StepUpTests(ApiKeyHostFixture host) : IClassFixture<ApiKeyHo
     public async Task Reauthenticate_ParallelWrongPasswords_AreCheckedOnlyUpToTheLimit_AndLockUnknownDevicesLikeSignIn()
     {
         // Arrange
-        var email = ApiTestClient.NewEmail();
-        await host.Client.RegisterAsync(email);
-        var signedIn = await LoginAsync(email);
-        var token = signedIn.GetProperty("accessToken").GetString()!;
+        var user = await host.Client.SignUpAsync();
 
         // Act: twelve wrong guesses at once.
         var guesses = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
-            host.SendAsync(HttpMethod.Post, "api/v1/auth/reauthenticate", new { password = $"wrong guess {i}" }, token)));
-        var rightPassword = await host.SendAsync(HttpMethod.Post, "api/v1/auth/reauthenticate", new { password = Password }, token);
-        var signInForm = await host.SendAsync(HttpMethod.Post, "api/v1/auth/login", new { email, password = Password });
+            host.SendAsync(HttpMethod.Post, "api/v1/auth/reauthenticate", new { password = $"wrong guess {i}" }, user.AccessToken)));
+        var rightPassword = await host.SendAsync(HttpMethod.Post, "api/v1/auth/reauthenticate", new { password = Password }, user.AccessToken);
+        var signInForm = await host.SendAsync(HttpMethod.Post, "api/v1/auth/login", new { email = user.Email, password = Password });
         var ownersDevice = await host.SendAsync(HttpMethod.Post, "api/v1/auth/login",
-            new { email, password = Password, deviceToken = signedIn.GetProperty("deviceToken").GetString() });
+            new { email = user.Email, password = Password, deviceToken = user.Tokens.GetProperty("deviceToken").GetString() });
 
         // Assert: each guess claimed its attempt before it was checked (§7), so only the limit's worth were checked.
         Assert.Equal(5, guesses.Count(g => g.StatusCode == HttpStatusCode.Unauthorized));
@@ -158,9 +150,7 @@ public sealed class StepUpTests(ApiKeyHostFixture host) : IClassFixture<ApiKeyHo
     public async Task Reauthenticate_NeedsTheSecondFactor_WhenTwoFactorIsOn()
     {
         // Arrange
-        var email = ApiTestClient.NewEmail();
-        await host.Client.RegisterAsync(email);
-        var token = (await LoginAsync(email)).GetProperty("accessToken").GetString()!;
+        var token = (await host.Client.SignUpAsync()).AccessToken;
         var setup = await (await host.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", null, token)).ReadJsonAsync();
         var secret = setup.GetProperty("secret").GetString()!;
         var enable = await host.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/enable", new { code = CodeNow(secret) }, token);
@@ -209,13 +199,6 @@ public sealed class StepUpTests(ApiKeyHostFixture host) : IClassFixture<ApiKeyHo
 
         // Assert
         await response.AssertProblemAsync(HttpStatusCode.Forbidden, ErrorCodes.ApiKeyNotAllowed);
-    }
-
-    private async Task<JsonElement> LoginAsync(string email)
-    {
-        var response = await host.SendAsync(HttpMethod.Post, "api/v1/auth/login", new { email, password = Password });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.ReadJsonAsync();
     }
 
     private async Task<string> ReauthenticateAsync(string accessToken)

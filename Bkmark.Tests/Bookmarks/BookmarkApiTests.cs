@@ -42,8 +42,7 @@ public sealed class BookmarkApiTests(LocalHostFixture host) : IClassFixture<Loca
 
         var response = await host.SendAsync(HttpMethod.Post, "api/v1/bookmarks", body, token);
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
-        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        await response.AssertValidationFailedAsync(field);
     }
 
     [Fact]
@@ -53,8 +52,7 @@ public sealed class BookmarkApiTests(LocalHostFixture host) : IClassFixture<Loca
 
         var response = await host.SendAsync(HttpMethod.Post, "api/v1/bookmarks", new { url = "https://example.com/" + new string('a', 2029) }, token);
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
-        Assert.True(problem.GetProperty("errors").TryGetProperty("url", out _));
+        await response.AssertValidationFailedAsync("url");
     }
 
     [Fact]
@@ -139,8 +137,7 @@ public sealed class BookmarkApiTests(LocalHostFixture host) : IClassFixture<Loca
 
         var response = await host.SendAsync(HttpMethod.Get, "api/v1/bookmarks?" + query, bearer: token);
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
-        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
+        await response.AssertValidationFailedAsync(field);
     }
 
     [Fact]
@@ -176,8 +173,8 @@ public sealed class BookmarkApiTests(LocalHostFixture host) : IClassFixture<Loca
         var nullFavorite = await host.SendAsync(HttpMethod.Patch, $"api/v1/bookmarks/{id}", new { favorite = (bool?)null }, token);
         var wrongType = await host.SendAsync(HttpMethod.Patch, $"api/v1/bookmarks/{id}", new { title = 5 }, token);
 
-        Assert.True((await nullFavorite.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED")).GetProperty("errors").TryGetProperty("favorite", out _));
-        Assert.True((await wrongType.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED")).GetProperty("errors").TryGetProperty("title", out _));
+        await nullFavorite.AssertValidationFailedAsync("favorite");
+        await wrongType.AssertValidationFailedAsync("title");
     }
 
     [Fact]

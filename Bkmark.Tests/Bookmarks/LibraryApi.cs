@@ -17,13 +17,6 @@ public static class LibraryApi
         return (await response.ReadJsonAsync()).GetProperty("id").GetString()!;
     }
 
-    public static async Task<JsonElement> GetJsonAsync(this LocalHostFixture host, string token, string path)
-    {
-        var response = await host.SendAsync(HttpMethod.Get, path, bearer: token);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.ReadJsonAsync();
-    }
-
     /// <summary>Follows <c>nextCursor</c> to the end and returns every item, in order.</summary>
     public static async Task<List<JsonElement>> ReadAllPagesAsync(this LocalHostFixture host, string token, string path)
     {

@@ -38,7 +38,7 @@ public sealed class GroupApiTests(LocalHostFixture host) : IClassFixture<LocalHo
         Assert.Equal(JsonValueKind.Null, (await host.GetJsonAsync(token, $"api/v1/bookmarks/{bookmark}")).GetProperty("groupId").ValueKind);
         Assert.Equal(JsonValueKind.Null, (await host.GetJsonAsync(token, $"api/v1/bookmarks/{trashed}")).GetProperty("groupId").ValueKind);
         var filing = await host.SendAsync(HttpMethod.Patch, $"api/v1/bookmarks/{bookmark}", new { groupId = id }, token);
-        Assert.True((await filing.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED")).GetProperty("errors").TryGetProperty("groupId", out _));
+        await filing.AssertValidationFailedAsync("groupId");
     }
 
     [Fact]
@@ -49,8 +49,8 @@ public sealed class GroupApiTests(LocalHostFixture host) : IClassFixture<LocalHo
         var missing = await host.SendAsync(HttpMethod.Post, "api/v1/groups", new { description = "x" }, token);
         var tooLong = await host.SendAsync(HttpMethod.Post, "api/v1/groups", new { name = new string('n', 101) }, token);
 
-        Assert.True((await missing.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED")).GetProperty("errors").TryGetProperty("name", out _));
-        Assert.True((await tooLong.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED")).GetProperty("errors").TryGetProperty("name", out _));
+        await missing.AssertValidationFailedAsync("name");
+        await tooLong.AssertValidationFailedAsync("name");
     }
 
     [Theory]

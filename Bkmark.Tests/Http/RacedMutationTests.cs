@@ -69,15 +69,15 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
         answers.AssertEachSucceededOr(ErrorCodes.Conflict);
         Assert.Contains(answers, answer => answer.Succeeded);
         Assert.False((await host.GetJsonAsync(user.Token, "api/v1/me/two-factor")).GetProperty("enabled").GetBoolean());
-        var secret = (await PostOkAsync("api/v1/me/two-factor/totp/setup", user.Token)).GetProperty("secret").GetString()!;
-        await PostOkAsync("api/v1/me/two-factor/totp/enable", user.Token, new { code = CodeNow(secret) });
+        var secret = (await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", bearer: user.Token)).GetProperty("secret").GetString()!;
+        await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/enable", new { code = CodeNow(secret) }, user.Token);
     }
 
     [Fact]
     public async Task TotpEnable_SucceedsOnce_WhenOneCodeIsRaced()
     {
         var user = await SignUpAsync();
-        var secret = (await PostOkAsync("api/v1/me/two-factor/totp/setup", user.Token)).GetProperty("secret").GetString()!;
+        var secret = (await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", bearer: user.Token)).GetProperty("secret").GetString()!;
         var code = CodeNow(secret);
 
         var answers = await Race.SendAsync(() => host.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/enable", new { code }, user.Token));
@@ -118,7 +118,7 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
     public async Task PasskeyRegistration_SucceedsOnce_WhenOneChallengeIsRaced()
     {
         var user = await SignUpAsync();
-        var options = await PostOkAsync("api/v1/me/passkeys/options", user.Token);
+        var options = await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/passkeys/options", bearer: user.Token);
         var body = new
         {
             challengeId = options.GetProperty("challengeId").GetString(),
@@ -164,7 +164,7 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
     public async Task ApiKeyRenameAndRevoke_AnswerEveryRacedRequest()
     {
         var user = await SignUpAsync(plan: "pro");
-        var created = await PostOkAsync("api/v1/api-keys", user.Token, new { name = "raced", scopes = new[] { "bookmarks:read" } }, HttpStatusCode.Created);
+        var created = await host.SendForJsonAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "raced", scopes = new[] { "bookmarks:read" } }, user.Token, HttpStatusCode.Created);
         var id = created.GetProperty("id").GetString();
 
         var renames = await Race.SendAsync(() => host.SendAsync(HttpMethod.Patch, $"api/v1/api-keys/{id}", new { name = "renamed" }, user.Token));
@@ -181,9 +181,9 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
     public async Task PlanChange_AnswersEveryRacedRequest_AndTheKeysFollowThePlan()
     {
         var user = await SignUpAsync(plan: "pro");
-        var key = (await PostOkAsync("api/v1/api-keys", user.Token, new { name = "k", scopes = new[] { "bookmarks:read" } }, HttpStatusCode.Created)).GetProperty("key").GetString();
+        var key = (await host.SendForJsonAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "k", scopes = new[] { "bookmarks:read" } }, user.Token, HttpStatusCode.Created)).GetProperty("key").GetString();
 
-        var answers = await Race.SendAsync(() => SetPlanAsync(user.Id, "free"));
+        var answers = await Race.SendAsync(() => host.SetPlanAsync(user.Id, "free"));
 
         answers.AssertEachSucceededOr(ErrorCodes.Conflict);
         Assert.Contains(answers, answer => answer.Succeeded);
@@ -292,45 +292,31 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
         var (id, email) = await host.Client.RegisterAsync();
         if (plan != "free")
         {
-            Assert.Equal(HttpStatusCode.OK, (await SetPlanAsync(id, plan)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await host.SetPlanAsync(id, plan)).StatusCode);
         }
 
         var tokens = await host.Client.LoginAsync(email);
         return new User(id, email, tokens.GetProperty("accessToken").GetString()!);
     }
 
-    private Task<HttpResponseMessage> SetPlanAsync(string userId, string plan)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Put, $"api/v1/admin/users/{userId}/plan") { Content = JsonContent.Create(new { plan }) };
-        request.Headers.Add("x-functions-key", host.FunctionKey);
-        return host.Client.SendAsync(request);
-    }
-
-    private async Task<JsonElement> PostOkAsync(string path, string token, object? body = null, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        using var response = await host.SendAsync(HttpMethod.Post, path, body, token);
-        Assert.True(response.StatusCode == expected, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.ReadJsonAsync();
-    }
-
     /// <summary>A signed-in user with two-factor on; the clock is then a step on, so the current code is unused.</summary>
     private async Task<(User User, string Secret)> EnrolTwoFactorAsync()
     {
         var user = await SignUpAsync();
-        var secret = (await PostOkAsync("api/v1/me/two-factor/totp/setup", user.Token)).GetProperty("secret").GetString()!;
-        await PostOkAsync("api/v1/me/two-factor/totp/enable", user.Token, new { code = CodeNow(secret) });
+        var secret = (await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", bearer: user.Token)).GetProperty("secret").GetString()!;
+        await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/enable", new { code = CodeNow(secret) }, user.Token);
         host.Time.Advance(TimeSpan.FromSeconds(30));
         return (user, secret);
     }
 
     private async Task<string> AddPasskeyAsync(string token)
     {
-        var options = await PostOkAsync("api/v1/me/passkeys/options", token);
-        var created = await PostOkAsync("api/v1/me/passkeys", token, new
+        var options = await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/passkeys/options", bearer: token);
+        var created = await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/passkeys", new
         {
             challengeId = options.GetProperty("challengeId").GetString(),
             credential = _authenticator.Attest(options.GetProperty("options"), host.Origin),
-        }, HttpStatusCode.Created);
+        }, token, HttpStatusCode.Created);
         return created.GetProperty("id").GetString()!;
     }
 

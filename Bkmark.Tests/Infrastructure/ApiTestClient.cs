@@ -38,10 +38,12 @@ public static class ApiTestClient
 
     /// <summary>
     /// The one way tests send an API request: <paramref name="json"/> becomes a JSON body,
-    /// <paramref name="bearer"/> an <c>Authorization: Bearer</c> header.
+    /// <paramref name="bearer"/> an <c>Authorization: Bearer</c> header, <paramref name="userAgent"/> the
+    /// browser the security log and its emails name.
     /// </summary>
     public static Task<HttpResponseMessage> SendAsync(
-        this HttpClient client, HttpMethod method, string path, object? json = null, string? bearer = null, CancellationToken cancellationToken = default)
+        this HttpClient client, HttpMethod method, string path, object? json = null, string? bearer = null, string? userAgent = null,
+        CancellationToken cancellationToken = default)
     {
         // A token passed where the body goes compiles (both are objects) and then tests the wrong thing.
         if (json is string)
@@ -60,7 +62,24 @@ public static class ApiTestClient
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         }
 
+        if (userAgent is not null)
+        {
+            request.Headers.UserAgent.ParseAdd(userAgent);
+        }
+
         return client.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends as <see cref="SendAsync"/> does and returns the JSON body, asserting the answer is <paramref name="expected"/>
+    /// (a failure shows the body, which names the problem).
+    /// </summary>
+    public static async Task<JsonElement> SendForJsonAsync(
+        this HttpClient client, HttpMethod method, string path, object? json = null, string? bearer = null, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await client.SendAsync(method, path, json, bearer);
+        Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.ReadJsonAsync();
     }
 
     public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response)
@@ -79,6 +98,18 @@ public static class ApiTestClient
         Assert.Equal(code, body.GetProperty("code").GetString());
         Assert.Equal((int)status, body.GetProperty("status").GetInt32());
         return body;
+    }
+
+    /// <summary>Asserts a 400 <c>VALIDATION_FAILED</c> problem whose <c>errors</c> name each of <paramref name="fields"/>.</summary>
+    public static async Task<JsonElement> AssertValidationFailedAsync(this HttpResponseMessage response, params string[] fields)
+    {
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
+        foreach (var field in fields)
+        {
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name '{field}': {problem}");
+        }
+
+        return problem;
     }
 }
 

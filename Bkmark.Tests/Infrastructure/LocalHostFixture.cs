@@ -153,10 +153,18 @@ public class LocalHostFixture : IAsyncLifetime
     {
     }
 
-    /// <inheritdoc cref="ApiTestClient.SendAsync(HttpClient, HttpMethod, string, object?, string?, CancellationToken)"/>
+    /// <inheritdoc cref="ApiTestClient.SendAsync(HttpClient, HttpMethod, string, object?, string?, string?, CancellationToken)"/>
     public Task<HttpResponseMessage> SendAsync(
-        HttpMethod method, string path, object? json = null, string? bearer = null, CancellationToken cancellationToken = default) =>
-        Client.SendAsync(method, path, json, bearer, cancellationToken);
+        HttpMethod method, string path, object? json = null, string? bearer = null, string? userAgent = null, CancellationToken cancellationToken = default) =>
+        Client.SendAsync(method, path, json, bearer, userAgent, cancellationToken);
+
+    /// <inheritdoc cref="ApiTestClient.SendForJsonAsync"/>
+    public Task<JsonElement> SendForJsonAsync(
+        HttpMethod method, string path, object? json = null, string? bearer = null, HttpStatusCode expected = HttpStatusCode.OK) =>
+        Client.SendForJsonAsync(method, path, json, bearer, expected);
+
+    /// <summary>Reads <paramref name="path"/> with <paramref name="bearer"/>, asserting a 200, and returns its JSON.</summary>
+    public Task<JsonElement> GetJsonAsync(string bearer, string path) => SendForJsonAsync(HttpMethod.Get, path, bearer: bearer);
 
     /// <summary>Registers and signs in a new account, on <paramref name="plan"/> (default <see cref="DefaultPlan"/>) through the operator endpoint.</summary>
     public async Task<SignedInUser> SignUpAsync(string? plan = null)

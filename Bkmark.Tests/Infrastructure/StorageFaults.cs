@@ -9,7 +9,7 @@ namespace Bkmark.Tests.Infrastructure;
 /// matches <see cref="FailWhen"/> fails with <see cref="Status"/> (a 503 unless told; a 412 loses every ETag race), and <see cref="CancelAfter"/> cancels a token
 /// once N requests have been sent, like a host stopping a function half-way.
 /// </summary>
-public sealed class StorageFaults : HttpPipelinePolicy
+public sealed class StorageFaults : HttpPipelineSynchronousPolicy
 {
     private int _untilCancel = int.MaxValue;
     private CancellationTokenSource? _cancel;
@@ -27,19 +27,7 @@ public sealed class StorageFaults : HttpPipelinePolicy
         Volatile.Write(ref _untilCancel, requests);
     }
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Apply(message);
-        ProcessNext(message, pipeline);
-    }
-
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Apply(message);
-        return ProcessNextAsync(message, pipeline);
-    }
-
-    private void Apply(HttpMessage message)
+    public override void OnSendingRequest(HttpMessage message)
     {
         if (Interlocked.Decrement(ref _untilCancel) == 0)
         {

@@ -8,7 +8,7 @@ namespace Bkmark.Tests.Infrastructure;
 /// Records every request the Table Storage client sends (registered as an <see cref="HttpPipelinePolicy"/>,
 /// which AddBkmark adds to the client), so tests can assert what a code path costs in storage calls.
 /// </summary>
-public sealed class StorageRequestCounter : HttpPipelinePolicy
+public sealed class StorageRequestCounter : HttpPipelineSynchronousPolicy
 {
     private readonly ConcurrentQueue<StorageRequest> _requests = new();
 
@@ -16,19 +16,7 @@ public sealed class StorageRequestCounter : HttpPipelinePolicy
 
     public void Clear() => _requests.Clear();
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Record(message);
-        ProcessNext(message, pipeline);
-    }
-
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Record(message);
-        return ProcessNextAsync(message, pipeline);
-    }
-
-    private void Record(HttpMessage message)
+    public override void OnSendingRequest(HttpMessage message)
     {
         var uri = message.Request.Uri.ToUri();
         // The outbox's queue trigger sends in the background (a registration's verification email, say) and records

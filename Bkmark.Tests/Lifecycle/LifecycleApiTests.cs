@@ -10,7 +10,6 @@ namespace Bkmark.Tests.Lifecycle;
 /// </summary>
 public sealed class LifecycleApiTests(LifecycleHostFixture host) : IClassFixture<LifecycleHostFixture>
 {
-    private const string Password = ApiTestClient.Password;
     private const string NewPassword = "a brand new passphrase";
 
     [Fact]

@@ -4,43 +4,37 @@ using Bkmark.Core.Sessions;
 namespace Bkmark.Tests.Maintenance;
 
 /// <summary>DESIGN.md §13: a bucket's entries spread over 16 partitions, and the sweep reads all of them, old unsharded ones too.</summary>
-public sealed class ExpiryIndexTests : IAsyncLifetime
+public sealed class ExpiryIndexTests : CoreServicesTest
 {
-    private CoreServices _core = null!;
-
-    public async Task InitializeAsync() => _core = await CoreServices.StartAsync();
-
-    public async Task DisposeAsync() => await _core.DisposeAsync();
-
     [Fact]
     public async Task SignIns_AtOneInstant_SpreadOverEveryShard_AndTheSweepOfTheClosedBucketFindsThemAll()
     {
         // 256 sign-ins: the chance that a fair hash leaves one of 16 shards empty is about one in a million.
         const int signIns = 256;
-        await Parallel.ForEachAsync(Enumerable.Range(0, signIns), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, _) => await _core.SignInAsync());
-        var bucket = _core.Get<ExpiryIndex>().BucketOf(_core.Time.GetUtcNow() + TimeSpan.FromDays(7));
+        await Parallel.ForEachAsync(Enumerable.Range(0, signIns), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, _) => await Core.SignInAsync());
+        var bucket = Core.Get<ExpiryIndex>().BucketOf(Core.Time.GetUtcNow() + TimeSpan.FromDays(7));
 
         var partitions = await PartitionsAsync();
-        var report = await _core.SweepAfterAsync(TimeSpan.FromDays(7) + SweepTestData.BucketClosed);
+        var report = await Core.SweepAfterAsync(TimeSpan.FromDays(7) + SweepTestData.BucketClosed);
 
         Assert.Equal(Enumerable.Range(0, ExpiryIndex.ShardCount).Select(shard => $"{bucket}-{shard:D2}"), partitions.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(2 * signIns, partitions.Values.Sum());
         Assert.Equal((2 * signIns, 0), (report.Entries, report.Failed));
-        Assert.Equal(0, await _core.CountAsync(TableNames.Sessions));
-        Assert.Equal(0, await _core.CountAsync(TableNames.RefreshTokens));
+        Assert.Equal(0, await Core.CountAsync(TableNames.Sessions));
+        Assert.Equal(0, await Core.CountAsync(TableNames.RefreshTokens));
         Assert.Empty(await PartitionsAsync());
     }
 
     [Fact]
     public async Task SignIn_SchedulesSessionAndRefreshTokenInOneShard_InOneWrite()
     {
-        _core.StorageRequests.Clear();
+        Core.StorageRequests.Clear();
 
-        await _core.SignInAsync();
+        await Core.SignInAsync();
 
         // The session, its refresh token, and one transaction of both index entries (a batch's path names no
         // table). The security log's event and its day's index entry are the log's own writes.
-        var writes = _core.StorageRequests.Requests.Where(r => r.IsWrite).ToList();
+        var writes = Core.StorageRequests.Requests.Where(r => r.IsWrite).ToList();
         Assert.Single(writes, r => r.IsBatch);
         Assert.Single(writes, r => IsTo(r, TableNames.Sessions));
         Assert.Single(writes, r => IsTo(r, TableNames.RefreshTokens));
@@ -50,14 +44,14 @@ public sealed class ExpiryIndexTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_SweepsEntriesWrittenBeforeSharding_BesideShardedOnesOfTheSameBucket()
     {
-        var (userId, tokens) = await _core.SignInAsync();
-        var legacy = await StoreSessionWithUnshardedEntryAsync(refreshExpiresAt: _core.Time.GetUtcNow() + TimeSpan.FromDays(7));
+        var (userId, tokens) = await Core.SignInAsync();
+        var legacy = await StoreSessionWithUnshardedEntryAsync(refreshExpiresAt: Core.Time.GetUtcNow() + TimeSpan.FromDays(7));
 
-        var report = await _core.SweepAfterAsync(TimeSpan.FromDays(7) + SweepTestData.BucketClosed);
+        var report = await Core.SweepAfterAsync(TimeSpan.FromDays(7) + SweepTestData.BucketClosed);
 
         Assert.Equal((3, 0), (report.Entries, report.Failed));
-        Assert.Null(await _core.FindSessionAsync(userId, tokens.SessionId));
-        Assert.Null(await _core.FindSessionAsync(legacy.PartitionKey, legacy.RowKey));
+        Assert.Null(await Core.FindSessionAsync(userId, tokens.SessionId));
+        Assert.Null(await Core.FindSessionAsync(legacy.PartitionKey, legacy.RowKey));
         Assert.Empty(await PartitionsAsync());
     }
 
@@ -79,15 +73,15 @@ public sealed class ExpiryIndexTests : IAsyncLifetime
         {
             PartitionKey = "01JCLEGACYUSER000000000001",
             RowKey = "01JCLEGACYSESS000000000001",
-            CreatedAt = _core.Time.GetUtcNow(),
-            LastActiveAt = _core.Time.GetUtcNow(),
+            CreatedAt = Core.Time.GetUtcNow(),
+            LastActiveAt = Core.Time.GetUtcNow(),
             RefreshExpiresAt = refreshExpiresAt,
             AbsoluteExpiresAt = refreshExpiresAt + TimeSpan.FromDays(20),
         };
-        await _core.Get<SessionStore>().AddAsync(session, CancellationToken.None);
-        await _core.Get<BkmarkTables>()[TableNames.ExpiryIndex].AddEntityAsync(new ExpiryIndexEntity
+        await Core.Get<SessionStore>().AddAsync(session, CancellationToken.None);
+        await Core.Get<BkmarkTables>()[TableNames.ExpiryIndex].AddEntityAsync(new ExpiryIndexEntity
         {
-            PartitionKey = _core.Get<ExpiryIndex>().BucketOf(session.DeletableAt()),
+            PartitionKey = Core.Get<ExpiryIndex>().BucketOf(session.DeletableAt()),
             RowKey = $"{SessionExpiryHandler.KindName}|{session.PartitionKey}|{session.RowKey}",
             Kind = SessionExpiryHandler.KindName,
             TargetPartition = session.PartitionKey,
@@ -101,7 +95,7 @@ public sealed class ExpiryIndexTests : IAsyncLifetime
     private async Task<Dictionary<string, int>> PartitionsAsync()
     {
         var partitions = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var entry in _core.Get<BkmarkTables>()[TableNames.ExpiryIndex].QueryAsync<ExpiryIndexEntity>())
+        await foreach (var entry in Core.Get<BkmarkTables>()[TableNames.ExpiryIndex].QueryAsync<ExpiryIndexEntity>())
         {
             if (entry.Kind is SessionExpiryHandler.KindName or RefreshTokenExpiryHandler.KindName)
             {
@@ -113,5 +107,5 @@ public sealed class ExpiryIndexTests : IAsyncLifetime
     }
 
     private bool IsTo(StorageRequest request, string table) =>
-        request.Uri.AbsolutePath.Contains("/" + _core.Get<BkmarkTables>()[table].Name, StringComparison.Ordinal);
+        request.Uri.AbsolutePath.Contains("/" + Core.Get<BkmarkTables>()[table].Name, StringComparison.Ordinal);
 }

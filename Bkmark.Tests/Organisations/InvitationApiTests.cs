@@ -10,9 +10,8 @@ public sealed class InvitationApiTests(OrganisationHostFixture host) : IClassFix
     public async Task Invitation_ArrivesByEmail_AndItsTokenLetsTheInviteeReadTheOrganisationLibrary()
     {
         // Arrange
-        var owner = await host.SignUpAsync();
+        var (owner, orgId) = await host.SignUpOwnerAsync("Invited Co");
         var invitee = await host.SignUpAsync();
-        var orgId = await host.CreateOrganisationAsync(owner, "Invited Co");
         var org = $"api/v1/orgs/{orgId}";
         await host.CreateBookmarkAsync(org, owner.AccessToken, "https://example.com/team");
 
@@ -44,11 +43,9 @@ public sealed class InvitationApiTests(OrganisationHostFixture host) : IClassFix
     public async Task AcceptInvitation_IsSingleUse_UnderConcurrentAccepts()
     {
         // Arrange
-        var owner = await host.SignUpAsync();
+        var (owner, orgId) = await host.SignUpOwnerAsync();
         var invitee = await host.SignUpAsync();
-        var orgId = await host.CreateOrganisationAsync(owner);
-        (await host.SendAsync(HttpMethod.Post, $"api/v1/orgs/{orgId}/invitations", new { email = invitee.Email, role = "admin" }, owner.AccessToken)).EnsureSuccessStatusCode();
-        var token = (await InvitationEmailAsync(invitee)).Token;
+        var token = await InviteAsync(orgId, owner, invitee, "admin");
 
         // Act
         var answers = await Race.SendAsync(() => host.SendAsync(HttpMethod.Post, "api/v1/orgs/invitations/accept", new { token }, invitee.AccessToken));
@@ -62,12 +59,10 @@ public sealed class InvitationApiTests(OrganisationHostFixture host) : IClassFix
     public async Task AcceptInvitation_Returns404_ForAnAccountWithAnotherAddress_OrAfterSevenDays()
     {
         // Arrange
-        var owner = await host.SignUpAsync();
+        var (owner, orgId) = await host.SignUpOwnerAsync();
         var invitee = await host.SignUpAsync();
         var forwardedTo = await host.SignUpAsync();
-        var orgId = await host.CreateOrganisationAsync(owner);
-        (await host.SendAsync(HttpMethod.Post, $"api/v1/orgs/{orgId}/invitations", new { email = invitee.Email, role = "member" }, owner.AccessToken)).EnsureSuccessStatusCode();
-        var token = (await InvitationEmailAsync(invitee)).Token;
+        var token = await InviteAsync(orgId, owner, invitee, "member");
 
         // Act
         var byOther = await host.SendAsync(HttpMethod.Post, "api/v1/orgs/invitations/accept", new { token }, forwardedTo.AccessToken);
@@ -84,10 +79,8 @@ public sealed class InvitationApiTests(OrganisationHostFixture host) : IClassFix
     public async Task Invite_IsRefused_ToAMember_AndForBadInput()
     {
         // Arrange
-        var owner = await host.SignUpAsync();
-        var member = await host.SignUpAsync();
-        var orgId = await host.CreateOrganisationAsync(owner);
-        await host.JoinAsync(orgId, member, "member");
+        var (owner, orgId) = await host.SignUpOwnerAsync();
+        var member = await host.SignUpMemberAsync(orgId, "member");
 
         // Act
         var byMember = await host.SendAsync(HttpMethod.Post, $"api/v1/orgs/{orgId}/invitations", new { email = "x@example.com", role = "member" }, member.AccessToken);
@@ -96,10 +89,15 @@ public sealed class InvitationApiTests(OrganisationHostFixture host) : IClassFix
 
         // Assert
         await byMember.AssertProblemAsync(HttpStatusCode.Forbidden, ErrorCodes.OrganisationRoleRequired);
-        var problem = await badInput.AssertProblemAsync(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("email", out _));
-        Assert.True(problem.GetProperty("errors").TryGetProperty("role", out _));
+        await badInput.AssertValidationFailedAsync("email", "role");
         await badToken.AssertProblemAsync(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
+    }
+
+    /// <summary>The owner invites the invitee's address; returns the token from the email that arrives.</summary>
+    private async Task<string> InviteAsync(string organisationId, SignedInUser owner, SignedInUser invitee, string role)
+    {
+        (await host.SendAsync(HttpMethod.Post, $"api/v1/orgs/{organisationId}/invitations", new { email = invitee.Email, role }, owner.AccessToken)).EnsureSuccessStatusCode();
+        return (await InvitationEmailAsync(invitee)).Token;
     }
 
     private static Task<ReceivedEmail> InvitationEmailAsync(SignedInUser invitee) =>

@@ -7,8 +7,7 @@ public sealed class OrganisationApiKeyTests(OrganisationHostFixture host) : ICla
     public async Task OrganisationKey_NeverSeesAPersonalLibrary_AndAPersonalKeyNeverSeesTheOrganisations()
     {
         // Arrange
-        var owner = await host.SignUpAsync();
-        var orgId = await host.CreateOrganisationAsync(owner);
+        var (owner, orgId) = await host.SignUpOwnerAsync();
         var org = $"api/v1/orgs/{orgId}";
         await host.CreateBookmarkAsync("api/v1", owner.AccessToken, "https://example.com/personal");
         await host.CreateBookmarkAsync(org, owner.AccessToken, "https://example.com/organisation");
@@ -37,8 +36,7 @@ public sealed class OrganisationApiKeyTests(OrganisationHostFixture host) : ICla
     public async Task OrganisationKey_IsRefused_OnAccountRoutes(string method, string path)
     {
         // Arrange
-        var owner = await host.SignUpAsync();
-        var orgId = await host.CreateOrganisationAsync(owner);
+        var (owner, orgId) = await host.SignUpOwnerAsync();
         var orgKey = (await host.CreateOrganisationKeyAsync(orgId, owner)).GetProperty("key").GetString()!;
 
         // Act
@@ -73,10 +71,8 @@ public sealed class OrganisationApiKeyTests(OrganisationHostFixture host) : ICla
     public async Task OrganisationKeys_AreManagedByAdminsOnly_AndStayOutOfTheirPersonalList()
     {
         // Arrange
-        var owner = await host.SignUpAsync();
-        var member = await host.SignUpAsync();
-        var orgId = await host.CreateOrganisationAsync(owner);
-        await host.JoinAsync(orgId, member, "member");
+        var (owner, orgId) = await host.SignUpOwnerAsync();
+        var member = await host.SignUpMemberAsync(orgId, "member");
         var created = await host.CreateOrganisationKeyAsync(orgId, owner);
         var keyId = created.GetProperty("id").GetString()!;
 
@@ -103,8 +99,7 @@ public sealed class OrganisationApiKeyTests(OrganisationHostFixture host) : ICla
     public async Task CreateOrganisationApiKey_RespectsThePerOrganisationLimit_Under15ConcurrentCreates()
     {
         // Arrange: the owner's own keys do not count against the organisation's limit.
-        var owner = await host.SignUpAsync();
-        var orgId = await host.CreateOrganisationAsync(owner);
+        var (owner, orgId) = await host.SignUpOwnerAsync();
         await CreatePersonalKeyAsync(owner);
 
         // Act

@@ -26,6 +26,21 @@ public sealed class OrganisationHostFixture() : LocalHostFixture(new Dictionary<
         return (await response.ReadJsonAsync()).GetProperty("id").GetString()!;
     }
 
+    /// <summary>Signs up a new account and creates an organisation with its session, which the account then owns.</summary>
+    public async Task<(SignedInUser Owner, string OrganisationId)> SignUpOwnerAsync(string name = "Acme")
+    {
+        var owner = await SignUpAsync();
+        return (owner, await CreateOrganisationAsync(owner, name));
+    }
+
+    /// <summary>Signs up a new account and puts it in the organisation with <paramref name="role"/> (see <see cref="JoinAsync"/>).</summary>
+    public async Task<SignedInUser> SignUpMemberAsync(string organisationId, string role)
+    {
+        var member = await SignUpAsync();
+        await JoinAsync(organisationId, member, role);
+        return member;
+    }
+
     /// <summary>
     /// Puts <paramref name="user"/> in the organisation as an accepted invitation does (the invitation's own
     /// path, email and token, is tested in <see cref="InvitationApiTests"/>).

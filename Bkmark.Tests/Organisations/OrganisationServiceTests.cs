@@ -5,31 +5,26 @@ using Bkmark.Core.Organisations;
 namespace Bkmark.Tests.Organisations;
 
 /// <summary>The organisation service on Azurite: the roster as the authority, and the member rows requests read.</summary>
-public sealed class OrganisationServiceTests : IAsyncLifetime
+public sealed class OrganisationServiceTests : CoreServicesTest
 {
-    private CoreServices _core = null!;
+    private OrganisationService Organisations => Core.Get<OrganisationService>();
 
-    private OrganisationService Organisations => _core.Get<OrganisationService>();
-
-    public async Task InitializeAsync() => _core = await CoreServices.StartAsync();
-
-    public async Task DisposeAsync() => await _core.DisposeAsync();
-
-    private async Task<string> CreateOrganisationAsync(Caller owner)
+    /// <summary>A Team account's new organisation, with a second Team account joined (as an accepted invitation does) as <paramref name="role"/>.</summary>
+    private async Task<(string OrgId, string OwnerId, Caller Owner, string MemberId)> CreateOrganisationWithMemberAsync(string role)
     {
+        var (ownerId, owner) = await Core.CreateUserAsync(Plans.Team);
+        var (memberId, _) = await Core.CreateUserAsync(Plans.Team);
         var created = await Organisations.CreateAsync(owner, "Acme", CancellationToken.None);
         Assert.True(created.Succeeded);
-        return created.Value.Id;
+        Assert.True((await Organisations.JoinAsync(created.Value.Id, memberId, "m@example.com", role, CancellationToken.None)).Succeeded);
+        return (created.Value.Id, ownerId, owner, memberId);
     }
 
     [Fact]
     public async Task ConcurrentRoleChanges_LeaveTheMemberRow_AtTheRostersRole()
     {
         // Arrange
-        var (ownerId, owner) = await _core.CreateUserAsync(Plans.Team);
-        var (memberId, _) = await _core.CreateUserAsync(Plans.Team);
-        var orgId = await CreateOrganisationAsync(owner);
-        Assert.True((await Organisations.JoinAsync(orgId, memberId, "m@example.com", OrganisationRoles.Member, CancellationToken.None)).Succeeded);
+        var (orgId, ownerId, owner, memberId) = await CreateOrganisationWithMemberAsync(OrganisationRoles.Member);
         string[] roles = [OrganisationRoles.Admin, OrganisationRoles.Member];
 
         // Act: changes race for the roster and then for the member's row, in whatever order they land.
@@ -47,10 +42,7 @@ public sealed class OrganisationServiceTests : IAsyncLifetime
     public async Task Join_KeepsAnExistingMembersRole_WhenAnOlderInvitationIsAccepted()
     {
         // Arrange
-        var (_, owner) = await _core.CreateUserAsync(Plans.Team);
-        var (memberId, _) = await _core.CreateUserAsync(Plans.Team);
-        var orgId = await CreateOrganisationAsync(owner);
-        await Organisations.JoinAsync(orgId, memberId, "m@example.com", OrganisationRoles.Admin, CancellationToken.None);
+        var (orgId, _, _, memberId) = await CreateOrganisationWithMemberAsync(OrganisationRoles.Admin);
 
         // Act
         var again = await Organisations.JoinAsync(orgId, memberId, "m@example.com", OrganisationRoles.Member, CancellationToken.None);
@@ -65,10 +57,7 @@ public sealed class OrganisationServiceTests : IAsyncLifetime
     public async Task Remove_DeletesTheMemberRow_AndTheMembershipFromTheirList()
     {
         // Arrange
-        var (_, owner) = await _core.CreateUserAsync(Plans.Team);
-        var (memberId, _) = await _core.CreateUserAsync(Plans.Team);
-        var orgId = await CreateOrganisationAsync(owner);
-        await Organisations.JoinAsync(orgId, memberId, "m@example.com", OrganisationRoles.Member, CancellationToken.None);
+        var (orgId, _, owner, memberId) = await CreateOrganisationWithMemberAsync(OrganisationRoles.Member);
 
         // Act
         var removed = await Organisations.RemoveAsync(owner, orgId, memberId, CancellationToken.None);

@@ -4,26 +4,20 @@ using Bkmark.Tests.Maintenance;
 namespace Bkmark.Tests.Passkeys;
 
 /// <summary>Unanswered ceremony challenges are swept once expired; live ones stay usable.</summary>
-public sealed class PasskeyChallengeExpiryTests : IAsyncLifetime
+public sealed class PasskeyChallengeExpiryTests : CoreServicesTest
 {
-    private CoreServices _core = null!;
-
-    public async Task InitializeAsync() => _core = await CoreServices.StartAsync();
-
-    public async Task DisposeAsync() => await _core.DisposeAsync();
-
     [Fact]
     public async Task Sweep_DeletesExpiredChallenge_AndKeepsLiveOne()
     {
-        var challenges = _core.Get<PasskeyChallengeStore>();
+        var challenges = Core.Get<PasskeyChallengeStore>();
         await challenges.CreateAsync(PasskeyCeremony.Registration, "user-a", "{}", CancellationToken.None);
-        _core.Time.Advance(TimeSpan.FromMinutes(20));
+        Core.Time.Advance(TimeSpan.FromMinutes(20));
         var live = await challenges.CreateAsync(PasskeyCeremony.Registration, "user-b", "{}", CancellationToken.None);
 
-        var report = await _core.SweepAfterAsync(TimeSpan.FromMinutes(1));
+        var report = await Core.SweepAfterAsync(TimeSpan.FromMinutes(1));
 
         Assert.Equal(1, report.DeletedOf(PasskeyChallengeExpiryHandler.KindName));
-        Assert.Equal(1, await _core.CountAsync(TableNames.PasskeyChallenges));
+        Assert.Equal(1, await Core.CountAsync(TableNames.PasskeyChallenges));
         Assert.Equal("{}", await challenges.ConsumeAsync(live, PasskeyCeremony.Registration, "user-b", CancellationToken.None));
     }
 }

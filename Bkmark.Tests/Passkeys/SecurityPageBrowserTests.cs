@@ -12,8 +12,6 @@ namespace Bkmark.Tests.Passkeys;
 /// </summary>
 public sealed partial class SecurityPageBrowserTests(PasskeyHostFixture fixture) : BrowserTest, IClassFixture<PasskeyHostFixture>
 {
-    private const string Password = ApiTestClient.Password;
-
     [Fact]
     public async Task SecurityPage_SignsInWithPasskey_AndRevokesOtherSession()
     {

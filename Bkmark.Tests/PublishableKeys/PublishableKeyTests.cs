@@ -34,8 +34,7 @@ public sealed class PublishableKeyTests(PublishableKeyHostFixture host) : IClass
 
         var response = await host.SendAsync(HttpMethod.Post, "api/v1/publishable-keys", new { name = "n", groupIds = new[] { groupId }, allowedOrigins = new[] { origin } }, user.AccessToken);
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
-        Assert.True(problem.GetProperty("errors").TryGetProperty("allowedOrigins", out _));
+        await response.AssertValidationFailedAsync("allowedOrigins");
     }
 
     [Fact]
@@ -47,8 +46,7 @@ public sealed class PublishableKeyTests(PublishableKeyHostFixture host) : IClass
 
         var response = await host.SendAsync(HttpMethod.Post, "api/v1/publishable-keys", new { name = "n", groupIds = new[] { groupId }, allowedOrigins = new[] { Origin } }, stranger.AccessToken);
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
-        Assert.True(problem.GetProperty("errors").TryGetProperty("groupIds", out _));
+        await response.AssertValidationFailedAsync("groupIds");
     }
 
     [Fact]
@@ -64,8 +62,7 @@ public sealed class PublishableKeyTests(PublishableKeyHostFixture host) : IClass
         Assert.False(before.GetProperty("public").GetBoolean());
         Assert.True(patched.GetProperty("public").GetBoolean());
         Assert.Equal("g", patched.GetProperty("name").GetString());
-        var problem = await badValue.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
-        Assert.True(problem.GetProperty("errors").TryGetProperty("public", out _));
+        await badValue.AssertValidationFailedAsync("public");
     }
 
     [Fact]

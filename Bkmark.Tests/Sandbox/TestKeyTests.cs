@@ -54,8 +54,7 @@ public sealed class TestKeyTests(ApiKeyHostFixture host) : IClassFixture<ApiKeyH
 
         var response = await host.SendAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "n", scopes = LibraryScopes, environment = "staging" }, user.AccessToken);
 
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "VALIDATION_FAILED");
-        Assert.True(problem.GetProperty("errors").TryGetProperty("environment", out _));
+        await response.AssertValidationFailedAsync("environment");
     }
 
     [Fact]
@@ -76,10 +75,10 @@ public sealed class TestKeyTests(ApiKeyHostFixture host) : IClassFixture<ApiKeyH
         await (await host.SendAsync(HttpMethod.Delete, $"api/v1/bookmarks/{liveBookmark}", bearer: testKey)).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
         await (await host.SendAsync(HttpMethod.Patch, $"api/v1/groups/{liveGroup}", new { name = "renamed" }, testKey)).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
         await (await host.SendAsync(HttpMethod.Get, $"api/v1/bookmarks/{sandboxBookmark}", bearer: liveKey)).AssertProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
-        Assert.Empty((await OkJsonAsync(HttpMethod.Get, "api/v1/groups", testKey)).GetProperty("data").EnumerateArray());
-        Assert.DoesNotContain("sandbox", (await OkJsonAsync(HttpMethod.Get, "api/v1/tags", liveKey)).ToString());
-        Assert.Contains("sandbox", (await OkJsonAsync(HttpMethod.Get, "api/v1/tags", testKey)).ToString());
-        Assert.Equal("live group", (await OkJsonAsync(HttpMethod.Get, $"api/v1/groups/{liveGroup}", user.AccessToken)).GetProperty("name").GetString());
+        Assert.Empty((await host.SendForJsonAsync(HttpMethod.Get, "api/v1/groups", bearer: testKey)).GetProperty("data").EnumerateArray());
+        Assert.DoesNotContain("sandbox", (await host.SendForJsonAsync(HttpMethod.Get, "api/v1/tags", bearer: liveKey)).ToString());
+        Assert.Contains("sandbox", (await host.SendForJsonAsync(HttpMethod.Get, "api/v1/tags", bearer: testKey)).ToString());
+        Assert.Equal("live group", (await host.SendForJsonAsync(HttpMethod.Get, $"api/v1/groups/{liveGroup}", bearer: user.AccessToken)).GetProperty("name").GetString());
     }
 
     [Fact]
@@ -121,9 +120,9 @@ public sealed class TestKeyTests(ApiKeyHostFixture host) : IClassFixture<ApiKeyH
 
         Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
         Assert.Empty(await BookmarkUrlsAsync(testKey));
-        Assert.Empty((await OkJsonAsync(HttpMethod.Get, "api/v1/groups", testKey)).GetProperty("data").EnumerateArray());
+        Assert.Empty((await host.SendForJsonAsync(HttpMethod.Get, "api/v1/groups", bearer: testKey)).GetProperty("data").EnumerateArray());
         Assert.Equal(["https://live.example/"], await BookmarkUrlsAsync(user.AccessToken));
-        Assert.Single((await OkJsonAsync(HttpMethod.Get, "api/v1/groups", user.AccessToken)).GetProperty("data").EnumerateArray());
+        Assert.Single((await host.SendForJsonAsync(HttpMethod.Get, "api/v1/groups", bearer: user.AccessToken)).GetProperty("data").EnumerateArray());
         // The same URL can be added again: its URL index went with the bookmark.
         await CreatedIdAsync(HttpMethod.Post, "api/v1/bookmarks", new { url = "https://sandbox.example/" }, testKey);
     }
@@ -167,16 +166,9 @@ public sealed class TestKeyTests(ApiKeyHostFixture host) : IClassFixture<ApiKeyH
         return (await response.ReadJsonAsync()).GetProperty("id").GetString()!;
     }
 
-    private async Task<JsonElement> OkJsonAsync(HttpMethod method, string path, string bearer)
-    {
-        var response = await host.SendAsync(method, path, bearer: bearer);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.ReadJsonAsync();
-    }
-
     private async Task<List<string?>> BookmarkUrlsAsync(string bearer) =>
-        (await OkJsonAsync(HttpMethod.Get, "api/v1/bookmarks", bearer)).GetProperty("data").EnumerateArray().Select(b => b.GetProperty("url").GetString()).ToList();
+        (await host.SendForJsonAsync(HttpMethod.Get, "api/v1/bookmarks", bearer: bearer)).GetProperty("data").EnumerateArray().Select(b => b.GetProperty("url").GetString()).ToList();
 
     private async Task<List<JsonElement>> ListKeysAsync(string bearer) =>
-        (await OkJsonAsync(HttpMethod.Get, "api/v1/api-keys", bearer)).GetProperty("data").EnumerateArray().ToList();
+        (await host.SendForJsonAsync(HttpMethod.Get, "api/v1/api-keys", bearer: bearer)).GetProperty("data").EnumerateArray().ToList();
 }

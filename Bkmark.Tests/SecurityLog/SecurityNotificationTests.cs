@@ -97,22 +97,8 @@ public sealed class SecurityNotificationTests(NotificationHostFixture host) : IC
         }
     }
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? bearer, object? json = null)
-    {
-        var request = new HttpRequestMessage(method, path);
-        request.Headers.UserAgent.ParseAdd(Chrome);
-        if (bearer is not null)
-        {
-            request.Headers.Authorization = new("Bearer", bearer);
-        }
-
-        if (json is not null)
-        {
-            request.Content = JsonContent.Create(json, json.GetType());
-        }
-
-        return host.Client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? bearer, object? json = null) =>
+        host.SendAsync(method, path, json, bearer, Chrome);
 
     private string CodeNow(string secret) => TotpCalculator.Default.Compute(Base32Encoding.ToBytes(secret), host.Time.GetUtcNow());
 }

@@ -4,22 +4,16 @@ using Bkmark.Tests.Maintenance;
 namespace Bkmark.Tests.Social;
 
 /// <summary>Flows and pending sign-ins: taken at most once under concurrency, refused once expired, swept through the expiry index.</summary>
-public sealed class SocialFlowStoreTests : IAsyncLifetime
+public sealed class SocialFlowStoreTests : CoreServicesTest
 {
-    private CoreServices _core = null!;
-
-    private SocialFlowStore Flows => _core.Get<SocialFlowStore>();
-
-    public async Task InitializeAsync() => _core = await CoreServices.StartAsync();
-
-    public async Task DisposeAsync() => await _core.DisposeAsync();
+    private SocialFlowStore Flows => Core.Get<SocialFlowStore>();
 
     [Fact]
     public async Task TryConsume_SucceedsOnce_WhenManyTakeOneFlowAtOnce()
     {
         const string state = "state-raced-by-many-callbacks";
         await Flows.AddAsync(state, NewFlow(TimeSpan.FromMinutes(10)), CancellationToken.None);
-        var now = _core.Time.GetUtcNow();
+        var now = Core.Time.GetUtcNow();
 
         var taken = await Race.RunAsync(async _ =>
             await Flows.FindAsync(state, SocialFlowEntity.FlowKind, now, CancellationToken.None) is { } flow
@@ -35,7 +29,7 @@ public sealed class SocialFlowStoreTests : IAsyncLifetime
         const string state = "state-of-a-slow-sign-in";
         await Flows.AddAsync(state, NewFlow(TimeSpan.FromMinutes(10)), CancellationToken.None);
 
-        var found = await Flows.FindAsync(state, SocialFlowEntity.FlowKind, _core.Time.GetUtcNow().AddMinutes(10), CancellationToken.None);
+        var found = await Flows.FindAsync(state, SocialFlowEntity.FlowKind, Core.Time.GetUtcNow().AddMinutes(10), CancellationToken.None);
 
         Assert.Null(found);
     }
@@ -44,14 +38,14 @@ public sealed class SocialFlowStoreTests : IAsyncLifetime
     public async Task Sweep_DeletesExpiredFlow_AndKeepsLiveOne()
     {
         await Flows.AddAsync("state-nobody-finished", NewFlow(TimeSpan.FromMinutes(10)), CancellationToken.None);
-        _core.Time.Advance(TimeSpan.FromMinutes(20));
+        Core.Time.Advance(TimeSpan.FromMinutes(20));
         await Flows.AddAsync("state-still-going", NewFlow(TimeSpan.FromMinutes(10)), CancellationToken.None);
 
-        var report = await _core.SweepAfterAsync(TimeSpan.FromMinutes(1));
+        var report = await Core.SweepAfterAsync(TimeSpan.FromMinutes(1));
 
         Assert.Equal(1, report.DeletedOf(SocialFlowExpiryHandler.KindName));
-        Assert.Equal(1, await _core.CountAsync(TableNames.SocialFlows));
-        Assert.NotNull(await Flows.FindAsync("state-still-going", SocialFlowEntity.FlowKind, _core.Time.GetUtcNow(), CancellationToken.None));
+        Assert.Equal(1, await Core.CountAsync(TableNames.SocialFlows));
+        Assert.NotNull(await Flows.FindAsync("state-still-going", SocialFlowEntity.FlowKind, Core.Time.GetUtcNow(), CancellationToken.None));
     }
 
     private SocialFlowEntity NewFlow(TimeSpan lifetime) => new()
@@ -61,6 +55,6 @@ public sealed class SocialFlowStoreTests : IAsyncLifetime
         Purpose = SocialFlowPurpose.SignIn,
         BindingHash = "binding",
         RedirectUri = "http://localhost/api/v1/auth/social/local/callback",
-        ExpiresAt = _core.Time.GetUtcNow() + lifetime,
+        ExpiresAt = Core.Time.GetUtcNow() + lifetime,
     };
 }

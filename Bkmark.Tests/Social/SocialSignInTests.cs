@@ -26,12 +26,12 @@ public sealed class SocialSignInTests(SocialHostFixture host) : IClassFixture<So
         var tokens = await browser.SignInAsync(email);
 
         var accessToken = tokens.GetProperty("accessToken").GetString()!;
-        var me = await GetJsonAsync("api/v1/me", accessToken);
+        var me = await host.GetJsonAsync(accessToken, "api/v1/me");
         Assert.Equal(email, me.GetProperty("email").GetString());
-        var session = Assert.Single((await GetJsonAsync("api/v1/me/sessions", accessToken)).GetProperty("data").EnumerateArray());
+        var session = Assert.Single((await host.GetJsonAsync(accessToken, "api/v1/me/sessions")).GetProperty("data").EnumerateArray());
         Assert.Equal("social", session.GetProperty("authMethod").GetString());
         Assert.False(string.IsNullOrEmpty(tokens.GetProperty("deviceToken").GetString()));
-        var link = Assert.Single((await GetJsonAsync("api/v1/me/social-accounts", accessToken)).GetProperty("data").EnumerateArray());
+        var link = Assert.Single((await host.GetJsonAsync(accessToken, "api/v1/me/social-accounts")).GetProperty("data").EnumerateArray());
         Assert.Equal(SocialHostFixture.Provider, link.GetProperty("provider").GetString());
         Assert.Equal(email, link.GetProperty("email").GetString());
     }
@@ -59,7 +59,7 @@ public sealed class SocialSignInTests(SocialHostFixture host) : IClassFixture<So
 
         Assert.Equal(ErrorCodes.SocialAccountNotLinked, SocialBrowser.FragmentOf(page)["social-error"]);
         await (await browser.CompleteAsync()).AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.SocialSignInFailed);
-        Assert.Empty((await GetJsonAsync("api/v1/me/social-accounts", owner.AccessToken)).GetProperty("data").EnumerateArray());
+        Assert.Empty((await host.GetJsonAsync(owner.AccessToken, "api/v1/me/social-accounts")).GetProperty("data").EnumerateArray());
         await host.Client.LoginAsync(owner.Email);
     }
 
@@ -76,8 +76,8 @@ public sealed class SocialSignInTests(SocialHostFixture host) : IClassFixture<So
         var callback = await browser.SignInAtProviderAsync(new Uri((await link.ReadJsonAsync()).GetProperty("url").GetString()!), socialEmail);
         using var linked = await browser.CallbackAsync(callback);
         Assert.Equal(SocialHostFixture.Provider, SocialBrowser.FragmentOf(linked.Headers.Location!)["social-linked"]);
-        var listed = Assert.Single((await GetJsonAsync("api/v1/me/social-accounts", owner.AccessToken)).GetProperty("data").EnumerateArray());
-        Assert.Contains(SecurityEventTypesOf(await GetJsonAsync("api/v1/me/security-events", owner.AccessToken)), t => t == "social.linked");
+        var listed = Assert.Single((await host.GetJsonAsync(owner.AccessToken, "api/v1/me/social-accounts")).GetProperty("data").EnumerateArray());
+        Assert.Contains(SecurityEventTypesOf(await host.GetJsonAsync(owner.AccessToken, "api/v1/me/security-events")), t => t == "social.linked");
 
         // Signing in with it reaches the password account.
         using var other = host.NewBrowser();
@@ -86,8 +86,8 @@ public sealed class SocialSignInTests(SocialHostFixture host) : IClassFixture<So
         // Unlink: gone from the list, and signing in with it no longer reaches the account.
         var unlinked = await host.SendAsync(HttpMethod.Delete, $"api/v1/me/social-accounts/{listed.GetProperty("id").GetString()}", bearer: owner.AccessToken);
         Assert.Equal(HttpStatusCode.NoContent, unlinked.StatusCode);
-        Assert.Empty((await GetJsonAsync("api/v1/me/social-accounts", owner.AccessToken)).GetProperty("data").EnumerateArray());
-        Assert.Contains(SecurityEventTypesOf(await GetJsonAsync("api/v1/me/security-events", owner.AccessToken)), t => t == "social.unlinked");
+        Assert.Empty((await host.GetJsonAsync(owner.AccessToken, "api/v1/me/social-accounts")).GetProperty("data").EnumerateArray());
+        Assert.Contains(SecurityEventTypesOf(await host.GetJsonAsync(owner.AccessToken, "api/v1/me/security-events")), t => t == "social.unlinked");
         using var after = host.NewBrowser();
         Assert.NotEqual(owner.Id, await UserIdOfAsync(await after.SignInAsync(socialEmail)));
     }
@@ -105,7 +105,7 @@ public sealed class SocialSignInTests(SocialHostFixture host) : IClassFixture<So
         using var answer = await browser.CallbackAsync(callback);
 
         Assert.Equal(ErrorCodes.SocialAccountInUse, SocialBrowser.FragmentOf(answer.Headers.Location!)["social-error"]);
-        Assert.Empty((await GetJsonAsync("api/v1/me/social-accounts", other.AccessToken)).GetProperty("data").EnumerateArray());
+        Assert.Empty((await host.GetJsonAsync(other.AccessToken, "api/v1/me/social-accounts")).GetProperty("data").EnumerateArray());
     }
 
     [Fact]
@@ -113,12 +113,12 @@ public sealed class SocialSignInTests(SocialHostFixture host) : IClassFixture<So
     {
         using var browser = host.NewBrowser();
         var accessToken = (await browser.SignInAsync(ApiTestClient.NewEmail())).GetProperty("accessToken").GetString()!;
-        var link = Assert.Single((await GetJsonAsync("api/v1/me/social-accounts", accessToken)).GetProperty("data").EnumerateArray());
+        var link = Assert.Single((await host.GetJsonAsync(accessToken, "api/v1/me/social-accounts")).GetProperty("data").EnumerateArray());
 
         var response = await host.SendAsync(HttpMethod.Delete, $"api/v1/me/social-accounts/{link.GetProperty("id").GetString()}", bearer: accessToken);
 
         await response.AssertProblemAsync(HttpStatusCode.Conflict, ErrorCodes.LastSignInMethod);
-        Assert.Single((await GetJsonAsync("api/v1/me/social-accounts", accessToken)).GetProperty("data").EnumerateArray());
+        Assert.Single((await host.GetJsonAsync(accessToken, "api/v1/me/social-accounts")).GetProperty("data").EnumerateArray());
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public sealed class SocialSignInTests(SocialHostFixture host) : IClassFixture<So
 
         Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
         var tokens = await completed.ReadJsonAsync();
-        var sessions = (await GetJsonAsync("api/v1/me/sessions", tokens.GetProperty("accessToken").GetString()!)).GetProperty("data");
+        var sessions = (await host.GetJsonAsync(tokens.GetProperty("accessToken").GetString()!, "api/v1/me/sessions")).GetProperty("data");
         Assert.Contains(sessions.EnumerateArray(), s => s.GetProperty("current").GetBoolean() && s.GetProperty("authMethod").GetString() == "social+totp");
     }
 
@@ -216,15 +216,9 @@ public sealed class SocialSignInTests(SocialHostFixture host) : IClassFixture<So
     private string CodeNow(string secret) => TotpCalculator.Default.Compute(Base32Encoding.ToBytes(secret), host.Time.GetUtcNow());
 
     private async Task<string> UserIdOfAsync(JsonElement tokens) =>
-        (await GetJsonAsync("api/v1/me", tokens.GetProperty("accessToken").GetString()!)).GetProperty("id").GetString()!;
+        (await host.GetJsonAsync(tokens.GetProperty("accessToken").GetString()!, "api/v1/me")).GetProperty("id").GetString()!;
 
     private static IEnumerable<string> SecurityEventTypesOf(JsonElement page) =>
         page.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("type").GetString()!);
 
-    private async Task<JsonElement> GetJsonAsync(string path, string accessToken)
-    {
-        using var response = await host.SendAsync(HttpMethod.Get, path, bearer: accessToken);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.ReadJsonAsync();
-    }
 }

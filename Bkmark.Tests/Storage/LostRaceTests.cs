@@ -7,21 +7,18 @@ namespace Bkmark.Tests.Storage;
 /// Services whose every conditional write loses its race answer 409 CONFLICT through
 /// <see cref="OptimisticConcurrency"/>; before it they threw, and the client saw a 500.
 /// </summary>
-public sealed class LostRaceTests : IAsyncLifetime
+public sealed class LostRaceTests : CoreServicesTest
 {
     private static readonly ClientInfo Client = new("tests", "127.0.0.1");
     private readonly StorageFaults _faults = new() { Status = 412 };
-    private CoreServices _core = null!;
 
-    public async Task InitializeAsync() =>
-        _core = await CoreServices.StartAsync(configure: services => services.AddSingleton<HttpPipelinePolicy>(_faults));
-
-    public async Task DisposeAsync() => await _core.DisposeAsync();
+    protected override Task<CoreServices> StartAsync() =>
+        CoreServices.StartAsync(configure: services => services.AddSingleton<HttpPipelinePolicy>(_faults));
 
     [Fact]
     public async Task RevokeSession_ReturnsConflict_WhenEveryWriteLosesItsRace()
     {
-        var sessions = _core.Get<SessionService>();
+        var sessions = Core.Get<SessionService>();
         var tokens = await sessions.SignInAsync("user1", AuthMethods.Password, Client, CancellationToken.None);
         _faults.FailWhen = (method, _) => method == "PUT";
 
@@ -34,10 +31,10 @@ public sealed class LostRaceTests : IAsyncLifetime
     [Fact]
     public async Task Refresh_ReturnsConflict_AndLeavesTheSessionUsable_WhenPointingItAtTheSuccessorKeepsLosing()
     {
-        var sessions = _core.Get<SessionService>();
+        var sessions = Core.Get<SessionService>();
         var tokens = await sessions.SignInAsync("user1", AuthMethods.Password, Client, CancellationToken.None);
         // The refresh token's rotation mark (a MERGE) goes through; every replace of the session loses.
-        var sessionTable = $"/{_core.TablePrefix}{TableNames.Sessions}(";
+        var sessionTable = $"/{Core.TablePrefix}{TableNames.Sessions}(";
         _faults.FailWhen = (method, uri) => method == "PUT" && uri.AbsolutePath.Contains(sessionTable, StringComparison.Ordinal);
 
         var refreshed = await sessions.RefreshAsync(tokens.RefreshToken, CancellationToken.None);

@@ -7,23 +7,14 @@ namespace Bkmark.Tests.Storage;
 /// UserManagerSpecificationTestBase), run against the Table Storage one on Azurite: a point read that
 /// answers null, ETag-conditional writes whose lost race is <c>false</c>, deletes that tolerate "gone".
 /// </summary>
-public sealed class SessionStoreSpecificationTests : IAsyncLifetime
+public sealed class SessionStoreSpecificationTests : CoreServicesTest
 {
-    private CoreServices _core = null!;
-    private SessionStore _store = null!;
-
-    public async Task InitializeAsync()
-    {
-        _core = await CoreServices.StartAsync();
-        _store = _core.Get<SessionStore>();
-    }
-
-    public async Task DisposeAsync() => await _core.DisposeAsync();
+    private SessionStore Store => Core.Get<SessionStore>();
 
     [Fact]
     public async Task FindAsync_ReturnsNull_ForAnUnknownSession()
     {
-        Assert.Null(await _store.FindAsync("user1", "01ARZ3NDEKTSV4RRFFQ69G5FAV", CancellationToken.None));
+        Assert.Null(await Store.FindAsync("user1", "01ARZ3NDEKTSV4RRFFQ69G5FAV", CancellationToken.None));
     }
 
     [Fact]
@@ -31,10 +22,10 @@ public sealed class SessionStoreSpecificationTests : IAsyncLifetime
     {
         var session = NewSession("user1", "01ARZ3NDEKTSV4RRFFQ69G5FA1");
 
-        await _store.AddAsync(session, CancellationToken.None);
-        var found = await _store.FindAsync("user1", session.Id, CancellationToken.None);
-        var listed = await _store.ListAsync("user1", CancellationToken.None);
-        var others = await _store.ListAsync("user2", CancellationToken.None);
+        await Store.AddAsync(session, CancellationToken.None);
+        var found = await Store.FindAsync("user1", session.Id, CancellationToken.None);
+        var listed = await Store.ListAsync("user1", CancellationToken.None);
+        var others = await Store.ListAsync("user2", CancellationToken.None);
 
         Assert.Equal(session.UserAgent, found?.UserAgent);
         Assert.Equal(session.AbsoluteExpiresAt, found?.AbsoluteExpiresAt);
@@ -45,15 +36,15 @@ public sealed class SessionStoreSpecificationTests : IAsyncLifetime
     [Fact]
     public async Task TryReplaceAsync_ReturnsFalse_ForAStaleCopy_AndKeepsTheWinner()
     {
-        await _store.AddAsync(NewSession("user1", "01ARZ3NDEKTSV4RRFFQ69G5FA2"), CancellationToken.None);
-        var first = (await _store.FindAsync("user1", "01ARZ3NDEKTSV4RRFFQ69G5FA2", CancellationToken.None))!;
-        var second = (await _store.FindAsync("user1", "01ARZ3NDEKTSV4RRFFQ69G5FA2", CancellationToken.None))!;
+        await Store.AddAsync(NewSession("user1", "01ARZ3NDEKTSV4RRFFQ69G5FA2"), CancellationToken.None);
+        var first = (await Store.FindAsync("user1", "01ARZ3NDEKTSV4RRFFQ69G5FA2", CancellationToken.None))!;
+        var second = (await Store.FindAsync("user1", "01ARZ3NDEKTSV4RRFFQ69G5FA2", CancellationToken.None))!;
 
-        first.RevokedAt = _core.Time.GetUtcNow();
-        var won = await _store.TryReplaceAsync(first, CancellationToken.None);
+        first.RevokedAt = Core.Time.GetUtcNow();
+        var won = await Store.TryReplaceAsync(first, CancellationToken.None);
         second.UserAgent = "stale";
-        var lost = await _store.TryReplaceAsync(second, CancellationToken.None);
-        var stored = await _store.FindAsync("user1", "01ARZ3NDEKTSV4RRFFQ69G5FA2", CancellationToken.None);
+        var lost = await Store.TryReplaceAsync(second, CancellationToken.None);
+        var stored = await Store.FindAsync("user1", "01ARZ3NDEKTSV4RRFFQ69G5FA2", CancellationToken.None);
 
         Assert.True(won);
         Assert.False(lost);
@@ -64,35 +55,35 @@ public sealed class SessionStoreSpecificationTests : IAsyncLifetime
     [Fact]
     public async Task TryMarkRotatedAsync_LetsExactlyOneOfTwoCopiesWin()
     {
-        await _store.AddRefreshTokenAsync(NewRefreshToken("p1", "r1"), CancellationToken.None);
-        var first = (await _store.FindRefreshTokenAsync("p1", "r1", CancellationToken.None))!;
-        var second = (await _store.FindRefreshTokenAsync("p1", "r1", CancellationToken.None))!;
-        var now = _core.Time.GetUtcNow();
+        await Store.AddRefreshTokenAsync(NewRefreshToken("p1", "r1"), CancellationToken.None);
+        var first = (await Store.FindRefreshTokenAsync("p1", "r1", CancellationToken.None))!;
+        var second = (await Store.FindRefreshTokenAsync("p1", "r1", CancellationToken.None))!;
+        var now = Core.Time.GetUtcNow();
 
         var results = await Task.WhenAll(
-            _store.TryMarkRotatedAsync(first, now, CancellationToken.None),
-            _store.TryMarkRotatedAsync(second, now, CancellationToken.None));
+            Store.TryMarkRotatedAsync(first, now, CancellationToken.None),
+            Store.TryMarkRotatedAsync(second, now, CancellationToken.None));
 
         Assert.Single(results, won => won);
-        Assert.Equal(now, (await _store.FindRefreshTokenAsync("p1", "r1", CancellationToken.None))?.RotatedAt);
+        Assert.Equal(now, (await Store.FindRefreshTokenAsync("p1", "r1", CancellationToken.None))?.RotatedAt);
     }
 
     [Fact]
     public async Task DeleteRefreshTokenAsync_ReturnsTrueOnce_ThenFalseWhenAlreadyGone()
     {
-        await _store.AddRefreshTokenAsync(NewRefreshToken("p2", "r2"), CancellationToken.None);
+        await Store.AddRefreshTokenAsync(NewRefreshToken("p2", "r2"), CancellationToken.None);
 
-        var deleted = await _store.DeleteRefreshTokenAsync("p2", "r2", CancellationToken.None);
-        var again = await _store.DeleteRefreshTokenAsync("p2", "r2", CancellationToken.None);
+        var deleted = await Store.DeleteRefreshTokenAsync("p2", "r2", CancellationToken.None);
+        var again = await Store.DeleteRefreshTokenAsync("p2", "r2", CancellationToken.None);
 
         Assert.True(deleted);
         Assert.False(again);
-        Assert.Null(await _store.FindRefreshTokenAsync("p2", "r2", CancellationToken.None));
+        Assert.Null(await Store.FindRefreshTokenAsync("p2", "r2", CancellationToken.None));
     }
 
     private SessionEntity NewSession(string userId, string sessionId)
     {
-        var now = _core.Time.GetUtcNow();
+        var now = Core.Time.GetUtcNow();
         return new SessionEntity
         {
             PartitionKey = userId,
@@ -112,7 +103,7 @@ public sealed class SessionStoreSpecificationTests : IAsyncLifetime
         RowKey = row,
         UserId = "user1",
         SessionId = "01ARZ3NDEKTSV4RRFFQ69G5FA3",
-        IssuedAt = _core.Time.GetUtcNow(),
-        ExpiresAt = _core.Time.GetUtcNow().AddDays(7),
+        IssuedAt = Core.Time.GetUtcNow(),
+        ExpiresAt = Core.Time.GetUtcNow().AddDays(7),
     };
 }

@@ -2,21 +2,16 @@ using Bkmark.Core.Throttling;
 
 namespace Bkmark.Tests.Throttling;
 
-public sealed class AttemptThrottleTests : IAsyncLifetime
+public sealed class AttemptThrottleTests : CoreServicesTest
 {
     private static readonly ThrottlePolicy Policy = new("test", 5, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(15));
-    private CoreServices _core = null!;
-
-    public async Task InitializeAsync() => _core = await CoreServices.StartAsync();
-
-    public async Task DisposeAsync() => await _core.DisposeAsync();
 
     // §7: the lock used to be read before a guess and written after it, so 40 guesses at once were all checked.
     [Fact]
     public async Task Claim_GrantsExactlyMaxFailures_WhenFortyAttemptsRace()
     {
         // Arrange
-        var throttle = _core.Get<AttemptThrottle>();
+        var throttle = Core.Get<AttemptThrottle>();
 
         // Act
         var claims = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ =>
@@ -31,7 +26,7 @@ public sealed class AttemptThrottleTests : IAsyncLifetime
     public async Task Reset_ClearsTheLockOut_ThatClaimsInFlightStarted()
     {
         // Arrange
-        var throttle = _core.Get<AttemptThrottle>();
+        var throttle = Core.Get<AttemptThrottle>();
         var claims = new List<AttemptClaim>();
         for (var i = 0; i < Policy.MaxFailures; i++)
         {
@@ -49,7 +44,7 @@ public sealed class AttemptThrottleTests : IAsyncLifetime
     public async Task Release_GivesBackAClaim_SoItDoesNotCountAsAFailure()
     {
         // Arrange
-        var throttle = _core.Get<AttemptThrottle>();
+        var throttle = Core.Get<AttemptThrottle>();
         for (var i = 0; i < Policy.MaxFailures - 1; i++)
         {
             await throttle.ClaimAsync(Policy, "released", CancellationToken.None);
@@ -68,14 +63,14 @@ public sealed class AttemptThrottleTests : IAsyncLifetime
     public async Task Claim_StartsAFreshWindow_AfterTheLockOutEnds()
     {
         // Arrange
-        var throttle = _core.Get<AttemptThrottle>();
+        var throttle = Core.Get<AttemptThrottle>();
         for (var i = 0; i < Policy.MaxFailures; i++)
         {
             await throttle.ClaimAsync(Policy, "later", CancellationToken.None);
         }
 
         // Act
-        _core.Time.Advance(Policy.LockoutDuration + TimeSpan.FromSeconds(1));
+        Core.Time.Advance(Policy.LockoutDuration + TimeSpan.FromSeconds(1));
         var claims = new List<AttemptClaim>();
         for (var i = 0; i <= Policy.MaxFailures; i++)
         {

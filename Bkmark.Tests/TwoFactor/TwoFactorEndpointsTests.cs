@@ -7,30 +7,28 @@ namespace Bkmark.Tests.TwoFactor;
 /// <summary>Enrolment and sign-in over HTTP through the local host, against Azurite; codes computed from the returned secret.</summary>
 public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
 {
-    private const string Password = ApiTestClient.Password;
-
     [Fact]
     public async Task EnrolmentAndSignIn_WorkEndToEnd()
     {
         // Arrange
         var email = NewEmail();
         var token = await RegisterAndSignInAsync(email);
-        var before = await GetJsonAsync("api/v1/me/two-factor", token);
+        var before = await host.GetJsonAsync(token, "api/v1/me/two-factor");
 
         // Act: set up, enable, then sign in with a TOTP code and with a backup code.
-        var setup = await PostJsonAsync("api/v1/me/two-factor/totp/setup", null, token);
+        var setup = await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", null, token);
         var secret = setup.GetProperty("secret").GetString()!;
-        var enabled = await PostJsonAsync("api/v1/me/two-factor/totp/enable", new { code = CodeNow(secret) }, token);
+        var enabled = await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/enable", new { code = CodeNow(secret) }, token);
         var backupCodes = enabled.GetProperty("backupCodes").EnumerateArray().Select(c => c.GetString()!).ToArray();
-        var me = await GetJsonAsync("api/v1/me", token);
-        var status = await GetJsonAsync("api/v1/me/two-factor", token);
+        var me = await host.GetJsonAsync(token, "api/v1/me");
+        var status = await host.GetJsonAsync(token, "api/v1/me/two-factor");
         var withoutCode = await LoginAsync(email, Password, null);
         host.Time.Advance(TimeSpan.FromSeconds(30));
         var withTotp = await LoginAsync(email, Password, CodeNow(secret));
         var withBackupCode = await LoginAsync(email, Password, backupCodes[0].ToUpperInvariant());
         var sessionToken = (await withTotp.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-        var sessions = await GetJsonAsync("api/v1/me/sessions", sessionToken);
-        var afterBackup = await GetJsonAsync("api/v1/me/two-factor", token);
+        var sessions = await host.GetJsonAsync(sessionToken, "api/v1/me/sessions");
+        var afterBackup = await host.GetJsonAsync(token, "api/v1/me/two-factor");
 
         // Assert
         Assert.False(before.GetProperty("enabled").GetBoolean());
@@ -61,13 +59,13 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
 
         // Act
         var regenerateWithBackupCode = await host.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/backup-codes", new { code = oldCodes[0] }, token);
-        var regenerated = await PostJsonAsync("api/v1/me/two-factor/backup-codes", new { code = CodeNow(secret) }, token);
+        var regenerated = await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/two-factor/backup-codes", new { code = CodeNow(secret) }, token);
         var oldCodeLogin = await LoginAsync(email, Password, oldCodes[1]);
         var disableReplayed = await host.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/disable", new { code = CodeNow(secret) }, token);
         host.Time.Advance(TimeSpan.FromSeconds(30));
-        var disabled = await PostJsonAsync("api/v1/me/two-factor/totp/disable", new { code = CodeNow(secret) }, token);
+        var disabled = await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/disable", new { code = CodeNow(secret) }, token);
         var passwordOnly = await LoginAsync(email, Password, null);
-        var me = await GetJsonAsync("api/v1/me", token);
+        var me = await host.GetJsonAsync(token, "api/v1/me");
 
         // Assert
         await regenerateWithBackupCode.AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.InvalidTwoFactorCode);
@@ -103,8 +101,7 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
         var response = await host.SendAsync(HttpMethod.Post, "api/v1/auth/login", new { email, password = Password, twoFactorCode = 123456 });
 
         // Assert
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("twoFactorCode", out _));
+        await response.AssertValidationFailedAsync("twoFactorCode");
     }
 
     [Theory]
@@ -169,14 +166,13 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
     {
         // Arrange
         var token = await RegisterAndSignInAsync(NewEmail());
-        await PostJsonAsync("api/v1/me/two-factor/totp/setup", null, token);
+        await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", null, token);
 
         // Act
         var response = await host.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/enable", new { }, token);
 
         // Assert
-        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("code", out _));
+        await response.AssertValidationFailedAsync("code");
     }
 
     [Theory]
@@ -194,8 +190,8 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
     private async Task<(string Token, string Secret, string[] BackupCodes)> EnrolAsync(string email)
     {
         var token = await RegisterAndSignInAsync(email);
-        var secret = (await PostJsonAsync("api/v1/me/two-factor/totp/setup", null, token)).GetProperty("secret").GetString()!;
-        var enabled = await PostJsonAsync("api/v1/me/two-factor/totp/enable", new { code = CodeNow(secret) }, token);
+        var secret = (await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", null, token)).GetProperty("secret").GetString()!;
+        var enabled = await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/enable", new { code = CodeNow(secret) }, token);
         host.Time.Advance(TimeSpan.FromSeconds(30));
         return (token, secret, enabled.GetProperty("backupCodes").EnumerateArray().Select(c => c.GetString()!).ToArray());
     }
@@ -205,24 +201,8 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
     private Task<HttpResponseMessage> LoginAsync(string email, string password, string? twoFactorCode) =>
         host.SendAsync(HttpMethod.Post, "api/v1/auth/login", twoFactorCode is null ? new { email, password } : new { email, password, twoFactorCode });
 
-    private async Task<JsonElement> GetJsonAsync(string path, string token)
-    {
-        var response = await host.SendAsync(HttpMethod.Get, path, bearer: token);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
-    private async Task<JsonElement> PostJsonAsync(string path, object? body, string token)
-    {
-        var response = await host.SendAsync(HttpMethod.Post, path, body, token);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
-
     private string CodeNow(string secret) => TotpCalculator.Default.Compute(Base32Encoding.ToBytes(secret), host.Time.GetUtcNow());
 
-    private static string NewEmail() => $"u{Guid.NewGuid():N}@example.com";
 }
 
 /// <summary>An API key may not manage two-factor: every endpoint answers 403 <c>API_KEY_NOT_ALLOWED</c>.</summary>
