@@ -6,9 +6,8 @@ namespace Bkmark.Core.SecurityLog;
 
 /// <summary>
 /// The security events that matter most, sent by email (DESIGN.md §9, Notifications): when, from which
-/// address and browser, and a link to the security page. A capability adds one by registering a
-/// <see cref="SecurityNoticeTemplate"/> in its own folder; one with an <see cref="SecurityNoticeTemplate.EventType"/>
-/// goes out whenever <see cref="SecurityEventLog"/> records that event, after the action succeeded.
+/// address and browser, and a link to the security page. Each is a row of <see cref="SecurityNotices"/>; one
+/// with an <see cref="SecurityNotice.EventType"/> goes out whenever <see cref="SecurityEventLog"/> records that event, after the action succeeded.
 /// </summary>
 public sealed class SecurityNotifier
 {
@@ -60,28 +59,22 @@ public sealed class SecurityNotifier
 }
 
 /// <summary>
-/// A security notice's email: the capability says what happened (<see cref="Subject"/>, <see cref="Lead"/>);
-/// this adds when, where from and which browser, what to do if it was not them, and the security page's link.
+/// A security notice's email: the <see cref="SecurityNotice"/> says what happened; this adds when, where from and
+/// which browser, what to do if it was not them, and the security page's link.
 /// </summary>
-public abstract class SecurityNoticeTemplate(IOptions<AppOptions> app) : IEmailTemplate
+internal sealed class SecurityNoticeTemplate(SecurityNotice notice, IOptions<AppOptions> app) : IEmailTemplate
 {
-    public abstract string Name { get; }
+    public string Name => notice.Name;
 
-    /// <summary>The event whose recording sends this notice; <see langword="null"/> for one sent through <see cref="SecurityNotifier.SendAsync"/>.</summary>
-    public abstract string? EventType { get; }
-
-    protected abstract string Subject { get; }
-
-    /// <summary>The first paragraph: what happened, from the event's details.</summary>
-    protected abstract string Lead(IReadOnlyDictionary<string, string> values);
+    public string? EventType => notice.EventType;
 
     public EmailContent Compose(IReadOnlyDictionary<string, string> values)
     {
         ArgumentNullException.ThrowIfNull(values);
         return new EmailContent(
-            Subject,
+            notice.Subject,
             [
-                Lead(values),
+                notice.Lead(values),
                 $"When: {values[SecurityNotifier.OccurredAtValue]}",
                 $"IP address: {values[SecurityNotifier.IpAddressValue]}",
                 $"Browser: {values[SecurityNotifier.BrowserValue]}",
