@@ -76,9 +76,8 @@ internal sealed class LifecycleTokens(
             return Unusable();
         }
 
-        var row = hasher.Hash(raw);
-        var token = await store.FindAsync(CredentialHasher.PartitionOf(publicPrefix), row, cancellationToken);
-        if (token is null || !CredentialHasher.HashesEqual(token.RowKey, row) || token.Purpose != purpose.Name || token.UsedAt is not null)
+        var token = await hasher.FindAsync(raw, publicPrefix, store.FindAsync, cancellationToken);
+        if (token is null || token.Purpose != purpose.Name || token.UsedAt is not null)
         {
             return Unusable();
         }
