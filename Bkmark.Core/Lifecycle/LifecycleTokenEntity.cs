@@ -1,3 +1,5 @@
+using Bkmark.Core.Maintenance;
+
 namespace Bkmark.Core.Lifecycle;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Bkmark.Core.Lifecycle;
 /// (DESIGN.md §3): found by one point read, never stored raw. Spent by setting <see cref="UsedAt"/> with the
 /// entity's ETag; kept until it expires, then swept.
 /// </summary>
-internal sealed class LifecycleTokenEntity : StoredEntity
+internal sealed class LifecycleTokenEntity : StoredEntity, IExpiringEntity
 {
     /// <summary>What the link may do: the <see cref="LinkPurpose.Name"/> of one of <see cref="LinkPurpose"/>'s.</summary>
     public string Purpose { get; set; } = "";
