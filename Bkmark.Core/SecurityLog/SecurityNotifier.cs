@@ -15,16 +15,17 @@ public sealed class SecurityNotifier
     public const string IpAddressValue = "ipAddress";
     public const string BrowserValue = "browser";
 
-    private readonly IReadOnlyDictionary<string, SecurityNoticeTemplate> _byEventType;
+    // The notice each event type sends; the others (a sign-in from a new device) their capability sends itself.
+    private static readonly IReadOnlyDictionary<string, string> NoticeByEventType = SecurityNotices.All
+        .Where(notice => notice.EventType is not null)
+        .ToDictionary(notice => notice.EventType!, notice => notice.Name, StringComparer.Ordinal);
+
     private readonly UserStore _users;
     private readonly IEmailOutbox _outbox;
     private readonly TimeProvider _time;
 
-    internal SecurityNotifier(IEnumerable<IEmailTemplate> templates, UserStore users, IEmailOutbox outbox, TimeProvider time)
+    internal SecurityNotifier(UserStore users, IEmailOutbox outbox, TimeProvider time)
     {
-        _byEventType = templates.OfType<SecurityNoticeTemplate>()
-            .Where(t => t.EventType is not null)
-            .ToDictionary(t => t.EventType!, StringComparer.Ordinal);
         _users = users;
         _outbox = outbox;
         _time = time;
@@ -34,13 +35,13 @@ public sealed class SecurityNotifier
     public async Task NotifyAsync(SecurityEvent securityEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(securityEvent);
-        if (!_byEventType.TryGetValue(securityEvent.Type, out var template) ||
+        if (!NoticeByEventType.TryGetValue(securityEvent.Type, out var notice) ||
             await _users.FindByIdAsync(securityEvent.UserId, cancellationToken) is not { } user)
         {
             return;
         }
 
-        await SendAsync(user.Email, template.Name, securityEvent, cancellationToken);
+        await SendAsync(user.Email, notice, securityEvent, cancellationToken);
     }
 
     /// <summary>Emails <paramref name="to"/> with <paramref name="template"/>, for a notice the caller decides on itself (a sign-in from a new device).</summary>
@@ -65,8 +66,6 @@ public sealed class SecurityNotifier
 internal sealed class SecurityNoticeTemplate(SecurityNotice notice, IOptions<AppOptions> app) : IEmailTemplate
 {
     public string Name => notice.Name;
-
-    public string? EventType => notice.EventType;
 
     public EmailContent Compose(IReadOnlyDictionary<string, string> values)
     {
