@@ -1,5 +1,3 @@
-using Azure.Core;
-using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Bkmark.Core.Accounts;
@@ -95,17 +93,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var clientOptions = new TableClientOptions();
-            clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
-            clientOptions.Retry.MaxRetries = 2;
-            clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(100);
-            clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(1);
-            // Extra pipeline policies (tests count storage requests with one).
-            foreach (var policy in provider.GetServices<HttpPipelinePolicy>())
-            {
-                clientOptions.AddPolicy(policy, HttpPipelinePosition.PerRetry);
-            }
-
+            var clientOptions = StorageClientOptions.Configure(new TableClientOptions(), provider);
             return options.TableServiceUri is { } endpoint
                 ? new TableServiceClient(endpoint, new DefaultAzureCredential(), clientOptions)
                 : new TableServiceClient(options.ConnectionString, clientOptions);

@@ -1,14 +1,20 @@
 # Shared by run.sh, test.sh and bench.sh (sourced): stopping what a script started, and waiting for ports.
 # The scripts start background jobs under `set -m`, so each job is its own process group.
 
-# stop_group PID: TERM the job's group, so it shuts down cleanly; KILL if it has not gone within 10 s.
-stop_group() {
-  local pid=$1
-  kill -TERM -- "-$pid" 2>/dev/null || return 0
+# signal_group SIGNAL PID: send SIGNAL to the job's group and give it up to 10 s to exit; false if it was gone already.
+signal_group() {
+  local signal=$1 pid=$2
+  kill "-$signal" -- "-$pid" 2>/dev/null || return 1
   for _ in $(seq 1 50); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.2
   done
+}
+
+# stop_group PID: TERM the job's group, so it shuts down cleanly; KILL if it has not gone within 10 s.
+stop_group() {
+  local pid=$1
+  signal_group TERM "$pid" || return 0
   kill -KILL -- "-$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
@@ -17,11 +23,7 @@ stop_group() {
 # without saving), so a restart would find recent writes gone. INT first, then the usual TERM/KILL.
 stop_azurite_group() {
   local pid=$1
-  kill -INT -- "-$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
-  done
+  signal_group INT "$pid" || return 0
   stop_group "$pid"
 }
 

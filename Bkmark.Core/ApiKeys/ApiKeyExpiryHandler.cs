@@ -23,7 +23,7 @@ internal sealed class ApiKeyExpiryHandler(ApiKeyStore store, IOptions<ApiKeyOpti
     public async Task<ExpiryOutcome> ExpireAsync(ExpiryTarget target, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var outcome = await OptimisticConcurrency.RunAsync<ExpiryOutcome>(async () =>
+        return await ExpiryOutcome.RaceAsync(async () =>
         {
             var index = await store.FindIndexAsync(target.PartitionKey, target.RowKey, cancellationToken);
             if (index is null)
@@ -62,7 +62,6 @@ internal sealed class ApiKeyExpiryHandler(ApiKeyStore store, IOptions<ApiKeyOpti
 
             return deleted > 0 ? new ExpiryOutcome.Deleted(deleted) : ExpiryOutcome.Nothing;
         });
-        return outcome.Succeeded ? outcome.Value : ExpiryOutcome.Contended;
     }
 
     public async IAsyncEnumerable<ScheduledExpiry> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)

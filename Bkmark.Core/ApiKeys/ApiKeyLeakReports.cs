@@ -31,7 +31,7 @@ public sealed partial class ApiKeyLeakReports
     private readonly TimeProvider time;
     private readonly ILogger<ApiKeyLeakReports> logger;
 
-    // Internal because the store it takes is; built by a factory in AddApiKeys.
+    // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
     internal ApiKeyLeakReports(
         ApiKeyStore store, ApiKeyService keys, UserStore users, CredentialHasher hasher, IEmailOutbox outbox, TimeProvider time, ILogger<ApiKeyLeakReports> logger)
     {
@@ -78,12 +78,10 @@ public sealed partial class ApiKeyLeakReports
         var token = report.Token!;
         var tokenHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
         var keyPrefix = token.Length > ApiKeyFormat.KeyPrefixLength ? ApiKeyFormat.KeyPrefixOf(token) : token;
-        var rowKey = hasher.Hash(token);
-        var credential = await store.FindCredentialAsync(CredentialHasher.PartitionOf(keyPrefix), rowKey, cancellationToken);
+        var credential = await hasher.FindAsync(token, keyPrefix, store.FindCredentialAsync, cancellationToken);
         var now = time.GetUtcNow();
         if (!ApiKeyFormat.IsWellFormed(token)
             || credential is null
-            || !CredentialHasher.HashesEqual(credential.RowKey, rowKey)
             || credential.IsRetiredAt(now)
             || credential.ExpiresAt <= now)
         {

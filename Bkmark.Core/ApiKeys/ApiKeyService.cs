@@ -37,7 +37,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
     private readonly ILogger<ApiKeyService> logger;
     private readonly ApiKeyOptions _options;
 
-    // Internal because the stores it takes are; built by a factory in the feature's Add method.
+    // Internal because the stores it takes are; registered with AddServiceWithInternalConstructor.
     internal ApiKeyService(
         ApiKeyStore store,
         UserStore users,

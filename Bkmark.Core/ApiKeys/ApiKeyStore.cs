@@ -38,7 +38,7 @@ internal sealed class ApiKeyStore(BkmarkTables tables)
     /// only if the credential is as it was read: a revocation or a scope change written meanwhile is never overwritten.
     /// </summary>
     /// <returns>False when another write came first (on another instance, usually the same touch).</returns>
-    public async Task<bool> TryTouchAsync(ApiKeyCredentialEntity credential, DateTimeOffset now, ClientInfo client, CancellationToken cancellationToken)
+    public Task<bool> TryTouchAsync(ApiKeyCredentialEntity credential, DateTimeOffset now, ClientInfo client, CancellationToken cancellationToken)
     {
         var patch = new TableEntity(credential.PartitionKey, credential.RowKey)
         {
@@ -47,15 +47,7 @@ internal sealed class ApiKeyStore(BkmarkTables tables)
             [nameof(ApiKeyCredentialEntity.LastUsedIp)] = client.IpAddress ?? "",
             [nameof(ApiKeyCredentialEntity.LastUsedUserAgent)] = client.UserAgent ?? "",
         };
-        try
-        {
-            await Credentials.UpdateEntityAsync(patch, credential.ETag, TableUpdateMode.Merge, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
-        {
-            return false;
-        }
+        return Credentials.TryMergeAsync(patch, credential.ETag, cancellationToken);
     }
 
     public Task<ApiKeyIndexEntity?> FindIndexAsync(string userId, string keyId, CancellationToken cancellationToken) =>

@@ -30,7 +30,7 @@ internal sealed class ApiKeyValueExpiryHandler(ApiKeyStore store, IOptions<ApiKe
     public async Task<ExpiryOutcome> ExpireAsync(ExpiryTarget target, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var outcome = await OptimisticConcurrency.RunAsync<ExpiryOutcome>(async () =>
+        return await ExpiryOutcome.RaceAsync(async () =>
         {
             var credential = await store.FindCredentialAsync(target.PartitionKey, target.RowKey, cancellationToken);
             if (credential is null)
@@ -70,7 +70,6 @@ internal sealed class ApiKeyValueExpiryHandler(ApiKeyStore store, IOptions<ApiKe
                 _ => ExpiryOutcome.Nothing,
             };
         });
-        return outcome.Succeeded ? outcome.Value : ExpiryOutcome.Contended;
     }
 
     public async IAsyncEnumerable<ScheduledExpiry> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)

@@ -29,9 +29,8 @@ internal sealed partial class ApiKeyVerifier(
         }
 
         var keyPrefix = ApiKeyFormat.KeyPrefixOf(rawKey);
-        var rowKey = hasher.Hash(rawKey);
-        var credential = await store.FindCredentialAsync(CredentialHasher.PartitionOf(keyPrefix), rowKey, cancellationToken);
-        if (credential is null || !CredentialHasher.HashesEqual(credential.RowKey, rowKey))
+        var credential = await hasher.FindAsync(rawKey, keyPrefix, store.FindCredentialAsync, cancellationToken);
+        if (credential is null)
         {
             LogUnknownKey(logger, keyPrefix);
             return Problems.InvalidToken("The API key is not valid.");

@@ -10,7 +10,6 @@ public static class ApiKeysServiceCollectionExtensions
     /// <summary>API keys: management, leak reports, expiry warnings, and the <see cref="IApiKeyVerifier"/> the request authenticator uses for <c>bk_</c> keys.</summary>
     public static IServiceCollection AddApiKeys(this IServiceCollection services)
     {
-        services.AddSingleton<IEmailTemplate, ApiKeyCreatedEmail>();
         services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<RateWindowStore>();

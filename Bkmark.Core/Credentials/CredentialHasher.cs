@@ -27,6 +27,21 @@ public sealed class CredentialHasher(KeyRing keys)
         return Convert.ToHexStringLower(digest[..16]);
     }
 
+    /// <summary>
+    /// The stored credential <paramref name="secret"/> names, by the hashed-prefix rule (DESIGN.md §3): one point read
+    /// at (<see cref="PartitionOf"/> its public prefix, <see cref="Hash"/> of it), kept only when the stored hash
+    /// matches in constant time; <see langword="null"/> when there is none.
+    /// </summary>
+    public async Task<T?> FindAsync<T>(
+        string secret, string publicPrefix, Func<string, string, CancellationToken, Task<T?>> pointRead, CancellationToken cancellationToken)
+        where T : class, ITableEntity
+    {
+        ArgumentNullException.ThrowIfNull(pointRead);
+        var rowKey = Hash(secret);
+        var stored = await pointRead(PartitionOf(publicPrefix), rowKey, cancellationToken);
+        return stored is not null && HashesEqual(stored.RowKey, rowKey) ? stored : null;
+    }
+
     /// <summary>Constant-time equality of two hex hashes.</summary>
     public static bool HashesEqual(string expected, string actual) =>
         CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(actual));

@@ -22,7 +22,7 @@ public sealed partial class EmailDispatcher
     private readonly IOptions<EmailOptions> _options;
     private readonly ILogger<EmailDispatcher> _logger;
 
-    // Internal because the sender and store it takes are; built by a factory in AddEmail.
+    // Internal because the sender and store it takes are; registered with AddServiceWithInternalConstructor.
     internal EmailDispatcher(
         IEnumerable<IEmailTemplate> templates, EmailRenderer renderer, SmtpEmailSender sender, EmailDeliveryStore deliveries,
         TimeProvider time, IOptions<EmailOptions> options, ILogger<EmailDispatcher> logger)

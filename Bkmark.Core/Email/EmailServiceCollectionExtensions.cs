@@ -1,4 +1,3 @@
-using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Storage.Queues;
 using Bkmark.Core.Maintenance;
@@ -22,40 +21,19 @@ public static class EmailServiceCollectionExtensions
         {
             var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
             // Base64, as the Functions queue trigger expects by default (host.json extensions.queues.messageEncoding).
-            var clientOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-            clientOptions.Retry.NetworkTimeout = storage.NetworkTimeout;
-            clientOptions.Retry.MaxRetries = 2;
-            clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(100);
-            clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(1);
-            // The same extra policies as the tables get, so the tests count a queue message as the storage request it is.
-            foreach (var policy in provider.GetServices<HttpPipelinePolicy>())
-            {
-                clientOptions.AddPolicy(policy, Azure.Core.HttpPipelinePosition.PerRetry);
-            }
-
+            var clientOptions = StorageClientOptions.Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, provider);
             return storage.QueueServiceUri is { } endpoint
                 ? new QueueServiceClient(endpoint, new DefaultAzureCredential(), clientOptions)
                 : new QueueServiceClient(storage.ConnectionString, clientOptions);
         });
-        services.AddSingleton<IEmailOutbox>(provider => new QueueEmailOutbox(
-            provider.GetRequiredService<QueueServiceClient>(),
-            provider.GetRequiredService<IdGenerator>(),
-            provider.GetRequiredService<IOptions<EmailOptions>>()));
+        services.AddSingleton<IEmailOutbox, QueueEmailOutbox>();
 
         services.AddSingleton<EmailRenderer>();
         services.AddSingleton<SmtpEmailSender>();
         services.AddSingleton<EmailDeliveryStore>();
         services.AddExpiryHandler<EmailDeliveryExpiryHandler>();
         services.AddHostedService<EmailStartup>();
-        // Its constructor is internal (it takes the internal sender and store), so it is built here.
-        services.AddSingleton(provider => new EmailDispatcher(
-            provider.GetServices<IEmailTemplate>(),
-            provider.GetRequiredService<EmailRenderer>(),
-            provider.GetRequiredService<SmtpEmailSender>(),
-            provider.GetRequiredService<EmailDeliveryStore>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<IOptions<EmailOptions>>(),
-            provider.GetRequiredService<ILogger<EmailDispatcher>>()));
+        services.AddServiceWithInternalConstructor<EmailDispatcher>();
         return services;
     }
 }

@@ -14,7 +14,7 @@ public sealed class GroupService
     private readonly IdGenerator ids;
     private readonly TimeProvider time;
 
-    // Internal because the stores it takes are; built by a factory in the feature's Add method.
+    // Internal because the stores it takes are; registered with AddServiceWithInternalConstructor.
     internal GroupService(
         GroupStore groups,
         BookmarkStore bookmarks,

@@ -23,7 +23,7 @@ public sealed partial class ImportService
     private readonly TimeProvider time;
     private readonly ILogger<ImportService> logger;
 
-    // Internal because the stores it takes are; built by a factory in the feature's Add method.
+    // Internal because the stores it takes are; registered with AddServiceWithInternalConstructor.
     internal ImportService(
         BookmarkStore bookmarks,
         GroupStore groups,

@@ -17,7 +17,6 @@ public sealed partial class EmailChangeService
     private readonly LifecycleTokens _tokens;
     private readonly LifecycleEmails _emails;
     private readonly SecurityEventLog _securityLog;
-    private readonly LifecycleOptions _options;
     private readonly ILogger<EmailChangeService> _logger;
 
     internal EmailChangeService(
@@ -26,7 +25,6 @@ public sealed partial class EmailChangeService
         LifecycleTokens tokens,
         LifecycleEmails emails,
         SecurityEventLog securityLog,
-        IOptions<LifecycleOptions> options,
         ILogger<EmailChangeService> logger)
     {
         _accounts = accounts;
@@ -34,7 +32,6 @@ public sealed partial class EmailChangeService
         _tokens = tokens;
         _emails = emails;
         _securityLog = securityLog;
-        _options = options.Value;
         _logger = logger;
     }
 
@@ -74,24 +71,17 @@ public sealed partial class EmailChangeService
             return Problems.Validation("newEmail", "This is the account's email address already.");
         }
 
-        var token = await _tokens.IssueAsync(
-            LinkPurposes.ChangeEmail, user.Value.Id, normalizedEmail!, user.Value.Email, _options.EmailChangeLifetime, cancellationToken);
-        await _emails.SendLinkAsync(LifecycleEmails.ConfirmEmailChange, normalizedEmail!, "confirm-email-change", token, cancellationToken);
+        await _tokens.SendLinkAsync(LinkPurpose.ChangeEmail, user.Value.Id, normalizedEmail!, user.Value.Email, cancellationToken);
         return true;
     }
 
     /// <summary>Follows the link sent to the new address: the account moves there (verified), and the old address is told.</summary>
     public async Task<Result<EmailChanged>> ConfirmAsync(string? token, ClientInfo client, CancellationToken cancellationToken)
     {
-        var link = await _tokens.FindUsableAsync(token, LinkPurposes.ChangeEmail, client, cancellationToken);
+        var link = await _tokens.SpendAsync(token, LinkPurpose.ChangeEmail, client, cancellationToken);
         if (!link.Succeeded)
         {
             return link.Problem;
-        }
-
-        if (!await _tokens.TrySpendAsync(link.Value, cancellationToken))
-        {
-            return LifecycleTokens.Unusable();
         }
 
         var previousEmail = link.Value.PreviousEmail!;

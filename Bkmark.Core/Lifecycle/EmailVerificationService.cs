@@ -13,17 +13,14 @@ public sealed partial class EmailVerificationService
 {
     private readonly AccountService _accounts;
     private readonly LifecycleTokens _tokens;
-    private readonly LifecycleEmails _emails;
     private readonly AttemptThrottle _throttle;
     private readonly SecurityEventLog _securityLog;
-    private readonly LifecycleOptions _options;
     private readonly ILogger<EmailVerificationService> _logger;
     private readonly ThrottlePolicy _sends;
 
     internal EmailVerificationService(
         AccountService accounts,
         LifecycleTokens tokens,
-        LifecycleEmails emails,
         AttemptThrottle throttle,
         SecurityEventLog securityLog,
         IOptions<LifecycleOptions> options,
@@ -31,12 +28,10 @@ public sealed partial class EmailVerificationService
     {
         _accounts = accounts;
         _tokens = tokens;
-        _emails = emails;
         _throttle = throttle;
         _securityLog = securityLog;
-        _options = options.Value;
         _logger = logger;
-        _sends = LinkEmailPolicy("verify-email-send", _options);
+        _sends = LinkEmailPolicy("verify-email-send", options.Value);
     }
 
     /// <summary>Creates the account (see <see cref="AccountService.RegisterAsync"/>) and sends the link that confirms its address.</summary>
@@ -47,7 +42,7 @@ public sealed partial class EmailVerificationService
         {
             // Registration counts as the first send, so resends are limited from the start.
             await _throttle.ClaimAsync(_sends, user.Value.Id, cancellationToken);
-            await SendAsync(user.Value.Id, user.Value.Email, cancellationToken);
+            await _tokens.SendLinkAsync(LinkPurpose.VerifyEmail, user.Value.Id, user.Value.Email, previousEmail: null, cancellationToken);
         }
 
         return user;
@@ -73,22 +68,17 @@ public sealed partial class EmailVerificationService
             return Problems.TooManyAttempts(retryAfter);
         }
 
-        await SendAsync(user.Id, user.Email, cancellationToken);
+        await _tokens.SendLinkAsync(LinkPurpose.VerifyEmail, user.Id, user.Email, previousEmail: null, cancellationToken);
         return true;
     }
 
     /// <summary>Follows a verification link: the address it was sent to is confirmed, if the account still has it.</summary>
     public async Task<Result<bool>> VerifyAsync(string? token, ClientInfo client, CancellationToken cancellationToken)
     {
-        var link = await _tokens.FindUsableAsync(token, LinkPurposes.VerifyEmail, client, cancellationToken);
+        var link = await _tokens.SpendAsync(token, LinkPurpose.VerifyEmail, client, cancellationToken);
         if (!link.Succeeded)
         {
             return link.Problem;
-        }
-
-        if (!await _tokens.TrySpendAsync(link.Value, cancellationToken))
-        {
-            return LifecycleTokens.Unusable();
         }
 
         var verified = await _accounts.MarkEmailVerifiedAsync(link.Value.UserId, link.Value.Email, cancellationToken);
@@ -115,13 +105,6 @@ public sealed partial class EmailVerificationService
     /// <summary>The throttle subject for an address: its hash, so the throttle table holds no addresses.</summary>
     internal static string SubjectOf(string normalizedEmail) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));
-
-    private async Task SendAsync(string userId, string email, CancellationToken cancellationToken)
-    {
-        var token = await _tokens.IssueAsync(
-            LinkPurposes.VerifyEmail, userId, email, previousEmail: null, _options.EmailVerificationLifetime, cancellationToken);
-        await _emails.SendLinkAsync(LifecycleEmails.VerifyEmail, email, "verify-email", token, cancellationToken);
-    }
 
     [LoggerMessage(EventId = 9401, Level = LogLevel.Information, Message = "User {UserId} confirmed their email address")]
     private static partial void LogVerified(ILogger logger, string userId);

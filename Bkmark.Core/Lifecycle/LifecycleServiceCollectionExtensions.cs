@@ -1,14 +1,5 @@
-using Bkmark.Core.Accounts;
-using Bkmark.Core.ApiKeys;
-using Bkmark.Core.Authorization;
 using Bkmark.Core.Email;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Passkeys;
-using Bkmark.Core.SecurityLog;
-using Bkmark.Core.Sessions;
-using Bkmark.Core.SignIn;
-using Bkmark.Core.Throttling;
-using Bkmark.Core.TwoFactor;
 
 namespace Bkmark.Core.Lifecycle;
 
@@ -29,47 +20,10 @@ public static class LifecycleServiceCollectionExtensions
             services.AddSingleton(template);
         }
 
-        // Their constructors are internal (they take the internal LifecycleTokens and LifecycleEmails), so each is built here.
-        services.AddSingleton(provider => new EmailVerificationService(
-            provider.GetRequiredService<AccountService>(),
-            provider.GetRequiredService<LifecycleTokens>(),
-            provider.GetRequiredService<LifecycleEmails>(),
-            provider.GetRequiredService<AttemptThrottle>(),
-            provider.GetRequiredService<SecurityEventLog>(),
-            provider.GetRequiredService<IOptions<LifecycleOptions>>(),
-            provider.GetRequiredService<ILogger<EmailVerificationService>>()));
-        services.AddSingleton(provider => new PasswordService(
-            provider.GetRequiredService<AccountService>(),
-            provider.GetRequiredService<SignInService>(),
-            provider.GetRequiredService<SessionService>(),
-            provider.GetRequiredService<TwoFactorService>(),
-            provider.GetRequiredService<LifecycleTokens>(),
-            provider.GetRequiredService<LifecycleEmails>(),
-            provider.GetRequiredService<AttemptThrottle>(),
-            provider.GetRequiredService<SecurityEventLog>(),
-            provider.GetRequiredService<IOptions<LifecycleOptions>>(),
-            provider.GetRequiredService<ILogger<PasswordService>>()));
-        services.AddSingleton(provider => new EmailChangeService(
-            provider.GetRequiredService<AccountService>(),
-            provider.GetRequiredService<SignInService>(),
-            provider.GetRequiredService<LifecycleTokens>(),
-            provider.GetRequiredService<LifecycleEmails>(),
-            provider.GetRequiredService<SecurityEventLog>(),
-            provider.GetRequiredService<IOptions<LifecycleOptions>>(),
-            provider.GetRequiredService<ILogger<EmailChangeService>>()));
-        services.AddSingleton(provider => new AccountDeletionService(
-            provider.GetRequiredService<AccountService>(),
-            provider.GetRequiredService<SignInService>(),
-            provider.GetRequiredService<StepUp>(),
-            provider.GetRequiredService<SessionService>(),
-            provider.GetRequiredService<ApiKeyService>(),
-            provider.GetRequiredService<PasskeyService>(),
-            provider.GetRequiredService<TwoFactorService>(),
-            provider.GetRequiredService<ExpiryIndex>(),
-            provider.GetRequiredService<LifecycleEmails>(),
-            provider.GetRequiredService<SecurityEventLog>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<AccountDeletionService>>()));
+        services.AddServiceWithInternalConstructor<EmailVerificationService>();
+        services.AddServiceWithInternalConstructor<PasswordService>();
+        services.AddServiceWithInternalConstructor<EmailChangeService>();
+        services.AddServiceWithInternalConstructor<AccountDeletionService>();
         services.AddExpiryHandler<LifecycleTokenExpiryHandler>();
         services.AddExpiryHandler<AccountEraseHandler>();
         return services;

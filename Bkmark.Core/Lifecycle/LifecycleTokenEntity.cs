@@ -1,3 +1,5 @@
+using Bkmark.Core.Maintenance;
+
 namespace Bkmark.Core.Lifecycle;
 
 /// <summary>
@@ -5,9 +7,9 @@ namespace Bkmark.Core.Lifecycle;
 /// (DESIGN.md §3): found by one point read, never stored raw. Spent by setting <see cref="UsedAt"/> with the
 /// entity's ETag; kept until it expires, then swept.
 /// </summary>
-internal sealed class LifecycleTokenEntity : StoredEntity
+internal sealed class LifecycleTokenEntity : StoredEntity, IExpiringEntity
 {
-    /// <summary>What the link may do: one of <see cref="LinkPurposes"/>.</summary>
+    /// <summary>What the link may do: the <see cref="LinkPurpose.Name"/> of one of <see cref="LinkPurpose"/>'s.</summary>
     public string Purpose { get; set; } = "";
 
     /// <summary>Whose account; empty for a reset asked for an address nobody has (it can never be used).</summary>
@@ -24,10 +26,18 @@ internal sealed class LifecycleTokenEntity : StoredEntity
     public DateTimeOffset? UsedAt { get; set; }
 }
 
-/// <summary>What a lifecycle link may do; a token of one purpose is refused for the others.</summary>
-internal static class LinkPurposes
+/// <summary>
+/// What a lifecycle link may do, the email that carries it, the page action that follows it and how long it works.
+/// A token of one purpose is refused for the others.
+/// </summary>
+internal sealed record LinkPurpose(string Name, string Template, string PageAction, Func<LifecycleOptions, TimeSpan> Lifetime)
 {
-    public const string VerifyEmail = "verify-email";
-    public const string ResetPassword = "reset-password";
-    public const string ChangeEmail = "change-email";
+    public static readonly LinkPurpose VerifyEmail =
+        new("verify-email", LifecycleEmails.VerifyEmail, "verify-email", options => options.EmailVerificationLifetime);
+
+    public static readonly LinkPurpose ResetPassword =
+        new("reset-password", LifecycleEmails.PasswordResetLink, "reset-password", options => options.PasswordResetLifetime);
+
+    public static readonly LinkPurpose ChangeEmail =
+        new("change-email", LifecycleEmails.ConfirmEmailChange, "confirm-email-change", options => options.EmailChangeLifetime);
 }

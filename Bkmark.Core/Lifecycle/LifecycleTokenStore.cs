@@ -1,11 +1,12 @@
-using System.Runtime.CompilerServices;
-
 namespace Bkmark.Core.Lifecycle;
 
 /// <summary>The lifecycle's link tokens in Table Storage.</summary>
 internal sealed class LifecycleTokenStore(BkmarkTables tables)
 {
     private TableClient Tokens => tables[TableNames.LifecycleTokens];
+
+    /// <summary>Tokens as the sweep reads and deletes them.</summary>
+    public SweepableTable<LifecycleTokenEntity> Sweepable => new(Tokens);
 
     public Task<LifecycleTokenEntity?> FindAsync(string partitionKey, string rowKey, CancellationToken cancellationToken) =>
         Tokens.FindAsync<LifecycleTokenEntity>(partitionKey, rowKey, cancellationToken);
@@ -22,17 +23,5 @@ internal sealed class LifecycleTokenStore(BkmarkTables tables)
     {
         token.UsedAt = now;
         return Tokens.TryReplaceAsync(token, cancellationToken);
-    }
-
-    public Task<DeleteOutcome> TryDeleteAsync(LifecycleTokenEntity token, CancellationToken cancellationToken) =>
-        Tokens.TryDeleteAsync(token, cancellationToken);
-
-    /// <summary>Every token, for the expiry backfill; never on a request path.</summary>
-    public async IAsyncEnumerable<LifecycleTokenEntity> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var token in Tokens.QueryAsync<LifecycleTokenEntity>(cancellationToken: cancellationToken))
-        {
-            yield return token;
-        }
     }
 }

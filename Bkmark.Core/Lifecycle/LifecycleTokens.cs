@@ -12,15 +12,27 @@ namespace Bkmark.Core.Lifecycle;
 /// gives back.
 /// </summary>
 internal sealed class LifecycleTokens(
-    LifecycleTokenStore store, CredentialHasher hasher, ExpiryIndex expiry, AttemptThrottle throttle, TimeProvider time, IOptions<LifecycleOptions> options)
+    LifecycleTokenStore store,
+    LifecycleEmails emails,
+    CredentialHasher hasher,
+    ExpiryIndex expiry,
+    AttemptThrottle throttle,
+    TimeProvider time,
+    IOptions<LifecycleOptions> options)
 {
     private static readonly OpaqueTokenFormat Format = new("bkl_");
 
     private readonly ThrottlePolicy _guesses = new("lifecycle-link", options.Value.LinkMaxFailures, options.Value.LinkLockout, options.Value.LinkLockout);
 
-    /// <summary>Stores a new token for <paramref name="purpose"/>, valid for <paramref name="lifetime"/>, and returns it raw (for the email only).</summary>
-    public async Task<string> IssueAsync(
-        string purpose, string userId, string email, string? previousEmail, TimeSpan lifetime, CancellationToken cancellationToken)
+    /// <summary>Issues a token for <paramref name="purpose"/> and emails its link to <paramref name="email"/>: every lifecycle link goes out this way.</summary>
+    public async Task SendLinkAsync(LinkPurpose purpose, string userId, string email, string? previousEmail, CancellationToken cancellationToken)
+    {
+        var token = await IssueAsync(purpose, userId, email, previousEmail, cancellationToken);
+        await emails.SendLinkAsync(purpose.Template, email, purpose.PageAction, token, cancellationToken);
+    }
+
+    /// <summary>Stores a new token for <paramref name="purpose"/>, valid for its lifetime, and returns it raw (for the email only).</summary>
+    public async Task<string> IssueAsync(LinkPurpose purpose, string userId, string email, string? previousEmail, CancellationToken cancellationToken)
     {
         var raw = Format.Generate();
         Format.TryGetPublicPrefix(raw, out var publicPrefix);
@@ -28,11 +40,11 @@ internal sealed class LifecycleTokens(
         {
             PartitionKey = CredentialHasher.PartitionOf(publicPrefix),
             RowKey = hasher.Hash(raw),
-            Purpose = purpose,
+            Purpose = purpose.Name,
             UserId = userId,
             Email = email,
             PreviousEmail = previousEmail,
-            ExpiresAt = time.GetUtcNow() + lifetime,
+            ExpiresAt = time.GetUtcNow() + purpose.Lifetime(options.Value),
         };
         // Scheduled before it exists, so the sweep never misses it.
         await expiry.ScheduleAsync(LifecycleTokenExpiryHandler.KindName, token.PartitionKey, token.RowKey, token.ExpiresAt, cancellationToken);
@@ -45,7 +57,7 @@ internal sealed class LifecycleTokens(
     /// throttled per client address before anything is looked up; a usable token releases its claim, so only
     /// unusable ones count.
     /// </summary>
-    public async Task<Result<LifecycleTokenEntity>> FindUsableAsync(string? raw, string purpose, ClientInfo client, CancellationToken cancellationToken)
+    public async Task<Result<LifecycleTokenEntity>> FindUsableAsync(string? raw, LinkPurpose purpose, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         if (string.IsNullOrEmpty(raw))
@@ -64,9 +76,8 @@ internal sealed class LifecycleTokens(
             return Unusable();
         }
 
-        var row = hasher.Hash(raw);
-        var token = await store.FindAsync(CredentialHasher.PartitionOf(publicPrefix), row, cancellationToken);
-        if (token is null || !CredentialHasher.HashesEqual(token.RowKey, row) || token.Purpose != purpose || token.UsedAt is not null)
+        var token = await hasher.FindAsync(raw, publicPrefix, store.FindAsync, cancellationToken);
+        if (token is null || token.Purpose != purpose.Name || token.UsedAt is not null)
         {
             return Unusable();
         }
@@ -78,6 +89,18 @@ internal sealed class LifecycleTokens(
 
         await throttle.ReleaseAsync(claim, cancellationToken);
         return token;
+    }
+
+    /// <summary>Finds the usable token <paramref name="raw"/> names and spends it at once, for a link with nothing to check in between.</summary>
+    public async Task<Result<LifecycleTokenEntity>> SpendAsync(string? raw, LinkPurpose purpose, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var link = await FindUsableAsync(raw, purpose, client, cancellationToken);
+        if (!link.Succeeded)
+        {
+            return link.Problem;
+        }
+
+        return await TrySpendAsync(link.Value, cancellationToken) ? link.Value : Unusable();
     }
 
     /// <summary>Spends the token; of concurrent uses of one link exactly one gets true.</summary>

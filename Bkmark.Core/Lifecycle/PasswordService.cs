@@ -22,7 +22,6 @@ public sealed partial class PasswordService
     private readonly LifecycleEmails _emails;
     private readonly AttemptThrottle _throttle;
     private readonly SecurityEventLog _securityLog;
-    private readonly LifecycleOptions _options;
     private readonly ILogger<PasswordService> _logger;
     private readonly ThrottlePolicy _resetSends;
 
@@ -46,9 +45,8 @@ public sealed partial class PasswordService
         _emails = emails;
         _throttle = throttle;
         _securityLog = securityLog;
-        _options = options.Value;
         _logger = logger;
-        _resetSends = EmailVerificationService.LinkEmailPolicy("password-reset-send", _options);
+        _resetSends = EmailVerificationService.LinkEmailPolicy("password-reset-send", options.Value);
     }
 
     /// <summary>
@@ -121,16 +119,15 @@ public sealed partial class PasswordService
             return true;
         }
 
-        // An address nobody has gets a token too, bound to no account: it can never be used, but it costs the same write.
-        var token = await _tokens.IssueAsync(
-            LinkPurposes.ResetPassword, user?.Id ?? "", normalizedEmail, previousEmail: null, _options.PasswordResetLifetime, cancellationToken);
         if (user is null)
         {
+            // An address nobody has gets a token too, bound to no account: it can never be used, but it costs the same write.
+            await _tokens.IssueAsync(LinkPurpose.ResetPassword, userId: "", normalizedEmail, previousEmail: null, cancellationToken);
             await _emails.SendAsync(LifecycleEmails.PasswordResetNoAccount, normalizedEmail, cancellationToken);
         }
         else
         {
-            await _emails.SendLinkAsync(LifecycleEmails.PasswordResetLink, normalizedEmail, "reset-password", token, cancellationToken);
+            await _tokens.SendLinkAsync(LinkPurpose.ResetPassword, user.Id, normalizedEmail, previousEmail: null, cancellationToken);
         }
 
         return true;
@@ -149,7 +146,7 @@ public sealed partial class PasswordService
             return Problems.Validation("newPassword", AccountService.PasswordRule);
         }
 
-        var link = await _tokens.FindUsableAsync(token, LinkPurposes.ResetPassword, client, cancellationToken);
+        var link = await _tokens.FindUsableAsync(token, LinkPurpose.ResetPassword, client, cancellationToken);
         if (!link.Succeeded)
         {
             return link.Problem;

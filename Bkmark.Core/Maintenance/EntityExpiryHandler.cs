@@ -17,7 +17,7 @@ internal abstract class EntityExpiryHandler<T>(SweepableTable<T> entities, strin
     {
         ArgumentNullException.ThrowIfNull(target);
         var dependents = 0;
-        var outcome = await OptimisticConcurrency.RunAsync<ExpiryOutcome>(async () =>
+        return await ExpiryOutcome.RaceAsync(async () =>
         {
             var entity = await entities.FindAsync(target.PartitionKey, target.RowKey, cancellationToken);
             if (entity is null)
@@ -49,7 +49,6 @@ internal abstract class EntityExpiryHandler<T>(SweepableTable<T> entities, strin
 
             return dependents > 0 ? new ExpiryOutcome.Deleted(dependents) : ExpiryOutcome.Nothing;
         });
-        return outcome.Succeeded ? outcome.Value : ExpiryOutcome.Contended;
     }
 
     public async IAsyncEnumerable<ScheduledExpiry> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -68,4 +67,17 @@ internal abstract class EntityExpiryHandler<T>(SweepableTable<T> entities, strin
 
     /// <summary>Deletes what belongs to the entity and goes with it; returns how many were deleted.</summary>
     protected virtual Task<int> DeleteDependentsAsync(T entity, CancellationToken cancellationToken) => Task.FromResult(0);
+}
+
+/// <summary>An entity whose expiry is fixed when it is stored: a link token, an invitation, a challenge, a refresh credential.</summary>
+internal interface IExpiringEntity : ITableEntity
+{
+    DateTimeOffset ExpiresAt { get; }
+}
+
+/// <summary>The handler of an <see cref="IExpiringEntity"/>: it goes at its expiry, and its entry is never re-scheduled.</summary>
+internal abstract class FixedExpiryHandler<T>(SweepableTable<T> entities, string kind) : EntityExpiryHandler<T>(entities, kind)
+    where T : class, IExpiringEntity
+{
+    protected sealed override DateTimeOffset? DeletableAt(T entity) => entity.ExpiresAt;
 }

@@ -37,7 +37,7 @@ public sealed class ExpiryIndex
     private readonly TimeProvider time;
     private readonly IOptions<SweepOptions> options;
 
-    // Internal because the store it takes is; built by a factory in AddExpirySweep.
+    // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
     internal ExpiryIndex(
         ExpiryIndexStore store,
         TimeProvider time,

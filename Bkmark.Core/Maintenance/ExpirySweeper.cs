@@ -22,7 +22,7 @@ public sealed partial class ExpirySweeper
     private readonly SweepOptions _options;
     private readonly ILogger<ExpirySweeper> _logger;
 
-    // Internal because the store it takes is; built by a factory in AddExpirySweep.
+    // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
     internal ExpirySweeper(
         ExpiryIndex index,
         ExpiryIndexStore store,

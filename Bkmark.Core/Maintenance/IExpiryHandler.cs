@@ -59,6 +59,16 @@ public abstract record ExpiryOutcome
         _ => Contended,
     };
 
+    /// <summary>
+    /// Runs a handler's read-decide-delete <paramref name="attempt"/> under <see cref="Storage.OptimisticConcurrency"/>:
+    /// a lost race reads again; when every attempt lost, <see cref="Contended"/>.
+    /// </summary>
+    public static async Task<ExpiryOutcome> RaceAsync(Func<Task<RaceAttempt<ExpiryOutcome>>> attempt)
+    {
+        var outcome = await Storage.OptimisticConcurrency.RunAsync(attempt);
+        return outcome.Succeeded ? outcome.Value : Contended;
+    }
+
     public static readonly ExpiryOutcome Done = new Deleted();
     public static readonly ExpiryOutcome Nothing = new NothingToDo();
     public static readonly ExpiryOutcome Contended = new StillChanging();

@@ -7,9 +7,7 @@ namespace Bkmark.Core.Organisations;
 /// be answered as spent). Scheduled when the invitation is stored; its expiry is fixed.
 /// </summary>
 internal sealed class InvitationExpiryHandler(OrganisationStore store)
-    : EntityExpiryHandler<InvitationEntity>(store.SweepableInvitations, KindName)
+    : FixedExpiryHandler<InvitationEntity>(store.SweepableInvitations, KindName)
 {
     public const string KindName = "organisation-invitation";
-
-    protected override DateTimeOffset? DeletableAt(InvitationEntity entity) => entity.ExpiresAt;
 }

@@ -155,11 +155,9 @@ public sealed partial class InvitationService
             return Problems.TooManyAttempts(retryAfter);
         }
 
-        var rowKey = hasher.Hash(token);
-        var invitation = await store.FindInvitationAsync(CredentialHasher.PartitionOf(token[..PublicPrefixLength]), rowKey, cancellationToken);
+        var invitation = await hasher.FindAsync(token, token[..PublicPrefixLength], store.FindInvitationAsync, cancellationToken);
         var user = invitation is null ? null : await users.FindByIdAsync(caller.UserId, cancellationToken);
         if (invitation is null
-            || !CredentialHasher.HashesEqual(invitation.RowKey, rowKey)
             || invitation.AcceptedAt is not null
             || invitation.ExpiresAt <= time.GetUtcNow()
             || user is null

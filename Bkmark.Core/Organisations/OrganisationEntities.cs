@@ -1,3 +1,5 @@
+using Bkmark.Core.Maintenance;
+
 namespace Bkmark.Core.Organisations;
 
 /// <summary>
@@ -66,7 +68,7 @@ internal sealed class MembershipEntity : StoredEntity
 /// prefix, RowKey = HMAC-SHA256(pepper, token). The token itself is only in the email. Accepted once, with the
 /// ETag; the sweep deletes it after it expires.
 /// </summary>
-internal sealed class InvitationEntity : StoredEntity
+internal sealed class InvitationEntity : StoredEntity, IExpiringEntity
 {
     public string OrganisationId { get; set; } = "";
     public string Email { get; set; } = "";

@@ -29,7 +29,7 @@ public sealed partial class OrganisationService
     private readonly ILogger<OrganisationService> logger;
     private readonly OrganisationOptions _options;
 
-    // Internal because the store it takes is; built by a factory in AddOrganisations.
+    // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
     internal OrganisationService(
         OrganisationStore store, UserStore users, IdGenerator ids, TimeProvider time, IOptions<OrganisationOptions> options, ILogger<OrganisationService> logger)
     {

@@ -7,9 +7,7 @@ namespace Bkmark.Core.Passkeys;
 /// challenge is stored; its expiry is fixed, so the entry is never re-scheduled.
 /// </summary>
 internal sealed class PasskeyChallengeExpiryHandler(PasskeyChallengeStore store)
-    : EntityExpiryHandler<PasskeyChallengeEntity>(store.Sweepable, KindName)
+    : FixedExpiryHandler<PasskeyChallengeEntity>(store.Sweepable, KindName)
 {
     public const string KindName = "passkey-challenge";
-
-    protected override DateTimeOffset? DeletableAt(PasskeyChallengeEntity entity) => entity.ExpiresAt;
 }

@@ -1,3 +1,5 @@
+using Bkmark.Core.Maintenance;
+
 namespace Bkmark.Core.Passkeys;
 
 /// <summary>
@@ -50,7 +52,7 @@ internal sealed class PasskeyCredentialIndexEntity : StoredEntity
 /// A ceremony's challenge, waiting for the browser's answer. PartitionKey = the random challenge id,
 /// RowKey = "". Marked used (with its ETag) when answered, so it is answered at most once, then deleted.
 /// </summary>
-internal sealed class PasskeyChallengeEntity : StoredEntity
+internal sealed class PasskeyChallengeEntity : StoredEntity, IExpiringEntity
 {
     /// <summary>One of <see cref="PasskeyCeremony"/>.</summary>
     public string Ceremony { get; set; } = "";

@@ -1,5 +1,4 @@
 using Bkmark.Core.Accounts;
-using Bkmark.Core.Email;
 using Bkmark.Core.Maintenance;
 using Fido2NetLib;
 
@@ -10,7 +9,6 @@ public static class PasskeysServiceCollectionExtensions
     /// <summary>Registers passkeys: options (section <c>Passkeys</c>), Fido2, the stores and <see cref="PasskeyService"/>.</summary>
     public static IServiceCollection AddPasskeys(this IServiceCollection services)
     {
-        services.AddSingleton<IEmailTemplate, PasskeyAddedEmail>();
         services.AddOptions<PasskeyOptions>()
             .BindConfiguration(PasskeyOptions.Section)
             .PostConfigure(options =>

@@ -19,7 +19,7 @@ public sealed partial class PublishableKeyService
     private readonly PublishableKeyOptions _options;
     private readonly ILogger<PublishableKeyService> logger;
 
-    // Internal because the store it takes is; built by a factory in AddPublishableKeys.
+    // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
     internal PublishableKeyService(
         PublishableKeyStore store,
         GroupService groups,

@@ -58,9 +58,8 @@ internal sealed partial class PublishableKeyVerifier(
         }
 
         var keyPrefix = PublishableKeyFormat.KeyPrefixOf(rawKey);
-        var rowKey = hasher.Hash(rawKey);
-        var credential = await store.FindCredentialAsync(CredentialHasher.PartitionOf(keyPrefix), rowKey, cancellationToken);
-        if (credential is null || !CredentialHasher.HashesEqual(credential.RowKey, rowKey))
+        var credential = await hasher.FindAsync(rawKey, keyPrefix, store.FindCredentialAsync, cancellationToken);
+        if (credential is null)
         {
             LogUnknownKey(logger, keyPrefix);
             return Problems.InvalidToken("The publishable key is not valid.");

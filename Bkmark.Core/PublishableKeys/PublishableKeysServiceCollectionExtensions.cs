@@ -1,5 +1,4 @@
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Groups;
 
 namespace Bkmark.Core.PublishableKeys;
 
@@ -10,14 +9,7 @@ public static class PublishableKeysServiceCollectionExtensions
     {
         services.AddOptions<PublishableKeyOptions>().BindConfiguration(PublishableKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PublishableKeyStore>();
-        services.AddSingleton(provider => new PublishableKeyService(
-            provider.GetRequiredService<PublishableKeyStore>(),
-            provider.GetRequiredService<GroupService>(),
-            provider.GetRequiredService<CredentialHasher>(),
-            provider.GetRequiredService<IdGenerator>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<IOptions<PublishableKeyOptions>>(),
-            provider.GetRequiredService<ILogger<PublishableKeyService>>()));
+        services.AddServiceWithInternalConstructor<PublishableKeyService>();
         services.AddSingleton<PublicGroupService>();
         services.AddSingleton<IPublishableKeyVerifier, PublishableKeyVerifier>();
         return services;

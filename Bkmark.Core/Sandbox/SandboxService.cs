@@ -9,7 +9,7 @@ public sealed partial class SandboxService
     private readonly BookmarkStore library;
     private readonly ILogger<SandboxService> logger;
 
-    // Internal because the store it takes is; built by a factory in AddLibrary.
+    // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
     internal SandboxService(BookmarkStore library, ILogger<SandboxService> logger)
     {
         this.library = library;

@@ -15,7 +15,7 @@ public sealed class SearchService
 
     private readonly BookmarkStore bookmarks;
 
-    // Internal because the stores it takes are; built by a factory in the feature's Add method.
+    // Internal because the stores it takes are; registered with AddServiceWithInternalConstructor.
     internal SearchService(
         BookmarkStore bookmarks)
     {

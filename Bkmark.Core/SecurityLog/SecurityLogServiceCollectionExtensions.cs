@@ -1,3 +1,4 @@
+using Bkmark.Core.Email;
 using Bkmark.Core.Maintenance;
 
 namespace Bkmark.Core.SecurityLog;
@@ -10,6 +11,11 @@ public static class SecurityLogServiceCollectionExtensions
         services.AddSingleton<SecurityEventStore>();
         services.AddServiceWithInternalConstructor<SecurityNotifier>();
         services.AddServiceWithInternalConstructor<SecurityEventLog>();
+        foreach (var notice in SecurityNotices.All)
+        {
+            services.AddSingleton<IEmailTemplate>(provider => new SecurityNoticeTemplate(notice, provider.GetRequiredService<IOptions<AppOptions>>()));
+        }
+
         services.AddExpiryHandler<SecurityEventExpiryHandler>();
         return services;
     }

@@ -6,9 +6,8 @@ namespace Bkmark.Core.SecurityLog;
 
 /// <summary>
 /// The security events that matter most, sent by email (DESIGN.md §9, Notifications): when, from which
-/// address and browser, and a link to the security page. A capability adds one by registering a
-/// <see cref="SecurityNoticeTemplate"/> in its own folder; one with an <see cref="SecurityNoticeTemplate.EventType"/>
-/// goes out whenever <see cref="SecurityEventLog"/> records that event, after the action succeeded.
+/// address and browser, and a link to the security page. Each is a row of <see cref="SecurityNotices"/>; one
+/// with an <see cref="SecurityNotice.EventType"/> goes out whenever <see cref="SecurityEventLog"/> records that event, after the action succeeded.
 /// </summary>
 public sealed class SecurityNotifier
 {
@@ -16,16 +15,17 @@ public sealed class SecurityNotifier
     public const string IpAddressValue = "ipAddress";
     public const string BrowserValue = "browser";
 
-    private readonly IReadOnlyDictionary<string, SecurityNoticeTemplate> _byEventType;
+    // The notice each event type sends; the others (a sign-in from a new device) their capability sends itself.
+    private static readonly IReadOnlyDictionary<string, string> NoticeByEventType = SecurityNotices.All
+        .Where(notice => notice.EventType is not null)
+        .ToDictionary(notice => notice.EventType!, notice => notice.Name, StringComparer.Ordinal);
+
     private readonly UserStore _users;
     private readonly IEmailOutbox _outbox;
     private readonly TimeProvider _time;
 
-    internal SecurityNotifier(IEnumerable<IEmailTemplate> templates, UserStore users, IEmailOutbox outbox, TimeProvider time)
+    internal SecurityNotifier(UserStore users, IEmailOutbox outbox, TimeProvider time)
     {
-        _byEventType = templates.OfType<SecurityNoticeTemplate>()
-            .Where(t => t.EventType is not null)
-            .ToDictionary(t => t.EventType!, StringComparer.Ordinal);
         _users = users;
         _outbox = outbox;
         _time = time;
@@ -35,13 +35,13 @@ public sealed class SecurityNotifier
     public async Task NotifyAsync(SecurityEvent securityEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(securityEvent);
-        if (!_byEventType.TryGetValue(securityEvent.Type, out var template) ||
+        if (!NoticeByEventType.TryGetValue(securityEvent.Type, out var notice) ||
             await _users.FindByIdAsync(securityEvent.UserId, cancellationToken) is not { } user)
         {
             return;
         }
 
-        await SendAsync(user.Email, template.Name, securityEvent, cancellationToken);
+        await SendAsync(user.Email, notice, securityEvent, cancellationToken);
     }
 
     /// <summary>Emails <paramref name="to"/> with <paramref name="template"/>, for a notice the caller decides on itself (a sign-in from a new device).</summary>
@@ -60,28 +60,20 @@ public sealed class SecurityNotifier
 }
 
 /// <summary>
-/// A security notice's email: the capability says what happened (<see cref="Subject"/>, <see cref="Lead"/>);
-/// this adds when, where from and which browser, what to do if it was not them, and the security page's link.
+/// A security notice's email: the <see cref="SecurityNotice"/> says what happened; this adds when, where from and
+/// which browser, what to do if it was not them, and the security page's link.
 /// </summary>
-public abstract class SecurityNoticeTemplate(IOptions<AppOptions> app) : IEmailTemplate
+internal sealed class SecurityNoticeTemplate(SecurityNotice notice, IOptions<AppOptions> app) : IEmailTemplate
 {
-    public abstract string Name { get; }
-
-    /// <summary>The event whose recording sends this notice; <see langword="null"/> for one sent through <see cref="SecurityNotifier.SendAsync"/>.</summary>
-    public abstract string? EventType { get; }
-
-    protected abstract string Subject { get; }
-
-    /// <summary>The first paragraph: what happened, from the event's details.</summary>
-    protected abstract string Lead(IReadOnlyDictionary<string, string> values);
+    public string Name => notice.Name;
 
     public EmailContent Compose(IReadOnlyDictionary<string, string> values)
     {
         ArgumentNullException.ThrowIfNull(values);
         return new EmailContent(
-            Subject,
+            notice.Subject,
             [
-                Lead(values),
+                notice.Lead(values),
                 $"When: {values[SecurityNotifier.OccurredAtValue]}",
                 $"IP address: {values[SecurityNotifier.IpAddressValue]}",
                 $"Browser: {values[SecurityNotifier.BrowserValue]}",

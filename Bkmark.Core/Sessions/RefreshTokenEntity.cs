@@ -1,3 +1,5 @@
+using Bkmark.Core.Maintenance;
+
 namespace Bkmark.Core.Sessions;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Bkmark.Core.Sessions;
 /// found by one point read; the raw token is never stored. Rotated tokens stay until they expire so
 /// that a replay can be recognised (and the session ended) instead of looking merely unknown.
 /// </summary>
-internal sealed class RefreshTokenEntity : StoredEntity
+internal sealed class RefreshTokenEntity : StoredEntity, IExpiringEntity
 {
     public string UserId { get; set; } = "";
     public string SessionId { get; set; } = "";

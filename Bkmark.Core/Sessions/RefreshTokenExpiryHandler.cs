@@ -7,9 +7,7 @@ namespace Bkmark.Core.Sessions;
 /// then so that a replay is recognised); expiry is fixed at issue, so the entry is never re-scheduled.
 /// </summary>
 internal sealed class RefreshTokenExpiryHandler(SessionStore store)
-    : EntityExpiryHandler<RefreshTokenEntity>(store.SweepableRefreshTokens, KindName)
+    : FixedExpiryHandler<RefreshTokenEntity>(store.SweepableRefreshTokens, KindName)
 {
     public const string KindName = "refresh";
-
-    protected override DateTimeOffset? DeletableAt(RefreshTokenEntity entity) => entity.ExpiresAt;
 }

@@ -99,10 +99,8 @@ public sealed partial class SessionService
             return Problems.InvalidToken("The refresh token is not valid.");
         }
 
-        var partition = CredentialHasher.PartitionOf(publicPrefix);
-        var row = hasher.Hash(refreshToken!);
-        var token = await store.FindRefreshTokenAsync(partition, row, cancellationToken);
-        if (token is null || !CredentialHasher.HashesEqual(token.RowKey, row))
+        var token = await hasher.FindAsync(refreshToken!, publicPrefix, store.FindRefreshTokenAsync, cancellationToken);
+        if (token is null)
         {
             return Problems.InvalidToken("The refresh token is not valid.");
         }
@@ -136,7 +134,7 @@ public sealed partial class SessionService
             if (!await store.TryMarkRotatedAsync(token, now, cancellationToken))
             {
                 // Lost the race: another refresh rotated it. Re-read and answer as a reuse within the grace.
-                var rotated = await store.FindRefreshTokenAsync(partition, row, cancellationToken);
+                var rotated = await store.FindRefreshTokenAsync(token.PartitionKey, token.RowKey, cancellationToken);
                 if (rotated is null)
                 {
                     return Problems.InvalidToken("The refresh token is not valid.");

@@ -35,17 +35,11 @@ internal sealed class SessionStore(BkmarkTables tables)
         Sessions.TryReplaceAsync(session, cancellationToken);
 
     /// <summary>Writes only <c>LastActiveAt</c>, and only if nothing else changed the session meanwhile.</summary>
-    public async Task TryTouchAsync(SessionEntity session, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <returns>False when someone else wrote the session (a refresh, a revoke) in the same instant; their write wins.</returns>
+    public Task<bool> TryTouchAsync(SessionEntity session, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var patch = new TableEntity(session.PartitionKey, session.RowKey) { [nameof(SessionEntity.LastActiveAt)] = now };
-        try
-        {
-            await Sessions.UpdateEntityAsync(patch, session.ETag, TableUpdateMode.Merge, cancellationToken);
-        }
-        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
-        {
-            // Someone else wrote the session (a refresh, a revoke) in the same instant; their write wins.
-        }
+        return Sessions.TryMergeAsync(patch, session.ETag, cancellationToken);
     }
 
     public Task<RefreshTokenEntity?> FindRefreshTokenAsync(string partitionKey, string rowKey, CancellationToken cancellationToken) =>

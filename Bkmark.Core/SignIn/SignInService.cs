@@ -69,7 +69,7 @@ public sealed class SignInService
         if (devices.DeviceOf(request.DeviceToken, userId) is null)
         {
             var signIn = new SecurityEvent(userId, SecurityEventTypes.SignInSucceeded, client, tokens.SessionId);
-            await notifier.SendAsync(email, NewDeviceSignInEmail.TemplateName, signIn, cancellationToken);
+            await notifier.SendAsync(email, SecurityNotices.NewDeviceSignIn, signIn, cancellationToken);
         }
 
         return tokens with { DeviceToken = devices.Issue(userId) };

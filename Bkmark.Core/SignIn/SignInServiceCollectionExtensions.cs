@@ -1,5 +1,3 @@
-using Bkmark.Core.Email;
-
 namespace Bkmark.Core.SignIn;
 
 public static class SignInServiceCollectionExtensions
@@ -7,7 +5,6 @@ public static class SignInServiceCollectionExtensions
     /// <summary>Password, passkey and refresh sign-in, and the device tokens that keep strangers from locking owners out.</summary>
     public static IServiceCollection AddSignIn(this IServiceCollection services)
     {
-        services.AddSingleton<IEmailTemplate, NewDeviceSignInEmail>();
         services.AddSingleton<DeviceTokens>();
         services.AddServiceWithInternalConstructor<SignInService>();
         services.AddSingleton<ReauthenticationService>();

@@ -53,7 +53,7 @@ internal sealed class SocialFlowStore(BkmarkTables tables, CredentialHasher hash
 /// A started flow (RowKey <see cref="FlowKind"/>, keyed by its <c>state</c>) or a pending sign-in (RowKey
 /// <see cref="PendingSignInKind"/>, keyed by the token in the page's cookie). PartitionKey = HMAC of that secret.
 /// </summary>
-internal sealed class SocialFlowEntity : StoredEntity
+internal sealed class SocialFlowEntity : StoredEntity, IExpiringEntity
 {
     public const string FlowKind = "flow";
     public const string PendingSignInKind = "pending";
@@ -85,9 +85,7 @@ internal static class SocialFlowPurpose
 
 /// <summary>Sweeps flows nobody finished and pending sign-ins nobody completed (a finished one deletes itself).</summary>
 internal sealed class SocialFlowExpiryHandler(SocialFlowStore store)
-    : EntityExpiryHandler<SocialFlowEntity>(store.Sweepable, KindName)
+    : FixedExpiryHandler<SocialFlowEntity>(store.Sweepable, KindName)
 {
     public const string KindName = "social-flow";
-
-    protected override DateTimeOffset? DeletableAt(SocialFlowEntity entity) => entity.ExpiresAt;
 }

@@ -41,6 +41,24 @@ public static class TableClientExtensions
         }
     }
 
+    /// <summary>
+    /// Writes only the properties of <paramref name="patch"/> (a merge), and only if the entity is still as it was
+    /// read (<paramref name="ifMatch"/>): a touch that must never overwrite a write made meanwhile.
+    /// </summary>
+    /// <returns>False when it changed (412) or is gone (404): someone else wrote it in the same instant.</returns>
+    public static async Task<bool> TryMergeAsync(this TableClient table, TableEntity patch, ETag ifMatch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.UpdateEntityAsync(patch, ifMatch, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
+        {
+            return false;
+        }
+    }
+
     /// <summary>Deletes the entity if it is unchanged since it was read (If-Match on its ETag).</summary>
     public static async Task<DeleteOutcome> TryDeleteAsync<T>(this TableClient table, T entity, CancellationToken cancellationToken)
         where T : class, ITableEntity

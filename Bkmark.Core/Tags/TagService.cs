@@ -17,7 +17,7 @@ public sealed class TagService
     private readonly BookmarkStore bookmarks;
     private readonly LibraryEditor editor;
 
-    // Internal because the stores it takes are; built by a factory in the feature's Add method.
+    // Internal because the stores it takes are; registered with AddServiceWithInternalConstructor.
     internal TagService(
         BookmarkStore bookmarks,
         LibraryEditor editor)

@@ -1,5 +1,3 @@
-using Bkmark.Core.Email;
-
 namespace Bkmark.Core.TwoFactor;
 
 public static class TwoFactorServiceCollectionExtensions
@@ -7,7 +5,6 @@ public static class TwoFactorServiceCollectionExtensions
     /// <summary>TOTP two-factor authentication and backup codes.</summary>
     public static IServiceCollection AddTwoFactor(this IServiceCollection services)
     {
-        services.AddSingleton<IEmailTemplate, TwoFactorDisabledEmail>();
         services.AddOptions<TwoFactorOptions>().BindConfiguration(TwoFactorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<TotpSecretProtector>();
         services.AddSingleton<TwoFactorStore>();

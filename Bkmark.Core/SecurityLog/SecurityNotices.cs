@@ -1,0 +1,40 @@
+namespace Bkmark.Core.SecurityLog;
+
+/// <summary>
+/// What a security notice says: what happened (<see cref="Subject"/>, and <see cref="Lead"/>, the first paragraph,
+/// from the event's details), and the event whose recording sends it; <see langword="null"/> for one its capability
+/// sends itself through <see cref="SecurityNotifier.SendAsync"/>.
+/// </summary>
+internal sealed record SecurityNotice(string Name, string? EventType, string Subject, Func<IReadOnlyDictionary<string, string>, string> Lead);
+
+/// <summary>
+/// The security notices (DESIGN.md §9, Notifications), one row each; <see cref="SecurityNoticeTemplate"/> frames every
+/// one with when, where from and which browser, what to do if it was not them, and the security page's link.
+/// </summary>
+internal static class SecurityNotices
+{
+    /// <summary>
+    /// A password sign-in that presented no valid device token: a device this account has not signed in from (DESIGN.md §7,
+    /// §9). Sent by SignInService, which alone knows whether the device was known; every sign-in records the same event.
+    /// </summary>
+    public const string NewDeviceSignIn = "signin-new-device";
+
+    public static IReadOnlyList<SecurityNotice> All { get; } =
+    [
+        // A new key reaches the library within its scopes until it expires or is revoked. The prefix names it as the
+        // list shows it; the key itself is never in an email.
+        new("apikey-created", SecurityEventTypes.ApiKeyCreated, "A new API key was created for your Bkmark account",
+            values => $"An API key starting with {values.GetValueOrDefault("keyPrefix", "bk_")}… was created for your Bkmark account."),
+
+        // Whoever holds it can now sign in without the password.
+        new("passkey-added", SecurityEventTypes.PasskeyAdded, "A passkey was added to your Bkmark account",
+            values => $"A passkey named \"{values.GetValueOrDefault("name", "Passkey")}\" was added to your Bkmark account. It can sign in without your password."),
+
+        // From now on a password alone signs in.
+        new("twofactor-disabled", SecurityEventTypes.TwoFactorDisabled, "Two-factor authentication was turned off",
+            _ => "Two-factor authentication was turned off for your Bkmark account, and its backup codes were deleted. Signing in now needs only your password."),
+
+        new(NewDeviceSignIn, EventType: null, "New sign-in to your Bkmark account",
+            _ => "Your Bkmark account was just signed in to from a device it has not seen before."),
+    ];
+}
