@@ -1,36 +1,16 @@
-using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
-using Bkmark.Core.Authorization;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Sessions;
 
 namespace Bkmark.Tests.ApiKeys;
 
 /// <summary>The key rules with a <see cref="Microsoft.Extensions.Time.Testing.FakeTimeProvider"/>, against Azurite.</summary>
-public sealed class ApiKeyServiceTests : IAsyncLifetime
+public sealed class ApiKeyServiceTests : ApiKeyServicesTest
 {
-    // A request from a documentation address (RFC 5737) with no browser: no key here has allowedIps.
-    private static readonly ClientInfo AnyClient = new(UserAgent: null, IpAddress: "192.0.2.1");
+    private ApiKeyStore Store => Core.Get<ApiKeyStore>();
 
-    private static readonly string[] ReadBookmarks = [Scopes.BookmarksRead];
-    private CoreServices _core = null!;
-    private ApiKeyService _keys = null!;
-    private IApiKeyVerifier _verifier = null!;
-    private ApiKeyStore _store = null!;
-    private string _userId = "";
-    private Caller _session = null!;
-
-    public async Task InitializeAsync()
-    {
-        _core = await CoreServices.StartAsync(new Dictionary<string, string?> { ["ApiKeys:ProMaxActiveKeys"] = "2" });
-        _keys = _core.Get<ApiKeyService>();
-        _verifier = _core.Get<IApiKeyVerifier>();
-        _store = _core.Get<ApiKeyStore>();
-        (_userId, _session) = await _core.CreateUserAsync(Plans.Pro);
-    }
-
-    public async Task DisposeAsync() => await _core.DisposeAsync();
+    protected override Task<CoreServices> StartServicesAsync() =>
+        CoreServices.StartAsync(new Dictionary<string, string?> { ["ApiKeys:ProMaxActiveKeys"] = "2" });
 
     [Fact]
     public void Generate_ProducesWellFormedKeys_AndFormatRejectsLookalikes()
@@ -49,11 +29,11 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     [Fact]
     public async Task Verify_ReturnsTokenExpired_WhenKeyIsPastExpiry()
     {
-        var created = await CreateAsync(expiresAt: _core.Time.GetUtcNow().AddHours(1));
+        var created = await CreateAsync(expiresAt: Core.Time.GetUtcNow().AddHours(1));
 
-        var before = await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
-        _core.Time.Advance(TimeSpan.FromHours(1));
-        var atExpiry = await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
+        var before = await Verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
+        Core.Time.Advance(TimeSpan.FromHours(1));
+        var atExpiry = await Verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
 
         Assert.True(before.Succeeded);
         Assert.Equal(ErrorCodes.TokenExpired, atExpiry.Problem?.Code);
@@ -64,23 +44,23 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     {
         var created = await CreateAsync();
 
-        await _keys.RevokeAsync(_session, created.Id, CancellationToken.None);
-        var result = await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
-        var index = await _store.FindIndexAsync(_userId, created.Id, CancellationToken.None);
+        await Keys.RevokeAsync(Session, created.Id, CancellationToken.None);
+        var result = await Verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
+        var index = await Store.FindIndexAsync(UserId, created.Id, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.TokenRevoked, result.Problem?.Code);
-        Assert.Equal(_core.Time.GetUtcNow(), index!.RevokedAt);
-        var credential = await _store.FindCredentialAsync(index.CredentialPartition, index.CredentialRow, CancellationToken.None);
-        Assert.Equal(_core.Time.GetUtcNow(), credential!.RevokedAt);
+        Assert.Equal(Core.Time.GetUtcNow(), index!.RevokedAt);
+        var credential = await Store.FindCredentialAsync(index.CredentialPartition, index.CredentialRow, CancellationToken.None);
+        Assert.Equal(Core.Time.GetUtcNow(), credential!.RevokedAt);
     }
 
     [Fact]
     public async Task Verify_ReturnsInvalidToken_ForMalformedKeyWithoutTouchingStorage_AndForUnknownKey()
     {
-        _core.StorageRequests.Clear();
-        var malformed = await _verifier.VerifyAsync("bk_NOT-A-KEY", AnyClient, CancellationToken.None);
-        var storageForMalformed = _core.StorageRequests.Requests.Count;
-        var unknown = await _verifier.VerifyAsync(ApiKeyFormat.Generate(), AnyClient, CancellationToken.None);
+        Core.StorageRequests.Clear();
+        var malformed = await Verifier.VerifyAsync("bk_NOT-A-KEY", AnyClient, CancellationToken.None);
+        var storageForMalformed = Core.StorageRequests.Requests.Count;
+        var unknown = await Verifier.VerifyAsync(ApiKeyFormat.Generate(), AnyClient, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.InvalidToken, malformed.Problem?.Code);
         Assert.Equal(0, storageForMalformed);
@@ -91,15 +71,15 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     public async Task Verify_WritesLastUsedAtOnFirstUse_ThenAtMostOnceAMinute()
     {
         var created = await CreateAsync();
-        var first = _core.Time.GetUtcNow();
+        var first = Core.Time.GetUtcNow();
 
-        await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
-        _core.Time.Advance(TimeSpan.FromSeconds(59));
-        await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
-        var afterSecondUse = (await _keys.GetAsync(_userId, created.Id, CancellationToken.None)).Value!.LastUsedAt;
-        _core.Time.Advance(TimeSpan.FromSeconds(1));
-        await _verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
-        var afterThirdUse = (await _keys.GetAsync(_userId, created.Id, CancellationToken.None)).Value!.LastUsedAt;
+        await Verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
+        Core.Time.Advance(TimeSpan.FromSeconds(59));
+        await Verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
+        var afterSecondUse = (await Keys.GetAsync(UserId, created.Id, CancellationToken.None)).Value!.LastUsedAt;
+        Core.Time.Advance(TimeSpan.FromSeconds(1));
+        await Verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
+        var afterThirdUse = (await Keys.GetAsync(UserId, created.Id, CancellationToken.None)).Value!.LastUsedAt;
 
         Assert.Equal(first, afterSecondUse);
         Assert.Equal(first.AddMinutes(1), afterThirdUse);
@@ -108,16 +88,16 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     [Fact]
     public async Task Create_DoesNotCountExpiredKeys_TowardsThePlanLimit()
     {
-        await CreateAsync(expiresAt: _core.Time.GetUtcNow().AddMinutes(5));
+        await CreateAsync(expiresAt: Core.Time.GetUtcNow().AddMinutes(5));
         await CreateAsync();
         var atLimit = await TryCreateAsync();
 
-        _core.Time.Advance(TimeSpan.FromMinutes(5));
+        Core.Time.Advance(TimeSpan.FromMinutes(5));
         var afterExpiry = await TryCreateAsync();
 
         Assert.Equal(ErrorCodes.KeyLimitReached, atLimit.Problem?.Code);
         Assert.True(afterExpiry.Succeeded);
-        Assert.Equal(3, (await _keys.ListAsync(_userId, CancellationToken.None)).Count);
+        Assert.Equal(3, (await Keys.ListAsync(UserId, CancellationToken.None)).Count);
     }
 
     [Fact]
@@ -127,12 +107,12 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
         var orphan = await WriteIndexOnlyAsync();
         var live = await CreateAsync();
 
-        var listed = await _keys.ListAsync(_userId, CancellationToken.None);
-        var revoke = await _keys.RevokeAsync(_session, orphan.KeyId, CancellationToken.None);
+        var listed = await Keys.ListAsync(UserId, CancellationToken.None);
+        var revoke = await Keys.RevokeAsync(Session, orphan.KeyId, CancellationToken.None);
 
         Assert.Equal([live.Id], listed.Select(k => k.Id));
         Assert.True(revoke.Succeeded);
-        Assert.Null(await _store.FindIndexAsync(_userId, orphan.KeyId, CancellationToken.None));
+        Assert.Null(await Store.FindIndexAsync(UserId, orphan.KeyId, CancellationToken.None));
     }
 
     [Fact]
@@ -140,11 +120,11 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     {
         var orphan = await WriteIndexOnlyAsync();
 
-        await _keys.ListAsync(_userId, CancellationToken.None);
-        var duringGrace = await _store.FindIndexAsync(_userId, orphan.KeyId, CancellationToken.None);
-        _core.Time.Advance(new ApiKeyOptions().CreateGracePeriod);
-        await _keys.ListAsync(_userId, CancellationToken.None);
-        var afterGrace = await _store.FindIndexAsync(_userId, orphan.KeyId, CancellationToken.None);
+        await Keys.ListAsync(UserId, CancellationToken.None);
+        var duringGrace = await Store.FindIndexAsync(UserId, orphan.KeyId, CancellationToken.None);
+        Core.Time.Advance(new ApiKeyOptions().CreateGracePeriod);
+        await Keys.ListAsync(UserId, CancellationToken.None);
+        var afterGrace = await Store.FindIndexAsync(UserId, orphan.KeyId, CancellationToken.None);
 
         Assert.NotNull(duringGrace);
         Assert.Null(afterGrace);
@@ -155,12 +135,12 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     {
         await CreateAsync();
         var crashed = await WriteIndexOnlyAsync();
-        var ledger = await _store.FindLedgerAsync(_userId, CancellationToken.None);
+        var ledger = await Store.FindLedgerAsync(UserId, CancellationToken.None);
         ledger!.Slots = ledger.Slots.Replace("]", $",{{\"id\":\"{crashed.KeyId}\",\"expiresAt\":null}}]", StringComparison.Ordinal);
-        Assert.True(await _store.TryWriteLedgerAsync(ledger, CancellationToken.None));
+        Assert.True(await Store.TryWriteLedgerAsync(ledger, CancellationToken.None));
 
         var whileCreateMayBeRunning = await TryCreateAsync();
-        _core.Time.Advance(new ApiKeyOptions().CreateGracePeriod);
+        Core.Time.Advance(new ApiKeyOptions().CreateGracePeriod);
         var afterGrace = await TryCreateAsync();
 
         Assert.Equal(ErrorCodes.KeyLimitReached, whileCreateMayBeRunning.Problem?.Code);
@@ -171,10 +151,10 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     public async Task RateLimiter_HoldsTheLimitAcrossInstances()
     {
         // Two limiters over the same tables are two instances of the app.
-        var windows = _core.Get<RateWindowStore>();
-        var first = new ApiKeyRateLimiter(windows, _core.Get<ExpiryIndex>(), _core.Time);
-        var second = new ApiKeyRateLimiter(windows, _core.Get<ExpiryIndex>(), _core.Time);
-        _core.Time.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerMinute - _core.Time.GetUtcNow().Ticks % TimeSpan.TicksPerMinute));
+        var windows = Core.Get<RateWindowStore>();
+        var first = new ApiKeyRateLimiter(windows, Core.Get<ExpiryIndex>(), Core.Time);
+        var second = new ApiKeyRateLimiter(windows, Core.Get<ExpiryIndex>(), Core.Time);
+        Core.Time.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerMinute - Core.Time.GetUtcNow().Ticks % TimeSpan.TicksPerMinute));
 
         var results = new[]
         {
@@ -194,8 +174,8 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     [Fact]
     public async Task RateLimiter_AllowsExactlyTheLimit_UnderConcurrentRequests()
     {
-        var windows = _core.Get<RateWindowStore>();
-        var instances = Enumerable.Range(0, 3).Select(_ => new ApiKeyRateLimiter(windows, _core.Get<ExpiryIndex>(), _core.Time)).ToArray();
+        var windows = Core.Get<RateWindowStore>();
+        var instances = Enumerable.Range(0, 3).Select(_ => new ApiKeyRateLimiter(windows, Core.Get<ExpiryIndex>(), Core.Time)).ToArray();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => instances[i % 3].AcquireAsync("KEY2", 5, CancellationToken.None)));
 
@@ -205,17 +185,17 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     [Fact]
     public async Task RateLimiter_SteadyTraffic_CostsOneStorageWriteAWindow()
     {
-        var limiter = new ApiKeyRateLimiter(_core.Get<RateWindowStore>(), _core.Get<ExpiryIndex>(), _core.Time);
-        _core.Time.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerMinute - _core.Time.GetUtcNow().Ticks % TimeSpan.TicksPerMinute));
-        _core.StorageRequests.Clear();
+        var limiter = new ApiKeyRateLimiter(Core.Get<RateWindowStore>(), Core.Get<ExpiryIndex>(), Core.Time);
+        Core.Time.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerMinute - Core.Time.GetUtcNow().Ticks % TimeSpan.TicksPerMinute));
+        Core.StorageRequests.Clear();
         for (var i = 0; i < 100; i++)
         {
             Assert.True((await limiter.AcquireAsync("KEY3", 100, CancellationToken.None)).Succeeded);
         }
 
-        var writesInFirstWindow = _core.StorageRequests.Requests.Count(r => r.IsWrite);
-        _core.StorageRequests.Clear();
-        _core.Time.Advance(TimeSpan.FromMinutes(1));
+        var writesInFirstWindow = Core.StorageRequests.Requests.Count(r => r.IsWrite);
+        Core.StorageRequests.Clear();
+        Core.Time.Advance(TimeSpan.FromMinutes(1));
         for (var i = 0; i < 100; i++)
         {
             Assert.True((await limiter.AcquireAsync("KEY3", 100, CancellationToken.None)).Succeeded);
@@ -226,7 +206,7 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
         // Leases of 10, 20, 40 and the last 30 while learning the demand, plus scheduling the day's windows
         // for the expiry sweep (once a day); then the whole demand at once.
         Assert.Equal(5, writesInFirstWindow);
-        Assert.Equal(1, _core.StorageRequests.Requests.Count(r => r.IsWrite));
+        Assert.Equal(1, Core.StorageRequests.Requests.Count(r => r.IsWrite));
         Assert.Equal(ErrorCodes.RateLimited, refused.Problem?.Code);
     }
 
@@ -234,36 +214,31 @@ public sealed class ApiKeyServiceTests : IAsyncLifetime
     public async Task Revoke_WhoseCredentialWriteLandedButIndexDidNot_IsFinishedByTheList()
     {
         var created = await CreateAsync();
-        var index = (await _store.FindIndexAsync(_userId, created.Id, CancellationToken.None))!;
-        var credential = (await _store.FindCredentialAsync(index.CredentialPartition, index.CredentialRow, CancellationToken.None))!;
-        credential.RevokedAt = _core.Time.GetUtcNow();
-        Assert.True(await _store.TryReplaceCredentialAsync(credential, CancellationToken.None));
+        var index = (await Store.FindIndexAsync(UserId, created.Id, CancellationToken.None))!;
+        var credential = (await Store.FindCredentialAsync(index.CredentialPartition, index.CredentialRow, CancellationToken.None))!;
+        credential.RevokedAt = Core.Time.GetUtcNow();
+        Assert.True(await Store.TryReplaceCredentialAsync(credential, CancellationToken.None));
 
-        var listed = await _keys.ListAsync(_userId, CancellationToken.None);
+        var listed = await Keys.ListAsync(UserId, CancellationToken.None);
 
         Assert.Empty(listed);
-        Assert.NotNull((await _store.FindIndexAsync(_userId, created.Id, CancellationToken.None))!.RevokedAt);
+        Assert.NotNull((await Store.FindIndexAsync(UserId, created.Id, CancellationToken.None))!.RevokedAt);
     }
-
-    private async Task<CreatedApiKey> CreateAsync(DateTimeOffset? expiresAt = null) => (await TryCreateAsync(expiresAt)).Value!;
-
-    private Task<Result<CreatedApiKey>> TryCreateAsync(DateTimeOffset? expiresAt = null) =>
-        _keys.CreateAsync(_session, new NewApiKey("key", ReadBookmarks, expiresAt, null), CancellationToken.None);
 
     private async Task<ApiKeyIndexEntity> WriteIndexOnlyAsync()
     {
         var key = ApiKeyFormat.Generate();
         var entry = new ApiKeyIndexEntity
         {
-            PartitionKey = _userId,
-            RowKey = _core.Get<IdGenerator>().NewId(),
+            PartitionKey = UserId,
+            RowKey = Core.Get<IdGenerator>().NewId(),
             Name = "crashed",
             KeyPrefix = ApiKeyFormat.KeyPrefixOf(key),
             CredentialPartition = CredentialHasher.PartitionOf(ApiKeyFormat.KeyPrefixOf(key)),
-            CredentialRow = _core.Get<CredentialHasher>().Hash(key),
-            CreatedAt = _core.Time.GetUtcNow(),
+            CredentialRow = Core.Get<CredentialHasher>().Hash(key),
+            CreatedAt = Core.Time.GetUtcNow(),
         };
-        await _store.AddIndexAsync(entry, CancellationToken.None);
+        await Store.AddIndexAsync(entry, CancellationToken.None);
         return entry;
     }
 }
