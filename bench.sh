@@ -64,12 +64,14 @@ WARMUP=$(( DURATION < 5 ? 1 : 5 ))
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/bkmark-bench.XXXXXX")
 AZURITE_PID=""
+AZURITE_QUEUE_PID=""
 HOST_PID=""
 HOST2_PID=""
 COLD_PID=""
 FLOOR_PID=""
 PROBE_PID=""
 AZURITE_PORT=""
+AZURITE_QUEUE_PORT=""
 AZURITE_ARGS=()
 FUNCTION_KEY="bench-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 BENCH_DLL=Bkmark.Benchmarks/bin/Release/net10.0/Bkmark.Benchmarks.dll
@@ -82,10 +84,10 @@ source scripts/processes.sh
 
 stop_services() {
   local pid
-  for pid in "$PROBE_PID" "$FLOOR_PID" "$COLD_PID" "$HOST2_PID" "$HOST_PID" "$AZURITE_PID"; do
+  for pid in "$PROBE_PID" "$FLOOR_PID" "$COLD_PID" "$HOST2_PID" "$HOST_PID" "$AZURITE_PID" "$AZURITE_QUEUE_PID"; do
     [[ -n "$pid" ]] && stop_group "$pid"
   done
-  PROBE_PID="" FLOOR_PID="" COLD_PID="" HOST2_PID="" HOST_PID="" AZURITE_PID=""
+  PROBE_PID="" FLOOR_PID="" COLD_PID="" HOST2_PID="" HOST_PID="" AZURITE_PID="" AZURITE_QUEUE_PID=""
 }
 
 cleanup() {
@@ -100,7 +102,7 @@ trap 'exit 143' TERM
 # Tools, machine, build
 
 ensure_tools() {
-  if [[ ! -x node_modules/.bin/azurite-table ]]; then
+  if [[ ! -x node_modules/.bin/azurite-table || ! -x node_modules/.bin/azurite-queue ]]; then
     log "installing Azurite (npm ci)"
     npm ci --no-audit --no-fund >&2
   fi
@@ -152,7 +154,9 @@ while True:
 PY
 }
 
-# start_azurite [--location DIR]: in memory unless a data folder is given. Restarts reuse AZURITE_PORT.
+# start_azurite [--location DIR]: tables in memory unless a data folder is given; restarts reuse AZURITE_PORT.
+# Queues run beside them in their own process, in memory: a registration enqueues its verification email. They
+# stay up through the fault run's table outage, which is about the request path's reads.
 start_azurite() {
   if [[ $# -gt 0 ]]; then AZURITE_ARGS=("$@"); fi
   [[ ${#AZURITE_ARGS[@]} -gt 0 ]] || AZURITE_ARGS=(--inMemoryPersistence)
@@ -160,13 +164,25 @@ start_azurite() {
   node_modules/.bin/azurite-table "${AZURITE_ARGS[@]}" --skipApiVersionCheck --disableTelemetry \
     --tableHost 127.0.0.1 --tablePort "$AZURITE_PORT" --silent >>"$WORK/azurite.log" 2>&1 &
   AZURITE_PID=$!
+  wait_for_azurite "$AZURITE_PID" "$AZURITE_PORT"
+  if [[ -z "$AZURITE_QUEUE_PID" ]]; then
+    AZURITE_QUEUE_PORT=$(free_port)
+    node_modules/.bin/azurite-queue --inMemoryPersistence --skipApiVersionCheck --disableTelemetry \
+      --queueHost 127.0.0.1 --queuePort "$AZURITE_QUEUE_PORT" --silent >>"$WORK/azurite.log" 2>&1 &
+    AZURITE_QUEUE_PID=$!
+    wait_for_azurite "$AZURITE_QUEUE_PID" "$AZURITE_QUEUE_PORT"
+  fi
+}
+
+# wait_for_azurite PID PORT: until PORT accepts connections (30 s); dies with Azurite's log if PID exits first.
+wait_for_azurite() {
   for _ in $(seq 1 150); do
-    port_open "$AZURITE_PORT" && return 0
-    kill -0 "$AZURITE_PID" 2>/dev/null || break
+    port_open "$2" && return 0
+    kill -0 "$1" 2>/dev/null || break
     sleep 0.2
   done
   cat "$WORK/azurite.log" >&2
-  die "Azurite did not start on port $AZURITE_PORT"
+  die "Azurite did not start on port $2"
 }
 
 stop_azurite() {
@@ -176,7 +192,9 @@ stop_azurite() {
 
 # The settings both apps get: the same storage, secrets and logging.
 app_environment() {
-  export Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;"
+  export Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1;"
+  # The bench measures the request path: the outbox's messages stay queued (there is no SMTP server here).
+  export LocalHost__DisableQueueTriggers=true
   export LocalHost__FunctionKey="$FUNCTION_KEY"
   export ASPNETCORE_ENVIRONMENT=Development
   export Secrets__LocalFile="$WORK/secrets.json"
