@@ -1,5 +1,4 @@
 using Azure;
-using Bkmark.Core.Sessions;
 
 namespace Bkmark.Core.ApiKeys;
 

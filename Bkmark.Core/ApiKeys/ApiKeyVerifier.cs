@@ -1,7 +1,6 @@
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Json;
 using Bkmark.Core.Sandbox;
-using Bkmark.Core.Sessions;
 
 namespace Bkmark.Core.ApiKeys;
 

@@ -1,5 +1,4 @@
 using Bkmark.Core.Accounts;
-using Bkmark.Core.Authorization;
 using Bkmark.Core.Email;
 using Bkmark.Core.Maintenance;
 

@@ -1,7 +1,5 @@
 using Bkmark.Core.Accounts;
-using Bkmark.Core.Authorization;
 using Bkmark.Core.SecurityLog;
-using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
 
 namespace Bkmark.Core.Lifecycle;

@@ -1,6 +1,5 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.SecurityLog;
-using Bkmark.Core.Sessions;
 using Bkmark.Core.Throttling;
 
 namespace Bkmark.Core.Lifecycle;

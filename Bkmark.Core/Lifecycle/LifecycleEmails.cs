@@ -1,7 +1,6 @@
 using Bkmark.Core.Email;
 using Bkmark.Core.Json;
 using Bkmark.Core.Passkeys;
-using Bkmark.Core.Sessions;
 
 namespace Bkmark.Core.Lifecycle;
 

@@ -1,6 +1,5 @@
 using Bkmark.Core.Json;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Sessions;
 using Bkmark.Core.Throttling;
 
 namespace Bkmark.Core.Lifecycle;

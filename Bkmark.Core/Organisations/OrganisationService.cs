@@ -1,5 +1,4 @@
 using Bkmark.Core.Accounts;
-using Bkmark.Core.Authorization;
 
 namespace Bkmark.Core.Organisations;
 

@@ -1,5 +1,3 @@
-using Bkmark.Core.Sessions;
-
 namespace Bkmark.Core.Passkeys;
 
 /// <summary>The default name of a new passkey: the browser and device that created it, from the User-Agent.</summary>

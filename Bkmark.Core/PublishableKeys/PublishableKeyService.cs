@@ -1,4 +1,3 @@
-using Bkmark.Core.Authorization;
 using Bkmark.Core.Groups;
 
 namespace Bkmark.Core.PublishableKeys;

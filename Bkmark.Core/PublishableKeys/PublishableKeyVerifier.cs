@@ -1,5 +1,4 @@
 using Bkmark.Core.ApiKeys;
-using Bkmark.Core.Authorization;
 
 namespace Bkmark.Core.PublishableKeys;
 

@@ -1,4 +1,3 @@
-using Bkmark.Core.Authorization;
 using Bkmark.Core.Bookmarks;
 
 namespace Bkmark.Core.Sandbox;

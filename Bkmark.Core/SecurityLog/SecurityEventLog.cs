@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Maintenance;
-using Bkmark.Core.Sessions;
 
 namespace Bkmark.Core.SecurityLog;
 

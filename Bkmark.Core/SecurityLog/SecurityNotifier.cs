@@ -1,6 +1,5 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Email;
-using Bkmark.Core.Sessions;
 
 namespace Bkmark.Core.SecurityLog;
 

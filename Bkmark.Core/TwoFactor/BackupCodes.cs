@@ -16,7 +16,7 @@ public static class BackupCodes
 
     /// <summary>Whether a second step that passed with <paramref name="code"/> spent a backup code (a TOTP code is six digits).</summary>
     public static bool WasUsed(string authMethod, string? code) =>
-        authMethod == Sessions.AuthMethods.PasswordAndTotp && code is not null && !TotpCalculator.Default.IsWellFormed(code);
+        authMethod == AuthMethods.PasswordAndTotp && code is not null && !TotpCalculator.Default.IsWellFormed(code);
 
     /// <summary>A fresh set of codes, formatted for display.</summary>
     public static string[] Generate()

@@ -1,5 +1,4 @@
 using Bkmark.Core.Accounts;
-using Bkmark.Core.Sessions;
 using Bkmark.Core.Throttling;
 using OtpNet;
 using QRCoder;

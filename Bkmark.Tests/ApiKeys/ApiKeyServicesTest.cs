@@ -1,7 +1,5 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
-using Bkmark.Core.Authorization;
-using Bkmark.Core.Sessions;
 
 namespace Bkmark.Tests.ApiKeys;
 

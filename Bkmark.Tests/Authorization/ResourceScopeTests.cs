@@ -1,4 +1,3 @@
-using Bkmark.Core.Authorization;
 using Bkmark.Tests.ApiKeys;
 using Bkmark.Tests.Bookmarks;
 

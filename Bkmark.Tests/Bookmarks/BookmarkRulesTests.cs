@@ -1,4 +1,3 @@
-using Bkmark.Core.Authorization;
 using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Credentials;
 using Microsoft.Extensions.Time.Testing;

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using Azure.Core.Pipeline;
 using Bkmark.Core;
 using Bkmark.Core.Accounts;
-using Bkmark.Core.Authorization;
 using Bkmark.Core.Credentials;
 using Bkmark.Core.Secrets;
 using Microsoft.Extensions.Configuration;

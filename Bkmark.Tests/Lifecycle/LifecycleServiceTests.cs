@@ -1,7 +1,6 @@
 using Azure.Data.Tables;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
-using Bkmark.Core.Authorization;
 using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Lifecycle;
 using Bkmark.Core.Maintenance;

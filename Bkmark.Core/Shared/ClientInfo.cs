@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Bkmark.Core.Sessions;
+namespace Bkmark.Core.Shared;
 
 /// <summary>Who is signing in, as far as the request tells: browser and address.</summary>
 public sealed record ClientInfo(string? UserAgent, string? IpAddress)

@@ -1,4 +1,4 @@
-namespace Bkmark.Core.Sessions;
+namespace Bkmark.Core.Shared;
 
 /// <summary>
 /// What a User-Agent says in words a person recognises ("Chrome", "macOS"): a new passkey's default name,

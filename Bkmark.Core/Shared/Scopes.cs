@@ -1,4 +1,4 @@
-namespace Bkmark.Core.Authorization;
+namespace Bkmark.Core.Shared;
 
 /// <summary>The scopes of DESIGN.md §2. Write implies read; import, export and destructive are opt-in only.</summary>
 public static class Scopes

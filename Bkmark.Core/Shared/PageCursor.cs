@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 
-namespace Bkmark.Core.Bookmarks;
+namespace Bkmark.Core.Shared;
 
 /// <summary>
 /// The paging parameters of every list: <c>limit</c> 1–100 (default 50) and an opaque <c>cursor</c>.
