@@ -3,7 +3,7 @@ using Azure.Security.KeyVault.Secrets;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
-using Bkmark.Core.Bookmarks;
+using Bkmark.Core.Library;
 using Bkmark.Core.Email;
 using Bkmark.Core.Lifecycle;
 using Bkmark.Core.Maintenance;

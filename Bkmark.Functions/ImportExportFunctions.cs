@@ -1,4 +1,4 @@
-using Bkmark.Core.ImportExport;
+using Bkmark.Core.Library.ImportExport;
 using Bkmark.Core.Organisations;
 
 namespace Bkmark.Functions;

@@ -1,4 +1,4 @@
-using Bkmark.Core.Sandbox;
+using Bkmark.Core.Library.Sandbox;
 
 namespace Bkmark.Functions;
 

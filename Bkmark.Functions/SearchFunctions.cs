@@ -1,5 +1,5 @@
 using Bkmark.Core.Organisations;
-using Bkmark.Core.Search;
+using Bkmark.Core.Library.Search;
 
 namespace Bkmark.Functions;
 

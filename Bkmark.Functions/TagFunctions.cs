@@ -1,5 +1,5 @@
 using Bkmark.Core.Organisations;
-using Bkmark.Core.Tags;
+using Bkmark.Core.Library.Tags;
 
 namespace Bkmark.Functions;
 

@@ -1,6 +1,6 @@
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Json;
-using Bkmark.Core.Sandbox;
+using Bkmark.Core.Library.Sandbox;
 
 namespace Bkmark.Core.ApiKeys;
 

@@ -2,7 +2,7 @@ namespace Bkmark.Core.ApiKeys;
 
 /// <summary>
 /// Where a key acts (DESIGN.md §12): <see cref="Live"/> on its owner's library, <see cref="Test"/> on its owner's
-/// sandbox library (<see cref="Sandbox.SandboxLibrary"/>), never on live data.
+/// sandbox library (<see cref="Library.Sandbox.SandboxLibrary"/>), never on live data.
 /// </summary>
 public static class KeyEnvironment
 {

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Bkmark.Core.Accounts;
-using Bkmark.Core.Bookmarks;
+using Bkmark.Core.Library.Bookmarks;
 using Bkmark.Core.Maintenance;
 
 namespace Bkmark.Core.Lifecycle;

@@ -1,5 +1,5 @@
-using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Groups;
+using Bkmark.Core.Library.Bookmarks;
+using Bkmark.Core.Library.Groups;
 
 namespace Bkmark.Core.PublishableKeys;
 

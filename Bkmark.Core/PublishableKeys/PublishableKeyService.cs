@@ -1,4 +1,4 @@
-using Bkmark.Core.Groups;
+using Bkmark.Core.Library.Groups;
 
 namespace Bkmark.Core.PublishableKeys;
 

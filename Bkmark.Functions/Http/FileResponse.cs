@@ -1,4 +1,4 @@
-using Bkmark.Core.ImportExport;
+using Bkmark.Core.Library.ImportExport;
 using Microsoft.Net.Http.Headers;
 
 namespace Bkmark.Functions.Http;

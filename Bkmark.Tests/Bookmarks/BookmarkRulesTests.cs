@@ -1,4 +1,4 @@
-using Bkmark.Core.Bookmarks;
+using Bkmark.Core.Library.Bookmarks;
 using Bkmark.Core.Credentials;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,6 @@
-using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Groups;
-using Bkmark.Core.ImportExport;
+using Bkmark.Core.Library.Bookmarks;
+using Bkmark.Core.Library.Groups;
+using Bkmark.Core.Library.ImportExport;
 
 namespace Bkmark.Tests.ImportExport;
 

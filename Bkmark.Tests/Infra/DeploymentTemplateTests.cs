@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Bkmark.Core.ImportExport;
+using Bkmark.Core.Library.ImportExport;
 
 namespace Bkmark.Tests.Infra;
 

@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
-using Bkmark.Core.Bookmarks;
+using Bkmark.Core.Library.Bookmarks;
 using Bkmark.Core.Lifecycle;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.SecurityLog;

@@ -1,5 +1,5 @@
-using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Search;
+using Bkmark.Core.Library.Bookmarks;
+using Bkmark.Core.Library.Search;
 
 namespace Bkmark.Tests.Search;
 

@@ -1,8 +1,8 @@
 using System.Net;
-using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Groups;
+using Bkmark.Core.Library.Bookmarks;
+using Bkmark.Core.Library.Groups;
 
-namespace Bkmark.Core.ImportExport;
+namespace Bkmark.Core.Library.ImportExport;
 
 /// <summary>
 /// The Netscape bookmark file (<c>&lt;!DOCTYPE NETSCAPE-Bookmark-file-1&gt;</c>) that every browser imports and exports.

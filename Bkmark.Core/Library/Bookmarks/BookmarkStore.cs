@@ -1,7 +1,7 @@
 using Azure;
-using Bkmark.Core.Groups;
+using Bkmark.Core.Library.Groups;
 
-namespace Bkmark.Core.Bookmarks;
+namespace Bkmark.Core.Library.Bookmarks;
 
 /// <summary>How a library transaction ended. Failures are read from which step failed, so no race is a 500.</summary>
 internal enum LibraryWriteOutcome

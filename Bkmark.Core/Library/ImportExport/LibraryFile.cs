@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Bkmark.Core.ImportExport;
+namespace Bkmark.Core.Library.ImportExport;
 
 /// <summary>A bookmark as read from an import file, before validation. <c>Line</c> or <c>Path</c> says where it was.</summary>
 public sealed record ImportedBookmark(

@@ -1,6 +1,6 @@
 using Azure;
 
-namespace Bkmark.Core.Groups;
+namespace Bkmark.Core.Library.Groups;
 
 /// <summary>Groups in the <see cref="TableNames.Library"/> table, beside the bookmarks of the same user.</summary>
 internal sealed class GroupStore(BkmarkTables tables)

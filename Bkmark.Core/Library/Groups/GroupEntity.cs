@@ -1,4 +1,4 @@
-namespace Bkmark.Core.Groups;
+namespace Bkmark.Core.Library.Groups;
 
 /// <summary>A group in the user's library partition: RowKey = <c>g-</c> + id (ULID, so listing is creation order).</summary>
 internal sealed class GroupEntity : StoredEntity

@@ -1,6 +1,6 @@
-using Bkmark.Core.Bookmarks;
+using Bkmark.Core.Library.Bookmarks;
 
-namespace Bkmark.Core.Search;
+namespace Bkmark.Core.Library.Search;
 
 /// <summary>
 /// How well a bookmark matches a query. Every term must occur (case-insensitive substring) in the title,

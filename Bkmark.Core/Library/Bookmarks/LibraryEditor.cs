@@ -1,4 +1,4 @@
-namespace Bkmark.Core.Bookmarks;
+namespace Bkmark.Core.Library.Bookmarks;
 
 /// <summary>
 /// Applies one edit to every bookmark that matches (renaming a tag, ungrouping a deleted group's bookmarks),

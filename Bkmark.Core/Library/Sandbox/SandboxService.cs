@@ -1,6 +1,6 @@
-using Bkmark.Core.Bookmarks;
+using Bkmark.Core.Library.Bookmarks;
 
-namespace Bkmark.Core.Sandbox;
+namespace Bkmark.Core.Library.Sandbox;
 
 /// <summary>The sandbox library test keys act on (DESIGN.md §12): emptied on request, never touching live data.</summary>
 public sealed partial class SandboxService

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Bkmark.Core.Json;
 
-namespace Bkmark.Core.Bookmarks;
+namespace Bkmark.Core.Library.Bookmarks;
 
 /// <summary>A bookmark as the API shows it.</summary>
 public sealed record Bookmark(

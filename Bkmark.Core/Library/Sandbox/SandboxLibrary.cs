@@ -1,4 +1,4 @@
-namespace Bkmark.Core.Sandbox;
+namespace Bkmark.Core.Library.Sandbox;
 
 /// <summary>
 /// The sandbox a user's test keys act on: a library of its own, partitioned apart from the live one. The id is

@@ -1,7 +1,7 @@
-using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Groups;
+using Bkmark.Core.Library.Bookmarks;
+using Bkmark.Core.Library.Groups;
 
-namespace Bkmark.Core.ImportExport;
+namespace Bkmark.Core.Library.ImportExport;
 
 /// <summary>
 /// Imports Bkmark's JSON export or a browser's Netscape bookmark file. The whole file is parsed and every entry

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Bkmark.Core.Bookmarks;
+namespace Bkmark.Core.Library.Bookmarks;
 
 /// <summary>Library limits. Settings: <c>Library__MaxBookmarks</c>, <c>Library__PageSize</c>, <c>Library__WriteGracePeriod</c>.</summary>
 public sealed class LibraryOptions

@@ -1,4 +1,4 @@
-namespace Bkmark.Core.Bookmarks;
+namespace Bkmark.Core.Library.Bookmarks;
 
 /// <summary>The validated, normalised content of a bookmark.</summary>
 public sealed record BookmarkFields(string Url, string Title, string Notes, IReadOnlyList<string> Tags);

@@ -1,7 +1,7 @@
-using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Groups;
+using Bkmark.Core.Library.Bookmarks;
+using Bkmark.Core.Library.Groups;
 
-namespace Bkmark.Core.ImportExport;
+namespace Bkmark.Core.Library.ImportExport;
 
 /// <summary>
 /// Exports the library (not the trash) as Bkmark JSON or as a Netscape bookmark file for browsers, streamed:

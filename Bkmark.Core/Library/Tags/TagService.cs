@@ -1,6 +1,6 @@
-using Bkmark.Core.Bookmarks;
+using Bkmark.Core.Library.Bookmarks;
 
-namespace Bkmark.Core.Tags;
+namespace Bkmark.Core.Library.Tags;
 
 /// <summary>A tag and how many bookmarks (not in the trash) carry it.</summary>
 public sealed record TagCount(string Name, int Count);

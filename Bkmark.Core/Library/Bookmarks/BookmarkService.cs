@@ -1,6 +1,6 @@
-using Bkmark.Core.Groups;
+using Bkmark.Core.Library.Groups;
 
-namespace Bkmark.Core.Bookmarks;
+namespace Bkmark.Core.Library.Bookmarks;
 
 /// <summary>A user's bookmarks: create, read, list, edit, trash, restore and delete for good.</summary>
 public sealed class BookmarkService

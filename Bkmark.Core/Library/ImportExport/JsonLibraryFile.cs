@@ -1,9 +1,9 @@
 using System.Buffers;
-using Bkmark.Core.Bookmarks;
-using Bkmark.Core.Groups;
+using Bkmark.Core.Library.Bookmarks;
+using Bkmark.Core.Library.Groups;
 using Bkmark.Core.Json;
 
-namespace Bkmark.Core.ImportExport;
+namespace Bkmark.Core.Library.ImportExport;
 
 /// <summary>
 /// Bkmark's own export: <c>{format, version, exportedAt, groups: [{name, description, createdAt}],

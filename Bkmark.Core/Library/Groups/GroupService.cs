@@ -1,6 +1,6 @@
-using Bkmark.Core.Bookmarks;
+using Bkmark.Core.Library.Bookmarks;
 
-namespace Bkmark.Core.Groups;
+namespace Bkmark.Core.Library.Groups;
 
 /// <summary>A user's groups. Counts are derived from the bookmarks, so they cannot drift.</summary>
 public sealed class GroupService

@@ -1,6 +1,6 @@
 using System.Runtime.Serialization;
 
-namespace Bkmark.Core.Bookmarks;
+namespace Bkmark.Core.Library.Bookmarks;
 
 /// <summary>
 /// A bookmark in the user's library partition (table <c>Library</c>, PartitionKey = user id).

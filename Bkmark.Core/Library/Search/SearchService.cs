@@ -1,6 +1,6 @@
-using Bkmark.Core.Bookmarks;
+using Bkmark.Core.Library.Bookmarks;
 
-namespace Bkmark.Core.Search;
+namespace Bkmark.Core.Library.Search;
 
 /// <summary>
 /// Full-text search over a user's bookmarks (not the trash). It walks the user's partition a storage page at

@@ -1,10 +1,11 @@
-using Bkmark.Core.Groups;
-using Bkmark.Core.ImportExport;
-using Bkmark.Core.Sandbox;
-using Bkmark.Core.Search;
-using Bkmark.Core.Tags;
+using Bkmark.Core.Library.Bookmarks;
+using Bkmark.Core.Library.Groups;
+using Bkmark.Core.Library.ImportExport;
+using Bkmark.Core.Library.Sandbox;
+using Bkmark.Core.Library.Search;
+using Bkmark.Core.Library.Tags;
 
-namespace Bkmark.Core.Bookmarks;
+namespace Bkmark.Core.Library;
 
 /// <summary>Registers the REST resources: bookmarks, tags, groups, search, import and export, and the test keys' sandbox.</summary>
 public static class LibraryServiceCollectionExtensions

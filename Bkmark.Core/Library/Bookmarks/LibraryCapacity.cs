@@ -1,6 +1,6 @@
 using Bkmark.Core.Json;
 
-namespace Bkmark.Core.Bookmarks;
+namespace Bkmark.Core.Library.Bookmarks;
 
 /// <summary>
 /// Holds a library to <see cref="LibraryOptions.MaxBookmarks"/> under concurrent creates and imports. A
