@@ -45,6 +45,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<ThrottleStore>();
         services.AddSingleton<AttemptThrottle>();
         services.AddSingleton<UserStore>();
+        services.AddSingleton<AccountDirectory>();
         services.AddServiceWithInternalConstructor<AccountService>();
         services.AddOptions<Identity.PasswordHasherOptions>().Configure<IOptions<AccountOptions>>(
             (hasher, accounts) => hasher.IterationCount = accounts.Value.PasswordHashIterations);

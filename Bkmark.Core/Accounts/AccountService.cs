@@ -80,11 +80,11 @@ public sealed class AccountService
     /// the social account that creates it, until the person adds a passkey.
     /// </summary>
     /// <returns>The new user, or null when the email is taken.</returns>
-    internal async Task<UserEntity?> CreateWithoutPasswordAsync(string normalizedEmail, string? displayName, CancellationToken cancellationToken)
+    internal async Task<Account?> CreateWithoutPasswordAsync(string normalizedEmail, string? displayName, CancellationToken cancellationToken)
     {
         var name = displayName?.Trim();
         var user = NewUser(normalizedEmail, name is { Length: > MaxDisplayNameLength } ? name[..MaxDisplayNameLength] : name);
-        return await _users.CreateAsync(user, cancellationToken) ? user : null;
+        return await _users.CreateAsync(user, cancellationToken) ? new Account(user) : null;
     }
 
     /// <summary>Whether the account can sign in with a password (a social-only account cannot).</summary>
@@ -106,21 +106,21 @@ public sealed class AccountService
     public static bool IsAcceptablePassword(string? password) => password is { Length: >= MinPasswordLength and <= MaxPasswordLength };
 
     /// <summary>The account a session belongs to, for re-authenticating its person; null once deleted.</summary>
-    internal async Task<UserEntity?> FindAsync(string userId, CancellationToken cancellationToken) =>
-        await _users.FindByIdAsync(userId, cancellationToken) is { DeletedAt: null } user ? user : null;
+    internal async Task<Account?> FindAsync(string userId, CancellationToken cancellationToken) =>
+        Account.Of(await FindLiveAsync(userId, cancellationToken));
 
     /// <summary>The account an email signs in to, or null; known and unknown emails cost the same reads.</summary>
-    internal Task<UserEntity?> FindForSignInAsync(string normalizedEmail, CancellationToken cancellationToken) =>
-        _users.FindByEmailAsync(normalizedEmail, cancellationToken);
+    internal async Task<Account?> FindForSignInAsync(string normalizedEmail, CancellationToken cancellationToken) =>
+        Account.Of(await _users.FindByEmailAsync(normalizedEmail, cancellationToken));
 
     /// <summary>
     /// Checks a password against the account's hash; with no account, against a decoy hash of the same cost,
     /// so the answer's timing does not tell whether the account exists. A hash weaker than today's settings
     /// (fewer iterations, an older format) is replaced by a current one once the password is known to be right.
     /// </summary>
-    internal async Task<bool> VerifyPasswordAsync(UserEntity? user, string password, CancellationToken cancellationToken)
+    internal async Task<bool> VerifyPasswordAsync(Account? account, string password, CancellationToken cancellationToken)
     {
-        if (user is null)
+        if (account?.Row is not { } user)
         {
             _hasher.VerifyHashedPassword(new UserEntity(), _decoyHash, password);
             return false;
@@ -150,7 +150,7 @@ public sealed class AccountService
     }
 
     /// <summary>Replaces the password hash (a change or a reset; the caller has proved the right to it).</summary>
-    internal Task<Result<UserEntity>> SetPasswordAsync(string userId, string newPassword, CancellationToken cancellationToken) =>
+    internal Task<Result<Account>> SetPasswordAsync(string userId, string newPassword, CancellationToken cancellationToken) =>
         ChangeAsync(userId, user => user.PasswordHash = _hasher.HashPassword(user, newPassword), cancellationToken);
 
     /// <summary>Marks <paramref name="email"/> verified, if it is still the account's address.</summary>
@@ -172,7 +172,7 @@ public sealed class AccountService
     /// released after, so no two accounts ever own one address; a crash in between leaves a stale claim that the
     /// next claimant of that address clears (<see cref="UserStore.TryClaimEmailAsync"/>), never a stranded user.
     /// </summary>
-    internal async Task<Result<UserEntity>> ChangeEmailAsync(string userId, string previousEmail, string newEmail, CancellationToken cancellationToken)
+    internal async Task<Result<Account>> ChangeEmailAsync(string userId, string previousEmail, string newEmail, CancellationToken cancellationToken)
     {
         if (!await _users.TryClaimEmailAsync(newEmail, userId, cancellationToken))
         {
@@ -198,7 +198,7 @@ public sealed class AccountService
     /// Marks the account deleted and frees its address for a new registration. Its credentials must be stopped
     /// first (sessions, keys, passkeys); what is left is erased by the sweep (<see cref="EraseAsync"/>).
     /// </summary>
-    internal async Task<Result<UserEntity>> MarkDeletedAsync(string userId, CancellationToken cancellationToken)
+    internal async Task<Result<Account>> MarkDeletedAsync(string userId, CancellationToken cancellationToken)
     {
         var deleted = await ChangeAsync(userId, user => user.DeletedAt = _time.GetUtcNow(), cancellationToken);
         if (deleted.Succeeded)
@@ -210,15 +210,16 @@ public sealed class AccountService
     }
 
     /// <summary>A deleted account's row, for the sweep that erases it; null when it is gone or not deleted.</summary>
-    internal async Task<UserEntity?> FindDeletedAsync(string userId, CancellationToken cancellationToken) =>
-        await _users.FindByIdAsync(userId, cancellationToken) is { DeletedAt: not null } user ? user : null;
+    internal async Task<Account?> FindDeletedAsync(string userId, CancellationToken cancellationToken) =>
+        await _users.FindByIdAsync(userId, cancellationToken) is { DeletedAt: not null } user ? new Account(user) : null;
 
     /// <summary>Removes a deleted account's row: the last step, once everything it owned is gone.</summary>
-    internal Task<DeleteOutcome> EraseAsync(UserEntity deleted, CancellationToken cancellationToken) =>
-        _users.TryRemoveAsync(deleted, cancellationToken);
+    internal Task<DeleteOutcome> EraseAsync(Account deleted, CancellationToken cancellationToken) =>
+        _users.TryRemoveAsync(deleted.Row, cancellationToken);
 
     /// <summary>Deleted accounts not yet erased, for the expiry backfill.</summary>
-    internal IAsyncEnumerable<UserEntity> ScanDeletedAsync(CancellationToken cancellationToken) => _users.ScanDeletedAsync(cancellationToken);
+    internal IAsyncEnumerable<Account> ScanDeletedAsync(CancellationToken cancellationToken) =>
+        _users.ScanDeletedAsync(cancellationToken).Select(user => new Account(user));
 
     /// <summary>
     /// Sets the user's plan (operator only: the billing system calls it), then lets each feature follow
@@ -259,19 +260,22 @@ public sealed class AccountService
     }
 
     /// <summary>Applies <paramref name="change"/> to a live account and writes it with its ETag, re-reading after a lost race.</summary>
-    private Task<Result<UserEntity>> ChangeAsync(
+    private Task<Result<Account>> ChangeAsync(
         string userId, Action<UserEntity> change, CancellationToken cancellationToken, Func<UserEntity, bool>? when = null) =>
-        OptimisticConcurrency.RunAsync<UserEntity>(async () =>
+        OptimisticConcurrency.RunAsync<Account>(async () =>
         {
-            var user = await FindAsync(userId, cancellationToken);
+            var user = await FindLiveAsync(userId, cancellationToken);
             if (user is null || (when is not null && !when(user)))
             {
                 return Problems.NotFound("The user");
             }
 
             change(user);
-            return await _users.TryUpdateAsync(user, cancellationToken) ? user : RaceAttempt.Lost;
+            return await _users.TryUpdateAsync(user, cancellationToken) ? new Account(user) : RaceAttempt.Lost;
         });
+
+    private async Task<UserEntity?> FindLiveAsync(string userId, CancellationToken cancellationToken) =>
+        await _users.FindByIdAsync(userId, cancellationToken) is { DeletedAt: null } user ? user : null;
 
     private static Problem EmailTaken() => new(ErrorCodes.EmailTaken, "An account with this email already exists.");
 

@@ -18,7 +18,7 @@ namespace Bkmark.Core.ApiKeys;
 /// A key whose expiry is less than a week away when it is first looked at gets only the 1-day warning, and a key
 /// created less than a day before it expires gets none.
 /// </remarks>
-internal sealed partial class ApiKeyExpiryWarningHandler(ApiKeyStore store, UserStore users, IEmailOutbox outbox, ILogger<ApiKeyExpiryWarningHandler> logger)
+internal sealed partial class ApiKeyExpiryWarningHandler(ApiKeyStore store, AccountDirectory users, IEmailOutbox outbox, ILogger<ApiKeyExpiryWarningHandler> logger)
     : IExpiryHandler
 {
     public const string KindName = "apikey-warning";

@@ -25,7 +25,7 @@ public sealed partial class ApiKeyLeakReports
 
     private readonly ApiKeyStore store;
     private readonly ApiKeyService keys;
-    private readonly UserStore users;
+    private readonly AccountDirectory users;
     private readonly CredentialHasher hasher;
     private readonly IEmailOutbox outbox;
     private readonly TimeProvider time;
@@ -33,7 +33,7 @@ public sealed partial class ApiKeyLeakReports
 
     // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
     internal ApiKeyLeakReports(
-        ApiKeyStore store, ApiKeyService keys, UserStore users, CredentialHasher hasher, IEmailOutbox outbox, TimeProvider time, ILogger<ApiKeyLeakReports> logger)
+        ApiKeyStore store, ApiKeyService keys, AccountDirectory users, CredentialHasher hasher, IEmailOutbox outbox, TimeProvider time, ILogger<ApiKeyLeakReports> logger)
     {
         this.store = store;
         this.keys = keys;

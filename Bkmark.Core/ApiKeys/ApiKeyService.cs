@@ -29,7 +29,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
     // Each round of a ledger race has one winner, so this covers far more concurrent creates than a plan allows.
 
     private readonly ApiKeyStore store;
-    private readonly UserStore users;
+    private readonly AccountDirectory users;
     private readonly CredentialHasher hasher;
     private readonly IdGenerator ids;
     private readonly ExpiryIndex expiry;
@@ -40,7 +40,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
     // Internal because the stores it takes are; registered with AddServiceWithInternalConstructor.
     internal ApiKeyService(
         ApiKeyStore store,
-        UserStore users,
+        AccountDirectory users,
         CredentialHasher hasher,
         IdGenerator ids,
         ExpiryIndex expiry,

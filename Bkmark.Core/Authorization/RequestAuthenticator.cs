@@ -113,7 +113,7 @@ public sealed class RequestAuthenticator(
         return new Caller(claims.Value.UserId, CredentialType.Session, Scopes.All, claims.Value.ExpiresAt, SessionId: claims.Value.SessionId)
         {
             // The token's own claim, not the session's: re-authenticating in one tab must not freshen a token copied earlier.
-            AuthenticatedAt = claims.Value.AuthenticatedAt ?? session.Value.LastProofAt,
+            AuthenticatedAt = claims.Value.AuthenticatedAt ?? session.Value,
         };
     }
 

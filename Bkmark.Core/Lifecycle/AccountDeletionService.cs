@@ -95,7 +95,7 @@ public sealed partial class AccountDeletionService
             return stopped;
         }
 
-        await _expiry.ScheduleAsync(AccountEraseHandler.KindName, user.Id, UserEntity.ProfileRowKey, _time.GetUtcNow(), cancellationToken);
+        await _expiry.ScheduleAsync(AccountEraseHandler.KindName, user.Id, Account.ProfileRowKey, _time.GetUtcNow(), cancellationToken);
         var deleted = await _accounts.MarkDeletedAsync(user.Id, cancellationToken);
         if (!deleted.Succeeded)
         {

@@ -39,7 +39,7 @@ internal sealed class AccountEraseHandler(AccountService accounts, BookmarkServi
     {
         await foreach (var user in accounts.ScanDeletedAsync(cancellationToken))
         {
-            yield return new ScheduledExpiry(new ExpiryTarget(KindName, user.Id, UserEntity.ProfileRowKey), user.DeletedAt!.Value);
+            yield return new ScheduledExpiry(new ExpiryTarget(KindName, user.Id, Account.ProfileRowKey), user.DeletedAt!.Value);
         }
     }
 }

@@ -31,7 +31,7 @@ public sealed partial class InvitationService
 
     private readonly OrganisationStore store;
     private readonly OrganisationService organisations;
-    private readonly UserStore users;
+    private readonly AccountDirectory users;
     private readonly CredentialHasher hasher;
     private readonly AttemptThrottle throttle;
     private readonly ExpiryIndex expiry;
@@ -44,7 +44,7 @@ public sealed partial class InvitationService
     internal InvitationService(
         OrganisationStore store,
         OrganisationService organisations,
-        UserStore users,
+        AccountDirectory users,
         CredentialHasher hasher,
         AttemptThrottle throttle,
         ExpiryIndex expiry,

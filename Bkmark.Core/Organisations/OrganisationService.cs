@@ -22,7 +22,7 @@ public sealed partial class OrganisationService
     public const int MaxNameLength = 100;
 
     private readonly OrganisationStore store;
-    private readonly UserStore users;
+    private readonly AccountDirectory users;
     private readonly IdGenerator ids;
     private readonly TimeProvider time;
     private readonly ILogger<OrganisationService> logger;
@@ -30,7 +30,7 @@ public sealed partial class OrganisationService
 
     // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
     internal OrganisationService(
-        OrganisationStore store, UserStore users, IdGenerator ids, TimeProvider time, IOptions<OrganisationOptions> options, ILogger<OrganisationService> logger)
+        OrganisationStore store, AccountDirectory users, IdGenerator ids, TimeProvider time, IOptions<OrganisationOptions> options, ILogger<OrganisationService> logger)
     {
         this.store = store;
         this.users = users;

@@ -18,7 +18,7 @@ public sealed partial class PasskeyService
     private readonly IFido2 fido2;
     private readonly PasskeyStore store;
     private readonly PasskeyChallengeStore challenges;
-    private readonly UserStore users;
+    private readonly AccountDirectory users;
     private readonly IdGenerator ids;
     private readonly TimeProvider time;
     private readonly ILogger<PasskeyService> logger;
@@ -28,7 +28,7 @@ public sealed partial class PasskeyService
         IFido2 fido2,
         PasskeyStore store,
         PasskeyChallengeStore challenges,
-        UserStore users,
+        AccountDirectory users,
         IdGenerator ids,
         TimeProvider time,
         ILogger<PasskeyService> logger)

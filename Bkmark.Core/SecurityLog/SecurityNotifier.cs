@@ -19,11 +19,11 @@ public sealed class SecurityNotifier
         .Where(notice => notice.EventType is not null)
         .ToDictionary(notice => notice.EventType!, notice => notice.Name, StringComparer.Ordinal);
 
-    private readonly UserStore _users;
+    private readonly AccountDirectory _users;
     private readonly IEmailOutbox _outbox;
     private readonly TimeProvider _time;
 
-    internal SecurityNotifier(UserStore users, IEmailOutbox outbox, TimeProvider time)
+    internal SecurityNotifier(AccountDirectory users, IEmailOutbox outbox, TimeProvider time)
     {
         _users = users;
         _outbox = outbox;

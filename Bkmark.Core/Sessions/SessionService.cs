@@ -201,7 +201,8 @@ public sealed partial class SessionService
     /// Checks that the session an access token names is still active: the one storage read of an
     /// authenticated request. Records activity at most once a minute.
     /// </summary>
-    internal async Task<Result<SessionEntity>> CheckActiveAsync(string userId, string sessionId, CancellationToken cancellationToken)
+    /// <returns>When the person last proved who they are in the session (what step-up falls back to).</returns>
+    internal async Task<Result<DateTimeOffset>> CheckActiveAsync(string userId, string sessionId, CancellationToken cancellationToken)
     {
         var session = await store.FindAsync(userId, sessionId, cancellationToken);
         var now = time.GetUtcNow();
@@ -223,7 +224,7 @@ public sealed partial class SessionService
             session.LastActiveAt = now;
         }
 
-        return session;
+        return session.LastProofAt;
     }
 
     /// <summary>The user's active sessions, most recently active first; <paramref name="currentSessionId"/> is marked current.</summary>

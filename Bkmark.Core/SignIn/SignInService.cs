@@ -129,7 +129,7 @@ public sealed class SignInService
     /// account). Sign-in's own throttle counts these guesses (the account's unknown-devices counter), so a stolen
     /// access token earns no extra guesses; no second factor, since the session already proved it.
     /// </summary>
-    internal async Task<Result<UserEntity>> ConfirmPasswordAsync(string userId, string? password, ClientInfo client, CancellationToken cancellationToken)
+    internal async Task<Result<Account>> ConfirmPasswordAsync(string userId, string? password, ClientInfo client, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(password))
         {
@@ -147,7 +147,7 @@ public sealed class SignInService
 
     /// <summary>The attempt takes its slot, then the password is checked (§7); null when it is right.</summary>
     private async Task<Problem?> ClaimAndVerifyAsync(
-        UserEntity? user, string normalizedEmail, string password, string? deviceToken, ClientInfo client, CancellationToken cancellationToken)
+        Account? user, string normalizedEmail, string password, string? deviceToken, ClientInfo client, CancellationToken cancellationToken)
     {
         // An email nobody has logs into a partition nobody lists: the same cost as a known one.
         var logPartition = user?.Id ?? SecurityEventLog.UnknownAccountPartition(normalizedEmail);

@@ -2,7 +2,7 @@ namespace Bkmark.Core.TwoFactor;
 
 /// <summary>
 /// A user's TOTP authenticator: PartitionKey = user id, RowKey = <see cref="TotpRowKey"/>. It is the
-/// authority for whether sign-in asks for a second factor; <c>UserEntity.TwoFactorEnabled</c> is derived from it.
+/// authority for whether sign-in asks for a second factor; the account's flag (<c>Account.TwoFactorEnabled</c>) is derived from it.
 /// Every change (enabling, each accepted code, a new backup-code set, removal) is an ETag-conditional write.
 /// </summary>
 internal sealed class TwoFactorEntity : StoredEntity

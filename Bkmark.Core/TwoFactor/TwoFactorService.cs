@@ -18,7 +18,7 @@ public sealed partial class TwoFactorService
     private const int QrPixelsPerModule = 4;
 
     private readonly TwoFactorStore _store;
-    private readonly UserStore _users;
+    private readonly AccountDirectory _users;
     private readonly TotpSecretProtector _protector;
     private readonly CredentialHasher _hasher;
     private readonly AttemptThrottle _throttle;
@@ -30,7 +30,7 @@ public sealed partial class TwoFactorService
 
     internal TwoFactorService(
         TwoFactorStore store,
-        UserStore users,
+        AccountDirectory users,
         TotpSecretProtector protector,
         CredentialHasher hasher,
         AttemptThrottle throttle,
@@ -212,24 +212,13 @@ public sealed partial class TwoFactorService
     }
 
     /// <summary>
-    /// Keeps <c>UserEntity.TwoFactorEnabled</c> (what <c>GET /me</c> shows) in line with the authenticator entity.
-    /// Reads the user, then the entity, and writes the flag even when unchanged: the new ETag makes a concurrent
-    /// sync that read an older entity state lose its race and retry, so the last write always reflects the latest state.
+    /// Keeps the account's two-factor flag (what <c>GET /me</c> shows) in line with the authenticator entity, which
+    /// Accounts reads through us after the user, so a concurrent sync that read an older entity loses its race.
     /// </summary>
     /// <returns>True when the flag was written; false when the user is gone.</returns>
     private Task<Result<bool>> SyncUserFlagAsync(string userId, CancellationToken cancellationToken) =>
-        OptimisticConcurrency.RunAsync<bool>(async () =>
-        {
-            var user = await _users.FindByIdAsync(userId, cancellationToken);
-            if (user is null)
-            {
-                return false;
-            }
-
-            var entity = await _store.FindAsync(userId, cancellationToken);
-            user.TwoFactorEnabled = entity is { Enabled: true };
-            return await _users.TryUpdateAsync(user, cancellationToken) ? true : RaceAttempt.Lost;
-        });
+        _users.SyncTwoFactorFlagAsync(
+            userId, async token => await _store.FindAsync(userId, token) is { Enabled: true }, cancellationToken);
 
     /// <summary>
     /// Checks a TOTP code against the user's secret and, if it is good, lets <paramref name="tryCommit"/>
