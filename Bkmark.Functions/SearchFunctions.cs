@@ -1,5 +1,5 @@
-using Bkmark.Core.Organisations;
 using Bkmark.Core.Library.Search;
+using Bkmark.Core.Organisations;
 
 namespace Bkmark.Functions;
 

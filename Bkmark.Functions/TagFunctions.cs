@@ -1,5 +1,5 @@
-using Bkmark.Core.Organisations;
 using Bkmark.Core.Library.Tags;
+using Bkmark.Core.Organisations;
 
 namespace Bkmark.Functions;
 

@@ -1,5 +1,5 @@
-using Bkmark.Core.Library.Bookmarks;
 using Bkmark.Core.Credentials;
+using Bkmark.Core.Library.Bookmarks;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bkmark.Tests.Bookmarks;

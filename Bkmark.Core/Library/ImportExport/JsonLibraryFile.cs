@@ -1,7 +1,7 @@
 using System.Buffers;
+using Bkmark.Core.Json;
 using Bkmark.Core.Library.Bookmarks;
 using Bkmark.Core.Library.Groups;
-using Bkmark.Core.Json;
 
 namespace Bkmark.Core.Library.ImportExport;
 
