@@ -137,8 +137,7 @@ internal sealed class SingleUseTokens(
 
     /// <summary>
     /// Voids every outstanding token of <paramref name="purposes"/> that <paramref name="holderId"/> holds (DESIGN.md §14:
-    /// recovery ends the account's other links). Each void is written with the token's ETag, so a use that found the
-    /// token before it was voided cannot spend it afterwards. Tokens issued before holders were recorded expire as they would.
+    /// recovery ends the account's other links). Tokens issued before holders were recorded expire as they would.
     /// </summary>
     /// <returns>How many tokens this call voided.</returns>
     public async Task<int> VoidAllAsync<T>(string holderId, IReadOnlyCollection<TokenPurpose<T>> purposes, CancellationToken cancellationToken)
@@ -147,22 +146,36 @@ internal sealed class SingleUseTokens(
         var voided = 0;
         foreach (var token in await ListOutstandingAsync(holderId, purposes, cancellationToken))
         {
-            var table = purposes.First(purpose => purpose.Name == token.Purpose).Table;
-            var written = await OptimisticConcurrency.RunAsync<bool>(async () =>
-            {
-                var current = await store.FindAsync(table, token.PartitionKey, token.RowKey, cancellationToken);
-                if (current is null || !IsOutstanding(current, time.GetUtcNow()))
-                {
-                    return false;
-                }
-
-                current.VoidedAt = time.GetUtcNow();
-                return await store.TryReplaceAsync(table, current, cancellationToken) ? true : RaceAttempt.Lost;
-            });
-            voided += written is { Succeeded: true, Value: true } ? 1 : 0;
+            voided += await TryVoidAsync(purposes.First(purpose => purpose.Name == token.Purpose), token, cancellationToken) ? 1 : 0;
         }
 
         return voided;
+    }
+
+    /// <summary>
+    /// Voids one outstanding token (withdrawing an invitation, say). Written with the token's ETag, so a use that found
+    /// it before the void cannot spend it afterwards; a lost race reads it again and decides anew.
+    /// </summary>
+    /// <returns>True when this call voided it; false when it was used, voided or expired already.</returns>
+    public async Task<bool> TryVoidAsync<T>(TokenPurpose<T> purpose, T token, CancellationToken cancellationToken)
+        where T : SingleUseTokenEntity
+    {
+        ArgumentNullException.ThrowIfNull(purpose);
+        ArgumentNullException.ThrowIfNull(token);
+        var attempts = 0;
+        var voided = await OptimisticConcurrency.RunAsync<bool>(async () =>
+        {
+            // The first attempt writes the token as the caller read it; after a lost race, as it is now.
+            var candidate = attempts++ == 0 ? token : await store.FindAsync(purpose.Table, token.PartitionKey, token.RowKey, cancellationToken);
+            if (candidate is null || !IsOutstanding(candidate, time.GetUtcNow()))
+            {
+                return false;
+            }
+
+            candidate.VoidedAt = time.GetUtcNow();
+            return await store.TryReplaceAsync(purpose.Table, candidate, cancellationToken) ? true : RaceAttempt.Lost;
+        });
+        return voided is { Succeeded: true, Value: true };
     }
 
     /// <summary>The token itself, or the purpose's answer for one that was used, voided or has expired.</summary>
