@@ -17,13 +17,13 @@ public sealed class FieldErrors
     /// <summary>The longest name of anything a user names (a key, a group, an organisation): one rule for all.</summary>
     public const int MaxNameLength = 100;
 
-    private readonly Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> errors = new(StringComparer.Ordinal);
 
     /// <summary>The 400 naming every field added; null when there is none.</summary>
-    public Problem? Problem => _errors.Count > 0 ? Problems.Validation(new Dictionary<string, string[]>(_errors)) : null;
+    public Problem? Problem => errors.Count > 0 ? Problems.Validation(new Dictionary<string, string[]>(errors)) : null;
 
     /// <summary>Records <paramref name="message"/> for <paramref name="field"/> (the last message for a field wins).</summary>
-    public void Add(string field, string message) => _errors[field] = [message];
+    public void Add(string field, string message) => errors[field] = [message];
 
     /// <summary>Records <paramref name="message"/> for <paramref name="field"/> when <paramref name="value"/> is null or empty.</summary>
     public void Require(string field, string? value, string message)

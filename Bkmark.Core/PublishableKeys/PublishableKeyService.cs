@@ -14,7 +14,7 @@ public sealed partial class PublishableKeyService
     private readonly CredentialHasher hasher;
     private readonly IdGenerator ids;
     private readonly TimeProvider time;
-    private readonly PublishableKeyOptions _options;
+    private readonly PublishableKeyOptions options;
     private readonly ILogger<PublishableKeyService> logger;
 
     // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
@@ -32,7 +32,7 @@ public sealed partial class PublishableKeyService
         this.hasher = hasher;
         this.ids = ids;
         this.time = time;
-        _options = options.Value;
+        this.options = options.Value;
         this.logger = logger;
     }
 
@@ -116,9 +116,9 @@ public sealed partial class PublishableKeyService
 
     private IReadOnlyList<string>? CheckGroupIds(IReadOnlyList<string?>? groupIds, FieldErrors errors)
     {
-        if (groupIds is null || groupIds.Count == 0 || groupIds.Count > _options.MaxGroups)
+        if (groupIds is null || groupIds.Count == 0 || groupIds.Count > options.MaxGroups)
         {
-            errors.Add("groupIds", $"Name 1 to {_options.MaxGroups} groups.");
+            errors.Add("groupIds", $"Name 1 to {options.MaxGroups} groups.");
             return null;
         }
 
@@ -133,9 +133,9 @@ public sealed partial class PublishableKeyService
 
     private IReadOnlyList<string>? CheckOrigins(IReadOnlyList<string?>? origins, FieldErrors errors)
     {
-        if (origins is null || origins.Count == 0 || origins.Count > _options.MaxOrigins)
+        if (origins is null || origins.Count == 0 || origins.Count > options.MaxOrigins)
         {
-            errors.Add("allowedOrigins", $"Name 1 to {_options.MaxOrigins} origins, e.g. https://example.com.");
+            errors.Add("allowedOrigins", $"Name 1 to {options.MaxOrigins} origins, e.g. https://example.com.");
             return null;
         }
 
