@@ -26,7 +26,7 @@ internal sealed class LifecycleTokens(SingleUseTokens tokens, LifecycleEmails em
         Expired: expiredAt => Problems.TokenExpired($"This link expired at {BkmarkJson.FormatTime(expiredAt)}. Ask for a new one."),
         Void: UnusableLink);
 
-    private readonly Dictionary<string, TokenPurpose<LifecycleTokenEntity>> purposes = LinkPurpose.All.ToDictionary(
+    private readonly Dictionary<string, TokenPurpose<LifecycleTokenEntity>> tokenPurposes = LinkPurpose.All.ToDictionary(
         link => link.Name,
         link => new TokenPurpose<LifecycleTokenEntity>(
             link.Name,
@@ -45,27 +45,27 @@ internal sealed class LifecycleTokens(SingleUseTokens tokens, LifecycleEmails em
 
     /// <summary>Stores a new token for <paramref name="purpose"/>, valid for its lifetime, and returns it raw (for the email only).</summary>
     public Task<string> IssueAsync(LinkPurpose purpose, string userId, string email, string? previousEmail, CancellationToken cancellationToken) =>
-        tokens.IssueAsync(purposes[purpose.Name], new LifecycleTokenEntity { UserId = userId, Email = email, PreviousEmail = previousEmail }, cancellationToken);
+        tokens.IssueAsync(tokenPurposes[purpose.Name], new LifecycleTokenEntity { UserId = userId, Email = email, PreviousEmail = previousEmail }, cancellationToken);
 
     /// <summary>The live, unused token of <paramref name="purpose"/> that <paramref name="raw"/> names, throttled per client address.</summary>
     public Task<Result<LifecycleTokenEntity>> FindUsableAsync(string? raw, LinkPurpose purpose, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return tokens.FindAsync(purposes[purpose.Name], raw, SubjectOf(client), cancellationToken);
+        return tokens.FindAsync(tokenPurposes[purpose.Name], raw, SubjectOf(client), cancellationToken);
     }
 
     /// <summary>Finds the usable token <paramref name="raw"/> names and spends it at once, for a link with nothing to check in between.</summary>
     public Task<Result<LifecycleTokenEntity>> SpendAsync(string? raw, LinkPurpose purpose, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return tokens.SpendAsync(purposes[purpose.Name], raw, SubjectOf(client), cancellationToken);
+        return tokens.SpendAsync(tokenPurposes[purpose.Name], raw, SubjectOf(client), cancellationToken);
     }
 
     /// <summary>Spends the token; of concurrent uses of one link (or a use and a void) exactly one gets true.</summary>
     public Task<bool> TrySpendAsync(LifecycleTokenEntity token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return tokens.TrySpendAsync(purposes[token.Purpose], token, cancellationToken);
+        return tokens.TrySpendAsync(tokenPurposes[token.Purpose], token, cancellationToken);
     }
 
     /// <summary>
@@ -74,7 +74,7 @@ internal sealed class LifecycleTokens(SingleUseTokens tokens, LifecycleEmails em
     /// </summary>
     /// <returns>How many links were voided.</returns>
     public Task<int> VoidAsync(string userId, IEnumerable<LinkPurpose> purposes, CancellationToken cancellationToken) =>
-        tokens.VoidAllAsync(userId, [.. purposes.Select(purpose => purposes[purpose.Name])], cancellationToken);
+        tokens.VoidAllAsync(userId, [.. purposes.Select(purpose => tokenPurposes[purpose.Name])], cancellationToken);
 
     /// <summary>The answer for a link that is unknown, spent, void or for something else: one answer, so none tells which.</summary>
     public static Problem Unusable() => UnusableLink;
