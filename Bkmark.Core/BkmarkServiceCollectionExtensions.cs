@@ -58,6 +58,8 @@ public static class BkmarkServiceCollectionExtensions
         services.AddExpiryHandler<RefreshTokenExpiryHandler>();
         services.AddExpiryHandler<ThrottleExpiryHandler>();
         services.AddSingleton<CredentialHasher>();
+        services.AddSingleton<SingleUseTokenStore>();
+        services.AddSingleton<SingleUseTokens>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddOptions<StepUpOptions>().BindConfiguration(StepUpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<StepUp>();

@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using Microsoft.AspNetCore.Identity;
 
 namespace Bkmark.Core.Accounts;
@@ -8,7 +7,6 @@ public sealed class AccountService
 {
     private const int MinPasswordLength = 8;
     private const int MaxPasswordLength = 256;
-    private const int MaxEmailLength = 254;
     private const int MaxDisplayNameLength = 100;
 
     private readonly UserStore users;
@@ -41,27 +39,27 @@ public sealed class AccountService
 
     public async Task<Result<NewAccount>> RegisterAsync(string? email, string? password, string? displayName, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        var normalizedEmail = NormalizeEmail(email);
+        var errors = new FieldErrors();
+        var normalizedEmail = EmailAddress.Normalize(email);
         if (normalizedEmail is null)
         {
-            errors["email"] = ["Enter a valid email address."];
+            errors.Add("email", EmailAddress.Invalid);
         }
 
         if (!IsAcceptablePassword(password))
         {
-            errors["password"] = [PasswordRule];
+            errors.Add("password", PasswordRule);
         }
 
         var name = displayName?.Trim();
         if (name is { Length: > MaxDisplayNameLength })
         {
-            errors["displayName"] = [$"The display name must be at most {MaxDisplayNameLength} characters."];
+            errors.Add("displayName", $"The display name must be at most {MaxDisplayNameLength} characters.");
         }
 
-        if (errors.Count > 0)
+        if (errors.Problem is { } invalid)
         {
-            return Problems.Validation(errors);
+            return invalid;
         }
 
         var user = NewUser(normalizedEmail!, name);
@@ -278,18 +276,4 @@ public sealed class AccountService
         await users.FindByIdAsync(userId, cancellationToken) is { DeletedAt: null } user ? user : null;
 
     private static Problem EmailTaken() => new(ErrorCodes.EmailTaken, "An account with this email already exists.");
-
-    /// <summary>Trim and lower-case; null when it is not an email address.</summary>
-    public static string? NormalizeEmail(string? email)
-    {
-        var trimmed = email?.Trim().ToLowerInvariant();
-        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxEmailLength || trimmed.Any(char.IsWhiteSpace) || trimmed.Any(char.IsControl))
-        {
-            return null;
-        }
-
-        return MailAddress.TryCreate(trimmed, out var address) && address.Address == trimmed && address.Host.Contains('.')
-            ? trimmed
-            : null;
-    }
 }

@@ -21,8 +21,6 @@ namespace Bkmark.Core.ApiKeys;
 /// </remarks>
 public sealed partial class ApiKeyService : IPlanChangeHandler
 {
-    public const int MaxNameLength = 100;
-
     /// <summary>The longest a rolled key's previous value may keep working: 7 days (DESIGN §10).</summary>
     public const int MaxRollGraceSeconds = 604_800;
 
@@ -64,28 +62,28 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         ArgumentNullException.ThrowIfNull(request);
 
         var now = time.GetUtcNow();
-        var errors = new Dictionary<string, string[]>();
-        var name = CheckName(request.Name, required: true, errors);
+        var errors = new FieldErrors();
+        var name = errors.Name("name", request.Name);
         var scopes = CheckScopes(request.Scopes, required: true, errors);
         if (request.ExpiresAt is { } requestedExpiry && CheckExpiry(requestedExpiry, now) is { } expiryError)
         {
-            errors["expiresAt"] = [expiryError];
+            errors.Add("expiresAt", expiryError);
         }
 
         if (request.RateLimitPerMinute is < 1)
         {
-            errors["rateLimitPerMinute"] = ["The rate limit must be at least 1 request a minute."];
+            errors.Add("rateLimitPerMinute", "The rate limit must be at least 1 request a minute.");
         }
 
         var environment = request.Environment ?? (caller.IsTestKey ? KeyEnvironment.Test : KeyEnvironment.Live);
         if (!KeyEnvironment.IsKnown(environment))
         {
-            errors["environment"] = [$"The environment must be one of: {string.Join(", ", KeyEnvironment.All)}."];
+            errors.Add("environment", $"The environment must be one of: {string.Join(", ", KeyEnvironment.All)}.");
         }
 
-        if (errors.Count > 0)
+        if (errors.Problem is { } invalid)
         {
-            return Problems.Validation(errors);
+            return invalid;
         }
 
         if (Escalation(caller, scopes!) is { } escalation)
@@ -200,22 +198,22 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         ArgumentNullException.ThrowIfNull(changes);
 
         var now = time.GetUtcNow();
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (changes is { Name: null, Scopes: null, RateLimitPerMinute: null, ExpiresAt: null, AllowedIps: null })
         {
-            errors["body"] = ["Send at least one of name, scopes, rateLimitPerMinute, expiresAt and allowedIps."];
+            errors.Add("body", "Send at least one of name, scopes, rateLimitPerMinute, expiresAt and allowedIps.");
         }
 
-        var name = CheckName(changes.Name, required: false, errors);
+        var name = errors.Name("name", changes.Name, required: false);
         var scopes = CheckScopes(changes.Scopes, required: false, errors);
         if (changes.RateLimitPerMinute is < 1)
         {
-            errors["rateLimitPerMinute"] = ["The rate limit must be at least 1 request a minute."];
+            errors.Add("rateLimitPerMinute", "The rate limit must be at least 1 request a minute.");
         }
 
         if (changes.ExpiresAt is { } requestedExpiry && CheckExpiry(requestedExpiry, now) is { } expiryError)
         {
-            errors["expiresAt"] = [expiryError];
+            errors.Add("expiresAt", expiryError);
         }
 
         IReadOnlyList<string>? allowedIps = null;
@@ -224,13 +222,13 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             (allowedIps, var ipError) = AllowedIpRanges.Parse(changes.AllowedIps);
             if (ipError is not null)
             {
-                errors["allowedIps"] = [ipError];
+                errors.Add("allowedIps", ipError);
             }
         }
 
-        if (errors.Count > 0)
+        if (errors.Problem is { } invalid)
         {
-            return Problems.Validation(errors);
+            return invalid;
         }
 
         if (scopes is not null && Escalation(caller, scopes) is { } escalation)
@@ -776,25 +774,8 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             : null;
     }
 
-    private static string? CheckName(string? name, bool required, Dictionary<string, string[]> errors)
-    {
-        var trimmed = name?.Trim();
-        if (trimmed is null && !required)
-        {
-            return null;
-        }
-
-        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxNameLength)
-        {
-            errors["name"] = [$"The name must be 1 to {MaxNameLength} characters."];
-            return null;
-        }
-
-        return trimmed;
-    }
-
     /// <summary>Known scopes only, at least one; duplicates collapse, the first occurrence keeps its place.</summary>
-    private static IReadOnlyList<string>? CheckScopes(IReadOnlyList<string?>? scopes, bool required, Dictionary<string, string[]> errors)
+    private static IReadOnlyList<string>? CheckScopes(IReadOnlyList<string?>? scopes, bool required, FieldErrors errors)
     {
         if (scopes is null && !required)
         {
@@ -803,13 +784,13 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
 
         if (scopes is null || scopes.Count == 0)
         {
-            errors["scopes"] = ["At least one scope is required."];
+            errors.Add("scopes", "At least one scope is required.");
             return null;
         }
 
         if (scopes.FirstOrDefault(scope => scope is null || !Scopes.IsKnown(scope), "") is not "")
         {
-            errors["scopes"] = [$"Every scope must be one of: {string.Join(", ", Scopes.All)}."];
+            errors.Add("scopes", $"Every scope must be one of: {string.Join(", ", Scopes.All)}.");
             return null;
         }
 

@@ -41,21 +41,17 @@ public sealed partial class EmailChangeService
     public async Task<Result<bool>> RequestAsync(Caller caller, string? newEmail, string? password, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var normalizedEmail = AccountService.NormalizeEmail(newEmail);
-        var errors = new Dictionary<string, string[]>();
+        var normalizedEmail = EmailAddress.Normalize(newEmail);
+        var errors = new FieldErrors();
         if (normalizedEmail is null)
         {
-            errors["newEmail"] = ["Enter a valid email address."];
+            errors.Add("newEmail", EmailAddress.Invalid);
         }
 
-        if (string.IsNullOrEmpty(password))
+        errors.Require("password", password, "The password is required.");
+        if (errors.Problem is { } invalid)
         {
-            errors["password"] = ["The password is required."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Validation(errors);
+            return invalid;
         }
 
         var user = await signIn.ConfirmPasswordAsync(caller.UserId, password, client, cancellationToken);

@@ -12,7 +12,6 @@ public static class LifecycleServiceCollectionExtensions
     public static IServiceCollection AddLifecycle(this IServiceCollection services)
     {
         services.AddOptions<LifecycleOptions>().BindConfiguration(LifecycleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<LifecycleTokenStore>();
         services.AddSingleton<LifecycleTokens>();
         services.AddSingleton<LifecycleEmails>();
         foreach (var template in LifecycleEmails.Templates)

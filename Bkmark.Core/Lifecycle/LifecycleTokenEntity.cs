@@ -1,19 +1,18 @@
-using Bkmark.Core.Maintenance;
+using System.Runtime.Serialization;
 
 namespace Bkmark.Core.Lifecycle;
 
-/// <summary>
-/// A single-use link's token. PartitionKey = hash of the token's public prefix, RowKey = HMAC(pepper, token)
-/// (DESIGN.md §3): found by one point read, never stored raw. Spent by setting <see cref="UsedAt"/> with the
-/// entity's ETag; kept until it expires, then swept.
-/// </summary>
-internal sealed class LifecycleTokenEntity : StoredEntity, IExpiringEntity
+/// <summary>A lifecycle link's token (<see cref="SingleUseTokenEntity"/>), with the addresses its purpose acts on.</summary>
+internal sealed class LifecycleTokenEntity : SingleUseTokenEntity
 {
     /// <summary>What the link may do: the <see cref="LinkPurpose.Name"/> of one of <see cref="LinkPurpose"/>'s.</summary>
-    public string Purpose { get; set; } = "";
+    public override string Purpose { get; set; } = "";
 
     /// <summary>Whose account; empty for a reset asked for an address nobody has (it can never be used).</summary>
     public string UserId { get; set; } = "";
+
+    [IgnoreDataMember]
+    public override string HolderId => UserId;
 
     /// <summary>The address the link was sent to: the one it verifies, or the one a change moves to.</summary>
     public string Email { get; set; } = "";
@@ -21,9 +20,7 @@ internal sealed class LifecycleTokenEntity : StoredEntity, IExpiringEntity
     /// <summary>For a change of email: the account's address when the change was asked for.</summary>
     public string? PreviousEmail { get; set; }
 
-    public DateTimeOffset ExpiresAt { get; set; }
-
-    public DateTimeOffset? UsedAt { get; set; }
+    public override DateTimeOffset? UsedAt { get; set; }
 }
 
 /// <summary>
@@ -40,4 +37,6 @@ internal sealed record LinkPurpose(string Name, string Template, string PageActi
 
     public static readonly LinkPurpose ChangeEmail =
         new("change-email", LifecycleEmails.ConfirmEmailChange, "confirm-email-change", options => options.EmailChangeLifetime);
+
+    public static readonly IReadOnlyList<LinkPurpose> All = [VerifyEmail, ResetPassword, ChangeEmail];
 }

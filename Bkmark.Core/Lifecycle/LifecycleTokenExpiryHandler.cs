@@ -1,13 +1,8 @@
-using Bkmark.Core.Maintenance;
-
 namespace Bkmark.Core.Lifecycle;
 
-/// <summary>
-/// Sweeps link tokens once they expire, used or not. Their expiry is fixed, so an entry is never re-scheduled; a
-/// use written at the very end of a token's life makes the delete read it again and decide anew.
-/// </summary>
-internal sealed class LifecycleTokenExpiryHandler(LifecycleTokenStore store)
-    : FixedExpiryHandler<LifecycleTokenEntity>(store.Sweepable, KindName)
+/// <summary>Sweeps link tokens once they expire, used or not (see <see cref="SingleUseTokenExpiryHandler{T}"/>).</summary>
+internal sealed class LifecycleTokenExpiryHandler(SingleUseTokenStore store)
+    : SingleUseTokenExpiryHandler<LifecycleTokenEntity>(store, LifecycleTokens.Table)
 {
     public const string KindName = "lifecycle-token";
 }

@@ -1,27 +1,39 @@
 using Bkmark.Core.Json;
-using Bkmark.Core.Maintenance;
 using Bkmark.Core.Throttling;
 
 namespace Bkmark.Core.Lifecycle;
 
 /// <summary>
-/// The single-use tokens in the lifecycle's emailed links: <c>bkl_</c> + 256 random bits, stored only as
-/// HMAC-SHA256 under the pepper and found by one point read (DESIGN.md §3). Presenting one is a guess until
-/// it proves genuine: it first claims a slot in its client address's throttle (§7), which only a usable link
-/// gives back.
+/// The lifecycle's emailed links as <see cref="SingleUseTokens"/> purposes: <c>bkl_</c> + 256 random bits, throttled
+/// per client address (<see cref="LifecycleOptions.LinkMaxFailures"/> links that match nothing lock the address out).
+/// A link that cannot be used answers 401 <c>INVALID_TOKEN</c> (one answer for unknown, used, void or another
+/// purpose's, so none tells which), or 401 <c>TOKEN_EXPIRED</c> with its expiry.
 /// </summary>
-internal sealed class LifecycleTokens(
-    LifecycleTokenStore store,
-    LifecycleEmails emails,
-    CredentialHasher hasher,
-    ExpiryIndex expiry,
-    AttemptThrottle throttle,
-    TimeProvider time,
-    IOptions<LifecycleOptions> options)
+internal sealed class LifecycleTokens(SingleUseTokens tokens, LifecycleEmails emails, IOptions<LifecycleOptions> options)
 {
+    public static readonly TokenTable<LifecycleTokenEntity> Table = new(TableNames.LifecycleTokens, LifecycleTokenExpiryHandler.KindName);
+
     private static readonly OpaqueTokenFormat Format = new("bkl_");
 
-    private readonly ThrottlePolicy guesses = new("lifecycle-link", options.Value.LinkMaxFailures, options.Value.LinkLockout, options.Value.LinkLockout);
+    private static readonly Problem UnusableLink = Problems.InvalidToken("This link is not valid or was already used. Ask for a new one.");
+
+    private static readonly TokenAnswers Answers = new(
+        Missing: Problems.Validation("token", "The token from the link is required."),
+        Malformed: null,
+        Unknown: UnusableLink,
+        Used: UnusableLink,
+        Expired: expiredAt => Problems.TokenExpired($"This link expired at {BkmarkJson.FormatTime(expiredAt)}. Ask for a new one."),
+        Void: UnusableLink);
+
+    private readonly Dictionary<string, TokenPurpose<LifecycleTokenEntity>> tokenPurposes = LinkPurpose.All.ToDictionary(
+        link => link.Name,
+        link => new TokenPurpose<LifecycleTokenEntity>(
+            link.Name,
+            Table,
+            Format,
+            link.Lifetime(options.Value),
+            new ThrottlePolicy("lifecycle-link", options.Value.LinkMaxFailures, options.Value.LinkLockout, options.Value.LinkLockout),
+            Answers));
 
     /// <summary>Issues a token for <paramref name="purpose"/> and emails its link to <paramref name="email"/>: every lifecycle link goes out this way.</summary>
     public async Task SendLinkAsync(LinkPurpose purpose, string userId, string email, string? previousEmail, CancellationToken cancellationToken)
@@ -31,81 +43,40 @@ internal sealed class LifecycleTokens(
     }
 
     /// <summary>Stores a new token for <paramref name="purpose"/>, valid for its lifetime, and returns it raw (for the email only).</summary>
-    public async Task<string> IssueAsync(LinkPurpose purpose, string userId, string email, string? previousEmail, CancellationToken cancellationToken)
-    {
-        var raw = Format.Generate();
-        Format.TryGetPublicPrefix(raw, out var publicPrefix);
-        var token = new LifecycleTokenEntity
-        {
-            PartitionKey = CredentialHasher.PartitionOf(publicPrefix),
-            RowKey = hasher.Hash(raw),
-            Purpose = purpose.Name,
-            UserId = userId,
-            Email = email,
-            PreviousEmail = previousEmail,
-            ExpiresAt = time.GetUtcNow() + purpose.Lifetime(options.Value),
-        };
-        // Scheduled before it exists, so the sweep never misses it.
-        await expiry.ScheduleAsync(LifecycleTokenExpiryHandler.KindName, token.PartitionKey, token.RowKey, token.ExpiresAt, cancellationToken);
-        await store.AddAsync(token, cancellationToken);
-        return raw;
-    }
+    public Task<string> IssueAsync(LinkPurpose purpose, string userId, string email, string? previousEmail, CancellationToken cancellationToken) =>
+        tokens.IssueAsync(tokenPurposes[purpose.Name], new LifecycleTokenEntity { UserId = userId, Email = email, PreviousEmail = previousEmail }, cancellationToken);
 
-    /// <summary>
-    /// The live, unused token of <paramref name="purpose"/> that <paramref name="raw"/> names. The attempt is
-    /// throttled per client address before anything is looked up; a usable token releases its claim, so only
-    /// unusable ones count.
-    /// </summary>
-    public async Task<Result<LifecycleTokenEntity>> FindUsableAsync(string? raw, LinkPurpose purpose, ClientInfo client, CancellationToken cancellationToken)
+    /// <summary>The live, unused token of <paramref name="purpose"/> that <paramref name="raw"/> names, throttled per client address.</summary>
+    public Task<Result<LifecycleTokenEntity>> FindUsableAsync(string? raw, LinkPurpose purpose, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        if (string.IsNullOrEmpty(raw))
-        {
-            return Problems.Validation("token", "The token from the link is required.");
-        }
-
-        var claim = await throttle.ClaimAsync(guesses, client.IpAddress ?? "unknown", cancellationToken);
-        if (claim.RetryAfter is { } retryAfter)
-        {
-            return Problems.TooManyAttempts(retryAfter);
-        }
-
-        if (!Format.TryGetPublicPrefix(raw, out var publicPrefix))
-        {
-            return Unusable();
-        }
-
-        var token = await hasher.FindAsync(raw, publicPrefix, store.FindAsync, cancellationToken);
-        if (token is null || token.Purpose != purpose.Name || token.UsedAt is not null)
-        {
-            return Unusable();
-        }
-
-        if (time.GetUtcNow() >= token.ExpiresAt)
-        {
-            return Problems.TokenExpired($"This link expired at {BkmarkJson.FormatTime(token.ExpiresAt)}. Ask for a new one.");
-        }
-
-        await throttle.ReleaseAsync(claim, cancellationToken);
-        return token;
+        return tokens.FindAsync(tokenPurposes[purpose.Name], raw, SubjectOf(client), cancellationToken);
     }
 
     /// <summary>Finds the usable token <paramref name="raw"/> names and spends it at once, for a link with nothing to check in between.</summary>
-    public async Task<Result<LifecycleTokenEntity>> SpendAsync(string? raw, LinkPurpose purpose, ClientInfo client, CancellationToken cancellationToken)
+    public Task<Result<LifecycleTokenEntity>> SpendAsync(string? raw, LinkPurpose purpose, ClientInfo client, CancellationToken cancellationToken)
     {
-        var link = await FindUsableAsync(raw, purpose, client, cancellationToken);
-        if (!link.Succeeded)
-        {
-            return link.Problem;
-        }
-
-        return await TrySpendAsync(link.Value, cancellationToken) ? link.Value : Unusable();
+        ArgumentNullException.ThrowIfNull(client);
+        return tokens.SpendAsync(tokenPurposes[purpose.Name], raw, SubjectOf(client), cancellationToken);
     }
 
-    /// <summary>Spends the token; of concurrent uses of one link exactly one gets true.</summary>
-    public Task<bool> TrySpendAsync(LifecycleTokenEntity token, CancellationToken cancellationToken) =>
-        store.TryMarkUsedAsync(token, time.GetUtcNow(), cancellationToken);
+    /// <summary>Spends the token; of concurrent uses of one link (or a use and a void) exactly one gets true.</summary>
+    public Task<bool> TrySpendAsync(LifecycleTokenEntity token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return tokens.TrySpendAsync(tokenPurposes[token.Purpose], token, cancellationToken);
+    }
 
-    /// <summary>The answer for a link that is unknown, spent, or for something else: one answer, so none tells which.</summary>
-    public static Problem Unusable() => Problems.InvalidToken("This link is not valid or was already used. Ask for a new one.");
+    /// <summary>
+    /// Voids every outstanding link of <paramref name="purposes"/> sent for <paramref name="userId"/>'s account
+    /// (DESIGN.md §14: a reset or a change of password ends the account's other links); a voided link answers as a used one.
+    /// </summary>
+    /// <returns>How many links were voided.</returns>
+    public Task<int> VoidAsync(string userId, IEnumerable<LinkPurpose> purposes, CancellationToken cancellationToken) =>
+        tokens.VoidAllAsync(userId, [.. purposes.Select(purpose => tokenPurposes[purpose.Name])], cancellationToken);
+
+    /// <summary>The answer for a link that is unknown, spent, void or for something else: one answer, so none tells which.</summary>
+    public static Problem Unusable() => UnusableLink;
+
+    private static string SubjectOf(ClientInfo client) => client.IpAddress ?? "unknown";
 }

@@ -56,20 +56,16 @@ public sealed partial class PasswordService
         Caller caller, string? currentPassword, string? newPassword, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrEmpty(currentPassword))
-        {
-            errors["currentPassword"] = ["The current password is required."];
-        }
-
+        var errors = new FieldErrors();
+        errors.Require("currentPassword", currentPassword, "The current password is required.");
         if (!AccountService.IsAcceptablePassword(newPassword))
         {
-            errors["newPassword"] = [AccountService.PasswordRule];
+            errors.Add("newPassword", AccountService.PasswordRule);
         }
 
-        if (errors.Count > 0)
+        if (errors.Problem is { } invalid)
         {
-            return Problems.Validation(errors);
+            return invalid;
         }
 
         var proof = await signIn.ConfirmPasswordAsync(caller.UserId, currentPassword, client, cancellationToken);
@@ -105,10 +101,10 @@ public sealed partial class PasswordService
     /// <returns>A problem only for an address that is not an email address at all.</returns>
     public async Task<Result<bool>> RequestResetAsync(string? email, CancellationToken cancellationToken)
     {
-        var normalizedEmail = AccountService.NormalizeEmail(email);
+        var normalizedEmail = EmailAddress.Normalize(email);
         if (normalizedEmail is null)
         {
-            return Problems.Validation("email", "Enter a valid email address.");
+            return Problems.Validation("email", EmailAddress.Invalid);
         }
 
         var claim = await throttle.ClaimAsync(resetSends, EmailVerificationService.SubjectOf(normalizedEmail), cancellationToken);

@@ -1,6 +1,5 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Email;
-using Bkmark.Core.Maintenance;
 using Bkmark.Core.Throttling;
 
 namespace Bkmark.Core.Organisations;
@@ -14,57 +13,56 @@ public sealed record InvitationView(string Email, string Role, DateTimeOffset Ex
 /// with that address accepts it once.
 /// </summary>
 /// <remarks>
-/// The token (<c>inv_</c> + 32 hex, 128 bits) is stored only as its HMAC, found by one point read of its hashed
-/// prefix (DESIGN §3). Accepting claims the user's throttle slot before the token is looked at, spends the
-/// invitation with its ETag (so of N concurrent accepts one wins), then joins. An invitation for another address
-/// is answered like an unknown one: a forwarded link does not let its reader in, nor tell them whom it was for.
+/// The token (<c>inv_</c> + 32 hex, 128 bits) is a <see cref="SingleUseTokens"/> purpose: stored only as its HMAC,
+/// found by one point read of its hashed prefix (DESIGN §3) after the guess took its slot in the user's throttle,
+/// spent with its ETag (so of N concurrent accepts one wins). Any invitation that cannot be accepted, including one
+/// for another address, answers 404 like an unknown one: a forwarded link does not let its reader in, nor tell them
+/// whom it was for.
 /// </remarks>
 public sealed partial class InvitationService
 {
     public const string TemplateName = "organisation-invitation";
     public const string TokenPrefix = "inv_";
-    private const int TokenBytes = 16;
-    private const int PublicPrefixLength = 12;
-    private const int MaxEmailLength = 254;
+    internal const string PurposeName = "organisation-invitation";
 
-    private static readonly ThrottlePolicy AcceptPolicy = new("organisation-invitation", 10, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(15));
+    internal static readonly TokenTable<InvitationEntity> Table = new(TableNames.OrganisationInvitations, InvitationExpiryHandler.KindName);
 
-    private readonly OrganisationStore store;
+    private static readonly Problem NotFound = Problems.NotFound("The invitation (it may have expired, been used, or be for another address)");
+    private static readonly Problem InvalidToken = Problems.Validation("token", "The invitation token is not valid.");
+
     private readonly OrganisationService organisations;
     private readonly AccountDirectory users;
-    private readonly CredentialHasher hasher;
-    private readonly AttemptThrottle throttle;
-    private readonly ExpiryIndex expiry;
+    private readonly SingleUseTokens tokens;
     private readonly IEmailOutbox outbox;
     private readonly TimeProvider time;
     private readonly ILogger<InvitationService> logger;
-    private readonly OrganisationOptions options;
     private readonly AppOptions app;
+    private readonly TokenPurpose<InvitationEntity> purpose;
 
     internal InvitationService(
-        OrganisationStore store,
         OrganisationService organisations,
         AccountDirectory users,
-        CredentialHasher hasher,
-        AttemptThrottle throttle,
-        ExpiryIndex expiry,
+        SingleUseTokens tokens,
         IEmailOutbox outbox,
         TimeProvider time,
         IOptions<OrganisationOptions> options,
         IOptions<AppOptions> app,
         ILogger<InvitationService> logger)
     {
-        this.store = store;
         this.organisations = organisations;
         this.users = users;
-        this.hasher = hasher;
-        this.throttle = throttle;
-        this.expiry = expiry;
+        this.tokens = tokens;
         this.outbox = outbox;
         this.time = time;
         this.logger = logger;
-        this.options = options.Value;
         this.app = app.Value;
+        purpose = new TokenPurpose<InvitationEntity>(
+            PurposeName,
+            Table,
+            new HexSecretFormat(TokenPrefix, randomBytes: 16),
+            options.Value.InvitationLifetime,
+            new ThrottlePolicy("organisation-invitation", 10, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(15)),
+            new TokenAnswers(Missing: InvalidToken, Malformed: InvalidToken, Unknown: NotFound, Used: NotFound, Expired: _ => NotFound, Void: NotFound));
     }
 
     /// <summary>Emails <paramref name="email"/> a link to join with <paramref name="role"/>; only owners invite owners.</summary>
@@ -72,21 +70,21 @@ public sealed partial class InvitationService
         Caller caller, string organisationId, string? email, string? role, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var errors = new Dictionary<string, string[]>();
-        var address = email?.Trim().ToLowerInvariant();
-        if (string.IsNullOrEmpty(address) || address.Length > MaxEmailLength || address.IndexOf('@', StringComparison.Ordinal) is < 1 || address.EndsWith('@'))
+        var errors = new FieldErrors();
+        var address = EmailAddress.Normalize(email);
+        if (address is null)
         {
-            errors["email"] = ["A valid email address is required."];
+            errors.Add("email", EmailAddress.Invalid);
         }
 
         if (!OrganisationRoles.IsKnown(role))
         {
-            errors["role"] = [$"The role must be one of: {string.Join(", ", OrganisationRoles.All)}."];
+            errors.Add("role", $"The role must be one of: {string.Join(", ", OrganisationRoles.All)}.");
         }
 
-        if (errors.Count > 0)
+        if (errors.Problem is { } invalid)
         {
-            return Problems.Validation(errors);
+            return invalid;
         }
 
         var manager = await organisations.FindManagerAsync(organisationId, caller.UserId, cancellationToken);
@@ -106,22 +104,15 @@ public sealed partial class InvitationService
             return OrganisationProblems.NotFound();
         }
 
-        var now = time.GetUtcNow();
-        var token = TokenPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(TokenBytes));
         var invitation = new InvitationEntity
         {
-            PartitionKey = CredentialHasher.PartitionOf(token[..PublicPrefixLength]),
-            RowKey = hasher.Hash(token),
             OrganisationId = organisationId,
             Email = address!,
             Role = role!,
             InvitedBy = caller.UserId,
-            CreatedAt = now,
-            ExpiresAt = now + options.InvitationLifetime,
+            CreatedAt = time.GetUtcNow(),
         };
-
-        await expiry.ScheduleAsync(InvitationExpiryHandler.KindName, invitation.PartitionKey, invitation.RowKey, invitation.ExpiresAt, cancellationToken);
-        await store.AddInvitationAsync(invitation, cancellationToken);
+        var token = await tokens.IssueAsync(purpose, invitation, cancellationToken);
         // The token travels only in the link's fragment, which browsers never send to a server.
         var link = $"{app.SecurityPageUrl.AbsoluteUri}#invitation&token={token}";
         await outbox.EnqueueAsync(
@@ -142,41 +133,23 @@ public sealed partial class InvitationService
     public async Task<Result<OrganisationView>> AcceptAsync(Caller caller, string? token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (token is null || token.Length != TokenPrefix.Length + (2 * TokenBytes) || !token.StartsWith(TokenPrefix, StringComparison.Ordinal))
+        // DESIGN §7, §14: the guess takes its slot before it is checked; only a token that matches no invitation stays counted.
+        var invitation = await tokens.FindAsync(purpose, token, caller.UserId, cancellationToken);
+        if (!invitation.Succeeded)
         {
-            return Problems.Validation("token", "The invitation token is not valid.");
+            return invitation.Problem;
         }
 
-        // DESIGN §7: the guess takes its slot before it is checked.
-        var claim = await throttle.ClaimAsync(AcceptPolicy, caller.UserId, cancellationToken);
-        if (claim.RetryAfter is { } retryAfter)
+        var user = await users.FindByIdAsync(caller.UserId, cancellationToken);
+        if (user is null || !string.Equals(user.Email, invitation.Value.Email, StringComparison.Ordinal)
+            || !await tokens.TrySpendAsync(purpose, invitation.Value, cancellationToken))
         {
-            return Problems.TooManyAttempts(retryAfter);
+            // Another address's invitation, or another accept spent it first: single use.
+            return NotFound;
         }
 
-        var invitation = await hasher.FindAsync(token, token[..PublicPrefixLength], store.FindInvitationAsync, cancellationToken);
-        var user = invitation is null ? null : await users.FindByIdAsync(caller.UserId, cancellationToken);
-        if (invitation is null
-            || invitation.AcceptedAt is not null
-            || invitation.ExpiresAt <= time.GetUtcNow()
-            || user is null
-            || !string.Equals(user.Email, invitation.Email, StringComparison.Ordinal))
-        {
-            return NotFound();
-        }
-
-        invitation.AcceptedAt = time.GetUtcNow();
-        if (!await store.TryReplaceInvitationAsync(invitation, cancellationToken))
-        {
-            // Another accept spent it first: single use.
-            return NotFound();
-        }
-
-        await throttle.ResetAsync(claim, cancellationToken);
-        return await organisations.JoinAsync(invitation.OrganisationId, user.Id, user.Email, invitation.Role, cancellationToken);
+        return await organisations.JoinAsync(invitation.Value.OrganisationId, user.Id, user.Email, invitation.Value.Role, cancellationToken);
     }
-
-    private static Problem NotFound() => Problems.NotFound("The invitation (it may have expired, been used, or be for another address)");
 
     [LoggerMessage(EventId = 19005, Level = LogLevel.Information, Message = "Invitation to organisation {OrganisationId} as {Role} sent by user {UserId}")]
     private static partial void LogInvited(ILogger logger, string organisationId, string role, string userId);

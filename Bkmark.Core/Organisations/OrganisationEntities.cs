@@ -1,4 +1,4 @@
-using Bkmark.Core.Maintenance;
+using System.Runtime.Serialization;
 
 namespace Bkmark.Core.Organisations;
 
@@ -64,17 +64,30 @@ internal sealed class MembershipEntity : StoredEntity
 }
 
 /// <summary>
-/// An invitation, found by one point read of its token (DESIGN §3): PartitionKey = a hash of the token's public
-/// prefix, RowKey = HMAC-SHA256(pepper, token). The token itself is only in the email. Accepted once, with the
-/// ETag; the sweep deletes it after it expires.
+/// An invitation (<see cref="SingleUseTokenEntity"/>): to which organisation, for which address, with which role, sent
+/// by whom. Its table holds nothing else, so its purpose is not stored, and its spend keeps the column it always had.
 /// </summary>
-internal sealed class InvitationEntity : StoredEntity, IExpiringEntity
+internal sealed class InvitationEntity : SingleUseTokenEntity
 {
+    [IgnoreDataMember]
+    public override string Purpose { get; set; } = InvitationService.PurposeName;
+
     public string OrganisationId { get; set; } = "";
     public string Email { get; set; } = "";
     public string Role { get; set; } = "";
     public string InvitedBy { get; set; } = "";
+
+    /// <summary>The sender holds the invitation: it is among what they can list and withdraw.</summary>
+    [IgnoreDataMember]
+    public override string HolderId => InvitedBy;
+
     public DateTimeOffset CreatedAt { get; set; }
-    public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? AcceptedAt { get; set; }
+
+    [IgnoreDataMember]
+    public override DateTimeOffset? UsedAt
+    {
+        get => AcceptedAt;
+        set => AcceptedAt = value;
+    }
 }

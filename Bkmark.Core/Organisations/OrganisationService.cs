@@ -19,8 +19,6 @@ public sealed record MemberView(string UserId, string Email, string Role, DateTi
 /// </remarks>
 public sealed partial class OrganisationService
 {
-    public const int MaxNameLength = 100;
-
     private readonly OrganisationStore store;
     private readonly AccountDirectory users;
     private readonly IdGenerator ids;
@@ -44,10 +42,10 @@ public sealed partial class OrganisationService
     public async Task<Result<OrganisationView>> CreateAsync(Caller caller, string? name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var trimmed = name?.Trim();
-        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxNameLength)
+        var errors = new FieldErrors();
+        if (errors.Name("name", name) is not { } trimmed)
         {
-            return Problems.Validation("name", $"The name must be 1 to {MaxNameLength} characters.");
+            return errors.Problem!;
         }
 
         var user = await users.FindByIdAsync(caller.UserId, cancellationToken);

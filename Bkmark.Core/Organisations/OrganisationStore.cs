@@ -4,7 +4,7 @@ namespace Bkmark.Core.Organisations;
 
 /// <summary>
 /// Organisations in Table Storage: the organisation row and its members (one partition per organisation),
-/// each user's memberships (one partition per user), and invitations (found by their token's hash).
+/// and each user's memberships (one partition per user). Invitations are single-use tokens (<see cref="InvitationService"/>).
 /// </summary>
 /// <remarks>
 /// Joining writes the user's membership entry, then the roster, then the member row; leaving or removal goes
@@ -15,7 +15,6 @@ internal sealed class OrganisationStore(BkmarkTables tables)
 {
     private TableClient Organisations => tables[TableNames.Organisations];
     private TableClient Memberships => tables[TableNames.OrganisationMemberships];
-    private TableClient Invitations => tables[TableNames.OrganisationInvitations];
 
     public Task<OrganisationEntity?> FindAsync(string organisationId, CancellationToken cancellationToken) =>
         Organisations.FindAsync<OrganisationEntity>(organisationId, OrganisationEntity.RowKeyValue, cancellationToken);
@@ -58,17 +57,4 @@ internal sealed class OrganisationStore(BkmarkTables tables)
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId}");
         return await Memberships.QueryAsync<MembershipEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
     }
-
-    /// <summary>Invitations as the sweep reads and deletes them.</summary>
-    public SweepableTable<InvitationEntity> SweepableInvitations => new(Invitations);
-
-    public Task AddInvitationAsync(InvitationEntity invitation, CancellationToken cancellationToken) =>
-        Invitations.AddAsync(invitation, cancellationToken);
-
-    public Task<InvitationEntity?> FindInvitationAsync(string partitionKey, string rowKey, CancellationToken cancellationToken) =>
-        Invitations.FindAsync<InvitationEntity>(partitionKey, rowKey, cancellationToken);
-
-    /// <returns>False when another accept wrote it first: the invitation is spent.</returns>
-    public Task<bool> TryReplaceInvitationAsync(InvitationEntity invitation, CancellationToken cancellationToken) =>
-        Invitations.TryReplaceAsync(invitation, cancellationToken);
 }

@@ -74,22 +74,22 @@ public sealed partial class PasskeyService
     public async Task<Result<PasskeyView>> RegisterAsync(
         string userId, string? challengeId, JsonElement? credential, string? name, string? userAgent, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (string.IsNullOrEmpty(challengeId))
         {
-            errors["challengeId"] = ["The challenge id from POST /me/passkeys/options is required."];
+            errors.Add("challengeId", "The challenge id from POST /me/passkeys/options is required.");
         }
 
         var response = Parse<AuthenticatorAttestationRawResponse>(credential, r => r.Response is not null && r.RawId is { Length: > 0 });
         if (response is null)
         {
-            errors["credential"] = ["The credential must be the PublicKeyCredential from navigator.credentials.create, as JSON."];
+            errors.Add("credential", "The credential must be the PublicKeyCredential from navigator.credentials.create, as JSON.");
         }
 
         var validName = name is null ? PasskeyNames.FromUserAgent(userAgent) : ValidateName(name, errors);
-        if (errors.Count > 0)
+        if (errors.Problem is { } invalid)
         {
-            return Problems.Validation(errors);
+            return invalid;
         }
 
         var optionsJson = await challenges.ConsumeAsync(challengeId, PasskeyCeremony.Registration, userId, cancellationToken);
@@ -205,11 +205,11 @@ public sealed partial class PasskeyService
 
     public async Task<Result<PasskeyView>> RenameAsync(string userId, string passkeyId, string? name, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         var validName = ValidateName(name, errors);
-        if (errors.Count > 0)
+        if (errors.Problem is { } invalid)
         {
-            return Problems.Validation(errors);
+            return invalid;
         }
 
         return await OptimisticConcurrency.RunAsync<PasskeyView>(async () =>
@@ -286,12 +286,12 @@ public sealed partial class PasskeyService
     private static Problem AlreadyRegistered() =>
         Problems.Conflict("This passkey is already registered.");
 
-    private static string? ValidateName(string? name, Dictionary<string, string[]> errors)
+    private static string? ValidateName(string? name, FieldErrors errors)
     {
         var trimmed = name?.Trim();
         if (trimmed is not { Length: > 0 and <= PasskeyNames.MaxLength } || trimmed.Any(char.IsControl))
         {
-            errors["name"] = [$"The name must be 1 to {PasskeyNames.MaxLength} characters, without control characters."];
+            errors.Add("name", $"The name must be 1 to {PasskeyNames.MaxLength} characters, without control characters.");
             return null;
         }
 

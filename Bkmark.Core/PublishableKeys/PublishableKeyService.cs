@@ -8,8 +8,6 @@ namespace Bkmark.Core.PublishableKeys;
 /// </summary>
 public sealed partial class PublishableKeyService
 {
-    public const int MaxNameLength = 100;
-
     private readonly PublishableKeyStore store;
     private readonly GroupService groups;
     private readonly CredentialHasher hasher;
@@ -46,18 +44,14 @@ public sealed partial class PublishableKeyService
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
 
-        var errors = new Dictionary<string, string[]>();
-        var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
-        {
-            errors["name"] = [$"The name must be 1 to {MaxNameLength} characters."];
-        }
+        var errors = new FieldErrors();
+        var name = errors.Name("name", request.Name);
 
         var groupIds = CheckGroupIds(request.GroupIds, errors);
         var origins = CheckOrigins(request.AllowedOrigins, errors);
-        if (errors.Count > 0)
+        if (errors.Problem is { } invalid)
         {
-            return Problems.Validation(errors);
+            return invalid;
         }
 
         var found = await Task.WhenAll(groupIds!.Select(id => groups.ExistsAsync(caller.UserId, id, cancellationToken)));
@@ -119,35 +113,35 @@ public sealed partial class PublishableKeyService
         return true;
     }
 
-    private IReadOnlyList<string>? CheckGroupIds(IReadOnlyList<string?>? groupIds, Dictionary<string, string[]> errors)
+    private IReadOnlyList<string>? CheckGroupIds(IReadOnlyList<string?>? groupIds, FieldErrors errors)
     {
         if (groupIds is null || groupIds.Count == 0 || groupIds.Count > options.MaxGroups)
         {
-            errors["groupIds"] = [$"Name 1 to {options.MaxGroups} groups."];
+            errors.Add("groupIds", $"Name 1 to {options.MaxGroups} groups.");
             return null;
         }
 
         if (groupIds.Any(id => !IdGenerator.IsValid(id)))
         {
-            errors["groupIds"] = ["Every group id must be a group's id (26 characters)."];
+            errors.Add("groupIds", "Every group id must be a group's id (26 characters).");
             return null;
         }
 
         return groupIds.Select(id => id!.ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToList();
     }
 
-    private IReadOnlyList<string>? CheckOrigins(IReadOnlyList<string?>? origins, Dictionary<string, string[]> errors)
+    private IReadOnlyList<string>? CheckOrigins(IReadOnlyList<string?>? origins, FieldErrors errors)
     {
         if (origins is null || origins.Count == 0 || origins.Count > options.MaxOrigins)
         {
-            errors["allowedOrigins"] = [$"Name 1 to {options.MaxOrigins} origins, e.g. https://example.com."];
+            errors.Add("allowedOrigins", $"Name 1 to {options.MaxOrigins} origins, e.g. https://example.com.");
             return null;
         }
 
         var normalized = origins.Select(AllowedOrigins.Normalize).ToList();
         if (normalized.IndexOf(null) is var bad and >= 0)
         {
-            errors["allowedOrigins"] = [$"'{origins[bad]}' is not an origin: use scheme://host[:port] with http or https, no path and no wildcard."];
+            errors.Add("allowedOrigins", $"'{origins[bad]}' is not an origin: use scheme://host[:port] with http or https, no path and no wildcard.");
             return null;
         }
 

@@ -86,23 +86,15 @@ public sealed class SignInService
         PasswordSignIn request, ClientInfo client, string? sessionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Email))
+        var errors = new FieldErrors();
+        errors.Require("email", request.Email?.Trim(), "The email is required.");
+        errors.Require("password", request.Password, "The password is required.");
+        if (errors.Problem is { } invalid)
         {
-            errors["email"] = ["The email is required."];
+            return invalid;
         }
 
-        if (string.IsNullOrEmpty(request.Password))
-        {
-            errors["password"] = ["The password is required."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Validation(errors);
-        }
-
-        var normalizedEmail = request.Email!.Trim().ToLowerInvariant();
+        var normalizedEmail = EmailAddress.Canonical(request.Email)!;
         var user = await accounts.FindForSignInAsync(normalizedEmail, cancellationToken);
         if (await ClaimAndVerifyAsync(user, normalizedEmail, request.Password!, request.DeviceToken, client, cancellationToken) is { } refusal)
         {
@@ -151,22 +143,16 @@ public sealed class SignInService
     {
         // An email nobody has logs into a partition nobody lists: the same cost as a known one.
         var logPartition = user?.Id ?? SecurityEventLog.UnknownAccountPartition(normalizedEmail);
-        var claim = user is not null && devices.DeviceOf(deviceToken, user.Id) is { } device
-            ? await throttle.ClaimAsync(knownDevicePolicy, device, cancellationToken)
-            : await throttle.ClaimAsync(unknownDevicePolicy, SubjectOf(normalizedEmail), cancellationToken);
-        if (claim.RetryAfter is { } retryAfter)
-        {
-            return await RefuseAsync(logPartition, Problems.TooManyAttempts(retryAfter), client, cancellationToken);
-        }
-
-        // A wrong password leaves its claimed slot counted: that is the failure.
-        if (!await accounts.VerifyPasswordAsync(user, password, cancellationToken))
-        {
-            return await RefuseAsync(logPartition, Problems.InvalidCredentials(), client, cancellationToken);
-        }
-
-        await throttle.ResetAsync(claim, cancellationToken);
-        return null;
+        var (policy, subject) = user is not null && devices.DeviceOf(deviceToken, user.Id) is { } device
+            ? (knownDevicePolicy, device)
+            : (unknownDevicePolicy, SubjectOf(normalizedEmail));
+        var verified = await throttle.GuessAsync(
+            policy,
+            subject,
+            async () => await accounts.VerifyPasswordAsync(user, password, cancellationToken) ? true : (Result<bool>)Problems.InvalidCredentials(),
+            judge: null,
+            cancellationToken);
+        return verified.Succeeded ? null : await RefuseAsync(logPartition, verified.Problem, client, cancellationToken);
     }
 
     /// <summary>A passkey assertion against a challenge from <see cref="PasskeyService.BeginSignInAsync"/>.</summary>

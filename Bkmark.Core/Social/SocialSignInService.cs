@@ -314,7 +314,7 @@ public sealed partial class SocialSignInService
     /// </summary>
     private async Task<Result<string>> CreateAccountAsync(SocialProvider provider, SocialIdentity identity, CancellationToken cancellationToken)
     {
-        if (!identity.EmailVerified || AccountService.NormalizeEmail(identity.Email) is not { } email)
+        if (!identity.EmailVerified || EmailAddress.Normalize(identity.Email) is not { } email)
         {
             return new Problem(
                 ErrorCodes.SocialEmailUnverified,

@@ -43,6 +43,9 @@ public static class TableNames
     /// <summary>The single-use links of the account lifecycle (verify email, reset password, change email), found by hashed prefix.</summary>
     public const string LifecycleTokens = "LifecycleTokens";
 
+    /// <summary>One entry per single-use token under its holder (a partition per user), so a holder's tokens are listed and voided without a scan.</summary>
+    public const string SingleUseTokenHolders = "SingleUseTokenHolders";
+
     /// <summary>The expiry index (a partition per time bucket) and the sweep's checkpoint.</summary>
     public const string ExpiryIndex = "ExpiryIndex";
     public const string SweepState = "SweepState";
@@ -51,7 +54,7 @@ public static class TableNames
     [
         Users, UserEmails, Sessions, RefreshTokens, Throttles, ApiKeys, ApiKeyIndex, ApiKeyRateWindows, TwoFactor,
         Library, Passkeys, PasskeyCredentials, PasskeyChallenges, SocialFlows, SocialAccounts, SocialIdentities, SecurityEvents,
-        EmailDeliveries, LifecycleTokens, ExpiryIndex, SweepState,
+        EmailDeliveries, LifecycleTokens, SingleUseTokenHolders, ExpiryIndex, SweepState,
         PublishableKeys, PublishableKeyIndex,
         Organisations, OrganisationMemberships, OrganisationInvitations,
     ];

@@ -53,6 +53,41 @@ internal sealed class AttemptThrottle(ThrottleStore store, TimeProvider time)
         return AttemptClaim.Refused(policy, subject, FloodRetryAfter);
     }
 
+    /// <summary>
+    /// The one "claim a guess slot, check, settle" protocol (DESIGN.md §7): the attempt takes its slot first, so it
+    /// is refused while <paramref name="subject"/> is locked out and never checked then; otherwise
+    /// <paramref name="check"/> runs, and <paramref name="judge"/> says how its result counts: a proof clears the
+    /// count, a failed guess stays counted, and what was no guess gives its slot back. <paramref name="judge"/> is
+    /// optional: by default a success proves the subject and a failure is a failed guess.
+    /// </summary>
+    /// <returns>The check's result, or 429 <c>TOO_MANY_ATTEMPTS</c> with the lock-out's remaining time.</returns>
+    public async Task<Result<T>> GuessAsync<T>(
+        ThrottlePolicy policy, string subject, Func<Task<Result<T>>> check, Func<Result<T>, GuessOutcome>? judge, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        var claim = await ClaimAsync(policy, subject, cancellationToken);
+        if (claim.RetryAfter is { } retryAfter)
+        {
+            return Problems.TooManyAttempts(retryAfter);
+        }
+
+        var result = await check();
+        switch (judge?.Invoke(result) ?? (result.Succeeded ? GuessOutcome.Proved : GuessOutcome.Failed))
+        {
+            case GuessOutcome.Proved:
+                await ResetAsync(claim, cancellationToken);
+                break;
+            case GuessOutcome.NotAGuess:
+                await ReleaseAsync(claim, cancellationToken);
+                break;
+            default:
+                // A failed guess leaves its claimed slot counted: that is the failure.
+                break;
+        }
+
+        return result;
+    }
+
     /// <summary>A success clears the count, and with it any lock-out the claims in flight started.</summary>
     public Task ResetAsync(AttemptClaim claim, CancellationToken cancellationToken) =>
         store.DeleteAsync(claim.Policy.Kind, claim.Subject, cancellationToken);
@@ -86,6 +121,19 @@ internal sealed class AttemptThrottle(ThrottleStore store, TimeProvider time)
 
         // Still racing: leaving the attempt counted errs on the safe side.
     }
+}
+
+/// <summary>How a guess checked under <see cref="AttemptThrottle.GuessAsync"/> counts.</summary>
+public enum GuessOutcome
+{
+    /// <summary>Right: the subject proved itself (its password, its code); the count is cleared.</summary>
+    Proved,
+
+    /// <summary>Wrong: the slot stays counted towards the lock-out.</summary>
+    Failed,
+
+    /// <summary>Not a guess after all (a real link, two-factor not on): the slot is given back, nothing else is cleared.</summary>
+    NotAGuess,
 }
 
 /// <summary>One kind of throttled attempt, e.g. passwords: 5 failures in 15 minutes lock out for 15 minutes.</summary>

@@ -307,27 +307,24 @@ public sealed partial class TwoFactorService
     /// </summary>
     private async Task<Result<T>> ThrottledAsync<T>(string userId, Func<Task<Result<T>>> check, CancellationToken cancellationToken)
     {
-        var claim = await throttle.ClaimAsync(policy, userId, cancellationToken);
-        if (claim.RetryAfter is { } retryAfter)
-        {
-            // Even a correct code is refused (and not consumed) while locked out.
-            LogLockedOut(logger, userId);
-            return Problems.TooManyAttempts(retryAfter);
-        }
-
-        var result = await check();
-        if (result.Succeeded)
-        {
-            await throttle.ResetAsync(claim, cancellationToken);
-        }
-        else if (result.Problem.Code == ErrorCodes.InvalidTwoFactorCode)
-        {
-            LogInvalidCode(logger, userId);
-        }
-        else
-        {
+        var result = await throttle.GuessAsync(
+            policy,
+            userId,
+            check,
             // Not a guess (two-factor not on, no pending setup): it must not count towards a lock-out.
-            await throttle.ReleaseAsync(claim, cancellationToken);
+            judged => judged.Succeeded ? GuessOutcome.Proved
+                : judged.Problem.Code == ErrorCodes.InvalidTwoFactorCode ? GuessOutcome.Failed
+                : GuessOutcome.NotAGuess,
+            cancellationToken);
+        switch (result.Problem?.Code)
+        {
+            case ErrorCodes.TooManyAttempts:
+                // Even a correct code is refused (and not consumed) while locked out.
+                LogLockedOut(logger, userId);
+                break;
+            case ErrorCodes.InvalidTwoFactorCode:
+                LogInvalidCode(logger, userId);
+                break;
         }
 
         return result;

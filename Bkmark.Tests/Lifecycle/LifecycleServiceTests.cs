@@ -190,6 +190,67 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CompleteReset_NeverLocksTheAddressOut_WhenASpentOrExpiredLinkIsPresentedAgainAndAgain()
+    {
+        var (_, email) = await RegisterAsync();
+        var spent = await RequestResetTokenAsync(email);
+        Assert.True((await Passwords.CompleteResetAsync(spent, NewPassword, null, Browser, CancellationToken.None)).Succeeded);
+        var (_, other) = await RegisterAsync();
+        var expired = await RequestResetTokenAsync(other);
+        core.Time.Advance(TimeSpan.FromMinutes(30));
+
+        var again = new List<Result<bool>>();
+        for (var i = 0; i < 12; i++)
+        {
+            again.Add(await Passwords.CompleteResetAsync(spent, NewPassword, null, Browser, CancellationToken.None));
+            again.Add(await Passwords.CompleteResetAsync(expired, NewPassword, null, Browser, CancellationToken.None));
+        }
+
+        var (_, third) = await RegisterAsync();
+        var fresh = await Passwords.CompleteResetAsync(await RequestResetTokenAsync(third), NewPassword, null, Browser, CancellationToken.None);
+
+        Assert.All(again.Where((_, i) => i % 2 == 0), r => Assert.Equal(ErrorCodes.InvalidToken, r.Problem?.Code));
+        Assert.All(again.Where((_, i) => i % 2 == 1), r => Assert.Equal(ErrorCodes.TokenExpired, r.Problem?.Code));
+        Assert.True(fresh.Succeeded);
+    }
+
+    [Fact]
+    public async Task VoidLinks_EndsEveryOutstandingLinkOfTheAccount_AndNoOneElses()
+    {
+        var (user, email) = await RegisterAsync();
+        var reset = await RequestResetTokenAsync(email);
+        var newEmail = ApiTestClient.NewEmail();
+        Assert.True((await EmailChange.RequestAsync(SessionOf(user), newEmail, Password, Browser, CancellationToken.None)).Succeeded);
+        var change = mail.LastToken(newEmail, LifecycleEmails.ConfirmEmailChange);
+        var verify = mail.LastToken(email, LifecycleEmails.VerifyEmail);
+        var (_, otherEmail) = await RegisterAsync();
+        var othersReset = await RequestResetTokenAsync(otherEmail);
+
+        var voided = await core.Get<LifecycleTokens>().VoidAsync(user, [LinkPurpose.ResetPassword, LinkPurpose.ChangeEmail], CancellationToken.None);
+        var again = await core.Get<LifecycleTokens>().VoidAsync(user, [LinkPurpose.ResetPassword, LinkPurpose.ChangeEmail], CancellationToken.None);
+
+        Assert.Equal(2, voided);
+        Assert.Equal(0, again);
+        Assert.Equal(ErrorCodes.InvalidToken, (await Passwords.CompleteResetAsync(reset, NewPassword, null, Browser, CancellationToken.None)).Problem?.Code);
+        Assert.Equal(ErrorCodes.InvalidToken, (await EmailChange.ConfirmAsync(change, Browser, CancellationToken.None)).Problem?.Code);
+        Assert.True((await Verification.VerifyAsync(verify, Browser, CancellationToken.None)).Succeeded);
+        Assert.True((await Passwords.CompleteResetAsync(othersReset, NewPassword, null, Browser, CancellationToken.None)).Succeeded);
+    }
+
+    [Fact]
+    public async Task VoidLinks_AndUsesOfOneLinkAtOnce_NeverBothWin()
+    {
+        var (user, email) = await RegisterAsync();
+        var token = await RequestResetTokenAsync(email);
+
+        var results = await Race.RunAsync(async i => i % 2 == 0
+            ? (await Passwords.CompleteResetAsync(token, NewPassword, null, Browser with { IpAddress = $"198.51.100.{i + 1}" }, CancellationToken.None)).Succeeded ? 1 : 0
+            : await core.Get<LifecycleTokens>().VoidAsync(user, [LinkPurpose.ResetPassword], CancellationToken.None));
+
+        Assert.Equal(1, results.Sum());
+    }
+
+    [Fact]
     public async Task CompleteReset_RefusesAVerificationLink()
     {
         var (_, email) = await RegisterAsync();
@@ -395,6 +456,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         // Gone, not merely expired: an unknown link, and the table holds nothing of it.
         Assert.Equal(ErrorCodes.InvalidToken, afterSweep.Problem?.Code);
         Assert.Empty(await core.Get<BkmarkTables>()[TableNames.LifecycleTokens].QueryAsync<TableEntity>().ToListAsync());
+        Assert.Empty(await core.Get<BkmarkTables>()[TableNames.SingleUseTokenHolders].QueryAsync<TableEntity>().ToListAsync());
     }
 
     private async Task<(string UserId, string Email)> RegisterAsync()

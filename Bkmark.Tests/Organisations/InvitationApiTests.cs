@@ -93,6 +93,25 @@ public sealed class InvitationApiTests(OrganisationHostFixture host) : IClassFix
         await badToken.AssertProblemAsync(HttpStatusCode.BadRequest, ErrorCodes.ValidationFailed);
     }
 
+    // Found by the walls review: invitations had a looser email rule than registration, so one could go to an address
+    // no account can ever have.
+    [Fact]
+    public async Task Invite_AnswersAsRegistrationDoes_ForAnAddressRegistrationRefuses()
+    {
+        // Arrange
+        var (owner, orgId) = await host.SignUpOwnerAsync();
+        const string Refused = "someone@localhost";
+
+        // Act
+        var invited = await host.SendAsync(HttpMethod.Post, $"api/v1/orgs/{orgId}/invitations", new { email = Refused, role = "member" }, owner.AccessToken);
+        var registered = await host.SendAsync(HttpMethod.Post, "api/v1/auth/register", new { email = Refused, password = ApiTestClient.Password });
+
+        // Assert
+        var invitation = await invited.AssertValidationFailedAsync("email");
+        var registration = await registered.AssertValidationFailedAsync("email");
+        Assert.Equal(registration.GetProperty("errors").GetProperty("email").ToString(), invitation.GetProperty("errors").GetProperty("email").ToString());
+    }
+
     /// <summary>The owner invites the invitee's address; returns the token from the email that arrives.</summary>
     private async Task<string> InviteAsync(string organisationId, SignedInUser owner, SignedInUser invitee, string role)
     {

@@ -15,31 +15,30 @@ public static class BookmarkRules
     /// <summary>Validates and normalises everything a bookmark holds; a missing title becomes the URL.</summary>
     public static Result<BookmarkFields> Validate(string? url, string? title, string? notes, IEnumerable<string?>? tags)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (!TryValidateUrl(url, out var normalizedUrl, out var urlError))
         {
-            errors["url"] = [urlError];
+            errors.Add("url", urlError);
         }
 
         var normalizedTitle = string.IsNullOrWhiteSpace(title) ? normalizedUrl : title.Trim();
         if (ValidateTitle(normalizedTitle) is { } titleError)
         {
-            errors["title"] = [titleError];
+            errors.Add("title", titleError);
         }
 
         var normalizedNotes = notes ?? "";
         if (ValidateNotes(normalizedNotes) is { } notesError)
         {
-            errors["notes"] = [notesError];
+            errors.Add("notes", notesError);
         }
 
         if (!TryNormalizeTags(tags, out var normalizedTags, out var tagsError))
         {
-            errors["tags"] = [tagsError];
+            errors.Add("tags", tagsError);
         }
 
-        return errors.Count > 0
-            ? Problems.Validation(errors)
+        return errors.Problem is { } invalid ? invalid
             : new BookmarkFields(normalizedUrl, normalizedTitle, normalizedNotes, normalizedTags);
     }
 

@@ -5,7 +5,6 @@ namespace Bkmark.Core.Library.Groups;
 /// <summary>A user's groups. Counts are derived from the bookmarks, so they cannot drift.</summary>
 public sealed class GroupService
 {
-    public const int MaxNameLength = 100;
     public const int MaxDescriptionLength = 1000;
 
     private readonly GroupStore groups;
@@ -144,20 +143,16 @@ public sealed class GroupService
 
     internal static Result<(string Name, string? Description)> Validate(string? name, string? description)
     {
-        var errors = new Dictionary<string, string[]>();
-        var trimmedName = name?.Trim() ?? "";
-        if (trimmedName.Length is 0 or > MaxNameLength)
-        {
-            errors["name"] = [$"The name must be 1 to {MaxNameLength} characters."];
-        }
+        var errors = new FieldErrors();
+        var trimmedName = errors.Name("name", name);
 
         var trimmedDescription = string.IsNullOrWhiteSpace(description) ? null : description.Trim();
         if (trimmedDescription is { Length: > MaxDescriptionLength })
         {
-            errors["description"] = [$"The description must be at most {MaxDescriptionLength} characters."];
+            errors.Add("description", $"The description must be at most {MaxDescriptionLength} characters.");
         }
 
-        return errors.Count > 0 ? Problems.Validation(errors) : (trimmedName, trimmedDescription);
+        return errors.Problem is { } invalid ? invalid : (trimmedName!, trimmedDescription);
     }
 
     private async Task<Dictionary<string, int>> CountAsync(string userId, CancellationToken cancellationToken)

@@ -1,0 +1,71 @@
+using Azure;
+
+namespace Bkmark.Core.Credentials;
+
+/// <summary>
+/// Single-use tokens in Table Storage: each family in its own table (<see cref="TokenTable{T}"/>), and one entry per
+/// token in <see cref="TableNames.SingleUseTokenHolders"/> under its holder, so a holder's tokens are found without a scan.
+/// </summary>
+internal sealed class SingleUseTokenStore(BkmarkTables tables)
+{
+    private TableClient Holders => tables[TableNames.SingleUseTokenHolders];
+
+    /// <summary>A family's tokens as the sweep reads and deletes them.</summary>
+    public SweepableTable<T> Sweepable<T>(TokenTable<T> table)
+        where T : SingleUseTokenEntity => new(tables[table.Name]);
+
+    public Task<T?> FindAsync<T>(TokenTable<T> table, string partitionKey, string rowKey, CancellationToken cancellationToken)
+        where T : SingleUseTokenEntity => tables[table.Name].FindAsync<T>(partitionKey, rowKey, cancellationToken);
+
+    /// <summary>Stores a new token, its holder's entry first: a crash between leaves an entry pointing at nothing, never a token its holder cannot void.</summary>
+    public async Task AddAsync<T>(TokenTable<T> table, T token, CancellationToken cancellationToken)
+        where T : SingleUseTokenEntity
+    {
+        await Holders.AddAsync(
+            new TokenHolderEntity
+            {
+                PartitionKey = HolderKeyOf(token),
+                RowKey = HolderRowKeyOf(table, token),
+                Purpose = token.Purpose,
+                TokenTable = table.Name,
+                TokenPartitionKey = token.PartitionKey,
+                TokenRowKey = token.RowKey,
+                ExpiresAt = token.ExpiresAt,
+            },
+            cancellationToken);
+        await tables[table.Name].AddAsync(token, cancellationToken);
+    }
+
+    /// <summary>Writes a spend or a void, conditional on the ETag read: of N concurrent writes exactly one succeeds.</summary>
+    /// <returns>False when another write got there first. An update, not a delete: Azurite does not hold a conditional delete to its ETag under concurrency.</returns>
+    public Task<bool> TryReplaceAsync<T>(TokenTable<T> table, T token, CancellationToken cancellationToken)
+        where T : SingleUseTokenEntity => tables[table.Name].TryReplaceAsync(token, cancellationToken);
+
+    /// <summary>The entries of <paramref name="holderId"/>'s tokens in <paramref name="table"/>: one partition query.</summary>
+    public async Task<IReadOnlyList<TokenHolderEntity>> ListHolderEntriesAsync<T>(TokenTable<T> table, string holderId, CancellationToken cancellationToken)
+        where T : SingleUseTokenEntity
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {holderId} and TokenTable eq {table.Name}");
+        return await Holders.QueryAsync<TokenHolderEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Deletes the token's holder entry, for the sweep; false when it is gone already (or the token predates entries).</summary>
+    public async Task<bool> DeleteHolderEntryAsync<T>(TokenTable<T> table, T token, CancellationToken cancellationToken)
+        where T : SingleUseTokenEntity
+    {
+        // The SDK answers a 404 (deleted meanwhile) as success, with that status.
+        var response = await Holders.DeleteEntityAsync(HolderKeyOf(token), HolderRowKeyOf(table, token), ETag.All, cancellationToken);
+        return response.Status != 404;
+    }
+
+    /// <summary>
+    /// The holder's partition. A token bound to nobody (a reset asked for an address without an account) still gets
+    /// an entry, so it costs the same writes as a real one; it goes in a partition of its own, which no user id can
+    /// name (ULIDs have no '-').
+    /// </summary>
+    private static string HolderKeyOf(SingleUseTokenEntity token) =>
+        token.HolderId.Length > 0 ? token.HolderId : "-" + token.PartitionKey;
+
+    private static string HolderRowKeyOf<T>(TokenTable<T> table, T token)
+        where T : SingleUseTokenEntity => $"{table.Name}|{token.PartitionKey}|{token.RowKey}";
+}
