@@ -6,12 +6,13 @@ namespace Bkmark.Core.Credentials;
 /// Sweeps a family's tokens once they expire, used or not (keeping a spent one until then lets a second use be
 /// answered as spent), and each token's holder entry with it. Their expiry is fixed, so an entry is never
 /// re-scheduled; a spend written at the very end of a token's life makes the delete read it again and decide anew.
-/// A family registers a one-line subclass naming its <see cref="TokenTable{T}"/>.
+/// A family registers a one-line subclass naming its <see cref="TokenTable{T}"/>; it reaches the tokens' tables
+/// through <see cref="SingleUseTokens"/>, so no other room names the token store.
 /// </summary>
-internal abstract class SingleUseTokenExpiryHandler<T>(SingleUseTokenStore store, TokenTable<T> table)
-    : FixedExpiryHandler<T>(store.Sweepable(table), table.ExpiryKind)
-    where T : SingleUseTokenEntity
+internal abstract class SingleUseTokenExpiryHandler<T>(SingleUseTokens tokens, TokenTable<T> table)
+    : FixedExpiryHandler<T>(tokens.Sweepable(table), table.ExpiryKind)
+    where T : SingleUseToken
 {
     protected override async Task<int> DeleteDependentsAsync(T entity, CancellationToken cancellationToken) =>
-        await store.DeleteHolderEntryAsync(table, entity, cancellationToken) ? 1 : 0;
+        await tokens.DeleteHolderEntryAsync(table, entity, cancellationToken) ? 1 : 0;
 }

@@ -12,14 +12,14 @@ internal sealed class SingleUseTokenStore(BkmarkTables tables)
 
     /// <summary>A family's tokens as the sweep reads and deletes them.</summary>
     public SweepableTable<T> Sweepable<T>(TokenTable<T> table)
-        where T : SingleUseTokenEntity => new(tables[table.Name]);
+        where T : SingleUseToken => new(tables[table.Name]);
 
     public Task<T?> FindAsync<T>(TokenTable<T> table, string partitionKey, string rowKey, CancellationToken cancellationToken)
-        where T : SingleUseTokenEntity => tables[table.Name].FindAsync<T>(partitionKey, rowKey, cancellationToken);
+        where T : SingleUseToken => tables[table.Name].FindAsync<T>(partitionKey, rowKey, cancellationToken);
 
     /// <summary>Stores a new token, its holder's entry first: a crash between leaves an entry pointing at nothing, never a token its holder cannot void.</summary>
     public async Task AddAsync<T>(TokenTable<T> table, T token, CancellationToken cancellationToken)
-        where T : SingleUseTokenEntity
+        where T : SingleUseToken
     {
         await Holders.AddAsync(
             new TokenHolderEntity
@@ -39,11 +39,11 @@ internal sealed class SingleUseTokenStore(BkmarkTables tables)
     /// <summary>Writes a spend or a void, conditional on the ETag read: of N concurrent writes exactly one succeeds.</summary>
     /// <returns>False when another write got there first. An update, not a delete: Azurite does not hold a conditional delete to its ETag under concurrency.</returns>
     public Task<bool> TryReplaceAsync<T>(TokenTable<T> table, T token, CancellationToken cancellationToken)
-        where T : SingleUseTokenEntity => tables[table.Name].TryReplaceAsync(token, cancellationToken);
+        where T : SingleUseToken => tables[table.Name].TryReplaceAsync(token, cancellationToken);
 
     /// <summary>The entries of <paramref name="holderId"/>'s tokens in <paramref name="table"/>: one partition query.</summary>
     public async Task<IReadOnlyList<TokenHolderEntity>> ListHolderEntriesAsync<T>(TokenTable<T> table, string holderId, CancellationToken cancellationToken)
-        where T : SingleUseTokenEntity
+        where T : SingleUseToken
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {holderId} and TokenTable eq {table.Name}");
         return await Holders.QueryAsync<TokenHolderEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
@@ -51,7 +51,7 @@ internal sealed class SingleUseTokenStore(BkmarkTables tables)
 
     /// <summary>Deletes the token's holder entry, for the sweep; false when it is gone already (or the token predates entries).</summary>
     public async Task<bool> DeleteHolderEntryAsync<T>(TokenTable<T> table, T token, CancellationToken cancellationToken)
-        where T : SingleUseTokenEntity
+        where T : SingleUseToken
     {
         // The SDK answers a 404 (deleted meanwhile) as success, with that status.
         var response = await Holders.DeleteEntityAsync(HolderKeyOf(token), HolderRowKeyOf(table, token), ETag.All, cancellationToken);
@@ -63,9 +63,9 @@ internal sealed class SingleUseTokenStore(BkmarkTables tables)
     /// an entry, so it costs the same writes as a real one; it goes in a partition of its own, which no user id can
     /// name (ULIDs have no '-').
     /// </summary>
-    private static string HolderKeyOf(SingleUseTokenEntity token) =>
+    private static string HolderKeyOf(SingleUseToken token) =>
         token.HolderId.Length > 0 ? token.HolderId : "-" + token.PartitionKey;
 
     private static string HolderRowKeyOf<T>(TokenTable<T> table, T token)
-        where T : SingleUseTokenEntity => $"{table.Name}|{token.PartitionKey}|{token.RowKey}";
+        where T : SingleUseToken => $"{table.Name}|{token.PartitionKey}|{token.RowKey}";
 }

@@ -22,12 +22,20 @@ internal sealed class SingleUseTokens(
     AttemptThrottle throttle,
     TimeProvider time)
 {
+    /// <summary>A family's table as its expiry handler sweeps it (<see cref="SingleUseTokenExpiryHandler{T}"/>).</summary>
+    public SweepableTable<T> Sweepable<T>(TokenTable<T> table)
+        where T : SingleUseToken => store.Sweepable(table);
+
+    /// <summary>Deletes a swept token's holder entry; false when it was already gone.</summary>
+    public Task<bool> DeleteHolderEntryAsync<T>(TokenTable<T> table, T token, CancellationToken cancellationToken)
+        where T : SingleUseToken => store.DeleteHolderEntryAsync(table, token, cancellationToken);
+
     /// <summary>
     /// Stores <paramref name="token"/> (its purpose's payload filled in by the caller) as a new token of
     /// <paramref name="purpose"/>, valid for its lifetime, and returns the raw token: for the email only.
     /// </summary>
     public async Task<string> IssueAsync<T>(TokenPurpose<T> purpose, T token, CancellationToken cancellationToken)
-        where T : SingleUseTokenEntity
+        where T : SingleUseToken
     {
         ArgumentNullException.ThrowIfNull(purpose);
         ArgumentNullException.ThrowIfNull(token);
@@ -50,7 +58,7 @@ internal sealed class SingleUseTokens(
     /// user) before anything is looked up; only a token that matches nothing stays counted.
     /// </summary>
     public async Task<Result<T>> FindAsync<T>(TokenPurpose<T> purpose, string? raw, string throttleSubject, CancellationToken cancellationToken)
-        where T : SingleUseTokenEntity
+        where T : SingleUseToken
     {
         ArgumentNullException.ThrowIfNull(purpose);
         var answers = purpose.Answers;
@@ -83,7 +91,7 @@ internal sealed class SingleUseTokens(
 
     /// <summary>Finds the usable token <paramref name="raw"/> names and spends it at once, for a token with nothing to check in between.</summary>
     public async Task<Result<T>> SpendAsync<T>(TokenPurpose<T> purpose, string? raw, string throttleSubject, CancellationToken cancellationToken)
-        where T : SingleUseTokenEntity
+        where T : SingleUseToken
     {
         var token = await FindAsync(purpose, raw, throttleSubject, cancellationToken);
         if (!token.Succeeded)
@@ -97,7 +105,7 @@ internal sealed class SingleUseTokens(
     /// <summary>Spends a token from <see cref="FindAsync"/>, conditional on the ETag read then: of concurrent spends (or a spend and a void) exactly one wins.</summary>
     /// <returns>False when it was spent or voided since it was found.</returns>
     public Task<bool> TrySpendAsync<T>(TokenPurpose<T> purpose, T token, CancellationToken cancellationToken)
-        where T : SingleUseTokenEntity
+        where T : SingleUseToken
     {
         ArgumentNullException.ThrowIfNull(purpose);
         ArgumentNullException.ThrowIfNull(token);
@@ -110,7 +118,7 @@ internal sealed class SingleUseTokens(
     /// holds, oldest first: one query of the holder's entries, then one point read per token.
     /// </summary>
     public async Task<IReadOnlyList<T>> ListOutstandingAsync<T>(string holderId, IReadOnlyCollection<TokenPurpose<T>> purposes, CancellationToken cancellationToken)
-        where T : SingleUseTokenEntity
+        where T : SingleUseToken
     {
         ArgumentNullException.ThrowIfNull(purposes);
         if (string.IsNullOrEmpty(holderId) || purposes.Count == 0)
@@ -141,7 +149,7 @@ internal sealed class SingleUseTokens(
     /// </summary>
     /// <returns>How many tokens this call voided.</returns>
     public async Task<int> VoidAllAsync<T>(string holderId, IReadOnlyCollection<TokenPurpose<T>> purposes, CancellationToken cancellationToken)
-        where T : SingleUseTokenEntity
+        where T : SingleUseToken
     {
         var voided = 0;
         foreach (var token in await ListOutstandingAsync(holderId, purposes, cancellationToken))
@@ -158,7 +166,7 @@ internal sealed class SingleUseTokens(
     /// </summary>
     /// <returns>True when this call voided it; false when it was used, voided or expired already.</returns>
     public async Task<bool> TryVoidAsync<T>(TokenPurpose<T> purpose, T token, CancellationToken cancellationToken)
-        where T : SingleUseTokenEntity
+        where T : SingleUseToken
     {
         ArgumentNullException.ThrowIfNull(purpose);
         ArgumentNullException.ThrowIfNull(token);
@@ -180,7 +188,7 @@ internal sealed class SingleUseTokens(
 
     /// <summary>The token itself, or the purpose's answer for one that was used, voided or has expired.</summary>
     private Result<T> Usable<T>(TokenPurpose<T> purpose, T token)
-        where T : SingleUseTokenEntity
+        where T : SingleUseToken
     {
         if (token.UsedAt is not null)
         {
@@ -195,6 +203,6 @@ internal sealed class SingleUseTokens(
         return time.GetUtcNow() >= token.ExpiresAt ? purpose.Answers.Expired(token.ExpiresAt) : token;
     }
 
-    private static bool IsOutstanding(SingleUseTokenEntity token, DateTimeOffset now) =>
+    private static bool IsOutstanding(SingleUseToken token, DateTimeOffset now) =>
         token.UsedAt is null && token.VoidedAt is null && now < token.ExpiresAt;
 }

@@ -4,7 +4,7 @@ namespace Bkmark.Core.Credentials;
 
 /// <summary>Where one family of single-use tokens is kept: a table of <typeparamref name="T"/>, and the sweep's kind for its rows.</summary>
 internal sealed record TokenTable<T>(string Name, string ExpiryKind)
-    where T : SingleUseTokenEntity;
+    where T : SingleUseToken;
 
 /// <summary>
 /// What a single-use token is for, written once for all its uses (CONVENTIONS.md "One mechanism per concern"): its
@@ -18,7 +18,7 @@ internal sealed record TokenPurpose<T>(
     TimeSpan Lifetime,
     ThrottlePolicy Guesses,
     TokenAnswers Answers)
-    where T : SingleUseTokenEntity;
+    where T : SingleUseToken;
 
 /// <summary>
 /// What a presented token of one purpose answers when it cannot be used. Each route keeps its documented answer;

@@ -2,8 +2,8 @@ using System.Runtime.Serialization;
 
 namespace Bkmark.Core.Lifecycle;
 
-/// <summary>A lifecycle link's token (<see cref="SingleUseTokenEntity"/>), with the addresses its purpose acts on.</summary>
-internal sealed class LifecycleTokenEntity : SingleUseTokenEntity
+/// <summary>A lifecycle link's token (<see cref="SingleUseToken"/>), with the addresses its purpose acts on.</summary>
+internal sealed class LifecycleTokenEntity : SingleUseToken
 {
     /// <summary>What the link may do: the <see cref="LinkPurpose.Name"/> of one of <see cref="LinkPurpose"/>'s.</summary>
     public override string Purpose { get; set; } = "";

@@ -64,10 +64,10 @@ internal sealed class MembershipEntity : StoredEntity
 }
 
 /// <summary>
-/// An invitation (<see cref="SingleUseTokenEntity"/>): to which organisation, for which address, with which role, sent
+/// An invitation (<see cref="SingleUseToken"/>): to which organisation, for which address, with which role, sent
 /// by whom. Its table holds nothing else, so its purpose is not stored, and its spend keeps the column it always had.
 /// </summary>
-internal sealed class InvitationEntity : SingleUseTokenEntity
+internal sealed class InvitationEntity : SingleUseToken
 {
     [IgnoreDataMember]
     public override string Purpose { get; set; } = InvitationService.PurposeName;

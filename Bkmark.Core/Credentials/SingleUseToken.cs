@@ -12,7 +12,7 @@ namespace Bkmark.Core.Credentials;
 /// A family whose rows were stored before this base class keeps its own column names: it maps
 /// <see cref="HolderId"/>, <see cref="Purpose"/> and <see cref="UsedAt"/> onto them with <c>[IgnoreDataMember]</c>.
 /// </remarks>
-internal abstract class SingleUseTokenEntity : StoredEntity, IExpiringEntity
+internal abstract class SingleUseToken : StoredEntity, IExpiringEntity
 {
     /// <summary>The <see cref="TokenPurpose{T}.Name"/> it was issued for; a token of one purpose is refused for the others.</summary>
     public abstract string Purpose { get; set; }
