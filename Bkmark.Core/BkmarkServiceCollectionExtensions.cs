@@ -7,6 +7,7 @@ using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Email;
 using Bkmark.Core.Lifecycle;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.Operator;
 using Bkmark.Core.Organisations;
 using Bkmark.Core.Passkeys;
 using Bkmark.Core.PublishableKeys;
@@ -72,6 +73,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSocialSignIn();
         services.AddOrganisations();
         services.AddLifecycle();
+        services.AddOperator();
         return services;
     }
 
