@@ -7,6 +7,7 @@ using Bkmark.Core.Email;
 using Bkmark.Core.Library;
 using Bkmark.Core.Lifecycle;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.Operator;
 using Bkmark.Core.Organisations;
 using Bkmark.Core.Passkeys;
 using Bkmark.Core.PublishableKeys;
@@ -75,6 +76,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSocialSignIn();
         services.AddOrganisations();
         services.AddLifecycle();
+        services.AddOperator();
         return services;
     }
 

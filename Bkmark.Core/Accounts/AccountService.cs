@@ -147,6 +147,53 @@ public sealed class AccountService
             PasskeyCount: await passkeys.CountAsync(user.Id, cancellationToken), user.CreatedAt, EmailVerified: user.EmailVerifiedAt is not null);
     }
 
+    /// <summary>The account with this id, as support reads it, deleted or not (<see cref="AccountRecord.Deleted"/>); null when there is none.</summary>
+    public async Task<AccountRecord?> FindRecordAsync(string userId, CancellationToken cancellationToken) =>
+        await users.FindByIdAsync(userId, cancellationToken) is { } user ? RecordOf(user) : null;
+
+    /// <summary>The account an address belongs to, as support reads it; null when none does.</summary>
+    public async Task<AccountRecord?> FindRecordByEmailAsync(string normalizedEmail, CancellationToken cancellationToken) =>
+        await users.FindByEmailAsync(normalizedEmail, cancellationToken) is { } user ? RecordOf(user) : null;
+
+    /// <summary>
+    /// Support's lock (DESIGN §16): <paramref name="reason"/> locks the account, null unlocks it. An account already in
+    /// that state is left as it is (a repeated lock keeps its first reason), so repeats are idempotent and write nothing.
+    /// This is the account's own flag, which sign-in reads; stopping its sessions and keys is the caller's next step.
+    /// </summary>
+    internal Task<Result<AccountLockChange>> SetLockAsync(string userId, string? reason, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RunAsync<AccountLockChange>(async () =>
+        {
+            var user = await FindAsync(userId, cancellationToken);
+            if (user is null)
+            {
+                return Problems.NotFound("The user");
+            }
+
+            var locking = reason is not null;
+            if ((user.LockedAt is not null) == locking)
+            {
+                return new AccountLockChange(RecordOf(user), Changed: false);
+            }
+
+            user.LockedAt = locking ? time.GetUtcNow() : null;
+            user.LockReason = reason;
+            return await users.TryUpdateAsync(user, cancellationToken) ? new AccountLockChange(RecordOf(user), Changed: true) : RaceAttempt.Lost;
+        });
+
+    /// <summary>
+    /// Whether a sign-in whose proof checked out (a passkey, a social identity) may go on: null when it may, 403
+    /// <c>ACCOUNT_LOCKED</c> when support locked the account, and a failed proof when the account is gone.
+    /// </summary>
+    internal async Task<Problem?> RefuseSignInAsync(string userId, CancellationToken cancellationToken) =>
+        await FindAsync(userId, cancellationToken) is { } user ? RefuseSignIn(user) : Problems.InvalidCredentials();
+
+    /// <summary>403 <c>ACCOUNT_LOCKED</c> for a locked account, null otherwise; asked only once the proof was right, so it tells a guesser nothing.</summary>
+    internal static Problem? RefuseSignIn(UserEntity user) => user.LockedAt is null ? null : Problems.AccountLocked();
+
+    private static AccountRecord RecordOf(UserEntity user) => new(
+        user.Id, user.Email, user.EmailVerifiedAt is not null, user.Plan, user.TwoFactorEnabled, user.CreatedAt, user.LockedAt, user.LockReason,
+        Deleted: user.DeletedAt is not null);
+
     /// <summary>Replaces the password hash (a change or a reset; the caller has proved the right to it).</summary>
     internal Task<Result<Account>> SetPasswordAsync(string userId, string newPassword, CancellationToken cancellationToken) =>
         ChangeAsync(userId, user => user.PasswordHash = hasher.HashPassword(user, newPassword), cancellationToken);

@@ -25,6 +25,15 @@ internal sealed class UserEntity : StoredEntity
     /// sweep erases what is left of it (its library can be large) before removing this row.
     /// </summary>
     public DateTimeOffset? DeletedAt { get; set; }
+
+    /// <summary>
+    /// When Bkmark support locked the account (DESIGN §16); null while it is not. A locked account does not sign in;
+    /// its sessions and keys carry the lock themselves, so a request still costs its one point read.
+    /// </summary>
+    public DateTimeOffset? LockedAt { get; set; }
+
+    /// <summary>Why support locked it, as they wrote it; shown to the person in the log and the email.</summary>
+    public string? LockReason { get; set; }
 }
 
 /// <summary>

@@ -44,6 +44,12 @@ internal sealed class ApiKeyCredentialEntity : StoredEntity
     public bool ApiAccessSuspended { get; set; }
 
     /// <summary>
+    /// Set while Bkmark support has its owner's account locked (DESIGN §16): the key answers 403 <c>ACCOUNT_LOCKED</c>
+    /// until the unlock clears it. Kept here so the request path still needs only the credential's one point read.
+    /// </summary>
+    public bool AccountLocked { get; set; }
+
+    /// <summary>
     /// Set on a rolled key's previous value (DESIGN §10): from this moment it answers <c>TOKEN_REVOKED</c>.
     /// Kept apart from <see cref="RevokedAt"/>, which means "revoked now", so a value still in its grace stays live.
     /// </summary>

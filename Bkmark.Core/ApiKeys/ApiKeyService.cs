@@ -378,17 +378,35 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
     public async Task ApplyPlanAsync(string userId, string plan, CancellationToken cancellationToken)
     {
         var suspended = plan == Plans.Free;
+        await MarkLiveKeysAsync(userId, c => c.ApiAccessSuspended == suspended, c => c.ApiAccessSuspended = suspended,
+            credential => LogPlanApplied(logger, credential.KeyId, credential.KeyPrefix, plan), cancellationToken);
+    }
+
+    /// <summary>
+    /// Marks every live key of the user (test keys, and a rolled key's value in its grace, included) with the account's lock,
+    /// or clears it (DESIGN §16). Idempotent: a retried lock or unlock finishes an interrupted one. An organisation's keys
+    /// are the organisation's (they outlive their creator's membership) and are left alone.
+    /// </summary>
+    internal Task SetAccountLockedAsync(string userId, bool locked, CancellationToken cancellationToken) =>
+        MarkLiveKeysAsync(userId, c => c.AccountLocked == locked, c => c.AccountLocked = locked,
+            credential => LogAccountLockApplied(logger, credential.KeyId, credential.KeyPrefix, locked), cancellationToken);
+
+    /// <summary>Applies <paramref name="change"/> to each live key that is not <paramref name="alreadyDone"/> yet, every value of it.</summary>
+    private async Task MarkLiveKeysAsync(
+        string userId, Func<ApiKeyCredentialEntity, bool> alreadyDone, Action<ApiKeyCredentialEntity> change, Action<ApiKeyCredentialEntity> log,
+        CancellationToken cancellationToken)
+    {
         foreach (var (index, credential) in await ListLiveAsync(userId, cancellationToken))
         {
-            if (credential.ApiAccessSuspended == suspended)
+            if (alreadyDone(credential))
             {
                 continue;
             }
 
-            var written = await ChangeKeyAsync(caller: null, userId, index.KeyId, c => c.ApiAccessSuspended = suspended, indexChange: null, cancellationToken);
+            var written = await ChangeKeyAsync(caller: null, userId, index.KeyId, change, indexChange: null, cancellationToken);
             if (written.Succeeded)
             {
-                LogPlanApplied(logger, credential.KeyId, credential.KeyPrefix, plan);
+                log(credential);
             }
         }
     }
@@ -544,6 +562,12 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         if (user is null)
         {
             return Problems.NotFound("The user");
+        }
+
+        // A key made while support locks the account would escape the lock: its credentials already stop, and this closes the gap.
+        if (user.LockedAt is not null)
+        {
+            return Problems.AccountLocked();
         }
 
         return options.LimitsFor(user.Plan) is { } limits ? (user.Id, limits) : ApiKeyProblems.ProPlanRequired();
@@ -831,6 +855,9 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "API key {KeyId} ({KeyPrefix}) follows plan {Plan}")]
     private static partial void LogPlanApplied(ILogger logger, string keyId, string keyPrefix, string plan);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "API key {KeyId} ({KeyPrefix}) follows its account's lock: locked {Locked}")]
+    private static partial void LogAccountLockApplied(ILogger logger, string keyId, string keyPrefix, bool locked);
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "API key {KeyId} of user {UserId} rolled from {PreviousKeyPrefix} to {KeyPrefix}; the previous value works until {PreviousExpiresAt}")]
     private static partial void LogRolled(ILogger logger, string keyId, string previousKeyPrefix, string keyPrefix, string userId, DateTimeOffset previousExpiresAt);

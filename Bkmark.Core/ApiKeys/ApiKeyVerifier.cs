@@ -49,6 +49,11 @@ internal sealed partial class ApiKeyVerifier(
             return Problems.TokenExpired($"This API key expired at {BkmarkJson.FormatTime(expiresAt)}.");
         }
 
+        if (credential.AccountLocked)
+        {
+            return Problems.AccountLocked();
+        }
+
         if (credential.ApiAccessSuspended)
         {
             return ApiKeyProblems.ProPlanRequired();

@@ -46,6 +46,7 @@ public static class ErrorCodes
     public const string OrganisationRoleRequired = "ORGANISATION_ROLE_REQUIRED";
     public const string OrganisationKeyNotAllowed = "ORGANISATION_KEY_NOT_ALLOWED";
     public const string LastOwner = "LAST_OWNER";
+    public const string AccountLocked = "ACCOUNT_LOCKED";
 
     // The one place a code gets its status: a code can never answer with two.
     private static readonly Dictionary<string, (int Status, string Title)> Table = new()
@@ -74,6 +75,7 @@ public static class ErrorCodes
         [TeamPlanRequired] = (403, "Team plan required"),
         [OrganisationRoleRequired] = (403, "Organisation role required"),
         [OrganisationKeyNotAllowed] = (403, "Organisation API key not allowed"),
+        [AccountLocked] = (403, "Account locked"),
         [NotFound] = (404, "Not found"),
         [Conflict] = (409, "Conflict"),
         [EmailTaken] = (409, "Email taken"),
@@ -136,6 +138,10 @@ public static class Problems
 
     public static Problem OrganisationKeyNotAllowed() =>
         new(ErrorCodes.OrganisationKeyNotAllowed, "An organisation's API key acts only on its organisation's library (/api/v1/orgs/{orgId}/…, or the library routes); it cannot use this endpoint.");
+
+    /// <summary>403 <c>ACCOUNT_LOCKED</c>: Bkmark support locked the account (DESIGN §16); nothing of it works until they unlock it.</summary>
+    public static Problem AccountLocked() =>
+        new(ErrorCodes.AccountLocked, "This account is locked by Bkmark support. Contact support to have it unlocked.");
 
     public static Problem ScopeRequired(string scope) =>
         new(ErrorCodes.ScopeRequired, $"This request needs the '{scope}' scope.") { RequiredScope = scope };

@@ -7,6 +7,9 @@ public sealed record OrganisationView(string Id, string Name, string Role, DateT
 
 public sealed record MemberView(string UserId, string Email, string Role, DateTimeOffset JoinedAt);
 
+/// <summary>A member support made an owner (DESIGN §16), their organisation, and whether they were not one already.</summary>
+public sealed record OwnerAppointment(OrganisationView Organisation, MemberView Member, bool Changed);
+
 /// <summary>
 /// Organisations (DESIGN §12): creating one (Team plan), the caller's memberships, members and their roles,
 /// removal and leaving. Every change of membership goes through the roster in the organisation's row with its
@@ -264,12 +267,45 @@ public sealed partial class OrganisationService
     }
 
     /// <summary>
+    /// Bkmark support makes a member an owner (DESIGN §16): the rescue of an organisation whose owners were deleted or locked.
+    /// Through the roster like every change of role, so it holds however the organisation's own changes race it.
+    /// </summary>
+    internal async Task<Result<OwnerAppointment>> AppointOwnerAsync(string organisationId, string userId, CancellationToken cancellationToken)
+    {
+        var wasOwner = false;
+        var changed = await ChangeRosterAsync(organisationId, actorId: null, (roster, _) =>
+        {
+            if (!roster.TryGetValue(userId, out var current))
+            {
+                return Problems.Validation("userId", "This user is not a member of the organisation; only a member can be made its owner.");
+            }
+
+            wasOwner = current == OrganisationRoles.Owner;
+            roster[userId] = OrganisationRoles.Owner;
+            return null;
+        }, cancellationToken);
+        if (!changed.Succeeded)
+        {
+            return changed.Problem;
+        }
+
+        var member = await SyncMemberAsync(changed.Value, userId, email: null, cancellationToken);
+        if (member is null)
+        {
+            return Problems.NotFound("The member");
+        }
+
+        LogOwnerAppointed(logger, organisationId, userId);
+        return new OwnerAppointment(ToView(changed.Value, OrganisationRoles.Owner), ToView(member), Changed: !wasOwner);
+    }
+
+    /// <summary>
     /// Applies <paramref name="change"/> to the roster as the actor's role there allows, and writes it with the
     /// organisation's ETag. Refuses a change that would leave no owner, however the concurrent changes fall.
     /// </summary>
     private Task<Result<OrganisationEntity>> ChangeRosterAsync(
         string organisationId,
-        string actorId,
+        string? actorId,
         Func<Dictionary<string, string>, string, Problem?> change,
         CancellationToken cancellationToken,
         bool actorMustManage = true) =>
@@ -277,7 +313,9 @@ public sealed partial class OrganisationService
         {
             var organisation = IdGenerator.IsValid(organisationId) ? await store.FindAsync(organisationId, cancellationToken) : null;
             var roster = organisation?.ReadRoster();
-            if (roster is null || !roster.TryGetValue(actorId, out var actorRole))
+            // No actor is Bkmark support, who acts with an owner's rights.
+            var actorRole = OrganisationRoles.Owner;
+            if (roster is null || (actorId is not null && !roster.TryGetValue(actorId, out actorRole)))
             {
                 return OrganisationProblems.NotFound();
             }
@@ -354,6 +392,9 @@ public sealed partial class OrganisationService
 
     [LoggerMessage(EventId = 19003, Level = LogLevel.Information, Message = "User {UserId} of organisation {OrganisationId} is now {Role} (changed by {ActorId})")]
     private static partial void LogRoleChanged(ILogger logger, string organisationId, string userId, string role, string actorId);
+
+    [LoggerMessage(EventId = 19006, Level = LogLevel.Information, Message = "User {UserId} made an owner of organisation {OrganisationId} by support")]
+    private static partial void LogOwnerAppointed(ILogger logger, string organisationId, string userId);
 
     [LoggerMessage(EventId = 19004, Level = LogLevel.Information, Message = "User {UserId} left or was removed from organisation {OrganisationId} (by {ActorId})")]
     private static partial void LogRemoved(ILogger logger, string organisationId, string userId, string actorId);

@@ -131,6 +131,13 @@ public sealed partial class SecurityEventLog
         return new SecurityEventPage(page, hasMore ? PageCursor.Encode(events[pageSize.Value - 1].RowKey) : null);
     }
 
+    /// <summary>When the user's newest event of <paramref name="type"/> within <see cref="Retention"/> happened; null when none did.</summary>
+    public async Task<DateTimeOffset?> LastOccurredAtAsync(string userId, string type, CancellationToken cancellationToken)
+    {
+        var oldest = SecurityEventEntity.NotBefore(time.GetUtcNow() - Retention);
+        return (await store.FindNewestAsync(userId, type, oldest, cancellationToken))?.OccurredAt;
+    }
+
     /// <summary>When a day's events may be deleted: retention after the day has ended.</summary>
     internal static DateTimeOffset DeletableAt(DateTimeOffset dayStart) => dayStart.AddDays(1) + Retention;
 

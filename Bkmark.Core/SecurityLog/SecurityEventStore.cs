@@ -41,6 +41,18 @@ internal sealed class SecurityEventStore(BkmarkTables tables)
         return events;
     }
 
+    /// <summary>The user's newest event of <paramref name="type"/> newer than <paramref name="oldestRowKey"/>; a partition query, for support's reads only.</summary>
+    public async Task<SecurityEventEntity?> FindNewestAsync(string userId, string type, string oldestRowKey, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey lt {oldestRowKey} and Type eq {type}");
+        await foreach (var entity in Table.QueryAsync<SecurityEventEntity>(filter, maxPerPage: 1, cancellationToken: cancellationToken))
+        {
+            return entity;
+        }
+
+        return null;
+    }
+
     /// <summary>Deletes the user's events with RowKeys strictly between the two bounds; returns how many.</summary>
     public async Task<int> DeleteRangeAsync(string userId, string fromRowKey, string toRowKey, CancellationToken cancellationToken)
     {

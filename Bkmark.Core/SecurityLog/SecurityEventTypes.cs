@@ -46,4 +46,14 @@ public static class SecurityEventTypes
 
     /// <summary>Kept for the operator: the account's own log outlives it until the log's retention ends.</summary>
     public const string AccountDeleted = "account.deleted";
+
+    // What Bkmark support did to the account (DESIGN §16), in the person's own log: the page shows them as done by support.
+    public const string OperatorPrefix = "operator.";
+    public const string OperatorAccountViewed = "operator.account_viewed";
+    public const string OperatorSecurityEventsViewed = "operator.security_events_viewed";
+    public const string OperatorAccountLocked = "operator.account_locked";
+    public const string OperatorAccountUnlocked = "operator.account_unlocked";
+    public const string OperatorSignedOut = "operator.signed_out";
+    public const string OperatorTwoFactorReset = "operator.twofactor_reset";
+    public const string OperatorOrganisationOwnerSet = "operator.organisation_owner_set";
 }

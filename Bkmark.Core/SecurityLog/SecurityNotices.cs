@@ -5,7 +5,11 @@ namespace Bkmark.Core.SecurityLog;
 /// from the event's details), and the event whose recording sends it; <see langword="null"/> for one its capability
 /// sends itself through <see cref="SecurityNotifier.SendAsync"/>.
 /// </summary>
-internal sealed record SecurityNotice(string Name, string? EventType, string Subject, Func<IReadOnlyDictionary<string, string>, string> Lead);
+internal sealed record SecurityNotice(string Name, string? EventType, string Subject, Func<IReadOnlyDictionary<string, string>, string> Lead)
+{
+    /// <summary>Whether Bkmark support did it (an <c>operator.*</c> event): the email names support, not an address and a browser.</summary>
+    public bool BySupport => EventType?.StartsWith(SecurityEventTypes.OperatorPrefix, StringComparison.Ordinal) == true;
+}
 
 /// <summary>
 /// The security notices (DESIGN.md §9, Notifications), one row each; <see cref="SecurityNoticeTemplate"/> frames every
@@ -36,5 +40,23 @@ internal static class SecurityNotices
 
         new(NewDeviceSignIn, EventType: null, "New sign-in to your Bkmark account",
             _ => "Your Bkmark account was just signed in to from a device it has not seen before."),
+
+        // What support did (DESIGN §16): every act of theirs on an account is told to its person, reads included.
+        new("operator-account-viewed", SecurityEventTypes.OperatorAccountViewed, "Bkmark support looked up your account",
+            _ => "Bkmark support looked up your Bkmark account: its plan, sign-in methods and status."),
+        new("operator-security-events-viewed", SecurityEventTypes.OperatorSecurityEventsViewed, "Bkmark support read your account's security activity",
+            _ => "Bkmark support read the security activity of your Bkmark account (sign-ins, keys and changes of the last 90 days)."),
+        new("operator-account-locked", SecurityEventTypes.OperatorAccountLocked, "Bkmark support locked your account",
+            values => $"Bkmark support locked your Bkmark account ({values.GetValueOrDefault("reason", "no reason given")}). Every session was signed " +
+                "out; until support unlocks it, nothing signs in to it and its API keys do not work."),
+        new("operator-account-unlocked", SecurityEventTypes.OperatorAccountUnlocked, "Bkmark support unlocked your account",
+            _ => "Bkmark support unlocked your Bkmark account. You can sign in again, and its API keys work again."),
+        new("operator-signed-out", SecurityEventTypes.OperatorSignedOut, "Bkmark support signed your account out everywhere",
+            _ => "Bkmark support ended every session of your Bkmark account: every device has to sign in again."),
+        new("operator-twofactor-reset", SecurityEventTypes.OperatorTwoFactorReset, "Bkmark support removed your two-factor authentication",
+            _ => "Bkmark support removed two-factor authentication from your Bkmark account, with its backup codes. Signing in now needs " +
+                "only your password: set up a new authenticator in your security settings."),
+        new("operator-organisation-owner-set", SecurityEventTypes.OperatorOrganisationOwnerSet, "Bkmark support made you an owner of an organisation",
+            values => $"Bkmark support made you an owner of the organisation \"{values.GetValueOrDefault("organisation", "")}\" on Bkmark."),
     ];
 }

@@ -69,6 +69,20 @@ internal sealed class SecurityNoticeTemplate(SecurityNotice notice, IOptions<App
     public EmailContent Compose(IReadOnlyDictionary<string, string> values)
     {
         ArgumentNullException.ThrowIfNull(values);
+        if (notice.BySupport)
+        {
+            // Support's own address and browser say nothing to the person: who did it does.
+            return new EmailContent(
+                notice.Subject,
+                [
+                    notice.Lead(values),
+                    $"When: {values[SecurityNotifier.OccurredAtValue]}",
+                    "By: Bkmark support",
+                    "If you did not ask Bkmark support for this, contact Bkmark support and review your account security.",
+                ],
+                new EmailLink("Review your account security", app.Value.SecurityPageUrl.AbsoluteUri));
+        }
+
         return new EmailContent(
             notice.Subject,
             [

@@ -32,6 +32,12 @@ internal sealed class SessionEntity : StoredEntity
 
     public DateTimeOffset? RevokedAt { get; set; }
 
+    /// <summary>
+    /// Why it was revoked (the reason its log line names). <see cref="SessionService.AccountLockedReason"/> makes its tokens
+    /// answer <c>ACCOUNT_LOCKED</c> at the read that finds the session revoked, so the lock costs a request nothing more.
+    /// </summary>
+    public string? RevokedReason { get; set; }
+
     /// <summary>Keys of the newest refresh credential, so revoking or sweeping the session can remove it.</summary>
     public string? CurrentRefreshPartition { get; set; }
 

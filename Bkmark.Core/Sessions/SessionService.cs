@@ -15,6 +15,11 @@ public sealed partial class SessionService
     /// <summary><c>lastActiveAt</c> is written at most this often per session, so activity costs no write on most requests.</summary>
     public static readonly TimeSpan ActivityWriteInterval = TimeSpan.FromMinutes(1);
 
+    /// <summary>The revocation reason of the sessions a lock by support ended (<see cref="SessionEntity.RevokedReason"/>).</summary>
+    internal const string AccountLockedReason = "account-locked";
+
+    private const string AccountUnlockedReason = "account-unlocked";
+
     private readonly SessionStore store;
     private readonly AccessTokenService accessTokens;
     private readonly CredentialHasher hasher;
@@ -111,7 +116,7 @@ public sealed partial class SessionService
             var session = await store.FindAsync(token.UserId, token.SessionId, cancellationToken);
             if (session is null || session.RevokedAt is not null)
             {
-                return Problems.TokenRevoked("This session has been revoked. Sign in again.");
+                return Revoked(session);
             }
 
             // A rotated token the session still names was never replaced: its rotation stopped after the mark
@@ -160,7 +165,7 @@ public sealed partial class SessionService
             var session = await store.FindAsync(userId, sessionId, cancellationToken);
             if (session is null || !session.IsActive(now))
             {
-                return Problems.TokenRevoked("This session has been revoked. Sign in again.");
+                return Revoked(session);
             }
 
             var current = session.CurrentRefreshPartition is { } partition && session.CurrentRefreshRow is { } row
@@ -210,7 +215,7 @@ public sealed partial class SessionService
         // The token's signature was valid, so this session existed: gone now means revoked (or swept).
         if (session is null || session.RevokedAt is not null)
         {
-            return Problems.TokenRevoked("This session has been revoked. Sign in again.");
+            return Revoked(session);
         }
 
         if (now >= session.AbsoluteExpiresAt)
@@ -263,6 +268,54 @@ public sealed partial class SessionService
     public Task<Result<int>> RevokeAllAsync(string userId, string reason, CancellationToken cancellationToken) =>
         RevokeAllButAsync(userId, keepSessionId: null, reason, cancellationToken);
 
+    /// <summary>
+    /// Support locked the account (DESIGN §16): every active session is revoked with <see cref="AccountLockedReason"/>, so its
+    /// access and refresh tokens answer <c>ACCOUNT_LOCKED</c> at the one read that finds the session revoked.
+    /// </summary>
+    /// <returns>How many this call revoked.</returns>
+    internal Task<Result<int>> RevokeAllForLockAsync(string userId, CancellationToken cancellationToken) =>
+        RevokeAllAsync(userId, AccountLockedReason, cancellationToken);
+
+    /// <summary>
+    /// Support unlocked the account: the sessions the lock ended stay ended (the person signs in again), but their tokens
+    /// now answer <c>TOKEN_REVOKED</c>, no longer <c>ACCOUNT_LOCKED</c>.
+    /// </summary>
+    internal async Task<Result<bool>> ForgetLockAsync(string userId, CancellationToken cancellationToken)
+    {
+        foreach (var locked in (await store.ListAsync(userId, cancellationToken)).Where(s => s.RevokedReason == AccountLockedReason))
+        {
+            var session = locked;
+            var forgotten = await OptimisticConcurrency.RunAsync<bool>(async () =>
+            {
+                session.RevokedReason = AccountUnlockedReason;
+                if (await store.TryReplaceAsync(session, cancellationToken))
+                {
+                    return true;
+                }
+
+                // Swept meanwhile, or changed: look again.
+                var fresh = await store.FindAsync(session.UserId, session.Id, cancellationToken);
+                if (fresh is null || fresh.RevokedReason != AccountLockedReason)
+                {
+                    return false;
+                }
+
+                session = fresh;
+                return RaceAttempt.Lost;
+            });
+            if (!forgotten.Succeeded)
+            {
+                return forgotten.Problem;
+            }
+        }
+
+        return true;
+    }
+
+    private static Problem Revoked(SessionEntity? session) => session?.RevokedReason == AccountLockedReason
+        ? Problems.AccountLocked()
+        : Problems.TokenRevoked("This session has been revoked. Sign in again.");
+
     private async Task<Result<int>> RevokeAllButAsync(string userId, string? keepSessionId, string reason, CancellationToken cancellationToken)
     {
         var revokedCount = 0;
@@ -295,6 +348,7 @@ public sealed partial class SessionService
             }
 
             session.RevokedAt = time.GetUtcNow();
+            session.RevokedReason = reason;
             // The session is the authority: its refresh credentials stay until the sweep, so that
             // presenting one answers TOKEN_REVOKED rather than looking unknown.
             if (await store.TryReplaceAsync(session, cancellationToken))

@@ -101,6 +101,12 @@ public sealed class SignInService
             return refusal;
         }
 
+        // Past a correct password only, like the second factor: a guesser learns nothing from the lock.
+        if (AccountService.RefuseSignIn(user!) is { } locked)
+        {
+            return locked;
+        }
+
         // Only past a correct password may an answer reveal that the account has a second factor.
         var authMethod = await twoFactor.CheckSignInAsync(user!.Id, request.TwoFactorCode, cancellationToken);
         if (!authMethod.Succeeded)
@@ -163,6 +169,11 @@ public sealed class SignInService
         if (!userId.Succeeded)
         {
             return userId.Problem;
+        }
+
+        if (await accounts.RefuseSignInAsync(userId.Value, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         // No TOTP step: a verified passkey is possession plus user verification, two factors already.

@@ -166,6 +166,12 @@ public sealed partial class SocialSignInService
             return SocialProblems.SignInFailed("This social sign-in is unknown, finished, or took too long. Sign in again.");
         }
 
+        // The provider's proof is in, as a right password would be: only now may the answer tell that support locked the account.
+        if (await accounts.RefuseSignInAsync(pending.UserId, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         var secondFactor = await twoFactor.CheckSignInAsync(pending.UserId, twoFactorCode, cancellationToken);
         if (!secondFactor.Succeeded)
         {

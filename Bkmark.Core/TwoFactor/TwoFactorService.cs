@@ -152,17 +152,52 @@ public sealed partial class TwoFactorService
         return TwoFactorStatus.Off;
     }
 
-    /// <summary>Removes the secret and every backup code without a code: for an account being deleted, whose person proved it already.</summary>
-    internal async Task RemoveAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes the secret (on, or a pending setup) and every backup code without a code: for an account being deleted,
+    /// whose person proved it already.
+    /// </summary>
+    /// <returns>Whether there was a secret to remove.</returns>
+    internal async Task<Result<bool>> RemoveAsync(string userId, CancellationToken cancellationToken)
     {
         var removed = await OptimisticConcurrency.RunAsync<bool>(async () =>
-            await store.FindAsync(userId, cancellationToken) is not { } entity || await store.TryDeleteAsync(entity, cancellationToken)
-                ? true
-                : RaceAttempt.Lost);
+            await store.FindAsync(userId, cancellationToken) is not { } entity ? false
+            : await store.TryDeleteAsync(entity, cancellationToken) ? true
+            : RaceAttempt.Lost);
         if (removed.Succeeded)
         {
             await store.DeleteBackupCodesExceptAsync(userId, keepGeneration: null, cancellationToken);
         }
+
+        return removed;
+    }
+
+    /// <summary>
+    /// Bkmark support's reset for a person who lost both their authenticator and their backup codes and proved who they are
+    /// out of band (DESIGN §16): the secret and every backup code go, so sign-in asks for the password alone and the person
+    /// can set up a new authenticator. Idempotent.
+    /// </summary>
+    /// <returns>Whether there was a secret to remove.</returns>
+    internal async Task<Result<bool>> ResetAsync(string userId, CancellationToken cancellationToken)
+    {
+        var removed = await RemoveAsync(userId, cancellationToken);
+        if (!removed.Succeeded)
+        {
+            return removed;
+        }
+
+        // Written even when nothing was removed: a reset that stopped before this line is finished by its retry.
+        var synced = await SyncUserFlagAsync(userId, cancellationToken);
+        if (!synced.Succeeded)
+        {
+            return synced.Problem;
+        }
+
+        if (removed.Value)
+        {
+            LogReset(logger, userId);
+        }
+
+        return removed;
     }
 
     /// <summary>Replaces the whole backup-code set, given a current TOTP code. The old set is void from then on.</summary>
@@ -376,6 +411,9 @@ public sealed partial class TwoFactorService
 
     [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "Invalid two-factor code for user {UserId}")]
     private static partial void LogInvalidCode(ILogger logger, string userId);
+
+    [LoggerMessage(EventId = 4108, Level = LogLevel.Information, Message = "Two-factor authentication of user {UserId} reset by support")]
+    private static partial void LogReset(ILogger logger, string userId);
 
     [LoggerMessage(EventId = 4107, Level = LogLevel.Warning, Message = "Two-factor code refused: user {UserId} is locked out")]
     private static partial void LogLockedOut(ILogger logger, string userId);

@@ -913,12 +913,23 @@
     "password.changed": "Password changed",
     "password.reset": "Password reset by email",
     "email.changed": "Email address changed",
+    "operator.account_viewed": "Bkmark support looked up your account",
+    "operator.security_events_viewed": "Bkmark support read your security activity",
+    "operator.account_locked": "Bkmark support locked your account",
+    "operator.account_unlocked": "Bkmark support unlocked your account",
+    "operator.signed_out": "Bkmark support signed you out everywhere",
+    "operator.twofactor_reset": "Bkmark support removed two-factor authentication",
+    "operator.organisation_owner_set": "Bkmark support made you an organisation's owner",
   };
+
+  // Support acts from no browser of yours: who did it is the whole of where it came from.
+  const BY_SUPPORT = "operator.";
 
   function describe(event) {
     const d = event.details || {};
     const what = EVENT_LABELS[event.type] || event.type;
-    const about = d.name ? ` "${d.name}"` : d.keyPrefix ? ` ${d.keyPrefix}…` : d.provider ? ` (${d.provider})` : d.method ? ` with ${d.method}` : "";
+    const about = d.name ? ` "${d.name}"` : d.keyPrefix ? ` ${d.keyPrefix}…` : d.provider ? ` (${d.provider})` : d.method ? ` with ${d.method}`
+      : d.organisation ? ` "${d.organisation}"` : d.reason ? `: ${d.reason}` : "";
     const times = d.count > 1 ? ` (${d.count} attempts)` : "";
     return what + about + times;
   }
@@ -928,7 +939,9 @@
     const { data, nextCursor } = await call("GET", "/me/security-events" + query);
     const items = data.map((event) => el("li", {},
       el("strong", { textContent: describe(event) }),
-      el("span", { className: "meta", textContent: `${when(event.occurredAt)} · ${event.ipAddress || "unknown address"} · ${browserOf(event.userAgent)}` })));
+      el("span", { className: "meta", textContent: event.type.startsWith(BY_SUPPORT)
+        ? `${when(event.occurredAt)} · by Bkmark support`
+        : `${when(event.occurredAt)} · ${event.ipAddress || "unknown address"} · ${browserOf(event.userAgent)}` })));
     if (more) $("activity-list").append(...items);
     else $("activity-list").replaceChildren(...(items.length ? items : [el("li", { textContent: "No activity yet." })]));
     activityCursor = nextCursor;

@@ -118,6 +118,24 @@ public sealed class OpenApiDocumentTests(LocalHostFixture host) : IClassFixture<
     }
 
     [Fact]
+    public async Task Responses_MatchTheirSchemas_AcrossTheOperatorRoutes()
+    {
+        var contract = await ContractAsync();
+        var person = await host.Client.SignUpAsync();
+        var users = $"api/v1/admin/users/{person.Id}";
+
+        await contract.AssertDescribesAsync(await host.SendAsOperatorAsync(HttpMethod.Get, $"api/v1/admin/users?email={person.Email}"), "get", "/v1/admin/users");
+        await contract.AssertDescribesAsync(await host.SendAsOperatorAsync(HttpMethod.Post, $"{users}/lock", new { reason = "contract" }), "post", "/v1/admin/users/{id}/lock");
+        await contract.AssertDescribesAsync(await host.SendAsOperatorAsync(HttpMethod.Post, $"{users}/unlock"), "post", "/v1/admin/users/{id}/unlock");
+        await contract.AssertDescribesAsync(await host.SendAsOperatorAsync(HttpMethod.Post, $"{users}/sign-out"), "post", "/v1/admin/users/{id}/sign-out");
+        await contract.AssertDescribesAsync(await host.SendAsOperatorAsync(HttpMethod.Post, $"{users}/two-factor/reset"), "post", "/v1/admin/users/{id}/two-factor/reset");
+        await contract.AssertDescribesAsync(await host.SendAsOperatorAsync(HttpMethod.Get, $"{users}/security-events"), "get", "/v1/admin/users/{id}/security-events");
+        await contract.AssertDescribesAsync(await host.SendAsOperatorAsync(HttpMethod.Get, "api/v1/admin/diagnostics/request"), "get", "/v1/admin/diagnostics/request");
+        await contract.AssertDescribesAsync(
+            await host.SendAsOperatorAsync(HttpMethod.Post, "api/v1/admin/orgs/01JZZZZZZZZZZZZZZZZZZZZZZZ/owner", new { userId = person.Id }), "post", "/v1/admin/orgs/{id}/owner");
+    }
+
+    [Fact]
     public async Task ErrorResponses_MatchTheProblemSchema()
     {
         var contract = await ContractAsync();

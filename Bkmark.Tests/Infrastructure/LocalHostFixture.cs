@@ -76,6 +76,30 @@ public class LocalHostFixture : IAsyncLifetime
         {
             this.configuration[key] = value;
         }
+
+        // A second instance (SecondInstanceOf) names the first one's tables, queue and keys.
+        TablePrefix = this.configuration["Storage:TablePrefix"] ?? TablePrefix;
+        OutboxQueue = this.configuration["Email:OutboxQueue"] ?? OutboxQueue;
+        FunctionKey = this.configuration["LocalHost:FunctionKey"] ?? FunctionKey;
+        MasterKey = this.configuration["LocalHost:MasterKey"] ?? MasterKey;
+    }
+
+    /// <summary>
+    /// Another instance of <paramref name="first"/>'s app, as Azure scales out: its own process state (memory, caches) on its
+    /// own port, over the same tables, outbox queue and keys (the signing keys come from the same local secrets file). It
+    /// leaves the email queue to the first. Start it with <see cref="InitializeAsync"/>, stop it with <see cref="DisposeAsync"/>.
+    /// </summary>
+    public static LocalHostFixture SecondInstanceOf(LocalHostFixture first)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        return new LocalHostFixture(new Dictionary<string, string?>
+        {
+            ["Storage:TablePrefix"] = first.TablePrefix,
+            ["Email:OutboxQueue"] = first.OutboxQueue,
+            ["LocalHost:FunctionKey"] = first.FunctionKey,
+            ["LocalHost:MasterKey"] = first.MasterKey,
+            ["LocalHost:DisableQueueTriggers"] = "true",
+        });
     }
 
     public string TablePrefix { get; }
@@ -180,9 +204,18 @@ public class LocalHostFixture : IAsyncLifetime
     }
 
     /// <summary>Changes a user's plan as the billing system does: <c>PUT /admin/users/{id}/plan</c> with the function key.</summary>
-    public Task<HttpResponseMessage> SetPlanAsync(string userId, string plan)
+    public Task<HttpResponseMessage> SetPlanAsync(string userId, string plan) =>
+        SendAsOperatorAsync(HttpMethod.Put, $"api/v1/admin/users/{userId}/plan", new { plan });
+
+    /// <summary>Calls an operator route (<c>api/v1/admin/…</c>) as the billing system or support does: with the function key.</summary>
+    public Task<HttpResponseMessage> SendAsOperatorAsync(HttpMethod method, string path, object? json = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Put, $"api/v1/admin/users/{userId}/plan") { Content = JsonContent.Create(new { plan }) };
+        var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = JsonContent.Create(json, json.GetType());
+        }
+
         request.Headers.Add("x-functions-key", FunctionKey);
         return Client.SendAsync(request);
     }

@@ -40,6 +40,37 @@ public sealed class PasskeyFunctionsTests(PasskeyHostFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task PasskeyLogin_Returns403AccountLocked_WhenSupportLockedTheAccount()
+    {
+        // Arrange: a registered passkey, then support locks the account.
+        var person = await fixture.SignUpAsync();
+        var start = await PostJsonAsync("api/v1/me/passkeys/options", null, person.AccessToken);
+        using (var created = await fixture.SendAsync(HttpMethod.Post, "api/v1/me/passkeys", new
+        {
+            challengeId = start.GetProperty("challengeId").GetString(),
+            credential = authenticator.Attest(start.GetProperty("options"), fixture.Origin),
+        }, person.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using (var locked = await fixture.SendAsOperatorAsync(HttpMethod.Post, $"api/v1/admin/users/{person.Id}/lock", new { reason = "compromised" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
+        }
+
+        // Act: a valid assertion of that passkey.
+        var signIn = await PostJsonAsync("api/v1/auth/passkeys/options", null, null);
+        using var login = await fixture.SendAsync(HttpMethod.Post, "api/v1/auth/passkeys/login", new
+        {
+            challengeId = signIn.GetProperty("challengeId").GetString(),
+            credential = authenticator.Assert(signIn.GetProperty("options"), fixture.Origin),
+        });
+
+        await login.AssertProblemAsync(HttpStatusCode.Forbidden, ErrorCodes.AccountLocked);
+    }
+
+    [Fact]
     public async Task PasskeyLogin_Returns401InvalidCredentials_WhenAssertionIsForged()
     {
         var signIn = await PostJsonAsync("api/v1/auth/passkeys/options", null, null);

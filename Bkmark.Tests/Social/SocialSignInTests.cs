@@ -37,6 +37,30 @@ public sealed class SocialSignInTests(SocialHostFixture host) : IClassFixture<So
     }
 
     [Fact]
+    public async Task SignIn_Returns403AccountLocked_WhenSupportLockedTheAccount()
+    {
+        // Arrange: an account made by a social sign-in, which support then finds (with its link) and locks.
+        var email = ApiTestClient.NewEmail();
+        using (var first = host.NewBrowser())
+        {
+            await first.SignInAsync(email);
+        }
+
+        using var found = await host.SendAsOperatorAsync(HttpMethod.Get, $"api/v1/admin/users?email={email}");
+        var account = await found.ReadJsonAsync();
+        Assert.Equal(SocialHostFixture.Provider, Assert.Single(account.GetProperty("socialAccounts").EnumerateArray()).GetString());
+        using var locked = await host.SendAsOperatorAsync(HttpMethod.Post, $"api/v1/admin/users/{account.GetProperty("id").GetString()}/lock", new { reason = "compromised" });
+        Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
+
+        // Act: the provider vouches for the person again.
+        using var browser = host.NewBrowser();
+        await browser.SignInUpToPageAsync(email);
+        using var completed = await browser.CompleteAsync();
+
+        await completed.AssertProblemAsync(HttpStatusCode.Forbidden, ErrorCodes.AccountLocked);
+    }
+
+    [Fact]
     public async Task SignIn_SignsInToTheSameAccount_OnASecondSignIn()
     {
         var email = ApiTestClient.NewEmail();
