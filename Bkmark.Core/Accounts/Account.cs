@@ -21,6 +21,8 @@ internal sealed class Account(UserEntity row)
     public bool TwoFactorEnabled => Row.TwoFactorEnabled;
     public DateTimeOffset? EmailVerifiedAt => Row.EmailVerifiedAt;
     public DateTimeOffset? DeletedAt => Row.DeletedAt;
+    public DateTimeOffset? LockedAt => Row.LockedAt;
+    public string? LockReason => Row.LockReason;
 
     /// <summary>Whether the account can sign in with a password (a social-only account cannot).</summary>
     public bool HasPassword => Row.PasswordHash.Length > 0;

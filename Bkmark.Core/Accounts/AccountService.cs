@@ -163,7 +163,7 @@ public sealed class AccountService
     internal Task<Result<AccountLockChange>> SetLockAsync(string userId, string? reason, CancellationToken cancellationToken) =>
         OptimisticConcurrency.RunAsync<AccountLockChange>(async () =>
         {
-            var user = await FindAsync(userId, cancellationToken);
+            var user = (await FindAsync(userId, cancellationToken))?.Row;
             if (user is null)
             {
                 return Problems.NotFound("The user");
@@ -188,7 +188,7 @@ public sealed class AccountService
         await FindAsync(userId, cancellationToken) is { } user ? RefuseSignIn(user) : Problems.InvalidCredentials();
 
     /// <summary>403 <c>ACCOUNT_LOCKED</c> for a locked account, null otherwise; asked only once the proof was right, so it tells a guesser nothing.</summary>
-    internal static Problem? RefuseSignIn(UserEntity user) => user.LockedAt is null ? null : Problems.AccountLocked();
+    internal static Problem? RefuseSignIn(Account user) => user.LockedAt is null ? null : Problems.AccountLocked();
 
     private static AccountRecord RecordOf(UserEntity user) => new(
         user.Id, user.Email, user.EmailVerifiedAt is not null, user.Plan, user.TwoFactorEnabled, user.CreatedAt, user.LockedAt, user.LockReason,

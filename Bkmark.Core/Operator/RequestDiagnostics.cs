@@ -1,4 +1,3 @@
-using Bkmark.Core.Sessions;
 using Microsoft.AspNetCore.Http;
 
 namespace Bkmark.Core.Operator;
