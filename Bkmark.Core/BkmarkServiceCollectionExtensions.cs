@@ -5,6 +5,7 @@ using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Email;
+using Bkmark.Core.Health;
 using Bkmark.Core.Lifecycle;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Organisations;
@@ -15,6 +16,7 @@ using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
 using Bkmark.Core.Social;
+using Bkmark.Core.Telemetry;
 using Bkmark.Core.Throttling;
 using Bkmark.Core.Tokens;
 using Bkmark.Core.TwoFactor;
@@ -35,6 +37,9 @@ public static class BkmarkServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IdGenerator>();
+        services.AddMetrics();
+        services.AddSingleton<BkmarkMetrics>();
+        services.AddServiceWithInternalConstructor<ServiceHealth>();
 
         AddStorage(services, configuration);
         AddSecrets(services, configuration, environment);
