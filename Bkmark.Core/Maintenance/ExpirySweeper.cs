@@ -1,5 +1,5 @@
-using Bkmark.Core.Telemetry;
 using System.Collections.Concurrent;
+using Bkmark.Core.Telemetry;
 
 namespace Bkmark.Core.Maintenance;
 

@@ -1,8 +1,8 @@
-using Bkmark.Core.Telemetry;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Passkeys;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
+using Bkmark.Core.Telemetry;
 using Bkmark.Core.Throttling;
 using Bkmark.Core.TwoFactor;
 
