@@ -4,6 +4,7 @@ using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Email;
+using Bkmark.Core.Health;
 using Bkmark.Core.Library;
 using Bkmark.Core.Lifecycle;
 using Bkmark.Core.Maintenance;
@@ -16,6 +17,7 @@ using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
 using Bkmark.Core.Social;
+using Bkmark.Core.Telemetry;
 using Bkmark.Core.Throttling;
 using Bkmark.Core.Tokens;
 using Bkmark.Core.TwoFactor;
@@ -36,6 +38,9 @@ public static class BkmarkServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IdGenerator>();
+        services.AddMetrics();
+        services.AddSingleton<BkmarkMetrics>();
+        services.AddServiceWithInternalConstructor<ServiceHealth>();
 
         AddStorage(services, configuration);
         AddSecrets(services, configuration, environment);

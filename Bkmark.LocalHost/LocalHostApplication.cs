@@ -1,5 +1,6 @@
 using System.Reflection;
 using Bkmark.Core;
+using Bkmark.Functions;
 
 namespace Bkmark.LocalHost;
 
@@ -38,6 +39,7 @@ public static class LocalHostApplication
         // the working directory: `dotnet run --project`, `dotnet Bkmark.LocalHost.dll` and the tests alike.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddBkmark(builder.Configuration, builder.Environment);
+        builder.Services.AddBkmarkTelemetry(builder.Configuration);
         // IActionResult execution needs MVC's result executors and JSON formatters, as in the real host.
         builder.Services.AddMvcCore();
         builder.Services.AddSingleton(catalog);

@@ -192,6 +192,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: '${namePrefix}-func-${suffix}'
   location: location
   kind: 'functionapp,linux'
+  // How `azd deploy` (azure.yaml's service "api") finds the app to deploy to.
+  tags: {
+    'azd-service-name': 'api'
+  }
   identity: {
     type: 'UserAssigned'
     userAssignedIdentities: {
@@ -203,6 +207,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
+      // No healthCheckPath: App Service's health check (which takes an instance out of rotation) is not offered on
+      // the Flex Consumption plan. GET /api/health is there for an availability test or a front door's probe.
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       appSettings: [

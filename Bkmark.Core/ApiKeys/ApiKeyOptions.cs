@@ -40,6 +40,13 @@ public sealed class ApiKeyOptions
     public TimeSpan Retention => TimeSpan.FromDays(RetentionDays);
 
     /// <summary>
+    /// How often an instance writes the per-key usage counts that no lease write carried (DESIGN §18); they are also
+    /// written when the host stops.
+    /// </summary>
+    [Range(1, 3600)]
+    public int UsageFlushSeconds { get; set; } = 60;
+
+    /// <summary>
     /// How far ahead a key's <c>expiresAt</c> may be (DESIGN §7: every accepted date is bounded), so that the
     /// expiry plus retention and the sweep's buckets stay far inside what a date can hold.
     /// </summary>

@@ -17,8 +17,10 @@ namespace Bkmark.Core.ApiKeys;
 /// limit. The price is that a lease left unused on one instance is not available to another until
 /// the next window: under-serving, never over-serving. Revocation is not affected: the credential is
 /// read on every request.
+/// A lease write also carries the key's usage counts this instance has not written yet (<see cref="ApiKeyUsageCounter"/>),
+/// in the same transaction, so per-key usage costs no request of its own.
 /// </remarks>
-internal sealed class ApiKeyRateLimiter(RateWindowStore windows, ExpiryIndex expiry, TimeProvider time)
+internal sealed class ApiKeyRateLimiter(RateWindowStore windows, ExpiryIndex expiry, ApiKeyUsageCounter usage, TimeProvider time)
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
@@ -60,6 +62,13 @@ internal sealed class ApiKeyRateLimiter(RateWindowStore windows, ExpiryIndex exp
     /// <returns>False when the window's budget is spent.</returns>
     private async Task<bool> LeaseAsync(KeyWindow window, string keyId, int limit, DateTimeOffset windowEnd, CancellationToken cancellationToken)
     {
+        if (window.Granted >= limit)
+        {
+            return false;
+        }
+
+        // Never waits: if the flusher is writing this key's counts just now, they go with that write instead.
+        using var usageWrite = usage.TryBeginWrite(keyId);
         var leased = await OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             var left = limit - window.Granted;
@@ -82,8 +91,9 @@ internal sealed class ApiKeyRateLimiter(RateWindowStore windows, ExpiryIndex exp
                 ExpiresAt = windowEnd,
                 ETag = window.ETag ?? default,
             };
-            if (await windows.TryWriteAsync(next, cancellationToken))
+            if (await windows.TryWriteAsync(next, usageWrite?.Rows ?? [], cancellationToken))
             {
+                usageWrite?.Written();
                 window.Leased(lease, next);
                 return true;
             }

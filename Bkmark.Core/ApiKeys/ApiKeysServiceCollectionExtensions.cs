@@ -13,6 +13,9 @@ public static class ApiKeysServiceCollectionExtensions
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<RateWindowStore>();
         services.AddSingleton<ApiKeyRateLimiter>();
+        services.AddSingleton<ApiKeyUsageCounter>();
+        services.AddServiceWithInternalConstructor<ApiKeyUsageService>();
+        services.AddHostedService<ApiKeyUsageFlusher>();
         services.AddServiceWithInternalConstructor<ApiKeyService>();
         services.AddSingleton<IPlanChangeHandler>(provider => provider.GetRequiredService<ApiKeyService>());
         services.AddSingleton<IApiKeyVerifier, ApiKeyVerifier>();

@@ -7,7 +7,8 @@ namespace Bkmark.Core.ApiKeys;
 /// Sweeps a key's rate windows a day at a time. A window matters only during its minute, and a key may
 /// write one every minute, so windows are not scheduled one by one: the limiter schedules
 /// (key, UTC day) once per day per instance, and this handler deletes every window of that key up to the
-/// day's end with one partition query and 100 deletes per transaction.
+/// day's end with one partition query and 100 deletes per transaction. The same query takes the key's usage rows
+/// older than <see cref="KeyUsageEntity.RetentionDays"/>.
 /// </summary>
 internal sealed class RateWindowExpiryHandler(RateWindowStore store) : IExpiryHandler
 {
@@ -33,8 +34,10 @@ internal sealed class RateWindowExpiryHandler(RateWindowStore store) : IExpiryHa
             return new ExpiryOutcome.Later(end);
         }
 
-        // Window RowKeys sort by time, so everything before the next day's first minute is past.
-        var deleted = await store.DeleteBeforeAsync(target.PartitionKey, end.ToString(DayFormat, CultureInfo.InvariantCulture), cancellationToken);
+        // Window RowKeys sort by time, so everything before the next day's first minute is past; usage rows are
+        // kept for their retention, counted back from this day, so a key in use keeps its usage trimmed too.
+        var usageBefore = DateOnly.FromDateTime(end.UtcDateTime).AddDays(-KeyUsageEntity.RetentionDays);
+        var deleted = await store.DeleteBeforeAsync(target.PartitionKey, end.ToString(DayFormat, CultureInfo.InvariantCulture), usageBefore, cancellationToken);
         return deleted > 0 ? new ExpiryOutcome.Deleted(deleted) : ExpiryOutcome.Nothing;
     }
 

@@ -2,7 +2,7 @@ namespace Bkmark.Core.ApiKeys;
 
 /// <summary>
 /// The keys' rate windows in Table Storage: a partition per key, a row per minute (<see cref="RateWindowEntity"/>),
-/// RowKeys sorting as time does.
+/// RowKeys sorting as time does; and, after them in the same partition, the key's daily usage rows (<see cref="KeyUsageEntity"/>).
 /// </summary>
 internal sealed class RateWindowStore(BkmarkTables tables)
 {
@@ -18,11 +18,58 @@ internal sealed class RateWindowStore(BkmarkTables tables)
     public Task<bool> TryWriteAsync(RateWindowEntity window, CancellationToken cancellationToken) =>
         Windows.TryInsertOrReplaceAsync(window, cancellationToken);
 
-    /// <summary>Deletes the key's windows whose RowKey sorts before <paramref name="beforeRowKey"/>: one partition query, 100 deletes per transaction.</summary>
-    /// <returns>How many windows there were.</returns>
-    public async Task<int> DeleteBeforeAsync(string keyId, string beforeRowKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// As <see cref="TryWriteAsync(RateWindowEntity, CancellationToken)"/>, with the key's <paramref name="usage"/> rows upserted in the
+    /// same transaction (one request): the lease carries the usage counts, or neither is written.
+    /// </summary>
+    public async Task<bool> TryWriteAsync(RateWindowEntity window, IReadOnlyList<KeyUsageEntity> usage, CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {keyId} and RowKey lt {beforeRowKey}");
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(usage);
+        if (usage.Count == 0)
+        {
+            return await TryWriteAsync(window, cancellationToken);
+        }
+
+        TableTransactionAction lease = window.ETag == default
+            ? new(TableTransactionActionType.Add, window)
+            : new(TableTransactionActionType.UpdateReplace, window, window.ETag);
+        try
+        {
+            var response = await Windows.SubmitTransactionAsync([lease, .. usage.Select(Upsert)], cancellationToken);
+            window.ETag = response.Value[0].Headers.ETag ?? window.ETag;
+            return true;
+        }
+        catch (TableTransactionFailedException exception) when (exception.IsConflict() || exception.IsPreconditionFailed() || exception.IsNotFound())
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Upserts the key's usage rows (one instance's running totals, so never a race): one transaction.</summary>
+    public Task WriteUsageAsync(IReadOnlyList<KeyUsageEntity> usage, CancellationToken cancellationToken) =>
+        Windows.SubmitTransactionAsync(usage.Select(Upsert), cancellationToken);
+
+    /// <summary>The key's usage rows of <paramref name="from"/> to <paramref name="to"/>, every instance's: one partition range query.</summary>
+    public IAsyncEnumerable<KeyUsageEntity> ReadUsageAsync(string keyId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {keyId} and RowKey ge {KeyUsageEntity.RowKeyOf(from)} and RowKey lt {KeyUsageEntity.RowKeyOf(to.AddDays(1))}");
+        return Windows.QueryAsync<KeyUsageEntity>(filter, cancellationToken: cancellationToken);
+    }
+
+    private static TableTransactionAction Upsert(KeyUsageEntity row) => new(TableTransactionActionType.UpsertReplace, row);
+
+    /// <summary>
+    /// Deletes the key's windows whose RowKey sorts before <paramref name="beforeRowKey"/>, and its usage rows of days before
+    /// <paramref name="usageBefore"/>: one partition query, 100 deletes per transaction.
+    /// </summary>
+    /// <returns>How many rows there were.</returns>
+    public async Task<int> DeleteBeforeAsync(string keyId, string beforeRowKey, DateOnly usageBefore, CancellationToken cancellationToken)
+    {
+        // Window RowKeys are digits, which sort before the usage rows' prefix.
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {keyId} and (RowKey lt {beforeRowKey} or (RowKey ge {KeyUsageEntity.RowKeyPrefix} and RowKey lt {KeyUsageEntity.RowKeyOf(usageBefore)}))");
         var rowKeys = await Windows.QueryAsync<TableEntity>(filter, select: KeysOnly, cancellationToken: cancellationToken)
             .Select(window => window.RowKey)
             .ToListAsync(cancellationToken);
@@ -35,6 +82,6 @@ internal sealed class RateWindowStore(BkmarkTables tables)
     /// whole table; never on a request path.
     /// </summary>
     public IAsyncEnumerable<(string KeyId, string RowKey)> ScanAsync(CancellationToken cancellationToken) =>
-        Windows.QueryAsync<TableEntity>(select: KeysOnly, cancellationToken: cancellationToken)
+        Windows.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey lt {KeyUsageEntity.RowKeyPrefix}"), select: KeysOnly, cancellationToken: cancellationToken)
             .Select(window => (window.PartitionKey, window.RowKey));
 }

@@ -1,3 +1,4 @@
+using Bkmark.Core.Telemetry;
 namespace Bkmark.Core.Email;
 
 /// <summary>
@@ -21,11 +22,12 @@ public sealed partial class EmailDispatcher
     private readonly TimeProvider time;
     private readonly IOptions<EmailOptions> options;
     private readonly ILogger<EmailDispatcher> logger;
+    private readonly BkmarkMetrics metrics;
 
     // Internal because the sender and store it takes are; registered with AddServiceWithInternalConstructor.
     internal EmailDispatcher(
         IEnumerable<IEmailTemplate> templates, EmailRenderer renderer, SmtpEmailSender sender, EmailDeliveryStore deliveries,
-        TimeProvider time, IOptions<EmailOptions> options, ILogger<EmailDispatcher> logger)
+        TimeProvider time, IOptions<EmailOptions> options, ILogger<EmailDispatcher> logger, BkmarkMetrics metrics)
     {
         this.templates = templates.ToDictionary(t => t.Name, StringComparer.Ordinal);
         this.renderer = renderer;
@@ -34,6 +36,7 @@ public sealed partial class EmailDispatcher
         this.time = time;
         this.options = options;
         this.logger = logger;
+        this.metrics = metrics;
     }
 
     /// <param name="queueMessage">The queue message's text, as the outbox wrote it.</param>
@@ -47,6 +50,7 @@ public sealed partial class EmailDispatcher
         if (await deliveries.WasSentAsync(id, cancellationToken))
         {
             LogAlreadySent(logger, id, message.Template);
+            metrics.Email(message.Template, "duplicate");
             return;
         }
 
@@ -56,7 +60,18 @@ public sealed partial class EmailDispatcher
         }
 
         var email = renderer.Render(template.Compose(message.Values));
-        await sender.SendAsync(message.To, email, id, cancellationToken);
+        try
+        {
+            await sender.SendAsync(message.To, email, id, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The queue retries the message; each failed try is counted.
+            metrics.Email(message.Template, "failed");
+            throw;
+        }
+
+        metrics.Email(message.Template, "sent");
         var now = time.GetUtcNow();
         LogSent(logger, id, message.Template);
         await deliveries.RecordSentAsync(id, now, now + options.Value.DeliveryMemory, cancellationToken);

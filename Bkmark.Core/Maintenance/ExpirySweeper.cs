@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Bkmark.Core.Telemetry;
 
 namespace Bkmark.Core.Maintenance;
 
@@ -21,6 +22,7 @@ public sealed partial class ExpirySweeper
     private readonly TimeProvider time;
     private readonly SweepOptions options;
     private readonly ILogger<ExpirySweeper> logger;
+    private readonly BkmarkMetrics metrics;
 
     // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
     internal ExpirySweeper(
@@ -29,7 +31,8 @@ public sealed partial class ExpirySweeper
         IEnumerable<IExpiryHandler> handlers,
         TimeProvider time,
         IOptions<SweepOptions> options,
-        ILogger<ExpirySweeper> logger)
+        ILogger<ExpirySweeper> logger,
+        BkmarkMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(handlers);
         ArgumentNullException.ThrowIfNull(options);
@@ -39,6 +42,7 @@ public sealed partial class ExpirySweeper
         this.time = time;
         this.options = options.Value;
         this.logger = logger;
+        this.metrics = metrics;
     }
 
     public async Task<SweepReport> RunAsync(CancellationToken cancellationToken)
@@ -145,18 +149,22 @@ public sealed partial class ExpirySweeper
             {
                 case ExpiryOutcome.Deleted deleted:
                     tally.Deleted(entry.Kind, deleted.Count);
+                    metrics.SweepItem(entry.Kind, "deleted");
                     break;
                 case ExpiryOutcome.StillChanging:
                     LogStillChanging(logger, entry.Kind, entry.PartitionKey);
                     tally.Failed();
+                    metrics.SweepItem(entry.Kind, "contended");
                     return false;
                 case ExpiryOutcome.Later later:
                     // The new entry first: a crash before the old one is removed only repeats this.
                     await index.ScheduleAsync(entry.Kind, entry.TargetPartition, entry.TargetRow, later.DueAt, cancellationToken);
                     tally.Rescheduled();
+                    metrics.SweepItem(entry.Kind, "later");
                     break;
                 default:
                     tally.NothingToDo();
+                    metrics.SweepItem(entry.Kind, "nothing");
                     break;
             }
 
@@ -166,6 +174,7 @@ public sealed partial class ExpirySweeper
         {
             LogItemFailed(logger, entry.Kind, entry.PartitionKey, exception);
             tally.Failed();
+            metrics.SweepItem(entry.Kind, "failed");
             return false;
         }
     }

@@ -2,6 +2,7 @@ using Bkmark.Core.Accounts;
 using Bkmark.Core.Passkeys;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
+using Bkmark.Core.Telemetry;
 using Bkmark.Core.Throttling;
 using Bkmark.Core.TwoFactor;
 
@@ -21,6 +22,7 @@ public sealed class SignInService
     private readonly DeviceTokens devices;
     private readonly SecurityEventLog securityLog;
     private readonly SecurityNotifier notifier;
+    private readonly BkmarkMetrics metrics;
 
     // One counter per account for every device it has not seen, and one per device it has (§7).
     private readonly ThrottlePolicy unknownDevicePolicy;
@@ -36,6 +38,7 @@ public sealed class SignInService
         DeviceTokens devices,
         SecurityEventLog securityLog,
         SecurityNotifier notifier,
+        BkmarkMetrics metrics,
         IOptions<AccountOptions> options)
     {
         this.accounts = accounts;
@@ -46,6 +49,7 @@ public sealed class SignInService
         this.devices = devices;
         this.securityLog = securityLog;
         this.notifier = notifier;
+        this.metrics = metrics;
         this.unknownDevicePolicy = LoginPolicy("login", options.Value);
         this.knownDevicePolicy = LoginPolicy("login-device", options.Value);
     }
@@ -56,7 +60,10 @@ public sealed class SignInService
     /// returns a device token; one that presented none valid for the account is a new device, and its owner is
     /// emailed (the only sign-in that pays a queue message).
     /// </summary>
-    public async Task<Result<TokenResponse>> SignInWithPasswordAsync(PasswordSignIn request, ClientInfo client, CancellationToken cancellationToken)
+    public async Task<Result<TokenResponse>> SignInWithPasswordAsync(PasswordSignIn request, ClientInfo client, CancellationToken cancellationToken) =>
+        Metered("password", await PasswordSignInAsync(request, client, cancellationToken));
+
+    private async Task<Result<TokenResponse>> PasswordSignInAsync(PasswordSignIn request, ClientInfo client, CancellationToken cancellationToken)
     {
         var proof = await CheckPasswordAsync(request, client, sessionId: null, cancellationToken);
         if (!proof.Succeeded)
@@ -168,7 +175,7 @@ public sealed class SignInService
         var userId = await passkeys.SignInAsync(challengeId, credential, cancellationToken);
         if (!userId.Succeeded)
         {
-            return userId.Problem;
+            return Metered<TokenResponse>("passkey", userId.Problem);
         }
 
         if (await accounts.RefuseSignInAsync(userId.Value, cancellationToken) is { } refused)
@@ -177,12 +184,19 @@ public sealed class SignInService
         }
 
         // No TOTP step: a verified passkey is possession plus user verification, two factors already.
-        return await sessions.SignInAsync(userId.Value, AuthMethods.Passkey, client, cancellationToken);
+        return Metered<TokenResponse>("passkey", await sessions.SignInAsync(userId.Value, AuthMethods.Passkey, client, cancellationToken));
     }
 
     /// <summary>Rotates a refresh token (see <see cref="SessionService.RefreshAsync"/>).</summary>
-    public Task<Result<TokenResponse>> RefreshAsync(string? refreshToken, CancellationToken cancellationToken) =>
-        sessions.RefreshAsync(refreshToken, cancellationToken);
+    public async Task<Result<TokenResponse>> RefreshAsync(string? refreshToken, CancellationToken cancellationToken) =>
+        Metered("refresh", await sessions.RefreshAsync(refreshToken, cancellationToken));
+
+    /// <summary>Counts a sign-in by method and outcome: <c>succeeded</c>, or the refusal's error code (a fixed set, never input).</summary>
+    private Result<T> Metered<T>(string method, Result<T> result)
+    {
+        metrics.SignIn(method, result.Succeeded ? "succeeded" : result.Problem!.Code.ToLowerInvariant());
+        return result;
+    }
 
     private async Task<Problem> RefuseAsync(string logPartition, Problem refusal, ClientInfo client, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using Bkmark.Core.Telemetry;
+
 namespace Bkmark.Core.Throttling;
 
 /// <summary>
@@ -10,7 +12,7 @@ namespace Bkmark.Core.Throttling;
 /// clears the count. So N guesses sent at once are throttled exactly like N sent one after another: of
 /// them, at most <see cref="ThrottlePolicy.MaxFailures"/> are ever checked.
 /// </remarks>
-internal sealed class AttemptThrottle(ThrottleStore store, TimeProvider time)
+internal sealed class AttemptThrottle(ThrottleStore store, BkmarkMetrics metrics, TimeProvider time)
 {
     // A claim loses a race only to a claim that was counted, and once MaxFailures are counted every claim is refused
     // without a write. So MaxFailures lost races plus a margin for releases and resets bound the rounds.
@@ -28,6 +30,7 @@ internal sealed class AttemptThrottle(ThrottleStore store, TimeProvider time)
             var entity = await store.FindAsync(policy.Kind, subject, cancellationToken);
             if (entity?.LockedUntil is { } lockedUntil && lockedUntil > now)
             {
+                metrics.Throttled(policy.Kind);
                 return AttemptClaim.Refused(policy, subject, lockedUntil - now);
             }
 
@@ -50,6 +53,7 @@ internal sealed class AttemptThrottle(ThrottleStore store, TimeProvider time)
             }
         }
 
+        metrics.Throttled(policy.Kind);
         return AttemptClaim.Refused(policy, subject, FloodRetryAfter);
     }
 

@@ -574,6 +574,40 @@
   async function loadApiKeys() {
     const { data } = await call("GET", "/api-keys");
     $("api-key-list").replaceChildren(...(data.length ? data.map(apiKeyItem) : [el("li", { textContent: "No API keys." })]));
+    await drawUsageCharts(data);
+  }
+
+  // ---- Per-key usage (DESIGN §18): the last 30 days of each key as an SVG bar chart the page builds ----
+  const USAGE_DAYS = 30;
+  const REFUSALS = ["rate_limited", "ip_refused", "expired", "revoked", "suspended"];
+
+  async function drawUsageCharts(keys) {
+    const charts = await Promise.all(keys.map(async (key) => usageChart(key, await call("GET", `/api-keys/${key.id}/usage?days=${USAGE_DAYS}`))));
+    $("api-key-usage").replaceChildren(...(charts.length ? charts : [el("p", { className: "help", textContent: "No keys, no usage." })]));
+  }
+
+  function usageChart(key, usage) {
+    const svgElement = (tag, attributes, ...children) => {
+      const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+      Object.entries(attributes).forEach(([name, value]) => node.setAttribute(name, value));
+      node.append(...children);
+      return node;
+    };
+    const days = usage.days.map((day) => ({ date: day.date, ok: day.outcomes.ok, refused: REFUSALS.reduce((sum, name) => sum + day.outcomes[name], 0) }));
+    const highest = Math.max(1, ...days.map((day) => day.ok + day.refused));
+    const width = 10, height = 50;
+    const bars = days.flatMap((day, index) => {
+      const okHeight = (day.ok / highest) * height, refusedHeight = (day.refused / highest) * height;
+      const tip = `${day.date}: ${day.ok} accepted, ${day.refused} refused`;
+      return [
+        svgElement("rect", { class: "ok", x: index * width + 1, y: height - okHeight, width: width - 2, height: okHeight }, svgElement("title", {}, tip)),
+        svgElement("rect", { class: "refused", x: index * width + 1, y: height - okHeight - refusedHeight, width: width - 2, height: refusedHeight }, svgElement("title", {}, tip)),
+      ];
+    });
+    const ok = days.reduce((sum, day) => sum + day.ok, 0), refused = days.reduce((sum, day) => sum + day.refused, 0);
+    const summary = `${key.name}: ${ok} accepted, ${refused} refused in the last ${USAGE_DAYS} days`;
+    const chart = svgElement("svg", { viewBox: `0 0 ${days.length * width} ${height}`, preserveAspectRatio: "none", role: "img", "aria-label": summary }, ...bars);
+    return el("figure", { className: "usage" }, el("figcaption", { textContent: summary }), chart);
   }
 
   // How long the previous value keeps working after a roll (DESIGN §10 allows up to 7 days).

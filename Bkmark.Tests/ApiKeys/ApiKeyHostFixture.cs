@@ -7,7 +7,20 @@ namespace Bkmark.Tests.ApiKeys;
 /// <summary>The local host with storage requests counted and logs captured, plus helpers to get a signed-in user on a plan.</summary>
 public class ApiKeyHostFixture : LocalHostFixture
 {
+    public ApiKeyHostFixture()
+    {
+    }
+
+    private ApiKeyHostFixture(IDictionary<string, string?> configuration)
+        : base(configuration)
+    {
+    }
+
     public StorageRequestCounter StorageRequests { get; } = new();
+
+    /// <summary>Another instance of the same deployment: a second host on <paramref name="other"/>'s tables, as Azure scales out. Not started.</summary>
+    public static ApiKeyHostFixture SharingStorageWith(LocalHostFixture other) =>
+        new(new Dictionary<string, string?> { ["Storage:TablePrefix"] = other?.TablePrefix ?? throw new ArgumentNullException(nameof(other)) });
 
     /// <summary>Storage requests are counted here: emails stay queued, so the email trigger's storage work is not counted.</summary>
     protected override bool RunsQueueTriggers => false;

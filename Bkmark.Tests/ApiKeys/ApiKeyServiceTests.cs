@@ -152,8 +152,8 @@ public sealed class ApiKeyServiceTests : ApiKeyServicesTest
     {
         // Two limiters over the same tables are two instances of the app.
         var windows = Core.Get<RateWindowStore>();
-        var first = new ApiKeyRateLimiter(windows, Core.Get<ExpiryIndex>(), Core.Time);
-        var second = new ApiKeyRateLimiter(windows, Core.Get<ExpiryIndex>(), Core.Time);
+        var first = new ApiKeyRateLimiter(windows, Core.Get<ExpiryIndex>(), new ApiKeyUsageCounter(Core.Time), Core.Time);
+        var second = new ApiKeyRateLimiter(windows, Core.Get<ExpiryIndex>(), new ApiKeyUsageCounter(Core.Time), Core.Time);
         Core.Time.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerMinute - Core.Time.GetUtcNow().Ticks % TimeSpan.TicksPerMinute));
 
         var results = new[]
@@ -175,7 +175,7 @@ public sealed class ApiKeyServiceTests : ApiKeyServicesTest
     public async Task RateLimiter_AllowsExactlyTheLimit_UnderConcurrentRequests()
     {
         var windows = Core.Get<RateWindowStore>();
-        var instances = Enumerable.Range(0, 3).Select(_ => new ApiKeyRateLimiter(windows, Core.Get<ExpiryIndex>(), Core.Time)).ToArray();
+        var instances = Enumerable.Range(0, 3).Select(_ => new ApiKeyRateLimiter(windows, Core.Get<ExpiryIndex>(), new ApiKeyUsageCounter(Core.Time), Core.Time)).ToArray();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => instances[i % 3].AcquireAsync("KEY2", 5, CancellationToken.None)));
 
@@ -185,7 +185,7 @@ public sealed class ApiKeyServiceTests : ApiKeyServicesTest
     [Fact]
     public async Task RateLimiter_SteadyTraffic_CostsOneStorageWriteAWindow()
     {
-        var limiter = new ApiKeyRateLimiter(Core.Get<RateWindowStore>(), Core.Get<ExpiryIndex>(), Core.Time);
+        var limiter = new ApiKeyRateLimiter(Core.Get<RateWindowStore>(), Core.Get<ExpiryIndex>(), new ApiKeyUsageCounter(Core.Time), Core.Time);
         Core.Time.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerMinute - Core.Time.GetUtcNow().Ticks % TimeSpan.TicksPerMinute));
         Core.StorageRequests.Clear();
         for (var i = 0; i < 100; i++)

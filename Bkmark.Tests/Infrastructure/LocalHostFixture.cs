@@ -71,6 +71,9 @@ public class LocalHostFixture : IAsyncLifetime
             ["LocalHost:MasterKey"] = MasterKey,
             ["LocalHost:DisableTimers"] = "true",
             [PasswordHashIterationsSetting] = FastPasswordHashIterations.ToString(CultureInfo.InvariantCulture),
+            // Usage counts are written by lease writes, by the usage route and when the host stops, never on a timer
+            // in the middle of a test that counts storage requests.
+            ["ApiKeys:UsageFlushSeconds"] = "3600",
         };
         foreach (var (key, value) in configuration)
         {
