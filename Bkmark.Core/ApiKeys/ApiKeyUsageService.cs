@@ -1,5 +1,3 @@
-using Bkmark.Core.Authorization;
-
 namespace Bkmark.Core.ApiKeys;
 
 /// <summary>
