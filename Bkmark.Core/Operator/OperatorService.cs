@@ -28,6 +28,9 @@ public sealed partial class OperatorService(
 {
     public const int MaxReasonLength = 500;
 
+    // A lock and an unlock raced by many operators at once settle within a few passes; more is a lost race.
+    private const int MaxLockPasses = 5;
+
     // Support acts from no browser of the person's, and support's own address is no business of the person's log.
     private static readonly ClientInfo Support = new(UserAgent: null, IpAddress: null);
 
@@ -171,22 +174,37 @@ public sealed partial class OperatorService(
             return change.Problem;
         }
 
-        var stopped = await ApplyLockAsync(userId, locking, cancellationToken);
-        if (stopped is not null)
-        {
-            return stopped;
-        }
-
         // A lock and an unlock racing each other: whichever wrote the flag last, the credentials end up following it.
-        var account = await accounts.FindRecordAsync(userId, cancellationToken);
-        if (account is not { Deleted: false })
+        // Each pass applies a state and reads the flag again, so the last request to apply anything also checks it
+        // against the flag's final value; a pass that keeps losing is a lost race (409), never a 500.
+        var applied = locking;
+        AccountRecord? account = null;
+        for (var pass = 0; pass < MaxLockPasses && account is null; pass++)
         {
-            return Problems.NotFound("The user");
+            if (await ApplyLockAsync(userId, applied, cancellationToken) is { } stopped)
+            {
+                return stopped;
+            }
+
+            var current = await accounts.FindRecordAsync(userId, cancellationToken);
+            if (current is not { Deleted: false })
+            {
+                return Problems.NotFound("The user");
+            }
+
+            if ((current.LockedAt is not null) == applied)
+            {
+                account = current;
+            }
+            else
+            {
+                applied = current.LockedAt is not null;
+            }
         }
 
-        if ((account.LockedAt is not null) != locking && await ApplyLockAsync(userId, !locking, cancellationToken) is { } settled)
+        if (account is null)
         {
-            return settled;
+            return Problems.ConcurrentChange();
         }
 
         if (change.Value.Changed)

@@ -90,9 +90,10 @@ internal static class Walls
             .Should().NotBePublic()
             .Because("a room's tables are reached only through its service");
 
-    private static string? RoomOf(IType type, string root) =>
-        type.Namespace.FullName.StartsWith(root + ".", StringComparison.Ordinal)
-            ? type.Namespace.FullName[(root.Length + 1)..].Split('.')[0]
+    private static string? RoomOf(IType? type, string root) =>
+        // A type ArchUnitNET could not resolve (a generic argument from an assembly it did not load) has no namespace: no room.
+        type?.Namespace?.FullName is { } ns && ns.StartsWith(root + ".", StringComparison.Ordinal)
+            ? ns[(root.Length + 1)..].Split('.')[0]
             : null;
 
     /// <summary>The shortest walk from <paramref name="room"/> back to itself, as the rooms it passes (starting with it); null when there is none.</summary>
