@@ -15,7 +15,6 @@ AZURITE_QUEUE_PID=""
 MAILDEV_PID=""
 MAILDEV_DIR=""
 IDP_PID=""
-HTTP_HOST_PID=""
 PASSED=0
 FAILED=0
 
@@ -46,9 +45,6 @@ stop_maildev() {
 }
 
 cleanup() {
-  if [[ -n "$HTTP_HOST_PID" ]]; then
-    stop_pid "$HTTP_HOST_PID"
-  fi
   if [[ -n "$AZURITE_PID$AZURITE_QUEUE_PID" ]]; then
     stop_azurite
   fi
@@ -69,7 +65,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 ensure_node_modules() {
-  if [[ ! -x node_modules/.bin/azurite-table || ! -x node_modules/.bin/azurite-queue || ! -x node_modules/.bin/maildev || ! -x node_modules/.bin/httpyac ]]; then
+  if [[ ! -x node_modules/.bin/azurite-table || ! -x node_modules/.bin/azurite-queue || ! -x node_modules/.bin/maildev ]]; then
     log "installing Azurite and MailDev (npm ci)"
     npm ci --no-audit --no-fund >&2
   fi
@@ -170,30 +166,6 @@ start_local_idp() {
   return 1
 }
 
-# Bkmark.http's main flows, sent by httpyac to a local host of the build just made, on a free port, on the run's
-# Azurite and MailDev. Counts as one test in the final line: passed when httpyac's every assertion held.
-run_http_file() {
-  local port key
-  port=$(free_port)
-  key=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
-  Storage__ConnectionString="$BKMARK_TEST_STORAGE" AzureWebJobsStorage="$BKMARK_TEST_STORAGE" \
-    Storage__TablePrefix="http$(python3 -c 'import secrets; print(secrets.token_hex(4))')" \
-    Email__Smtp__Host=127.0.0.1 Email__Smtp__Port="$MAILDEV_SMTP_PORT" \
-    LocalHost__FunctionKey="$key" LocalHost__DisableTimers=true \
-    ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" \
-    dotnet Bkmark.LocalHost/bin/Release/net10.0/Bkmark.LocalHost.dll >"$RESULTS_DIR/http-file-host.log" 2>&1 &
-  HTTP_HOST_PID=$!
-  if wait_for_ports "$HTTP_HOST_PID" "$port" &&
-    node_modules/.bin/httpyac send Bkmark.http --all --bail --output short \
-      --var "baseUrl=http://127.0.0.1:$port/api" --var "functionKey=$key"; then
-    PASSED=$((PASSED + 1))
-  else
-    log "Bkmark.http failed (the local host's log: $RESULTS_DIR/http-file-host.log)"
-    FAILED=$((FAILED + 1))
-  fi
-  stop_pid "$HTTP_HOST_PID"
-  HTTP_HOST_PID=""
-}
 
 # Sums the <Counters passed=".." failed=".."> of every TRX file in the results directory.
 read_trx_counts() {
@@ -239,10 +211,6 @@ if ! dotnet format Bkmark.sln --verify-no-changes --no-restore; then
 fi
 
 read_trx_counts
-# A filtered run (arguments for dotnet test) runs what it names only.
-if [[ $# -eq 0 && $status -eq 0 ]]; then
-  run_http_file
-fi
 echo "$PASSED passed, $FAILED failed"
 if [[ $status -ne 0 || $FAILED -ne 0 || $((PASSED + FAILED)) -eq 0 ]]; then
   exit 1
