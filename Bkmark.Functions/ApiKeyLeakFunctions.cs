@@ -6,7 +6,7 @@ namespace Bkmark.Functions;
 /// Leak reports from a secret-scanning partner (GitHub's partner program posts the tokens it found in public
 /// code here). Guarded by the function key (<c>x-functions-key</c>), like the other operator endpoints.
 /// </summary>
-public sealed class ApiKeyLeakFunctions(ApiKeyLeakReports leaks, SecurityEventLog securityLog)
+public sealed class ApiKeyLeakFunctions(ApiKeyLeakReports leaks)
 {
     [Function(nameof(ReportLeakedApiKeys))]
     public Task<IActionResult> ReportLeakedApiKeys(
@@ -19,23 +19,10 @@ public sealed class ApiKeyLeakFunctions(ApiKeyLeakReports leaks, SecurityEventLo
             return ApiResults.Problem(body.Problem);
         }
 
-        var verdicts = await leaks.ReportAsync(body.Value, cancellationToken);
+        var verdicts = await leaks.ReportAsync(body.Value, ClientInfo.From(request), cancellationToken);
         if (!verdicts.Succeeded)
         {
             return ApiResults.Problem(verdicts.Problem);
-        }
-
-        var reporter = ClientInfo.From(request);
-        foreach (var key in verdicts.Value.Select(verdict => verdict.Key).OfType<LeakedKey>())
-        {
-            // Where it was found, never the token: the key is named by its id and public prefix.
-            await securityLog.RecordAsync(new SecurityEvent(key.UserId, SecurityEventTypes.ApiKeyLeaked, reporter, SessionId: null, new Dictionary<string, string>
-            {
-                ["keyId"] = key.KeyId,
-                ["keyPrefix"] = key.KeyPrefix,
-                ["url"] = key.Url ?? "",
-                ["source"] = key.Source ?? "",
-            }), cancellationToken);
         }
 
         // GitHub's partner response: token_hash and revoked, with the type echoed when one was reported.

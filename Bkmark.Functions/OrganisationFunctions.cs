@@ -6,27 +6,22 @@ namespace Bkmark.Functions;
 /// Organisations and their members (DESIGN §12). Signed-in sessions only: membership is part of a person's
 /// account. Creating and leaving an organisation are sensitive (step-up).
 /// </summary>
-public sealed class OrganisationFunctions(
-    OrganisationService organisations, InvitationService invitations, RequestAuthenticator authenticator, StepUp stepUp, SecurityEventLog securityLog)
+public sealed class OrganisationFunctions(OrganisationService organisations, InvitationService invitations, PolicyAuthenticator routes)
 {
     [Function(nameof(CreateOrganisation))]
     public Task<IActionResult> CreateOrganisation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<CreateOrganisationRequest>(
-        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         request,
-        async (caller, body) =>
-    {
-        var created = await organisations.CreateAsync(caller, body.Name, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(request, caller, created, SecurityEventTypes.OrganisationCreated, cancellationToken, org => DetailsOf(org.Id));
-        return ApiResults.From(created, ApiResults.Created);
-    }, cancellationToken);
+        async (caller, body) => ApiResults.From(await organisations.CreateAsync(caller, body.Name, cancellationToken), ApiResults.Created),
+        cancellationToken);
 
     [Function(nameof(ListOrganisations))]
     public Task<IActionResult> ListOrganisations(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller => ApiResults.Ok(new { data = await organisations.ListAsync(caller.UserId, cancellationToken) }),
         cancellationToken);
 
@@ -35,7 +30,7 @@ public sealed class OrganisationFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}")] HttpRequest request,
         string orgId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller => ApiResults.From(await organisations.GetAsync(caller, orgId, cancellationToken), ApiResults.Ok),
         cancellationToken);
 
@@ -44,7 +39,7 @@ public sealed class OrganisationFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/members")] HttpRequest request,
         string orgId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller => ApiResults.From(await organisations.ListMembersAsync(caller, orgId, cancellationToken), members => ApiResults.Ok(new { data = members })),
         cancellationToken);
 
@@ -54,15 +49,10 @@ public sealed class OrganisationFunctions(
         string orgId,
         string userId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<ChangeRoleRequest>(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         request,
-        async (caller, body) =>
-    {
-        var changed = await organisations.ChangeRoleAsync(caller, orgId, userId, body.Role, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(
-            request, caller, changed, SecurityEventTypes.OrganisationMemberRoleChanged, cancellationToken, member => DetailsOf(orgId, userId, member.Role));
-        return ApiResults.From(changed, ApiResults.Ok);
-    }, cancellationToken);
+        async (caller, body) => ApiResults.From(await organisations.ChangeRoleAsync(caller, orgId, userId, body.Role, cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
     [Function(nameof(RemoveOrganisationMember))]
     public Task<IActionResult> RemoveOrganisationMember(
@@ -70,71 +60,39 @@ public sealed class OrganisationFunctions(
         string orgId,
         string userId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
-    {
-        var removed = await organisations.RemoveAsync(caller, orgId, userId, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(request, caller, removed, SecurityEventTypes.OrganisationMemberRemoved, cancellationToken, _ => DetailsOf(orgId, userId));
-        return ApiResults.From(removed, _ => ApiResults.NoContent());
-    }, cancellationToken);
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
+        async caller => ApiResults.From(await organisations.RemoveAsync(caller, orgId, userId, cancellationToken), _ => ApiResults.NoContent()),
+        cancellationToken);
 
     [Function(nameof(LeaveOrganisation))]
     public Task<IActionResult> LeaveOrganisation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/{orgId}/leave")] HttpRequest request,
         string orgId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
-    {
-        var left = await organisations.LeaveAsync(caller, orgId, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(request, caller, left, SecurityEventTypes.OrganisationLeft, cancellationToken, _ => DetailsOf(orgId));
-        return ApiResults.From(left, _ => ApiResults.NoContent());
-    }, cancellationToken);
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
+        async caller => ApiResults.From(await organisations.LeaveAsync(caller, orgId, cancellationToken), _ => ApiResults.NoContent()),
+        cancellationToken);
 
     [Function(nameof(InviteOrganisationMember))]
     public Task<IActionResult> InviteOrganisationMember(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/{orgId}/invitations")] HttpRequest request,
         string orgId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<InviteRequest>(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         request,
-        async (caller, body) =>
-    {
-        var invited = await invitations.InviteAsync(caller, orgId, body.Email, body.Role, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(
-            request, caller, invited, SecurityEventTypes.OrganisationMemberInvited, cancellationToken, invitation => DetailsOf(orgId, role: invitation.Role));
-        return ApiResults.From(invited, view => new JsonResponse(202, view));
-    }, cancellationToken);
+        async (caller, body) => ApiResults.From(
+            await invitations.InviteAsync(caller, orgId, body.Email, body.Role, cancellationToken), view => new JsonResponse(202, view)),
+        cancellationToken);
 
     /// <summary>The signed-in person holding the invited address joins; the token works once.</summary>
     [Function(nameof(AcceptOrganisationInvitation))]
     public Task<IActionResult> AcceptOrganisationInvitation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/invitations/accept")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<AcceptRequest>(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         request,
-        async (caller, body) =>
-    {
-        var joined = await invitations.AcceptAsync(caller, body.Token, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(request, caller, joined, SecurityEventTypes.OrganisationJoined, cancellationToken, org => DetailsOf(org.Id));
-        return ApiResults.From(joined, ApiResults.Ok);
-    }, cancellationToken);
-
-    private static Dictionary<string, string> DetailsOf(string organisationId, string? memberId = null, string? role = null)
-    {
-        var details = new Dictionary<string, string> { ["organisationId"] = organisationId };
-        if (memberId is not null)
-        {
-            details["userId"] = memberId;
-        }
-
-        if (role is not null)
-        {
-            details["role"] = role;
-        }
-
-        return details;
-    }
+        async (caller, body) => ApiResults.From(await invitations.AcceptAsync(caller, body.Token, cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
     private sealed record CreateOrganisationRequest(string? Name);
 

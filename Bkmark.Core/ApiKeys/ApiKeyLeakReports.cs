@@ -1,6 +1,8 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Email;
 using Bkmark.Core.Json;
+using Bkmark.Core.SecurityLog;
+using Bkmark.Core.Sessions;
 
 namespace Bkmark.Core.ApiKeys;
 
@@ -29,11 +31,19 @@ public sealed partial class ApiKeyLeakReports
     private readonly CredentialHasher hasher;
     private readonly IEmailOutbox outbox;
     private readonly TimeProvider time;
+    private readonly SecurityEventLog securityLog;
     private readonly ILogger<ApiKeyLeakReports> logger;
 
     // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
     internal ApiKeyLeakReports(
-        ApiKeyStore store, ApiKeyService keys, UserStore users, CredentialHasher hasher, IEmailOutbox outbox, TimeProvider time, ILogger<ApiKeyLeakReports> logger)
+        ApiKeyStore store,
+        ApiKeyService keys,
+        UserStore users,
+        CredentialHasher hasher,
+        IEmailOutbox outbox,
+        TimeProvider time,
+        SecurityEventLog securityLog,
+        ILogger<ApiKeyLeakReports> logger)
     {
         this.store = store;
         this.keys = keys;
@@ -41,10 +51,12 @@ public sealed partial class ApiKeyLeakReports
         this.hasher = hasher;
         this.outbox = outbox;
         this.time = time;
+        this.securityLog = securityLog;
         this.logger = logger;
     }
 
-    public async Task<Result<IReadOnlyList<LeakVerdict>>> ReportAsync(IReadOnlyList<LeakReport?>? reports, CancellationToken cancellationToken)
+    /// <summary>Checks each reported token; each key this report revoked is recorded in its owner's security log as reported by <paramref name="reporter"/>.</summary>
+    public async Task<Result<IReadOnlyList<LeakVerdict>>> ReportAsync(IReadOnlyList<LeakReport?>? reports, ClientInfo reporter, CancellationToken cancellationToken)
     {
         if (reports is null)
         {
@@ -68,6 +80,18 @@ public sealed partial class ApiKeyLeakReports
         foreach (var report in reports)
         {
             verdicts.Add(await CheckAsync(report!, cancellationToken));
+        }
+
+        foreach (var key in verdicts.Select(verdict => verdict.Key).OfType<LeakedKey>())
+        {
+            // Where it was found, never the token: the key is named by its id and public prefix.
+            await securityLog.RecordAsync(new SecurityEvent(key.UserId, SecurityEventTypes.ApiKeyLeaked, reporter, SessionId: null, new Dictionary<string, string>
+            {
+                ["keyId"] = key.KeyId,
+                ["keyPrefix"] = key.KeyPrefix,
+                ["url"] = key.Url ?? "",
+                ["source"] = key.Source ?? "",
+            }), cancellationToken);
         }
 
         return verdicts;

@@ -2,6 +2,7 @@ using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Json;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.SecurityLog;
 
 namespace Bkmark.Core.ApiKeys;
 
@@ -34,6 +35,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
     private readonly IdGenerator ids;
     private readonly ExpiryIndex expiry;
     private readonly TimeProvider time;
+    private readonly SecurityEventLog securityLog;
     private readonly ILogger<ApiKeyService> logger;
     private readonly ApiKeyOptions options;
 
@@ -45,6 +47,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         IdGenerator ids,
         ExpiryIndex expiry,
         TimeProvider time,
+        SecurityEventLog securityLog,
         IOptions<ApiKeyOptions> options,
         ILogger<ApiKeyService> logger)
     {
@@ -54,6 +57,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         this.ids = ids;
         this.expiry = expiry;
         this.time = time;
+        this.securityLog = securityLog;
         this.options = options.Value;
         this.logger = logger;
     }
@@ -165,6 +169,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         await store.AddIndexAsync(index, cancellationToken);
         await store.AddCredentialAsync(credential, cancellationToken);
         LogCreated(logger, id, keyPrefix, ownerId);
+        await securityLog.RecordAsync(caller, SecurityEventTypes.ApiKeyCreated, DetailsOf(id, keyPrefix), cancellationToken);
         return new CreatedApiKey(id, index.Name, key, keyPrefix, scopes!, request.ExpiresAt, now) { Environment = environment };
     }
 
@@ -272,7 +277,14 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             index.Name = name ?? index.Name;
             index.ExpiresAt = changes.ExpiresAt ?? index.ExpiresAt;
         }, cancellationToken);
-        return changed.Succeeded ? ToInfo(changed.Value.Index, changed.Value.Credential) : changed.Problem;
+        if (!changed.Succeeded)
+        {
+            return changed.Problem;
+        }
+
+        var updated = ToInfo(changed.Value.Index, changed.Value.Credential);
+        await securityLog.RecordAsync(caller, SecurityEventTypes.ApiKeyUpdated, DetailsOf(updated.Id, updated.KeyPrefix), cancellationToken);
+        return updated;
     }
 
     /// <summary>
@@ -296,7 +308,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
 
         var ownerId = OwnerIdOf(caller);
         var grace = TimeSpan.FromSeconds(expiresPreviousIn.Value);
-        return await OptimisticConcurrency.RunAsync<RolledApiKey>(async () =>
+        var rolled = await OptimisticConcurrency.RunAsync<RolledApiKey>(async () =>
         {
             if (await FindLiveAsync(ownerId, keyId, cancellationToken) is not { } found)
             {
@@ -349,14 +361,29 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             LogRolled(logger, keyId, current.KeyPrefix, successor.KeyPrefix, ownerId, previousEnds);
             return new RolledApiKey(keyId, index.Name, key, successor.KeyPrefix, successor.ScopeList, successor.ExpiresAt, index.CreatedAt, previousEnds);
         });
+        if (rolled.Succeeded)
+        {
+            await securityLog.RecordAsync(caller, SecurityEventTypes.ApiKeyRolled, DetailsOf(rolled.Value.Id, rolled.Value.KeyPrefix), cancellationToken);
+        }
+
+        return rolled;
     }
 
     /// <summary>Revokes the key: the next request with it (or with a rolled value still in its grace), on any instance, gets <c>TOKEN_REVOKED</c>.</summary>
-    public Task<Result<bool>> RevokeAsync(Caller caller, string keyId, CancellationToken cancellationToken)
+    public async Task<Result<bool>> RevokeAsync(Caller caller, string keyId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return RevokeKeyAsync(caller, OwnerIdOf(caller), keyId, cancellationToken);
+        var revoked = await RevokeKeyAsync(caller, OwnerIdOf(caller), keyId, cancellationToken);
+        if (revoked.Succeeded)
+        {
+            await securityLog.RecordAsync(caller, SecurityEventTypes.ApiKeyRevoked, new Dictionary<string, string> { ["keyId"] = keyId }, cancellationToken);
+        }
+
+        return revoked;
     }
+
+    /// <summary>A key is named by its id and public prefix in the security log, never by its value.</summary>
+    private static Dictionary<string, string> DetailsOf(string keyId, string keyPrefix) => new() { ["keyId"] = keyId, ["keyPrefix"] = keyPrefix };
 
     /// <summary>Settings → Billing: the user's plan, how many of its keys are in use, and the default rate limit.</summary>
     public async Task<Result<PlanOverview>> GetPlanAsync(string userId, CancellationToken cancellationToken)

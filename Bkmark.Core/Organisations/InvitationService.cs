@@ -2,6 +2,7 @@ using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Email;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Throttling;
 
 namespace Bkmark.Core.Organisations;
@@ -38,6 +39,7 @@ public sealed partial class InvitationService
     private readonly ExpiryIndex expiry;
     private readonly IEmailOutbox outbox;
     private readonly TimeProvider time;
+    private readonly SecurityEventLog securityLog;
     private readonly ILogger<InvitationService> logger;
     private readonly OrganisationOptions options;
     private readonly AppOptions app;
@@ -51,6 +53,7 @@ public sealed partial class InvitationService
         ExpiryIndex expiry,
         IEmailOutbox outbox,
         TimeProvider time,
+        SecurityEventLog securityLog,
         IOptions<OrganisationOptions> options,
         IOptions<AppOptions> app,
         ILogger<InvitationService> logger)
@@ -63,6 +66,7 @@ public sealed partial class InvitationService
         this.expiry = expiry;
         this.outbox = outbox;
         this.time = time;
+        this.securityLog = securityLog;
         this.logger = logger;
         this.options = options.Value;
         this.app = app.Value;
@@ -136,6 +140,8 @@ public sealed partial class InvitationService
             }, Id: "org-invitation-" + invitation.RowKey),
             cancellationToken);
         LogInvited(logger, organisationId, role!, caller.UserId);
+        await securityLog.RecordAsync(
+            caller, SecurityEventTypes.OrganisationMemberInvited, OrganisationEvents.DetailsOf(organisationId, role: role), cancellationToken);
         return new InvitationView(address!, role!, invitation.ExpiresAt);
     }
 
@@ -174,7 +180,13 @@ public sealed partial class InvitationService
         }
 
         await throttle.ResetAsync(claim, cancellationToken);
-        return await organisations.JoinAsync(invitation.OrganisationId, user.Id, user.Email, invitation.Role, cancellationToken);
+        var joined = await organisations.JoinAsync(invitation.OrganisationId, user.Id, user.Email, invitation.Role, cancellationToken);
+        if (joined.Succeeded)
+        {
+            await securityLog.RecordAsync(caller, SecurityEventTypes.OrganisationJoined, OrganisationEvents.DetailsOf(joined.Value.Id), cancellationToken);
+        }
+
+        return joined;
     }
 
     private static Problem NotFound() => Problems.NotFound("The invitation (it may have expired, been used, or be for another address)");

@@ -11,7 +11,7 @@ public static class OrganisationsServiceCollectionExtensions
         services.AddOptions<OrganisationOptions>().BindConfiguration(OrganisationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<OrganisationStore>();
         services.AddServiceWithInternalConstructor<OrganisationService>();
-        services.AddServiceWithInternalConstructor<OrganisationAccess>();
+        services.AddSingleton<OrganisationAccess>();
         services.AddServiceWithInternalConstructor<InvitationService>();
         services.AddSingleton<IEmailTemplate, InvitationEmailTemplate>();
         services.AddExpiryHandler<InvitationExpiryHandler>();

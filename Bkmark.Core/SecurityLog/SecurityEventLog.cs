@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Bkmark.Core.Authorization;
 using Bkmark.Core.Bookmarks;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Sessions;
@@ -49,6 +50,16 @@ public sealed partial class SecurityEventLog
         await ScheduleRetentionAsync(securityEvent.UserId, now, cancellationToken);
         await store.AddAsync(NewEntity(securityEvent, id, SecurityEventEntity.RowKeyOf(now, id), now), cancellationToken);
         await notifier.NotifyAsync(securityEvent, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records what <paramref name="caller"/> just did to their account's security, with the request's address and
+    /// browser and the caller's session. Called by the service that did it, once the change is made.
+    /// </summary>
+    public Task RecordAsync(Caller caller, string type, IReadOnlyDictionary<string, string>? details, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return RecordAsync(new SecurityEvent(caller.UserId, type, caller.Client, caller.SessionId, details), cancellationToken);
     }
 
     /// <summary>
