@@ -1,5 +1,4 @@
 using Bkmark.Core.ApiKeys;
-using Bkmark.Core.Organisations;
 
 namespace Bkmark.Functions;
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Bkmark.Core.Groups;
-using Bkmark.Core.Organisations;
 
 namespace Bkmark.Functions;
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Bkmark.Core.ImportExport;
-using Bkmark.Core.Organisations;
 
 namespace Bkmark.Functions;
 

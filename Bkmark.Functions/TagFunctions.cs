@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Bkmark.Core.Organisations;
 using Bkmark.Core.Tags;
 
 namespace Bkmark.Functions;
