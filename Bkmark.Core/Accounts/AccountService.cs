@@ -77,13 +77,15 @@ public sealed class AccountService
 
     /// <summary>
     /// An account for a first social sign-in: no password (an empty hash never verifies), so its only way in is
-    /// the social account that creates it, until the person adds a passkey.
+    /// the social account that creates it, until the person adds a passkey. Its address counts as confirmed: the
+    /// provider said it is verified, and only then is an account created.
     /// </summary>
     /// <returns>The new user, or null when the email is taken.</returns>
     internal async Task<UserEntity?> CreateWithoutPasswordAsync(string normalizedEmail, string? displayName, CancellationToken cancellationToken)
     {
         var name = displayName?.Trim();
         var user = NewUser(normalizedEmail, name is { Length: > MaxDisplayNameLength } ? name[..MaxDisplayNameLength] : name);
+        user.EmailVerifiedAt = user.CreatedAt;
         return await _users.CreateAsync(user, cancellationToken) ? user : null;
     }
 
@@ -108,6 +110,15 @@ public sealed class AccountService
     /// <summary>The account a session belongs to, for re-authenticating its person; null once deleted.</summary>
     internal async Task<UserEntity?> FindAsync(string userId, CancellationToken cancellationToken) =>
         await _users.FindByIdAsync(userId, cancellationToken) is { DeletedAt: null } user ? user : null;
+
+    /// <summary>§14: the account may be armed (a factor, a key, an organisation) only once its address is confirmed.</summary>
+    public async Task<Result<bool>> RequireVerifiedEmailAsync(string userId, CancellationToken cancellationToken) =>
+        await FindAsync(userId, cancellationToken) switch
+        {
+            null => Problems.NotFound("The user"),
+            { EmailVerifiedAt: null } => AccountProblems.EmailNotVerified(),
+            _ => true,
+        };
 
     /// <summary>The account an email signs in to, or null; known and unknown emails cost the same reads.</summary>
     internal Task<UserEntity?> FindForSignInAsync(string normalizedEmail, CancellationToken cancellationToken) =>

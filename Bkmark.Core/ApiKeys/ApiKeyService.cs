@@ -548,6 +548,11 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             return Problems.NotFound("The user");
         }
 
+        if (user.EmailVerifiedAt is null)
+        {
+            return AccountProblems.EmailNotVerified();
+        }
+
         return _options.LimitsFor(user.Plan) is { } limits ? (user.Id, limits) : ApiKeyProblems.ProPlanRequired();
     }
 

@@ -166,6 +166,13 @@ public sealed partial class InvitationService
             return NotFound();
         }
 
+        // Checked before the invitation is spent, so confirming the address and following the link again works.
+        if (user.EmailVerifiedAt is null)
+        {
+            await throttle.ResetAsync(claim, cancellationToken);
+            return AccountProblems.EmailNotVerified();
+        }
+
         invitation.AcceptedAt = time.GetUtcNow();
         if (!await store.TryReplaceInvitationAsync(invitation, cancellationToken))
         {

@@ -57,6 +57,11 @@ public sealed partial class OrganisationService
             return Problems.NotFound("The user");
         }
 
+        if (user.EmailVerifiedAt is null)
+        {
+            return AccountProblems.EmailNotVerified();
+        }
+
         if (user.Plan != Plans.Team)
         {
             return OrganisationProblems.TeamPlanRequired();

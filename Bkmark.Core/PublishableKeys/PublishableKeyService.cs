@@ -1,3 +1,4 @@
+using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Groups;
 
@@ -12,6 +13,7 @@ public sealed partial class PublishableKeyService
     public const int MaxNameLength = 100;
 
     private readonly PublishableKeyStore store;
+    private readonly AccountService accounts;
     private readonly GroupService groups;
     private readonly CredentialHasher hasher;
     private readonly IdGenerator ids;
@@ -22,6 +24,7 @@ public sealed partial class PublishableKeyService
     // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
     internal PublishableKeyService(
         PublishableKeyStore store,
+        AccountService accounts,
         GroupService groups,
         CredentialHasher hasher,
         IdGenerator ids,
@@ -30,6 +33,7 @@ public sealed partial class PublishableKeyService
         ILogger<PublishableKeyService> logger)
     {
         this.store = store;
+        this.accounts = accounts;
         this.groups = groups;
         this.hasher = hasher;
         this.ids = ids;
@@ -59,6 +63,12 @@ public sealed partial class PublishableKeyService
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
+        }
+
+        var verified = await accounts.RequireVerifiedEmailAsync(caller.UserId, cancellationToken);
+        if (!verified.Succeeded)
+        {
+            return verified.Problem;
         }
 
         var found = await Task.WhenAll(groupIds!.Select(id => groups.ExistsAsync(caller.UserId, id, cancellationToken)));

@@ -80,8 +80,13 @@ public sealed partial class SocialSignInService
     /// Linking <paramref name="providerName"/> to the signed-in <paramref name="userId"/>: the flow remembers the
     /// user server-side, so the callback links to whoever started it and to nobody a request names.
     /// </summary>
-    public Task<Result<SocialFlowStart>> StartLinkAsync(string userId, string providerName, string redirectUri, CancellationToken cancellationToken) =>
-        StartAsync(providerName, SocialFlowPurpose.Link, userId, redirectUri, cancellationToken);
+    public async Task<Result<SocialFlowStart>> StartLinkAsync(string userId, string providerName, string redirectUri, CancellationToken cancellationToken)
+    {
+        var verified = await _accounts.RequireVerifiedEmailAsync(userId, cancellationToken);
+        return verified.Succeeded
+            ? await StartAsync(providerName, SocialFlowPurpose.Link, userId, redirectUri, cancellationToken)
+            : verified.Problem;
+    }
 
     /// <summary>
     /// The provider's redirect back: takes the flow (once), redeems the code, validates the ID token, then

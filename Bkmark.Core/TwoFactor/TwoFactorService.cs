@@ -78,6 +78,11 @@ public sealed partial class TwoFactorService
             return Problems.NotFound("The user");
         }
 
+        if (user.EmailVerifiedAt is null)
+        {
+            return AccountProblems.EmailNotVerified();
+        }
+
         return await OptimisticConcurrency.RunAsync<TotpSetup>(async () =>
         {
             var existing = await _store.FindAsync(userId, cancellationToken);

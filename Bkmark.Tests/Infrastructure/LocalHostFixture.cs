@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
@@ -33,6 +34,8 @@ public class LocalHostFixture : IAsyncLifetime
     public const string PasswordHashIterationsSetting = "Accounts:PasswordHashIterations";
 
     private const string TableNameAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    private static readonly ConcurrentDictionary<Uri, LocalHostFixture> Running = new();
 
     private readonly Dictionary<string, string?> _configuration;
     private readonly Assembly? _functionsAssembly;
@@ -143,7 +146,12 @@ public class LocalHostFixture : IAsyncLifetime
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         // No cookie jar: a test sends the cookies it means to, so one test's sign-in never rides along on another's request.
         _client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
+        Running[_client.BaseAddress] = this;
     }
+
+    /// <summary>The fixture serving <paramref name="baseAddress"/>, for helpers that have only a client (<see cref="ApiTestClient.VerifyEmailAsync"/>).</summary>
+    public static LocalHostFixture Serving(Uri baseAddress) =>
+        Running.TryGetValue(baseAddress, out var host) ? host : throw new InvalidOperationException($"No local host of this test run serves {baseAddress}.");
 
     /// <summary>The plan <see cref="SignUpAsync"/> puts new accounts on.</summary>
     protected virtual string DefaultPlan => Plans.Free;
@@ -200,6 +208,11 @@ public class LocalHostFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_client is not null)
+        {
+            Running.TryRemove(_client.BaseAddress!, out _);
+        }
+
         _client?.Dispose();
         if (_app is not null)
         {

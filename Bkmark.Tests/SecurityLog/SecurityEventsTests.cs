@@ -209,6 +209,7 @@ public sealed class SecurityEventsTests(ApiKeyHostFixture host) : IClassFixture<
         var email = ApiTestClient.NewEmail();
         var registered = await SendAsync(HttpMethod.Post, "api/v1/auth/register", null, new { email, password = Password });
         var id = (await registered.ReadJsonAsync()).GetProperty("id").GetString()!;
+        await host.Client.VerifyEmailAsync(id, email);
         (await host.SetPlanAsync(id, "pro")).EnsureSuccessStatusCode();
         return (id, email);
     }
