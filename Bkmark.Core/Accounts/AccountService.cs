@@ -160,9 +160,41 @@ public sealed class AccountService
             PasskeyCount: await _passkeys.CountAsync(user.Id, cancellationToken), user.CreatedAt, EmailVerified: user.EmailVerifiedAt is not null);
     }
 
-    /// <summary>Replaces the password hash (a change or a reset; the caller has proved the right to it).</summary>
+    /// <summary>
+    /// Replaces the password hash (a change or a reset; the caller has proved the right to it) and renews the security
+    /// stamp, so every other link and every device token made before stop counting (DESIGN.md §14, recovery evicts).
+    /// </summary>
     internal Task<Result<UserEntity>> SetPasswordAsync(string userId, string newPassword, CancellationToken cancellationToken) =>
-        ChangeAsync(userId, user => user.PasswordHash = _hasher.HashPassword(user, newPassword), cancellationToken);
+        ChangeAsync(userId, user =>
+        {
+            user.PasswordHash = _hasher.HashPassword(user, newPassword);
+            user.SecurityStamp = NewSecurityStamp();
+        }, cancellationToken);
+
+    /// <summary>
+    /// DESIGN.md §14: the owner of the address proved it (a reset link followed, or a provider's verified email) on an
+    /// account whose address was never confirmed, so whoever made the account may not be them. The address becomes
+    /// confirmed, the stamp renews (every link and device token dies), and the password is replaced by
+    /// <paramref name="newPassword"/>, or removed when the prover set none (a social sign-in). Conditional on the
+    /// account still being unconfirmed, with its ETag: of concurrent proofs exactly one reclaims.
+    /// </summary>
+    /// <returns>The reclaimed account; NOT_FOUND when it is gone or was confirmed in the meantime.</returns>
+    internal Task<Result<UserEntity>> ReclaimAsync(string userId, string? newPassword, CancellationToken cancellationToken) =>
+        ChangeAsync(userId, user =>
+        {
+            user.EmailVerifiedAt = _time.GetUtcNow();
+            user.PasswordHash = newPassword is null ? "" : _hasher.HashPassword(user, newPassword);
+            user.SecurityStamp = NewSecurityStamp();
+            user.PendingEmailChange = null;
+            // The reclaim removed the authenticator first (AccountReclaim); GET /me follows.
+            user.TwoFactorEnabled = false;
+        }, cancellationToken, when: user => user.EmailVerifiedAt is null);
+
+    /// <summary>Records <paramref name="linkId"/> as the one change-of-email link that may complete; an earlier one dies.</summary>
+    internal Task<Result<UserEntity>> SetPendingEmailChangeAsync(string userId, string linkId, CancellationToken cancellationToken) =>
+        ChangeAsync(userId, user => user.PendingEmailChange = linkId, cancellationToken);
+
+    private static string NewSecurityStamp() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>Marks <paramref name="email"/> verified, if it is still the account's address.</summary>
     /// <returns>False when the account has another address by now (the link was for the old one).</returns>
@@ -179,11 +211,11 @@ public sealed class AccountService
 
     /// <summary>
     /// Moves the account from <paramref name="previousEmail"/> to <paramref name="newEmail"/> (confirmed by a link sent
-    /// there, so it counts as verified). The new address is claimed before the user carries it and the old one
+    /// there, so it counts as verified), if <paramref name="linkId"/> is still the latest change asked for. The new address is claimed before the user carries it and the old one
     /// released after, so no two accounts ever own one address; a crash in between leaves a stale claim that the
     /// next claimant of that address clears (<see cref="UserStore.TryClaimEmailAsync"/>), never a stranded user.
     /// </summary>
-    internal async Task<Result<UserEntity>> ChangeEmailAsync(string userId, string previousEmail, string newEmail, CancellationToken cancellationToken)
+    internal async Task<Result<UserEntity>> ChangeEmailAsync(string userId, string previousEmail, string newEmail, string linkId, CancellationToken cancellationToken)
     {
         if (!await _users.TryClaimEmailAsync(newEmail, userId, cancellationToken))
         {
@@ -194,7 +226,8 @@ public sealed class AccountService
         {
             user.Email = newEmail;
             user.EmailVerifiedAt = _time.GetUtcNow();
-        }, cancellationToken, when: user => user.Email == previousEmail);
+            user.PendingEmailChange = null;
+        }, cancellationToken, when: user => user.Email == previousEmail && user.PendingEmailChange == linkId);
         if (!changed.Succeeded)
         {
             await _users.ReleaseEmailAsync(newEmail, userId, cancellationToken);

@@ -71,7 +71,15 @@ public sealed partial class EmailChangeService
             return Problems.Validation("newEmail", "This is the account's email address already.");
         }
 
-        await _tokens.SendLinkAsync(LinkPurpose.ChangeEmail, user.Value.Id, normalizedEmail!, user.Value.Email, cancellationToken);
+        // Only the latest link may complete (DESIGN.md §14): an intruder's earlier request dies with the owner's next one.
+        var linkId = await _tokens.SendLinkAsync(LinkPurpose.ChangeEmail, LinkHolder.Of(user.Value), normalizedEmail!, user.Value.Email, cancellationToken);
+        var pending = await _accounts.SetPendingEmailChangeAsync(user.Value.Id, linkId, cancellationToken);
+        if (!pending.Succeeded)
+        {
+            return pending.Problem;
+        }
+
+        await _emails.NotifyAsync(LifecycleEmails.EmailChangeRequested, user.Value.Email, client, cancellationToken);
         return true;
     }
 
@@ -85,7 +93,7 @@ public sealed partial class EmailChangeService
         }
 
         var previousEmail = link.Value.PreviousEmail!;
-        var changed = await _accounts.ChangeEmailAsync(link.Value.UserId, previousEmail, link.Value.Email, cancellationToken);
+        var changed = await _accounts.ChangeEmailAsync(link.Value.UserId, previousEmail, link.Value.Email, link.Value.RowKey, cancellationToken);
         if (!changed.Succeeded)
         {
             // NOT_FOUND: the account was deleted, or moved to another address since this link was sent.

@@ -13,6 +13,7 @@ public sealed partial class EmailVerificationService
 {
     private readonly AccountService _accounts;
     private readonly LifecycleTokens _tokens;
+    private readonly PasswordService _passwords;
     private readonly AttemptThrottle _throttle;
     private readonly SecurityEventLog _securityLog;
     private readonly ILogger<EmailVerificationService> _logger;
@@ -21,6 +22,7 @@ public sealed partial class EmailVerificationService
     internal EmailVerificationService(
         AccountService accounts,
         LifecycleTokens tokens,
+        PasswordService passwords,
         AttemptThrottle throttle,
         SecurityEventLog securityLog,
         IOptions<LifecycleOptions> options,
@@ -28,21 +30,32 @@ public sealed partial class EmailVerificationService
     {
         _accounts = accounts;
         _tokens = tokens;
+        _passwords = passwords;
         _throttle = throttle;
         _securityLog = securityLog;
         _logger = logger;
         _sends = LinkEmailPolicy("verify-email-send", options.Value);
     }
 
-    /// <summary>Creates the account (see <see cref="AccountService.RegisterAsync"/>) and sends the link that confirms its address.</summary>
+    /// <summary>
+    /// Creates the account (see <see cref="AccountService.RegisterAsync"/>) and sends the link that confirms its address.
+    /// An address that has an account answers <c>EMAIL_TAKEN</c> as before, and its mailbox gets a reset link: if
+    /// someone else registered the owner's address first, that is how the owner takes it back (DESIGN.md §14).
+    /// </summary>
     public async Task<Result<NewAccount>> RegisterAsync(string? email, string? password, string? displayName, CancellationToken cancellationToken)
     {
         var user = await _accounts.RegisterAsync(email, password, displayName, cancellationToken);
+        if (user.Problem is { Code: ErrorCodes.EmailTaken })
+        {
+            await _passwords.SendResetLinkAsync(AccountService.NormalizeEmail(email)!, LifecycleEmails.RegistrationOfExistingAddress, cancellationToken);
+        }
+
         if (user.Succeeded)
         {
             // Registration counts as the first send, so resends are limited from the start.
             await _throttle.ClaimAsync(_sends, user.Value.Id, cancellationToken);
-            await _tokens.SendLinkAsync(LinkPurpose.VerifyEmail, user.Value.Id, user.Value.Email, previousEmail: null, cancellationToken);
+            // A new account's security stamp is empty until its first recovery.
+            await _tokens.SendLinkAsync(LinkPurpose.VerifyEmail, new LinkHolder(user.Value.Id, SecurityStamp: ""), user.Value.Email, previousEmail: null, cancellationToken);
         }
 
         return user;
@@ -68,7 +81,7 @@ public sealed partial class EmailVerificationService
             return Problems.TooManyAttempts(retryAfter);
         }
 
-        await _tokens.SendLinkAsync(LinkPurpose.VerifyEmail, user.Id, user.Email, previousEmail: null, cancellationToken);
+        await _tokens.SendLinkAsync(LinkPurpose.VerifyEmail, LinkHolder.Of(user), user.Email, previousEmail: null, cancellationToken);
         return true;
     }
 

@@ -21,6 +21,9 @@ internal sealed class LifecycleTokenEntity : StoredEntity, IExpiringEntity
     /// <summary>For a change of email: the account's address when the change was asked for.</summary>
     public string? PreviousEmail { get; set; }
 
+    /// <summary>The account's security stamp when the link was sent: a recovery since (a new stamp) voids it (DESIGN.md §14).</summary>
+    public string SecurityStamp { get; set; } = "";
+
     public DateTimeOffset ExpiresAt { get; set; }
 
     public DateTimeOffset? UsedAt { get; set; }

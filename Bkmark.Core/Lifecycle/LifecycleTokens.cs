@@ -1,3 +1,4 @@
+using Bkmark.Core.Accounts;
 using Bkmark.Core.Json;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Sessions;
@@ -13,6 +14,7 @@ namespace Bkmark.Core.Lifecycle;
 /// </summary>
 internal sealed class LifecycleTokens(
     LifecycleTokenStore store,
+    AccountService accounts,
     LifecycleEmails emails,
     CredentialHasher hasher,
     ExpiryIndex expiry,
@@ -24,16 +26,24 @@ internal sealed class LifecycleTokens(
 
     private readonly ThrottlePolicy _guesses = new("lifecycle-link", options.Value.LinkMaxFailures, options.Value.LinkLockout, options.Value.LinkLockout);
 
-    /// <summary>Issues a token for <paramref name="purpose"/> and emails its link to <paramref name="email"/>: every lifecycle link goes out this way.</summary>
-    public async Task SendLinkAsync(LinkPurpose purpose, string userId, string email, string? previousEmail, CancellationToken cancellationToken)
+    /// <summary>
+    /// Issues a token for <paramref name="purpose"/> and emails its link to <paramref name="email"/>: every lifecycle link
+    /// goes out this way, in the words of the purpose's template or of <paramref name="template"/> (a reset link sent
+    /// because of a registration).
+    /// </summary>
+    /// <returns>The link's id (its row key), for a purpose of which only the latest link may complete.</returns>
+    public async Task<string> SendLinkAsync(
+        LinkPurpose purpose, LinkHolder holder, string email, string? previousEmail, CancellationToken cancellationToken, string? template = null)
     {
-        var token = await IssueAsync(purpose, userId, email, previousEmail, cancellationToken);
-        await emails.SendLinkAsync(purpose.Template, email, purpose.PageAction, token, cancellationToken);
+        var token = await IssueAsync(purpose, holder, email, previousEmail, cancellationToken);
+        await emails.SendLinkAsync(template ?? purpose.Template, email, purpose.PageAction, token, cancellationToken);
+        return hasher.Hash(token);
     }
 
     /// <summary>Stores a new token for <paramref name="purpose"/>, valid for its lifetime, and returns it raw (for the email only).</summary>
-    public async Task<string> IssueAsync(LinkPurpose purpose, string userId, string email, string? previousEmail, CancellationToken cancellationToken)
+    public async Task<string> IssueAsync(LinkPurpose purpose, LinkHolder holder, string email, string? previousEmail, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(holder);
         var raw = Format.Generate();
         Format.TryGetPublicPrefix(raw, out var publicPrefix);
         var token = new LifecycleTokenEntity
@@ -41,7 +51,8 @@ internal sealed class LifecycleTokens(
             PartitionKey = CredentialHasher.PartitionOf(publicPrefix),
             RowKey = hasher.Hash(raw),
             Purpose = purpose.Name,
-            UserId = userId,
+            UserId = holder.UserId,
+            SecurityStamp = holder.SecurityStamp,
             Email = email,
             PreviousEmail = previousEmail,
             ExpiresAt = time.GetUtcNow() + purpose.Lifetime(options.Value),
@@ -87,6 +98,13 @@ internal sealed class LifecycleTokens(
             return Problems.TokenExpired($"This link expired at {BkmarkJson.FormatTime(token.ExpiresAt)}. Ask for a new one.");
         }
 
+        // DESIGN.md §14: a link dies with its account, and with every recovery since it was sent (a new security stamp).
+        if (await accounts.FindAsync(token.UserId, cancellationToken) is not { } holder
+            || !string.Equals(holder.SecurityStamp, token.SecurityStamp, StringComparison.Ordinal))
+        {
+            return Unusable();
+        }
+
         await throttle.ReleaseAsync(claim, cancellationToken);
         return token;
     }
@@ -107,6 +125,14 @@ internal sealed class LifecycleTokens(
     public Task<bool> TrySpendAsync(LifecycleTokenEntity token, CancellationToken cancellationToken) =>
         store.TryMarkUsedAsync(token, time.GetUtcNow(), cancellationToken);
 
-    /// <summary>The answer for a link that is unknown, spent, or for something else: one answer, so none tells which.</summary>
+    /// <summary>The answer for a link that is unknown, spent, void, or for something else: one answer, so none tells which.</summary>
     public static Problem Unusable() => Problems.InvalidToken("This link is not valid or was already used. Ask for a new one.");
+}
+
+/// <summary>Whose link it is, and their security stamp when it was sent; <see cref="Nobody"/> for an address no account has.</summary>
+internal sealed record LinkHolder(string UserId, string SecurityStamp)
+{
+    public static LinkHolder Nobody { get; } = new("", "");
+
+    public static LinkHolder Of(UserEntity user) => new(user.Id, user.SecurityStamp);
 }

@@ -18,6 +18,7 @@ public sealed partial class PasswordService
     private readonly SignInService _signIn;
     private readonly SessionService _sessions;
     private readonly TwoFactorService _twoFactor;
+    private readonly AccountReclaim _reclaim;
     private readonly LifecycleTokens _tokens;
     private readonly LifecycleEmails _emails;
     private readonly AttemptThrottle _throttle;
@@ -30,6 +31,7 @@ public sealed partial class PasswordService
         SignInService signIn,
         SessionService sessions,
         TwoFactorService twoFactor,
+        AccountReclaim reclaim,
         LifecycleTokens tokens,
         LifecycleEmails emails,
         AttemptThrottle throttle,
@@ -41,6 +43,7 @@ public sealed partial class PasswordService
         _signIn = signIn;
         _sessions = sessions;
         _twoFactor = twoFactor;
+        _reclaim = reclaim;
         _tokens = tokens;
         _emails = emails;
         _throttle = throttle;
@@ -112,25 +115,34 @@ public sealed partial class PasswordService
             return Problems.Validation("email", "Enter a valid email address.");
         }
 
+        await SendResetLinkAsync(normalizedEmail, LifecycleEmails.PasswordResetLink, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// The reset link <see cref="RequestResetAsync"/> sends, in the words of <paramref name="template"/>: also what a
+    /// registration of an address that has an account sends it (DESIGN.md §14: the owner reclaims by reset). Shares the
+    /// hourly limit per address.
+    /// </summary>
+    internal async Task SendResetLinkAsync(string normalizedEmail, string template, CancellationToken cancellationToken)
+    {
         var claim = await _throttle.ClaimAsync(_resetSends, EmailVerificationService.SubjectOf(normalizedEmail), cancellationToken);
         var user = await _accounts.FindForSignInAsync(normalizedEmail, cancellationToken);
         if (claim.RetryAfter is not null)
         {
-            return true;
+            return;
         }
 
         if (user is null)
         {
             // An address nobody has gets a token too, bound to no account: it can never be used, but it costs the same write.
-            await _tokens.IssueAsync(LinkPurpose.ResetPassword, userId: "", normalizedEmail, previousEmail: null, cancellationToken);
+            await _tokens.IssueAsync(LinkPurpose.ResetPassword, LinkHolder.Nobody, normalizedEmail, previousEmail: null, cancellationToken);
             await _emails.SendAsync(LifecycleEmails.PasswordResetNoAccount, normalizedEmail, cancellationToken);
         }
         else
         {
-            await _tokens.SendLinkAsync(LinkPurpose.ResetPassword, user.Id, normalizedEmail, previousEmail: null, cancellationToken);
+            await _tokens.SendLinkAsync(LinkPurpose.ResetPassword, LinkHolder.Of(user), normalizedEmail, previousEmail: null, cancellationToken, template);
         }
-
-        return true;
     }
 
     /// <summary>
@@ -157,6 +169,13 @@ public sealed partial class PasswordService
         if (user is null || user.Email != link.Value.Email)
         {
             return LifecycleTokens.Unusable();
+        }
+
+        // An address never confirmed: this is its owner's first proof, and whatever second factor the account has was
+        // set by whoever registered it, not by them (DESIGN.md §14). They reclaim it instead of being asked for it.
+        if (user.EmailVerifiedAt is null)
+        {
+            return await ReclaimAsync(link.Value, newPassword!, client, cancellationToken);
         }
 
         var secondFactor = await _twoFactor.CheckSignInAsync(user.Id, twoFactorCode, cancellationToken);
@@ -190,6 +209,23 @@ public sealed partial class PasswordService
         LogReset(_logger, user.Id, revoked.Value);
         await _securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.PasswordReset, client), cancellationToken);
         await _emails.NotifyAsync(LifecycleEmails.PasswordWasReset, user.Email, client, cancellationToken);
+        return true;
+    }
+
+    private async Task<Result<bool>> ReclaimAsync(LifecycleTokenEntity link, string newPassword, ClientInfo client, CancellationToken cancellationToken)
+    {
+        if (!await _tokens.TrySpendAsync(link, cancellationToken))
+        {
+            return LifecycleTokens.Unusable();
+        }
+
+        var reclaimed = await _reclaim.ReclaimAsync(link.UserId, newPassword, AccountReclaim.ByPasswordReset, client, cancellationToken);
+        if (!reclaimed.Succeeded)
+        {
+            return reclaimed.Problem;
+        }
+
+        await _securityLog.RecordAsync(new SecurityEvent(link.UserId, SecurityEventTypes.PasswordReset, client), cancellationToken);
         return true;
     }
 

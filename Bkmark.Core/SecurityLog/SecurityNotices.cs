@@ -34,6 +34,14 @@ internal static class SecurityNotices
         new("twofactor-disabled", SecurityEventTypes.TwoFactorDisabled, "Two-factor authentication was turned off",
             _ => "Two-factor authentication was turned off for your Bkmark account, and its backup codes were deleted. Signing in now needs only your password."),
 
+        // Says what was done, since the account may have been the owner's own all along (the library stays).
+        new("account-reclaimed", SecurityEventTypes.AccountReclaimed, "Your Bkmark account was secured",
+            values => "The email address of your Bkmark account had never been confirmed, so when you proved it is yours " +
+                (values.GetValueOrDefault("method") == "social" ? "by signing in with your social account" : "with a password reset") +
+                ", every session was signed out, every earlier link and remembered device stopped working, any authenticator app and passkey on the account were removed" +
+                (values.GetValueOrDefault("method") == "social" ? ", and its password was removed (add one from the security page if you want one)" : "") +
+                ". Your bookmarks stay. Review the account's keys and connected accounts on the security page."),
+
         new(NewDeviceSignIn, EventType: null, "New sign-in to your Bkmark account",
             _ => "Your Bkmark account was just signed in to from a device it has not seen before."),
     ];

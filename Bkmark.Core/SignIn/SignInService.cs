@@ -66,13 +66,13 @@ public sealed class SignInService
 
         var (userId, email, authMethod) = proof.Value;
         var tokens = await sessions.SignInAsync(userId, authMethod, client, cancellationToken);
-        if (devices.DeviceOf(request.DeviceToken, userId) is null)
+        if (devices.DeviceOf(request.DeviceToken, userId, proof.Value.SecurityStamp) is null)
         {
             var signIn = new SecurityEvent(userId, SecurityEventTypes.SignInSucceeded, client, tokens.SessionId);
             await notifier.SendAsync(email, SecurityNotices.NewDeviceSignIn, signIn, cancellationToken);
         }
 
-        return tokens with { DeviceToken = devices.Issue(userId) };
+        return tokens with { DeviceToken = devices.Issue(userId, proof.Value.SecurityStamp) };
     }
 
     /// <summary>
@@ -121,7 +121,7 @@ public sealed class SignInService
             await securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.BackupCodeUsed, client, sessionId), cancellationToken);
         }
 
-        return new PasswordProof(user.Id, user.Email, authMethod.Value);
+        return new PasswordProof(user.Id, user.Email, authMethod.Value) { SecurityStamp = user.SecurityStamp };
     }
 
     /// <summary>
@@ -151,7 +151,7 @@ public sealed class SignInService
     {
         // An email nobody has logs into a partition nobody lists: the same cost as a known one.
         var logPartition = user?.Id ?? SecurityEventLog.UnknownAccountPartition(normalizedEmail);
-        var claim = user is not null && devices.DeviceOf(deviceToken, user.Id) is { } device
+        var claim = user is not null && devices.DeviceOf(deviceToken, user.Id, user.SecurityStamp) is { } device
             ? await throttle.ClaimAsync(_knownDevicePolicy, device, cancellationToken)
             : await throttle.ClaimAsync(_unknownDevicePolicy, SubjectOf(normalizedEmail), cancellationToken);
         if (claim.RetryAfter is { } retryAfter)
@@ -205,4 +205,8 @@ public sealed class SignInService
 public sealed record PasswordSignIn(string? Email, string? Password, string? TwoFactorCode, string? DeviceToken);
 
 /// <summary>A passed password (and second-factor) check: whose, and the session's auth method.</summary>
-public sealed record PasswordProof(string UserId, string Email, string AuthMethod);
+public sealed record PasswordProof(string UserId, string Email, string AuthMethod)
+{
+    /// <summary>The account's security stamp, which its device tokens are bound to.</summary>
+    internal string SecurityStamp { get; init; } = "";
+}

@@ -31,6 +31,7 @@ public sealed partial class SocialSignInService
     private readonly TwoFactorService _twoFactor;
     private readonly SessionService _sessions;
     private readonly DeviceTokens _devices;
+    private readonly AccountReclaim _reclaim;
     private readonly SecurityEventLog _securityLog;
     private readonly CredentialHasher _hasher;
     private readonly IdGenerator _ids;
@@ -48,6 +49,7 @@ public sealed partial class SocialSignInService
         TwoFactorService twoFactor,
         SessionService sessions,
         DeviceTokens devices,
+        AccountReclaim reclaim,
         SecurityEventLog securityLog,
         CredentialHasher hasher,
         IdGenerator ids,
@@ -63,6 +65,7 @@ public sealed partial class SocialSignInService
         _twoFactor = twoFactor;
         _sessions = sessions;
         _devices = devices;
+        _reclaim = reclaim;
         _securityLog = securityLog;
         _hasher = hasher;
         _ids = ids;
@@ -154,7 +157,7 @@ public sealed partial class SocialSignInService
 
         return flow.Purpose == SocialFlowPurpose.Link
             ? await LinkAsync(provider, flow.UserId, identity.Value, client, cancellationToken)
-            : await BeginSignInAsync(provider, identity.Value, cancellationToken);
+            : await BeginSignInAsync(provider, identity.Value, client, cancellationToken);
     }
 
     /// <summary>
@@ -169,6 +172,12 @@ public sealed partial class SocialSignInService
         if (!IsWellFormedSecret(pendingSignIn) || await _flows.FindAsync(pendingSignIn!, SocialFlowEntity.PendingSignInKind, now, cancellationToken) is not { } pending)
         {
             return SocialProblems.SignInFailed("This social sign-in is unknown, finished, or took too long. Sign in again.");
+        }
+
+        // DESIGN.md §14: a link outlives a deleted account until the sweep erases it; it signs nobody in.
+        if (await _accounts.FindAsync(pending.UserId, cancellationToken) is not { } user)
+        {
+            return SocialProblems.SignInFailed("This account no longer exists.");
         }
 
         var secondFactor = await _twoFactor.CheckSignInAsync(pending.UserId, twoFactorCode, cancellationToken);
@@ -190,7 +199,7 @@ public sealed partial class SocialSignInService
 
         var authMethod = secondFactor.Value == AuthMethods.PasswordAndTotp ? AuthMethods.SocialAndTotp : AuthMethods.Social;
         var tokens = await _sessions.SignInAsync(pending.UserId, authMethod, client, cancellationToken);
-        return tokens with { DeviceToken = _devices.Issue(pending.UserId) };
+        return tokens with { DeviceToken = _devices.Issue(pending.UserId, user.SecurityStamp) };
     }
 
     /// <summary>The configured providers, for the sign-in buttons.</summary>
@@ -288,12 +297,13 @@ public sealed partial class SocialSignInService
         return SocialCallbackOutcome.LinkMade;
     }
 
-    private async Task<Result<SocialCallbackOutcome>> BeginSignInAsync(SocialProvider provider, SocialIdentity identity, CancellationToken cancellationToken)
+    private async Task<Result<SocialCallbackOutcome>> BeginSignInAsync(
+        SocialProvider provider, SocialIdentity identity, ClientInfo client, CancellationToken cancellationToken)
     {
         var userId = (await _links.FindIdentityAsync(provider.Name, identity.Subject, cancellationToken))?.UserId;
         if (userId is null)
         {
-            var created = await CreateAccountAsync(provider, identity, cancellationToken);
+            var created = await CreateAccountAsync(provider, identity, client, cancellationToken);
             if (!created.Succeeded)
             {
                 return created.Problem;
@@ -315,9 +325,11 @@ public sealed partial class SocialSignInService
 
     /// <summary>
     /// A first sign-in: an account for the provider's verified email, linked to this identity. An account that
-    /// already has the email is never linked (pre-account takeover: whoever made it may not be this person).
+    /// already has the email is never linked while its address is confirmed (pre-account takeover: whoever made it
+    /// may not be this person); one whose address was never confirmed is reclaimed by this proof of it (DESIGN.md §14).
     /// </summary>
-    private async Task<Result<string>> CreateAccountAsync(SocialProvider provider, SocialIdentity identity, CancellationToken cancellationToken)
+    private async Task<Result<string>> CreateAccountAsync(
+        SocialProvider provider, SocialIdentity identity, ClientInfo client, CancellationToken cancellationToken)
     {
         if (!identity.EmailVerified || AccountService.NormalizeEmail(identity.Email) is not { } email)
         {
@@ -326,17 +338,29 @@ public sealed partial class SocialSignInService
                 $"{provider.DisplayName} does not confirm that this email address is yours, so no account was created. Verify it there, or sign up with a password.");
         }
 
-        var user = await _accounts.FindForSignInAsync(email, cancellationToken) is null
-            ? await _accounts.CreateWithoutPasswordAsync(email, identity.Name, cancellationToken)
-            : null;
-        if (user is null)
+        var existing = await _accounts.FindForSignInAsync(email, cancellationToken);
+        if (existing is { EmailVerifiedAt: null })
+        {
+            var reclaimed = await _reclaim.ReclaimAsync(existing.Id, newPassword: null, AccountReclaim.BySocialSignIn, client, cancellationToken);
+            return reclaimed.Succeeded ? await LinkNewAccountAsync(provider, identity, reclaimed.Value.Id, cancellationToken) : reclaimed.Problem;
+        }
+
+        var created = existing is null ? await _accounts.CreateWithoutPasswordAsync(email, identity.Name, cancellationToken) : null;
+        if (created is null)
         {
             return new Problem(
                 ErrorCodes.SocialAccountNotLinked,
                 $"A Bkmark account with {email} already exists and is not connected to {provider.DisplayName}. Sign in to it another way, then connect {provider.DisplayName} under Connected accounts.");
         }
 
-        if (!await _links.TryAddAsync(NewLink(provider, user.Id, identity), cancellationToken))
+        LogAccountCreated(_logger, created.Id, provider.Name);
+        return await LinkNewAccountAsync(provider, identity, created.Id, cancellationToken);
+    }
+
+    /// <summary>Links the identity to the account its first sign-in made or reclaimed; returns whose account it signs in to.</summary>
+    private async Task<Result<string>> LinkNewAccountAsync(SocialProvider provider, SocialIdentity identity, string userId, CancellationToken cancellationToken)
+    {
+        if (!await _links.TryAddAsync(NewLink(provider, userId, identity), cancellationToken))
         {
             // A concurrent first sign-in with this identity linked it first; its account is the one.
             return (await _links.FindIdentityAsync(provider.Name, identity.Subject, cancellationToken))?.UserId is { } winner
@@ -344,8 +368,7 @@ public sealed partial class SocialSignInService
                 : Problems.ConcurrentChange();
         }
 
-        LogAccountCreated(_logger, user.Id, provider.Name);
-        return user.Id;
+        return userId;
     }
 
     private async Task<Result<OpenIdConnectConfiguration>> ConfigurationOfAsync(SocialProvider provider, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using Bkmark.Core.Accounts;
 using Bkmark.Core.Lifecycle;
 
 namespace Bkmark.Tests.Infrastructure;
@@ -38,8 +39,9 @@ public static class ApiTestClient
     {
         ArgumentNullException.ThrowIfNull(client);
         var host = LocalHostFixture.Serving(client.BaseAddress!);
+        var user = await host.Services.GetRequiredService<AccountService>().FindAsync(userId, CancellationToken.None);
         var token = await host.Services.GetRequiredService<LifecycleTokens>()
-            .IssueAsync(LinkPurpose.VerifyEmail, userId, email, previousEmail: null, CancellationToken.None);
+            .IssueAsync(LinkPurpose.VerifyEmail, LinkHolder.Of(user!), email, previousEmail: null, CancellationToken.None);
         using var response = await client.PostAsJsonAsync("api/v1/auth/email/verify", new { token });
         Assert.True(response.IsSuccessStatusCode, $"Verifying {email}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
