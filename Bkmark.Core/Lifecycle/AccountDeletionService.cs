@@ -2,10 +2,14 @@ using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.Organisations;
 using Bkmark.Core.Passkeys;
+using Bkmark.Core.PublishableKeys;
+using Bkmark.Core.Sandbox;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
+using Bkmark.Core.Social;
 using Bkmark.Core.TwoFactor;
 
 namespace Bkmark.Core.Lifecycle;
@@ -23,6 +27,9 @@ public sealed partial class AccountDeletionService
     private readonly ApiKeyService _apiKeys;
     private readonly PasskeyService _passkeys;
     private readonly TwoFactorService _twoFactor;
+    private readonly SocialSignInService _social;
+    private readonly PublishableKeyService _publishableKeys;
+    private readonly OrganisationService _organisations;
     private readonly ExpiryIndex _expiry;
     private readonly LifecycleEmails _emails;
     private readonly SecurityEventLog _securityLog;
@@ -37,6 +44,9 @@ public sealed partial class AccountDeletionService
         ApiKeyService apiKeys,
         PasskeyService passkeys,
         TwoFactorService twoFactor,
+        SocialSignInService social,
+        PublishableKeyService publishableKeys,
+        OrganisationService organisations,
         ExpiryIndex expiry,
         LifecycleEmails emails,
         SecurityEventLog securityLog,
@@ -50,6 +60,9 @@ public sealed partial class AccountDeletionService
         _apiKeys = apiKeys;
         _passkeys = passkeys;
         _twoFactor = twoFactor;
+        _social = social;
+        _publishableKeys = publishableKeys;
+        _organisations = organisations;
         _expiry = expiry;
         _emails = emails;
         _securityLog = securityLog;
@@ -58,15 +71,19 @@ public sealed partial class AccountDeletionService
     }
 
     /// <summary>
-    /// Deletes the signed-in person's account, authorised by <paramref name="password"/> (throttled as sign-in is)
-    /// or, without one, by a sign-in within the step-up age. Credentials stop first, then the sweep's entry is
-    /// written, then the account is marked deleted and its address freed: a crash part-way leaves an account that
-    /// still signs in with its password and can be deleted again, never a deleted one that keeps working.
+    /// Deletes the signed-in person's account, authorised by the password (throttled as sign-in is, by the device-token
+    /// rule) or, without one, by a sign-in within the step-up age, and with two-factor on by a TOTP or backup code too
+    /// (DESIGN.md §14). Organisations are settled first (a sole owner with other members is
+    /// refused before anything changes), credentials stop next, then the sweep's entries are written, then the account is
+    /// marked deleted and its address freed: a crash part-way leaves an account that still signs in with its password and
+    /// can be deleted again, never a deleted one that keeps working.
     /// </summary>
-    public async Task<Result<bool>> DeleteAsync(Caller caller, string? password, ClientInfo client, CancellationToken cancellationToken)
+    public async Task<Result<bool>> DeleteAsync(
+        Caller caller, AccountDeletionProof proof, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (password is null)
+        ArgumentNullException.ThrowIfNull(proof);
+        if (proof.Password is not { } password)
         {
             var recent = _stepUp.RequireRecent(caller);
             if (!recent.Succeeded)
@@ -76,11 +93,19 @@ public sealed partial class AccountDeletionService
         }
         else
         {
-            var proof = await _signIn.ConfirmPasswordAsync(caller.UserId, password, client, cancellationToken);
-            if (!proof.Succeeded)
+            var confirmed = await _signIn.ConfirmPasswordAsync(caller.UserId, password, proof.DeviceToken, client, cancellationToken);
+            if (!confirmed.Succeeded)
             {
-                return proof.Problem;
+                return confirmed.Problem;
             }
+        }
+
+        // A session proved the second factor once; deleting everything asks for it again, as a reset does.
+        var secondFactor = await _twoFactor.CheckSignInAsync(caller.UserId, proof.TwoFactorCode, cancellationToken);
+        if (!secondFactor.Succeeded)
+        {
+            await _securityLog.RecordRefusalAsync(caller.UserId, secondFactor.Problem, client, cancellationToken);
+            return secondFactor.Problem;
         }
 
         var user = await _accounts.FindAsync(caller.UserId, cancellationToken);
@@ -89,13 +114,25 @@ public sealed partial class AccountDeletionService
             return Problems.TokenRevoked("This account no longer exists.");
         }
 
-        var stopped = await StopCredentialsAsync(user.Id, cancellationToken);
+        var organisations = await _organisations.RemoveDeletedAccountAsync(user.Id, cancellationToken);
+        if (!organisations.Succeeded)
+        {
+            return organisations.Problem;
+        }
+
+        var stopped = await StopCredentialsAsync(user.Id, organisations.Value, cancellationToken);
         if (stopped is not null)
         {
             return stopped;
         }
 
-        await _expiry.ScheduleAsync(AccountEraseHandler.KindName, user.Id, UserEntity.ProfileRowKey, _time.GetUtcNow(), cancellationToken);
+        var now = _time.GetUtcNow();
+        foreach (var libraryId in organisations.Value.Select(LibraryIds.Organisation).Append(SandboxLibrary.IdOf(user.Id)))
+        {
+            await _expiry.ScheduleAsync(LibraryEraseHandler.KindName, libraryId, "", now, cancellationToken);
+        }
+
+        await _expiry.ScheduleAsync(AccountEraseHandler.KindName, user.Id, UserEntity.ProfileRowKey, now, cancellationToken);
         var deleted = await _accounts.MarkDeletedAsync(user.Id, cancellationToken);
         if (!deleted.Succeeded)
         {
@@ -108,8 +145,11 @@ public sealed partial class AccountDeletionService
         return true;
     }
 
-    /// <summary>Sessions, API keys, passkeys and the second factor: through each capability's own service.</summary>
-    private async Task<Problem?> StopCredentialsAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sessions, API keys (the account's and those of the organisations deleted with it), publishable keys, passkeys,
+    /// social links and the second factor: through each capability's own service.
+    /// </summary>
+    private async Task<Problem?> StopCredentialsAsync(string userId, IReadOnlyList<string> deletedOrganisations, CancellationToken cancellationToken)
     {
         var sessions = await _sessions.RevokeAllAsync(userId, "account-deleted", cancellationToken);
         if (!sessions.Succeeded)
@@ -117,16 +157,28 @@ public sealed partial class AccountDeletionService
             return sessions.Problem;
         }
 
-        // The owner's own authority: a session may revoke any of its keys.
-        var owner = new Caller(userId, CredentialType.Session, Scopes.All, ExpiresAt: null);
-        foreach (var key in await _apiKeys.ListAsync(userId, cancellationToken))
+        // The owner's own authority: a session may revoke any of its keys, and an organisation's it was the last of.
+        var owners = deletedOrganisations
+            .Select(organisationId => new Caller(userId, CredentialType.Session, Scopes.All, ExpiresAt: null) { OrganisationId = organisationId })
+            .Prepend(new Caller(userId, CredentialType.Session, Scopes.All, ExpiresAt: null));
+        foreach (var owner in owners)
         {
-            var revoked = await _apiKeys.RevokeAsync(owner, key.Id, cancellationToken);
-            if (revoked.Problem is { Code: not ErrorCodes.NotFound } problem)
+            foreach (var key in await _apiKeys.ListAsync(owner, cancellationToken))
             {
-                return problem;
+                var revoked = await _apiKeys.RevokeAsync(owner, key.Id, cancellationToken);
+                if (revoked.Problem is { Code: not ErrorCodes.NotFound } problem)
+                {
+                    return problem;
+                }
             }
         }
+
+        foreach (var key in await _publishableKeys.ListAsync(userId, cancellationToken))
+        {
+            await _publishableKeys.DeleteAsync(userId, key.Id, cancellationToken);
+        }
+
+        await _social.RemoveAllAsync(userId, cancellationToken);
 
         foreach (var passkey in await _passkeys.ListAsync(userId, cancellationToken))
         {
@@ -140,3 +192,6 @@ public sealed partial class AccountDeletionService
     [LoggerMessage(EventId = 9431, Level = LogLevel.Information, Message = "User {UserId} deleted their account; the sweep erases the rest")]
     private static partial void LogDeleted(ILogger logger, string userId);
 }
+
+/// <summary>What <c>DELETE /me</c> proves: the password (or none, after a fresh sign-in), the second factor when it is on, and the device.</summary>
+public sealed record AccountDeletionProof(string? Password, string? TwoFactorCode, string? DeviceToken);

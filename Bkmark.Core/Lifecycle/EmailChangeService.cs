@@ -40,7 +40,8 @@ public sealed partial class EmailChangeService
     /// the password (throttled as sign-in is). Whether another account has that address is not said here, so the
     /// request cannot probe for accounts; confirming it answers <c>EMAIL_TAKEN</c> if so.
     /// </summary>
-    public async Task<Result<bool>> RequestAsync(Caller caller, string? newEmail, string? password, ClientInfo client, CancellationToken cancellationToken)
+    public async Task<Result<bool>> RequestAsync(
+        Caller caller, string? newEmail, string? password, string? deviceToken, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var normalizedEmail = AccountService.NormalizeEmail(newEmail);
@@ -60,7 +61,7 @@ public sealed partial class EmailChangeService
             return Problems.Validation(errors);
         }
 
-        var user = await _signIn.ConfirmPasswordAsync(caller.UserId, password, client, cancellationToken);
+        var user = await _signIn.ConfirmPasswordAsync(caller.UserId, password, deviceToken, client, cancellationToken);
         if (!user.Succeeded)
         {
             return user.Problem;

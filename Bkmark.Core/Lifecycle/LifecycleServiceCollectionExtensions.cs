@@ -26,6 +26,7 @@ public static class LifecycleServiceCollectionExtensions
         services.AddServiceWithInternalConstructor<AccountDeletionService>();
         services.AddExpiryHandler<LifecycleTokenExpiryHandler>();
         services.AddExpiryHandler<AccountEraseHandler>();
+        services.AddExpiryHandler<LibraryEraseHandler>();
         return services;
     }
 }

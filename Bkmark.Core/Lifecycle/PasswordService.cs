@@ -57,7 +57,7 @@ public sealed partial class PasswordService
     /// (throttled as sign-in is). Every other session ends; the user is told by email.
     /// </summary>
     public async Task<Result<bool>> ChangeAsync(
-        Caller caller, string? currentPassword, string? newPassword, ClientInfo client, CancellationToken cancellationToken)
+        Caller caller, string? currentPassword, string? newPassword, string? deviceToken, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var errors = new Dictionary<string, string[]>();
@@ -76,7 +76,7 @@ public sealed partial class PasswordService
             return Problems.Validation(errors);
         }
 
-        var proof = await _signIn.ConfirmPasswordAsync(caller.UserId, currentPassword, client, cancellationToken);
+        var proof = await _signIn.ConfirmPasswordAsync(caller.UserId, currentPassword, deviceToken, client, cancellationToken);
         if (!proof.Succeeded)
         {
             return proof.Problem;

@@ -126,10 +126,13 @@ public sealed class SignInService
 
     /// <summary>
     /// Confirms a signed-in person's password before an account change (a new password or email, deleting the
-    /// account). Sign-in's own throttle counts these guesses (the account's unknown-devices counter), so a stolen
-    /// access token earns no extra guesses; no second factor, since the session already proved it.
+    /// account). Sign-in's own throttle counts these guesses by the §7 device-token rule (DESIGN.md §14): on the
+    /// device's own counter when <paramref name="deviceToken"/> is this account's, otherwise on the account's
+    /// unknown-devices counter, so a stolen access token earns no extra guesses and a stranger's failures cannot
+    /// block the owner's own device; no second factor, since the session already proved it.
     /// </summary>
-    internal async Task<Result<UserEntity>> ConfirmPasswordAsync(string userId, string? password, ClientInfo client, CancellationToken cancellationToken)
+    internal async Task<Result<UserEntity>> ConfirmPasswordAsync(
+        string userId, string? password, string? deviceToken, ClientInfo client, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(password))
         {
@@ -142,7 +145,7 @@ public sealed class SignInService
             return Problems.TokenRevoked("This account no longer exists.");
         }
 
-        return await ClaimAndVerifyAsync(user, user.Email, password, deviceToken: null, client, cancellationToken) is { } refusal ? refusal : user;
+        return await ClaimAndVerifyAsync(user, user.Email, password, deviceToken, client, cancellationToken) is { } refusal ? refusal : user;
     }
 
     /// <summary>The attempt takes its slot, then the password is checked (§7); null when it is right.</summary>

@@ -235,6 +235,15 @@ public sealed partial class SocialSignInService
         return ViewOf(link);
     }
 
+    /// <summary>Removes every link of an account being deleted (DESIGN.md §14): its identities may then start a new account.</summary>
+    internal async Task RemoveAllAsync(string userId, CancellationToken cancellationToken)
+    {
+        foreach (var link in await _links.ListAsync(userId, cancellationToken))
+        {
+            await _links.RemoveAsync(link, cancellationToken);
+        }
+    }
+
     private async Task<Result<SocialFlowStart>> StartAsync(
         string providerName, string purpose, string userId, string redirectUri, CancellationToken cancellationToken)
     {

@@ -35,14 +35,14 @@ public static class ApiTestClient
     /// link is issued the way registration issues it, by the host this client talks to, instead of waiting for the
     /// registration email to reach MailDev: the same route and token, without the queue's polling delay.
     /// </summary>
-    public static async Task VerifyEmailAsync(this HttpClient client, string userId, string email)
+    public static async Task VerifyEmailAsync(this HttpClient client, string userId, string email, string? userAgent = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         var host = LocalHostFixture.Serving(client.BaseAddress!);
         var user = await host.Services.GetRequiredService<AccountService>().FindAsync(userId, CancellationToken.None);
         var token = await host.Services.GetRequiredService<LifecycleTokens>()
             .IssueAsync(LinkPurpose.VerifyEmail, LinkHolder.Of(user!), email, previousEmail: null, CancellationToken.None);
-        using var response = await client.PostAsJsonAsync("api/v1/auth/email/verify", new { token });
+        using var response = await client.SendAsync(HttpMethod.Post, "api/v1/auth/email/verify", new { token }, userAgent: userAgent);
         Assert.True(response.IsSuccessStatusCode, $"Verifying {email}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 

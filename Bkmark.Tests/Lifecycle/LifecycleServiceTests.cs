@@ -208,8 +208,8 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         await SignInAsync(email, Password);
         var caller = new Caller(user, CredentialType.Session, Scopes.All, null, SessionId: current.SessionId);
 
-        var wrong = await Passwords.ChangeAsync(caller, "not the password", NewPassword, Browser, CancellationToken.None);
-        var changed = await Passwords.ChangeAsync(caller, Password, NewPassword, Browser, CancellationToken.None);
+        var wrong = await Passwords.ChangeAsync(caller, "not the password", NewPassword, deviceToken: null, Browser, CancellationToken.None);
+        var changed = await Passwords.ChangeAsync(caller, Password, NewPassword, deviceToken: null, Browser, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.InvalidCredentials, wrong.Problem?.Code);
         Assert.True(changed.Succeeded);
@@ -225,7 +225,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     {
         var (user, _) = await RegisterAsync();
 
-        var changed = await Passwords.ChangeAsync(SessionOf(user), Password, "short", Browser, CancellationToken.None);
+        var changed = await Passwords.ChangeAsync(SessionOf(user), Password, "short", deviceToken: null, Browser, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.ValidationFailed, changed.Problem?.Code);
         Assert.Contains("newPassword", changed.Problem!.Errors!.Keys);
@@ -237,7 +237,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         var (user, oldEmail) = await RegisterAsync();
         var newEmail = ApiTestClient.NewEmail();
 
-        var requested = await EmailChange.RequestAsync(SessionOf(user), newEmail, Password, Browser, CancellationToken.None);
+        var requested = await EmailChange.RequestAsync(SessionOf(user), newEmail, Password, deviceToken: null, Browser, CancellationToken.None);
         var beforeConfirming = await ProfileAsync(user);
         var confirmed = await EmailChange.ConfirmAsync(_mail.LastToken(newEmail, LifecycleEmails.ConfirmEmailChange), Browser, CancellationToken.None);
 
@@ -260,7 +260,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     {
         var (user, oldEmail) = await RegisterAsync();
         var newEmail = ApiTestClient.NewEmail();
-        await EmailChange.RequestAsync(SessionOf(user), newEmail, Password, Browser, CancellationToken.None);
+        await EmailChange.RequestAsync(SessionOf(user), newEmail, Password, deviceToken: null, Browser, CancellationToken.None);
         await Verification.RegisterAsync(newEmail, Password, null, CancellationToken.None);
 
         var confirmed = await EmailChange.ConfirmAsync(_mail.LastToken(newEmail, LifecycleEmails.ConfirmEmailChange), Browser, CancellationToken.None);
@@ -276,9 +276,9 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         var (first, _) = await RegisterAsync();
         var (second, _) = await RegisterAsync();
         var contested = ApiTestClient.NewEmail();
-        await EmailChange.RequestAsync(SessionOf(first), contested, Password, Browser, CancellationToken.None);
+        await EmailChange.RequestAsync(SessionOf(first), contested, Password, deviceToken: null, Browser, CancellationToken.None);
         var firstToken = _mail.LastToken(contested, LifecycleEmails.ConfirmEmailChange);
-        await EmailChange.RequestAsync(SessionOf(second), contested, Password, Browser, CancellationToken.None);
+        await EmailChange.RequestAsync(SessionOf(second), contested, Password, deviceToken: null, Browser, CancellationToken.None);
         var secondToken = _mail.LastToken(contested, LifecycleEmails.ConfirmEmailChange);
 
         var results = await Task.WhenAll(
@@ -322,7 +322,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
             await _core.Get<BookmarkService>().CreateAsync(user, new BookmarkInput($"https://example.com/{i}", null, null, null, null, null), CancellationToken.None);
         }
 
-        var deleted = await Deletion.DeleteAsync(caller, Password, Browser, CancellationToken.None);
+        var deleted = await Deletion.DeleteAsync(caller, new AccountDeletionProof(Password, null, null), Browser, CancellationToken.None);
 
         Assert.True(deleted.Succeeded);
         Assert.Equal(ErrorCodes.TokenRevoked, (await _core.Get<SignInService>().RefreshAsync(session.RefreshToken, CancellationToken.None)).Problem?.Code);
@@ -352,7 +352,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         }
 
         var caller = new Caller(user, CredentialType.Session, Scopes.All, null, SessionId: "s") { AuthenticatedAt = core.Time.GetUtcNow() };
-        Assert.True((await core.Get<AccountDeletionService>().DeleteAsync(caller, null, Browser, CancellationToken.None)).Succeeded);
+        Assert.True((await core.Get<AccountDeletionService>().DeleteAsync(caller, new AccountDeletionProof(null, null, null), Browser, CancellationToken.None)).Succeeded);
         var handler = core.Get<IEnumerable<IExpiryHandler>>().Single(h => h.Kind == AccountEraseHandler.KindName);
         var target = new ExpiryTarget(AccountEraseHandler.KindName, user, UserEntity.ProfileRowKey);
 
@@ -376,8 +376,8 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         var stale = new Caller(user, CredentialType.Session, Scopes.All, null, SessionId: "s") { AuthenticatedAt = _core.Time.GetUtcNow().AddMinutes(-11) };
         var fresh = stale with { AuthenticatedAt = _core.Time.GetUtcNow() };
 
-        var refused = await Deletion.DeleteAsync(stale, null, Browser, CancellationToken.None);
-        var deleted = await Deletion.DeleteAsync(fresh, null, Browser, CancellationToken.None);
+        var refused = await Deletion.DeleteAsync(stale, new AccountDeletionProof(null, null, null), Browser, CancellationToken.None);
+        var deleted = await Deletion.DeleteAsync(fresh, new AccountDeletionProof(null, null, null), Browser, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.ReauthenticationRequired, refused.Problem?.Code);
         Assert.True(deleted.Succeeded);

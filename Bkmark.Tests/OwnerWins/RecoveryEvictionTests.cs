@@ -34,7 +34,7 @@ public sealed class RecoveryEvictionTests(LocalHostFixture host) : IClassFixture
     {
         var owner = await host.SignUpAsync();
         var intruderMailbox = ApiTestClient.NewEmail();
-        await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/email", new { newEmail = intruderMailbox, password = ApiTestClient.Password }, owner.AccessToken, HttpStatusCode.Accepted);
+        Assert.Equal(HttpStatusCode.Accepted, (await host.SendAsync(HttpMethod.Post, "api/v1/me/email", new { newEmail = intruderMailbox, password = ApiTestClient.Password }, owner.AccessToken)).StatusCode);
         var pendingChange = (await MailDevInbox.WaitForEmailAsync(intruderMailbox)).Token;
         var otherReset = await ResetLinkAsync(owner.Email);
         var reset = await ResetLinkAsync(owner.Email, skip: otherReset);
@@ -69,10 +69,10 @@ public sealed class RecoveryEvictionTests(LocalHostFixture host) : IClassFixture
         var owner = await host.SignUpAsync();
         var first = ApiTestClient.NewEmail();
         var second = ApiTestClient.NewEmail();
-        await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/email", new { newEmail = first, password = ApiTestClient.Password }, owner.AccessToken, HttpStatusCode.Accepted);
+        Assert.Equal(HttpStatusCode.Accepted, (await host.SendAsync(HttpMethod.Post, "api/v1/me/email", new { newEmail = first, password = ApiTestClient.Password }, owner.AccessToken)).StatusCode);
         var firstLink = (await MailDevInbox.WaitForEmailAsync(first)).Token;
 
-        await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/email", new { newEmail = second, password = ApiTestClient.Password }, owner.AccessToken, HttpStatusCode.Accepted);
+        Assert.Equal(HttpStatusCode.Accepted, (await host.SendAsync(HttpMethod.Post, "api/v1/me/email", new { newEmail = second, password = ApiTestClient.Password }, owner.AccessToken)).StatusCode);
         var secondLink = (await MailDevInbox.WaitForEmailAsync(second)).Token;
 
         await (await host.SendAsync(HttpMethod.Post, "api/v1/auth/email/confirm-change", new { token = firstLink }))
@@ -87,7 +87,7 @@ public sealed class RecoveryEvictionTests(LocalHostFixture host) : IClassFixture
     {
         var owner = await host.SignUpAsync();
         var intruderMailbox = ApiTestClient.NewEmail();
-        await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/email", new { newEmail = intruderMailbox, password = ApiTestClient.Password }, owner.AccessToken, HttpStatusCode.Accepted);
+        Assert.Equal(HttpStatusCode.Accepted, (await host.SendAsync(HttpMethod.Post, "api/v1/me/email", new { newEmail = intruderMailbox, password = ApiTestClient.Password }, owner.AccessToken)).StatusCode);
         var link = (await MailDevInbox.WaitForEmailAsync(intruderMailbox)).Token;
 
         using var changed = await host.SendAsync(
