@@ -20,21 +20,21 @@ namespace Bkmark.Core.Lifecycle;
 /// </summary>
 public sealed partial class AccountDeletionService
 {
-    private readonly AccountService _accounts;
-    private readonly SignInService _signIn;
-    private readonly StepUp _stepUp;
-    private readonly SessionService _sessions;
-    private readonly ApiKeyService _apiKeys;
-    private readonly PasskeyService _passkeys;
-    private readonly TwoFactorService _twoFactor;
-    private readonly SocialSignInService _social;
-    private readonly PublishableKeyService _publishableKeys;
-    private readonly OrganisationService _organisations;
-    private readonly ExpiryIndex _expiry;
-    private readonly LifecycleEmails _emails;
-    private readonly SecurityEventLog _securityLog;
-    private readonly TimeProvider _time;
-    private readonly ILogger<AccountDeletionService> _logger;
+    private readonly AccountService accounts;
+    private readonly SignInService signIn;
+    private readonly StepUp stepUp;
+    private readonly SessionService sessions;
+    private readonly ApiKeyService apiKeys;
+    private readonly PasskeyService passkeys;
+    private readonly TwoFactorService twoFactor;
+    private readonly SocialSignInService social;
+    private readonly PublishableKeyService publishableKeys;
+    private readonly OrganisationService organisations;
+    private readonly ExpiryIndex expiry;
+    private readonly LifecycleEmails emails;
+    private readonly SecurityEventLog securityLog;
+    private readonly TimeProvider time;
+    private readonly ILogger<AccountDeletionService> logger;
 
     internal AccountDeletionService(
         AccountService accounts,
@@ -53,21 +53,21 @@ public sealed partial class AccountDeletionService
         TimeProvider time,
         ILogger<AccountDeletionService> logger)
     {
-        _accounts = accounts;
-        _signIn = signIn;
-        _stepUp = stepUp;
-        _sessions = sessions;
-        _apiKeys = apiKeys;
-        _passkeys = passkeys;
-        _twoFactor = twoFactor;
-        _social = social;
-        _publishableKeys = publishableKeys;
-        _organisations = organisations;
-        _expiry = expiry;
-        _emails = emails;
-        _securityLog = securityLog;
-        _time = time;
-        _logger = logger;
+        this.accounts = accounts;
+        this.signIn = signIn;
+        this.stepUp = stepUp;
+        this.sessions = sessions;
+        this.apiKeys = apiKeys;
+        this.passkeys = passkeys;
+        this.twoFactor = twoFactor;
+        this.social = social;
+        this.publishableKeys = publishableKeys;
+        this.organisations = organisations;
+        this.expiry = expiry;
+        this.emails = emails;
+        this.securityLog = securityLog;
+        this.time = time;
+        this.logger = logger;
     }
 
     /// <summary>
@@ -85,7 +85,7 @@ public sealed partial class AccountDeletionService
         ArgumentNullException.ThrowIfNull(proof);
         if (proof.Password is not { } password)
         {
-            var recent = _stepUp.RequireRecent(caller);
+            var recent = stepUp.RequireRecent(caller);
             if (!recent.Succeeded)
             {
                 return recent.Problem;
@@ -93,7 +93,7 @@ public sealed partial class AccountDeletionService
         }
         else
         {
-            var confirmed = await _signIn.ConfirmPasswordAsync(caller.UserId, password, proof.DeviceToken, client, cancellationToken);
+            var confirmed = await signIn.ConfirmPasswordAsync(caller.UserId, password, proof.DeviceToken, client, cancellationToken);
             if (!confirmed.Succeeded)
             {
                 return confirmed.Problem;
@@ -101,20 +101,20 @@ public sealed partial class AccountDeletionService
         }
 
         // A session proved the second factor once; deleting everything asks for it again, as a reset does.
-        var secondFactor = await _twoFactor.CheckSignInAsync(caller.UserId, proof.TwoFactorCode, cancellationToken);
+        var secondFactor = await twoFactor.CheckSignInAsync(caller.UserId, proof.TwoFactorCode, cancellationToken);
         if (!secondFactor.Succeeded)
         {
-            await _securityLog.RecordRefusalAsync(caller.UserId, secondFactor.Problem, client, cancellationToken);
+            await securityLog.RecordRefusalAsync(caller.UserId, secondFactor.Problem, client, cancellationToken);
             return secondFactor.Problem;
         }
 
-        var user = await _accounts.FindAsync(caller.UserId, cancellationToken);
+        var user = await accounts.FindAsync(caller.UserId, cancellationToken);
         if (user is null)
         {
             return Problems.TokenRevoked("This account no longer exists.");
         }
 
-        var organisations = await _organisations.RemoveDeletedAccountAsync(user.Id, cancellationToken);
+        var organisations = await organisations.RemoveDeletedAccountAsync(user.Id, cancellationToken);
         if (!organisations.Succeeded)
         {
             return organisations.Problem;
@@ -126,22 +126,22 @@ public sealed partial class AccountDeletionService
             return stopped;
         }
 
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         foreach (var libraryId in organisations.Value.Select(LibraryIds.Organisation).Append(SandboxLibrary.IdOf(user.Id)))
         {
-            await _expiry.ScheduleAsync(LibraryEraseHandler.KindName, libraryId, "", now, cancellationToken);
+            await expiry.ScheduleAsync(LibraryEraseHandler.KindName, libraryId, "", now, cancellationToken);
         }
 
-        await _expiry.ScheduleAsync(AccountEraseHandler.KindName, user.Id, UserEntity.ProfileRowKey, now, cancellationToken);
-        var deleted = await _accounts.MarkDeletedAsync(user.Id, cancellationToken);
+        await expiry.ScheduleAsync(AccountEraseHandler.KindName, user.Id, UserEntity.ProfileRowKey, now, cancellationToken);
+        var deleted = await accounts.MarkDeletedAsync(user.Id, cancellationToken);
         if (!deleted.Succeeded)
         {
             return deleted.Problem;
         }
 
-        LogDeleted(_logger, user.Id);
-        await _securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.AccountDeleted, client, caller.SessionId), cancellationToken);
-        await _emails.NotifyAsync(LifecycleEmails.AccountDeleted, user.Email, client, cancellationToken);
+        LogDeleted(logger, user.Id);
+        await securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.AccountDeleted, client, caller.SessionId), cancellationToken);
+        await emails.NotifyAsync(LifecycleEmails.AccountDeleted, user.Email, client, cancellationToken);
         return true;
     }
 
@@ -151,10 +151,10 @@ public sealed partial class AccountDeletionService
     /// </summary>
     private async Task<Problem?> StopCredentialsAsync(string userId, IReadOnlyList<string> deletedOrganisations, CancellationToken cancellationToken)
     {
-        var sessions = await _sessions.RevokeAllAsync(userId, "account-deleted", cancellationToken);
-        if (!sessions.Succeeded)
+        var ended = await sessions.RevokeAllAsync(userId, "account-deleted", cancellationToken);
+        if (!ended.Succeeded)
         {
-            return sessions.Problem;
+            return ended.Problem;
         }
 
         // The owner's own authority: a session may revoke any of its keys, and an organisation's it was the last of.
@@ -163,9 +163,9 @@ public sealed partial class AccountDeletionService
             .Prepend(new Caller(userId, CredentialType.Session, Scopes.All, ExpiresAt: null));
         foreach (var owner in owners)
         {
-            foreach (var key in await _apiKeys.ListAsync(owner, cancellationToken))
+            foreach (var key in await apiKeys.ListAsync(owner, cancellationToken))
             {
-                var revoked = await _apiKeys.RevokeAsync(owner, key.Id, cancellationToken);
+                var revoked = await apiKeys.RevokeAsync(owner, key.Id, cancellationToken);
                 if (revoked.Problem is { Code: not ErrorCodes.NotFound } problem)
                 {
                     return problem;
@@ -173,19 +173,19 @@ public sealed partial class AccountDeletionService
             }
         }
 
-        foreach (var key in await _publishableKeys.ListAsync(userId, cancellationToken))
+        foreach (var key in await publishableKeys.ListAsync(userId, cancellationToken))
         {
-            await _publishableKeys.DeleteAsync(userId, key.Id, cancellationToken);
+            await publishableKeys.DeleteAsync(userId, key.Id, cancellationToken);
         }
 
-        await _social.RemoveAllAsync(userId, cancellationToken);
+        await social.RemoveAllAsync(userId, cancellationToken);
 
-        foreach (var passkey in await _passkeys.ListAsync(userId, cancellationToken))
+        foreach (var passkey in await passkeys.ListAsync(userId, cancellationToken))
         {
-            await _passkeys.DeleteAsync(userId, passkey.Id, cancellationToken);
+            await passkeys.DeleteAsync(userId, passkey.Id, cancellationToken);
         }
 
-        await _twoFactor.RemoveAsync(userId, cancellationToken);
+        await twoFactor.RemoveAsync(userId, cancellationToken);
         return null;
     }
 
