@@ -114,20 +114,20 @@ public sealed partial class AccountDeletionService
             return Problems.TokenRevoked("This account no longer exists.");
         }
 
-        var organisations = await organisations.RemoveDeletedAccountAsync(user.Id, cancellationToken);
-        if (!organisations.Succeeded)
+        var deletedOrganisations = await organisations.RemoveDeletedAccountAsync(user.Id, cancellationToken);
+        if (!deletedOrganisations.Succeeded)
         {
-            return organisations.Problem;
+            return deletedOrganisations.Problem;
         }
 
-        var stopped = await StopCredentialsAsync(user.Id, organisations.Value, cancellationToken);
+        var stopped = await StopCredentialsAsync(user.Id, deletedOrganisations.Value, cancellationToken);
         if (stopped is not null)
         {
             return stopped;
         }
 
         var now = time.GetUtcNow();
-        foreach (var libraryId in organisations.Value.Select(LibraryIds.Organisation).Append(SandboxLibrary.IdOf(user.Id)))
+        foreach (var libraryId in deletedOrganisations.Value.Select(LibraryIds.Organisation).Append(SandboxLibrary.IdOf(user.Id)))
         {
             await expiry.ScheduleAsync(LibraryEraseHandler.KindName, libraryId, "", now, cancellationToken);
         }

@@ -110,7 +110,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     [Fact]
     public async Task CompleteReset_SetsThePassword_RevokesEverySession_AndTellsTheUser()
     {
-        var (user, email) = await RegisterAsync();
+        var (user, email) = await RegisterVerifiedAsync();
         await SignInAsync(email, Password);
         await SignInAsync(email, Password);
         var token = await RequestResetTokenAsync(email);
@@ -160,7 +160,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     [Fact]
     public async Task CompleteReset_RequiresTheSecondFactor_AndKeepsTheLinkUntilItIsGiven()
     {
-        var (user, email) = await RegisterAsync();
+        var (user, email) = await RegisterVerifiedAsync();
         var secret = await EnableTwoFactorAsync(user);
         var token = await RequestResetTokenAsync(email);
 
@@ -203,7 +203,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     [Fact]
     public async Task ChangePassword_RevokesOtherSessions_KeepsTheCurrentOne_AndTellsTheUser()
     {
-        var (user, email) = await RegisterAsync();
+        var (user, email) = await RegisterVerifiedAsync();
         var current = (await SignInAsync(email, Password)).Value!;
         await SignInAsync(email, Password);
         var caller = new Caller(user, CredentialType.Session, Scopes.All, null, SessionId: current.SessionId);
@@ -312,7 +312,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     [Fact]
     public async Task Delete_StopsSessionsKeysAndPasskeysAtOnce_FreesTheEmail_AndTheSweepErasesTheLibrary()
     {
-        var (user, email) = await RegisterAsync();
+        var (user, email) = await RegisterVerifiedAsync();
         await core.Get<AccountService>().SetPlanAsync(user, Plans.Pro, CancellationToken.None);
         var session = (await SignInAsync(email, Password)).Value!;
         var caller = new Caller(user, CredentialType.Session, Scopes.All, null, SessionId: session.SessionId);
@@ -396,6 +396,14 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         // Gone, not merely expired: an unknown link, and the table holds nothing of it.
         Assert.Equal(ErrorCodes.InvalidToken, afterSweep.Problem?.Code);
         Assert.Empty(await core.Get<BkmarkTables>()[TableNames.LifecycleTokens].QueryAsync<TableEntity>().ToListAsync());
+    }
+
+    /// <summary>A registered account whose address is confirmed: one never confirmed is reclaimed by a reset (DESIGN.md §14).</summary>
+    private async Task<(string UserId, string Email)> RegisterVerifiedAsync()
+    {
+        var (user, email) = await RegisterAsync();
+        Assert.True((await core.Get<AccountService>().MarkEmailVerifiedAsync(user, email, CancellationToken.None)).Value);
+        return (user, email);
     }
 
     private async Task<(string UserId, string Email)> RegisterAsync()
