@@ -163,23 +163,26 @@ public sealed class AccountService
     /// <summary>
     /// Replaces the password hash (a change or a reset; the caller has proved the right to it) and renews the security
     /// stamp, so every other link and every device token made before stop counting (DESIGN.md §14, recovery evicts).
+    /// With <paramref name="expectedStamp"/> (a reset link's), only while the account still has that stamp: a link that
+    /// a concurrent recovery voided after it was looked up changes nothing (NOT_FOUND).
     /// </summary>
-    internal Task<Result<UserEntity>> SetPasswordAsync(string userId, string newPassword, CancellationToken cancellationToken) =>
+    internal Task<Result<UserEntity>> SetPasswordAsync(string userId, string newPassword, string? expectedStamp, CancellationToken cancellationToken) =>
         ChangeAsync(userId, user =>
         {
             user.PasswordHash = hasher.HashPassword(user, newPassword);
             user.SecurityStamp = NewSecurityStamp();
-        }, cancellationToken);
+        }, cancellationToken, when: user => expectedStamp is null || user.SecurityStamp == expectedStamp);
 
     /// <summary>
     /// DESIGN.md §14: the owner of the address proved it (a reset link followed, or a provider's verified email) on an
     /// account whose address was never confirmed, so whoever made the account may not be them. The address becomes
     /// confirmed, the stamp renews (every link and device token dies), and the password is replaced by
     /// <paramref name="newPassword"/>, or removed when the prover set none (a social sign-in). Conditional on the
-    /// account still being unconfirmed, with its ETag: of concurrent proofs exactly one reclaims.
+    /// account still being unconfirmed (and, with <paramref name="expectedStamp"/>, still having the proving link's stamp),
+    /// with its ETag: of concurrent proofs exactly one reclaims.
     /// </summary>
-    /// <returns>The reclaimed account; NOT_FOUND when it is gone or was confirmed in the meantime.</returns>
-    internal Task<Result<UserEntity>> ReclaimAsync(string userId, string? newPassword, CancellationToken cancellationToken) =>
+    /// <returns>The reclaimed account; NOT_FOUND when it is gone or was confirmed or recovered in the meantime.</returns>
+    internal Task<Result<UserEntity>> ReclaimAsync(string userId, string? newPassword, string? expectedStamp, CancellationToken cancellationToken) =>
         ChangeAsync(userId, user =>
         {
             user.EmailVerifiedAt = time.GetUtcNow();
@@ -188,7 +191,7 @@ public sealed class AccountService
             user.PendingEmailChange = null;
             // The reclaim removed the authenticator first (AccountReclaim); GET /me follows.
             user.TwoFactorEnabled = false;
-        }, cancellationToken, when: user => user.EmailVerifiedAt is null);
+        }, cancellationToken, when: user => user.EmailVerifiedAt is null && (expectedStamp is null || user.SecurityStamp == expectedStamp));
 
     /// <summary>Records <paramref name="linkId"/> as the one change-of-email link that may complete; an earlier one dies.</summary>
     internal Task<Result<UserEntity>> SetPendingEmailChangeAsync(string userId, string linkId, CancellationToken cancellationToken) =>

@@ -82,7 +82,7 @@ public sealed partial class PasswordService
             return proof.Problem;
         }
 
-        var changed = await accounts.SetPasswordAsync(caller.UserId, newPassword!, cancellationToken);
+        var changed = await accounts.SetPasswordAsync(caller.UserId, newPassword!, expectedStamp: null, cancellationToken);
         if (!changed.Succeeded)
         {
             return changed.Problem;
@@ -194,10 +194,11 @@ public sealed partial class PasswordService
             await securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.BackupCodeUsed, client), cancellationToken);
         }
 
-        var changed = await accounts.SetPasswordAsync(user.Id, newPassword!, cancellationToken);
+        // Bound to the link's stamp: a recovery that finished since this link was looked up voided it.
+        var changed = await accounts.SetPasswordAsync(user.Id, newPassword!, link.Value.SecurityStamp, cancellationToken);
         if (!changed.Succeeded)
         {
-            return changed.Problem;
+            return changed.Problem.Code == ErrorCodes.NotFound ? LifecycleTokens.Unusable() : changed.Problem;
         }
 
         var revoked = await sessions.RevokeAllAsync(user.Id, "password-reset", cancellationToken);
@@ -219,7 +220,7 @@ public sealed partial class PasswordService
             return LifecycleTokens.Unusable();
         }
 
-        var reclaimed = await reclaim.ReclaimAsync(link.UserId, newPassword, AccountReclaim.ByPasswordReset, client, cancellationToken);
+        var reclaimed = await reclaim.ReclaimAsync(link.UserId, newPassword, link.SecurityStamp, AccountReclaim.ByPasswordReset, client, cancellationToken);
         if (!reclaimed.Succeeded)
         {
             return reclaimed.Problem;

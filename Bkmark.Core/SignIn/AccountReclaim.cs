@@ -31,10 +31,11 @@ internal sealed partial class AccountReclaim(
     /// the owner's next proof reclaims it again); then the password, stamp and confirmation are written in one
     /// ETag-conditional write, of which concurrent proofs win exactly one; then every session ends, including one the
     /// first person opened in between with the password that is now gone. The new password is the one the prover set
-    /// (a reset), or none (a social sign-in).
+    /// (a reset), or none (a social sign-in); a reset's link stamp is expected still to be the account's.
     /// </summary>
     /// <returns>The reclaimed account; CONFLICT when the address was confirmed in the meantime (another proof won).</returns>
-    internal async Task<Result<UserEntity>> ReclaimAsync(string userId, string? newPassword, string method, ClientInfo client, CancellationToken cancellationToken)
+    internal async Task<Result<UserEntity>> ReclaimAsync(
+        string userId, string? newPassword, string? expectedStamp, string method, ClientInfo client, CancellationToken cancellationToken)
     {
         // Before DESIGN.md §14 an unverified account could add factors; none of them was the owner's to keep.
         await twoFactor.RemoveAsync(userId, cancellationToken);
@@ -43,7 +44,7 @@ internal sealed partial class AccountReclaim(
             await passkeys.DeleteAsync(userId, passkey.Id, cancellationToken);
         }
 
-        var reclaimed = await accounts.ReclaimAsync(userId, newPassword, cancellationToken);
+        var reclaimed = await accounts.ReclaimAsync(userId, newPassword, expectedStamp, cancellationToken);
         if (!reclaimed.Succeeded)
         {
             return reclaimed.Problem.Code == ErrorCodes.NotFound ? Problems.ConcurrentChange() : reclaimed.Problem;

@@ -350,7 +350,7 @@ public sealed partial class SocialSignInService
         var existing = await accounts.FindForSignInAsync(email, cancellationToken);
         if (existing is { EmailVerifiedAt: null })
         {
-            var reclaimed = await reclaim.ReclaimAsync(existing.Id, newPassword: null, AccountReclaim.BySocialSignIn, client, cancellationToken);
+            var reclaimed = await reclaim.ReclaimAsync(existing.Id, newPassword: null, expectedStamp: null, AccountReclaim.BySocialSignIn, client, cancellationToken);
             return reclaimed.Succeeded ? await LinkNewAccountAsync(provider, identity, reclaimed.Value.Id, cancellationToken) : reclaimed.Problem;
         }
 
