@@ -5,7 +5,7 @@ namespace Bkmark.Functions;
 
 /// <summary>The caller's API keys: create, list, read, change, roll, revoke. A session or any key may manage them.</summary>
 public sealed class ApiKeyFunctions(
-    ApiKeyService keys, RequestAuthenticator authenticator, StepUp stepUp, OrganisationAccess organisations, SecurityEventLog securityLog)
+    ApiKeyService keys, ApiKeyRoller roller, RequestAuthenticator authenticator, StepUp stepUp, OrganisationAccess organisations, SecurityEventLog securityLog)
 {
     [Function(nameof(CreateApiKey))]
     public Task<IActionResult> CreateApiKey(
@@ -99,7 +99,7 @@ public sealed class ApiKeyFunctions(
         request,
         async (caller, body) =>
     {
-        var rolled = await keys.RollAsync(caller, id, body.ExpiresPreviousIn, cancellationToken);
+        var rolled = await roller.RollAsync(caller, id, body.ExpiresPreviousIn, cancellationToken);
         await securityLog.RecordIfSucceededAsync(
             request, caller, rolled, SecurityEventTypes.ApiKeyRolled, cancellationToken, key => DetailsOf(key.Id, key.KeyPrefix));
         return ApiResults.From(rolled, ApiResults.Created);

@@ -3,7 +3,7 @@ using Bkmark.Core.ApiKeys;
 namespace Bkmark.Functions;
 
 /// <summary>Settings → Billing: what the caller's plan gives and how much of it is in use.</summary>
-public sealed class BillingFunctions(ApiKeyService keys, RequestAuthenticator authenticator)
+public sealed class BillingFunctions(ApiKeyPlans keys, RequestAuthenticator authenticator)
 {
     [Function(nameof(GetMyPlan))]
     public Task<IActionResult> GetMyPlan(

@@ -14,8 +14,12 @@ public static class ApiKeysServiceCollectionExtensions
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<RateWindowStore>();
         services.AddSingleton<ApiKeyRateLimiter>();
+        services.AddSingleton<LiveApiKeys>();
+        services.AddSingleton<ApiKeyLedger>();
         services.AddServiceWithInternalConstructor<ApiKeyService>();
-        services.AddSingleton<IPlanChangeHandler>(provider => provider.GetRequiredService<ApiKeyService>());
+        services.AddServiceWithInternalConstructor<ApiKeyRoller>();
+        services.AddServiceWithInternalConstructor<ApiKeyPlans>();
+        services.AddSingleton<IPlanChangeHandler>(provider => provider.GetRequiredService<ApiKeyPlans>());
         services.AddSingleton<IApiKeyVerifier, ApiKeyVerifier>();
         services.AddServiceWithInternalConstructor<ApiKeyLeakReports>();
         services.AddSingleton<IEmailTemplate, ApiKeyLeakedEmail>();
