@@ -9,7 +9,8 @@ public sealed class BillingFunctions(ApiKeyPlans keys, RequestAuthenticator auth
     public Task<IActionResult> GetMyPlan(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/plan")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        // Account-level reads are for sessions (DESIGN §15).
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
         async caller => ApiResults.From(await keys.GetPlanAsync(caller.UserId, cancellationToken), ApiResults.Ok),
         cancellationToken);
 }

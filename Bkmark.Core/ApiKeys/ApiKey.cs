@@ -36,6 +36,11 @@ public sealed record CreatedApiKey(
     /// <inheritdoc cref="ApiKeyInfo.Environment"/>
     public required string Environment { get; init; }
 
+    public required int RateLimitPerMinute { get; init; }
+
+    /// <summary>The fence: what was asked for, or the creating key's own when it has one and none was asked for.</summary>
+    public required IReadOnlyList<string> AllowedIps { get; init; }
+
     // A record prints every member; keep the raw key out of any log or debugger string.
     public override string ToString() => $"{nameof(CreatedApiKey)} {{ Id = {Id}, KeyPrefix = {KeyPrefix} }}";
 }
@@ -45,6 +50,9 @@ public sealed record NewApiKey(string? Name, IReadOnlyList<string?>? Scopes, Dat
 {
     /// <summary><see cref="KeyEnvironment"/>; absent means the creator's own (live for a session).</summary>
     public string? Environment { get; init; }
+
+    /// <summary>CIDR ranges the key may be used from; absent means the creating key's own fence (anywhere for a session).</summary>
+    public IReadOnlyList<string?>? AllowedIps { get; init; }
 }
 
 /// <summary>

@@ -43,20 +43,26 @@ public sealed partial class ApiKeyPlans : IPlanChangeHandler
     /// Suspends the user's keys when their plan has no API access, and lifts the suspension when it has
     /// again. Idempotent: the billing system's retry of the same plan change repairs an interrupted one.
     /// </summary>
-    public async Task ApplyPlanAsync(string userId, string plan, CancellationToken cancellationToken)
+    public Task ApplyPlanAsync(string userId, string plan, CancellationToken cancellationToken) =>
+        FollowAsync(userId, suspended: plan == Plans.Free, plan, cancellationToken);
+
+    /// <summary>
+    /// Suspends (403 <c>API_ACCESS_PRO_REQUIRED</c>) or restores every live key listed under <paramref name="ownerId"/>: a
+    /// user's, or an organisation's library id when its owners' plans change (DESIGN §15). Idempotent.
+    /// </summary>
+    public async Task FollowAsync(string ownerId, bool suspended, string reason, CancellationToken cancellationToken)
     {
-        var suspended = plan == Plans.Free;
-        foreach (var (index, credential) in await keys.ListAsync(userId, cancellationToken))
+        foreach (var (index, credential) in await keys.ListAsync(ownerId, cancellationToken))
         {
             if (credential.ApiAccessSuspended == suspended)
             {
                 continue;
             }
 
-            var written = await keys.ChangeAsync(userId, index.KeyId, refuse: null, c => c.ApiAccessSuspended = suspended, indexChange: null, cancellationToken);
+            var written = await keys.ChangeAsync(ownerId, index.KeyId, refuse: null, c => c.ApiAccessSuspended = suspended, indexChange: null, cancellationToken);
             if (written.Succeeded)
             {
-                LogPlanApplied(logger, credential.KeyId, credential.KeyPrefix, plan);
+                LogPlanApplied(logger, credential.KeyId, credential.KeyPrefix, reason);
             }
         }
     }

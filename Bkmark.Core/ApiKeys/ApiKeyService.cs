@@ -22,6 +22,8 @@ public sealed partial class ApiKeyService
     private readonly ApiKeyStore store;
     private readonly LiveApiKeys keys;
     private readonly ApiKeyLedger ledger;
+    private readonly StepUp stepUp;
+    private readonly IOrganisationKeyHolders organisations;
     private readonly UserStore users;
     private readonly CredentialHasher hasher;
     private readonly IdGenerator ids;
@@ -35,6 +37,8 @@ public sealed partial class ApiKeyService
         ApiKeyStore store,
         LiveApiKeys keys,
         ApiKeyLedger ledger,
+        StepUp stepUp,
+        IOrganisationKeyHolders organisations,
         UserStore users,
         CredentialHasher hasher,
         IdGenerator ids,
@@ -46,6 +50,8 @@ public sealed partial class ApiKeyService
         this.store = store;
         this.keys = keys;
         this.ledger = ledger;
+        this.stepUp = stepUp;
+        this.organisations = organisations;
         this.users = users;
         this.hasher = hasher;
         this.ids = ids;
@@ -74,6 +80,17 @@ public sealed partial class ApiKeyService
             errors["rateLimitPerMinute"] = ["The rate limit must be at least 1 request a minute."];
         }
 
+        // A fenced key's new keys are fenced within its ranges: inside its own fence unless they ask for a narrower one.
+        IReadOnlyList<string>? allowedIps = caller.AllowedIps;
+        if (request.AllowedIps is not null)
+        {
+            (allowedIps, var ipError) = AllowedIpRanges.Parse(request.AllowedIps);
+            if (ipError is not null)
+            {
+                errors["allowedIps"] = [ipError];
+            }
+        }
+
         var environment = request.Environment ?? (caller.IsTestKey ? KeyEnvironment.Test : KeyEnvironment.Live);
         if (!KeyEnvironment.IsKnown(environment))
         {
@@ -83,16 +100,6 @@ public sealed partial class ApiKeyService
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
-        }
-
-        if (ApiKeyContainment.Escalation(caller, scopes!) is { } escalation)
-        {
-            return escalation;
-        }
-
-        if (ApiKeyContainment.OutlivesOrOutranks(caller, request.ExpiresAt, request.RateLimitPerMinute, expiryRequired: true) is { } exceeded)
-        {
-            return exceeded;
         }
 
         if (caller.IsTestKey && environment != KeyEnvironment.Test)
@@ -114,6 +121,12 @@ public sealed partial class ApiKeyService
             return Problems.Validation("rateLimitPerMinute", $"The rate limit must be between 1 and {limits.RateLimitPerMinute} requests a minute on your plan.");
         }
 
+        var rateLimit = request.RateLimitPerMinute ?? DefaultRateLimit(caller, limits);
+        if (ApiKeyContainment.Within(caller, new KeyLimits(scopes!, request.ExpiresAt, rateLimit, allowedIps!)) is { } exceeded)
+        {
+            return exceeded;
+        }
+
         var id = ids.NewId();
         var reserved = await ledger.ReserveAsync(ownerId, new KeySlot(id, request.ExpiresAt), limits.MaxActiveKeys, cancellationToken);
         if (reserved is not null)
@@ -132,10 +145,11 @@ public sealed partial class ApiKeyService
             OrganisationId = caller.OrganisationId,
             KeyPrefix = keyPrefix,
             Scopes = string.Join(' ', scopes!),
-            RateLimitPerMinute = request.RateLimitPerMinute ?? DefaultRateLimit(caller, limits),
+            RateLimitPerMinute = rateLimit,
             Environment = environment,
             CreatedAt = now,
             ExpiresAt = request.ExpiresAt,
+            AllowedIps = string.Join(' ', allowedIps!),
         };
         var index = new ApiKeyIndexEntity
         {
@@ -162,7 +176,7 @@ public sealed partial class ApiKeyService
         await store.AddIndexAsync(index, cancellationToken);
         await store.AddCredentialAsync(credential, cancellationToken);
         LogCreated(logger, id, keyPrefix, ownerId);
-        return new CreatedApiKey(id, index.Name, key, keyPrefix, scopes!, request.ExpiresAt, now) { Environment = environment };
+        return new CreatedApiKey(id, index.Name, key, keyPrefix, scopes!, request.ExpiresAt, now) { Environment = environment, RateLimitPerMinute = rateLimit, AllowedIps = allowedIps! };
     }
 
     /// <summary>The user's keys that are not revoked, expired ones included (until the sweep removes them).</summary>
@@ -230,16 +244,6 @@ public sealed partial class ApiKeyService
             return Problems.Validation(errors);
         }
 
-        if (scopes is not null && ApiKeyContainment.Escalation(caller, scopes) is { } escalation)
-        {
-            return escalation;
-        }
-
-        if (ApiKeyContainment.OutlivesOrOutranks(caller, changes.ExpiresAt, changes.RateLimitPerMinute, expiryRequired: false) is { } exceeded)
-        {
-            return exceeded;
-        }
-
         if (changes.RateLimitPerMinute is { } rateLimit && await PlanRateLimitProblemAsync(caller, rateLimit, cancellationToken) is { } overPlan)
         {
             return overPlan;
@@ -250,7 +254,32 @@ public sealed partial class ApiKeyService
             return LiveApiKeys.NotFound();
         }
 
+        // The key as the change would leave it must lie within the caller, and so must the key as it is: a key acts only
+        // within itself (DESIGN §15). A session may widen a key only with a recent sign-in, as create and roll need.
+        Problem? Refuse(ApiKeyCredentialEntity current)
+        {
+            var before = KeyLimits.Of(current);
+            var after = new KeyLimits(
+                scopes ?? before.Scopes, changes.ExpiresAt ?? before.ExpiresAt, changes.RateLimitPerMinute ?? before.RateLimitPerMinute, allowedIps ?? before.AllowedIps);
+            if ((ApiKeyContainment.MayActOn(caller, current) ?? ApiKeyContainment.Within(caller, after)) is { } exceeded)
+            {
+                return exceeded;
+            }
+
+            return ApiKeyContainment.Widens(before, after) && stepUp.RequireRecent(caller) is { Succeeded: false } stale ? stale.Problem : null;
+        }
+
         var ownerId = OwnerIdOf(caller);
+        if (await keys.FindAsync(ownerId, keyId, cancellationToken) is not { } found)
+        {
+            return LiveApiKeys.NotFound();
+        }
+
+        if (Refuse(found.Credential) is { } refused)
+        {
+            return refused;
+        }
+
         if (changes.ExpiresAt is { } newExpiry)
         {
             // Before the key changes: the ledger may over-count for a while, never under-count.
@@ -258,7 +287,7 @@ public sealed partial class ApiKeyService
             await ScheduleExpiryLooksAsync(ownerId, keyId, newExpiry, cancellationToken);
         }
 
-        var changed = await keys.ChangeAsync(ownerId, keyId, credential => ApiKeyContainment.MayActOn(caller, credential), credential =>
+        var changed = await keys.ChangeAsync(ownerId, keyId, Refuse, credential =>
         {
             credential.Scopes = scopes is null ? credential.Scopes : string.Join(' ', scopes);
             credential.RateLimitPerMinute = changes.RateLimitPerMinute ?? credential.RateLimitPerMinute;
@@ -344,18 +373,27 @@ public sealed partial class ApiKeyService
     /// </summary>
     private async Task<Result<(string OwnerId, PlanKeyLimits Limits)>> KeyOwnerOfAsync(Caller caller, CancellationToken cancellationToken)
     {
-        if (caller.OrganisationId is not null)
-        {
-            return (OwnerIdOf(caller), _options.LimitsFor(Plans.Team)!);
-        }
-
         var user = await users.FindByIdAsync(caller.UserId, cancellationToken);
         if (user is null)
         {
             return Problems.NotFound("The user");
         }
 
-        return _options.LimitsFor(user.Plan) is { } limits ? (user.Id, limits) : ApiKeyProblems.ProPlanRequired();
+        if (_options.LimitsFor(user.Plan) is not { } limits)
+        {
+            // Only managers whose own account may hold keys create an organisation's (DESIGN §15).
+            return ApiKeyProblems.ProPlanRequired();
+        }
+
+        if (caller.OrganisationId is not { } organisationId)
+        {
+            return (user.Id, limits);
+        }
+
+        // An organisation's keys work while an owner of it is on the Team plan, and count against that plan's limit.
+        return await organisations.MayHoldKeysAsync(organisationId, cancellationToken)
+            ? (OwnerIdOf(caller), _options.LimitsFor(Plans.Team)!)
+            : ApiKeyProblems.ProPlanRequired();
     }
 
     /// <summary>The partition the caller's keys are listed in: an organisation's keys under its library id, so they outlive whoever made them.</summary>
