@@ -68,8 +68,17 @@ internal sealed class MembershipEntity : StoredEntity
 /// prefix, RowKey = HMAC-SHA256(pepper, token). The token itself is only in the email. Accepted once, with the
 /// ETag; the sweep deletes it after it expires.
 /// </summary>
+/// <remarks>
+/// Each invitation is also listed for its organisation's managers (DESIGN §15): a second row of this type in the
+/// same table, PartitionKey = <see cref="ListPartitionOf"/> (never a token hash's), RowKey = <see cref="InvitationId"/>,
+/// naming its token's row so a revoke can spend it. The token's row names the listing's id.
+/// </remarks>
 internal sealed class InvitationEntity : StoredEntity, IExpiringEntity
 {
+    /// <summary>The partition an organisation's invitations are listed in.</summary>
+    public static string ListPartitionOf(string organisationId) => "org-" + organisationId;
+
+    public string InvitationId { get; set; } = "";
     public string OrganisationId { get; set; } = "";
     public string Email { get; set; } = "";
     public string Role { get; set; } = "";
@@ -77,4 +86,15 @@ internal sealed class InvitationEntity : StoredEntity, IExpiringEntity
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? AcceptedAt { get; set; }
+
+    /// <summary>Set when a manager revoked it: the link then answers as an unknown one.</summary>
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>The inviter's address when it was sent, for the managers' list.</summary>
+    public string InvitedByEmail { get; set; } = "";
+
+    /// <summary>On a listing row: the token's row.</summary>
+    public string? TokenPartition { get; set; }
+
+    public string? TokenRow { get; set; }
 }

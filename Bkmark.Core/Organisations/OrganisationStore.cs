@@ -68,6 +68,16 @@ internal sealed class OrganisationStore(BkmarkTables tables)
     public Task<InvitationEntity?> FindInvitationAsync(string partitionKey, string rowKey, CancellationToken cancellationToken) =>
         Invitations.FindAsync<InvitationEntity>(partitionKey, rowKey, cancellationToken);
 
+    /// <summary>The organisation's invitation listing rows: one partition query.</summary>
+    public async Task<IReadOnlyList<InvitationEntity>> ListInvitationsAsync(string organisationId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {InvitationEntity.ListPartitionOf(organisationId)}");
+        return await Invitations.QueryAsync<InvitationEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
+    }
+
+    public Task<bool> DeleteInvitationIfExistsAsync(string partitionKey, string rowKey, CancellationToken cancellationToken) =>
+        PartitionDeletes.DeleteIfExistsAsync(Invitations, partitionKey, rowKey, ETag.All, cancellationToken);
+
     /// <returns>False when another accept wrote it first: the invitation is spent.</returns>
     public Task<bool> TryReplaceInvitationAsync(InvitationEntity invitation, CancellationToken cancellationToken) =>
         Invitations.TryReplaceAsync(invitation, cancellationToken);
