@@ -22,6 +22,8 @@ public static class ApiKeysServiceCollectionExtensions
         services.AddSingleton<IPlanChangeHandler>(provider => provider.GetRequiredService<ApiKeyPlans>());
         services.AddSingleton<IApiKeyVerifier, ApiKeyVerifier>();
         services.AddServiceWithInternalConstructor<ApiKeyLeakReports>();
+        services.AddOptions<LeakReportOptions>().BindConfiguration(LeakReportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LeakReporters>();
         services.AddSingleton<IEmailTemplate, ApiKeyLeakedEmail>();
         services.AddSingleton<IEmailTemplate, ApiKeyExpiringEmail>();
         services.AddExpiryHandler<ApiKeyExpiryHandler>();
