@@ -36,11 +36,6 @@ public sealed record CreatedApiKey(
     /// <inheritdoc cref="ApiKeyInfo.Environment"/>
     public required string Environment { get; init; }
 
-    public required int RateLimitPerMinute { get; init; }
-
-    /// <summary>The fence: what was asked for, or the creating key's own when it has one and none was asked for.</summary>
-    public required IReadOnlyList<string> AllowedIps { get; init; }
-
     // A record prints every member; keep the raw key out of any log or debugger string.
     public override string ToString() => $"{nameof(CreatedApiKey)} {{ Id = {Id}, KeyPrefix = {KeyPrefix} }}";
 }

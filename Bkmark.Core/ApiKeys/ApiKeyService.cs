@@ -176,7 +176,7 @@ public sealed partial class ApiKeyService
         await store.AddIndexAsync(index, cancellationToken);
         await store.AddCredentialAsync(credential, cancellationToken);
         LogCreated(logger, id, keyPrefix, ownerId);
-        return new CreatedApiKey(id, index.Name, key, keyPrefix, scopes!, request.ExpiresAt, now) { Environment = environment, RateLimitPerMinute = rateLimit, AllowedIps = allowedIps! };
+        return new CreatedApiKey(id, index.Name, key, keyPrefix, scopes!, request.ExpiresAt, now) { Environment = environment };
     }
 
     /// <summary>The user's keys that are not revoked, expired ones included (until the sweep removes them).</summary>
