@@ -30,7 +30,7 @@ public sealed partial class ApiKeyService
     private readonly ExpiryIndex expiry;
     private readonly TimeProvider time;
     private readonly ILogger<ApiKeyService> logger;
-    private readonly ApiKeyOptions _options;
+    private readonly ApiKeyOptions options;
 
     // Internal because the stores it takes are; registered with AddServiceWithInternalConstructor.
     internal ApiKeyService(
@@ -57,7 +57,7 @@ public sealed partial class ApiKeyService
         this.ids = ids;
         this.expiry = expiry;
         this.time = time;
-        _options = options.Value;
+        this.options = options.Value;
         this.logger = logger;
     }
 
@@ -165,7 +165,7 @@ public sealed partial class ApiKeyService
 
         // The sweep looks once the create is surely over (at an orphan if it crashed, else at the key's expiry),
         // and, for a key that expires, when its expiry warnings are due.
-        List<ScheduledExpiry> looks = [new(new ExpiryTarget(ApiKeyExpiryHandler.KindName, ownerId, id), now + _options.CreateGracePeriod)];
+        List<ScheduledExpiry> looks = [new(new ExpiryTarget(ApiKeyExpiryHandler.KindName, ownerId, id), now + options.CreateGracePeriod)];
         if (request.ExpiresAt is { } warnAbout && warnAbout - now > ApiKeyExpiryWarningHandler.DayAhead)
         {
             looks.Add(new(new ExpiryTarget(ApiKeyExpiryWarningHandler.KindName, ownerId, id), ApiKeyExpiryWarningHandler.FirstLookAt(warnAbout)));
@@ -349,7 +349,7 @@ public sealed partial class ApiKeyService
             if (credential.RevokedAt is null)
             {
                 credential.RevokedAt = now;
-                await expiry.ScheduleAsync(ApiKeyExpiryHandler.KindName, userId, keyId, credential.RevokedAt.Value + _options.Retention, cancellationToken);
+                await expiry.ScheduleAsync(ApiKeyExpiryHandler.KindName, userId, keyId, credential.RevokedAt.Value + options.Retention, cancellationToken);
                 if (!await store.TryReplaceCredentialAsync(credential, cancellationToken))
                 {
                     return RaceAttempt.Lost;
@@ -379,7 +379,7 @@ public sealed partial class ApiKeyService
             return Problems.NotFound("The user");
         }
 
-        if (_options.LimitsFor(user.Plan) is not { } limits)
+        if (options.LimitsFor(user.Plan) is not { } limits)
         {
             // Only managers whose own account may hold keys create an organisation's (DESIGN §15).
             return ApiKeyProblems.ProPlanRequired();
@@ -392,7 +392,7 @@ public sealed partial class ApiKeyService
 
         // An organisation's keys work while an owner of it is on the Team plan, and count against that plan's limit.
         return await organisations.MayHoldKeysAsync(organisationId, cancellationToken)
-            ? (OwnerIdOf(caller), _options.LimitsFor(Plans.Team)!)
+            ? (OwnerIdOf(caller), options.LimitsFor(Plans.Team)!)
             : ApiKeyProblems.ProPlanRequired();
     }
 
@@ -420,7 +420,7 @@ public sealed partial class ApiKeyService
     private Task ScheduleExpiryLooksAsync(string userId, string keyId, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
         expiry.ScheduleAsync(
         [
-            new ScheduledExpiry(new ExpiryTarget(ApiKeyExpiryHandler.KindName, userId, keyId), ExpiryIndex.Deadline(expiresAt, _options.Retention)),
+            new ScheduledExpiry(new ExpiryTarget(ApiKeyExpiryHandler.KindName, userId, keyId), ExpiryIndex.Deadline(expiresAt, options.Retention)),
             new ScheduledExpiry(new ExpiryTarget(ApiKeyExpiryWarningHandler.KindName, userId, keyId), ApiKeyExpiryWarningHandler.FirstLookAt(expiresAt)),
         ], cancellationToken);
 
@@ -436,8 +436,8 @@ public sealed partial class ApiKeyService
             return "The expiry must be in the future.";
         }
 
-        return expiresAt > now.AddYears(_options.MaxExpiryYears)
-            ? $"The expiry must be at most {_options.MaxExpiryYears} years ahead, no later than {BkmarkJson.FormatTime(now.AddYears(_options.MaxExpiryYears))}."
+        return expiresAt > now.AddYears(options.MaxExpiryYears)
+            ? $"The expiry must be at most {options.MaxExpiryYears} years ahead, no later than {BkmarkJson.FormatTime(now.AddYears(options.MaxExpiryYears))}."
             : null;
     }
 

@@ -108,10 +108,10 @@ public sealed record PublishedKey(string Identifier, ECDsa Key);
 /// </summary>
 public sealed class GitHubKeysServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly List<PublishedKey> _keys = [];
-    private readonly Lock _lock = new();
-    private int _fetches;
+    private readonly HttpListener listener = new();
+    private readonly List<PublishedKey> keys = [];
+    private readonly Lock gate = new();
+    private int fetches;
 
     public GitHubKeysServer()
     {
@@ -121,8 +121,8 @@ public sealed class GitHubKeysServer : IDisposable
             Url = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/meta/public_keys/secret_scanning";
         }
 
-        _listener.Prefixes.Add(Url[..(Url.IndexOf("/meta", StringComparison.Ordinal) + 1)]);
-        _listener.Start();
+        listener.Prefixes.Add(Url[..(Url.IndexOf("/meta", StringComparison.Ordinal) + 1)]);
+        listener.Start();
         Current = new PublishedKey(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), ECDsa.Create(ECCurve.NamedCurves.nistP256));
         Publish(Current);
         _ = ServeAsync();
@@ -134,37 +134,37 @@ public sealed class GitHubKeysServer : IDisposable
     public PublishedKey Current { get; }
 
     /// <summary>How many times the document was fetched.</summary>
-    public int Fetches => Volatile.Read(ref _fetches);
+    public int Fetches => Volatile.Read(ref fetches);
 
     public void Publish(PublishedKey key)
     {
-        lock (_lock)
+        lock (gate)
         {
-            _keys.Add(key);
+            keys.Add(key);
         }
     }
 
     private async Task ServeAsync()
     {
-        while (_listener.IsListening)
+        while (listener.IsListening)
         {
             HttpListenerContext context;
             try
             {
-                context = await _listener.GetContextAsync();
+                context = await listener.GetContextAsync();
             }
             catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException)
             {
                 return;
             }
 
-            Interlocked.Increment(ref _fetches);
+            Interlocked.Increment(ref fetches);
             string document;
-            lock (_lock)
+            lock (gate)
             {
                 document = JsonSerializer.Serialize(new
                 {
-                    public_keys = _keys.Select(k => new { key_identifier = k.Identifier, key = k.Key.ExportSubjectPublicKeyInfoPem(), is_current = k == Current }),
+                    public_keys = keys.Select(k => new { key_identifier = k.Identifier, key = k.Key.ExportSubjectPublicKeyInfoPem(), is_current = k == Current }),
                 });
             }
 
@@ -177,7 +177,7 @@ public sealed class GitHubKeysServer : IDisposable
 
     public void Dispose()
     {
-        _listener.Close();
+        listener.Close();
         Current.Key.Dispose();
     }
 }
