@@ -266,4 +266,36 @@ public sealed class OrganisationContainmentTests(OrganisationHostFixture host) :
         (await host.SendAsync(HttpMethod.Post, $"api/v1/orgs/{organisationId}/invitations", new { email = invitee.Email, role }, inviter.AccessToken)).EnsureSuccessStatusCode();
         return (await MailDevInbox.WaitForEmailAsync(invitee.Email, email => email.Subject.StartsWith("Join ", StringComparison.Ordinal))).Token;
     }
+
+    [Fact]
+    public async Task LeakOfAnOrganisationKey_IsToldToItsOwnersAndAdmins_NotToAMakerWhoHasLeft()
+    {
+        // Arrange: an admin makes the key and is then removed; the organisation's managers are who must hear of it.
+        var (owner, orgId) = await host.SignUpOwnerAsync();
+        var maker = await host.SignUpMemberAsync(orgId, "admin");
+        var admin = await host.SignUpMemberAsync(orgId, "admin");
+        var member = await host.SignUpMemberAsync(orgId, "member");
+        var created = await host.CreateOrganisationKeyAsync(orgId, maker);
+        (await host.SendAsync(HttpMethod.Delete, $"api/v1/orgs/{orgId}/members/{maker.Id}", null, owner.AccessToken)).EnsureSuccessStatusCode();
+        var key = created.GetProperty("key").GetString()!;
+
+        // Act
+        var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/api-keys/leaked")
+        {
+            Content = JsonContent.Create(new[] { new { token = key, type = "bkmark_api_key", url = "https://github.com/o/r/blob/main/ci.yml", source = "content" } }),
+        };
+        request.Headers.Add("x-functions-key", host.FunctionKey);
+        var reported = await host.Client.SendAsync(request);
+
+        // Assert
+        Assert.Equal("true_positive", (await reported.ReadJsonAsync())[0].GetProperty("label").GetString());
+        foreach (var manager in new[] { owner, admin })
+        {
+            var email = await MailDevInbox.WaitForEmailAsync(manager.Email, e => e.Subject.Contains("found in public", StringComparison.Ordinal));
+            Assert.Contains(created.GetProperty("keyPrefix").GetString()!, email.Text, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(await MailDevInbox.ListAsync(maker.Email), e => e.Subject.Contains("found in public", StringComparison.Ordinal));
+        Assert.DoesNotContain(await MailDevInbox.ListAsync(member.Email), e => e.Subject.Contains("found in public", StringComparison.Ordinal));
+    }
 }
