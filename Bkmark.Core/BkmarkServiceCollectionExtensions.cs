@@ -9,6 +9,7 @@ using Bkmark.Core.Lifecycle;
 using Bkmark.Core.Maintenance;
 using Bkmark.Core.Organisations;
 using Bkmark.Core.Passkeys;
+using Bkmark.Core.Passwords;
 using Bkmark.Core.PublishableKeys;
 using Bkmark.Core.Secrets;
 using Bkmark.Core.SecurityLog;
@@ -45,6 +46,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<ThrottleStore>();
         services.AddSingleton<AttemptThrottle>();
         services.AddSingleton<UserStore>();
+        services.AddPasswordPolicy();
         services.AddServiceWithInternalConstructor<AccountService>();
         services.AddOptions<Identity.PasswordHasherOptions>().Configure<IOptions<AccountOptions>>(
             (hasher, accounts) => hasher.IterationCount = accounts.Value.PasswordHashIterations);

@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using Bkmark.Core.Passwords;
 using Microsoft.AspNetCore.Identity;
 
 namespace Bkmark.Core.Accounts;
@@ -6,8 +7,6 @@ namespace Bkmark.Core.Accounts;
 /// <summary>Registration, password sign-in and the profile.</summary>
 public sealed class AccountService
 {
-    private const int MinPasswordLength = 8;
-    private const int MaxPasswordLength = 256;
     private const int MaxEmailLength = 254;
     private const int MaxDisplayNameLength = 100;
 
@@ -17,6 +16,7 @@ public sealed class AccountService
     private readonly TimeProvider _time;
     private readonly IPasswordHasher<UserEntity> _hasher;
     private readonly IEnumerable<IPlanChangeHandler> _planHandlers;
+    private readonly PasswordPolicy _passwordPolicy;
 
     // Verified against when the email is unknown, so an unknown email costs the same hash as a wrong password.
     private readonly string _decoyHash;
@@ -28,8 +28,10 @@ public sealed class AccountService
         IdGenerator ids,
         TimeProvider time,
         IPasswordHasher<UserEntity> hasher,
-        IEnumerable<IPlanChangeHandler> planHandlers)
+        IEnumerable<IPlanChangeHandler> planHandlers,
+        PasswordPolicy passwordPolicy)
     {
+        _passwordPolicy = passwordPolicy;
         _planHandlers = planHandlers;
         _users = users;
         _passkeys = passkeys;
@@ -48,9 +50,9 @@ public sealed class AccountService
             errors["email"] = ["Enter a valid email address."];
         }
 
-        if (!IsAcceptablePassword(password))
+        if (!PasswordPolicy.HasAcceptableLength(password))
         {
-            errors["password"] = [PasswordRule];
+            errors["password"] = [PasswordPolicy.LengthRule];
         }
 
         var name = displayName?.Trim();
@@ -62,6 +64,11 @@ public sealed class AccountService
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
+        }
+
+        if (await _passwordPolicy.CheckNewAsync("password", password!, normalizedEmail, name, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         var user = NewUser(normalizedEmail!, name);
@@ -99,11 +106,6 @@ public sealed class AccountService
         Plan = Plans.Free,
         CreatedAt = _time.GetUtcNow(),
     };
-
-    /// <summary>What a new password must be, as a validation message names it.</summary>
-    public static string PasswordRule { get; } = $"The password must be {MinPasswordLength} to {MaxPasswordLength} characters.";
-
-    public static bool IsAcceptablePassword(string? password) => password is { Length: >= MinPasswordLength and <= MaxPasswordLength };
 
     /// <summary>The account a session belongs to, for re-authenticating its person; null once deleted.</summary>
     internal async Task<UserEntity?> FindAsync(string userId, CancellationToken cancellationToken) =>

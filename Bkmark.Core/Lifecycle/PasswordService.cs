@@ -1,5 +1,6 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
+using Bkmark.Core.Passwords;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
@@ -22,6 +23,7 @@ public sealed partial class PasswordService
     private readonly LifecycleEmails _emails;
     private readonly AttemptThrottle _throttle;
     private readonly SecurityEventLog _securityLog;
+    private readonly PasswordPolicy _passwordPolicy;
     private readonly ILogger<PasswordService> _logger;
     private readonly ThrottlePolicy _resetSends;
 
@@ -34,9 +36,11 @@ public sealed partial class PasswordService
         LifecycleEmails emails,
         AttemptThrottle throttle,
         SecurityEventLog securityLog,
+        PasswordPolicy passwordPolicy,
         IOptions<LifecycleOptions> options,
         ILogger<PasswordService> logger)
     {
+        _passwordPolicy = passwordPolicy;
         _accounts = accounts;
         _signIn = signIn;
         _sessions = sessions;
@@ -63,9 +67,9 @@ public sealed partial class PasswordService
             errors["currentPassword"] = ["The current password is required."];
         }
 
-        if (!AccountService.IsAcceptablePassword(newPassword))
+        if (!PasswordPolicy.HasAcceptableLength(newPassword))
         {
-            errors["newPassword"] = [AccountService.PasswordRule];
+            errors["newPassword"] = [PasswordPolicy.LengthRule];
         }
 
         if (errors.Count > 0)
@@ -77,6 +81,11 @@ public sealed partial class PasswordService
         if (!proof.Succeeded)
         {
             return proof.Problem;
+        }
+
+        if (await _passwordPolicy.CheckNewAsync("newPassword", newPassword!, proof.Value.Email, proof.Value.DisplayName, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         var changed = await _accounts.SetPasswordAsync(caller.UserId, newPassword!, cancellationToken);
@@ -141,9 +150,9 @@ public sealed partial class PasswordService
     public async Task<Result<bool>> CompleteResetAsync(
         string? token, string? newPassword, string? twoFactorCode, ClientInfo client, CancellationToken cancellationToken)
     {
-        if (!AccountService.IsAcceptablePassword(newPassword))
+        if (!PasswordPolicy.HasAcceptableLength(newPassword))
         {
-            return Problems.Validation("newPassword", AccountService.PasswordRule);
+            return Problems.Validation("newPassword", PasswordPolicy.LengthRule);
         }
 
         var link = await _tokens.FindUsableAsync(token, LinkPurpose.ResetPassword, client, cancellationToken);
@@ -157,6 +166,12 @@ public sealed partial class PasswordService
         if (user is null || user.Email != link.Value.Email)
         {
             return LifecycleTokens.Unusable();
+        }
+
+        // Before the second factor and the link are spent: a refused password costs neither.
+        if (await _passwordPolicy.CheckNewAsync("newPassword", newPassword!, user.Email, user.DisplayName, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         var secondFactor = await _twoFactor.CheckSignInAsync(user.Id, twoFactorCode, cancellationToken);

@@ -32,6 +32,8 @@ public class LocalHostFixture : IAsyncLifetime
 
     public const string PasswordHashIterationsSetting = "Accounts:PasswordHashIterations";
 
+    public const string BreachRangeUrlSetting = "Passwords:BreachRangeUrl";
+
     private const string TableNameAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 
     private readonly Dictionary<string, string?> _configuration;
@@ -109,6 +111,12 @@ public class LocalHostFixture : IAsyncLifetime
         if (!RunsQueueTriggers)
         {
             _configuration["LocalHost:DisableQueueTriggers"] = "true";
+        }
+
+        // The breached-password lookup goes to the tests' own range server unless a fixture chose another.
+        if (!_configuration.ContainsKey(BreachRangeUrlSetting))
+        {
+            _configuration[BreachRangeUrlSetting] = (await PwnedPasswordsRange.SharedAsync()).RangeUrl;
         }
 
         // Settings go in as command-line arguments as well, so that AddBkmark sees them even if it reads
