@@ -21,12 +21,12 @@ internal sealed class FunctionKeyCheck(IConfiguration configuration)
     public const string ConfigurationKey = "LocalHost:FunctionKey";
     public const string MasterKeyConfigurationKey = "LocalHost:MasterKey";
 
-    private readonly byte[]? _functionKeyHash = HashOrNull(configuration[ConfigurationKey]);
-    private readonly byte[]? _masterKeyHash = HashOrNull(configuration[MasterKeyConfigurationKey]);
+    private readonly byte[]? functionKeyHash = HashOrNull(configuration[ConfigurationKey]);
+    private readonly byte[]? masterKeyHash = HashOrNull(configuration[MasterKeyConfigurationKey]);
 
-    public bool IsConfigured => _functionKeyHash is not null;
+    public bool IsConfigured => functionKeyHash is not null;
 
-    public bool IsMasterKeyConfigured => _masterKeyHash is not null;
+    public bool IsMasterKeyConfigured => masterKeyHash is not null;
 
     /// <summary>Whether the request carries a key that opens <paramref name="level"/>; Anonymous needs none.</summary>
     public bool IsAuthorized(HttpRequest request, AuthorizationLevel level)
@@ -48,8 +48,8 @@ internal sealed class FunctionKeyCheck(IConfiguration configuration)
 
         byte[] hash = Hash(presented[0]!);
         // Both comparisons always run, so the time taken does not tell which key was near.
-        bool master = Matches(hash, _masterKeyHash);
-        bool function = Matches(hash, _functionKeyHash);
+        bool master = Matches(hash, masterKeyHash);
+        bool function = Matches(hash, functionKeyHash);
         return master || (function && level != AuthorizationLevel.Admin);
     }
 

@@ -25,32 +25,28 @@ internal sealed class QueueFunctionListener(
     // How long a received message stays hidden while its function runs; longer than any run here.
     private static readonly TimeSpan RunLease = TimeSpan.FromMinutes(10);
 
-    private readonly FunctionCatalog _catalog = catalog;
-    private readonly IServiceScopeFactory _scopes = scopes;
-    private readonly IConfiguration _configuration = configuration;
-    private readonly ILogger<QueueFunctionListener> _logger = logger;
-    private readonly QueueHostOptions _options = HostJson.ReadQueueOptions(AppContext.BaseDirectory, configuration);
-    private IReadOnlyList<(QueueFunction Function, QueueClient Queue, QueueClient Poison)> _listening = [];
+    private readonly QueueHostOptions options = HostJson.ReadQueueOptions(AppContext.BaseDirectory, configuration);
+    private IReadOnlyList<(QueueFunction Function, QueueClient Queue, QueueClient Poison)> listening = [];
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_configuration.GetValue<bool>(DisableQueueTriggersKey))
+        if (configuration.GetValue<bool>(DisableQueueTriggersKey))
         {
-            LocalHostLog.QueueTriggersDisabled(_logger, _catalog.QueueFunctions.Count);
+            LocalHostLog.QueueTriggersDisabled(logger, catalog.QueueFunctions.Count);
             return Task.CompletedTask;
         }
 
         // Resolved here so a missing setting stops start-up with its message, as for timers.
-        _listening = _catalog.QueueFunctions.Select(function =>
+        listening = catalog.QueueFunctions.Select(function =>
         {
-            string queueName = SettingReferences.Resolve(function.Name, "queue", function.QueueName, _configuration);
-            string connection = _configuration[function.Connection] is { Length: > 0 } value
+            string queueName = SettingReferences.Resolve(function.Name, "queue", function.QueueName, configuration);
+            string connection = configuration[function.Connection] is { Length: > 0 } value
                 ? value
                 : throw new InvalidOperationException(
                     $"Queue function '{function.Name}' reads its storage account from setting '{function.Connection}', which is not configured.");
             var clientOptions = new QueueClientOptions
             {
-                MessageEncoding = string.Equals(_options.MessageEncoding, "none", StringComparison.OrdinalIgnoreCase)
+                MessageEncoding = string.Equals(options.MessageEncoding, "none", StringComparison.OrdinalIgnoreCase)
                     ? QueueMessageEncoding.None
                     : QueueMessageEncoding.Base64,
             };
@@ -61,11 +57,11 @@ internal sealed class QueueFunctionListener(
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_listening.Select(l => ListenAsync(l.Function, l.Queue, l.Poison, stoppingToken)));
+        Task.WhenAll(listening.Select(l => ListenAsync(l.Function, l.Queue, l.Poison, stoppingToken)));
 
     private async Task ListenAsync(QueueFunction function, QueueClient queue, QueueClient poison, CancellationToken stoppingToken)
     {
-        LocalHostLog.QueueListening(_logger, function.Name, queue.Name, _options.MaxPollingInterval, _options.MaxDequeueCount);
+        LocalHostLog.QueueListening(logger, function.Name, queue.Name, options.MaxPollingInterval, options.MaxDequeueCount);
         var wait = MinPollingInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -80,7 +76,7 @@ internal sealed class QueueFunctionListener(
                 }
 
                 await Task.Delay(wait, stoppingToken);
-                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, _options.MaxPollingInterval.Ticks));
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, options.MaxPollingInterval.Ticks));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -93,7 +89,7 @@ internal sealed class QueueFunctionListener(
     {
         try
         {
-            return (await queue.ReceiveMessagesAsync(_options.BatchSize, RunLease, stoppingToken)).Value;
+            return (await queue.ReceiveMessagesAsync(options.BatchSize, RunLease, stoppingToken)).Value;
         }
         catch (RequestFailedException exception) when (exception.ErrorCode == "QueueNotFound")
         {
@@ -103,7 +99,7 @@ internal sealed class QueueFunctionListener(
         catch (RequestFailedException exception)
         {
             // Storage is down: keep polling with backoff, as the host does.
-            LocalHostLog.QueueReceiveFailed(_logger, function.Name, queue.Name, exception.Status);
+            LocalHostLog.QueueReceiveFailed(logger, function.Name, queue.Name, exception.Status);
             return [];
         }
     }
@@ -111,13 +107,13 @@ internal sealed class QueueFunctionListener(
     private async Task RunAsync(QueueFunction function, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
     {
         // A message whose earlier runs crashed a host: the host poisons it before running it again.
-        if (message.DequeueCount > _options.MaxDequeueCount)
+        if (message.DequeueCount > options.MaxDequeueCount)
         {
             await MoveToPoisonAsync(function, queue, poison, message, stoppingToken);
             return;
         }
 
-        await using var scope = _scopes.CreateAsyncScope();
+        await using var scope = scopes.CreateAsyncScope();
         try
         {
             await FunctionInvoker.InvokeAsync(function, scope.ServiceProvider,
@@ -130,14 +126,14 @@ internal sealed class QueueFunctionListener(
         }
         catch (Exception exception)
         {
-            LocalHostLog.QueueMessageFailed(_logger, function.Name, message.MessageId, message.DequeueCount, _options.MaxDequeueCount, exception);
-            if (message.DequeueCount >= _options.MaxDequeueCount)
+            LocalHostLog.QueueMessageFailed(logger, function.Name, message.MessageId, message.DequeueCount, options.MaxDequeueCount, exception);
+            if (message.DequeueCount >= options.MaxDequeueCount)
             {
                 await MoveToPoisonAsync(function, queue, poison, message, stoppingToken);
             }
             else
             {
-                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: _options.VisibilityTimeout, cancellationToken: stoppingToken);
+                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.VisibilityTimeout, cancellationToken: stoppingToken);
             }
 
             return;
@@ -152,6 +148,6 @@ internal sealed class QueueFunctionListener(
         await poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
         await poison.SendMessageAsync(message.Body, cancellationToken: stoppingToken);
         await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
-        LocalHostLog.QueueMessagePoisoned(_logger, function.Name, message.MessageId, poison.Name, message.DequeueCount);
+        LocalHostLog.QueueMessagePoisoned(logger, function.Name, message.MessageId, poison.Name, message.DequeueCount);
     }
 }

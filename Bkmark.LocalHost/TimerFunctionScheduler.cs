@@ -19,52 +19,48 @@ internal sealed class TimerFunctionScheduler(
     // Task.Delay cannot wait longer than about 49 days; a yearly schedule waits in steps.
     private static readonly TimeSpan MaxDelay = TimeSpan.FromDays(1);
 
-    private readonly FunctionCatalog _catalog = catalog;
-    private readonly TimerFunctionRunner _runner = runner;
-    private readonly IConfiguration _configuration = configuration;
-    private readonly TimeProvider _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
-    private readonly ILogger<TimerFunctionScheduler> _logger = logger;
-    private IReadOnlyList<(TimerFunction Function, TimerSchedule Schedule)> _scheduled = [];
+    private readonly TimeProvider time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+    private IReadOnlyList<(TimerFunction Function, TimerSchedule Schedule)> scheduled = [];
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_configuration.GetValue<bool>(DisableTimersKey))
+        if (configuration.GetValue<bool>(DisableTimersKey))
         {
-            LocalHostLog.TimersDisabled(_logger, _catalog.TimerFunctions.Count);
+            LocalHostLog.TimersDisabled(logger, catalog.TimerFunctions.Count);
             return Task.CompletedTask;
         }
 
         // Resolved here, not in ExecuteAsync, so that a missing setting stops start-up with its message
         // instead of failing later on a background thread.
-        _scheduled = _catalog.TimerFunctions
-            .Select(f => (f, TimerSchedule.Resolve(f.Name, f.Schedule, _configuration)))
+        scheduled = catalog.TimerFunctions
+            .Select(f => (f, TimerSchedule.Resolve(f.Name, f.Schedule, configuration)))
             .ToArray();
         return base.StartAsync(cancellationToken);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_scheduled.Select(s => RunOnScheduleAsync(s.Function, s.Schedule, stoppingToken)));
+        Task.WhenAll(scheduled.Select(s => RunOnScheduleAsync(s.Function, s.Schedule, stoppingToken)));
 
     private async Task RunOnScheduleAsync(TimerFunction function, TimerSchedule schedule, CancellationToken stoppingToken)
     {
         try
         {
-            DateTime now = _time.GetUtcNow().UtcDateTime;
+            DateTime now = time.GetUtcNow().UtcDateTime;
             DateTime last = default;
-            LocalHostLog.TimerScheduled(_logger, function.Name, schedule.Expression, schedule.GetNextOccurrence(now));
+            LocalHostLog.TimerScheduled(logger, function.Name, schedule.Expression, schedule.GetNextOccurrence(now));
 
             if (function.RunOnStartup)
             {
-                await _runner.RunAsync(function, Info(last, schedule.GetNextOccurrence(now), now), "on startup", stoppingToken);
+                await runner.RunAsync(function, Info(last, schedule.GetNextOccurrence(now), now), "on startup", stoppingToken);
             }
 
             while (!stoppingToken.IsCancellationRequested)
             {
-                DateTime due = schedule.GetNextOccurrence(_time.GetUtcNow().UtcDateTime);
+                DateTime due = schedule.GetNextOccurrence(time.GetUtcNow().UtcDateTime);
                 await DelayUntilAsync(due, stoppingToken);
 
-                now = _time.GetUtcNow().UtcDateTime;
-                await _runner.RunAsync(function, Info(last, schedule.GetNextOccurrence(due), now), "schedule", stoppingToken);
+                now = time.GetUtcNow().UtcDateTime;
+                await runner.RunAsync(function, Info(last, schedule.GetNextOccurrence(due), now), "schedule", stoppingToken);
                 last = due;
             }
         }
@@ -77,9 +73,9 @@ internal sealed class TimerFunctionScheduler(
     private async Task DelayUntilAsync(DateTime dueUtc, CancellationToken stoppingToken)
     {
         TimeSpan remaining;
-        while ((remaining = dueUtc - _time.GetUtcNow().UtcDateTime) > TimeSpan.Zero)
+        while ((remaining = dueUtc - time.GetUtcNow().UtcDateTime) > TimeSpan.Zero)
         {
-            await Task.Delay(remaining < MaxDelay ? remaining : MaxDelay, _time, stoppingToken);
+            await Task.Delay(remaining < MaxDelay ? remaining : MaxDelay, time, stoppingToken);
         }
     }
 

@@ -8,12 +8,12 @@ namespace Bkmark.LocalHost;
 /// </summary>
 internal sealed class TimerSchedule
 {
-    private readonly CrontabSchedule _schedule;
+    private readonly CrontabSchedule schedule;
 
     private TimerSchedule(string expression, CrontabSchedule schedule)
     {
         Expression = expression;
-        _schedule = schedule;
+        this.schedule = schedule;
     }
 
     /// <summary>The schedule after setting names were resolved.</summary>
@@ -21,7 +21,7 @@ internal sealed class TimerSchedule
 
     /// <summary>The first occurrence strictly after <paramref name="afterUtc"/>.</summary>
     public DateTime GetNextOccurrence(DateTime afterUtc) =>
-        DateTime.SpecifyKind(_schedule.GetNextOccurrence(DateTime.SpecifyKind(afterUtc, DateTimeKind.Unspecified)), DateTimeKind.Utc);
+        DateTime.SpecifyKind(schedule.GetNextOccurrence(DateTime.SpecifyKind(afterUtc, DateTimeKind.Unspecified)), DateTimeKind.Utc);
 
     /// <exception cref="InvalidOperationException">A setting is missing or the expression is not NCRONTAB.</exception>
     public static TimerSchedule Resolve(string functionName, string schedule, IConfiguration configuration)

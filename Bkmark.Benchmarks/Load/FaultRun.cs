@@ -13,33 +13,33 @@ namespace Bkmark.Benchmarks.Load;
 /// </summary>
 public sealed class FaultRun
 {
-    private readonly ApiClient _api;
-    private readonly string _control;
-    private readonly int _workers;
-    private readonly TimeSpan _pause;
-    private readonly ConcurrentQueue<Sample> _samples = new();
-    private readonly List<(string Key, string Id)> _keys = [];
-    private readonly List<(string AccessToken, string RefreshToken)> _sessions = [];
-    private string _email = "";
+    private readonly ApiClient api;
+    private readonly string control;
+    private readonly int workers;
+    private readonly TimeSpan pause;
+    private readonly ConcurrentQueue<Sample> samples = new();
+    private readonly List<(string Key, string Id)> keys = [];
+    private readonly List<(string AccessToken, string RefreshToken)> sessions = [];
+    private string email = "";
 
     private FaultRun(ApiClient api, string control, int rate, int workers)
     {
-        _api = api;
-        _control = control;
-        _workers = workers;
-        _pause = TimeSpan.FromSeconds((double)workers / rate);
+        this.api = api;
+        this.control = control;
+        this.workers = workers;
+        this.pause = TimeSpan.FromSeconds((double)workers / rate);
     }
 
     private string Phase
     {
         get
         {
-            if (File.Exists(Path.Combine(_control, "outage")))
+            if (File.Exists(Path.Combine(control, "outage")))
             {
                 return "outage";
             }
 
-            return File.Exists(Path.Combine(_control, "restored")) ? "after" : "before";
+            return File.Exists(Path.Combine(control, "restored")) ? "after" : "before";
         }
     }
 
@@ -49,34 +49,34 @@ public sealed class FaultRun
         using var http = ApiClient.CreateHttpClient(options.Required("base-url"));
         var run = new FaultRun(new ApiClient(http, options.Required("function-key")), options.Required("control"), options.Int("rate", 20), options.Int("workers", 4));
         await run.SetUpAsync(CancellationToken.None);
-        await File.WriteAllTextAsync(Path.Combine(run._control, "ready"), "");
-        await Task.WhenAll(Enumerable.Range(0, run._workers).Select(run.WorkerAsync));
+        await File.WriteAllTextAsync(Path.Combine(run.control, "ready"), "");
+        await Task.WhenAll(Enumerable.Range(0, run.workers).Select(run.WorkerAsync));
         return await run.ReportAsync(CancellationToken.None) ? 0 : 1;
     }
 
     private async Task SetUpAsync(CancellationToken cancellationToken)
     {
-        _email = $"faults-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}@bench.example";
-        await _api.CreateUserAsync(_email, "pro", cancellationToken);
+        email = $"faults-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}@bench.example";
+        await api.CreateUserAsync(email, "pro", cancellationToken);
         for (var i = 0; i < 2; i++)
         {
-            var tokens = ApiClient.Expect(await _api.LoginAsync(_email, cancellationToken), 200, "login").Json;
-            _sessions.Add((tokens.GetProperty("accessToken").GetString()!, tokens.GetProperty("refreshToken").GetString()!));
-            var key = ApiClient.Expect(await _api.CreateKeyAsync(_sessions[i].AccessToken, $"faults {i}", cancellationToken), 201, "create key").Json;
-            _keys.Add((key.GetProperty("key").GetString()!, key.GetProperty("id").GetString()!));
+            var tokens = ApiClient.Expect(await api.LoginAsync(email, cancellationToken), 200, "login").Json;
+            sessions.Add((tokens.GetProperty("accessToken").GetString()!, tokens.GetProperty("refreshToken").GetString()!));
+            var key = ApiClient.Expect(await api.CreateKeyAsync(sessions[i].AccessToken, $"faults {i}", cancellationToken), 201, "create key").Json;
+            keys.Add((key.GetProperty("key").GetString()!, key.GetProperty("id").GetString()!));
         }
     }
 
     private async Task WorkerAsync(int worker)
     {
-        var done = Path.Combine(_control, "done");
+        var done = Path.Combine(control, "done");
         for (var n = worker; !File.Exists(done); n++)
         {
             var phase = Phase;
-            var (kind, credential) = n % 2 == 0 ? ("key", _keys[n / 2 % _keys.Count].Key) : ("jwt", _sessions[n / 2 % _sessions.Count].AccessToken);
-            var response = await _api.VerifyAsync(credential, CancellationToken.None);
-            _samples.Enqueue(new Sample(phase, kind, response));
-            await Task.Delay(_pause);
+            var (kind, credential) = n % 2 == 0 ? ("key", keys[n / 2 % keys.Count].Key) : ("jwt", sessions[n / 2 % sessions.Count].AccessToken);
+            var response = await api.VerifyAsync(credential, CancellationToken.None);
+            samples.Enqueue(new Sample(phase, kind, response));
+            await Task.Delay(pause);
         }
     }
 
@@ -85,12 +85,12 @@ public sealed class FaultRun
         var failures = new List<string>();
         Console.WriteLine("| phase | credential | outcome | count | max latency (ms) |");
         Console.WriteLine("|---|---|---|---:|---:|");
-        foreach (var group in _samples.GroupBy(s => (s.Phase, s.Kind, Outcome: s.Response.Describe())).OrderBy(g => PhaseOrder(g.Key.Phase)).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Outcome))
+        foreach (var group in samples.GroupBy(s => (s.Phase, s.Kind, Outcome: s.Response.Describe())).OrderBy(g => PhaseOrder(g.Key.Phase)).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Outcome))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {group.Key.Phase} | {group.Key.Kind} | {group.Key.Outcome} | {group.Count()} | {group.Max(s => s.Response.Elapsed.TotalMilliseconds):F0} |"));
         }
 
-        foreach (var sample in _samples)
+        foreach (var sample in samples)
         {
             var r = sample.Response;
             if (r.Status >= 500 && r.Status != 503)
@@ -114,7 +114,7 @@ public sealed class FaultRun
             }
         }
 
-        var outage = _samples.Where(s => s.Phase == "outage").ToList();
+        var outage = samples.Where(s => s.Phase == "outage").ToList();
         var maxOutageMs = outage.Count == 0 ? 0 : outage.Max(s => s.Response.Elapsed.TotalMilliseconds);
         if (outage.Count(s => s.Response.Status == 503) == 0)
         {
@@ -122,7 +122,7 @@ public sealed class FaultRun
         }
 
         // Once the service answered again, it must keep answering: no path left broken.
-        var after = _samples.Where(s => s.Phase == "after").ToList();
+        var after = samples.Where(s => s.Phase == "after").ToList();
         var firstOk = after.FindIndex(s => s.Response.Status == 200);
         var brokenAfterRecovery = firstOk < 0 ? after.Count : after.Skip(firstOk).Count(s => s.Response.Status != 200);
         if (firstOk < 0 || brokenAfterRecovery > 0)
@@ -131,32 +131,32 @@ public sealed class FaultRun
         }
 
         Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"requests: {_samples.Count}; during the outage: {outage.Count} (503: {outage.Count(s => s.Response.Status == 503)}), max latency during the outage: {maxOutageMs:F0} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"requests: {samples.Count}; during the outage: {outage.Count} (503: {outage.Count(s => s.Response.Status == 503)}), max latency during the outage: {maxOutageMs:F0} ms"));
 
         // Everything created before the outage still works, and every request path works again.
         var checks = new List<(string Name, ApiResponse Response, int Expected)>();
-        foreach (var (key, id) in _keys)
+        foreach (var (key, id) in keys)
         {
-            checks.Add(($"verify pre-outage key {id}", await _api.VerifyAsync(key, cancellationToken), 200));
+            checks.Add(($"verify pre-outage key {id}", await api.VerifyAsync(key, cancellationToken), 200));
         }
 
-        foreach (var (access, refresh) in _sessions)
+        foreach (var (access, refresh) in sessions)
         {
-            checks.Add(("verify pre-outage access token", await _api.VerifyAsync(access, cancellationToken), 200));
-            checks.Add(("refresh pre-outage session", await _api.RefreshAsync(refresh, cancellationToken), 200));
+            checks.Add(("verify pre-outage access token", await api.VerifyAsync(access, cancellationToken), 200));
+            checks.Add(("refresh pre-outage session", await api.RefreshAsync(refresh, cancellationToken), 200));
         }
 
-        var login = await _api.LoginAsync(_email, cancellationToken);
+        var login = await api.LoginAsync(email, cancellationToken);
         checks.Add(("login", login, 200));
         if (login.Status == 200)
         {
             var access = login.Json.GetProperty("accessToken").GetString()!;
-            var created = await _api.CreateKeyAsync(access, "after the outage", cancellationToken);
+            var created = await api.CreateKeyAsync(access, "after the outage", cancellationToken);
             checks.Add(("create key", created, 201));
-            checks.Add(("list keys", await _api.ListKeysAsync(access, cancellationToken), 200));
+            checks.Add(("list keys", await api.ListKeysAsync(access, cancellationToken), 200));
             if (created.Status == 201)
             {
-                checks.Add(("revoke key", await _api.RevokeKeyAsync(access, created.Json.GetProperty("id").GetString()!, cancellationToken), 200));
+                checks.Add(("revoke key", await api.RevokeKeyAsync(access, created.Json.GetProperty("id").GetString()!, cancellationToken), 200));
             }
         }
 
@@ -175,7 +175,7 @@ public sealed class FaultRun
             Console.WriteLine($"FAIL  {failure}");
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"faults: {(failures.Count == 0 ? "PASS" : "FAIL")}; 5xx other than 503: {_samples.Count(s => s.Response.Status >= 500 && s.Response.Status != 503)}; max outage latency {maxOutageMs:F0} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"faults: {(failures.Count == 0 ? "PASS" : "FAIL")}; 5xx other than 503: {samples.Count(s => s.Response.Status >= 500 && s.Response.Status != 503)}; max outage latency {maxOutageMs:F0} ms"));
         return failures.Count == 0;
     }
 

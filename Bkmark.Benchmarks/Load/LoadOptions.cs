@@ -5,7 +5,7 @@ namespace Bkmark.Benchmarks.Load;
 /// <summary><c>--name value</c> options of the soak and fault modes.</summary>
 public sealed class LoadOptions
 {
-    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
 
     public LoadOptions(IEnumerable<string> args)
     {
@@ -13,13 +13,13 @@ public sealed class LoadOptions
         while (e.MoveNext())
         {
             var name = e.Current.StartsWith("--", StringComparison.Ordinal) ? e.Current[2..] : throw new ArgumentException($"Unexpected argument '{e.Current}'.");
-            _values[name] = e.MoveNext() ? e.Current : throw new ArgumentException($"--{name} needs a value.");
+            values[name] = e.MoveNext() ? e.Current : throw new ArgumentException($"--{name} needs a value.");
         }
     }
 
     public string Required(string name) =>
-        _values.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required.");
+        values.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required.");
 
     public int Int(string name, int fallback) =>
-        _values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+        values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 }

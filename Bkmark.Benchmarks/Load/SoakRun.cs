@@ -12,23 +12,23 @@ namespace Bkmark.Benchmarks.Load;
 /// </summary>
 public sealed class SoakRun
 {
-    private readonly ApiClient _api;
-    private readonly int _seconds;
-    private readonly int _clients;
-    private readonly int _keyLimit;
-    private readonly List<SoakUser> _users = [];
-    private readonly ConcurrentDictionary<string, int> _outcomes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int> _refreshSuccesses = new(StringComparer.Ordinal);
-    private readonly ConcurrentBag<string> _violations = [];
-    private int _racedRefreshes;
-    private int _serverErrors;
+    private readonly ApiClient api;
+    private readonly int seconds;
+    private readonly int clients;
+    private readonly int keyLimit;
+    private readonly List<SoakUser> users = [];
+    private readonly ConcurrentDictionary<string, int> outcomes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> refreshSuccesses = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<string> violations = [];
+    private int racedRefreshes;
+    private int serverErrors;
 
     private SoakRun(ApiClient api, int seconds, int clients, int keyLimit)
     {
-        _api = api;
-        _seconds = seconds;
-        _clients = clients;
-        _keyLimit = keyLimit;
+        this.api = api;
+        this.seconds = seconds;
+        this.clients = clients;
+        this.keyLimit = keyLimit;
     }
 
     /// <summary><c>soak --base-url URL --function-key KEY [--seconds 120] [--clients 8] [--users 3] [--key-limit 10]</c></summary>
@@ -41,24 +41,24 @@ public sealed class SoakRun
         return await run.CheckAsync(CancellationToken.None) ? 0 : 1;
     }
 
-    private async Task SetUpAsync(int users, CancellationToken cancellationToken)
+    private async Task SetUpAsync(int userCount, CancellationToken cancellationToken)
     {
         var run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-        for (var i = 0; i < users; i++)
+        for (var i = 0; i < userCount; i++)
         {
             var email = $"soak-{run}-{i}@bench.example";
-            var user = new SoakUser(await _api.CreateUserAsync(email, "pro", cancellationToken), email);
-            user.Sessions.Add(SoakSession.From(ApiClient.Expect(await _api.LoginAsync(email, cancellationToken), 200, "login")));
-            _users.Add(user);
+            var user = new SoakUser(await api.CreateUserAsync(email, "pro", cancellationToken), email);
+            user.Sessions.Add(SoakSession.From(ApiClient.Expect(await api.LoginAsync(email, cancellationToken), 200, "login")));
+            users.Add(user);
         }
     }
 
     private async Task DriveAsync()
     {
-        Console.WriteLine($"soak: {_clients} clients, {_users.Count} users (pro, key limit {_keyLimit}), {_seconds} s");
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(_seconds));
-        var clients = Enumerable.Range(0, _clients).Select(i => Task.Run(() => ClientLoopAsync(_users[i % _users.Count], stop.Token)));
-        await Task.WhenAll(clients);
+        Console.WriteLine($"soak: {clients} clients, {users.Count} users (pro, key limit {keyLimit}), {seconds} s");
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        var loops = Enumerable.Range(0, clients).Select(i => Task.Run(() => ClientLoopAsync(users[i % users.Count], stop.Token)));
+        await Task.WhenAll(loops);
     }
 
     private async Task ClientLoopAsync(SoakUser user, CancellationToken stop)
@@ -82,7 +82,7 @@ public sealed class SoakRun
 
     private async Task LoginAsync(SoakUser user)
     {
-        var response = Record("login", await _api.LoginAsync(user.Email, CancellationToken.None));
+        var response = Record("login", await api.LoginAsync(user.Email, CancellationToken.None));
         if (response.Status == 200)
         {
             lock (user)
@@ -100,11 +100,11 @@ public sealed class SoakRun
         // One refresh in four is raced: two clients present the same refresh token at once.
         var raced = Random.Shared.Next(4) == 0;
         var attempts = raced
-            ? await Task.WhenAll(_api.RefreshAsync(token, CancellationToken.None), _api.RefreshAsync(token, CancellationToken.None))
-            : [await _api.RefreshAsync(token, CancellationToken.None)];
+            ? await Task.WhenAll(api.RefreshAsync(token, CancellationToken.None), api.RefreshAsync(token, CancellationToken.None))
+            : [await api.RefreshAsync(token, CancellationToken.None)];
         if (raced)
         {
-            Interlocked.Increment(ref _racedRefreshes);
+            Interlocked.Increment(ref racedRefreshes);
         }
 
         foreach (var response in attempts)
@@ -112,7 +112,7 @@ public sealed class SoakRun
             Record(raced ? "refresh (raced)" : "refresh", response);
             if (response.Status == 200)
             {
-                _refreshSuccesses.AddOrUpdate(token, 1, (_, n) => n + 1);
+                refreshSuccesses.AddOrUpdate(token, 1, (_, n) => n + 1);
                 session.Rotate(token, response);
             }
         }
@@ -121,7 +121,7 @@ public sealed class SoakRun
     private async Task CreateKeyAsync(SoakUser user)
     {
         var session = user.PickSession();
-        var response = Record("create key", await _api.CreateKeyAsync(session.AccessToken, $"soak {Guid.NewGuid():N}", CancellationToken.None));
+        var response = Record("create key", await api.CreateKeyAsync(session.AccessToken, $"soak {Guid.NewGuid():N}", CancellationToken.None));
         if (response.Status == 201)
         {
             var json = response.Json;
@@ -136,7 +136,7 @@ public sealed class SoakRun
             return;
         }
 
-        var response = Record("revoke key", await _api.RevokeKeyAsync(user.PickSession().AccessToken, picked.Id, CancellationToken.None));
+        var response = Record("revoke key", await api.RevokeKeyAsync(user.PickSession().AccessToken, picked.Id, CancellationToken.None));
         if (response.Status == 200)
         {
             picked.Key.RevokeConfirmed = true;
@@ -153,23 +153,23 @@ public sealed class SoakRun
 
         // Only a verify sent after the revoke was acknowledged must fail; one in flight may still pass.
         var revokedBefore = picked.Key.RevokeConfirmed;
-        var response = Record("verify (key)", await _api.VerifyAsync(picked.Key.Secret, CancellationToken.None));
+        var response = Record("verify (key)", await api.VerifyAsync(picked.Key.Secret, CancellationToken.None));
         if (revokedBefore && response.Status == 200)
         {
-            _violations.Add($"key {picked.Id} verified after its revocation was acknowledged");
+            violations.Add($"key {picked.Id} verified after its revocation was acknowledged");
         }
     }
 
     private async Task VerifyJwtAsync(SoakUser user) =>
-        Record("verify (jwt)", await _api.VerifyAsync(user.PickSession().AccessToken, CancellationToken.None));
+        Record("verify (jwt)", await api.VerifyAsync(user.PickSession().AccessToken, CancellationToken.None));
 
     private ApiResponse Record(string operation, ApiResponse response)
     {
-        _outcomes.AddOrUpdate($"{operation,-16} {response.Describe()}", 1, (_, n) => n + 1);
+        outcomes.AddOrUpdate($"{operation,-16} {response.Describe()}", 1, (_, n) => n + 1);
         if (response.Status >= 500)
         {
-            Interlocked.Increment(ref _serverErrors);
-            _violations.Add($"{operation}: {response.Status} {response.Body}");
+            Interlocked.Increment(ref serverErrors);
+            violations.Add($"{operation}: {response.Status} {response.Body}");
         }
 
         return response;
@@ -180,39 +180,39 @@ public sealed class SoakRun
         Console.WriteLine();
         Console.WriteLine("| operation        outcome | count |");
         Console.WriteLine("|---|---:|");
-        foreach (var (outcome, count) in _outcomes.OrderBy(o => o.Key, StringComparer.Ordinal))
+        foreach (var (outcome, count) in outcomes.OrderBy(o => o.Key, StringComparer.Ordinal))
         {
             Console.WriteLine($"| {outcome} | {count} |");
         }
 
-        Console.WriteLine($"total requests: {_outcomes.Values.Sum()}; raced refresh pairs: {_racedRefreshes}");
+        Console.WriteLine($"total requests: {outcomes.Values.Sum()}; raced refresh pairs: {racedRefreshes}");
         Console.WriteLine();
 
         var results = new List<(string Name, bool Passed, string Detail)>();
 
         var overLimit = new List<string>();
-        foreach (var user in _users)
+        foreach (var user in users)
         {
-            var listed = ApiClient.Expect(await _api.ListKeysAsync(user.PickSession().AccessToken, cancellationToken), 200, "list keys");
+            var listed = ApiClient.Expect(await api.ListKeysAsync(user.PickSession().AccessToken, cancellationToken), 200, "list keys");
             var active = listed.Json.GetProperty("data").GetArrayLength();
-            if (active > _keyLimit)
+            if (active > keyLimit)
             {
                 overLimit.Add($"{user.Id}: {active}");
             }
         }
 
-        results.Add(("no user above the key limit", overLimit.Count == 0, overLimit.Count == 0 ? $"{_users.Count} users checked" : string.Join(", ", overLimit)));
+        results.Add(("no user above the key limit", overLimit.Count == 0, overLimit.Count == 0 ? $"{users.Count} users checked" : string.Join(", ", overLimit)));
 
-        var doubled = _refreshSuccesses.Count(r => r.Value > 1);
-        results.Add(("no refresh token with two live successors", doubled == 0, $"{_refreshSuccesses.Count} tokens rotated, {doubled} rotated twice"));
+        var doubled = refreshSuccesses.Count(r => r.Value > 1);
+        results.Add(("no refresh token with two live successors", doubled == 0, $"{refreshSuccesses.Count} tokens rotated, {doubled} rotated twice"));
 
         var stale = new List<string>();
-        foreach (var user in _users)
+        foreach (var user in users)
         {
             foreach (var session in user.Sessions)
             {
                 // The latest successor of every session must still work: no race left a session broken.
-                var refreshed = await _api.RefreshAsync(session.RefreshToken, cancellationToken);
+                var refreshed = await api.RefreshAsync(session.RefreshToken, cancellationToken);
                 Record("final refresh", refreshed);
                 if (refreshed.Status != 200)
                 {
@@ -221,23 +221,23 @@ public sealed class SoakRun
             }
         }
 
-        results.Add(("every session's latest refresh token works", stale.Count == 0, stale.Count == 0 ? $"{_users.Sum(u => u.Sessions.Count)} sessions" : string.Join("; ", stale.Take(5))));
+        results.Add(("every session's latest refresh token works", stale.Count == 0, stale.Count == 0 ? $"{users.Sum(u => u.Sessions.Count)} sessions" : string.Join("; ", stale.Take(5))));
 
-        var revoked = _users.SelectMany(u => u.Keys).Where(k => k.Value.RevokeConfirmed).ToList();
+        var revoked = users.SelectMany(u => u.Keys).Where(k => k.Value.RevokeConfirmed).ToList();
         var verifying = new List<string>();
         foreach (var (id, key) in revoked)
         {
-            var response = Record("final verify", await _api.VerifyAsync(key.Secret, cancellationToken));
+            var response = Record("final verify", await api.VerifyAsync(key.Secret, cancellationToken));
             if (response.Status != 401 || response.ProblemCode != "TOKEN_REVOKED")
             {
                 verifying.Add($"{id}: {response.Describe()}");
             }
         }
 
-        verifying.AddRange(_violations.Where(v => v.StartsWith("key ", StringComparison.Ordinal)));
+        verifying.AddRange(violations.Where(v => v.StartsWith("key ", StringComparison.Ordinal)));
         results.Add(("no revoked key verifying", verifying.Count == 0, verifying.Count == 0 ? $"{revoked.Count} revoked keys checked" : string.Join("; ", verifying.Take(5))));
 
-        results.Add(("zero 5xx", _serverErrors == 0, _serverErrors == 0 ? "0" : $"{_serverErrors}: {_violations.FirstOrDefault(v => !v.StartsWith("key ", StringComparison.Ordinal))}"));
+        results.Add(("zero 5xx", serverErrors == 0, serverErrors == 0 ? "0" : $"{serverErrors}: {violations.FirstOrDefault(v => !v.StartsWith("key ", StringComparison.Ordinal))}"));
 
         foreach (var (name, passed, detail) in results)
         {

@@ -13,27 +13,27 @@ public class AccessTokenBenchmarks
 {
     private static readonly string[] PasswordAmr = ["pwd"];
 
-    private AccessTokenService _tokens = null!;
-    private string _token = "";
+    private AccessTokenService tokens = null!;
+    private string token = "";
 
     [GlobalSetup]
     public void Setup()
     {
-        _tokens = new AccessTokenService(
+        tokens = new AccessTokenService(
             new SigningKeys(KeyRing.Generate()),
             Options.Create(new TokenOptions()),
             TimeProvider.System,
             new IdGenerator(TimeProvider.System));
-        _token = _tokens.Issue("01JABCDEFGHJKMNPQRSTVWXYZ0", "01JABCDEFGHJKMNPQRSTVWXYZ1", PasswordAmr, out _);
+        token = tokens.Issue("01JABCDEFGHJKMNPQRSTVWXYZ0", "01JABCDEFGHJKMNPQRSTVWXYZ1", PasswordAmr, out _);
     }
 
     [Benchmark(Description = "JWT issue (ES256)")]
-    public string Issue() => _tokens.Issue("01JABCDEFGHJKMNPQRSTVWXYZ0", "01JABCDEFGHJKMNPQRSTVWXYZ1", PasswordAmr, out _);
+    public string Issue() => tokens.Issue("01JABCDEFGHJKMNPQRSTVWXYZ0", "01JABCDEFGHJKMNPQRSTVWXYZ1", PasswordAmr, out _);
 
     [Benchmark(Description = "JWT validate (ES256)")]
     public async Task<bool> Validate()
     {
-        var result = await _tokens.ValidateAsync(_token, CancellationToken.None);
+        var result = await tokens.ValidateAsync(token, CancellationToken.None);
         return result.Succeeded ? true : throw new InvalidOperationException(result.Problem.Detail);
     }
 }

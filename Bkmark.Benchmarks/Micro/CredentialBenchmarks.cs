@@ -16,33 +16,33 @@ namespace Bkmark.Benchmarks.Micro;
 [ShortRunJob]
 public class CredentialBenchmarks
 {
-    private readonly CredentialHasher _hasher = new(KeyRing.Generate());
-    private readonly string _apiKey = ApiKeyFormat.Generate();
-    private readonly string _backupCode = BackupCodes.Generate()[0];
-    private readonly byte[] _totpKey = RandomNumberGenerator.GetBytes(20);
-    private readonly DateTimeOffset _now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-    private string _storedBackupCodeHash = "";
-    private string _previousStepCode = "";
+    private readonly CredentialHasher hasher = new(KeyRing.Generate());
+    private readonly string apiKey = ApiKeyFormat.Generate();
+    private readonly string backupCode = BackupCodes.Generate()[0];
+    private readonly byte[] totpKey = RandomNumberGenerator.GetBytes(20);
+    private readonly DateTimeOffset now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    private string storedBackupCodeHash = "";
+    private string previousStepCode = "";
 
     [GlobalSetup]
     public void Setup()
     {
-        _storedBackupCodeHash = _hasher.Hash(BackupCodes.Normalize(_backupCode)!);
+        storedBackupCodeHash = hasher.Hash(BackupCodes.Normalize(backupCode)!);
         // The worst accepted case: the code of the step before, so the window is searched.
-        _previousStepCode = TotpCalculator.Default.Compute(_totpKey, _now.AddSeconds(-30));
+        previousStepCode = TotpCalculator.Default.Compute(totpKey, now.AddSeconds(-30));
     }
 
     /// <summary>What <c>ApiKeyVerifier</c> computes before its point read.</summary>
     [Benchmark(Description = "API key: parse + PartitionOf + HMAC row key")]
     public (string PartitionKey, string RowKey) ApiKeyLookupKeys() =>
-        ApiKeyFormat.IsWellFormed(_apiKey)
-            ? (CredentialHasher.PartitionOf(ApiKeyFormat.KeyPrefixOf(_apiKey)), _hasher.Hash(_apiKey))
+        ApiKeyFormat.IsWellFormed(apiKey)
+            ? (CredentialHasher.PartitionOf(ApiKeyFormat.KeyPrefixOf(apiKey)), hasher.Hash(apiKey))
             : throw new InvalidOperationException("The benchmark key is malformed.");
 
     [Benchmark(Description = "Backup code: normalise + HMAC + constant-time compare")]
     public bool BackupCodeCheck() =>
-        CredentialHasher.HashesEqual(_storedBackupCodeHash, _hasher.Hash(BackupCodes.Normalize(_backupCode)!));
+        CredentialHasher.HashesEqual(storedBackupCodeHash, hasher.Hash(BackupCodes.Normalize(backupCode)!));
 
     [Benchmark(Description = "TOTP: verify a code of the previous step (SHA-1, 6 digits, ±1)")]
-    public bool TotpVerify() => TotpCalculator.Default.TryMatch(_totpKey, _previousStepCode, _now, out _);
+    public bool TotpVerify() => TotpCalculator.Default.TryMatch(totpKey, previousStepCode, now, out _);
 }

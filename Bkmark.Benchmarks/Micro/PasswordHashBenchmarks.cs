@@ -16,17 +16,17 @@ public class PasswordHashBenchmarks
 {
     private const string Password = "correct horse battery staple";
 
-    private readonly PasswordHasher<object> _hasher =
+    private readonly PasswordHasher<object> hasher =
         new(Options.Create(new PasswordHasherOptions { IterationCount = AccountOptions.OwaspPbkdf2Sha512Iterations }));
-    private readonly object _user = new();
-    private string _hash = "";
+    private readonly object user = new();
+    private string hash = "";
 
     [GlobalSetup]
-    public void Setup() => _hash = _hasher.HashPassword(_user, Password);
+    public void Setup() => hash = hasher.HashPassword(user, Password);
 
     [Benchmark(Description = "Password hash (PBKDF2, register)")]
-    public string Hash() => _hasher.HashPassword(_user, Password);
+    public string Hash() => hasher.HashPassword(user, Password);
 
     [Benchmark(Description = "Password verify (PBKDF2, login)")]
-    public PasswordVerificationResult Verify() => _hasher.VerifyHashedPassword(_user, _hash, Password);
+    public PasswordVerificationResult Verify() => hasher.VerifyHashedPassword(user, hash, Password);
 }

@@ -16,26 +16,26 @@ namespace Bkmark.Benchmarks.Micro;
 [ShortRunJob]
 public class ProblemJsonBenchmarks
 {
-    private readonly Problem _invalidToken = Problems.InvalidToken("The access token is not valid.");
-    private readonly Problem _validation = Problems.Validation(new Dictionary<string, string[]>
+    private readonly Problem invalidToken = Problems.InvalidToken("The access token is not valid.");
+    private readonly Problem validation = Problems.Validation(new Dictionary<string, string[]>
     {
         ["email"] = ["Enter a valid email address."],
         ["password"] = ["The password must be 8 to 256 characters."],
     });
 
-    private readonly MemoryStream _body = new();
+    private readonly MemoryStream body = new();
 
     [Benchmark(Description = "problem+json: 401 INVALID_TOKEN")]
-    public Task InvalidToken() => Execute(_invalidToken);
+    public Task InvalidToken() => Execute(invalidToken);
 
     [Benchmark(Description = "problem+json: 400 VALIDATION_FAILED (2 fields)")]
-    public Task ValidationFailed() => Execute(_validation);
+    public Task ValidationFailed() => Execute(validation);
 
     private Task Execute(Problem problem)
     {
-        _body.SetLength(0);
+        body.SetLength(0);
         var httpContext = new DefaultHttpContext();
-        httpContext.Response.Body = _body;
+        httpContext.Response.Body = body;
         return ApiResults.Problem(problem).ExecuteResultAsync(new ActionContext(httpContext, new RouteData(), new ActionDescriptor()));
     }
 }

@@ -10,16 +10,16 @@ public sealed class AccountService
     private const int MaxEmailLength = 254;
     private const int MaxDisplayNameLength = 100;
 
-    private readonly UserStore _users;
-    private readonly IPasskeyCounter _passkeys;
-    private readonly IdGenerator _ids;
-    private readonly TimeProvider _time;
-    private readonly IPasswordHasher<UserEntity> _hasher;
-    private readonly IEnumerable<IPlanChangeHandler> _planHandlers;
-    private readonly PasswordPolicy _passwordPolicy;
+    private readonly UserStore users;
+    private readonly IPasskeyCounter passkeys;
+    private readonly IdGenerator ids;
+    private readonly TimeProvider time;
+    private readonly IPasswordHasher<UserEntity> hasher;
+    private readonly IEnumerable<IPlanChangeHandler> planHandlers;
+    private readonly PasswordPolicy passwordPolicy;
 
     // Verified against when the email is unknown, so an unknown email costs the same hash as a wrong password.
-    private readonly string _decoyHash;
+    private readonly string decoyHash;
 
     // Internal because it takes Core's internal stores; registered with AddServiceWithInternalConstructor.
     internal AccountService(
@@ -31,14 +31,14 @@ public sealed class AccountService
         IEnumerable<IPlanChangeHandler> planHandlers,
         PasswordPolicy passwordPolicy)
     {
-        _passwordPolicy = passwordPolicy;
-        _planHandlers = planHandlers;
-        _users = users;
-        _passkeys = passkeys;
-        _ids = ids;
-        _time = time;
-        _hasher = hasher;
-        _decoyHash = _hasher.HashPassword(new UserEntity(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
+        this.planHandlers = planHandlers;
+        this.passwordPolicy = passwordPolicy;
+        this.users = users;
+        this.passkeys = passkeys;
+        this.ids = ids;
+        this.time = time;
+        this.hasher = hasher;
+        this.decoyHash = hasher.HashPassword(new UserEntity(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
     }
 
     public async Task<Result<NewAccount>> RegisterAsync(string? email, string? password, string? displayName, CancellationToken cancellationToken)
@@ -66,15 +66,15 @@ public sealed class AccountService
             return Problems.Validation(errors);
         }
 
-        if (await _passwordPolicy.CheckNewAsync("password", password!, normalizedEmail, name, cancellationToken) is { } refused)
+        if (await passwordPolicy.CheckNewAsync("password", password!, normalizedEmail, name, cancellationToken) is { } refused)
         {
             return refused;
         }
 
         var user = NewUser(normalizedEmail!, name);
-        user.PasswordHash = _hasher.HashPassword(user, password!);
+        user.PasswordHash = hasher.HashPassword(user, password!);
 
-        if (!await _users.CreateAsync(user, cancellationToken))
+        if (!await users.CreateAsync(user, cancellationToken))
         {
             return EmailTaken();
         }
@@ -91,29 +91,29 @@ public sealed class AccountService
     {
         var name = displayName?.Trim();
         var user = NewUser(normalizedEmail, name is { Length: > MaxDisplayNameLength } ? name[..MaxDisplayNameLength] : name);
-        return await _users.CreateAsync(user, cancellationToken) ? user : null;
+        return await users.CreateAsync(user, cancellationToken) ? user : null;
     }
 
     /// <summary>Whether the account can sign in with a password (a social-only account cannot).</summary>
     internal async Task<bool> HasPasswordAsync(string userId, CancellationToken cancellationToken) =>
-        await _users.FindByIdAsync(userId, cancellationToken) is { PasswordHash.Length: > 0 };
+        await users.FindByIdAsync(userId, cancellationToken) is { PasswordHash.Length: > 0 };
 
     private UserEntity NewUser(string normalizedEmail, string? displayName) => new()
     {
-        PartitionKey = _ids.NewId(),
+        PartitionKey = ids.NewId(),
         Email = normalizedEmail,
         DisplayName = string.IsNullOrEmpty(displayName) ? null : displayName,
         Plan = Plans.Free,
-        CreatedAt = _time.GetUtcNow(),
+        CreatedAt = time.GetUtcNow(),
     };
 
     /// <summary>The account a session belongs to, for re-authenticating its person; null once deleted.</summary>
     internal async Task<UserEntity?> FindAsync(string userId, CancellationToken cancellationToken) =>
-        await _users.FindByIdAsync(userId, cancellationToken) is { DeletedAt: null } user ? user : null;
+        await users.FindByIdAsync(userId, cancellationToken) is { DeletedAt: null } user ? user : null;
 
     /// <summary>The account an email signs in to, or null; known and unknown emails cost the same reads.</summary>
     internal Task<UserEntity?> FindForSignInAsync(string normalizedEmail, CancellationToken cancellationToken) =>
-        _users.FindByEmailAsync(normalizedEmail, cancellationToken);
+        users.FindByEmailAsync(normalizedEmail, cancellationToken);
 
     /// <summary>
     /// Checks a password against the account's hash; with no account, against a decoy hash of the same cost,
@@ -124,16 +124,16 @@ public sealed class AccountService
     {
         if (user is null)
         {
-            _hasher.VerifyHashedPassword(new UserEntity(), _decoyHash, password);
+            hasher.VerifyHashedPassword(new UserEntity(), decoyHash, password);
             return false;
         }
 
-        var result = _hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        var result = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            user.PasswordHash = _hasher.HashPassword(user, password);
+            user.PasswordHash = hasher.HashPassword(user, password);
             // A lost race leaves the old hash for the next sign-in to replace.
-            await _users.TryUpdateAsync(user, cancellationToken);
+            await users.TryUpdateAsync(user, cancellationToken);
         }
 
         return result != PasswordVerificationResult.Failed;
@@ -148,12 +148,12 @@ public sealed class AccountService
         }
 
         return new UserProfile(user.Id, user.Email, user.DisplayName, user.Plan, user.TwoFactorEnabled,
-            PasskeyCount: await _passkeys.CountAsync(user.Id, cancellationToken), user.CreatedAt, EmailVerified: user.EmailVerifiedAt is not null);
+            PasskeyCount: await passkeys.CountAsync(user.Id, cancellationToken), user.CreatedAt, EmailVerified: user.EmailVerifiedAt is not null);
     }
 
     /// <summary>Replaces the password hash (a change or a reset; the caller has proved the right to it).</summary>
     internal Task<Result<UserEntity>> SetPasswordAsync(string userId, string newPassword, CancellationToken cancellationToken) =>
-        ChangeAsync(userId, user => user.PasswordHash = _hasher.HashPassword(user, newPassword), cancellationToken);
+        ChangeAsync(userId, user => user.PasswordHash = hasher.HashPassword(user, newPassword), cancellationToken);
 
     /// <summary>Marks <paramref name="email"/> verified, if it is still the account's address.</summary>
     /// <returns>False when the account has another address by now (the link was for the old one).</returns>
@@ -163,7 +163,7 @@ public sealed class AccountService
         var changed = await ChangeAsync(userId, user =>
         {
             stillCurrent = user.Email == email;
-            user.EmailVerifiedAt ??= stillCurrent ? _time.GetUtcNow() : null;
+            user.EmailVerifiedAt ??= stillCurrent ? time.GetUtcNow() : null;
         }, cancellationToken);
         return changed.Succeeded ? stillCurrent : changed.Problem;
     }
@@ -176,7 +176,7 @@ public sealed class AccountService
     /// </summary>
     internal async Task<Result<UserEntity>> ChangeEmailAsync(string userId, string previousEmail, string newEmail, CancellationToken cancellationToken)
     {
-        if (!await _users.TryClaimEmailAsync(newEmail, userId, cancellationToken))
+        if (!await users.TryClaimEmailAsync(newEmail, userId, cancellationToken))
         {
             return EmailTaken();
         }
@@ -184,15 +184,15 @@ public sealed class AccountService
         var changed = await ChangeAsync(userId, user =>
         {
             user.Email = newEmail;
-            user.EmailVerifiedAt = _time.GetUtcNow();
+            user.EmailVerifiedAt = time.GetUtcNow();
         }, cancellationToken, when: user => user.Email == previousEmail);
         if (!changed.Succeeded)
         {
-            await _users.ReleaseEmailAsync(newEmail, userId, cancellationToken);
+            await users.ReleaseEmailAsync(newEmail, userId, cancellationToken);
             return changed.Problem;
         }
 
-        await _users.ReleaseEmailAsync(previousEmail, userId, cancellationToken);
+        await users.ReleaseEmailAsync(previousEmail, userId, cancellationToken);
         return changed;
     }
 
@@ -202,10 +202,10 @@ public sealed class AccountService
     /// </summary>
     internal async Task<Result<UserEntity>> MarkDeletedAsync(string userId, CancellationToken cancellationToken)
     {
-        var deleted = await ChangeAsync(userId, user => user.DeletedAt = _time.GetUtcNow(), cancellationToken);
+        var deleted = await ChangeAsync(userId, user => user.DeletedAt = time.GetUtcNow(), cancellationToken);
         if (deleted.Succeeded)
         {
-            await _users.ReleaseEmailAsync(deleted.Value.Email, userId, cancellationToken);
+            await users.ReleaseEmailAsync(deleted.Value.Email, userId, cancellationToken);
         }
 
         return deleted;
@@ -213,14 +213,14 @@ public sealed class AccountService
 
     /// <summary>A deleted account's row, for the sweep that erases it; null when it is gone or not deleted.</summary>
     internal async Task<UserEntity?> FindDeletedAsync(string userId, CancellationToken cancellationToken) =>
-        await _users.FindByIdAsync(userId, cancellationToken) is { DeletedAt: not null } user ? user : null;
+        await users.FindByIdAsync(userId, cancellationToken) is { DeletedAt: not null } user ? user : null;
 
     /// <summary>Removes a deleted account's row: the last step, once everything it owned is gone.</summary>
     internal Task<DeleteOutcome> EraseAsync(UserEntity deleted, CancellationToken cancellationToken) =>
-        _users.TryRemoveAsync(deleted, cancellationToken);
+        users.TryRemoveAsync(deleted, cancellationToken);
 
     /// <summary>Deleted accounts not yet erased, for the expiry backfill.</summary>
-    internal IAsyncEnumerable<UserEntity> ScanDeletedAsync(CancellationToken cancellationToken) => _users.ScanDeletedAsync(cancellationToken);
+    internal IAsyncEnumerable<UserEntity> ScanDeletedAsync(CancellationToken cancellationToken) => users.ScanDeletedAsync(cancellationToken);
 
     /// <summary>
     /// Sets the user's plan (operator only: the billing system calls it), then lets each feature follow
@@ -237,7 +237,7 @@ public sealed class AccountService
         UserEntity? user;
         do
         {
-            user = await _users.FindByIdAsync(userId, cancellationToken);
+            user = await users.FindByIdAsync(userId, cancellationToken);
             if (user is null)
             {
                 return Problems.NotFound("The user");
@@ -250,9 +250,9 @@ public sealed class AccountService
 
             user.Plan = plan;
         }
-        while (!await _users.TryUpdateAsync(user, cancellationToken));
+        while (!await users.TryUpdateAsync(user, cancellationToken));
 
-        foreach (var handler in _planHandlers)
+        foreach (var handler in planHandlers)
         {
             await handler.ApplyPlanAsync(userId, plan, cancellationToken);
         }
@@ -272,7 +272,7 @@ public sealed class AccountService
             }
 
             change(user);
-            return await _users.TryUpdateAsync(user, cancellationToken) ? user : RaceAttempt.Lost;
+            return await users.TryUpdateAsync(user, cancellationToken) ? user : RaceAttempt.Lost;
         });
 
     private static Problem EmailTaken() => new(ErrorCodes.EmailTaken, "An account with this email already exists.");

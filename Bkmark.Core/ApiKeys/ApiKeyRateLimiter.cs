@@ -25,7 +25,7 @@ internal sealed class ApiKeyRateLimiter(RateWindowStore windows, ExpiryIndex exp
     // Forget keys not seen in the current window once this many are remembered.
     private const int PruneThreshold = 10_000;
 
-    private readonly ConcurrentDictionary<string, KeyWindow> _windows = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, KeyWindow> seen = new(StringComparer.Ordinal);
 
     /// <summary>Counts one request of <paramref name="keyId"/>; a 429 <c>RATE_LIMITED</c> problem when over <paramref name="limit"/>.</summary>
     public async Task<Result<RateLimitStatus>> AcquireAsync(string keyId, int limit, CancellationToken cancellationToken)
@@ -37,7 +37,7 @@ internal sealed class ApiKeyRateLimiter(RateWindowStore windows, ExpiryIndex exp
         var previousRowKey = (windowStart - Window).ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
 
         PruneIfLarge(rowKey);
-        var window = _windows.GetOrAdd(keyId, _ => new KeyWindow());
+        var window = seen.GetOrAdd(keyId, _ => new KeyWindow());
         await window.Gate.WaitAsync(cancellationToken);
         try
         {
@@ -113,16 +113,16 @@ internal sealed class ApiKeyRateLimiter(RateWindowStore windows, ExpiryIndex exp
 
     private void PruneIfLarge(string currentRowKey)
     {
-        if (_windows.Count < PruneThreshold)
+        if (seen.Count < PruneThreshold)
         {
             return;
         }
 
-        foreach (var (keyId, window) in _windows)
+        foreach (var (keyId, window) in seen)
         {
             if (string.CompareOrdinal(window.RowKey, currentRowKey) < 0)
             {
-                _windows.TryRemove(new KeyValuePair<string, KeyWindow>(keyId, window));
+                seen.TryRemove(new KeyValuePair<string, KeyWindow>(keyId, window));
             }
         }
     }
@@ -130,8 +130,8 @@ internal sealed class ApiKeyRateLimiter(RateWindowStore windows, ExpiryIndex exp
     /// <summary>This instance's view of one key's current window. Guarded by <see cref="Gate"/>.</summary>
     private sealed class KeyWindow
     {
-        private int _lastLease;
-        private int _usedInPreviousWindow;
+        private int lastLease;
+        private int usedInPreviousWindow;
 
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
@@ -157,22 +157,22 @@ internal sealed class ApiKeyRateLimiter(RateWindowStore windows, ExpiryIndex exp
                 return;
             }
 
-            _usedInPreviousWindow = RowKey == previousRowKey ? Used : 0;
+            usedInPreviousWindow = RowKey == previousRowKey ? Used : 0;
             RowKey = rowKey;
             Granted = 0;
             Available = 0;
             Used = 0;
-            _lastLease = 0;
+            lastLease = 0;
             ETag = null;
         }
 
-        public int NextLeaseSize(int limit) => _lastLease == 0
-            ? Math.Max(Math.Max(1, (limit + 9) / 10), _usedInPreviousWindow)
-            : _lastLease * 2;
+        public int NextLeaseSize(int limit) => lastLease == 0
+            ? Math.Max(Math.Max(1, (limit + 9) / 10), usedInPreviousWindow)
+            : lastLease * 2;
 
         public void Leased(int lease, RateWindowEntity written)
         {
-            _lastLease = lease;
+            lastLease = lease;
             Available += lease;
             Granted = written.Count;
             ETag = written.ETag;

@@ -35,7 +35,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
     private readonly ExpiryIndex expiry;
     private readonly TimeProvider time;
     private readonly ILogger<ApiKeyService> logger;
-    private readonly ApiKeyOptions _options;
+    private readonly ApiKeyOptions options;
 
     // Internal because the stores it takes are; registered with AddServiceWithInternalConstructor.
     internal ApiKeyService(
@@ -54,7 +54,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         this.ids = ids;
         this.expiry = expiry;
         this.time = time;
-        _options = options.Value;
+        this.options = options.Value;
         this.logger = logger;
     }
 
@@ -154,7 +154,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
 
         // The sweep looks once the create is surely over (at an orphan if it crashed, else at the key's expiry),
         // and, for a key that expires, when its expiry warnings are due.
-        List<ScheduledExpiry> looks = [new(new ExpiryTarget(ApiKeyExpiryHandler.KindName, ownerId, id), now + _options.CreateGracePeriod)];
+        List<ScheduledExpiry> looks = [new(new ExpiryTarget(ApiKeyExpiryHandler.KindName, ownerId, id), now + options.CreateGracePeriod)];
         if (request.ExpiresAt is { } warnAbout && warnAbout - now > ApiKeyExpiryWarningHandler.DayAhead)
         {
             looks.Add(new(new ExpiryTarget(ApiKeyExpiryWarningHandler.KindName, ownerId, id), ApiKeyExpiryWarningHandler.FirstLookAt(warnAbout)));
@@ -321,7 +321,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             await expiry.ScheduleTogetherAsync(
             [
                 new ScheduledExpiry(ApiKeyValueExpiryHandler.TargetOf(current), previousEnds),
-                new ScheduledExpiry(ApiKeyValueExpiryHandler.TargetOf(successor), now + _options.CreateGracePeriod),
+                new ScheduledExpiry(ApiKeyValueExpiryHandler.TargetOf(successor), now + options.CreateGracePeriod),
             ], cancellationToken);
 
             // The value an earlier roll left in its grace ends now, before the index forgets it: if this roll
@@ -367,7 +367,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             return Problems.NotFound("The user");
         }
 
-        var limits = _options.LimitsFor(user.Plan);
+        var limits = options.LimitsFor(user.Plan);
         var now = time.GetUtcNow();
         var active = limits is null ? 0 : (await ListLiveAsync(userId, cancellationToken)).Count(key => key.Credential.ExpiresAt is not { } expiresAt || expiresAt > now);
         return new PlanOverview(user.Plan, new KeyAllowance(active, limits?.MaxActiveKeys ?? 0), limits?.RateLimitPerMinute ?? 0);
@@ -441,7 +441,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             if (credential.RevokedAt is null)
             {
                 credential.RevokedAt = now;
-                await expiry.ScheduleAsync(ApiKeyExpiryHandler.KindName, userId, keyId, credential.RevokedAt.Value + _options.Retention, cancellationToken);
+                await expiry.ScheduleAsync(ApiKeyExpiryHandler.KindName, userId, keyId, credential.RevokedAt.Value + options.Retention, cancellationToken);
                 if (!await store.TryReplaceCredentialAsync(credential, cancellationToken))
                 {
                     return RaceAttempt.Lost;
@@ -539,7 +539,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
     {
         if (caller.OrganisationId is not null)
         {
-            return (OwnerIdOf(caller), _options.LimitsFor(Plans.Team)!);
+            return (OwnerIdOf(caller), options.LimitsFor(Plans.Team)!);
         }
 
         var user = await users.FindByIdAsync(caller.UserId, cancellationToken);
@@ -548,7 +548,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             return Problems.NotFound("The user");
         }
 
-        return _options.LimitsFor(user.Plan) is { } limits ? (user.Id, limits) : ApiKeyProblems.ProPlanRequired();
+        return options.LimitsFor(user.Plan) is { } limits ? (user.Id, limits) : ApiKeyProblems.ProPlanRequired();
     }
 
     /// <summary>The partition the caller's keys are listed in: an organisation's keys under its library id, so they outlive whoever made them.</summary>
@@ -685,7 +685,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
         JsonSerializer.Deserialize<List<KeySlot>>(ledger.Slots, BkmarkJson.Options) ?? [];
 
     private bool IsWithinCreateGrace(string keyId, DateTimeOffset now) =>
-        Ulid.Parse(keyId).Time + _options.CreateGracePeriod > now;
+        Ulid.Parse(keyId).Time + options.CreateGracePeriod > now;
 
     /// <summary>A key may only name, or act on a key holding, scopes it has itself.</summary>
     private static Problem? Escalation(Caller caller, IReadOnlyList<string> scopes) =>
@@ -755,7 +755,7 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
     private Task ScheduleExpiryLooksAsync(string userId, string keyId, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
         expiry.ScheduleAsync(
         [
-            new ScheduledExpiry(new ExpiryTarget(ApiKeyExpiryHandler.KindName, userId, keyId), ExpiryIndex.Deadline(expiresAt, _options.Retention)),
+            new ScheduledExpiry(new ExpiryTarget(ApiKeyExpiryHandler.KindName, userId, keyId), ExpiryIndex.Deadline(expiresAt, options.Retention)),
             new ScheduledExpiry(new ExpiryTarget(ApiKeyExpiryWarningHandler.KindName, userId, keyId), ApiKeyExpiryWarningHandler.FirstLookAt(expiresAt)),
         ], cancellationToken);
 
@@ -771,8 +771,8 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             return "The expiry must be in the future.";
         }
 
-        return expiresAt > now.AddYears(_options.MaxExpiryYears)
-            ? $"The expiry must be at most {_options.MaxExpiryYears} years ahead, no later than {BkmarkJson.FormatTime(now.AddYears(_options.MaxExpiryYears))}."
+        return expiresAt > now.AddYears(options.MaxExpiryYears)
+            ? $"The expiry must be at most {options.MaxExpiryYears} years ahead, no later than {BkmarkJson.FormatTime(now.AddYears(options.MaxExpiryYears))}."
             : null;
     }
 

@@ -13,7 +13,7 @@ namespace Bkmark.Core.Authorization;
 /// </remarks>
 public sealed class StepUp(RequestAuthenticator authenticator, TimeProvider time, IOptions<StepUpOptions> options)
 {
-    private readonly TimeSpan _maxAge = options.Value.MaxAge;
+    private readonly TimeSpan maxAge = options.Value.MaxAge;
 
     /// <summary>A signed-in session whose sign-in is recent; API keys get <c>API_KEY_NOT_ALLOWED</c>.</summary>
     public async Task<Result<Caller>> AuthenticateSessionAsync(HttpRequest request, CancellationToken cancellationToken) =>
@@ -36,17 +36,17 @@ public sealed class StepUp(RequestAuthenticator authenticator, TimeProvider time
         }
 
         var provedAt = caller.AuthenticatedAt ?? DateTimeOffset.MinValue;
-        return time.GetUtcNow() - provedAt <= _maxAge ? caller : ReauthenticationRequired();
+        return time.GetUtcNow() - provedAt <= maxAge ? caller : ReauthenticationRequired();
     }
 
     private Result<Caller> Check(Result<Caller> caller) => caller.Succeeded ? RequireRecent(caller.Value) : caller;
 
     private Problem ReauthenticationRequired()
     {
-        var maxAgeSeconds = ((long)_maxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        var maxAgeSeconds = ((long)maxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         return new Problem(
             ErrorCodes.ReauthenticationRequired,
-            $"This action needs a sign-in from the last {(long)_maxAge.TotalMinutes} minutes. Confirm it is you with POST /api/v1/auth/reauthenticate, then retry.")
+            $"This action needs a sign-in from the last {(long)maxAge.TotalMinutes} minutes. Confirm it is you with POST /api/v1/auth/reauthenticate, then retry.")
         {
             // RFC 9470 §3: the challenge names the error and the most the authentication's age may be.
             Headers = new Dictionary<string, string>

@@ -19,7 +19,7 @@ namespace Bkmark.Core.Bookmarks;
 internal sealed partial class LibraryCapacity(
     BookmarkStore store, TimeProvider time, IOptions<LibraryOptions> options, ILogger<LibraryCapacity> logger)
 {
-    private readonly LibraryOptions _options = options.Value;
+    private readonly LibraryOptions options = options.Value;
 
     /// <summary>Reserves room for <paramref name="count"/> bookmarks; 409 <c>LIBRARY_FULL</c> when they do not fit.</summary>
     public async Task<Problem?> ReserveAsync(string userId, int count, CancellationToken cancellationToken)
@@ -37,7 +37,7 @@ internal sealed partial class LibraryCapacity(
             var ledger = await store.FindLedgerAsync(userId, cancellationToken)
                 ?? new LibraryLedgerEntity { PartitionKey = userId, Count = await store.CountBookmarksAsync(userId, cancellationToken) };
             var recent = RecentReservations(ledger, now);
-            if (ledger.Count + count > _options.MaxBookmarks)
+            if (ledger.Count + count > options.MaxBookmarks)
             {
                 var recounted = await store.CountBookmarksAsync(userId, cancellationToken) + recent.Values.Sum();
                 if (recounted < ledger.Count)
@@ -46,9 +46,9 @@ internal sealed partial class LibraryCapacity(
                     ledger.Count = recounted;
                 }
 
-                if (ledger.Count + count > _options.MaxBookmarks)
+                if (ledger.Count + count > options.MaxBookmarks)
                 {
-                    return LibraryFull(_options.MaxBookmarks, ledger.Count, count);
+                    return LibraryFull(options.MaxBookmarks, ledger.Count, count);
                 }
             }
 
@@ -87,7 +87,7 @@ internal sealed partial class LibraryCapacity(
     /// <summary>Reservations (by second) still inside the grace period; older ones are written or never will be.</summary>
     private Dictionary<long, int> RecentReservations(LibraryLedgerEntity ledger, DateTimeOffset now)
     {
-        var oldest = (now - _options.WriteGracePeriod).ToUnixTimeSeconds();
+        var oldest = (now - options.WriteGracePeriod).ToUnixTimeSeconds();
         var all = string.IsNullOrEmpty(ledger.Recent) ? [] : JsonSerializer.Deserialize<Dictionary<long, int>>(ledger.Recent, BkmarkJson.Options) ?? [];
         return all.Where(entry => entry.Key >= oldest).ToDictionary();
     }

@@ -14,26 +14,26 @@ namespace Bkmark.Core.Email;
 /// </remarks>
 public sealed partial class EmailDispatcher
 {
-    private readonly IReadOnlyDictionary<string, IEmailTemplate> _templates;
-    private readonly EmailRenderer _renderer;
-    private readonly SmtpEmailSender _sender;
-    private readonly EmailDeliveryStore _deliveries;
-    private readonly TimeProvider _time;
-    private readonly IOptions<EmailOptions> _options;
-    private readonly ILogger<EmailDispatcher> _logger;
+    private readonly IReadOnlyDictionary<string, IEmailTemplate> templates;
+    private readonly EmailRenderer renderer;
+    private readonly SmtpEmailSender sender;
+    private readonly EmailDeliveryStore deliveries;
+    private readonly TimeProvider time;
+    private readonly IOptions<EmailOptions> options;
+    private readonly ILogger<EmailDispatcher> logger;
 
     // Internal because the sender and store it takes are; registered with AddServiceWithInternalConstructor.
     internal EmailDispatcher(
         IEnumerable<IEmailTemplate> templates, EmailRenderer renderer, SmtpEmailSender sender, EmailDeliveryStore deliveries,
         TimeProvider time, IOptions<EmailOptions> options, ILogger<EmailDispatcher> logger)
     {
-        _templates = templates.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        _renderer = renderer;
-        _sender = sender;
-        _deliveries = deliveries;
-        _time = time;
-        _options = options;
-        _logger = logger;
+        this.templates = templates.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        this.renderer = renderer;
+        this.sender = sender;
+        this.deliveries = deliveries;
+        this.time = time;
+        this.options = options;
+        this.logger = logger;
     }
 
     /// <param name="queueMessage">The queue message's text, as the outbox wrote it.</param>
@@ -44,22 +44,22 @@ public sealed partial class EmailDispatcher
     {
         var message = EmailEnvelope.Parse(queueMessage);
         string id = message.Id!;
-        if (await _deliveries.WasSentAsync(id, cancellationToken))
+        if (await deliveries.WasSentAsync(id, cancellationToken))
         {
-            LogAlreadySent(_logger, id, message.Template);
+            LogAlreadySent(logger, id, message.Template);
             return;
         }
 
-        if (!_templates.TryGetValue(message.Template, out var template))
+        if (!templates.TryGetValue(message.Template, out var template))
         {
             throw new InvalidOperationException($"No email template is registered as '{message.Template}'.");
         }
 
-        var email = _renderer.Render(template.Compose(message.Values));
-        await _sender.SendAsync(message.To, email, id, cancellationToken);
-        var now = _time.GetUtcNow();
-        LogSent(_logger, id, message.Template);
-        await _deliveries.RecordSentAsync(id, now, now + _options.Value.DeliveryMemory, cancellationToken);
+        var email = renderer.Render(template.Compose(message.Values));
+        await sender.SendAsync(message.To, email, id, cancellationToken);
+        var now = time.GetUtcNow();
+        LogSent(logger, id, message.Template);
+        await deliveries.RecordSentAsync(id, now, now + options.Value.DeliveryMemory, cancellationToken);
     }
 
     // The recipient's address is personal data and the values may hold a link's token: neither is logged.

@@ -9,7 +9,7 @@ namespace Bkmark.Core.Email;
 /// </summary>
 internal sealed class QueueEmailOutbox(QueueServiceClient queues, IdGenerator ids, IOptions<EmailOptions> options) : IEmailOutbox
 {
-    private readonly QueueClient _queue = queues.GetQueueClient(options.Value.OutboxQueue);
+    private readonly QueueClient queue = queues.GetQueueClient(options.Value.OutboxQueue);
 
     public async Task EnqueueAsync(EmailMessage message, CancellationToken cancellationToken)
     {
@@ -18,13 +18,13 @@ internal sealed class QueueEmailOutbox(QueueServiceClient queues, IdGenerator id
         string body = JsonSerializer.Serialize(message with { Id = message.Id ?? ids.NewId() }, EmailEnvelope.JsonOptions);
         try
         {
-            await _queue.SendMessageAsync(body, cancellationToken);
+            await queue.SendMessageAsync(body, cancellationToken);
         }
         catch (RequestFailedException exception) when (exception.ErrorCode == "QueueNotFound")
         {
             // The first email on a new storage account creates the queue; every later one pays nothing for it.
-            await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            await _queue.SendMessageAsync(body, cancellationToken);
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await queue.SendMessageAsync(body, cancellationToken);
         }
     }
 }

@@ -12,8 +12,8 @@ namespace Bkmark.Core.Email;
 /// </summary>
 internal sealed class SmtpEmailSender(IOptions<EmailOptions> options, ISecretProvider secrets)
 {
-    private readonly SmtpOptions _smtp = options.Value.Smtp;
-    private string? _password;
+    private readonly SmtpOptions smtp = options.Value.Smtp;
+    private string? password;
 
     /// <summary>
     /// Reads the password when a user name is set, so a relay configured without one stops start-up instead
@@ -22,14 +22,14 @@ internal sealed class SmtpEmailSender(IOptions<EmailOptions> options, ISecretPro
     /// <exception cref="InvalidOperationException">A user name is set and the secret store has no password.</exception>
     public async Task EnsureConfiguredAsync(CancellationToken cancellationToken)
     {
-        if (_smtp.UserName is { Length: > 0 })
+        if (smtp.UserName is { Length: > 0 })
         {
             await PasswordAsync(cancellationToken);
         }
     }
 
     private async Task<string> PasswordAsync(CancellationToken cancellationToken) =>
-        _password ??= await secrets.GetSecretAsync(SmtpOptions.PasswordSecretName, cancellationToken) ?? throw new InvalidOperationException(
+        password ??= await secrets.GetSecretAsync(SmtpOptions.PasswordSecretName, cancellationToken) ?? throw new InvalidOperationException(
             $"Email:Smtp:UserName is set but secret '{SmtpOptions.PasswordSecretName}' is missing. Put the SMTP password in Key Vault " +
             $"(KeyVault__Uri) or in the setting Secrets__{SmtpOptions.PasswordSecretName}.");
 
@@ -39,15 +39,15 @@ internal sealed class SmtpEmailSender(IOptions<EmailOptions> options, ISecretPro
     /// </remarks>
     public async Task SendAsync(string to, RenderedEmail email, string messageId, CancellationToken cancellationToken)
     {
-        var from = MailboxAddress.Parse(_smtp.From);
+        var from = MailboxAddress.Parse(smtp.From);
         var message = new MimeMessage { Subject = email.Subject, MessageId = $"{messageId}@{from.Domain}" };
         message.From.Add(from);
         message.To.Add(MailboxAddress.Parse(to));
         message.Body = new BodyBuilder { TextBody = email.Text, HtmlBody = email.Html }.ToMessageBody();
 
-        using var client = new SmtpClient { Timeout = (int)_smtp.Timeout.TotalMilliseconds };
-        await client.ConnectAsync(_smtp.Host, _smtp.Port, SecurityFor(_smtp), cancellationToken);
-        if (_smtp.UserName is { Length: > 0 } userName)
+        using var client = new SmtpClient { Timeout = (int)smtp.Timeout.TotalMilliseconds };
+        await client.ConnectAsync(smtp.Host, smtp.Port, SecurityFor(smtp), cancellationToken);
+        if (smtp.UserName is { Length: > 0 } userName)
         {
             await client.AuthenticateAsync(userName, await PasswordAsync(cancellationToken), cancellationToken);
         }

@@ -116,29 +116,29 @@ public static class NetscapeBookmarkFile
 
     private sealed class Parser(string text)
     {
-        private readonly List<ImportedGroup> _groups = [];
-        private readonly List<ImportedBookmark> _bookmarks = [];
-        private readonly Stack<Folder> _folders = new();
-        private int _position;
-        private int _line = 1;
-        private Folder? _pendingFolder;
+        private readonly List<ImportedGroup> groups = [];
+        private readonly List<ImportedBookmark> bookmarks = [];
+        private readonly Stack<Folder> folders = new();
+        private int position;
+        private int currentLine = 1;
+        private Folder? pendingFolder;
 
         // Whatever a <DD> describes: the bookmark or folder just before it.
-        private Action<string>? _describe;
+        private Action<string>? describe;
 
         public long Steps { get; private set; }
 
         public Result<ImportedLibrary> Run()
         {
             SkipWhiteSpace();
-            if (!text.AsSpan(_position).StartsWith(Doctype, StringComparison.OrdinalIgnoreCase))
+            if (!text.AsSpan(position).StartsWith(Doctype, StringComparison.OrdinalIgnoreCase))
             {
-                return Malformed(_line, $"Not a Netscape bookmark file: it must start with {Doctype}.");
+                return Malformed(currentLine, $"Not a Netscape bookmark file: it must start with {Doctype}.");
             }
 
-            while (_position < text.Length)
+            while (position < text.Length)
             {
-                if (text[_position] != '<')
+                if (text[position] != '<')
                 {
                     ReadText();
                 }
@@ -148,20 +148,20 @@ public static class NetscapeBookmarkFile
                 }
             }
 
-            return _folders.Count > 0
-                ? Malformed(_folders.Peek().Line, "This <DL> is never closed with </DL>.")
-                : new ImportedLibrary(_groups, _bookmarks);
+            return folders.Count > 0
+                ? Malformed(folders.Peek().Line, "This <DL> is never closed with </DL>.")
+                : new ImportedLibrary(groups, bookmarks);
         }
 
         private Problem? ReadMarkup()
         {
-            var line = _line;
-            if (text.AsSpan(_position).StartsWith("<!--", StringComparison.Ordinal))
+            var line = currentLine;
+            if (text.AsSpan(position).StartsWith("<!--", StringComparison.Ordinal))
             {
                 return SkipPast("-->") ? null : Malformed(line, "This comment is never closed with -->.");
             }
 
-            if (text.AsSpan(_position).StartsWith("<!", StringComparison.Ordinal))
+            if (text.AsSpan(position).StartsWith("<!", StringComparison.Ordinal))
             {
                 return SkipPast(">") ? null : Malformed(line, "This declaration is never closed with >.");
             }
@@ -179,30 +179,30 @@ public static class NetscapeBookmarkFile
                 case "H3":
                     return ReadFolderName(tag, line);
                 case "DL":
-                    _folders.Push(Open(_pendingFolder, line));
-                    _pendingFolder = null;
-                    _describe = null;
+                    folders.Push(Open(pendingFolder, line));
+                    pendingFolder = null;
+                    describe = null;
                     return null;
                 case "/DL":
-                    if (_folders.Count == 0)
+                    if (folders.Count == 0)
                     {
                         return Malformed(line, "This </DL> closes a list that was never opened.");
                     }
 
-                    _folders.Pop();
-                    _describe = null;
+                    folders.Pop();
+                    describe = null;
                     return null;
                 case "DD":
                     var description = ReadText();
-                    if (_describe is not null && description.Length > 0)
+                    if (describe is not null && description.Length > 0)
                     {
-                        _describe(description);
+                        describe(description);
                     }
 
-                    _describe = null;
+                    describe = null;
                     return null;
                 case "DT" or "HR":
-                    _describe = null;
+                    describe = null;
                     return null;
                 case "/A" or "/H3":
                     return Malformed(line, $"This <{tag.Name}> closes an element that was never opened.");
@@ -220,8 +220,8 @@ public static class NetscapeBookmarkFile
                 return Malformed(line, "This <A> is not closed with </A> before the next tag.");
             }
 
-            var index = _bookmarks.Count;
-            _bookmarks.Add(new ImportedBookmark(
+            var index = bookmarks.Count;
+            bookmarks.Add(new ImportedBookmark(
                 tag.Attribute("HREF"),
                 title,
                 Notes: null,
@@ -231,7 +231,7 @@ public static class NetscapeBookmarkFile
                 CreatedAt: UnixTime(tag.Attribute("ADD_DATE")),
                 UpdatedAt: UnixTime(tag.Attribute("LAST_MODIFIED")),
                 Line: line));
-            _describe = notes => _bookmarks[index] = _bookmarks[index] with { Notes = notes };
+            describe = notes => bookmarks[index] = bookmarks[index] with { Notes = notes };
             return null;
         }
 
@@ -244,24 +244,24 @@ public static class NetscapeBookmarkFile
             }
 
             var isRoot = RootFolderAttributes.Any(a => tag.Attribute(a) is not null);
-            _pendingFolder = new Folder(name, isRoot, line, Group: null);
+            pendingFolder = new Folder(name, isRoot, line, Group: null);
             if (isRoot)
             {
-                _describe = null;
+                describe = null;
                 return null;
             }
 
-            var index = _groups.Count;
-            _groups.Add(new ImportedGroup(name, null, line));
-            _describe = description => _groups[index] = _groups[index] with { Description = description };
+            var index = groups.Count;
+            groups.Add(new ImportedGroup(name, null, line));
+            describe = description => groups[index] = groups[index] with { Description = description };
             return null;
         }
 
         /// <summary>Text up to the next tag, entity-decoded, trimmed (a file's indentation is not content).</summary>
         private string ReadText()
         {
-            var start = _position;
-            var end = text.IndexOf('<', _position);
+            var start = position;
+            var end = text.IndexOf('<', position);
             end = end < 0 ? text.Length : end;
             Advance(end - start);
             return WebUtility.HtmlDecode(text[start..end]).Trim();
@@ -271,67 +271,67 @@ public static class NetscapeBookmarkFile
         private Tag? ReadTag()
         {
             SkipWhiteSpace();
-            if (_position >= text.Length || text[_position] != '<')
+            if (position >= text.Length || text[position] != '<')
             {
                 return null;
             }
 
             Advance(1);
-            var nameStart = _position;
-            while (_position < text.Length && (char.IsAsciiLetterOrDigit(text[_position]) || text[_position] == '/'))
+            var nameStart = position;
+            while (position < text.Length && (char.IsAsciiLetterOrDigit(text[position]) || text[position] == '/'))
             {
                 Advance(1);
             }
 
-            var tag = new Tag(text[nameStart.._position].ToUpperInvariant());
+            var tag = new Tag(text[nameStart..position].ToUpperInvariant());
             while (true)
             {
                 SkipWhiteSpace();
-                if (_position >= text.Length)
+                if (position >= text.Length)
                 {
                     return null;
                 }
 
-                if (text[_position] == '>')
+                if (text[position] == '>')
                 {
                     Advance(1);
                     return tag;
                 }
 
-                var attributeStart = _position;
-                while (_position < text.Length && !char.IsWhiteSpace(text[_position]) && text[_position] is not ('=' or '>'))
+                var attributeStart = position;
+                while (position < text.Length && !char.IsWhiteSpace(text[position]) && text[position] is not ('=' or '>'))
                 {
                     Advance(1);
                 }
 
-                var name = text[attributeStart.._position].ToUpperInvariant();
+                var name = text[attributeStart..position].ToUpperInvariant();
                 SkipWhiteSpace();
                 string value = "";
-                if (_position < text.Length && text[_position] == '=')
+                if (position < text.Length && text[position] == '=')
                 {
                     Advance(1);
                     SkipWhiteSpace();
-                    if (_position < text.Length && text[_position] is '"' or '\'')
+                    if (position < text.Length && text[position] is '"' or '\'')
                     {
-                        var quote = text[_position];
-                        var close = text.IndexOf(quote, _position + 1);
+                        var quote = text[position];
+                        var close = text.IndexOf(quote, position + 1);
                         if (close < 0)
                         {
                             return null;
                         }
 
-                        value = text[(_position + 1)..close];
-                        Advance(close + 1 - _position);
+                        value = text[(position + 1)..close];
+                        Advance(close + 1 - position);
                     }
                     else
                     {
-                        var valueStart = _position;
-                        while (_position < text.Length && !char.IsWhiteSpace(text[_position]) && text[_position] != '>')
+                        var valueStart = position;
+                        while (position < text.Length && !char.IsWhiteSpace(text[position]) && text[position] != '>')
                         {
                             Advance(1);
                         }
 
-                        value = text[valueStart.._position];
+                        value = text[valueStart..position];
                     }
                 }
 
@@ -353,7 +353,7 @@ public static class NetscapeBookmarkFile
         /// </summary>
         private Folder Open(Folder? heading, int line)
         {
-            var enclosing = _folders.TryPeek(out var parent) ? parent.Group : null;
+            var enclosing = folders.TryPeek(out var parent) ? parent.Group : null;
             return heading is { Name: not null, IsRoot: false }
                 ? heading with { Group = heading.Name }
                 : (heading ?? new Folder(null, IsRoot: true, line, null)) with { Group = enclosing };
@@ -362,24 +362,24 @@ public static class NetscapeBookmarkFile
         private string? InnermostGroup()
         {
             Steps++;
-            return _folders.TryPeek(out var folder) ? folder.Group : null;
+            return folders.TryPeek(out var folder) ? folder.Group : null;
         }
 
         private bool SkipPast(string terminator)
         {
-            var end = text.IndexOf(terminator, _position, StringComparison.Ordinal);
+            var end = text.IndexOf(terminator, position, StringComparison.Ordinal);
             if (end < 0)
             {
                 return false;
             }
 
-            Advance(end + terminator.Length - _position);
+            Advance(end + terminator.Length - position);
             return true;
         }
 
         private void SkipWhiteSpace()
         {
-            while (_position < text.Length && char.IsWhiteSpace(text[_position]))
+            while (position < text.Length && char.IsWhiteSpace(text[position]))
             {
                 Advance(1);
             }
@@ -388,8 +388,8 @@ public static class NetscapeBookmarkFile
         private void Advance(int count)
         {
             Steps += count;
-            _line += text.AsSpan(_position, count).Count('\n');
-            _position += count;
+            currentLine += text.AsSpan(position, count).Count('\n');
+            position += count;
         }
 
         private static DateTimeOffset? UnixTime(string? seconds) =>

@@ -16,18 +16,18 @@ namespace Bkmark.Core.Lifecycle;
 /// </summary>
 public sealed partial class AccountDeletionService
 {
-    private readonly AccountService _accounts;
-    private readonly SignInService _signIn;
-    private readonly StepUp _stepUp;
-    private readonly SessionService _sessions;
-    private readonly ApiKeyService _apiKeys;
-    private readonly PasskeyService _passkeys;
-    private readonly TwoFactorService _twoFactor;
-    private readonly ExpiryIndex _expiry;
-    private readonly LifecycleEmails _emails;
-    private readonly SecurityEventLog _securityLog;
-    private readonly TimeProvider _time;
-    private readonly ILogger<AccountDeletionService> _logger;
+    private readonly AccountService accounts;
+    private readonly SignInService signIn;
+    private readonly StepUp stepUp;
+    private readonly SessionService sessions;
+    private readonly ApiKeyService apiKeys;
+    private readonly PasskeyService passkeys;
+    private readonly TwoFactorService twoFactor;
+    private readonly ExpiryIndex expiry;
+    private readonly LifecycleEmails emails;
+    private readonly SecurityEventLog securityLog;
+    private readonly TimeProvider time;
+    private readonly ILogger<AccountDeletionService> logger;
 
     internal AccountDeletionService(
         AccountService accounts,
@@ -43,18 +43,18 @@ public sealed partial class AccountDeletionService
         TimeProvider time,
         ILogger<AccountDeletionService> logger)
     {
-        _accounts = accounts;
-        _signIn = signIn;
-        _stepUp = stepUp;
-        _sessions = sessions;
-        _apiKeys = apiKeys;
-        _passkeys = passkeys;
-        _twoFactor = twoFactor;
-        _expiry = expiry;
-        _emails = emails;
-        _securityLog = securityLog;
-        _time = time;
-        _logger = logger;
+        this.accounts = accounts;
+        this.signIn = signIn;
+        this.stepUp = stepUp;
+        this.sessions = sessions;
+        this.apiKeys = apiKeys;
+        this.passkeys = passkeys;
+        this.twoFactor = twoFactor;
+        this.expiry = expiry;
+        this.emails = emails;
+        this.securityLog = securityLog;
+        this.time = time;
+        this.logger = logger;
     }
 
     /// <summary>
@@ -68,7 +68,7 @@ public sealed partial class AccountDeletionService
         ArgumentNullException.ThrowIfNull(caller);
         if (password is null)
         {
-            var recent = _stepUp.RequireRecent(caller);
+            var recent = stepUp.RequireRecent(caller);
             if (!recent.Succeeded)
             {
                 return recent.Problem;
@@ -76,14 +76,14 @@ public sealed partial class AccountDeletionService
         }
         else
         {
-            var proof = await _signIn.ConfirmPasswordAsync(caller.UserId, password, client, cancellationToken);
+            var proof = await signIn.ConfirmPasswordAsync(caller.UserId, password, client, cancellationToken);
             if (!proof.Succeeded)
             {
                 return proof.Problem;
             }
         }
 
-        var user = await _accounts.FindAsync(caller.UserId, cancellationToken);
+        var user = await accounts.FindAsync(caller.UserId, cancellationToken);
         if (user is null)
         {
             return Problems.TokenRevoked("This account no longer exists.");
@@ -95,45 +95,45 @@ public sealed partial class AccountDeletionService
             return stopped;
         }
 
-        await _expiry.ScheduleAsync(AccountEraseHandler.KindName, user.Id, UserEntity.ProfileRowKey, _time.GetUtcNow(), cancellationToken);
-        var deleted = await _accounts.MarkDeletedAsync(user.Id, cancellationToken);
+        await expiry.ScheduleAsync(AccountEraseHandler.KindName, user.Id, UserEntity.ProfileRowKey, time.GetUtcNow(), cancellationToken);
+        var deleted = await accounts.MarkDeletedAsync(user.Id, cancellationToken);
         if (!deleted.Succeeded)
         {
             return deleted.Problem;
         }
 
-        LogDeleted(_logger, user.Id);
-        await _securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.AccountDeleted, client, caller.SessionId), cancellationToken);
-        await _emails.NotifyAsync(LifecycleEmails.AccountDeleted, user.Email, client, cancellationToken);
+        LogDeleted(logger, user.Id);
+        await securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.AccountDeleted, client, caller.SessionId), cancellationToken);
+        await emails.NotifyAsync(LifecycleEmails.AccountDeleted, user.Email, client, cancellationToken);
         return true;
     }
 
     /// <summary>Sessions, API keys, passkeys and the second factor: through each capability's own service.</summary>
     private async Task<Problem?> StopCredentialsAsync(string userId, CancellationToken cancellationToken)
     {
-        var sessions = await _sessions.RevokeAllAsync(userId, "account-deleted", cancellationToken);
-        if (!sessions.Succeeded)
+        var ended = await sessions.RevokeAllAsync(userId, "account-deleted", cancellationToken);
+        if (!ended.Succeeded)
         {
-            return sessions.Problem;
+            return ended.Problem;
         }
 
         // The owner's own authority: a session may revoke any of its keys.
         var owner = new Caller(userId, CredentialType.Session, Scopes.All, ExpiresAt: null);
-        foreach (var key in await _apiKeys.ListAsync(userId, cancellationToken))
+        foreach (var key in await apiKeys.ListAsync(userId, cancellationToken))
         {
-            var revoked = await _apiKeys.RevokeAsync(owner, key.Id, cancellationToken);
+            var revoked = await apiKeys.RevokeAsync(owner, key.Id, cancellationToken);
             if (revoked.Problem is { Code: not ErrorCodes.NotFound } problem)
             {
                 return problem;
             }
         }
 
-        foreach (var passkey in await _passkeys.ListAsync(userId, cancellationToken))
+        foreach (var passkey in await passkeys.ListAsync(userId, cancellationToken))
         {
-            await _passkeys.DeleteAsync(userId, passkey.Id, cancellationToken);
+            await passkeys.DeleteAsync(userId, passkey.Id, cancellationToken);
         }
 
-        await _twoFactor.RemoveAsync(userId, cancellationToken);
+        await twoFactor.RemoveAsync(userId, cancellationToken);
         return null;
     }
 

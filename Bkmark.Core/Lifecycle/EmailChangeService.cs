@@ -12,12 +12,12 @@ namespace Bkmark.Core.Lifecycle;
 /// </summary>
 public sealed partial class EmailChangeService
 {
-    private readonly AccountService _accounts;
-    private readonly SignInService _signIn;
-    private readonly LifecycleTokens _tokens;
-    private readonly LifecycleEmails _emails;
-    private readonly SecurityEventLog _securityLog;
-    private readonly ILogger<EmailChangeService> _logger;
+    private readonly AccountService accounts;
+    private readonly SignInService signIn;
+    private readonly LifecycleTokens tokens;
+    private readonly LifecycleEmails emails;
+    private readonly SecurityEventLog securityLog;
+    private readonly ILogger<EmailChangeService> logger;
 
     internal EmailChangeService(
         AccountService accounts,
@@ -27,12 +27,12 @@ public sealed partial class EmailChangeService
         SecurityEventLog securityLog,
         ILogger<EmailChangeService> logger)
     {
-        _accounts = accounts;
-        _signIn = signIn;
-        _tokens = tokens;
-        _emails = emails;
-        _securityLog = securityLog;
-        _logger = logger;
+        this.accounts = accounts;
+        this.signIn = signIn;
+        this.tokens = tokens;
+        this.emails = emails;
+        this.securityLog = securityLog;
+        this.logger = logger;
     }
 
     /// <summary>
@@ -60,7 +60,7 @@ public sealed partial class EmailChangeService
             return Problems.Validation(errors);
         }
 
-        var user = await _signIn.ConfirmPasswordAsync(caller.UserId, password, client, cancellationToken);
+        var user = await signIn.ConfirmPasswordAsync(caller.UserId, password, client, cancellationToken);
         if (!user.Succeeded)
         {
             return user.Problem;
@@ -71,30 +71,30 @@ public sealed partial class EmailChangeService
             return Problems.Validation("newEmail", "This is the account's email address already.");
         }
 
-        await _tokens.SendLinkAsync(LinkPurpose.ChangeEmail, user.Value.Id, normalizedEmail!, user.Value.Email, cancellationToken);
+        await tokens.SendLinkAsync(LinkPurpose.ChangeEmail, user.Value.Id, normalizedEmail!, user.Value.Email, cancellationToken);
         return true;
     }
 
     /// <summary>Follows the link sent to the new address: the account moves there (verified), and the old address is told.</summary>
     public async Task<Result<EmailChanged>> ConfirmAsync(string? token, ClientInfo client, CancellationToken cancellationToken)
     {
-        var link = await _tokens.SpendAsync(token, LinkPurpose.ChangeEmail, client, cancellationToken);
+        var link = await tokens.SpendAsync(token, LinkPurpose.ChangeEmail, client, cancellationToken);
         if (!link.Succeeded)
         {
             return link.Problem;
         }
 
         var previousEmail = link.Value.PreviousEmail!;
-        var changed = await _accounts.ChangeEmailAsync(link.Value.UserId, previousEmail, link.Value.Email, cancellationToken);
+        var changed = await accounts.ChangeEmailAsync(link.Value.UserId, previousEmail, link.Value.Email, cancellationToken);
         if (!changed.Succeeded)
         {
             // NOT_FOUND: the account was deleted, or moved to another address since this link was sent.
             return changed.Problem.Code == ErrorCodes.NotFound ? LifecycleTokens.Unusable() : changed.Problem;
         }
 
-        LogChanged(_logger, link.Value.UserId);
-        await _securityLog.RecordAsync(new SecurityEvent(link.Value.UserId, SecurityEventTypes.EmailChanged, client), cancellationToken);
-        await _emails.NotifyAsync(LifecycleEmails.EmailChanged, previousEmail, client, cancellationToken);
+        LogChanged(logger, link.Value.UserId);
+        await securityLog.RecordAsync(new SecurityEvent(link.Value.UserId, SecurityEventTypes.EmailChanged, client), cancellationToken);
+        await emails.NotifyAsync(LifecycleEmails.EmailChanged, previousEmail, client, cancellationToken);
         return new EmailChanged(changed.Value.Email, EmailVerified: true);
     }
 

@@ -11,12 +11,12 @@ namespace Bkmark.Core.Lifecycle;
 /// </summary>
 public sealed partial class EmailVerificationService
 {
-    private readonly AccountService _accounts;
-    private readonly LifecycleTokens _tokens;
-    private readonly AttemptThrottle _throttle;
-    private readonly SecurityEventLog _securityLog;
-    private readonly ILogger<EmailVerificationService> _logger;
-    private readonly ThrottlePolicy _sends;
+    private readonly AccountService accounts;
+    private readonly LifecycleTokens tokens;
+    private readonly AttemptThrottle throttle;
+    private readonly SecurityEventLog securityLog;
+    private readonly ILogger<EmailVerificationService> logger;
+    private readonly ThrottlePolicy sends;
 
     internal EmailVerificationService(
         AccountService accounts,
@@ -26,23 +26,23 @@ public sealed partial class EmailVerificationService
         IOptions<LifecycleOptions> options,
         ILogger<EmailVerificationService> logger)
     {
-        _accounts = accounts;
-        _tokens = tokens;
-        _throttle = throttle;
-        _securityLog = securityLog;
-        _logger = logger;
-        _sends = LinkEmailPolicy("verify-email-send", options.Value);
+        this.accounts = accounts;
+        this.tokens = tokens;
+        this.throttle = throttle;
+        this.securityLog = securityLog;
+        this.logger = logger;
+        this.sends = LinkEmailPolicy("verify-email-send", options.Value);
     }
 
     /// <summary>Creates the account (see <see cref="AccountService.RegisterAsync"/>) and sends the link that confirms its address.</summary>
     public async Task<Result<NewAccount>> RegisterAsync(string? email, string? password, string? displayName, CancellationToken cancellationToken)
     {
-        var user = await _accounts.RegisterAsync(email, password, displayName, cancellationToken);
+        var user = await accounts.RegisterAsync(email, password, displayName, cancellationToken);
         if (user.Succeeded)
         {
             // Registration counts as the first send, so resends are limited from the start.
-            await _throttle.ClaimAsync(_sends, user.Value.Id, cancellationToken);
-            await _tokens.SendLinkAsync(LinkPurpose.VerifyEmail, user.Value.Id, user.Value.Email, previousEmail: null, cancellationToken);
+            await throttle.ClaimAsync(sends, user.Value.Id, cancellationToken);
+            await tokens.SendLinkAsync(LinkPurpose.VerifyEmail, user.Value.Id, user.Value.Email, previousEmail: null, cancellationToken);
         }
 
         return user;
@@ -51,7 +51,7 @@ public sealed partial class EmailVerificationService
     /// <summary>Sends a fresh link, at most <see cref="LifecycleOptions.LinkEmailsPerHour"/> an hour; 409 when the address is confirmed already.</summary>
     public async Task<Result<bool>> ResendAsync(string userId, CancellationToken cancellationToken)
     {
-        var user = await _accounts.FindAsync(userId, cancellationToken);
+        var user = await accounts.FindAsync(userId, cancellationToken);
         if (user is null)
         {
             return Problems.NotFound("The user");
@@ -62,26 +62,26 @@ public sealed partial class EmailVerificationService
             return Problems.Conflict("This email address is confirmed already.");
         }
 
-        var claim = await _throttle.ClaimAsync(_sends, user.Id, cancellationToken);
+        var claim = await throttle.ClaimAsync(sends, user.Id, cancellationToken);
         if (claim.RetryAfter is { } retryAfter)
         {
             return Problems.TooManyAttempts(retryAfter);
         }
 
-        await _tokens.SendLinkAsync(LinkPurpose.VerifyEmail, user.Id, user.Email, previousEmail: null, cancellationToken);
+        await tokens.SendLinkAsync(LinkPurpose.VerifyEmail, user.Id, user.Email, previousEmail: null, cancellationToken);
         return true;
     }
 
     /// <summary>Follows a verification link: the address it was sent to is confirmed, if the account still has it.</summary>
     public async Task<Result<bool>> VerifyAsync(string? token, ClientInfo client, CancellationToken cancellationToken)
     {
-        var link = await _tokens.SpendAsync(token, LinkPurpose.VerifyEmail, client, cancellationToken);
+        var link = await tokens.SpendAsync(token, LinkPurpose.VerifyEmail, client, cancellationToken);
         if (!link.Succeeded)
         {
             return link.Problem;
         }
 
-        var verified = await _accounts.MarkEmailVerifiedAsync(link.Value.UserId, link.Value.Email, cancellationToken);
+        var verified = await accounts.MarkEmailVerifiedAsync(link.Value.UserId, link.Value.Email, cancellationToken);
         if (!verified.Succeeded)
         {
             return verified.Problem.Code == ErrorCodes.NotFound ? LifecycleTokens.Unusable() : verified.Problem;
@@ -93,8 +93,8 @@ public sealed partial class EmailVerificationService
             return LifecycleTokens.Unusable();
         }
 
-        LogVerified(_logger, link.Value.UserId);
-        await _securityLog.RecordAsync(new SecurityEvent(link.Value.UserId, SecurityEventTypes.EmailVerified, client), cancellationToken);
+        LogVerified(logger, link.Value.UserId);
+        await securityLog.RecordAsync(new SecurityEvent(link.Value.UserId, SecurityEventTypes.EmailVerified, client), cancellationToken);
         return true;
     }
 

@@ -22,7 +22,7 @@ internal sealed class LifecycleTokens(
 {
     private static readonly OpaqueTokenFormat Format = new("bkl_");
 
-    private readonly ThrottlePolicy _guesses = new("lifecycle-link", options.Value.LinkMaxFailures, options.Value.LinkLockout, options.Value.LinkLockout);
+    private readonly ThrottlePolicy guesses = new("lifecycle-link", options.Value.LinkMaxFailures, options.Value.LinkLockout, options.Value.LinkLockout);
 
     /// <summary>Issues a token for <paramref name="purpose"/> and emails its link to <paramref name="email"/>: every lifecycle link goes out this way.</summary>
     public async Task SendLinkAsync(LinkPurpose purpose, string userId, string email, string? previousEmail, CancellationToken cancellationToken)
@@ -65,7 +65,7 @@ internal sealed class LifecycleTokens(
             return Problems.Validation("token", "The token from the link is required.");
         }
 
-        var claim = await throttle.ClaimAsync(_guesses, client.IpAddress ?? "unknown", cancellationToken);
+        var claim = await throttle.ClaimAsync(guesses, client.IpAddress ?? "unknown", cancellationToken);
         if (claim.RetryAfter is { } retryAfter)
         {
             return Problems.TooManyAttempts(retryAfter);

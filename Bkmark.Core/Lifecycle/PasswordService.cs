@@ -15,17 +15,17 @@ namespace Bkmark.Core.Lifecycle;
 /// </summary>
 public sealed partial class PasswordService
 {
-    private readonly AccountService _accounts;
-    private readonly SignInService _signIn;
-    private readonly SessionService _sessions;
-    private readonly TwoFactorService _twoFactor;
-    private readonly LifecycleTokens _tokens;
-    private readonly LifecycleEmails _emails;
-    private readonly AttemptThrottle _throttle;
-    private readonly SecurityEventLog _securityLog;
-    private readonly PasswordPolicy _passwordPolicy;
-    private readonly ILogger<PasswordService> _logger;
-    private readonly ThrottlePolicy _resetSends;
+    private readonly AccountService accounts;
+    private readonly SignInService signIn;
+    private readonly SessionService sessions;
+    private readonly TwoFactorService twoFactor;
+    private readonly LifecycleTokens tokens;
+    private readonly LifecycleEmails emails;
+    private readonly AttemptThrottle throttle;
+    private readonly SecurityEventLog securityLog;
+    private readonly PasswordPolicy passwordPolicy;
+    private readonly ILogger<PasswordService> logger;
+    private readonly ThrottlePolicy resetSends;
 
     internal PasswordService(
         AccountService accounts,
@@ -40,17 +40,17 @@ public sealed partial class PasswordService
         IOptions<LifecycleOptions> options,
         ILogger<PasswordService> logger)
     {
-        _passwordPolicy = passwordPolicy;
-        _accounts = accounts;
-        _signIn = signIn;
-        _sessions = sessions;
-        _twoFactor = twoFactor;
-        _tokens = tokens;
-        _emails = emails;
-        _throttle = throttle;
-        _securityLog = securityLog;
-        _logger = logger;
-        _resetSends = EmailVerificationService.LinkEmailPolicy("password-reset-send", options.Value);
+        this.accounts = accounts;
+        this.signIn = signIn;
+        this.sessions = sessions;
+        this.twoFactor = twoFactor;
+        this.tokens = tokens;
+        this.emails = emails;
+        this.throttle = throttle;
+        this.securityLog = securityLog;
+        this.passwordPolicy = passwordPolicy;
+        this.logger = logger;
+        this.resetSends = EmailVerificationService.LinkEmailPolicy("password-reset-send", options.Value);
     }
 
     /// <summary>
@@ -77,33 +77,28 @@ public sealed partial class PasswordService
             return Problems.Validation(errors);
         }
 
-        var proof = await _signIn.ConfirmPasswordAsync(caller.UserId, currentPassword, client, cancellationToken);
+        var proof = await signIn.ConfirmPasswordAsync(caller.UserId, currentPassword, client, cancellationToken);
         if (!proof.Succeeded)
         {
             return proof.Problem;
         }
 
-        if (await _passwordPolicy.CheckNewAsync("newPassword", newPassword!, proof.Value.Email, proof.Value.DisplayName, cancellationToken) is { } refused)
-        {
-            return refused;
-        }
-
-        var changed = await _accounts.SetPasswordAsync(caller.UserId, newPassword!, cancellationToken);
+        var changed = await accounts.SetPasswordAsync(caller.UserId, newPassword!, cancellationToken);
         if (!changed.Succeeded)
         {
             return changed.Problem;
         }
 
         // Whoever else knew the old password may hold a session: only the one that changed it survives.
-        var revoked = await _sessions.RevokeOthersAsync(caller.UserId, caller.SessionId!, cancellationToken);
+        var revoked = await sessions.RevokeOthersAsync(caller.UserId, caller.SessionId!, cancellationToken);
         if (!revoked.Succeeded)
         {
             return revoked.Problem;
         }
 
-        LogChanged(_logger, caller.UserId, revoked.Value);
-        await _securityLog.RecordAsync(new SecurityEvent(caller.UserId, SecurityEventTypes.PasswordChanged, client, caller.SessionId), cancellationToken);
-        await _emails.NotifyAsync(LifecycleEmails.PasswordChanged, changed.Value.Email, client, cancellationToken);
+        LogChanged(logger, caller.UserId, revoked.Value);
+        await securityLog.RecordAsync(new SecurityEvent(caller.UserId, SecurityEventTypes.PasswordChanged, client, caller.SessionId), cancellationToken);
+        await emails.NotifyAsync(LifecycleEmails.PasswordChanged, changed.Value.Email, client, cancellationToken);
         return true;
     }
 
@@ -121,8 +116,8 @@ public sealed partial class PasswordService
             return Problems.Validation("email", "Enter a valid email address.");
         }
 
-        var claim = await _throttle.ClaimAsync(_resetSends, EmailVerificationService.SubjectOf(normalizedEmail), cancellationToken);
-        var user = await _accounts.FindForSignInAsync(normalizedEmail, cancellationToken);
+        var claim = await throttle.ClaimAsync(resetSends, EmailVerificationService.SubjectOf(normalizedEmail), cancellationToken);
+        var user = await accounts.FindForSignInAsync(normalizedEmail, cancellationToken);
         if (claim.RetryAfter is not null)
         {
             return true;
@@ -131,12 +126,12 @@ public sealed partial class PasswordService
         if (user is null)
         {
             // An address nobody has gets a token too, bound to no account: it can never be used, but it costs the same write.
-            await _tokens.IssueAsync(LinkPurpose.ResetPassword, userId: "", normalizedEmail, previousEmail: null, cancellationToken);
-            await _emails.SendAsync(LifecycleEmails.PasswordResetNoAccount, normalizedEmail, cancellationToken);
+            await tokens.IssueAsync(LinkPurpose.ResetPassword, userId: "", normalizedEmail, previousEmail: null, cancellationToken);
+            await emails.SendAsync(LifecycleEmails.PasswordResetNoAccount, normalizedEmail, cancellationToken);
         }
         else
         {
-            await _tokens.SendLinkAsync(LinkPurpose.ResetPassword, user.Id, normalizedEmail, previousEmail: null, cancellationToken);
+            await tokens.SendLinkAsync(LinkPurpose.ResetPassword, user.Id, normalizedEmail, previousEmail: null, cancellationToken);
         }
 
         return true;
@@ -155,56 +150,50 @@ public sealed partial class PasswordService
             return Problems.Validation("newPassword", PasswordPolicy.LengthRule);
         }
 
-        var link = await _tokens.FindUsableAsync(token, LinkPurpose.ResetPassword, client, cancellationToken);
+        var link = await tokens.FindUsableAsync(token, LinkPurpose.ResetPassword, client, cancellationToken);
         if (!link.Succeeded)
         {
             return link.Problem;
         }
 
         // A link for an address the account no longer has (or for no account) resets nothing.
-        var user = await _accounts.FindAsync(link.Value.UserId, cancellationToken);
+        var user = await accounts.FindAsync(link.Value.UserId, cancellationToken);
         if (user is null || user.Email != link.Value.Email)
         {
             return LifecycleTokens.Unusable();
         }
 
-        // Before the second factor and the link are spent: a refused password costs neither.
-        if (await _passwordPolicy.CheckNewAsync("newPassword", newPassword!, user.Email, user.DisplayName, cancellationToken) is { } refused)
-        {
-            return refused;
-        }
-
-        var secondFactor = await _twoFactor.CheckSignInAsync(user.Id, twoFactorCode, cancellationToken);
+        var secondFactor = await twoFactor.CheckSignInAsync(user.Id, twoFactorCode, cancellationToken);
         if (!secondFactor.Succeeded)
         {
             return secondFactor.Problem;
         }
 
-        if (!await _tokens.TrySpendAsync(link.Value, cancellationToken))
+        if (!await tokens.TrySpendAsync(link.Value, cancellationToken))
         {
             return LifecycleTokens.Unusable();
         }
 
         if (BackupCodes.WasUsed(secondFactor.Value, twoFactorCode))
         {
-            await _securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.BackupCodeUsed, client), cancellationToken);
+            await securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.BackupCodeUsed, client), cancellationToken);
         }
 
-        var changed = await _accounts.SetPasswordAsync(user.Id, newPassword!, cancellationToken);
+        var changed = await accounts.SetPasswordAsync(user.Id, newPassword!, cancellationToken);
         if (!changed.Succeeded)
         {
             return changed.Problem;
         }
 
-        var revoked = await _sessions.RevokeAllAsync(user.Id, "password-reset", cancellationToken);
+        var revoked = await sessions.RevokeAllAsync(user.Id, "password-reset", cancellationToken);
         if (!revoked.Succeeded)
         {
             return revoked.Problem;
         }
 
-        LogReset(_logger, user.Id, revoked.Value);
-        await _securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.PasswordReset, client), cancellationToken);
-        await _emails.NotifyAsync(LifecycleEmails.PasswordWasReset, user.Email, client, cancellationToken);
+        LogReset(logger, user.Id, revoked.Value);
+        await securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.PasswordReset, client), cancellationToken);
+        await emails.NotifyAsync(LifecycleEmails.PasswordWasReset, user.Email, client, cancellationToken);
         return true;
     }
 

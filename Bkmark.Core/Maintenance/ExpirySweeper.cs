@@ -15,12 +15,12 @@ namespace Bkmark.Core.Maintenance;
 /// </remarks>
 public sealed partial class ExpirySweeper
 {
-    private readonly ExpiryIndex _index;
-    private readonly ExpiryIndexStore _store;
-    private readonly IReadOnlyDictionary<string, IExpiryHandler> _handlers;
-    private readonly TimeProvider _time;
-    private readonly SweepOptions _options;
-    private readonly ILogger<ExpirySweeper> _logger;
+    private readonly ExpiryIndex index;
+    private readonly ExpiryIndexStore store;
+    private readonly IReadOnlyDictionary<string, IExpiryHandler> handlers;
+    private readonly TimeProvider time;
+    private readonly SweepOptions options;
+    private readonly ILogger<ExpirySweeper> logger;
 
     // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
     internal ExpirySweeper(
@@ -33,29 +33,29 @@ public sealed partial class ExpirySweeper
     {
         ArgumentNullException.ThrowIfNull(handlers);
         ArgumentNullException.ThrowIfNull(options);
-        _index = index;
-        _store = store;
-        _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
-        _time = time;
-        _options = options.Value;
-        _logger = logger;
+        this.index = index;
+        this.store = store;
+        this.handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
+        this.time = time;
+        this.options = options.Value;
+        this.logger = logger;
     }
 
     public async Task<SweepReport> RunAsync(CancellationToken cancellationToken)
     {
-        var started = _time.GetTimestamp();
-        var now = _time.GetUtcNow();
-        var openBucket = _index.BucketOf(now);
-        var checkpoint = await _store.ReadCheckpointAsync(cancellationToken);
+        var started = time.GetTimestamp();
+        var now = time.GetUtcNow();
+        var openBucket = index.BucketOf(now);
+        var checkpoint = await store.ReadCheckpointAsync(cancellationToken);
         var tally = new Tally();
 
         // Up to the budget, in bucket order. The first entry beyond it marks the first bucket left unfinished.
         var entries = new List<ExpiryIndexEntity>();
         string? unfinished = null;
         var budgetReached = false;
-        await foreach (var entry in _store.ReadAsync(checkpoint.NextBucket, openBucket, cancellationToken))
+        await foreach (var entry in store.ReadAsync(checkpoint.NextBucket, openBucket, cancellationToken))
         {
-            if (entries.Count == _options.ItemBudget)
+            if (entries.Count == options.ItemBudget)
             {
                 unfinished = ExpiryIndex.BucketOfPartition(entry.PartitionKey);
                 budgetReached = true;
@@ -79,9 +79,9 @@ public sealed partial class ExpirySweeper
         var nextBucket = unfinished ?? openBucket;
         await AdvanceCheckpointAsync(checkpoint, nextBucket, cancellationToken);
 
-        var report = tally.ToReport(entries.Count, nextBucket, budgetReached, _time.GetElapsedTime(started));
+        var report = tally.ToReport(entries.Count, nextBucket, budgetReached, time.GetElapsedTime(started));
         LogSummary(
-            _logger,
+            logger,
             report.Failed > 0 ? LogLevel.Warning : LogLevel.Information,
             report.Entries,
             report.Deleted,
@@ -99,7 +99,7 @@ public sealed partial class ExpirySweeper
     private async Task<ILookup<string, string>> HandleAllAsync(IReadOnlyList<ExpiryIndexEntity> entries, DateTimeOffset now, Tally tally, CancellationToken cancellationToken)
     {
         var handled = new ConcurrentBag<ExpiryIndexEntity>();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(entries, parallel, async (entry, token) =>
         {
             if (await HandleAsync(entry, now, tally, token))
@@ -116,12 +116,12 @@ public sealed partial class ExpirySweeper
         var rowKeys = handled[partitionKey].ToList();
         try
         {
-            await _store.RemoveAsync(partitionKey, rowKeys, cancellationToken);
+            await store.RemoveAsync(partitionKey, rowKeys, cancellationToken);
         }
         catch (Exception exception) when (!IsCancellation(exception, cancellationToken))
         {
             // The targets are handled; the entries are met again next run and find nothing to do.
-            LogRemoveFailed(_logger, partitionKey, exception);
+            LogRemoveFailed(logger, partitionKey, exception);
             return false;
         }
 
@@ -131,10 +131,10 @@ public sealed partial class ExpirySweeper
     /// <returns>True when the entry is done with (and may be removed).</returns>
     private async Task<bool> HandleAsync(ExpiryIndexEntity entry, DateTimeOffset now, Tally tally, CancellationToken cancellationToken)
     {
-        if (!_handlers.TryGetValue(entry.Kind, out var handler))
+        if (!handlers.TryGetValue(entry.Kind, out var handler))
         {
             // Written by a newer version, or a handler was removed: keep it for a version that knows it.
-            LogUnknownKind(_logger, entry.Kind, entry.PartitionKey);
+            LogUnknownKind(logger, entry.Kind, entry.PartitionKey);
             tally.Failed();
             return false;
         }
@@ -147,12 +147,12 @@ public sealed partial class ExpirySweeper
                     tally.Deleted(entry.Kind, deleted.Count);
                     break;
                 case ExpiryOutcome.StillChanging:
-                    LogStillChanging(_logger, entry.Kind, entry.PartitionKey);
+                    LogStillChanging(logger, entry.Kind, entry.PartitionKey);
                     tally.Failed();
                     return false;
                 case ExpiryOutcome.Later later:
                     // The new entry first: a crash before the old one is removed only repeats this.
-                    await _index.ScheduleAsync(entry.Kind, entry.TargetPartition, entry.TargetRow, later.DueAt, cancellationToken);
+                    await index.ScheduleAsync(entry.Kind, entry.TargetPartition, entry.TargetRow, later.DueAt, cancellationToken);
                     tally.Rescheduled();
                     break;
                 default:
@@ -164,7 +164,7 @@ public sealed partial class ExpirySweeper
         }
         catch (Exception exception) when (!IsCancellation(exception, cancellationToken))
         {
-            LogItemFailed(_logger, entry.Kind, entry.PartitionKey, exception);
+            LogItemFailed(logger, entry.Kind, entry.PartitionKey, exception);
             tally.Failed();
             return false;
         }
@@ -185,19 +185,19 @@ public sealed partial class ExpirySweeper
             }
 
             checkpoint.NextBucket = nextBucket;
-            if (await _store.TryWriteCheckpointAsync(checkpoint, cancellationToken))
+            if (await store.TryWriteCheckpointAsync(checkpoint, cancellationToken))
             {
                 return true;
             }
 
-            checkpoint = await _store.ReadCheckpointAsync(cancellationToken);
+            checkpoint = await store.ReadCheckpointAsync(cancellationToken);
             return RaceAttempt.Lost;
         });
 
         if (!advanced.Succeeded)
         {
             // Only a lost optimisation: the next run reads from an earlier bucket and finds those entries gone.
-            LogCheckpointContended(_logger, nextBucket);
+            LogCheckpointContended(logger, nextBucket);
         }
     }
 
@@ -228,21 +228,21 @@ public sealed partial class ExpirySweeper
     /// <summary>Counters shared by the parallel handlers of one run.</summary>
     private sealed class Tally
     {
-        private readonly ConcurrentDictionary<string, int> _deleted = new(StringComparer.Ordinal);
-        private int _nothingToDo;
-        private int _rescheduled;
-        private int _failed;
+        private readonly ConcurrentDictionary<string, int> deleted = new(StringComparer.Ordinal);
+        private int nothingToDo;
+        private int rescheduled;
+        private int failed;
 
-        public void Deleted(string kind, int count) => _deleted.AddOrUpdate(kind, count, (_, n) => n + count);
+        public void Deleted(string kind, int count) => deleted.AddOrUpdate(kind, count, (_, n) => n + count);
 
-        public void NothingToDo() => Interlocked.Increment(ref _nothingToDo);
+        public void NothingToDo() => Interlocked.Increment(ref nothingToDo);
 
-        public void Rescheduled() => Interlocked.Increment(ref _rescheduled);
+        public void Rescheduled() => Interlocked.Increment(ref rescheduled);
 
-        public void Failed() => Interlocked.Increment(ref _failed);
+        public void Failed() => Interlocked.Increment(ref failed);
 
         public SweepReport ToReport(int entries, string nextBucket, bool budgetExhausted, TimeSpan duration) =>
-            new(entries, new Dictionary<string, int>(_deleted, StringComparer.Ordinal), _nothingToDo, _rescheduled, _failed, nextBucket, budgetExhausted, duration);
+            new(entries, new Dictionary<string, int>(deleted, StringComparer.Ordinal), nothingToDo, rescheduled, failed, nextBucket, budgetExhausted, duration);
     }
 }
 

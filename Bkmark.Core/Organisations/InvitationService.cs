@@ -39,8 +39,8 @@ public sealed partial class InvitationService
     private readonly IEmailOutbox outbox;
     private readonly TimeProvider time;
     private readonly ILogger<InvitationService> logger;
-    private readonly OrganisationOptions _options;
-    private readonly AppOptions _app;
+    private readonly OrganisationOptions options;
+    private readonly AppOptions app;
 
     internal InvitationService(
         OrganisationStore store,
@@ -64,8 +64,8 @@ public sealed partial class InvitationService
         this.outbox = outbox;
         this.time = time;
         this.logger = logger;
-        _options = options.Value;
-        _app = app.Value;
+        this.options = options.Value;
+        this.app = app.Value;
     }
 
     /// <summary>Emails <paramref name="email"/> a link to join with <paramref name="role"/>; only owners invite owners.</summary>
@@ -118,13 +118,13 @@ public sealed partial class InvitationService
             Role = role!,
             InvitedBy = caller.UserId,
             CreatedAt = now,
-            ExpiresAt = now + _options.InvitationLifetime,
+            ExpiresAt = now + options.InvitationLifetime,
         };
 
         await expiry.ScheduleAsync(InvitationExpiryHandler.KindName, invitation.PartitionKey, invitation.RowKey, invitation.ExpiresAt, cancellationToken);
         await store.AddInvitationAsync(invitation, cancellationToken);
         // The token travels only in the link's fragment, which browsers never send to a server.
-        var link = $"{_app.SecurityPageUrl.AbsoluteUri}#invitation&token={token}";
+        var link = $"{app.SecurityPageUrl.AbsoluteUri}#invitation&token={token}";
         await outbox.EnqueueAsync(
             new EmailMessage(address!, TemplateName, new Dictionary<string, string>
             {

@@ -27,7 +27,7 @@ public sealed partial class OrganisationService
     private readonly IdGenerator ids;
     private readonly TimeProvider time;
     private readonly ILogger<OrganisationService> logger;
-    private readonly OrganisationOptions _options;
+    private readonly OrganisationOptions options;
 
     // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
     internal OrganisationService(
@@ -38,7 +38,7 @@ public sealed partial class OrganisationService
         this.ids = ids;
         this.time = time;
         this.logger = logger;
-        _options = options.Value;
+        this.options = options.Value;
     }
 
     /// <summary>Creates an organisation whose owner is the caller, who must be on the Team plan.</summary>
@@ -199,9 +199,9 @@ public sealed partial class OrganisationService
                 return current;
             }
 
-            if (roster.Count >= _options.MaxMembers)
+            if (roster.Count >= options.MaxMembers)
             {
-                return Problems.Conflict($"The organisation has reached its limit of {_options.MaxMembers} members.");
+                return Problems.Conflict($"The organisation has reached its limit of {options.MaxMembers} members.");
             }
 
             roster[userId] = role;

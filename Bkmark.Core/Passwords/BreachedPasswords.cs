@@ -8,28 +8,12 @@ namespace Bkmark.Core.Passwords;
 /// (padded with <c>:0</c> entries, so its size does not tell the prefix either). An outage never blocks anyone:
 /// the check fails open, with a warning.
 /// </summary>
-public sealed partial class BreachedPasswords : IDisposable
+public sealed partial class BreachedPasswords(IOptions<PasswordOptions> options, ILogger<BreachedPasswords> logger) : IDisposable
 {
     /// <summary>The characters of the SHA-1's hex form that are sent; the rest never leave.</summary>
     public const int PrefixLength = 5;
 
-    private readonly HttpClient _http;
-    private readonly string _rangeUrl;
-    private readonly ILogger<BreachedPasswords> _logger;
-
-    public BreachedPasswords(IOptions<PasswordOptions> options, ILogger<BreachedPasswords> logger)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        _logger = logger;
-        _rangeUrl = options.Value.BreachRangeUrl;
-        // A wall-clock timeout on purpose: it bounds how long a person waits for a remote service, which no test
-        // clock should stretch.
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false })
-        {
-            Timeout = options.Value.BreachCheckTimeout,
-        };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Bkmark", "1.0"));
-    }
+    private readonly HttpClient http = CreateClient(options.Value);
 
     /// <returns>True when the range lists the password with a count above zero; false when it does not, or when the
     /// range could not be read in time (fail open: logged as a warning).</returns>
@@ -44,13 +28,13 @@ public sealed partial class BreachedPasswords : IDisposable
         var suffix = hash[PrefixLength..];
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, _rangeUrl + prefix);
+            using var request = new HttpRequestMessage(HttpMethod.Get, options.Value.BreachRangeUrl + prefix);
             // Every answer then holds 800–1,000 lines, so an observer of the encrypted traffic cannot tell the prefix by size.
             request.Headers.Add("Add-Padding", "true");
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                LogUnavailable(_logger, $"status {(int)response.StatusCode}");
+                LogUnavailable(logger, $"status {(int)response.StatusCode}");
                 return false;
             }
 
@@ -59,7 +43,7 @@ public sealed partial class BreachedPasswords : IDisposable
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            LogUnavailable(_logger, exception is HttpRequestException http ? http.HttpRequestError.ToString() : "timed out");
+            LogUnavailable(logger, exception is HttpRequestException http ? http.HttpRequestError.ToString() : "timed out");
             return false;
         }
     }
@@ -79,7 +63,19 @@ public sealed partial class BreachedPasswords : IDisposable
         return false;
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => http.Dispose();
+
+    // A wall-clock timeout on purpose: it bounds how long a person waits for a remote service, which no test clock
+    // should stretch.
+    private static HttpClient CreateClient(PasswordOptions options)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false })
+        {
+            Timeout = options.BreachCheckTimeout,
+        };
+        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Bkmark", "1.0"));
+        return client;
+    }
 
     [LoggerMessage(EventId = 9601, Level = LogLevel.Warning, Message = "Breached-password check skipped, the range API could not be read ({Reason}); the password was let through")]
     private static partial void LogUnavailable(ILogger logger, string reason);

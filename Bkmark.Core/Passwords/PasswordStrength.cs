@@ -20,7 +20,7 @@ public sealed class PasswordStrength
     private const string ExtraSuggestion = "Add another word or two. Uncommon words are better.";
 
     // One instance: it loads its dictionaries once; evaluating reads them only.
-    private readonly Zxcvbn.Zxcvbn _zxcvbn = new();
+    private readonly Zxcvbn.Zxcvbn zxcvbn = new();
 
     /// <summary>Scores <paramref name="password"/>; <paramref name="userInputs"/> (email, name) count as words an attacker knows.</summary>
     public PasswordVerdict Evaluate(string password, IEnumerable<string?> userInputs)
@@ -28,7 +28,7 @@ public sealed class PasswordStrength
         ArgumentNullException.ThrowIfNull(password);
         ArgumentNullException.ThrowIfNull(userInputs);
         var evaluated = password.Length > MaxEvaluatedLength ? password[..MaxEvaluatedLength] : password;
-        var result = _zxcvbn.EvaluatePassword(evaluated, InputsOf(userInputs));
+        var result = zxcvbn.EvaluatePassword(evaluated, InputsOf(userInputs));
         var (warning, suggestions) = Feedback(result.Score, result.MatchSequence ?? []);
         return new PasswordVerdict(result.Score, result.Score >= MinimumScore, warning, suggestions);
     }

@@ -16,7 +16,7 @@ public sealed partial class PublishableKeyService
     private readonly CredentialHasher hasher;
     private readonly IdGenerator ids;
     private readonly TimeProvider time;
-    private readonly PublishableKeyOptions _options;
+    private readonly PublishableKeyOptions options;
     private readonly ILogger<PublishableKeyService> logger;
 
     // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
@@ -34,7 +34,7 @@ public sealed partial class PublishableKeyService
         this.hasher = hasher;
         this.ids = ids;
         this.time = time;
-        _options = options.Value;
+        this.options = options.Value;
         this.logger = logger;
     }
 
@@ -122,9 +122,9 @@ public sealed partial class PublishableKeyService
 
     private IReadOnlyList<string>? CheckGroupIds(IReadOnlyList<string?>? groupIds, Dictionary<string, string[]> errors)
     {
-        if (groupIds is null || groupIds.Count == 0 || groupIds.Count > _options.MaxGroups)
+        if (groupIds is null || groupIds.Count == 0 || groupIds.Count > options.MaxGroups)
         {
-            errors["groupIds"] = [$"Name 1 to {_options.MaxGroups} groups."];
+            errors["groupIds"] = [$"Name 1 to {options.MaxGroups} groups."];
             return null;
         }
 
@@ -139,9 +139,9 @@ public sealed partial class PublishableKeyService
 
     private IReadOnlyList<string>? CheckOrigins(IReadOnlyList<string?>? origins, Dictionary<string, string[]> errors)
     {
-        if (origins is null || origins.Count == 0 || origins.Count > _options.MaxOrigins)
+        if (origins is null || origins.Count == 0 || origins.Count > options.MaxOrigins)
         {
-            errors["allowedOrigins"] = [$"Name 1 to {_options.MaxOrigins} origins, e.g. https://example.com."];
+            errors["allowedOrigins"] = [$"Name 1 to {options.MaxOrigins} origins, e.g. https://example.com."];
             return null;
         }
 

@@ -15,7 +15,7 @@ internal sealed partial class PublishableKeyVerifier(
     IOptions<PublishableKeyOptions> options,
     ILogger<PublishableKeyVerifier> logger) : IPublishableKeyVerifier
 {
-    private readonly PublishableKeyOptions _options = options.Value;
+    private readonly PublishableKeyOptions options = options.Value;
 
     public async Task<Result<Caller>> VerifyAsync(string rawKey, string? origin, string? clientIp, CancellationToken cancellationToken)
     {
@@ -29,11 +29,11 @@ internal sealed partial class PublishableKeyVerifier(
         var cors = CorsHeaders.ForRequest(allowedOrigin);
 
         // The key is public, so its holder is told apart by address: one page's visitors share nothing but the key.
-        var rate = await rateLimiter.AcquireAsync(RateBucketOf(credential.KeyId, clientIp), _options.RateLimitPerMinute, cancellationToken);
+        var rate = await rateLimiter.AcquireAsync(RateBucketOf(credential.KeyId, clientIp), options.RateLimitPerMinute, cancellationToken);
         if (!rate.Succeeded)
         {
             LogRateLimited(logger, credential.KeyId, credential.KeyPrefix);
-            return rate.Problem with { Detail = $"This publishable key allows {_options.RateLimitPerMinute} requests a minute from one address. Try again when the window resets.", Headers = Merge(rate.Problem.Headers, cors) };
+            return rate.Problem with { Detail = $"This publishable key allows {options.RateLimitPerMinute} requests a minute from one address. Try again when the window resets.", Headers = Merge(rate.Problem.Headers, cors) };
         }
 
         return new Caller(credential.UserId, CredentialType.PublishableKey, [], ExpiresAt: null, KeyId: credential.KeyId)
@@ -46,7 +46,7 @@ internal sealed partial class PublishableKeyVerifier(
     public async Task<Result<CorsPreflight>> PreflightAsync(string rawKey, string? origin, CancellationToken cancellationToken)
     {
         var checkedKey = await CheckAsync(rawKey, origin, cancellationToken);
-        return checkedKey.Succeeded ? new CorsPreflight(CorsHeaders.ForPreflight(checkedKey.Value.Origin, _options.PreflightMaxAge)) : checkedKey.Problem;
+        return checkedKey.Succeeded ? new CorsPreflight(CorsHeaders.ForPreflight(checkedKey.Value.Origin, options.PreflightMaxAge)) : checkedKey.Problem;
     }
 
     /// <summary>The key exists and <paramref name="origin"/> is one of its own; a refused origin's answer carries no CORS header, so its script learns nothing.</summary>

@@ -19,7 +19,7 @@ public sealed partial class SecurityEventLog
     public static readonly TimeSpan FoldWindow = TimeSpan.FromMinutes(1);
 
     // Which users' retention entry this instance already wrote today: the index write is once a day, not per event.
-    private ScheduledDay _scheduled = new("", new ConcurrentDictionary<string, bool>(StringComparer.Ordinal));
+    private ScheduledDay scheduled = new("", new ConcurrentDictionary<string, bool>(StringComparer.Ordinal));
 
     private readonly SecurityEventStore store;
     private readonly ExpiryIndex expiry;
@@ -141,13 +141,13 @@ public sealed partial class SecurityEventLog
     private async Task ScheduleRetentionAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var day = DayOf(now);
-        var scheduled = _scheduled;
-        if (scheduled.Day != day)
+        var today = scheduled;
+        if (today.Day != day)
         {
-            scheduled = _scheduled = new ScheduledDay(day, new ConcurrentDictionary<string, bool>(StringComparer.Ordinal));
+            today = scheduled = new ScheduledDay(day, new ConcurrentDictionary<string, bool>(StringComparer.Ordinal));
         }
 
-        if (scheduled.Users.ContainsKey(userId))
+        if (today.Users.ContainsKey(userId))
         {
             return;
         }
@@ -155,7 +155,7 @@ public sealed partial class SecurityEventLog
         // Before the event is written, so the sweep never misses a day that has events.
         var dayStart = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
         await expiry.ScheduleAsync(SecurityEventExpiryHandler.KindName, userId, day, DeletableAt(dayStart), cancellationToken);
-        scheduled.Users[userId] = true;
+        today.Users[userId] = true;
     }
 
     private static SecurityEventEntity NewEntity(SecurityEvent securityEvent, string id, string rowKey, DateTimeOffset now) => new()

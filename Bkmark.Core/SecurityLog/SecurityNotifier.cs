@@ -20,15 +20,15 @@ public sealed class SecurityNotifier
         .Where(notice => notice.EventType is not null)
         .ToDictionary(notice => notice.EventType!, notice => notice.Name, StringComparer.Ordinal);
 
-    private readonly UserStore _users;
-    private readonly IEmailOutbox _outbox;
-    private readonly TimeProvider _time;
+    private readonly UserStore users;
+    private readonly IEmailOutbox outbox;
+    private readonly TimeProvider time;
 
     internal SecurityNotifier(UserStore users, IEmailOutbox outbox, TimeProvider time)
     {
-        _users = users;
-        _outbox = outbox;
-        _time = time;
+        this.users = users;
+        this.outbox = outbox;
+        this.time = time;
     }
 
     /// <summary>Emails the account's owner about an event just recorded, when its type has a notice; one user read and one queue message then, nothing otherwise.</summary>
@@ -36,7 +36,7 @@ public sealed class SecurityNotifier
     {
         ArgumentNullException.ThrowIfNull(securityEvent);
         if (!NoticeByEventType.TryGetValue(securityEvent.Type, out var notice) ||
-            await _users.FindByIdAsync(securityEvent.UserId, cancellationToken) is not { } user)
+            await users.FindByIdAsync(securityEvent.UserId, cancellationToken) is not { } user)
         {
             return;
         }
@@ -51,11 +51,11 @@ public sealed class SecurityNotifier
         // Details never hold a secret (DESIGN.md §8): a key's prefix, a passkey's name.
         var values = new Dictionary<string, string>(securityEvent.Details ?? new Dictionary<string, string>(), StringComparer.Ordinal)
         {
-            [OccurredAtValue] = _time.GetUtcNow().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
+            [OccurredAtValue] = time.GetUtcNow().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
             [IpAddressValue] = securityEvent.Client.IpAddress ?? "unknown",
             [BrowserValue] = UserAgents.Describe(securityEvent.Client.UserAgent, "an unknown browser"),
         };
-        return _outbox.EnqueueAsync(new EmailMessage(to, template, values), cancellationToken);
+        return outbox.EnqueueAsync(new EmailMessage(to, template, values), cancellationToken);
     }
 }
 

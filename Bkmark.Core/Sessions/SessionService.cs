@@ -22,7 +22,7 @@ public sealed partial class SessionService
     private readonly ExpiryIndex expiry;
     private readonly SecurityEventLog securityLog;
     private readonly TimeProvider time;
-    private readonly TokenOptions _options;
+    private readonly TokenOptions options;
     private readonly ILogger<SessionService> logger;
 
     // Internal because it takes Core's internal stores; registered with AddServiceWithInternalConstructor.
@@ -44,7 +44,7 @@ public sealed partial class SessionService
         this.expiry = expiry;
         this.securityLog = securityLog;
         this.time = time;
-        _options = options.Value;
+        this.options = options.Value;
         this.logger = logger;
     }
 
@@ -67,7 +67,7 @@ public sealed partial class SessionService
             LastActiveAt = now,
             AuthenticatedAt = now,
             AuthMethod = authMethod,
-            AbsoluteExpiresAt = now + _options.SessionAbsoluteLifetime,
+            AbsoluteExpiresAt = now + options.SessionAbsoluteLifetime,
             RefreshExpiresAt = refreshEntity.ExpiresAt,
             CurrentRefreshPartition = refreshEntity.PartitionKey,
             CurrentRefreshRow = refreshEntity.RowKey,
@@ -314,7 +314,7 @@ public sealed partial class SessionService
 
     private async Task<Result<TokenResponse>> RefuseReuseAsync(SessionEntity session, DateTimeOffset rotatedAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (now - rotatedAt <= _options.RefreshReuseGrace)
+        if (now - rotatedAt <= options.RefreshReuseGrace)
         {
             // Two tabs refreshing at once: the other one already holds the successor.
             return Problems.TokenRevoked("This refresh token was already used. Use the newest one.");
@@ -383,7 +383,7 @@ public sealed partial class SessionService
             UserId = userId,
             SessionId = sessionId,
             IssuedAt = now,
-            ExpiresAt = now + _options.RefreshTokenLifetime,
+            ExpiresAt = now + options.RefreshTokenLifetime,
         };
     }
 
@@ -399,7 +399,7 @@ public sealed partial class SessionService
             "Bearer",
             (int)accessTokens.Lifetime.TotalSeconds,
             refreshToken,
-            (int)_options.RefreshTokenLifetime.TotalSeconds,
+            (int)options.RefreshTokenLifetime.TotalSeconds,
             session.Id);
     }
 

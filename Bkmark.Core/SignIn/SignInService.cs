@@ -25,8 +25,8 @@ public sealed class SignInService
     private readonly PasswordPolicy passwordPolicy;
 
     // One counter per account for every device it has not seen, and one per device it has (§7).
-    private readonly ThrottlePolicy _unknownDevicePolicy;
-    private readonly ThrottlePolicy _knownDevicePolicy;
+    private readonly ThrottlePolicy unknownDevicePolicy;
+    private readonly ThrottlePolicy knownDevicePolicy;
 
     // Internal because it takes Core's internal stores; registered with AddServiceWithInternalConstructor.
     internal SignInService(
@@ -50,8 +50,8 @@ public sealed class SignInService
         this.devices = devices;
         this.securityLog = securityLog;
         this.notifier = notifier;
-        _unknownDevicePolicy = LoginPolicy("login", options.Value);
-        _knownDevicePolicy = LoginPolicy("login-device", options.Value);
+        this.unknownDevicePolicy = LoginPolicy("login", options.Value);
+        this.knownDevicePolicy = LoginPolicy("login-device", options.Value);
     }
 
     /// <summary>
@@ -248,8 +248,8 @@ public sealed class SignInService
         // An email nobody has logs into a partition nobody lists: the same cost as a known one.
         var logPartition = user?.Id ?? SecurityEventLog.UnknownAccountPartition(normalizedEmail);
         var claim = user is not null && devices.DeviceOf(deviceToken, user.Id) is { } device
-            ? await throttle.ClaimAsync(_knownDevicePolicy, device, cancellationToken)
-            : await throttle.ClaimAsync(_unknownDevicePolicy, SubjectOf(normalizedEmail), cancellationToken);
+            ? await throttle.ClaimAsync(knownDevicePolicy, device, cancellationToken)
+            : await throttle.ClaimAsync(unknownDevicePolicy, SubjectOf(normalizedEmail), cancellationToken);
         if (claim.RetryAfter is { } retryAfter)
         {
             return await RefuseAsync(logPartition, Problems.TooManyAttempts(retryAfter), client, cancellationToken);

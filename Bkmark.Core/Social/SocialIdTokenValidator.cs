@@ -19,7 +19,7 @@ internal sealed class SocialIdTokenValidator(TimeProvider time, TimeSpan clockSk
         SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
     ];
 
-    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly JsonWebTokenHandler handler = new() { MapInboundClaims = false };
 
     public async Task<Result<SocialIdentity>> ValidateAsync(
         string? idToken, OpenIdConnectConfiguration configuration, string clientId, string expectedNonce)
@@ -30,7 +30,7 @@ internal sealed class SocialIdTokenValidator(TimeProvider time, TimeSpan clockSk
             return Refused("The provider answered without an ID token.");
         }
 
-        var result = await _handler.ValidateTokenAsync(idToken, new TokenValidationParameters
+        var result = await handler.ValidateTokenAsync(idToken, new TokenValidationParameters
         {
             ValidIssuer = configuration.Issuer,
             ValidAudience = clientId,

@@ -15,18 +15,18 @@ public sealed partial class SocialProviders : IDisposable
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly FrozenDictionary<string, SocialProvider> _providers;
-    private readonly ISecretProvider _secrets;
+    private readonly FrozenDictionary<string, SocialProvider> providers;
+    private readonly ISecretProvider secrets;
 
     public SocialProviders(IOptions<SocialOptions> options, ISecretProvider secrets)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _secrets = secrets;
+        this.secrets = secrets;
         Http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false })
         {
             Timeout = RequestTimeout,
         };
-        _providers = options.Value.Providers.ToFrozenDictionary(
+        this.providers = options.Value.Providers.ToFrozenDictionary(
             p => p.Key,
             p => new SocialProvider(p.Key, p.Value, Discovery(p.Value.Authority)),
             StringComparer.Ordinal);
@@ -36,13 +36,13 @@ public sealed partial class SocialProviders : IDisposable
 
     /// <summary>Every provider, in name order, for the sign-in buttons.</summary>
     public IReadOnlyList<SocialProviderView> List() =>
-        [.. _providers.Values.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => new SocialProviderView(p.Name, p.DisplayName))];
+        [.. providers.Values.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => new SocialProviderView(p.Name, p.DisplayName))];
 
-    internal SocialProvider? Find(string? name) => name is not null && _providers.TryGetValue(name, out var provider) ? provider : null;
+    internal SocialProvider? Find(string? name) => name is not null && providers.TryGetValue(name, out var provider) ? provider : null;
 
     /// <summary>The provider's client secret; null when the secret store has none (a public client).</summary>
     internal Task<string?> ClientSecretAsync(SocialProvider provider, CancellationToken cancellationToken) =>
-        _secrets.GetSecretAsync(ClientSecretName(provider.Name), cancellationToken);
+        secrets.GetSecretAsync(ClientSecretName(provider.Name), cancellationToken);
 
     public static string ClientSecretName(string providerName) => $"social-{providerName}-client-secret";
 

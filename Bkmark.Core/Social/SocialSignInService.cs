@@ -23,21 +23,21 @@ public sealed partial class SocialSignInService
 {
     private const int SecretBytes = 32;
 
-    private readonly SocialProviders _providers;
-    private readonly SocialFlowStore _flows;
-    private readonly SocialAccountStore _links;
-    private readonly AccountService _accounts;
-    private readonly IPasskeyCounter _passkeys;
-    private readonly TwoFactorService _twoFactor;
-    private readonly SessionService _sessions;
-    private readonly DeviceTokens _devices;
-    private readonly SecurityEventLog _securityLog;
-    private readonly CredentialHasher _hasher;
-    private readonly IdGenerator _ids;
-    private readonly TimeProvider _time;
-    private readonly SocialIdTokenValidator _idTokens;
-    private readonly SocialOptions _options;
-    private readonly ILogger<SocialSignInService> _logger;
+    private readonly SocialProviders providers;
+    private readonly SocialFlowStore flows;
+    private readonly SocialAccountStore links;
+    private readonly AccountService accounts;
+    private readonly IPasskeyCounter passkeys;
+    private readonly TwoFactorService twoFactor;
+    private readonly SessionService sessions;
+    private readonly DeviceTokens devices;
+    private readonly SecurityEventLog securityLog;
+    private readonly CredentialHasher hasher;
+    private readonly IdGenerator ids;
+    private readonly TimeProvider time;
+    private readonly SocialIdTokenValidator idTokens;
+    private readonly SocialOptions options;
+    private readonly ILogger<SocialSignInService> logger;
 
     internal SocialSignInService(
         SocialProviders providers,
@@ -55,21 +55,21 @@ public sealed partial class SocialSignInService
         IOptions<SocialOptions> options,
         ILogger<SocialSignInService> logger)
     {
-        _providers = providers;
-        _flows = flows;
-        _links = links;
-        _accounts = accounts;
-        _passkeys = passkeys;
-        _twoFactor = twoFactor;
-        _sessions = sessions;
-        _devices = devices;
-        _securityLog = securityLog;
-        _hasher = hasher;
-        _ids = ids;
-        _time = time;
-        _options = options.Value;
-        _idTokens = new SocialIdTokenValidator(time, _options.IdTokenClockSkew);
-        _logger = logger;
+        this.providers = providers;
+        this.flows = flows;
+        this.links = links;
+        this.accounts = accounts;
+        this.passkeys = passkeys;
+        this.twoFactor = twoFactor;
+        this.sessions = sessions;
+        this.devices = devices;
+        this.securityLog = securityLog;
+        this.hasher = hasher;
+        this.ids = ids;
+        this.time = time;
+        this.options = options.Value;
+        this.idTokens = new SocialIdTokenValidator(time, this.options.IdTokenClockSkew);
+        this.logger = logger;
     }
 
     /// <summary>A sign-in with <paramref name="providerName"/>: where to send the browser, and the cookie that binds the flow to it.</summary>
@@ -90,27 +90,27 @@ public sealed partial class SocialSignInService
     public async Task<Result<SocialCallbackOutcome>> CompleteCallbackAsync(SocialCallback callback, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        var provider = _providers.Find(callback.Provider);
+        var provider = providers.Find(callback.Provider);
         if (provider is null)
         {
             return Problems.NotFound("The sign-in provider");
         }
 
         // RFC 6749 §10.12: the state proves this browser started this flow, here, and it is spent at once.
-        var now = _time.GetUtcNow();
-        if (!IsWellFormedSecret(callback.State) || await _flows.FindAsync(callback.State!, SocialFlowEntity.FlowKind, now, cancellationToken) is not { } flow)
+        var now = time.GetUtcNow();
+        if (!IsWellFormedSecret(callback.State) || await flows.FindAsync(callback.State!, SocialFlowEntity.FlowKind, now, cancellationToken) is not { } flow)
         {
             return Refused(provider, "This sign-in is unknown, was already used, or took too long. Start again.");
         }
 
-        if (!await _flows.TryConsumeAsync(flow, now, cancellationToken))
+        if (!await flows.TryConsumeAsync(flow, now, cancellationToken))
         {
             return Refused(provider, "This sign-in was already used. Start again.");
         }
 
         if (flow.Provider != provider.Name
             || !IsWellFormedSecret(callback.BrowserBinding)
-            || !CredentialHasher.HashesEqual(flow.BindingHash, _hasher.Hash(callback.BrowserBinding!)))
+            || !CredentialHasher.HashesEqual(flow.BindingHash, hasher.Hash(callback.BrowserBinding!)))
         {
             return Refused(provider, "This sign-in was started in another browser. Start again.");
         }
@@ -140,10 +140,10 @@ public sealed partial class SocialSignInService
             return idToken.Problem;
         }
 
-        var identity = await _idTokens.ValidateAsync(idToken.Value, configuration.Value, provider.Options.ClientId, NonceOf(callback.State!));
+        var identity = await idTokens.ValidateAsync(idToken.Value, configuration.Value, provider.Options.ClientId, NonceOf(callback.State!));
         if (!identity.Succeeded)
         {
-            LogIdTokenRefused(_logger, provider.Name, identity.Problem.Detail);
+            LogIdTokenRefused(logger, provider.Name, identity.Problem.Detail);
             return identity.Problem;
         }
 
@@ -160,40 +160,40 @@ public sealed partial class SocialSignInService
     public async Task<Result<TokenResponse>> CompleteSignInAsync(
         string? pendingSignIn, string? twoFactorCode, ClientInfo client, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
-        if (!IsWellFormedSecret(pendingSignIn) || await _flows.FindAsync(pendingSignIn!, SocialFlowEntity.PendingSignInKind, now, cancellationToken) is not { } pending)
+        var now = time.GetUtcNow();
+        if (!IsWellFormedSecret(pendingSignIn) || await flows.FindAsync(pendingSignIn!, SocialFlowEntity.PendingSignInKind, now, cancellationToken) is not { } pending)
         {
             return SocialProblems.SignInFailed("This social sign-in is unknown, finished, or took too long. Sign in again.");
         }
 
-        var secondFactor = await _twoFactor.CheckSignInAsync(pending.UserId, twoFactorCode, cancellationToken);
+        var secondFactor = await twoFactor.CheckSignInAsync(pending.UserId, twoFactorCode, cancellationToken);
         if (!secondFactor.Succeeded)
         {
-            await _securityLog.RecordRefusalAsync(pending.UserId, secondFactor.Problem, client, cancellationToken);
+            await securityLog.RecordRefusalAsync(pending.UserId, secondFactor.Problem, client, cancellationToken);
             return secondFactor.Problem;
         }
 
-        if (!await _flows.TryConsumeAsync(pending, now, cancellationToken))
+        if (!await flows.TryConsumeAsync(pending, now, cancellationToken))
         {
             return SocialProblems.SignInFailed("This social sign-in was already finished.");
         }
 
         if (BackupCodes.WasUsed(secondFactor.Value, twoFactorCode))
         {
-            await _securityLog.RecordAsync(new SecurityEvent(pending.UserId, SecurityEventTypes.BackupCodeUsed, client), cancellationToken);
+            await securityLog.RecordAsync(new SecurityEvent(pending.UserId, SecurityEventTypes.BackupCodeUsed, client), cancellationToken);
         }
 
         var authMethod = secondFactor.Value == AuthMethods.PasswordAndTotp ? AuthMethods.SocialAndTotp : AuthMethods.Social;
-        var tokens = await _sessions.SignInAsync(pending.UserId, authMethod, client, cancellationToken);
-        return tokens with { DeviceToken = _devices.Issue(pending.UserId) };
+        var tokens = await sessions.SignInAsync(pending.UserId, authMethod, client, cancellationToken);
+        return tokens with { DeviceToken = devices.Issue(pending.UserId) };
     }
 
     /// <summary>The configured providers, for the sign-in buttons.</summary>
-    public IReadOnlyList<SocialProviderView> ListProviders() => _providers.List();
+    public IReadOnlyList<SocialProviderView> ListProviders() => providers.List();
 
     /// <summary>The user's linked social accounts, oldest first.</summary>
     public async Task<IReadOnlyList<SocialAccountView>> ListAsync(string userId, CancellationToken cancellationToken) =>
-        [.. (await _links.ListAsync(userId, cancellationToken)).Select(ViewOf)];
+        [.. (await links.ListAsync(userId, cancellationToken)).Select(ViewOf)];
 
     /// <summary>
     /// Removes a link, unless it is the last way into the account: no password (a social-only account has
@@ -201,30 +201,30 @@ public sealed partial class SocialSignInService
     /// </summary>
     public async Task<Result<SocialAccountView>> UnlinkAsync(string userId, string id, CancellationToken cancellationToken)
     {
-        var links = await _links.ListAsync(userId, cancellationToken);
-        var link = links.FirstOrDefault(l => l.Id == id);
+        var linked = await links.ListAsync(userId, cancellationToken);
+        var link = linked.FirstOrDefault(l => l.Id == id);
         if (link is null)
         {
             return Problems.NotFound("The social account");
         }
 
-        if (links.Count == 1
-            && !await _accounts.HasPasswordAsync(userId, cancellationToken)
-            && await _passkeys.CountAsync(userId, cancellationToken) == 0)
+        if (linked.Count == 1
+            && !await accounts.HasPasswordAsync(userId, cancellationToken)
+            && await passkeys.CountAsync(userId, cancellationToken) == 0)
         {
             return new Problem(
                 ErrorCodes.LastSignInMethod,
                 "This is the only way to sign in to your account. Add a passkey or connect another account first.");
         }
 
-        await _links.RemoveAsync(link, cancellationToken);
+        await links.RemoveAsync(link, cancellationToken);
         return ViewOf(link);
     }
 
     private async Task<Result<SocialFlowStart>> StartAsync(
         string providerName, string purpose, string userId, string redirectUri, CancellationToken cancellationToken)
     {
-        var provider = _providers.Find(providerName);
+        var provider = providers.Find(providerName);
         if (provider is null)
         {
             return Problems.NotFound("The sign-in provider");
@@ -238,15 +238,15 @@ public sealed partial class SocialSignInService
 
         var state = NewSecret();
         var binding = NewSecret();
-        await _flows.AddAsync(state, new SocialFlowEntity
+        await flows.AddAsync(state, new SocialFlowEntity
         {
             RowKey = SocialFlowEntity.FlowKind,
             Provider = provider.Name,
             Purpose = purpose,
             UserId = userId,
-            BindingHash = _hasher.Hash(binding),
+            BindingHash = hasher.Hash(binding),
             RedirectUri = redirectUri,
-            ExpiresAt = _time.GetUtcNow() + _options.FlowLifetime,
+            ExpiresAt = time.GetUtcNow() + options.FlowLifetime,
         }, cancellationToken);
 
         var url = QueryHelpers.AddQueryString(configuration.Value.AuthorizationEndpoint, new Dictionary<string, string?>
@@ -261,31 +261,31 @@ public sealed partial class SocialSignInService
             ["code_challenge"] = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(CodeVerifierOf(state)))),
             ["code_challenge_method"] = "S256",
         });
-        return new SocialFlowStart(url, binding, _options.FlowLifetime);
+        return new SocialFlowStart(url, binding, options.FlowLifetime);
     }
 
     private async Task<Result<SocialCallbackOutcome>> LinkAsync(
         SocialProvider provider, string userId, SocialIdentity identity, ClientInfo client, CancellationToken cancellationToken)
     {
-        if (await _links.FindIdentityAsync(provider.Name, identity.Subject, cancellationToken) is { } existing)
+        if (await links.FindIdentityAsync(provider.Name, identity.Subject, cancellationToken) is { } existing)
         {
             return existing.UserId == userId ? SocialCallbackOutcome.LinkMade : InUse(provider);
         }
 
         var link = NewLink(provider, userId, identity);
-        if (!await _links.TryAddAsync(link, cancellationToken))
+        if (!await links.TryAddAsync(link, cancellationToken))
         {
             return InUse(provider);
         }
 
-        await _securityLog.RecordAsync(
+        await securityLog.RecordAsync(
             new SecurityEvent(userId, SecurityEventTypes.SocialLinked, client, Details: DetailsOf(link)), cancellationToken);
         return SocialCallbackOutcome.LinkMade;
     }
 
     private async Task<Result<SocialCallbackOutcome>> BeginSignInAsync(SocialProvider provider, SocialIdentity identity, CancellationToken cancellationToken)
     {
-        var userId = (await _links.FindIdentityAsync(provider.Name, identity.Subject, cancellationToken))?.UserId;
+        var userId = (await links.FindIdentityAsync(provider.Name, identity.Subject, cancellationToken))?.UserId;
         if (userId is null)
         {
             var created = await CreateAccountAsync(provider, identity, cancellationToken);
@@ -298,14 +298,14 @@ public sealed partial class SocialSignInService
         }
 
         var pendingSignIn = NewSecret();
-        await _flows.AddAsync(pendingSignIn, new SocialFlowEntity
+        await flows.AddAsync(pendingSignIn, new SocialFlowEntity
         {
             RowKey = SocialFlowEntity.PendingSignInKind,
             Provider = provider.Name,
             UserId = userId,
-            ExpiresAt = _time.GetUtcNow() + _options.PendingSignInLifetime,
+            ExpiresAt = time.GetUtcNow() + options.PendingSignInLifetime,
         }, cancellationToken);
-        return new SocialCallbackOutcome(Linked: false, pendingSignIn, _options.PendingSignInLifetime);
+        return new SocialCallbackOutcome(Linked: false, pendingSignIn, options.PendingSignInLifetime);
     }
 
     /// <summary>
@@ -321,8 +321,8 @@ public sealed partial class SocialSignInService
                 $"{provider.DisplayName} does not confirm that this email address is yours, so no account was created. Verify it there, or sign up with a password.");
         }
 
-        var user = await _accounts.FindForSignInAsync(email, cancellationToken) is null
-            ? await _accounts.CreateWithoutPasswordAsync(email, identity.Name, cancellationToken)
+        var user = await accounts.FindForSignInAsync(email, cancellationToken) is null
+            ? await accounts.CreateWithoutPasswordAsync(email, identity.Name, cancellationToken)
             : null;
         if (user is null)
         {
@@ -331,15 +331,15 @@ public sealed partial class SocialSignInService
                 $"A Bkmark account with {email} already exists and is not connected to {provider.DisplayName}. Sign in to it another way, then connect {provider.DisplayName} under Connected accounts.");
         }
 
-        if (!await _links.TryAddAsync(NewLink(provider, user.Id, identity), cancellationToken))
+        if (!await links.TryAddAsync(NewLink(provider, user.Id, identity), cancellationToken))
         {
             // A concurrent first sign-in with this identity linked it first; its account is the one.
-            return (await _links.FindIdentityAsync(provider.Name, identity.Subject, cancellationToken))?.UserId is { } winner
+            return (await links.FindIdentityAsync(provider.Name, identity.Subject, cancellationToken))?.UserId is { } winner
                 ? winner
                 : Problems.ConcurrentChange();
         }
 
-        LogAccountCreated(_logger, user.Id, provider.Name);
+        LogAccountCreated(logger, user.Id, provider.Name);
         return user.Id;
     }
 
@@ -352,7 +352,7 @@ public sealed partial class SocialSignInService
         catch (InvalidOperationException exception)
         {
             // The manager wraps every failure to fetch or read the discovery document or JWKS in this.
-            LogProviderUnavailable(_logger, provider.Name, exception);
+            LogProviderUnavailable(logger, provider.Name, exception);
             return Unavailable(provider);
         }
     }
@@ -374,20 +374,20 @@ public sealed partial class SocialSignInService
             ["code_verifier"] = CodeVerifierOf(state),
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, configuration.TokenEndpoint);
-        var secret = await _providers.ClientSecretAsync(provider, cancellationToken);
+        var secret = await providers.ClientSecretAsync(provider, cancellationToken);
         if (!Authenticate(request, form, provider.Options.ClientId, secret, configuration.TokenEndpointAuthMethodsSupported))
         {
-            LogNoClientAuthentication(_logger, provider.Name);
+            LogNoClientAuthentication(logger, provider.Name);
             return Unavailable(provider);
         }
 
         request.Content = new FormUrlEncodedContent(form);
         try
         {
-            using var response = await _providers.Http.SendAsync(request, cancellationToken);
+            using var response = await providers.Http.SendAsync(request, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                LogCodeRefused(_logger, provider.Name, (int)response.StatusCode);
+                LogCodeRefused(logger, provider.Name, (int)response.StatusCode);
                 return Refused(provider, "The provider did not accept the sign-in (the code was used, expired, or not ours).");
             }
 
@@ -397,7 +397,7 @@ public sealed partial class SocialSignInService
         catch (Exception exception) when (exception is HttpRequestException or System.Text.Json.JsonException
             || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            LogProviderUnavailable(_logger, provider.Name, exception);
+            LogProviderUnavailable(logger, provider.Name, exception);
             return Unavailable(provider);
         }
     }
@@ -435,15 +435,15 @@ public sealed partial class SocialSignInService
     private SocialAccountEntity NewLink(SocialProvider provider, string userId, SocialIdentity identity) => new()
     {
         PartitionKey = userId,
-        RowKey = _ids.NewId(),
+        RowKey = ids.NewId(),
         Provider = provider.Name,
         Subject = identity.Subject,
         Email = identity.EmailVerified ? identity.Email : null,
-        CreatedAt = _time.GetUtcNow(),
+        CreatedAt = time.GetUtcNow(),
     };
 
     private SocialAccountView ViewOf(SocialAccountEntity link) =>
-        new(link.Id, link.Provider, _providers.Find(link.Provider)?.DisplayName ?? link.Provider, link.Email, link.CreatedAt);
+        new(link.Id, link.Provider, providers.Find(link.Provider)?.DisplayName ?? link.Provider, link.Email, link.CreatedAt);
 
     /// <summary>What the security log keeps of a link: which provider, which link. No token, no subject.</summary>
     public static Dictionary<string, string> DetailsOf(SocialAccountView link)
@@ -456,9 +456,9 @@ public sealed partial class SocialSignInService
 
     // The nonce and the PKCE verifier are the state's HMAC under the credential pepper: only this service can
     // make them, and they need no storage of their own (the flow entity holds neither).
-    private string NonceOf(string state) => _hasher.Hash("oidc-nonce:" + state);
+    private string NonceOf(string state) => hasher.Hash("oidc-nonce:" + state);
 
-    private string CodeVerifierOf(string state) => _hasher.Hash("oidc-pkce:" + state);
+    private string CodeVerifierOf(string state) => hasher.Hash("oidc-pkce:" + state);
 
     private static string NewSecret() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(SecretBytes));
 

@@ -9,27 +9,27 @@ namespace Bkmark.Core.Storage;
 internal sealed partial class StorageStartup(BkmarkTables tables, ILogger<StorageStartup> logger) : IHostedService, IDisposable
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
-    private readonly CancellationTokenSource _stopping = new();
-    private Task? _retries;
+    private readonly CancellationTokenSource stopping = new();
+    private Task? retries;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!await TryCreateAsync(cancellationToken))
         {
-            _retries = RetryUntilCreatedAsync(_stopping.Token);
+            retries = RetryUntilCreatedAsync(stopping.Token);
         }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
-        if (_retries is not null)
+        await stopping.CancelAsync();
+        if (retries is not null)
         {
-            await _retries.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await retries.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose() => stopping.Dispose();
 
     private async Task RetryUntilCreatedAsync(CancellationToken stopping)
     {

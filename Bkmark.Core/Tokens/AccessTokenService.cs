@@ -4,80 +4,69 @@ using Microsoft.IdentityModel.Tokens;
 namespace Bkmark.Core.Tokens;
 
 /// <summary>Issues and validates the ES256 access tokens (RFC 9068 profile: <c>typ: at+jwt</c>).</summary>
-public sealed class AccessTokenService
+public sealed class AccessTokenService(SigningKeys keys, IOptions<TokenOptions> options, TimeProvider time, IdGenerator ids)
 {
     public const string TokenType = "at+jwt";
 
     /// <summary>OpenID Connect Core §2: when the end-user authentication occurred (seconds since the epoch).</summary>
     public const string AuthTimeClaim = "auth_time";
 
-    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false, SetDefaultTimesOnTokenCreation = false };
-    private readonly SigningKeys _keys;
-    private readonly TokenOptions _options;
-    private readonly TimeProvider _time;
-    private readonly IdGenerator _ids;
-    private readonly TokenValidationParameters _validation;
+    private readonly JsonWebTokenHandler handler = new() { MapInboundClaims = false, SetDefaultTimesOnTokenCreation = false };
+    private readonly TokenOptions options = options.Value;
 
-    public AccessTokenService(SigningKeys keys, IOptions<TokenOptions> options, TimeProvider time, IdGenerator ids)
+    private readonly TokenValidationParameters validation = new()
     {
-        _keys = keys;
-        _options = options.Value;
-        _time = time;
-        _ids = ids;
-        _validation = new TokenValidationParameters
-        {
-            ValidIssuer = _options.Issuer,
-            ValidAudience = _options.Audience,
-            IssuerSigningKeys = keys.Validation,
-            // Only ES256: rejects alg=none and the HS256-with-the-public-key confusion.
-            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
-            ValidTypes = [TokenType],
-            RequireSignedTokens = true,
-            RequireExpirationTime = true,
-            // A token whose kid is not ours is invalid; never try every key.
-            TryAllIssuerSigningKeys = false,
-            // Lifetime is checked below against the injected TimeProvider with a skew of seconds.
-            ValidateLifetime = false,
-        };
-    }
+        ValidIssuer = options.Value.Issuer,
+        ValidAudience = options.Value.Audience,
+        IssuerSigningKeys = keys.Validation,
+        // Only ES256: rejects alg=none and the HS256-with-the-public-key confusion.
+        ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+        ValidTypes = [TokenType],
+        RequireSignedTokens = true,
+        RequireExpirationTime = true,
+        // A token whose kid is not ours is invalid; never try every key.
+        TryAllIssuerSigningKeys = false,
+        // Lifetime is checked below against the injected TimeProvider with a skew of seconds.
+        ValidateLifetime = false,
+    };
 
-    public TimeSpan Lifetime => _options.AccessTokenLifetime;
+    public TimeSpan Lifetime => options.AccessTokenLifetime;
 
     /// <summary>A token for a person who proved who they are just now.</summary>
     public string Issue(string userId, string sessionId, IReadOnlyList<string> amr, out DateTimeOffset expiresAt) =>
-        Issue(userId, sessionId, amr, _time.GetUtcNow(), out expiresAt);
+        Issue(userId, sessionId, amr, time.GetUtcNow(), out expiresAt);
 
     /// <summary><c>authenticatedAt</c>: when the person last proved who they are, the OpenID <c>auth_time</c> that step-up (RFC 9470) checks.</summary>
     public string Issue(string userId, string sessionId, IReadOnlyList<string> amr, DateTimeOffset authenticatedAt, out DateTimeOffset expiresAt)
     {
-        var now = _time.GetUtcNow();
-        expiresAt = now + _options.AccessTokenLifetime;
+        var now = time.GetUtcNow();
+        expiresAt = now + options.AccessTokenLifetime;
         var descriptor = new SecurityTokenDescriptor
         {
-            Issuer = _options.Issuer,
-            Audience = _options.Audience,
+            Issuer = options.Issuer,
+            Audience = options.Audience,
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = expiresAt.UtcDateTime,
             TokenType = TokenType,
-            SigningCredentials = _keys.Credentials,
+            SigningCredentials = keys.Credentials,
             Claims = new Dictionary<string, object>
             {
                 [JwtRegisteredClaimNames.Sub] = userId,
                 ["sid"] = sessionId,
-                [JwtRegisteredClaimNames.Jti] = _ids.NewId(),
+                [JwtRegisteredClaimNames.Jti] = ids.NewId(),
                 ["amr"] = amr.ToArray(),
                 [AuthTimeClaim] = authenticatedAt.ToUnixTimeSeconds(),
             },
         };
-        return _handler.CreateToken(descriptor);
+        return handler.CreateToken(descriptor);
     }
 
     /// <summary>Checks signature, algorithm, type, issuer, audience and lifetime. Not the session: the caller does that.</summary>
     public async Task<Result<AccessTokenClaims>> ValidateAsync(string token, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var result = await _handler.ValidateTokenAsync(token, _validation);
+        var result = await handler.ValidateTokenAsync(token, validation);
         if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
         {
             return Problems.InvalidToken("The access token is not valid.");
@@ -90,9 +79,9 @@ public sealed class AccessTokenService
             return Problems.InvalidToken("The access token is missing required claims.");
         }
 
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds(exp);
-        if (jwt.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Nbf, out var nbf) && DateTimeOffset.FromUnixTimeSeconds(nbf) > now + _options.ClockSkew)
+        if (jwt.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Nbf, out var nbf) && DateTimeOffset.FromUnixTimeSeconds(nbf) > now + options.ClockSkew)
         {
             return Problems.InvalidToken("The access token is not valid yet.");
         }

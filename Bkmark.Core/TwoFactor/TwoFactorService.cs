@@ -18,16 +18,16 @@ public sealed partial class TwoFactorService
     private const int SecretBytes = 20;
     private const int QrPixelsPerModule = 4;
 
-    private readonly TwoFactorStore _store;
-    private readonly UserStore _users;
-    private readonly TotpSecretProtector _protector;
-    private readonly CredentialHasher _hasher;
-    private readonly AttemptThrottle _throttle;
-    private readonly IdGenerator _ids;
-    private readonly TimeProvider _time;
-    private readonly ILogger<TwoFactorService> _logger;
-    private readonly TwoFactorOptions _options;
-    private readonly ThrottlePolicy _policy;
+    private readonly TwoFactorStore store;
+    private readonly UserStore users;
+    private readonly TotpSecretProtector protector;
+    private readonly CredentialHasher hasher;
+    private readonly AttemptThrottle throttle;
+    private readonly IdGenerator ids;
+    private readonly TimeProvider time;
+    private readonly ILogger<TwoFactorService> logger;
+    private readonly TwoFactorOptions options;
+    private readonly ThrottlePolicy policy;
 
     internal TwoFactorService(
         TwoFactorStore store,
@@ -40,28 +40,28 @@ public sealed partial class TwoFactorService
         IOptions<TwoFactorOptions> options,
         ILogger<TwoFactorService> logger)
     {
-        _store = store;
-        _users = users;
-        _protector = protector;
-        _hasher = hasher;
-        _throttle = throttle;
-        _ids = ids;
-        _time = time;
-        _logger = logger;
-        _options = options.Value;
-        _policy = new ThrottlePolicy("two-factor", _options.MaxFailedAttempts, _options.Lockout, _options.Lockout);
+        this.store = store;
+        this.users = users;
+        this.protector = protector;
+        this.hasher = hasher;
+        this.throttle = throttle;
+        this.ids = ids;
+        this.time = time;
+        this.logger = logger;
+        this.options = options.Value;
+        this.policy = new ThrottlePolicy("two-factor", options.Value.MaxFailedAttempts, options.Value.Lockout, options.Value.Lockout);
     }
 
     public async Task<TwoFactorStatus> GetStatusAsync(string userId, CancellationToken cancellationToken)
     {
-        var entity = await _store.FindAsync(userId, cancellationToken);
+        var entity = await store.FindAsync(userId, cancellationToken);
         if (entity is not { Enabled: true })
         {
             return TwoFactorStatus.Off;
         }
 
         var remaining = entity.BackupCodeGeneration is { } generation
-            ? await _store.CountBackupCodesAsync(userId, generation, cancellationToken)
+            ? await store.CountBackupCodesAsync(userId, generation, cancellationToken)
             : 0;
         return new TwoFactorStatus(true, entity.EnabledAt, remaining);
     }
@@ -72,7 +72,7 @@ public sealed partial class TwoFactorService
     /// </summary>
     public async Task<Result<TotpSetup>> SetupAsync(string userId, CancellationToken cancellationToken)
     {
-        var user = await _users.FindByIdAsync(userId, cancellationToken);
+        var user = await users.FindByIdAsync(userId, cancellationToken);
         if (user is null)
         {
             return Problems.NotFound("The user");
@@ -80,7 +80,7 @@ public sealed partial class TwoFactorService
 
         return await OptimisticConcurrency.RunAsync<TotpSetup>(async () =>
         {
-            var existing = await _store.FindAsync(userId, cancellationToken);
+            var existing = await store.FindAsync(userId, cancellationToken);
             if (existing is { Enabled: true })
             {
                 return AlreadyEnabled();
@@ -90,13 +90,13 @@ public sealed partial class TwoFactorService
             var pending = new TwoFactorEntity
             {
                 PartitionKey = userId,
-                ProtectedSecret = _protector.Protect(userId, secret),
-                SetupAt = _time.GetUtcNow(),
+                ProtectedSecret = protector.Protect(userId, secret),
+                SetupAt = time.GetUtcNow(),
                 ETag = existing?.ETag ?? default,
             };
-            if (await _store.TrySaveAsync(pending, cancellationToken))
+            if (await store.TrySaveAsync(pending, cancellationToken))
             {
-                LogSetupStarted(_logger, userId);
+                LogSetupStarted(logger, userId);
                 return CreateSetup(user.Email, secret);
             }
 
@@ -111,7 +111,7 @@ public sealed partial class TwoFactorService
         var enabled = await ThrottledAsync(userId, () => UseTotpCodeAsync(userId, code, expectEnabled: false, async (entity, step) =>
         {
             entity.Enabled = true;
-            entity.EnabledAt = _time.GetUtcNow();
+            entity.EnabledAt = time.GetUtcNow();
             entity.LastAcceptedStep = step;
             backupCodes = await TrySaveWithNewBackupCodesAsync(entity, cancellationToken);
             return backupCodes is not null;
@@ -127,7 +127,7 @@ public sealed partial class TwoFactorService
             return synced.Problem;
         }
 
-        LogEnabled(_logger, userId);
+        LogEnabled(logger, userId);
         return backupCodes!;
     }
 
@@ -135,21 +135,21 @@ public sealed partial class TwoFactorService
     public async Task<Result<TwoFactorStatus>> DisableAsync(string userId, string code, CancellationToken cancellationToken)
     {
         var disabled = await ThrottledAsync(userId, () => UseTotpCodeAsync(
-            userId, code, expectEnabled: true, (entity, _) => _store.TryDeleteAsync(entity, cancellationToken), cancellationToken), cancellationToken);
+            userId, code, expectEnabled: true, (entity, _) => store.TryDeleteAsync(entity, cancellationToken), cancellationToken), cancellationToken);
         if (!disabled.Succeeded)
         {
             return disabled.Problem;
         }
 
         // The codes died with the entity (no current generation); removing them is housekeeping.
-        await _store.DeleteBackupCodesExceptAsync(userId, keepGeneration: null, cancellationToken);
+        await store.DeleteBackupCodesExceptAsync(userId, keepGeneration: null, cancellationToken);
         var synced = await SyncUserFlagAsync(userId, cancellationToken);
         if (!synced.Succeeded)
         {
             return synced.Problem;
         }
 
-        LogDisabled(_logger, userId);
+        LogDisabled(logger, userId);
         return TwoFactorStatus.Off;
     }
 
@@ -157,12 +157,12 @@ public sealed partial class TwoFactorService
     internal async Task RemoveAsync(string userId, CancellationToken cancellationToken)
     {
         var removed = await OptimisticConcurrency.RunAsync<bool>(async () =>
-            await _store.FindAsync(userId, cancellationToken) is not { } entity || await _store.TryDeleteAsync(entity, cancellationToken)
+            await store.FindAsync(userId, cancellationToken) is not { } entity || await store.TryDeleteAsync(entity, cancellationToken)
                 ? true
                 : RaceAttempt.Lost);
         if (removed.Succeeded)
         {
-            await _store.DeleteBackupCodesExceptAsync(userId, keepGeneration: null, cancellationToken);
+            await store.DeleteBackupCodesExceptAsync(userId, keepGeneration: null, cancellationToken);
         }
     }
 
@@ -181,7 +181,7 @@ public sealed partial class TwoFactorService
             return regenerated.Problem;
         }
 
-        LogBackupCodesRegenerated(_logger, userId);
+        LogBackupCodesRegenerated(logger, userId);
         return backupCodes!;
     }
 
@@ -191,7 +191,7 @@ public sealed partial class TwoFactorService
     /// </summary>
     public async Task<Result<string>> CheckSignInAsync(string userId, string? code, CancellationToken cancellationToken)
     {
-        var entity = await _store.FindAsync(userId, cancellationToken);
+        var entity = await store.FindAsync(userId, cancellationToken);
         if (entity is not { Enabled: true })
         {
             return AuthMethods.Password;
@@ -206,7 +206,7 @@ public sealed partial class TwoFactorService
             ? UseTotpCodeAsync(userId, code, expectEnabled: true, (current, step) =>
             {
                 current.LastAcceptedStep = step;
-                return _store.TrySaveAsync(current, cancellationToken);
+                return store.TrySaveAsync(current, cancellationToken);
             }, cancellationToken)
             : SpendBackupCodeAsync(entity, code, cancellationToken), cancellationToken);
         return used.Succeeded ? AuthMethods.PasswordAndTotp : used.Problem;
@@ -229,15 +229,15 @@ public sealed partial class TwoFactorService
     private Task<Result<bool>> SyncUserFlagAsync(string userId, CancellationToken cancellationToken) =>
         OptimisticConcurrency.RunAsync<bool>(async () =>
         {
-            var user = await _users.FindByIdAsync(userId, cancellationToken);
+            var user = await users.FindByIdAsync(userId, cancellationToken);
             if (user is null)
             {
                 return false;
             }
 
-            var entity = await _store.FindAsync(userId, cancellationToken);
+            var entity = await store.FindAsync(userId, cancellationToken);
             user.TwoFactorEnabled = entity is { Enabled: true };
-            return await _users.TryUpdateAsync(user, cancellationToken) ? true : RaceAttempt.Lost;
+            return await users.TryUpdateAsync(user, cancellationToken) ? true : RaceAttempt.Lost;
         });
 
     /// <summary>
@@ -253,18 +253,18 @@ public sealed partial class TwoFactorService
         CancellationToken cancellationToken) =>
         OptimisticConcurrency.RunAsync<TwoFactorEntity>(async () =>
         {
-            var entity = await _store.FindAsync(userId, cancellationToken);
+            var entity = await store.FindAsync(userId, cancellationToken);
             if (entity is null || entity.Enabled != expectEnabled)
             {
                 return expectEnabled ? NotEnabled() : entity is null ? NoPendingSetup() : AlreadyEnabled();
             }
 
-            var secret = _protector.Unprotect(userId, entity.ProtectedSecret)
+            var secret = protector.Unprotect(userId, entity.ProtectedSecret)
                 ?? throw new InvalidOperationException($"The TOTP secret of user {userId} does not decrypt: wrong TotpEncryptionKey, or the row was altered.");
 
             // RFC 6238 §5.2: the verifier MUST NOT accept the second attempt of the same OTP; refusing every
             // step at or before the last accepted one also refuses an older code presented after a newer one.
-            if (!TotpCalculator.Default.TryMatch(secret, code, _time.GetUtcNow(), out var step) || step <= entity.LastAcceptedStep)
+            if (!TotpCalculator.Default.TryMatch(secret, code, time.GetUtcNow(), out var step) || step <= entity.LastAcceptedStep)
             {
                 return InvalidCode();
             }
@@ -280,20 +280,20 @@ public sealed partial class TwoFactorService
             return InvalidCode();
         }
 
-        var stored = await _store.FindBackupCodeAsync(entity.UserId, generation, _hasher.Hash(normalized), cancellationToken);
-        if (stored is null || !await _store.TrySpendBackupCodeAsync(stored, cancellationToken))
+        var stored = await store.FindBackupCodeAsync(entity.UserId, generation, hasher.Hash(normalized), cancellationToken);
+        if (stored is null || !await store.TrySpendBackupCodeAsync(stored, cancellationToken))
         {
             return InvalidCode();
         }
 
         // A regeneration or disable that finished while this code was being spent voided its set.
-        var current = await _store.FindAsync(entity.UserId, cancellationToken);
+        var current = await store.FindAsync(entity.UserId, cancellationToken);
         if (current is not { Enabled: true } || current.BackupCodeGeneration != generation)
         {
             return InvalidCode();
         }
 
-        LogBackupCodeUsed(_logger, entity.UserId);
+        LogBackupCodeUsed(logger, entity.UserId);
         return current;
     }
 
@@ -306,18 +306,18 @@ public sealed partial class TwoFactorService
     private async Task<string[]?> TrySaveWithNewBackupCodesAsync(TwoFactorEntity entity, CancellationToken cancellationToken)
     {
         var codes = BackupCodes.Generate();
-        var generation = _ids.NewId();
-        var hashes = codes.Select(code => _hasher.Hash(BackupCodes.Normalize(code)!));
-        await _store.AddBackupCodesAsync(entity.UserId, generation, hashes, _time.GetUtcNow(), cancellationToken);
+        var generation = ids.NewId();
+        var hashes = codes.Select(code => hasher.Hash(BackupCodes.Normalize(code)!));
+        await store.AddBackupCodesAsync(entity.UserId, generation, hashes, time.GetUtcNow(), cancellationToken);
 
         entity.BackupCodeGeneration = generation;
-        if (!await _store.TrySaveAsync(entity, cancellationToken))
+        if (!await store.TrySaveAsync(entity, cancellationToken))
         {
-            await _store.DeleteBackupCodeSetAsync(entity.UserId, generation, cancellationToken);
+            await store.DeleteBackupCodeSetAsync(entity.UserId, generation, cancellationToken);
             return null;
         }
 
-        await _store.DeleteBackupCodesExceptAsync(entity.UserId, generation, cancellationToken);
+        await store.DeleteBackupCodesExceptAsync(entity.UserId, generation, cancellationToken);
         return codes;
     }
 
@@ -327,27 +327,27 @@ public sealed partial class TwoFactorService
     /// </summary>
     private async Task<Result<T>> ThrottledAsync<T>(string userId, Func<Task<Result<T>>> check, CancellationToken cancellationToken)
     {
-        var claim = await _throttle.ClaimAsync(_policy, userId, cancellationToken);
+        var claim = await throttle.ClaimAsync(policy, userId, cancellationToken);
         if (claim.RetryAfter is { } retryAfter)
         {
             // Even a correct code is refused (and not consumed) while locked out.
-            LogLockedOut(_logger, userId);
+            LogLockedOut(logger, userId);
             return Problems.TooManyAttempts(retryAfter);
         }
 
         var result = await check();
         if (result.Succeeded)
         {
-            await _throttle.ResetAsync(claim, cancellationToken);
+            await throttle.ResetAsync(claim, cancellationToken);
         }
         else if (result.Problem.Code == ErrorCodes.InvalidTwoFactorCode)
         {
-            LogInvalidCode(_logger, userId);
+            LogInvalidCode(logger, userId);
         }
         else
         {
             // Not a guess (two-factor not on, no pending setup): it must not count towards a lock-out.
-            await _throttle.ReleaseAsync(claim, cancellationToken);
+            await throttle.ReleaseAsync(claim, cancellationToken);
         }
 
         return result;
@@ -357,7 +357,7 @@ public sealed partial class TwoFactorService
     {
         var totp = TotpCalculator.Default;
         var base32 = Base32Encoding.ToString(secret);
-        var issuer = Uri.EscapeDataString(_options.Issuer);
+        var issuer = Uri.EscapeDataString(options.Issuer);
         var algorithm = totp.Algorithm.ToString().ToUpperInvariant();
 
         // Key URI format: label "issuer:account", both parts escaped; the issuer parameter repeats the label's issuer.

@@ -9,8 +9,8 @@ namespace Bkmark.Functions.Http;
 /// </summary>
 public sealed class JsonResponse(int status, object? body, string contentType = "application/json") : IActionResult
 {
-    private readonly Dictionary<string, string> _headers = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<string> _cookies = [];
+    private readonly Dictionary<string, string> headers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> cookies = [];
 
     public int Status => status;
 
@@ -18,14 +18,14 @@ public sealed class JsonResponse(int status, object? body, string contentType = 
 
     public JsonResponse WithHeader(string name, string value)
     {
-        _headers[name] = value;
+        headers[name] = value;
         return this;
     }
 
     /// <summary>Adds a <c>Set-Cookie</c> header; unlike other headers, a response may carry several.</summary>
     public JsonResponse WithCookie(string setCookie)
     {
-        _cookies.Add(setCookie);
+        cookies.Add(setCookie);
         return this;
     }
 
@@ -33,12 +33,12 @@ public sealed class JsonResponse(int status, object? body, string contentType = 
     {
         var response = context.HttpContext.Response;
         response.StatusCode = status;
-        foreach (var (name, value) in _headers)
+        foreach (var (name, value) in headers)
         {
             response.Headers[name] = value;
         }
 
-        foreach (var cookie in _cookies)
+        foreach (var cookie in cookies)
         {
             response.Headers.Append("Set-Cookie", cookie);
         }

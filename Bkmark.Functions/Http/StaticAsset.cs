@@ -13,13 +13,13 @@ public sealed class StaticAsset : IActionResult
         "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
         + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-    private readonly byte[] _content;
-    private readonly string _contentType;
+    private readonly byte[] content;
+    private readonly string contentType;
 
     private StaticAsset(byte[] content, string contentType)
     {
-        _content = content;
-        _contentType = contentType;
+        this.content = content;
+        this.contentType = contentType;
     }
 
     /// <summary>Loads an embedded resource once (at start-up, as a static field initialiser does).</summary>
@@ -36,14 +36,14 @@ public sealed class StaticAsset : IActionResult
     {
         var response = context.HttpContext.Response;
         response.StatusCode = 200;
-        response.ContentType = _contentType;
-        response.ContentLength = _content.Length;
+        response.ContentType = contentType;
+        response.ContentLength = content.Length;
         response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers.XFrameOptions = "DENY";
         response.Headers["Referrer-Policy"] = "no-referrer";
         response.Headers["Cross-Origin-Opener-Policy"] = "same-origin";
         response.Headers.CacheControl = "no-cache";
-        await response.Body.WriteAsync(_content, context.HttpContext.RequestAborted);
+        await response.Body.WriteAsync(content, context.HttpContext.RequestAborted);
     }
 }

@@ -8,10 +8,10 @@ namespace Bkmark.Tests.ApiKeys;
 /// <summary>What the sweep does to API keys and their rate windows, with fake time against Azurite.</summary>
 public sealed class ApiKeyExpiryHandlerTests : ApiKeyServicesTest
 {
-    private readonly StorageFaults _faults = new();
+    private readonly StorageFaults faults = new();
 
     protected override Task<CoreServices> StartServicesAsync() =>
-        CoreServices.StartAsync(configure: services => services.AddSingleton<HttpPipelinePolicy>(_faults));
+        CoreServices.StartAsync(configure: services => services.AddSingleton<HttpPipelinePolicy>(faults));
 
     [Fact]
     public async Task Sweep_KeepsRevokedKeyAnsweringTokenRevokedUntilRetentionEnds_ThenDeletesIt()
@@ -93,9 +93,9 @@ public sealed class ApiKeyExpiryHandlerTests : ApiKeyServicesTest
     public async Task Sweep_RemovesIndexEntryOfACreateThatCrashedBeforeWritingTheCredential()
     {
         var credentialTable = "/" + Core.TablePrefix + TableNames.ApiKeys;
-        _faults.FailWhen = (method, uri) => method == "POST" && uri.AbsolutePath.EndsWith(credentialTable, StringComparison.Ordinal);
+        faults.FailWhen = (method, uri) => method == "POST" && uri.AbsolutePath.EndsWith(credentialTable, StringComparison.Ordinal);
         await Assert.ThrowsAnyAsync<Exception>(() => CreateAsync());
-        _faults.FailWhen = null;
+        faults.FailWhen = null;
         var orphans = await Core.Get<ApiKeyStore>().ListIndexAsync(UserId, CancellationToken.None);
 
         var report = await Core.SweepAfterAsync(TimeSpan.FromMinutes(2) + SweepTestData.BucketClosed);

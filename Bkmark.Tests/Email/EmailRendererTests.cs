@@ -5,14 +5,14 @@ namespace Bkmark.Tests.Email;
 
 public sealed class EmailRendererTests
 {
-    private readonly EmailRenderer _renderer = new(Options.Create(new AppOptions { PublicUrl = new Uri("https://bkmark.example/") }));
+    private readonly EmailRenderer renderer = new(Options.Create(new AppOptions { PublicUrl = new Uri("https://bkmark.example/") }));
 
     [Fact]
     public void Render_EscapesValuesOnceInHtmlAndLeavesTextPlain_WhenContentHoldsMarkup()
     {
         var content = new EmailContent("Hi <Ada>", ["Tom & Jerry's <script>alert(1)</script>"], new EmailLink("Open \"it\"", "https://bkmark.example/x?a=1&token=t"));
 
-        var email = _renderer.Render(content);
+        var email = renderer.Render(content);
 
         Assert.Equal("Hi <Ada>", email.Subject);
         Assert.Contains("Tom & Jerry's <script>alert(1)</script>", email.Text, StringComparison.Ordinal);
@@ -27,7 +27,7 @@ public sealed class EmailRendererTests
     [Fact]
     public void Render_EndsWithTheSecurityPageLink_InTextAndHtml()
     {
-        var email = _renderer.Render(new EmailContent("Subject", ["Body"]));
+        var email = renderer.Render(new EmailContent("Subject", ["Body"]));
 
         Assert.EndsWith("https://bkmark.example/api/settings/security\n", email.Text, StringComparison.Ordinal);
         Assert.Contains("<a href=\"https://bkmark.example/api/settings/security\">", email.Html, StringComparison.Ordinal);
@@ -40,13 +40,13 @@ public sealed class EmailRendererTests
     [InlineData("data:text/html,hi")]
     public void Render_Throws_WhenTheLinkIsNotAnAbsoluteWebUrl(string url)
     {
-        Assert.Throws<ArgumentException>(() => _renderer.Render(new EmailContent("Subject", ["Body"], new EmailLink("Go", url))));
+        Assert.Throws<ArgumentException>(() => renderer.Render(new EmailContent("Subject", ["Body"], new EmailLink("Go", url))));
     }
 
     [Fact]
     public void Render_PutsTheSubjectOnOneLine_WhenItHoldsLineBreaks()
     {
-        var email = _renderer.Render(new EmailContent("Line one\r\nBcc: someone@example.com", ["Body"]));
+        var email = renderer.Render(new EmailContent("Line one\r\nBcc: someone@example.com", ["Body"]));
 
         Assert.Equal("Line one Bcc: someone@example.com", email.Subject);
     }

@@ -11,12 +11,12 @@ namespace Bkmark.Tests.Http;
 public sealed class OpenApiContract
 {
     private const string ComponentsPrefix = "#/components/schemas/";
-    private readonly JsonObject _document;
+    private readonly JsonObject document;
 
     private OpenApiContract(OpenApiDocument parsed, JsonObject document)
     {
         Parsed = parsed;
-        _document = document;
+        this.document = document;
     }
 
     public OpenApiDocument Parsed { get; }
@@ -42,7 +42,7 @@ public sealed class OpenApiContract
     /// </summary>
     public async Task AssertDescribesAsync(HttpResponseMessage response, string method, string pathTemplate)
     {
-        var operation = _document["paths"]?[pathTemplate]?[method.ToLowerInvariant()]
+        var operation = document["paths"]?[pathTemplate]?[method.ToLowerInvariant()]
             ?? throw Fail($"docs/openapi.json has no {method.ToUpperInvariant()} {pathTemplate}");
         string status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var described = operation["responses"]?[status] ?? operation["responses"]?["default"]
@@ -73,7 +73,7 @@ public sealed class OpenApiContract
         {
             // "#/components/responses/Problem" → that node.
             var target = reference.TrimStart('#').Split('/', StringSplitOptions.RemoveEmptyEntries)
-                .Aggregate((JsonNode?)_document, (current, segment) => current?[segment]);
+                .Aggregate((JsonNode?)document, (current, segment) => current?[segment]);
             return target ?? throw Fail($"docs/openapi.json has a dangling $ref {reference}");
         }
 
@@ -86,7 +86,7 @@ public sealed class OpenApiContract
         var schema = new JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
-            ["$defs"] = _document["components"]!["schemas"]!.DeepClone(),
+            ["$defs"] = document["components"]!["schemas"]!.DeepClone(),
             ["allOf"] = new JsonArray(schemaNode.DeepClone()),
         };
         return schema.ToJsonString().Replace(ComponentsPrefix, "#/$defs/", StringComparison.Ordinal);

@@ -9,7 +9,7 @@ namespace Bkmark.Tests.Http;
 /// </summary>
 public sealed class OpenApiDocumentTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
 {
-    private OpenApiContract? _contract;
+    private OpenApiContract? contract;
 
     [Fact]
     public async Task Document_IsServed_AsTheRepositoryFile()
@@ -139,5 +139,5 @@ public sealed class OpenApiDocumentTests(LocalHostFixture host) : IClassFixture<
     }
 
     private async Task<OpenApiContract> ContractAsync() =>
-        _contract ??= OpenApiContract.Parse(await host.Client.GetStringAsync("api/openapi.json"));
+        contract ??= OpenApiContract.Parse(await host.Client.GetStringAsync("api/openapi.json"));
 }

@@ -12,9 +12,9 @@ namespace Bkmark.Tests.Http;
 /// </summary>
 public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<PasskeyHostFixture>, IDisposable
 {
-    private readonly TestAuthenticator _authenticator = new();
+    private readonly TestAuthenticator authenticator = new();
 
-    public void Dispose() => _authenticator.Dispose();
+    public void Dispose() => authenticator.Dispose();
 
     [Fact]
     public async Task RevokeSession_EndsTheSession_WhenRacedWithItself()
@@ -122,7 +122,7 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
         var body = new
         {
             challengeId = options.GetProperty("challengeId").GetString(),
-            credential = _authenticator.Attest(options.GetProperty("options"), host.Origin),
+            credential = authenticator.Attest(options.GetProperty("options"), host.Origin),
         };
 
         var answers = await Race.SendAsync(() => host.SendAsync(HttpMethod.Post, "api/v1/me/passkeys", body, user.Token));
@@ -315,7 +315,7 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
         var created = await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/passkeys", new
         {
             challengeId = options.GetProperty("challengeId").GetString(),
-            credential = _authenticator.Attest(options.GetProperty("options"), host.Origin),
+            credential = authenticator.Attest(options.GetProperty("options"), host.Origin),
         }, token, HttpStatusCode.Created);
         return created.GetProperty("id").GetString()!;
     }

@@ -6,9 +6,9 @@ namespace Bkmark.Tests.Infrastructure;
 /// <summary>Keeps every log line (message and structured values) a host writes, so tests can assert what never gets logged.</summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
-    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<string> lines = new();
 
-    public IReadOnlyList<string> Lines => _lines.ToArray();
+    public IReadOnlyList<string> Lines => lines.ToArray();
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -25,7 +25,7 @@ public sealed class CapturedLogs : ILoggerProvider
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-            sink._lines.Enqueue($"{category}[{eventId.Id}] {formatter(state, exception)} | {values} | {exception}");
+            sink.lines.Enqueue($"{category}[{eventId.Id}] {formatter(state, exception)} | {values} | {exception}");
         }
     }
 }

@@ -6,17 +6,17 @@ namespace Bkmark.Tests.Infrastructure;
 /// </summary>
 public abstract class CoreServicesTest : IAsyncLifetime
 {
-    private CoreServices? _core;
+    private CoreServices? core;
 
-    protected CoreServices Core => _core ?? throw new InvalidOperationException("Core's services start in InitializeAsync.");
+    protected CoreServices Core => core ?? throw new InvalidOperationException("Core's services start in InitializeAsync.");
 
-    public async Task InitializeAsync() => _core = await StartAsync();
+    public async Task InitializeAsync() => core = await StartAsync();
 
     public async Task DisposeAsync()
     {
-        if (_core is not null)
+        if (core is not null)
         {
-            await _core.DisposeAsync();
+            await core.DisposeAsync();
         }
     }
 

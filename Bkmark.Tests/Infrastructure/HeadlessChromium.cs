@@ -26,24 +26,24 @@ public static class HeadlessChromium
 /// <summary>A test class that drives the page: one headless Chromium for the class, started and closed with it.</summary>
 public abstract class BrowserTest : IAsyncLifetime
 {
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private IPlaywright? playwright;
+    private IBrowser? browser;
 
-    protected IBrowser Browser => _browser ?? throw new InvalidOperationException("Not initialised.");
+    protected IBrowser Browser => browser ?? throw new InvalidOperationException("Not initialised.");
 
     public async Task InitializeAsync()
     {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await HeadlessChromium.LaunchAsync(_playwright);
+        playwright = await Playwright.CreateAsync();
+        browser = await HeadlessChromium.LaunchAsync(playwright);
     }
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
+        if (browser is not null)
         {
-            await _browser.DisposeAsync();
+            await browser.DisposeAsync();
         }
 
-        _playwright?.Dispose();
+        playwright?.Dispose();
     }
 }

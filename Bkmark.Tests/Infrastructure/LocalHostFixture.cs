@@ -36,10 +36,10 @@ public class LocalHostFixture : IAsyncLifetime
 
     private const string TableNameAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 
-    private readonly Dictionary<string, string?> _configuration;
-    private readonly Assembly? _functionsAssembly;
-    private WebApplication? _app;
-    private HttpClient? _client;
+    private readonly Dictionary<string, string?> configuration;
+    private readonly Assembly? functionsAssembly;
+    private WebApplication? app;
+    private HttpClient? client;
 
     public LocalHostFixture()
         : this(new Dictionary<string, string?>())
@@ -57,10 +57,10 @@ public class LocalHostFixture : IAsyncLifetime
         FunctionKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         MasterKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         Time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
-        _functionsAssembly = functionsAssembly;
+        this.functionsAssembly = functionsAssembly;
 
         OutboxQueue = "email-" + TablePrefix;
-        _configuration = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        this.configuration = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["Storage:ConnectionString"] = AzuriteStorage.ConnectionString,
             // The queue trigger's account, as in the Functions host.
@@ -76,7 +76,7 @@ public class LocalHostFixture : IAsyncLifetime
         };
         foreach (var (key, value) in configuration)
         {
-            _configuration[key] = value;
+            this.configuration[key] = value;
         }
     }
 
@@ -94,11 +94,11 @@ public class LocalHostFixture : IAsyncLifetime
     public FakeTimeProvider Time { get; }
 
     /// <summary>A client whose base address is the host's root (<c>http://127.0.0.1:port/</c>); paths start with <c>api/</c>.</summary>
-    public HttpClient Client => _client ?? throw NotStarted();
+    public HttpClient Client => client ?? throw NotStarted();
 
     public Uri BaseAddress => Client.BaseAddress!;
 
-    public IServiceProvider Services => _app?.Services ?? throw NotStarted();
+    public IServiceProvider Services => app?.Services ?? throw NotStarted();
 
     /// <summary>
     /// Whether the host runs its queue triggers (and so sends email). A fixture that counts storage requests
@@ -110,13 +110,13 @@ public class LocalHostFixture : IAsyncLifetime
     {
         if (!RunsQueueTriggers)
         {
-            _configuration["LocalHost:DisableQueueTriggers"] = "true";
+            configuration["LocalHost:DisableQueueTriggers"] = "true";
         }
 
         // The breached-password lookup goes to the tests' own range server unless a fixture chose another.
-        if (!_configuration.ContainsKey(BreachRangeUrlSetting))
+        if (!configuration.ContainsKey(BreachRangeUrlSetting))
         {
-            _configuration[BreachRangeUrlSetting] = (await PwnedPasswordsRange.SharedAsync()).RangeUrl;
+            configuration[BreachRangeUrlSetting] = (await PwnedPasswordsRange.SharedAsync()).RangeUrl;
         }
 
         // Settings go in as command-line arguments as well, so that AddBkmark sees them even if it reads
@@ -125,32 +125,32 @@ public class LocalHostFixture : IAsyncLifetime
         [
             "--urls", "http://127.0.0.1:0",
             "--environment", "Development",
-            .. _configuration.Where(kv => kv.Value is not null).Select(kv => $"--{kv.Key}={kv.Value}"),
+            .. configuration.Where(kv => kv.Value is not null).Select(kv => $"--{kv.Key}={kv.Value}"),
         ];
 
-        _app = LocalHostApplication.Build(args, builder =>
+        app = LocalHostApplication.Build(args, builder =>
         {
-            builder.Configuration.AddInMemoryCollection(_configuration);
+            builder.Configuration.AddInMemoryCollection(configuration);
             // After AddBkmark, so this registration wins.
             builder.Services.AddSingleton<TimeProvider>(Time);
             ConfigureServices(builder.Services);
-        }, _functionsAssembly);
+        }, functionsAssembly);
 
         try
         {
-            await _app.StartAsync();
+            await app.StartAsync();
         }
         catch
         {
             // xunit does not dispose a fixture whose start failed.
-            await _app.DisposeAsync();
-            _app = null;
+            await app.DisposeAsync();
+            app = null;
             throw;
         }
 
-        string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         // No cookie jar: a test sends the cookies it means to, so one test's sign-in never rides along on another's request.
-        _client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
+        client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
     }
 
     /// <summary>The plan <see cref="SignUpAsync"/> puts new accounts on.</summary>
@@ -208,11 +208,11 @@ public class LocalHostFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _client?.Dispose();
-        if (_app is not null)
+        client?.Dispose();
+        if (app is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await app.StopAsync();
+            await app.DisposeAsync();
         }
     }
 

@@ -20,26 +20,26 @@ public sealed class PwnedPasswordsRange
 {
     private static readonly Lazy<Task<PwnedPasswordsRange>> SharedServer = new(StartAsync);
 
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, int>> _breached = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentQueue<RangeRequest> _requests = new();
-    private string _url = "";
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, int>> breached = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentQueue<RangeRequest> requests = new();
+    private string url = "";
 
     /// <summary>The one server of this test run, started on first use.</summary>
     public static Task<PwnedPasswordsRange> SharedAsync() => SharedServer.Value;
 
     /// <summary>The range URL to configure (the prefix is appended).</summary>
-    public string RangeUrl => _url + "range/";
+    public string RangeUrl => url + "range/";
 
     /// <summary>A range URL whose requests hang until the caller gives up.</summary>
-    public string SlowRangeUrl => _url + "slow/range/";
+    public string SlowRangeUrl => url + "slow/range/";
 
-    public IReadOnlyList<RangeRequest> Requests => [.. _requests];
+    public IReadOnlyList<RangeRequest> Requests => [.. requests];
 
     /// <summary>Lists <paramref name="password"/> as seen <paramref name="count"/> times in breaches.</summary>
     public void MarkBreached(string password, int count = 42)
     {
         var (prefix, suffix) = Split(password);
-        _breached.GetOrAdd(prefix, _ => new ConcurrentDictionary<string, int>(StringComparer.OrdinalIgnoreCase))[suffix] = count;
+        breached.GetOrAdd(prefix, _ => new ConcurrentDictionary<string, int>(StringComparer.OrdinalIgnoreCase))[suffix] = count;
     }
 
     /// <summary>The SHA-1 of <paramref name="password"/> in upper-case hex, split after 5 characters, as the API keys it.</summary>
@@ -67,16 +67,16 @@ public sealed class PwnedPasswordsRange
             return Results.Empty;
         });
         await app.StartAsync();
-        range._url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
+        range.url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
         return range;
     }
 
     private IResult Answer(string prefix, HttpRequest request, bool slow)
     {
         var padding = request.Headers["Add-Padding"].ToString();
-        _requests.Enqueue(new RangeRequest(request.Path + request.QueryString, prefix, padding, request.ContentLength ?? 0, slow));
+        requests.Enqueue(new RangeRequest(request.Path + request.QueryString, prefix, padding, request.ContentLength ?? 0, slow));
         var lines = new List<string>();
-        if (_breached.TryGetValue(prefix, out var known))
+        if (breached.TryGetValue(prefix, out var known))
         {
             lines.AddRange(known.Select(entry => $"{entry.Key}:{entry.Value}"));
         }

@@ -11,8 +11,8 @@ namespace Bkmark.Tests.Infrastructure;
 /// </summary>
 public sealed class StorageFaults : HttpPipelineSynchronousPolicy
 {
-    private int _untilCancel = int.MaxValue;
-    private CancellationTokenSource? _cancel;
+    private int untilCancel = int.MaxValue;
+    private CancellationTokenSource? cancel;
 
     /// <summary>Requests (method, URI) to fail. Null: none.</summary>
     public Func<string, Uri, bool>? FailWhen { get; set; }
@@ -23,15 +23,15 @@ public sealed class StorageFaults : HttpPipelineSynchronousPolicy
     /// <summary>Cancels <paramref name="source"/> when the <paramref name="requests"/>-th request from now is sent.</summary>
     public void CancelAfter(int requests, CancellationTokenSource source)
     {
-        _cancel = source;
-        Volatile.Write(ref _untilCancel, requests);
+        cancel = source;
+        Volatile.Write(ref untilCancel, requests);
     }
 
     public override void OnSendingRequest(HttpMessage message)
     {
-        if (Interlocked.Decrement(ref _untilCancel) == 0)
+        if (Interlocked.Decrement(ref untilCancel) == 0)
         {
-            _cancel?.Cancel();
+            cancel?.Cancel();
         }
 
         if (FailWhen?.Invoke(message.Request.Method.ToString(), message.Request.Uri.ToUri()) == true)

@@ -10,11 +10,11 @@ namespace Bkmark.Tests.Infrastructure;
 /// </summary>
 public sealed class StorageRequestCounter : HttpPipelineSynchronousPolicy
 {
-    private readonly ConcurrentQueue<StorageRequest> _requests = new();
+    private readonly ConcurrentQueue<StorageRequest> requests = new();
 
-    public IReadOnlyList<StorageRequest> Requests => _requests.ToArray();
+    public IReadOnlyList<StorageRequest> Requests => requests.ToArray();
 
-    public void Clear() => _requests.Clear();
+    public void Clear() => requests.Clear();
 
     public override void OnSendingRequest(HttpMessage message)
     {
@@ -23,7 +23,7 @@ public sealed class StorageRequestCounter : HttpPipelineSynchronousPolicy
         // each delivery: its requests land in whatever window a test measures, but belong to no request path.
         if (!uri.AbsolutePath.Split('/')[^1].Split('(')[0].EndsWith(TableNames.EmailDeliveries, StringComparison.Ordinal))
         {
-            _requests.Enqueue(new StorageRequest(message.Request.Method.ToString(), uri));
+            requests.Enqueue(new StorageRequest(message.Request.Method.ToString(), uri));
         }
     }
 }

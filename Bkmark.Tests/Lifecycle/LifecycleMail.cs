@@ -10,27 +10,27 @@ namespace Bkmark.Tests.Lifecycle;
 /// </summary>
 public sealed class LifecycleMail
 {
-    private readonly ConcurrentQueue<EmailMessage> _sent = new();
+    private readonly ConcurrentQueue<EmailMessage> sent = new();
 
     public LifecycleMail()
     {
         var outbox = new Mock<IEmailOutbox>();
         outbox.Setup(o => o.EnqueueAsync(It.IsAny<EmailMessage>(), It.IsAny<CancellationToken>()))
-            .Callback<EmailMessage, CancellationToken>((message, _) => _sent.Enqueue(message))
+            .Callback<EmailMessage, CancellationToken>((message, _) => sent.Enqueue(message))
             .Returns(Task.CompletedTask);
         Outbox = outbox.Object;
     }
 
     public IEmailOutbox Outbox { get; }
 
-    public IReadOnlyList<EmailMessage> Sent => _sent.ToArray();
+    public IReadOnlyList<EmailMessage> Sent => sent.ToArray();
 
-    public IReadOnlyList<EmailMessage> To(string address) => _sent.Where(m => m.To == address).ToList();
+    public IReadOnlyList<EmailMessage> To(string address) => sent.Where(m => m.To == address).ToList();
 
     /// <summary>The token in the link of the last <paramref name="template"/> email to <paramref name="address"/>.</summary>
     public string LastToken(string address, string template)
     {
-        var message = _sent.Last(m => m.To == address && m.Template == template);
+        var message = sent.Last(m => m.To == address && m.Template == template);
         return TokenOf(message.Values["link"]);
     }
 

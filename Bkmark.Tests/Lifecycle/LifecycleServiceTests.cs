@@ -23,25 +23,25 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     private const string NewPassword = "a brand new passphrase";
     private static readonly ClientInfo Browser = new("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Chrome/130.0", "203.0.113.7");
 
-    private readonly LifecycleMail _mail = new();
-    private CoreServices _core = null!;
+    private readonly LifecycleMail mail = new();
+    private CoreServices core = null!;
 
     public async Task InitializeAsync() =>
-        _core = await CoreServices.StartAsync(configure: services => services.AddSingleton(_mail.Outbox));
+        core = await CoreServices.StartAsync(configure: services => services.AddSingleton(mail.Outbox));
 
-    public async Task DisposeAsync() => await _core.DisposeAsync();
+    public async Task DisposeAsync() => await core.DisposeAsync();
 
-    private EmailVerificationService Verification => _core.Get<EmailVerificationService>();
-    private PasswordService Passwords => _core.Get<PasswordService>();
-    private EmailChangeService EmailChange => _core.Get<EmailChangeService>();
-    private AccountDeletionService Deletion => _core.Get<AccountDeletionService>();
+    private EmailVerificationService Verification => core.Get<EmailVerificationService>();
+    private PasswordService Passwords => core.Get<PasswordService>();
+    private EmailChangeService EmailChange => core.Get<EmailChangeService>();
+    private AccountDeletionService Deletion => core.Get<AccountDeletionService>();
 
     [Fact]
     public async Task Register_SendsVerificationLink_ThatVerifiesTheEmailOnce()
     {
         var (user, email) = await RegisterAsync();
-        var token = _mail.LastToken(email, LifecycleEmails.VerifyEmail);
-        var stored = await StorageDump.ReadAllAsync(_core.Get<BkmarkTables>().Service, _core.TablePrefix);
+        var token = mail.LastToken(email, LifecycleEmails.VerifyEmail);
+        var stored = await StorageDump.ReadAllAsync(core.Get<BkmarkTables>().Service, core.TablePrefix);
 
         var before = await ProfileAsync(user);
         var verified = await Verification.VerifyAsync(token, Browser, CancellationToken.None);
@@ -70,14 +70,14 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         // Registration sent the first; four resends fill the hour.
         Assert.All(resends.Take(4), r => Assert.True(r.Succeeded));
         Assert.Equal(ErrorCodes.TooManyAttempts, resends[4].Problem?.Code);
-        Assert.Equal(5, _mail.To(email).Count);
+        Assert.Equal(5, mail.To(email).Count);
     }
 
     [Fact]
     public async Task Resend_ReturnsConflict_WhenEmailIsVerified()
     {
         var (user, email) = await RegisterAsync();
-        await Verification.VerifyAsync(_mail.LastToken(email, LifecycleEmails.VerifyEmail), Browser, CancellationToken.None);
+        await Verification.VerifyAsync(mail.LastToken(email, LifecycleEmails.VerifyEmail), Browser, CancellationToken.None);
 
         var resent = await Verification.ResendAsync(user, CancellationToken.None);
 
@@ -89,22 +89,22 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     {
         var (_, known) = await RegisterAsync();
         var unknown = ApiTestClient.NewEmail();
-        var before = _mail.Sent.Count;
+        var before = mail.Sent.Count;
 
-        _core.StorageRequests.Clear();
+        core.StorageRequests.Clear();
         var forKnown = await Passwords.RequestResetAsync(known, CancellationToken.None);
-        var knownRequests = Shape(_core.StorageRequests.Requests);
-        _core.StorageRequests.Clear();
+        var knownRequests = Shape(core.StorageRequests.Requests);
+        core.StorageRequests.Clear();
         var forUnknown = await Passwords.RequestResetAsync(unknown, CancellationToken.None);
-        var unknownRequests = Shape(_core.StorageRequests.Requests);
+        var unknownRequests = Shape(core.StorageRequests.Requests);
 
         Assert.True(forKnown.Succeeded);
         Assert.True(forUnknown.Succeeded);
         Assert.Equal(knownRequests, unknownRequests);
-        Assert.Equal(before + 2, _mail.Sent.Count);
-        Assert.Equal(LifecycleEmails.PasswordResetLink, _mail.To(known).Last().Template);
-        Assert.Equal(LifecycleEmails.PasswordResetNoAccount, Assert.Single(_mail.To(unknown)).Template);
-        Assert.False(_mail.To(unknown).Single().Values.ContainsKey("link"));
+        Assert.Equal(before + 2, mail.Sent.Count);
+        Assert.Equal(LifecycleEmails.PasswordResetLink, mail.To(known).Last().Template);
+        Assert.Equal(LifecycleEmails.PasswordResetNoAccount, Assert.Single(mail.To(unknown)).Template);
+        Assert.False(mail.To(unknown).Single().Values.ContainsKey("link"));
     }
 
     [Fact]
@@ -118,11 +118,11 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         var reset = await Passwords.CompleteResetAsync(token, NewPassword, null, Browser, CancellationToken.None);
 
         Assert.True(reset.Succeeded);
-        Assert.Empty(await _core.Get<SessionService>().ListActiveAsync(user, null, CancellationToken.None));
+        Assert.Empty(await core.Get<SessionService>().ListActiveAsync(user, null, CancellationToken.None));
         Assert.Equal(ErrorCodes.InvalidCredentials, (await SignInAsync(email, Password)).Problem?.Code);
         Assert.True((await SignInAsync(email, NewPassword)).Succeeded);
         // Signing in again afterwards sends a new-device notice too: pick the reset's own email.
-        var notice = Assert.Single(_mail.To(email), m => m.Template == LifecycleEmails.PasswordWasReset);
+        var notice = Assert.Single(mail.To(email), m => m.Template == LifecycleEmails.PasswordWasReset);
         Assert.Equal("203.0.113.7", notice.Values["ipAddress"]);
         Assert.Equal("Chrome on macOS", notice.Values["browser"]);
         Assert.Contains(await EventTypesAsync(user), t => t == SecurityEventTypes.PasswordReset);
@@ -150,7 +150,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         var (_, email) = await RegisterAsync();
         var token = await RequestResetTokenAsync(email);
 
-        _core.Time.Advance(TimeSpan.FromMinutes(30));
+        core.Time.Advance(TimeSpan.FromMinutes(30));
         var reset = await Passwords.CompleteResetAsync(token, NewPassword, null, Browser, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.TokenExpired, reset.Problem?.Code);
@@ -166,7 +166,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
 
         var withoutCode = await Passwords.CompleteResetAsync(token, NewPassword, null, Browser, CancellationToken.None);
         var wrongCode = await Passwords.CompleteResetAsync(token, NewPassword, "000000", Browser, CancellationToken.None);
-        _core.Time.Advance(TimeSpan.FromSeconds(30));
+        core.Time.Advance(TimeSpan.FromSeconds(30));
         var withCode = await Passwords.CompleteResetAsync(token, NewPassword, CodeNow(secret), Browser, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.TwoFactorRequired, withoutCode.Problem?.Code);
@@ -195,7 +195,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     {
         var (_, email) = await RegisterAsync();
 
-        var reset = await Passwords.CompleteResetAsync(_mail.LastToken(email, LifecycleEmails.VerifyEmail), NewPassword, null, Browser, CancellationToken.None);
+        var reset = await Passwords.CompleteResetAsync(mail.LastToken(email, LifecycleEmails.VerifyEmail), NewPassword, null, Browser, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.InvalidToken, reset.Problem?.Code);
     }
@@ -213,10 +213,10 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
 
         Assert.Equal(ErrorCodes.InvalidCredentials, wrong.Problem?.Code);
         Assert.True(changed.Succeeded);
-        var left = Assert.Single(await _core.Get<SessionService>().ListActiveAsync(user, null, CancellationToken.None));
+        var left = Assert.Single(await core.Get<SessionService>().ListActiveAsync(user, null, CancellationToken.None));
         Assert.Equal(current.SessionId, left.Id);
         Assert.True((await SignInAsync(email, NewPassword)).Succeeded);
-        Assert.Single(_mail.To(email), m => m.Template == LifecycleEmails.PasswordChanged);
+        Assert.Single(mail.To(email), m => m.Template == LifecycleEmails.PasswordChanged);
         Assert.Contains(await EventTypesAsync(user), t => t == SecurityEventTypes.PasswordChanged);
     }
 
@@ -239,7 +239,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
 
         var requested = await EmailChange.RequestAsync(SessionOf(user), newEmail, Password, Browser, CancellationToken.None);
         var beforeConfirming = await ProfileAsync(user);
-        var confirmed = await EmailChange.ConfirmAsync(_mail.LastToken(newEmail, LifecycleEmails.ConfirmEmailChange), Browser, CancellationToken.None);
+        var confirmed = await EmailChange.ConfirmAsync(mail.LastToken(newEmail, LifecycleEmails.ConfirmEmailChange), Browser, CancellationToken.None);
 
         Assert.True(requested.Succeeded);
         Assert.Equal(oldEmail, beforeConfirming.Email);
@@ -249,7 +249,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         Assert.True(profile.EmailVerified);
         Assert.Equal(ErrorCodes.InvalidCredentials, (await SignInAsync(oldEmail, Password)).Problem?.Code);
         Assert.True((await SignInAsync(newEmail, Password)).Succeeded);
-        Assert.Equal(LifecycleEmails.EmailChanged, _mail.To(oldEmail).Last().Template);
+        Assert.Equal(LifecycleEmails.EmailChanged, mail.To(oldEmail).Last().Template);
         Assert.Contains(await EventTypesAsync(user), t => t == SecurityEventTypes.EmailChanged);
         // The old address is free for someone else.
         Assert.True((await Verification.RegisterAsync(oldEmail, Password, null, CancellationToken.None)).Succeeded);
@@ -263,7 +263,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         await EmailChange.RequestAsync(SessionOf(user), newEmail, Password, Browser, CancellationToken.None);
         await Verification.RegisterAsync(newEmail, Password, null, CancellationToken.None);
 
-        var confirmed = await EmailChange.ConfirmAsync(_mail.LastToken(newEmail, LifecycleEmails.ConfirmEmailChange), Browser, CancellationToken.None);
+        var confirmed = await EmailChange.ConfirmAsync(mail.LastToken(newEmail, LifecycleEmails.ConfirmEmailChange), Browser, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.EmailTaken, confirmed.Problem?.Code);
         Assert.Equal(oldEmail, (await ProfileAsync(user)).Email);
@@ -277,9 +277,9 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         var (second, _) = await RegisterAsync();
         var contested = ApiTestClient.NewEmail();
         await EmailChange.RequestAsync(SessionOf(first), contested, Password, Browser, CancellationToken.None);
-        var firstToken = _mail.LastToken(contested, LifecycleEmails.ConfirmEmailChange);
+        var firstToken = mail.LastToken(contested, LifecycleEmails.ConfirmEmailChange);
         await EmailChange.RequestAsync(SessionOf(second), contested, Password, Browser, CancellationToken.None);
-        var secondToken = _mail.LastToken(contested, LifecycleEmails.ConfirmEmailChange);
+        var secondToken = mail.LastToken(contested, LifecycleEmails.ConfirmEmailChange);
 
         var results = await Task.WhenAll(
             EmailChange.ConfirmAsync(firstToken, Browser, CancellationToken.None),
@@ -297,11 +297,11 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         // A change that crashed after claiming the new address but before the user carried it.
         var (user, _) = await RegisterAsync();
         var stranded = ApiTestClient.NewEmail();
-        var users = _core.Get<UserStore>();
+        var users = core.Get<UserStore>();
         Assert.True(await users.TryClaimEmailAsync(stranded, user, CancellationToken.None));
 
         var whileFresh = await Verification.RegisterAsync(stranded, Password, null, CancellationToken.None);
-        _core.Time.Advance(UserStore.ClaimSettleTime);
+        core.Time.Advance(UserStore.ClaimSettleTime);
         var afterSettling = await Verification.RegisterAsync(stranded, Password, null, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.EmailTaken, whileFresh.Problem?.Code);
@@ -313,37 +313,37 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     public async Task Delete_StopsSessionsKeysAndPasskeysAtOnce_FreesTheEmail_AndTheSweepErasesTheLibrary()
     {
         var (user, email) = await RegisterAsync();
-        await _core.Get<AccountService>().SetPlanAsync(user, Plans.Pro, CancellationToken.None);
+        await core.Get<AccountService>().SetPlanAsync(user, Plans.Pro, CancellationToken.None);
         var session = (await SignInAsync(email, Password)).Value!;
         var caller = new Caller(user, CredentialType.Session, Scopes.All, null, SessionId: session.SessionId);
-        var key = await _core.Get<ApiKeyService>().CreateAsync(caller, new NewApiKey("script", [Scopes.BookmarksRead], null, null), CancellationToken.None);
+        var key = await core.Get<ApiKeyService>().CreateAsync(caller, new NewApiKey("script", [Scopes.BookmarksRead], null, null), CancellationToken.None);
         for (var i = 0; i < 3; i++)
         {
-            await _core.Get<BookmarkService>().CreateAsync(user, new BookmarkInput($"https://example.com/{i}", null, null, null, null, null), CancellationToken.None);
+            await core.Get<BookmarkService>().CreateAsync(user, new BookmarkInput($"https://example.com/{i}", null, null, null, null, null), CancellationToken.None);
         }
 
         var deleted = await Deletion.DeleteAsync(caller, Password, Browser, CancellationToken.None);
 
         Assert.True(deleted.Succeeded);
-        Assert.Equal(ErrorCodes.TokenRevoked, (await _core.Get<SignInService>().RefreshAsync(session.RefreshToken, CancellationToken.None)).Problem?.Code);
-        Assert.Equal(ErrorCodes.TokenRevoked, (await _core.Get<IApiKeyVerifier>().VerifyAsync(key.Value!.Key, new ClientInfo(null, null), CancellationToken.None)).Problem?.Code);
+        Assert.Equal(ErrorCodes.TokenRevoked, (await core.Get<SignInService>().RefreshAsync(session.RefreshToken, CancellationToken.None)).Problem?.Code);
+        Assert.Equal(ErrorCodes.TokenRevoked, (await core.Get<IApiKeyVerifier>().VerifyAsync(key.Value!.Key, new ClientInfo(null, null), CancellationToken.None)).Problem?.Code);
         Assert.Equal(ErrorCodes.InvalidCredentials, (await SignInAsync(email, Password)).Problem?.Code);
-        Assert.Equal(ErrorCodes.NotFound, (await _core.Get<AccountService>().GetProfileAsync(user, CancellationToken.None)).Problem?.Code);
-        Assert.Equal(LifecycleEmails.AccountDeleted, _mail.To(email).Last().Template);
+        Assert.Equal(ErrorCodes.NotFound, (await core.Get<AccountService>().GetProfileAsync(user, CancellationToken.None)).Problem?.Code);
+        Assert.Equal(LifecycleEmails.AccountDeleted, mail.To(email).Last().Template);
         Assert.Contains(await EventTypesAsync(user), t => t == SecurityEventTypes.AccountDeleted);
         Assert.True((await Verification.RegisterAsync(email, Password, null, CancellationToken.None)).Succeeded);
 
-        _core.Time.Advance(TimeSpan.FromMinutes(30));
-        await _core.Get<ExpirySweeper>().RunAsync(CancellationToken.None);
-        Assert.Null(await _core.Get<UserStore>().FindByIdAsync(user, CancellationToken.None));
-        Assert.Empty((await _core.Get<BookmarkService>().ListAsync(user, new BookmarkQuery(null, null, null, null), CancellationToken.None)).Value!.Data);
+        core.Time.Advance(TimeSpan.FromMinutes(30));
+        await core.Get<ExpirySweeper>().RunAsync(CancellationToken.None);
+        Assert.Null(await core.Get<UserStore>().FindByIdAsync(user, CancellationToken.None));
+        Assert.Empty((await core.Get<BookmarkService>().ListAsync(user, new BookmarkQuery(null, null, null, null), CancellationToken.None)).Value!.Data);
     }
 
     [Fact]
     public async Task EraseHandler_ErasesALargeLibraryABatchPerRun_ThenTheAccount()
     {
         await using var core = await CoreServices.StartAsync(
-            new Dictionary<string, string?> { ["Lifecycle:EraseBatchSize"] = "100" }, services => services.AddSingleton(_mail.Outbox));
+            new Dictionary<string, string?> { ["Lifecycle:EraseBatchSize"] = "100" }, services => services.AddSingleton(mail.Outbox));
         var email = ApiTestClient.NewEmail();
         var user = (await core.Get<EmailVerificationService>().RegisterAsync(email, Password, null, CancellationToken.None)).Value!.Id;
         for (var i = 0; i < 120; i++)
@@ -373,8 +373,8 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     public async Task Delete_WithoutPassword_ReturnsReauthenticationRequired_WhenTheSignInIsOld()
     {
         var (user, _) = await RegisterAsync();
-        var stale = new Caller(user, CredentialType.Session, Scopes.All, null, SessionId: "s") { AuthenticatedAt = _core.Time.GetUtcNow().AddMinutes(-11) };
-        var fresh = stale with { AuthenticatedAt = _core.Time.GetUtcNow() };
+        var stale = new Caller(user, CredentialType.Session, Scopes.All, null, SessionId: "s") { AuthenticatedAt = core.Time.GetUtcNow().AddMinutes(-11) };
+        var fresh = stale with { AuthenticatedAt = core.Time.GetUtcNow() };
 
         var refused = await Deletion.DeleteAsync(stale, null, Browser, CancellationToken.None);
         var deleted = await Deletion.DeleteAsync(fresh, null, Browser, CancellationToken.None);
@@ -389,13 +389,13 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         var (_, email) = await RegisterAsync();
         var token = await RequestResetTokenAsync(email);
 
-        _core.Time.Advance(TimeSpan.FromDays(2));
-        await _core.Get<ExpirySweeper>().RunAsync(CancellationToken.None);
+        core.Time.Advance(TimeSpan.FromDays(2));
+        await core.Get<ExpirySweeper>().RunAsync(CancellationToken.None);
         var afterSweep = await Passwords.CompleteResetAsync(token, NewPassword, null, Browser, CancellationToken.None);
 
         // Gone, not merely expired: an unknown link, and the table holds nothing of it.
         Assert.Equal(ErrorCodes.InvalidToken, afterSweep.Problem?.Code);
-        Assert.Empty(await _core.Get<BkmarkTables>()[TableNames.LifecycleTokens].QueryAsync<TableEntity>().ToListAsync());
+        Assert.Empty(await core.Get<BkmarkTables>()[TableNames.LifecycleTokens].QueryAsync<TableEntity>().ToListAsync());
     }
 
     private async Task<(string UserId, string Email)> RegisterAsync()
@@ -408,30 +408,30 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     private async Task<string> RequestResetTokenAsync(string email)
     {
         await Passwords.RequestResetAsync(email, CancellationToken.None);
-        return _mail.LastToken(email, LifecycleEmails.PasswordResetLink);
+        return mail.LastToken(email, LifecycleEmails.PasswordResetLink);
     }
 
     private Task<Result<TokenResponse>> SignInAsync(string email, string password) =>
-        _core.Get<SignInService>().SignInWithPasswordAsync(new PasswordSignIn(email, password, null, null), Browser, CancellationToken.None);
+        core.Get<SignInService>().SignInWithPasswordAsync(new PasswordSignIn(email, password, null, null), Browser, CancellationToken.None);
 
     private async Task<UserProfile> ProfileAsync(string userId) =>
-        (await _core.Get<AccountService>().GetProfileAsync(userId, CancellationToken.None)).Value!;
+        (await core.Get<AccountService>().GetProfileAsync(userId, CancellationToken.None)).Value!;
 
     private async Task<IEnumerable<string>> EventTypesAsync(string userId) =>
-        (await _core.Get<SecurityEventLog>().ListAsync(userId, null, null, CancellationToken.None)).Value!.Data.Select(e => e.Type);
+        (await core.Get<SecurityEventLog>().ListAsync(userId, null, null, CancellationToken.None)).Value!.Data.Select(e => e.Type);
 
     private Caller SessionOf(string userId) =>
-        new(userId, CredentialType.Session, Scopes.All, null, SessionId: "s") { AuthenticatedAt = _core.Time.GetUtcNow() };
+        new(userId, CredentialType.Session, Scopes.All, null, SessionId: "s") { AuthenticatedAt = core.Time.GetUtcNow() };
 
     private async Task<string> EnableTwoFactorAsync(string userId)
     {
-        var twoFactor = _core.Get<TwoFactorService>();
+        var twoFactor = core.Get<TwoFactorService>();
         var secret = (await twoFactor.SetupAsync(userId, CancellationToken.None)).Value!.Secret;
         Assert.True((await twoFactor.EnableAsync(userId, CodeNow(secret), CancellationToken.None)).Succeeded);
         return secret;
     }
 
-    private string CodeNow(string secret) => TotpCalculator.Default.Compute(Base32Encoding.ToBytes(secret), _core.Time.GetUtcNow());
+    private string CodeNow(string secret) => TotpCalculator.Default.Compute(Base32Encoding.ToBytes(secret), core.Time.GetUtcNow());
 
     private static List<string> Shape(IEnumerable<StorageRequest> requests) =>
         requests.Select(r => $"{r.Method} {(r.IsPointRead ? "point" : r.IsWrite ? "write" : "query")} {TableOf(r.Uri)}").ToList();

@@ -9,30 +9,30 @@ namespace Bkmark.Tests.Maintenance;
 /// <summary>The sweep against Azurite, with fake time: sessions, refresh tokens, throttles; faults and concurrency.</summary>
 public sealed class ExpirySweeperTests : IAsyncLifetime
 {
-    private readonly StorageFaults _faults = new();
-    private CoreServices _core = null!;
+    private readonly StorageFaults faults = new();
+    private CoreServices core = null!;
 
     public async Task InitializeAsync() =>
-        _core = await CoreServices.StartAsync(
+        core = await CoreServices.StartAsync(
             new Dictionary<string, string?> { ["Tokens:SessionAbsoluteLifetime"] = "10.00:00:00" },
-            services => services.AddSingleton<HttpPipelinePolicy>(_faults));
+            services => services.AddSingleton<HttpPipelinePolicy>(faults));
 
-    public async Task DisposeAsync() => await _core.DisposeAsync();
+    public async Task DisposeAsync() => await core.DisposeAsync();
 
-    private SessionService Sessions => _core.Get<SessionService>();
+    private SessionService Sessions => core.Get<SessionService>();
 
     [Fact]
     public async Task RunAsync_DeletesSessionAndRefreshToken_WhenRefreshTokenExpired_AndKeepsLiveSession()
     {
-        var (expiredUser, expired) = await _core.SignInAsync();
-        _core.Time.Advance(TimeSpan.FromDays(1));
-        var (liveUser, live) = await _core.SignInAsync();
+        var (expiredUser, expired) = await core.SignInAsync();
+        core.Time.Advance(TimeSpan.FromDays(1));
+        var (liveUser, live) = await core.SignInAsync();
 
-        var report = await _core.SweepAfterAsync(TimeSpan.FromDays(6) + SweepTestData.BucketClosed);
+        var report = await core.SweepAfterAsync(TimeSpan.FromDays(6) + SweepTestData.BucketClosed);
 
-        Assert.Null(await _core.FindSessionAsync(expiredUser, expired.SessionId));
-        Assert.NotNull(await _core.FindSessionAsync(liveUser, live.SessionId));
-        Assert.Equal(1, await _core.CountAsync(TableNames.RefreshTokens));
+        Assert.Null(await core.FindSessionAsync(expiredUser, expired.SessionId));
+        Assert.NotNull(await core.FindSessionAsync(liveUser, live.SessionId));
+        Assert.Equal(1, await core.CountAsync(TableNames.RefreshTokens));
         Assert.Equal(0, report.Failed);
         Assert.Equal(ErrorCodes.InvalidToken, (await Sessions.RefreshAsync(expired.RefreshToken, CancellationToken.None)).Problem?.Code);
         Assert.True((await Sessions.RefreshAsync(live.RefreshToken, CancellationToken.None)).Succeeded);
@@ -41,14 +41,14 @@ public sealed class ExpirySweeperTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_ReschedulesRefreshedSession_AndDeletesOnlyItsRotatedToken()
     {
-        var (userId, first) = await _core.SignInAsync();
-        _core.Time.Advance(TimeSpan.FromDays(6));
+        var (userId, first) = await core.SignInAsync();
+        core.Time.Advance(TimeSpan.FromDays(6));
         var second = (await Sessions.RefreshAsync(first.RefreshToken, CancellationToken.None)).Value!;
 
-        var report = await _core.SweepAfterAsync(TimeSpan.FromDays(1) + SweepTestData.BucketClosed);
+        var report = await core.SweepAfterAsync(TimeSpan.FromDays(1) + SweepTestData.BucketClosed);
 
-        Assert.NotNull(await _core.FindSessionAsync(userId, first.SessionId));
-        Assert.Equal(1, await _core.CountAsync(TableNames.RefreshTokens));
+        Assert.NotNull(await core.FindSessionAsync(userId, first.SessionId));
+        Assert.Equal(1, await core.CountAsync(TableNames.RefreshTokens));
         Assert.Equal(1, report.Rescheduled);
         Assert.Equal(1, report.DeletedOf(RefreshTokenExpiryHandler.KindName));
         Assert.True((await Sessions.RefreshAsync(second.RefreshToken, CancellationToken.None)).Succeeded);
@@ -57,54 +57,54 @@ public sealed class ExpirySweeperTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_KeepsRevokedSessionUntilItsLastRefreshTokenExpires_ThenDeletesIt()
     {
-        var (userId, tokens) = await _core.SignInAsync();
-        _core.Time.Advance(TimeSpan.FromDays(1));
+        var (userId, tokens) = await core.SignInAsync();
+        core.Time.Advance(TimeSpan.FromDays(1));
         await Sessions.RevokeAsync(userId, tokens.SessionId, "test", CancellationToken.None);
 
-        await _core.SweepAfterAsync(TimeSpan.FromDays(1));
+        await core.SweepAfterAsync(TimeSpan.FromDays(1));
         var whileKept = await Sessions.RefreshAsync(tokens.RefreshToken, CancellationToken.None);
-        await _core.SweepAfterAsync(TimeSpan.FromDays(5) + SweepTestData.BucketClosed);
+        await core.SweepAfterAsync(TimeSpan.FromDays(5) + SweepTestData.BucketClosed);
         var afterSweep = await Sessions.RefreshAsync(tokens.RefreshToken, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.TokenRevoked, whileKept.Problem?.Code);
         Assert.Equal(ErrorCodes.InvalidToken, afterSweep.Problem?.Code);
-        Assert.Null(await _core.FindSessionAsync(userId, tokens.SessionId));
-        Assert.Equal(0, await _core.CountAsync(TableNames.RefreshTokens));
+        Assert.Null(await core.FindSessionAsync(userId, tokens.SessionId));
+        Assert.Equal(0, await core.CountAsync(TableNames.RefreshTokens));
     }
 
     [Fact]
     public async Task RunAsync_DeletesSessionWithItsCurrentToken_WhenAbsoluteLifetimeEnded()
     {
-        var (userId, first) = await _core.SignInAsync();
-        _core.Time.Advance(TimeSpan.FromDays(6));
+        var (userId, first) = await core.SignInAsync();
+        core.Time.Advance(TimeSpan.FromDays(6));
         await Sessions.RefreshAsync(first.RefreshToken, CancellationToken.None);
 
         // Absolute lifetime (10 days) ends before the current token (day 13).
-        var beforeEnd = await _core.SweepAfterAsync(TimeSpan.FromDays(4) - TimeSpan.FromHours(1));
-        var kept = await _core.FindSessionAsync(userId, first.SessionId);
-        var report = await _core.SweepAfterAsync(TimeSpan.FromHours(1) + SweepTestData.BucketClosed);
+        var beforeEnd = await core.SweepAfterAsync(TimeSpan.FromDays(4) - TimeSpan.FromHours(1));
+        var kept = await core.FindSessionAsync(userId, first.SessionId);
+        var report = await core.SweepAfterAsync(TimeSpan.FromHours(1) + SweepTestData.BucketClosed);
 
         Assert.NotNull(kept);
         Assert.Equal(0, beforeEnd.Failed);
         Assert.Equal(2, report.DeletedOf(SessionExpiryHandler.KindName));
-        Assert.Null(await _core.FindSessionAsync(userId, first.SessionId));
-        Assert.Equal(0, await _core.CountAsync(TableNames.RefreshTokens));
+        Assert.Null(await core.FindSessionAsync(userId, first.SessionId));
+        Assert.Equal(0, await core.CountAsync(TableNames.RefreshTokens));
     }
 
     [Fact]
     public async Task RunAsync_DeletesThrottleRecord_OnlyOnceItNoLongerMatters()
     {
-        var throttle = _core.Get<AttemptThrottle>();
+        var throttle = core.Get<AttemptThrottle>();
         var policy = new ThrottlePolicy("sweep-test", 3, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(15));
         await throttle.ClaimAsync(policy, "quiet", CancellationToken.None);
         await throttle.ClaimAsync(policy, "busy", CancellationToken.None);
-        _core.Time.Advance(TimeSpan.FromMinutes(20));
+        core.Time.Advance(TimeSpan.FromMinutes(20));
         await throttle.ClaimAsync(policy, "busy", CancellationToken.None);
 
         // "quiet" stopped mattering at +30 min, "busy" at +50 min.
-        var first = await _core.SweepAfterAsync(TimeSpan.FromMinutes(10) + SweepTestData.BucketClosed);
+        var first = await core.SweepAfterAsync(TimeSpan.FromMinutes(10) + SweepTestData.BucketClosed);
         var remaining = await ThrottleSubjectsAsync();
-        var second = await _core.SweepAfterAsync(TimeSpan.FromMinutes(20));
+        var second = await core.SweepAfterAsync(TimeSpan.FromMinutes(20));
 
         Assert.Equal(["busy"], remaining);
         Assert.Equal(1, first.DeletedOf(ThrottleExpiryHandler.KindName));
@@ -118,22 +118,22 @@ public sealed class ExpirySweeperTests : IAsyncLifetime
     {
         for (var i = 0; i < 40; i++)
         {
-            await _core.SignInAsync();
+            await core.SignInAsync();
         }
 
-        _core.Time.Advance(TimeSpan.FromDays(7) + SweepTestData.BucketClosed);
+        core.Time.Advance(TimeSpan.FromDays(7) + SweepTestData.BucketClosed);
         using var cancel = new CancellationTokenSource();
-        _faults.CancelAfter(30, cancel);
+        faults.CancelAfter(30, cancel);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _core.Get<ExpirySweeper>().RunAsync(cancel.Token));
-        var leftByCrash = await _core.CountAsync(TableNames.Sessions);
-        var report = await _core.Get<ExpirySweeper>().RunAsync(CancellationToken.None);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => core.Get<ExpirySweeper>().RunAsync(cancel.Token));
+        var leftByCrash = await core.CountAsync(TableNames.Sessions);
+        var report = await core.Get<ExpirySweeper>().RunAsync(CancellationToken.None);
 
         Assert.InRange(leftByCrash, 1, 40);
         Assert.Equal(0, report.Failed);
-        Assert.Equal(0, await _core.CountAsync(TableNames.Sessions));
-        Assert.Equal(0, await _core.CountAsync(TableNames.RefreshTokens));
-        Assert.Equal(0, await _core.CountDueEntriesAsync());
+        Assert.Equal(0, await core.CountAsync(TableNames.Sessions));
+        Assert.Equal(0, await core.CountAsync(TableNames.RefreshTokens));
+        Assert.Equal(0, await core.CountDueEntriesAsync());
     }
 
     [Fact]
@@ -141,30 +141,30 @@ public sealed class ExpirySweeperTests : IAsyncLifetime
     {
         for (var i = 0; i < 30; i++)
         {
-            await _core.SignInAsync();
+            await core.SignInAsync();
         }
 
-        _core.Time.Advance(TimeSpan.FromDays(3));
+        core.Time.Advance(TimeSpan.FromDays(3));
         var live = new List<(string UserId, string SessionId)>();
         for (var i = 0; i < 5; i++)
         {
-            var (userId, tokens) = await _core.SignInAsync();
+            var (userId, tokens) = await core.SignInAsync();
             live.Add((userId, tokens.SessionId));
         }
 
-        _core.Time.Advance(TimeSpan.FromDays(4) + SweepTestData.BucketClosed);
-        var sweeper = _core.Get<ExpirySweeper>();
+        core.Time.Advance(TimeSpan.FromDays(4) + SweepTestData.BucketClosed);
+        var sweeper = core.Get<ExpirySweeper>();
         var reports = await Task.WhenAll(sweeper.RunAsync(CancellationToken.None), sweeper.RunAsync(CancellationToken.None));
 
         Assert.All(reports, r => Assert.Equal(0, r.Failed));
-        Assert.Equal(5, await _core.CountAsync(TableNames.Sessions));
-        Assert.Equal(5, await _core.CountAsync(TableNames.RefreshTokens));
+        Assert.Equal(5, await core.CountAsync(TableNames.Sessions));
+        Assert.Equal(5, await core.CountAsync(TableNames.RefreshTokens));
         foreach (var (userId, sessionId) in live)
         {
-            Assert.NotNull(await _core.FindSessionAsync(userId, sessionId));
+            Assert.NotNull(await core.FindSessionAsync(userId, sessionId));
         }
 
-        Assert.Equal(0, await _core.CountDueEntriesAsync());
+        Assert.Equal(0, await core.CountDueEntriesAsync());
     }
 
     [Fact]
@@ -173,22 +173,22 @@ public sealed class ExpirySweeperTests : IAsyncLifetime
         var signIns = new List<(string UserId, TokenResponse Tokens)>();
         for (var i = 0; i < 3; i++)
         {
-            signIns.Add(await _core.SignInAsync());
+            signIns.Add(await core.SignInAsync());
         }
 
         var (failingUser, failing) = signIns[1];
-        _faults.FailWhen = (method, uri) => method == "GET" && uri.AbsolutePath.Contains(failing.SessionId, StringComparison.Ordinal);
-        var failed = await _core.SweepAfterAsync(TimeSpan.FromDays(7) + SweepTestData.BucketClosed);
-        var sessionsLeft = await _core.CountAsync(TableNames.Sessions);
-        _faults.FailWhen = null;
-        var retried = await _core.SweepAfterAsync(TimeSpan.FromMinutes(15));
+        faults.FailWhen = (method, uri) => method == "GET" && uri.AbsolutePath.Contains(failing.SessionId, StringComparison.Ordinal);
+        var failed = await core.SweepAfterAsync(TimeSpan.FromDays(7) + SweepTestData.BucketClosed);
+        var sessionsLeft = await core.CountAsync(TableNames.Sessions);
+        faults.FailWhen = null;
+        var retried = await core.SweepAfterAsync(TimeSpan.FromMinutes(15));
 
         Assert.Equal(1, failed.Failed);
         Assert.Equal(1, sessionsLeft);
-        Assert.Equal(_core.Get<ExpiryIndex>().BucketOf(_core.Time.GetUtcNow() - TimeSpan.FromMinutes(15) - SweepTestData.BucketClosed), failed.NextBucket);
+        Assert.Equal(core.Get<ExpiryIndex>().BucketOf(core.Time.GetUtcNow() - TimeSpan.FromMinutes(15) - SweepTestData.BucketClosed), failed.NextBucket);
         Assert.Equal(0, retried.Failed);
-        Assert.Null(await _core.FindSessionAsync(failingUser, failing.SessionId));
-        Assert.Equal(0, await _core.CountDueEntriesAsync());
+        Assert.Null(await core.FindSessionAsync(failingUser, failing.SessionId));
+        Assert.Equal(0, await core.CountDueEntriesAsync());
     }
 
     [Fact]
@@ -244,33 +244,33 @@ public sealed class ExpirySweeperTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_ReadsOnlyTheCheckpointAndOneQuery_WhenNothingIsDue()
     {
-        await _core.SignInAsync();
-        await _core.SweepAfterAsync(TimeSpan.FromMinutes(20));
-        _core.StorageRequests.Clear();
+        await core.SignInAsync();
+        await core.SweepAfterAsync(TimeSpan.FromMinutes(20));
+        core.StorageRequests.Clear();
 
-        var report = await _core.SweepAfterAsync(TimeSpan.FromMinutes(1));
+        var report = await core.SweepAfterAsync(TimeSpan.FromMinutes(1));
 
         Assert.Equal(0, report.Entries);
-        Assert.Equal(2, _core.StorageRequests.Requests.Count);
-        Assert.Equal(1, _core.StorageRequests.Requests.Count(r => r.IsPointRead));
+        Assert.Equal(2, core.StorageRequests.Requests.Count);
+        Assert.Equal(1, core.StorageRequests.Requests.Count(r => r.IsPointRead));
     }
 
     [Fact]
     public async Task Backfill_SchedulesDataWrittenBeforeTheIndex_SoTheSweepDeletesItAndRepeatsHarmlessly()
     {
-        var now = _core.Time.GetUtcNow();
-        var store = _core.Get<SessionStore>();
+        var now = core.Time.GetUtcNow();
+        var store = core.Get<SessionStore>();
         await store.AddAsync(NewSession("01JCSWEEPUSER0000000000001", "01JCSWEEPSESS000000000001", now + TimeSpan.FromDays(1)), CancellationToken.None);
         await store.AddAsync(NewSession("01JCSWEEPUSER0000000000002", "01JCSWEEPSESS000000000002", now + TimeSpan.FromDays(9)), CancellationToken.None);
-        await _core.Get<BkmarkTables>()[TableNames.Throttles].AddEntityAsync(
+        await core.Get<BkmarkTables>()[TableNames.Throttles].AddEntityAsync(
             new ThrottleEntity { PartitionKey = "login", RowKey = "abc123", Failures = 1, WindowStartedAt = now, ExpiresAt = now + TimeSpan.FromMinutes(30) });
-        var backfill = _core.Get<ExpiryBackfill>();
+        var backfill = core.Get<ExpiryBackfill>();
 
         var scheduled = await backfill.RunAsync(CancellationToken.None);
-        var entries = await _core.CountAsync(TableNames.ExpiryIndex);
+        var entries = await core.CountAsync(TableNames.ExpiryIndex);
         await backfill.RunAsync(CancellationToken.None);
-        var entriesAfterRepeat = await _core.CountAsync(TableNames.ExpiryIndex);
-        var report = await _core.SweepAfterAsync(TimeSpan.FromDays(1) + SweepTestData.BucketClosed);
+        var entriesAfterRepeat = await core.CountAsync(TableNames.ExpiryIndex);
+        var report = await core.SweepAfterAsync(TimeSpan.FromDays(1) + SweepTestData.BucketClosed);
 
         Assert.Equal(2, scheduled[SessionExpiryHandler.KindName]);
         Assert.Equal(1, scheduled[ThrottleExpiryHandler.KindName]);
@@ -278,7 +278,7 @@ public sealed class ExpirySweeperTests : IAsyncLifetime
         Assert.Equal(entries, entriesAfterRepeat);
         Assert.Equal(1, report.DeletedOf(SessionExpiryHandler.KindName));
         Assert.Equal(1, report.DeletedOf(ThrottleExpiryHandler.KindName));
-        Assert.Equal(1, await _core.CountAsync(TableNames.Sessions));
+        Assert.Equal(1, await core.CountAsync(TableNames.Sessions));
     }
 
     private static SessionEntity NewSession(string userId, string sessionId, DateTimeOffset refreshExpiresAt) => new()
@@ -294,7 +294,7 @@ public sealed class ExpirySweeperTests : IAsyncLifetime
     private async Task<List<string>> ThrottleSubjectsAsync()
     {
         var subjects = new List<string>();
-        await foreach (var record in _core.Get<BkmarkTables>()[TableNames.Throttles].QueryAsync<TableEntity>())
+        await foreach (var record in core.Get<BkmarkTables>()[TableNames.Throttles].QueryAsync<TableEntity>())
         {
             subjects.Add(record.RowKey);
         }

@@ -5,9 +5,9 @@ namespace Bkmark.Tests.Passkeys;
 /// <summary>Passkeys, cookie refresh and the security page over HTTP, through the local host against Azurite.</summary>
 public sealed class PasskeyFunctionsTests(PasskeyHostFixture fixture) : IClassFixture<PasskeyHostFixture>, IDisposable
 {
-    private readonly TestAuthenticator _authenticator = new();
+    private readonly TestAuthenticator authenticator = new();
 
-    public void Dispose() => _authenticator.Dispose();
+    public void Dispose() => authenticator.Dispose();
 
     [Fact]
     public async Task PasskeyLogin_CreatesPasskeySession_AfterRegistrationOverHttp()
@@ -17,7 +17,7 @@ public sealed class PasskeyFunctionsTests(PasskeyHostFixture fixture) : IClassFi
         using var created = await fixture.SendAsync(HttpMethod.Post, "api/v1/me/passkeys", new
         {
             challengeId = start.GetProperty("challengeId").GetString(),
-            credential = _authenticator.Attest(start.GetProperty("options"), fixture.Origin),
+            credential = authenticator.Attest(start.GetProperty("options"), fixture.Origin),
             name = "Work laptop",
         }, token);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -26,7 +26,7 @@ public sealed class PasskeyFunctionsTests(PasskeyHostFixture fixture) : IClassFi
         using var login = await fixture.SendAsync(HttpMethod.Post, "api/v1/auth/passkeys/login", new
         {
             challengeId = signIn.GetProperty("challengeId").GetString(),
-            credential = _authenticator.Assert(signIn.GetProperty("options"), fixture.Origin),
+            credential = authenticator.Assert(signIn.GetProperty("options"), fixture.Origin),
         });
 
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
@@ -47,7 +47,7 @@ public sealed class PasskeyFunctionsTests(PasskeyHostFixture fixture) : IClassFi
         using var login = await fixture.SendAsync(HttpMethod.Post, "api/v1/auth/passkeys/login", new
         {
             challengeId = signIn.GetProperty("challengeId").GetString(),
-            credential = _authenticator.Assert(signIn.GetProperty("options"), fixture.Origin, userHandle: [1, 2, 3]),
+            credential = authenticator.Assert(signIn.GetProperty("options"), fixture.Origin, userHandle: [1, 2, 3]),
         });
 
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);

@@ -9,26 +9,26 @@ namespace Bkmark.Tests.Passkeys;
 /// </summary>
 public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixture<PasskeyHostFixture>, IDisposable
 {
-    private readonly PasskeyService _passkeys = fixture.Services.GetRequiredService<PasskeyService>();
-    private readonly PasskeyStore _store = fixture.Services.GetRequiredService<PasskeyStore>();
-    private readonly AccountService _accounts = fixture.Services.GetRequiredService<AccountService>();
-    private readonly TestAuthenticator _authenticator = new();
+    private readonly PasskeyService passkeys = fixture.Services.GetRequiredService<PasskeyService>();
+    private readonly PasskeyStore store = fixture.Services.GetRequiredService<PasskeyStore>();
+    private readonly AccountService accounts = fixture.Services.GetRequiredService<AccountService>();
+    private readonly TestAuthenticator authenticator = new();
 
-    public void Dispose() => _authenticator.Dispose();
+    public void Dispose() => authenticator.Dispose();
 
     [Fact]
     public async Task Register_StoresPasskeyNamedAfterBrowser_WhenAttestationIsValid()
     {
         var userId = await NewUserAsync();
-        var start = await _passkeys.BeginRegistrationAsync(userId, purpose: null, default);
+        var start = await passkeys.BeginRegistrationAsync(userId, purpose: null, default);
 
-        var result = await _passkeys.RegisterAsync(userId, start.Value!.ChallengeId, _authenticator.Attest(start.Value.Options, fixture.Origin),
+        var result = await passkeys.RegisterAsync(userId, start.Value!.ChallengeId, authenticator.Attest(start.Value.Options, fixture.Origin),
             null, "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36", default);
 
         Assert.True(result.Succeeded, result.Problem?.Detail);
         Assert.Equal("Chrome on macOS", result.Value.Name);
-        Assert.Equal(Base64UrlOf(_authenticator.CredentialId), (await _store.FindAsync(userId, result.Value.Id, default))!.CredentialId);
-        Assert.Equal(1, await _store.CountAsync(userId, default));
+        Assert.Equal(Base64UrlOf(authenticator.CredentialId), (await store.FindAsync(userId, result.Value.Id, default))!.CredentialId);
+        Assert.Equal(1, await store.CountAsync(userId, default));
     }
 
     [Fact]
@@ -37,24 +37,24 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
         var userId = await NewUserAsync();
         await RegisterAsync(userId);
 
-        var start = await _passkeys.BeginRegistrationAsync(userId, purpose: null, default);
+        var start = await passkeys.BeginRegistrationAsync(userId, purpose: null, default);
 
         var options = start.Value!.Options;
         Assert.Equal("required", options.GetProperty("authenticatorSelection").GetProperty("residentKey").GetString());
         Assert.Equal("required", options.GetProperty("authenticatorSelection").GetProperty("userVerification").GetString());
-        Assert.Equal(Base64UrlOf(_authenticator.CredentialId), options.GetProperty("excludeCredentials")[0].GetProperty("id").GetString());
+        Assert.Equal(Base64UrlOf(authenticator.CredentialId), options.GetProperty("excludeCredentials")[0].GetProperty("id").GetString());
     }
 
     [Fact]
     public async Task Register_RefusesChallenge_WhenUsedTwice()
     {
         var userId = await NewUserAsync();
-        var start = (await _passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
-        var credential = _authenticator.Attest(start.Options, fixture.Origin);
-        Assert.True((await _passkeys.RegisterAsync(userId, start.ChallengeId, credential, "first", null, default)).Succeeded);
+        var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
+        var credential = authenticator.Attest(start.Options, fixture.Origin);
+        Assert.True((await passkeys.RegisterAsync(userId, start.ChallengeId, credential, "first", null, default)).Succeeded);
 
         using var other = new TestAuthenticator();
-        var again = await _passkeys.RegisterAsync(userId, start.ChallengeId, other.Attest(start.Options, fixture.Origin), "second", null, default);
+        var again = await passkeys.RegisterAsync(userId, start.ChallengeId, other.Attest(start.Options, fixture.Origin), "second", null, default);
 
         AssertValidationOf("challengeId", again.Problem);
     }
@@ -63,10 +63,10 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     public async Task Register_RefusesChallenge_WhenOlderThanFiveMinutes()
     {
         var userId = await NewUserAsync();
-        var start = (await _passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
+        var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
         fixture.Time.Advance(TimeSpan.FromMinutes(5));
 
-        var result = await _passkeys.RegisterAsync(userId, start.ChallengeId, _authenticator.Attest(start.Options, fixture.Origin), null, null, default);
+        var result = await passkeys.RegisterAsync(userId, start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin), null, null, default);
 
         AssertValidationOf("challengeId", result.Problem);
     }
@@ -76,9 +76,9 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     {
         var owner = await NewUserAsync();
         var other = await NewUserAsync();
-        var start = (await _passkeys.BeginRegistrationAsync(owner, purpose: null, default)).Value!;
+        var start = (await passkeys.BeginRegistrationAsync(owner, purpose: null, default)).Value!;
 
-        var result = await _passkeys.RegisterAsync(other, start.ChallengeId, _authenticator.Attest(start.Options, fixture.Origin), null, null, default);
+        var result = await passkeys.RegisterAsync(other, start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin), null, null, default);
 
         AssertValidationOf("challengeId", result.Problem);
     }
@@ -88,35 +88,35 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     {
         await RegisterAsync(await NewUserAsync());
         var second = await NewUserAsync();
-        using var clone = new TestAuthenticator(_authenticator.CredentialId);
-        var start = (await _passkeys.BeginRegistrationAsync(second, purpose: null, default)).Value!;
+        using var clone = new TestAuthenticator(authenticator.CredentialId);
+        var start = (await passkeys.BeginRegistrationAsync(second, purpose: null, default)).Value!;
 
-        var result = await _passkeys.RegisterAsync(second, start.ChallengeId, clone.Attest(start.Options, fixture.Origin), null, null, default);
+        var result = await passkeys.RegisterAsync(second, start.ChallengeId, clone.Attest(start.Options, fixture.Origin), null, null, default);
 
         Assert.Equal(409, result.Problem?.Status);
-        Assert.Equal(0, await _store.CountAsync(second, default));
+        Assert.Equal(0, await store.CountAsync(second, default));
     }
 
     [Fact]
     public async Task Register_IsRefused_WhenOriginIsNotConfigured()
     {
         var userId = await NewUserAsync();
-        var start = (await _passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
+        var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
 
-        var result = await _passkeys.RegisterAsync(userId, start.ChallengeId, _authenticator.Attest(start.Options, "https://evil.example"), null, null, default);
+        var result = await passkeys.RegisterAsync(userId, start.ChallengeId, authenticator.Attest(start.Options, "https://evil.example"), null, null, default);
 
         AssertValidationOf("credential", result.Problem);
-        Assert.Equal(0, await _store.CountAsync(userId, default));
+        Assert.Equal(0, await store.CountAsync(userId, default));
     }
 
     [Fact]
     public async Task Register_IsRefused_WhenUserWasNotVerified()
     {
         var userId = await NewUserAsync();
-        var start = (await _passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
+        var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
 
-        var result = await _passkeys.RegisterAsync(
-            userId, start.ChallengeId, _authenticator.Attest(start.Options, fixture.Origin, TestAuthenticator.UserPresent), null, null, default);
+        var result = await passkeys.RegisterAsync(
+            userId, start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin, TestAuthenticator.UserPresent), null, null, default);
 
         AssertValidationOf("credential", result.Problem);
     }
@@ -125,9 +125,9 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     public async Task Register_ReturnsValidation_WhenNameIsTooLong()
     {
         var userId = await NewUserAsync();
-        var start = (await _passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
+        var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
 
-        var result = await _passkeys.RegisterAsync(userId, start.ChallengeId, _authenticator.Attest(start.Options, fixture.Origin), new string('n', 101), null, default);
+        var result = await passkeys.RegisterAsync(userId, start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin), new string('n', 101), null, default);
 
         AssertValidationOf("name", result.Problem);
     }
@@ -137,12 +137,12 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     {
         var userId = await NewUserAsync();
         var registered = await RegisterAsync(userId);
-        var start = await _passkeys.BeginSignInAsync(default);
+        var start = await passkeys.BeginSignInAsync(default);
 
-        var result = await _passkeys.SignInAsync(start.ChallengeId, _authenticator.Assert(start.Options, fixture.Origin), default);
+        var result = await passkeys.SignInAsync(start.ChallengeId, authenticator.Assert(start.Options, fixture.Origin), default);
 
         Assert.Equal(userId, result.Value);
-        var stored = (await _passkeys.ListAsync(userId, default)).Single();
+        var stored = (await passkeys.ListAsync(userId, default)).Single();
         Assert.Equal(fixture.Time.GetUtcNow(), stored.LastUsedAt);
         Assert.Equal(registered.Id, stored.Id);
     }
@@ -151,11 +151,11 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     public async Task SignIn_IsRefused_WhenAssertionIsReplayed()
     {
         await RegisterAsync(await NewUserAsync());
-        var start = await _passkeys.BeginSignInAsync(default);
-        var assertion = _authenticator.Assert(start.Options, fixture.Origin);
-        Assert.True((await _passkeys.SignInAsync(start.ChallengeId, assertion, default)).Succeeded);
+        var start = await passkeys.BeginSignInAsync(default);
+        var assertion = authenticator.Assert(start.Options, fixture.Origin);
+        Assert.True((await passkeys.SignInAsync(start.ChallengeId, assertion, default)).Succeeded);
 
-        var replay = await _passkeys.SignInAsync(start.ChallengeId, assertion, default);
+        var replay = await passkeys.SignInAsync(start.ChallengeId, assertion, default);
 
         AssertInvalidCredentials(replay.Problem);
     }
@@ -164,12 +164,12 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     public async Task SignIn_IsRefused_WhenAssertionIsReplayedAgainstNewChallenge()
     {
         await RegisterAsync(await NewUserAsync());
-        var first = await _passkeys.BeginSignInAsync(default);
-        var assertion = _authenticator.Assert(first.Options, fixture.Origin);
-        Assert.True((await _passkeys.SignInAsync(first.ChallengeId, assertion, default)).Succeeded);
-        var second = await _passkeys.BeginSignInAsync(default);
+        var first = await passkeys.BeginSignInAsync(default);
+        var assertion = authenticator.Assert(first.Options, fixture.Origin);
+        Assert.True((await passkeys.SignInAsync(first.ChallengeId, assertion, default)).Succeeded);
+        var second = await passkeys.BeginSignInAsync(default);
 
-        var replay = await _passkeys.SignInAsync(second.ChallengeId, assertion, default);
+        var replay = await passkeys.SignInAsync(second.ChallengeId, assertion, default);
 
         AssertInvalidCredentials(replay.Problem);
     }
@@ -178,10 +178,10 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     public async Task SignIn_IsRefused_WhenChallengeIsOlderThanFiveMinutes()
     {
         await RegisterAsync(await NewUserAsync());
-        var start = await _passkeys.BeginSignInAsync(default);
+        var start = await passkeys.BeginSignInAsync(default);
         fixture.Time.Advance(TimeSpan.FromMinutes(5));
 
-        var result = await _passkeys.SignInAsync(start.ChallengeId, _authenticator.Assert(start.Options, fixture.Origin), default);
+        var result = await passkeys.SignInAsync(start.ChallengeId, authenticator.Assert(start.Options, fixture.Origin), default);
 
         AssertInvalidCredentials(result.Problem);
     }
@@ -190,9 +190,9 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     public async Task SignIn_IsRefused_WhenOriginIsNotConfigured()
     {
         await RegisterAsync(await NewUserAsync());
-        var start = await _passkeys.BeginSignInAsync(default);
+        var start = await passkeys.BeginSignInAsync(default);
 
-        var result = await _passkeys.SignInAsync(start.ChallengeId, _authenticator.Assert(start.Options, "http://localhost:1"), default);
+        var result = await passkeys.SignInAsync(start.ChallengeId, authenticator.Assert(start.Options, "http://localhost:1"), default);
 
         AssertInvalidCredentials(result.Problem);
     }
@@ -201,9 +201,9 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     public async Task SignIn_IsRefused_WhenUserWasNotVerified()
     {
         await RegisterAsync(await NewUserAsync());
-        var start = await _passkeys.BeginSignInAsync(default);
+        var start = await passkeys.BeginSignInAsync(default);
 
-        var result = await _passkeys.SignInAsync(start.ChallengeId, _authenticator.Assert(start.Options, fixture.Origin, TestAuthenticator.UserPresent), default);
+        var result = await passkeys.SignInAsync(start.ChallengeId, authenticator.Assert(start.Options, fixture.Origin, TestAuthenticator.UserPresent), default);
 
         AssertInvalidCredentials(result.Problem);
     }
@@ -213,10 +213,10 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     {
         await RegisterAsync(await NewUserAsync());
         var someoneElse = await NewUserAsync();
-        var start = await _passkeys.BeginSignInAsync(default);
+        var start = await passkeys.BeginSignInAsync(default);
 
-        var result = await _passkeys.SignInAsync(
-            start.ChallengeId, _authenticator.Assert(start.Options, fixture.Origin, userHandle: PasskeyService.UserHandleOf(someoneElse)), default);
+        var result = await passkeys.SignInAsync(
+            start.ChallengeId, authenticator.Assert(start.Options, fixture.Origin, userHandle: PasskeyService.UserHandleOf(someoneElse)), default);
 
         AssertInvalidCredentials(result.Problem);
     }
@@ -226,10 +226,10 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     {
         var userId = await NewUserAsync();
         var passkey = await RegisterAsync(userId);
-        Assert.True((await _passkeys.DeleteAsync(userId, passkey.Id, default)).Succeeded);
-        var start = await _passkeys.BeginSignInAsync(default);
+        Assert.True((await passkeys.DeleteAsync(userId, passkey.Id, default)).Succeeded);
+        var start = await passkeys.BeginSignInAsync(default);
 
-        var result = await _passkeys.SignInAsync(start.ChallengeId, _authenticator.Assert(start.Options, fixture.Origin), default);
+        var result = await passkeys.SignInAsync(start.ChallengeId, authenticator.Assert(start.Options, fixture.Origin), default);
 
         AssertInvalidCredentials(result.Problem);
     }
@@ -246,12 +246,12 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     {
         var userId = await NewUserAsync();
         await RegisterAsync(userId, stored);
-        var start = await _passkeys.BeginSignInAsync(default);
+        var start = await passkeys.BeginSignInAsync(default);
 
-        var result = await _passkeys.SignInAsync(start.ChallengeId, _authenticator.Assert(start.Options, fixture.Origin, signCount: presented), default);
+        var result = await passkeys.SignInAsync(start.ChallengeId, authenticator.Assert(start.Options, fixture.Origin, signCount: presented), default);
 
         Assert.Equal(accepted, result.Succeeded);
-        Assert.Equal(accepted ? presented : stored, (uint)(await _store.ListAsync(userId, default)).Single().SignatureCounter);
+        Assert.Equal(accepted ? presented : stored, (uint)(await store.ListAsync(userId, default)).Single().SignatureCounter);
     }
 
     [Theory]
@@ -267,10 +267,10 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     public async Task SignIn_SucceedsAtMostOnce_WhenOneAssertionIsSentConcurrently()
     {
         await RegisterAsync(await NewUserAsync());
-        var start = await _passkeys.BeginSignInAsync(default);
-        var assertion = _authenticator.Assert(start.Options, fixture.Origin);
+        var start = await passkeys.BeginSignInAsync(default);
+        var assertion = authenticator.Assert(start.Options, fixture.Origin);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => _passkeys.SignInAsync(start.ChallengeId, assertion, default))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => passkeys.SignInAsync(start.ChallengeId, assertion, default))));
 
         Assert.Equal(1, results.Count(r => r.Succeeded));
     }
@@ -280,11 +280,11 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     {
         var userId = await NewUserAsync();
         await RegisterAsync(userId, signCount: 5);
-        var starts = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => _passkeys.BeginSignInAsync(default)));
+        var starts = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => passkeys.BeginSignInAsync(default)));
         // A cloned authenticator: every copy signs with the same next counter value.
-        var assertions = starts.Select(s => (s.ChallengeId, Credential: _authenticator.Assert(s.Options, fixture.Origin, signCount: 6))).ToList();
+        var assertions = starts.Select(s => (s.ChallengeId, Credential: authenticator.Assert(s.Options, fixture.Origin, signCount: 6))).ToList();
 
-        var results = await Task.WhenAll(assertions.Select(a => Task.Run(() => _passkeys.SignInAsync(a.ChallengeId, a.Credential, default))));
+        var results = await Task.WhenAll(assertions.Select(a => Task.Run(() => passkeys.SignInAsync(a.ChallengeId, a.Credential, default))));
 
         Assert.Equal(1, results.Count(r => r.Succeeded));
     }
@@ -306,7 +306,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     {
         var passkey = await RegisterAsync(await NewUserAsync());
 
-        var result = await _passkeys.RenameAsync(await NewUserAsync(), passkey.Id, "mine now", default);
+        var result = await passkeys.RenameAsync(await NewUserAsync(), passkey.Id, "mine now", default);
 
         Assert.Equal(ErrorCodes.NotFound, result.Problem?.Code);
     }
@@ -316,7 +316,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     {
         var first = await NewUserAsync();
         var passkey = await RegisterAsync(first);
-        await _passkeys.DeleteAsync(first, passkey.Id, default);
+        await passkeys.DeleteAsync(first, passkey.Id, default);
 
         var again = await RegisterAsync(await NewUserAsync());
 
@@ -336,18 +336,18 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
 
     private async Task<string> NewUserAsync()
     {
-        var user = await _accounts.RegisterAsync($"{Guid.NewGuid():N}@example.com", "correct horse battery", null, default);
+        var user = await accounts.RegisterAsync($"{Guid.NewGuid():N}@example.com", "correct horse battery", null, default);
         return user.Value!.Id;
     }
 
     /// <summary>Registers a passkey and returns what was stored for it.</summary>
     private async Task<PasskeyEntity> RegisterAsync(string userId, uint signCount = 0)
     {
-        var start = (await _passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
-        var result = await _passkeys.RegisterAsync(
-            userId, start.ChallengeId, _authenticator.Attest(start.Options, fixture.Origin, signCount: signCount), null, null, default);
+        var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
+        var result = await passkeys.RegisterAsync(
+            userId, start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin, signCount: signCount), null, null, default);
         Assert.True(result.Succeeded, result.Problem?.Detail);
-        return (await _store.FindAsync(userId, result.Value.Id, default))!;
+        return (await store.FindAsync(userId, result.Value.Id, default))!;
     }
 
     private static string Base64UrlOf(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);

@@ -19,7 +19,7 @@ public sealed class TestAuthenticator(byte[]? credentialId = null) : IDisposable
     public const byte BackedUp = 0x10;
     private const byte AttestedCredentialData = 0x40;
 
-    private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     public byte[] CredentialId { get; } = credentialId ?? RandomNumberGenerator.GetBytes(16);
 
@@ -59,7 +59,7 @@ public sealed class TestAuthenticator(byte[]? credentialId = null) : IDisposable
     {
         var clientData = ClientData("webauthn.get", options.GetProperty("challenge").GetString()!, origin);
         var authenticatorData = AuthenticatorData(flags, signCount, attestedCredential: []);
-        var signature = _key.SignData([.. authenticatorData, .. SHA256.HashData(clientData)], HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        var signature = key.SignData([.. authenticatorData, .. SHA256.HashData(clientData)], HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
 
         return Credential(new JsonObject
         {
@@ -70,7 +70,7 @@ public sealed class TestAuthenticator(byte[]? credentialId = null) : IDisposable
         });
     }
 
-    public void Dispose() => _key.Dispose();
+    public void Dispose() => key.Dispose();
 
     private JsonElement Credential(JsonObject response)
     {
@@ -100,7 +100,7 @@ public sealed class TestAuthenticator(byte[]? credentialId = null) : IDisposable
     // §6.5.1: aaguid (16) | credentialIdLength (2, big-endian) | credentialId | COSE public key.
     private byte[] AttestedCredential()
     {
-        var parameters = _key.ExportParameters(includePrivateParameters: false);
+        var parameters = key.ExportParameters(includePrivateParameters: false);
         var cose = new CborWriter(CborConformanceMode.Ctap2Canonical);
         cose.WriteStartMap(5);
         cose.WriteInt32(1); // kty: EC2

@@ -9,13 +9,13 @@ namespace Bkmark.Tests.Secrets;
 
 public sealed class SecretProviderTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "bkmark-secrets-" + Guid.NewGuid().ToString("N"));
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "bkmark-secrets-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {
-        if (Directory.Exists(_directory))
+        if (Directory.Exists(directory))
         {
-            Directory.Delete(_directory, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
     }
 
@@ -106,7 +106,7 @@ public sealed class SecretProviderTests : IDisposable
     [Fact]
     public async Task LocalSecretFile_GeneratesOnce_AndKeepsSecretsAcrossRestarts()
     {
-        var path = Path.Combine(_directory, "secrets.json");
+        var path = Path.Combine(directory, "secrets.json");
         var empty = new ConfigurationSecretProvider(new ConfigurationBuilder().Build());
 
         var first = await KeyRing.LoadAsync(new LocalSecretFile(empty, path), CancellationToken.None);
@@ -127,16 +127,16 @@ public sealed class SecretProviderTests : IDisposable
             .AddInMemoryCollection(new Dictionary<string, string?> { [$"Secrets:{SecretNames.CredentialPepper}"] = "Y29uZmlndXJlZA==" })
             .Build());
 
-        var value = await new LocalSecretFile(configured, Path.Combine(_directory, "secrets.json")).GetSecretAsync(SecretNames.CredentialPepper, CancellationToken.None);
+        var value = await new LocalSecretFile(configured, Path.Combine(directory, "secrets.json")).GetSecretAsync(SecretNames.CredentialPepper, CancellationToken.None);
 
         Assert.Equal("Y29uZmlndXJlZA==", value);
-        Assert.False(File.Exists(Path.Combine(_directory, "secrets.json")));
+        Assert.False(File.Exists(Path.Combine(directory, "secrets.json")));
     }
 
     [Fact]
     public async Task LocalSecretFile_ConcurrentStarts_AllGetTheSameSecrets()
     {
-        var path = Path.Combine(_directory, "secrets.json");
+        var path = Path.Combine(directory, "secrets.json");
         var empty = new ConfigurationSecretProvider(new ConfigurationBuilder().Build());
 
         var rings = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>

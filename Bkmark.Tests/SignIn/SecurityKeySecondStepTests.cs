@@ -15,14 +15,14 @@ public sealed class SecurityKeySecondStepTests(PasskeyHostFixture host) : IClass
     // TwoFactor:MaxFailedAttempts, left at its default.
     private const int MaxFailedSecondSteps = 5;
 
-    private readonly TestAuthenticator _securityKey = new();
+    private readonly TestAuthenticator securityKey = new();
 
-    public void Dispose() => _securityKey.Dispose();
+    public void Dispose() => securityKey.Dispose();
 
     [Fact]
     public async Task LoginWebAuthn_FinishesThePasswordSignIn_WithANonDiscoverableSecurityKey_Once()
     {
-        var user = await SignUpWithSecurityKeyAndTotpAsync(_securityKey);
+        var user = await SignUpWithSecurityKeyAndTotpAsync(securityKey);
 
         using var required = await LoginAsync(user.Email);
         var offer = await required.AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.TwoFactorRequired);
@@ -30,11 +30,11 @@ public sealed class SecurityKeySecondStepTests(PasskeyHostFixture host) : IClass
         var options = offer.GetProperty("webauthn").GetProperty("options");
         Assert.Equal("discouraged", options.GetProperty("userVerification").GetString());
         Assert.Equal(
-            Base64UrlOf(_securityKey.CredentialId),
+            Base64UrlOf(securityKey.CredentialId),
             Assert.Single(options.GetProperty("allowCredentials").EnumerateArray()).GetProperty("id").GetString());
 
         // A security key without a PIN: user present, not verified.
-        var body = SecondStep(offer, _securityKey);
+        var body = SecondStep(offer, securityKey);
         using var finished = await host.SendAsync(HttpMethod.Post, "api/v1/auth/login/webauthn", body);
         using var replayed = await host.SendAsync(HttpMethod.Post, "api/v1/auth/login/webauthn", body);
 
@@ -50,7 +50,7 @@ public sealed class SecurityKeySecondStepTests(PasskeyHostFixture host) : IClass
     public async Task LoginWebAuthn_RefusesTheIntrudersOwnKey_AndTheOwnerStillFinishesLater()
     {
         // The intruder knows the owner's password and has an account and a key of their own.
-        var owner = await SignUpWithSecurityKeyAndTotpAsync(_securityKey);
+        var owner = await SignUpWithSecurityKeyAndTotpAsync(securityKey);
         using var intrudersKey = new TestAuthenticator();
         await SignUpWithSecurityKeyAndTotpAsync(intrudersKey);
 
@@ -61,20 +61,20 @@ public sealed class SecurityKeySecondStepTests(PasskeyHostFixture host) : IClass
         await refused.AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.InvalidTwoFactorCode);
         using var ownerAttempt = await LoginAsync(owner.Email);
         var ownersOffer = await ownerAttempt.AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.TwoFactorRequired);
-        using var finished = await host.SendAsync(HttpMethod.Post, "api/v1/auth/login/webauthn", SecondStep(ownersOffer, _securityKey));
+        using var finished = await host.SendAsync(HttpMethod.Post, "api/v1/auth/login/webauthn", SecondStep(ownersOffer, securityKey));
         Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
     }
 
     [Fact]
     public async Task PasskeyLogin_RefusesAKeyRegisteredForTheSecondStepOnly()
     {
-        await SignUpWithSecurityKeyAndTotpAsync(_securityKey);
+        await SignUpWithSecurityKeyAndTotpAsync(securityKey);
         var start = await host.SendForJsonAsync(HttpMethod.Post, "api/v1/auth/passkeys/options");
 
         using var alone = await host.SendAsync(HttpMethod.Post, "api/v1/auth/passkeys/login", new
         {
             challengeId = start.GetProperty("challengeId").GetString(),
-            credential = _securityKey.Assert(start.GetProperty("options"), host.Origin, flags: TestAuthenticator.UserPresent | TestAuthenticator.UserVerified),
+            credential = securityKey.Assert(start.GetProperty("options"), host.Origin, flags: TestAuthenticator.UserPresent | TestAuthenticator.UserVerified),
         });
 
         await alone.AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.InvalidCredentials);
@@ -84,10 +84,10 @@ public sealed class SecurityKeySecondStepTests(PasskeyHostFixture host) : IClass
     [Fact]
     public async Task LoginWebAuthn_FortyForgedAssertionsAtOnce_ChecksOnlyAsManyAsTheLimit_AndTheOwnerFinishesAfterTheLockout()
     {
-        var owner = await SignUpWithSecurityKeyAndTotpAsync(_securityKey);
+        var owner = await SignUpWithSecurityKeyAndTotpAsync(securityKey);
         // The intruder has the password, so can open 40 pending sign-ins, and answers each with the owner's
         // credential id signed by a key of their own.
-        using var forger = new TestAuthenticator(_securityKey.CredentialId) { UserHandle = _securityKey.UserHandle };
+        using var forger = new TestAuthenticator(securityKey.CredentialId) { UserHandle = securityKey.UserHandle };
         var offers = new List<object>();
         for (var i = 0; i < 40; i++)
         {
@@ -107,12 +107,12 @@ public sealed class SecurityKeySecondStepTests(PasskeyHostFixture host) : IClass
         // The lock-out holds for the owner's key too while it lasts; afterwards the owner finishes, the intruder holds no session.
         using var duringLockout = await LoginAsync(owner.Email);
         using var locked = await host.SendAsync(HttpMethod.Post, "api/v1/auth/login/webauthn",
-            SecondStep(await duringLockout.AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.TwoFactorRequired), _securityKey));
+            SecondStep(await duringLockout.AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.TwoFactorRequired), securityKey));
         await locked.AssertProblemAsync(HttpStatusCode.TooManyRequests, ErrorCodes.TooManyAttempts);
         host.Time.Advance(TimeSpan.FromMinutes(16));
         using var later = await LoginAsync(owner.Email);
         using var finished = await host.SendAsync(HttpMethod.Post, "api/v1/auth/login/webauthn",
-            SecondStep(await later.AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.TwoFactorRequired), _securityKey));
+            SecondStep(await later.AssertProblemAsync(HttpStatusCode.Unauthorized, ErrorCodes.TwoFactorRequired), securityKey));
         Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
         var sessions = await host.GetJsonAsync((await finished.ReadJsonAsync()).GetProperty("accessToken").GetString()!, "api/v1/me/sessions");
         Assert.Equal(2, sessions.GetProperty("data").GetArrayLength());

@@ -50,16 +50,16 @@ public sealed class TwoFactorSignInHostFixture() : SignInHostFixture(new Diction
 /// <summary>The hasher the service is configured with, counting how often a password is checked against a hash.</summary>
 internal sealed class CountingPasswordHasher(IOptions<PasswordHasherOptions> options) : IPasswordHasher<UserEntity>
 {
-    private readonly PasswordHasher<UserEntity> _inner = new(options);
-    private int _verifications;
+    private readonly PasswordHasher<UserEntity> inner = new(options);
+    private int verifications;
 
-    public int Verifications => Volatile.Read(ref _verifications);
+    public int Verifications => Volatile.Read(ref verifications);
 
-    public string HashPassword(UserEntity user, string password) => _inner.HashPassword(user, password);
+    public string HashPassword(UserEntity user, string password) => inner.HashPassword(user, password);
 
     public PasswordVerificationResult VerifyHashedPassword(UserEntity user, string hashedPassword, string providedPassword)
     {
-        Interlocked.Increment(ref _verifications);
-        return _inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
+        Interlocked.Increment(ref verifications);
+        return inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
     }
 }

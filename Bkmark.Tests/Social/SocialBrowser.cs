@@ -9,14 +9,14 @@ namespace Bkmark.Tests.Social;
 public sealed partial class SocialBrowser : IDisposable
 {
     private const string CallbackPath = "/api/v1/auth/social/";
-    private readonly HttpClient _client;
-    private readonly Uri _api;
+    private readonly HttpClient client;
+    private readonly Uri api;
 
     public SocialBrowser(Uri api)
     {
-        _api = api;
+        this.api = api;
         Cookies = new CookieContainer();
-        _client = new HttpClient(new SocketsHttpHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = api };
+        this.client = new HttpClient(new SocketsHttpHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = api };
     }
 
     public CookieContainer Cookies { get; }
@@ -24,14 +24,14 @@ public sealed partial class SocialBrowser : IDisposable
     /// <summary><c>GET /auth/social/{provider}/start</c>: the provider's authorization URL (the flow cookie is kept).</summary>
     public async Task<Uri> StartAsync(string provider = SocialHostFixture.Provider)
     {
-        using var response = await _client.GetAsync($"api/v1/auth/social/{provider}/start");
+        using var response = await client.GetAsync($"api/v1/auth/social/{provider}/start");
         Assert.True(response.StatusCode == HttpStatusCode.Found, $"start answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return response.Headers.Location!;
     }
 
     /// <summary><c>POST /me/social-accounts/{provider}/link</c> as the signed-in page sends it: the provider URL.</summary>
     public async Task<HttpResponseMessage> LinkAsync(string accessToken, string provider = SocialHostFixture.Provider) =>
-        await _client.SendAsync(HttpMethod.Post, $"api/v1/me/social-accounts/{provider}/link", bearer: accessToken);
+        await client.SendAsync(HttpMethod.Post, $"api/v1/me/social-accounts/{provider}/link", bearer: accessToken);
 
     /// <summary>
     /// Signs in at the Local IdP as <paramref name="email"/> (any password), consenting if it asks, and returns the
@@ -42,7 +42,7 @@ public sealed partial class SocialBrowser : IDisposable
         var url = authorizationUrl;
         for (var step = 0; step < 12; step++)
         {
-            using var response = await _client.GetAsync(url);
+            using var response = await client.GetAsync(url);
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 url = await SubmitInteractionAsync(url, await response.Content.ReadAsStringAsync(), email);
@@ -53,7 +53,7 @@ public sealed partial class SocialBrowser : IDisposable
                 url = new Uri(url, response.Headers.Location!);
             }
 
-            if (url.AbsolutePath.StartsWith(CallbackPath, StringComparison.Ordinal) && url.Authority == _api.Authority)
+            if (url.AbsolutePath.StartsWith(CallbackPath, StringComparison.Ordinal) && url.Authority == api.Authority)
             {
                 return url;
             }
@@ -63,7 +63,7 @@ public sealed partial class SocialBrowser : IDisposable
     }
 
     /// <summary>Visits Bkmark's callback; answers the redirect to the page.</summary>
-    public Task<HttpResponseMessage> CallbackAsync(Uri callback) => _client.GetAsync(callback);
+    public Task<HttpResponseMessage> CallbackAsync(Uri callback) => client.GetAsync(callback);
 
     /// <summary><c>POST /auth/social/complete</c> as the page sends it (same origin, cookie delivery).</summary>
     public Task<HttpResponseMessage> CompleteAsync(string? twoFactorCode = null, string delivery = "body")
@@ -73,8 +73,8 @@ public sealed partial class SocialBrowser : IDisposable
             Content = JsonContent.Create(new { twoFactorCode, refreshTokenDelivery = delivery }),
         };
         request.Headers.Add("X-Requested-With", "fetch");
-        request.Headers.Add("Origin", _api.GetLeftPart(UriPartial.Authority));
-        return _client.SendAsync(request);
+        request.Headers.Add("Origin", api.GetLeftPart(UriPartial.Authority));
+        return client.SendAsync(request);
     }
 
     /// <summary>The whole sign-in: start, the provider, the callback, the page's completion. Returns the callback's redirect.</summary>
@@ -106,7 +106,7 @@ public sealed partial class SocialBrowser : IDisposable
             .ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]));
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => client.Dispose();
 
     // The dev interaction pages of oidc-provider: a form posting "prompt" (login or consent) to the interaction URL.
     private async Task<Uri> SubmitInteractionAsync(Uri page, string html, string email)
@@ -121,7 +121,7 @@ public sealed partial class SocialBrowser : IDisposable
             fields["password"] = "any password";
         }
 
-        using var response = await _client.PostAsync(new Uri(page, WebUtility.HtmlDecode(action.Groups[1].Value)), new FormUrlEncodedContent(fields));
+        using var response = await client.PostAsync(new Uri(page, WebUtility.HtmlDecode(action.Groups[1].Value)), new FormUrlEncodedContent(fields));
         Assert.True((int)response.StatusCode is 302 or 303, $"The {fields["prompt"]} form answered {(int)response.StatusCode}");
         return new Uri(page, response.Headers.Location!);
     }

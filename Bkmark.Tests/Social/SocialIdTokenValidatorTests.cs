@@ -18,22 +18,22 @@ public sealed class SocialIdTokenValidatorTests
     private const string Nonce = "the-nonce-this-flow-sent";
     private const string Absent = "(no email_verified claim)";
 
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
-    private readonly RsaSecurityKey _providerKey = NewKey("provider");
-    private readonly OpenIdConnectConfiguration _configuration;
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly RsaSecurityKey providerKey = NewKey("provider");
+    private readonly OpenIdConnectConfiguration configuration;
 
     public SocialIdTokenValidatorTests()
     {
-        _configuration = new OpenIdConnectConfiguration { Issuer = Issuer };
-        _configuration.SigningKeys.Add(_providerKey);
+        this.configuration = new OpenIdConnectConfiguration { Issuer = Issuer };
+        configuration.SigningKeys.Add(providerKey);
     }
 
-    private SocialIdTokenValidator Validator => new(_time, TimeSpan.FromSeconds(30));
+    private SocialIdTokenValidator Validator => new(time, TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task Validate_ReturnsTheIdentity_WhenEveryCheckPasses()
     {
-        var identity = await Validator.ValidateAsync(Token(), _configuration, ClientId, Nonce);
+        var identity = await Validator.ValidateAsync(Token(), configuration, ClientId, Nonce);
 
         Assert.True(identity.Succeeded);
         Assert.Equal("subject-1", identity.Value.Subject);
@@ -44,7 +44,7 @@ public sealed class SocialIdTokenValidatorTests
     [Fact]
     public async Task Validate_Refuses_WhenTheNonceIsNotThisFlows()
     {
-        var identity = await Validator.ValidateAsync(Token(nonce: "another-flows-nonce"), _configuration, ClientId, Nonce);
+        var identity = await Validator.ValidateAsync(Token(nonce: "another-flows-nonce"), configuration, ClientId, Nonce);
 
         AssertRefused(identity, "nonce");
     }
@@ -52,7 +52,7 @@ public sealed class SocialIdTokenValidatorTests
     [Fact]
     public async Task Validate_Refuses_WhenTheNonceIsMissing()
     {
-        var identity = await Validator.ValidateAsync(Token(nonce: null), _configuration, ClientId, Nonce);
+        var identity = await Validator.ValidateAsync(Token(nonce: null), configuration, ClientId, Nonce);
 
         AssertRefused(identity, "nonce");
     }
@@ -60,7 +60,7 @@ public sealed class SocialIdTokenValidatorTests
     [Fact]
     public async Task Validate_Refuses_WhenTheTokenIsForAnotherAudience()
     {
-        var identity = await Validator.ValidateAsync(Token(audience: "another-app"), _configuration, ClientId, Nonce);
+        var identity = await Validator.ValidateAsync(Token(audience: "another-app"), configuration, ClientId, Nonce);
 
         AssertRefused(identity, "another application");
     }
@@ -68,7 +68,7 @@ public sealed class SocialIdTokenValidatorTests
     [Fact]
     public async Task Validate_Refuses_WhenSignedByAnotherKey()
     {
-        var identity = await Validator.ValidateAsync(Token(key: NewKey("provider")), _configuration, ClientId, Nonce);
+        var identity = await Validator.ValidateAsync(Token(key: NewKey("provider")), configuration, ClientId, Nonce);
 
         AssertRefused(identity, "not signed by the provider");
     }
@@ -76,7 +76,7 @@ public sealed class SocialIdTokenValidatorTests
     [Fact]
     public async Task Validate_Refuses_WhenIssuedByAnotherProvider()
     {
-        var identity = await Validator.ValidateAsync(Token(issuer: "https://evil.example.com"), _configuration, ClientId, Nonce);
+        var identity = await Validator.ValidateAsync(Token(issuer: "https://evil.example.com"), configuration, ClientId, Nonce);
 
         AssertRefused(identity, "another provider");
     }
@@ -85,9 +85,9 @@ public sealed class SocialIdTokenValidatorTests
     public async Task Validate_Refuses_WhenExpiredBeyondTheSkew()
     {
         var token = Token();
-        _time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(31));
+        time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(31));
 
-        var identity = await Validator.ValidateAsync(token, _configuration, ClientId, Nonce);
+        var identity = await Validator.ValidateAsync(token, configuration, ClientId, Nonce);
 
         AssertRefused(identity, "expired");
     }
@@ -97,7 +97,7 @@ public sealed class SocialIdTokenValidatorTests
     {
         var unsigned = new JsonWebTokenHandler().CreateToken(Descriptor(Nonce, ClientId, Issuer, signing: null, emailVerified: true));
 
-        var identity = await Validator.ValidateAsync(unsigned, _configuration, ClientId, Nonce);
+        var identity = await Validator.ValidateAsync(unsigned, configuration, ClientId, Nonce);
 
         AssertRefused(identity, "not signed by the provider");
     }
@@ -109,7 +109,7 @@ public sealed class SocialIdTokenValidatorTests
     [InlineData(Absent, false)]
     public async Task Validate_TrustsTheEmail_OnlyWhenTheProviderMarksItVerified(object emailVerified, bool trusted)
     {
-        var identity = await Validator.ValidateAsync(Token(emailVerified: emailVerified), _configuration, ClientId, Nonce);
+        var identity = await Validator.ValidateAsync(Token(emailVerified: emailVerified), configuration, ClientId, Nonce);
 
         Assert.True(identity.Succeeded);
         Assert.Equal(trusted, identity.Value.EmailVerified);
@@ -125,11 +125,11 @@ public sealed class SocialIdTokenValidatorTests
     private string Token(
         string? nonce = Nonce, string audience = ClientId, string issuer = Issuer, RsaSecurityKey? key = null, object? emailVerified = null) =>
         new JsonWebTokenHandler().CreateToken(
-            Descriptor(nonce, audience, issuer, new SigningCredentials(key ?? _providerKey, SecurityAlgorithms.RsaSha256), emailVerified ?? true));
+            Descriptor(nonce, audience, issuer, new SigningCredentials(key ?? providerKey, SecurityAlgorithms.RsaSha256), emailVerified ?? true));
 
     private SecurityTokenDescriptor Descriptor(string? nonce, string audience, string issuer, SigningCredentials? signing, object? emailVerified = null)
     {
-        var now = _time.GetUtcNow().UtcDateTime;
+        var now = time.GetUtcNow().UtcDateTime;
         var claims = new Dictionary<string, object> { ["sub"] = "subject-1", ["email"] = "ada@example.com" };
         if (nonce is not null)
         {

@@ -10,17 +10,17 @@ namespace Bkmark.Tests.Storage;
 public sealed class LostRaceTests : CoreServicesTest
 {
     private static readonly ClientInfo Client = new("tests", "127.0.0.1");
-    private readonly StorageFaults _faults = new() { Status = 412 };
+    private readonly StorageFaults faults = new() { Status = 412 };
 
     protected override Task<CoreServices> StartAsync() =>
-        CoreServices.StartAsync(configure: services => services.AddSingleton<HttpPipelinePolicy>(_faults));
+        CoreServices.StartAsync(configure: services => services.AddSingleton<HttpPipelinePolicy>(faults));
 
     [Fact]
     public async Task RevokeSession_ReturnsConflict_WhenEveryWriteLosesItsRace()
     {
         var sessions = Core.Get<SessionService>();
         var tokens = await sessions.SignInAsync("user1", AuthMethods.Password, Client, CancellationToken.None);
-        _faults.FailWhen = (method, _) => method == "PUT";
+        faults.FailWhen = (method, _) => method == "PUT";
 
         var revoked = await sessions.RevokeAsync("user1", tokens.SessionId, "test", CancellationToken.None);
 
@@ -35,10 +35,10 @@ public sealed class LostRaceTests : CoreServicesTest
         var tokens = await sessions.SignInAsync("user1", AuthMethods.Password, Client, CancellationToken.None);
         // The refresh token's rotation mark (a MERGE) goes through; every replace of the session loses.
         var sessionTable = $"/{Core.TablePrefix}{TableNames.Sessions}(";
-        _faults.FailWhen = (method, uri) => method == "PUT" && uri.AbsolutePath.Contains(sessionTable, StringComparison.Ordinal);
+        faults.FailWhen = (method, uri) => method == "PUT" && uri.AbsolutePath.Contains(sessionTable, StringComparison.Ordinal);
 
         var refreshed = await sessions.RefreshAsync(tokens.RefreshToken, CancellationToken.None);
-        _faults.FailWhen = null;
+        faults.FailWhen = null;
         var session = await sessions.CheckActiveAsync("user1", tokens.SessionId, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.Conflict, refreshed.Problem?.Code);

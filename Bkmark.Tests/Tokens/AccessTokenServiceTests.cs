@@ -11,32 +11,32 @@ namespace Bkmark.Tests.Tokens;
 
 public sealed class AccessTokenServiceTests
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-    private readonly KeyRing _keys = KeyRing.Generate();
-    private readonly TokenOptions _options = new();
-    private readonly AccessTokenService _service;
-    private readonly SigningKeys _signingKeys;
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    private readonly KeyRing keys = KeyRing.Generate();
+    private readonly TokenOptions options = new();
+    private readonly AccessTokenService service;
+    private readonly SigningKeys signingKeys;
 
     public AccessTokenServiceTests()
     {
-        _signingKeys = new SigningKeys(_keys);
-        _service = new AccessTokenService(_signingKeys, Options.Create(_options), _time, new IdGenerator(_time));
+        this.signingKeys = new SigningKeys(keys);
+        this.service = new AccessTokenService(signingKeys, Options.Create(options), time, new IdGenerator(time));
     }
 
     [Fact]
     public void Issue_SetsFifteenMinuteLifetimeAndRequiredClaims()
     {
-        var token = new JsonWebToken(_service.Issue("user1", "session1", ["pwd"], out var expiresAt));
+        var token = new JsonWebToken(service.Issue("user1", "session1", ["pwd"], out var expiresAt));
 
         Assert.Equal(900, token.GetPayloadValue<long>("exp") - token.GetPayloadValue<long>("iat"));
-        Assert.Equal(_time.GetUtcNow().AddMinutes(15), expiresAt);
+        Assert.Equal(time.GetUtcNow().AddMinutes(15), expiresAt);
         Assert.Equal("ES256", token.Alg);
         Assert.Equal("at+jwt", token.Typ);
-        Assert.Equal(_signingKeys.Current.KeyId, token.Kid);
+        Assert.Equal(signingKeys.Current.KeyId, token.Kid);
         Assert.Equal("user1", token.Subject);
         Assert.Equal("session1", token.GetPayloadValue<string>("sid"));
-        Assert.Equal(_options.Issuer, token.Issuer);
-        Assert.Contains(_options.Audience, token.Audiences);
+        Assert.Equal(options.Issuer, token.Issuer);
+        Assert.Contains(options.Audience, token.Audiences);
         Assert.True(IdGenerator.IsValid(token.Id));
         Assert.Equal(token.GetPayloadValue<long>("iat"), token.GetPayloadValue<long>("nbf"));
     }
@@ -44,9 +44,9 @@ public sealed class AccessTokenServiceTests
     [Fact]
     public async Task Validate_Succeeds_WhenTokenIsFresh()
     {
-        var token = _service.Issue("user1", "session1", ["pwd"], out _);
+        var token = service.Issue("user1", "session1", ["pwd"], out _);
 
-        var result = await _service.ValidateAsync(token, CancellationToken.None);
+        var result = await service.ValidateAsync(token, CancellationToken.None);
 
         Assert.True(result.Succeeded);
         Assert.Equal("user1", result.Value.UserId);
@@ -56,19 +56,19 @@ public sealed class AccessTokenServiceTests
     [Fact]
     public async Task Validate_Succeeds_OneSecondBeforeExpiry()
     {
-        var token = _service.Issue("user1", "session1", ["pwd"], out _);
-        _time.Advance(TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(1));
+        var token = service.Issue("user1", "session1", ["pwd"], out _);
+        time.Advance(TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(1));
 
-        Assert.True((await _service.ValidateAsync(token, CancellationToken.None)).Succeeded);
+        Assert.True((await service.ValidateAsync(token, CancellationToken.None)).Succeeded);
     }
 
     [Fact]
     public async Task Validate_ReturnsTokenExpired_OneSecondAfterExpiry()
     {
-        var token = _service.Issue("user1", "session1", ["pwd"], out _);
-        _time.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
+        var token = service.Issue("user1", "session1", ["pwd"], out _);
+        time.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
 
-        var result = await _service.ValidateAsync(token, CancellationToken.None);
+        var result = await service.ValidateAsync(token, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.TokenExpired, result.Problem?.Code);
     }
@@ -76,31 +76,31 @@ public sealed class AccessTokenServiceTests
     [Fact]
     public async Task Validate_ReturnsTokenExpired_WellBeforeDotNetsDefaultFiveMinuteSkew()
     {
-        var token = _service.Issue("user1", "session1", ["pwd"], out _);
-        _time.Advance(TimeSpan.FromMinutes(16));
+        var token = service.Issue("user1", "session1", ["pwd"], out _);
+        time.Advance(TimeSpan.FromMinutes(16));
 
-        Assert.Equal(ErrorCodes.TokenExpired, (await _service.ValidateAsync(token, CancellationToken.None)).Problem?.Code);
+        Assert.Equal(ErrorCodes.TokenExpired, (await service.ValidateAsync(token, CancellationToken.None)).Problem?.Code);
     }
 
     [Fact]
     public async Task Validate_ReturnsInvalidToken_WhenAlgIsNone()
     {
-        var header = new { alg = "none", typ = "at+jwt", kid = _signingKeys.Current.KeyId };
+        var header = new { alg = "none", typ = "at+jwt", kid = signingKeys.Current.KeyId };
         var token = $"{Encode(header)}.{Encode(ValidPayload())}.";
 
-        Assert.Equal(ErrorCodes.InvalidToken, (await _service.ValidateAsync(token, CancellationToken.None)).Problem?.Code);
+        Assert.Equal(ErrorCodes.InvalidToken, (await service.ValidateAsync(token, CancellationToken.None)).Problem?.Code);
     }
 
     [Fact]
     public async Task Validate_ReturnsInvalidToken_WhenHs256IsSignedWithThePublicKey()
     {
         // The classic algorithm-confusion forgery: HMAC keyed with the published public key.
-        var header = new { alg = "HS256", typ = "at+jwt", kid = _signingKeys.Current.KeyId };
+        var header = new { alg = "HS256", typ = "at+jwt", kid = signingKeys.Current.KeyId };
         var signingInput = $"{Encode(header)}.{Encode(ValidPayload())}";
-        var publicKey = _keys.SigningKey.ExportSubjectPublicKeyInfo();
+        var publicKey = keys.SigningKey.ExportSubjectPublicKeyInfo();
         var signature = Base64UrlEncoder.Encode(HMACSHA256.HashData(publicKey, Encoding.ASCII.GetBytes(signingInput)));
 
-        var result = await _service.ValidateAsync($"{signingInput}.{signature}", CancellationToken.None);
+        var result = await service.ValidateAsync($"{signingInput}.{signature}", CancellationToken.None);
 
         Assert.Equal(ErrorCodes.InvalidToken, result.Problem?.Code);
     }
@@ -111,7 +111,7 @@ public sealed class AccessTokenServiceTests
     [InlineData("typ")]
     public async Task Validate_ReturnsInvalidToken_WhenClaimOrTypeIsWrong(string wrong)
     {
-        var descriptor = ValidDescriptor(_signingKeys.Credentials);
+        var descriptor = ValidDescriptor(signingKeys.Credentials);
         switch (wrong)
         {
             case "aud": descriptor.Audience = "https://evil.example"; break;
@@ -121,7 +121,7 @@ public sealed class AccessTokenServiceTests
 
         var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
 
-        Assert.Equal(ErrorCodes.InvalidToken, (await _service.ValidateAsync(token, CancellationToken.None)).Problem?.Code);
+        Assert.Equal(ErrorCodes.InvalidToken, (await service.ValidateAsync(token, CancellationToken.None)).Problem?.Code);
     }
 
     [Fact]
@@ -131,27 +131,27 @@ public sealed class AccessTokenServiceTests
         var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }
             .CreateToken(ValidDescriptor(new SigningCredentials(otherKey, SecurityAlgorithms.EcdsaSha256)));
 
-        Assert.Equal(ErrorCodes.InvalidToken, (await _service.ValidateAsync(token, CancellationToken.None)).Problem?.Code);
+        Assert.Equal(ErrorCodes.InvalidToken, (await service.ValidateAsync(token, CancellationToken.None)).Problem?.Code);
     }
 
     [Fact]
     public async Task Validate_ReturnsInvalidToken_WhenOurKidSignsWithAnotherKey()
     {
-        var impostor = new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = _signingKeys.Current.KeyId };
+        var impostor = new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = signingKeys.Current.KeyId };
         var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }
             .CreateToken(ValidDescriptor(new SigningCredentials(impostor, SecurityAlgorithms.EcdsaSha256)));
 
-        Assert.Equal(ErrorCodes.InvalidToken, (await _service.ValidateAsync(token, CancellationToken.None)).Problem?.Code);
+        Assert.Equal(ErrorCodes.InvalidToken, (await service.ValidateAsync(token, CancellationToken.None)).Problem?.Code);
     }
 
     [Fact]
     public async Task Validate_ReturnsInvalidToken_WhenNotBeforeIsBeyondSkew()
     {
-        var descriptor = ValidDescriptor(_signingKeys.Credentials);
-        descriptor.NotBefore = _time.GetUtcNow().UtcDateTime.AddMinutes(1);
+        var descriptor = ValidDescriptor(signingKeys.Credentials);
+        descriptor.NotBefore = time.GetUtcNow().UtcDateTime.AddMinutes(1);
         var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
 
-        Assert.Equal(ErrorCodes.InvalidToken, (await _service.ValidateAsync(token, CancellationToken.None)).Problem?.Code);
+        Assert.Equal(ErrorCodes.InvalidToken, (await service.ValidateAsync(token, CancellationToken.None)).Problem?.Code);
     }
 
     [Theory]
@@ -161,15 +161,15 @@ public sealed class AccessTokenServiceTests
     [InlineData("eyJhbGciOiJFUzI1NiJ9.e30.")]
     public async Task Validate_ReturnsInvalidToken_WhenMalformed(string token)
     {
-        Assert.Equal(ErrorCodes.InvalidToken, (await _service.ValidateAsync(token, CancellationToken.None)).Problem?.Code);
+        Assert.Equal(ErrorCodes.InvalidToken, (await service.ValidateAsync(token, CancellationToken.None)).Problem?.Code);
     }
 
     [Fact]
     public async Task Validate_AcceptsTokensOfThePreviousKey_DuringRotation()
     {
-        var rotated = new KeyRing(ECDsa.Create(ECCurve.NamedCurves.nistP256), _keys.SigningKey, _keys.CredentialPepper, _keys.TotpEncryptionKey);
-        var afterRotation = new AccessTokenService(new SigningKeys(rotated), Options.Create(_options), _time, new IdGenerator(_time));
-        var oldToken = _service.Issue("user1", "session1", ["pwd"], out _);
+        var rotated = new KeyRing(ECDsa.Create(ECCurve.NamedCurves.nistP256), keys.SigningKey, keys.CredentialPepper, keys.TotpEncryptionKey);
+        var afterRotation = new AccessTokenService(new SigningKeys(rotated), Options.Create(options), time, new IdGenerator(time));
+        var oldToken = service.Issue("user1", "session1", ["pwd"], out _);
 
         Assert.True((await afterRotation.ValidateAsync(oldToken, CancellationToken.None)).Succeeded);
         Assert.Equal(2, new SigningKeys(rotated).Jwks.Keys.Count);
@@ -177,11 +177,11 @@ public sealed class AccessTokenServiceTests
 
     private SecurityTokenDescriptor ValidDescriptor(SigningCredentials credentials)
     {
-        var now = _time.GetUtcNow().UtcDateTime;
+        var now = time.GetUtcNow().UtcDateTime;
         return new SecurityTokenDescriptor
         {
-            Issuer = _options.Issuer,
-            Audience = _options.Audience,
+            Issuer = options.Issuer,
+            Audience = options.Audience,
             IssuedAt = now,
             NotBefore = now,
             Expires = now.AddMinutes(15),
@@ -193,8 +193,8 @@ public sealed class AccessTokenServiceTests
 
     private object ValidPayload()
     {
-        var now = _time.GetUtcNow().ToUnixTimeSeconds();
-        return new { iss = _options.Issuer, aud = _options.Audience, sub = "user1", sid = "session1", iat = now, nbf = now, exp = now + 900 };
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        return new { iss = options.Issuer, aud = options.Audience, sub = "user1", sid = "session1", iat = now, nbf = now, exp = now + 900 };
     }
 
     private static string Encode(object value) => Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(value));

@@ -13,18 +13,18 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
 {
     private const string Password = "correct horse battery";
     private static readonly ClientInfo Client = new("xunit", "203.0.113.9");
-    private CoreServices _core = null!;
-    private TwoFactorService _twoFactor = null!;
-    private SignInService _signIn = null!;
+    private CoreServices core = null!;
+    private TwoFactorService twoFactor = null!;
+    private SignInService signIn = null!;
 
     public async Task InitializeAsync()
     {
-        _core = await CoreServices.StartAsync();
-        _twoFactor = _core.Get<TwoFactorService>();
-        _signIn = _core.Get<SignInService>();
+        core = await CoreServices.StartAsync();
+        twoFactor = core.Get<TwoFactorService>();
+        signIn = core.Get<SignInService>();
     }
 
-    public async Task DisposeAsync() => await _core.DisposeAsync();
+    public async Task DisposeAsync() => await core.DisposeAsync();
 
     [Fact]
     public async Task Setup_ReturnsSecretUriAndQrCode_InTheDocumentedFormat()
@@ -33,7 +33,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var user = await RegisterAsync("setup@example.com");
 
         // Act
-        var setup = (await _twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
+        var setup = (await twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
 
         // Assert
         Assert.Matches("^[A-Z2-7]{32}$", setup.Secret); // 160 bits in base32, no padding
@@ -42,7 +42,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
             $"otpauth://totp/Bkmark:setup%40example.com?secret={setup.Secret}&issuer=Bkmark&algorithm=SHA1&digits=6&period=30",
             setup.OtpauthUri);
         Assert.StartsWith("<svg", setup.QrCodeSvg.TrimStart(), StringComparison.Ordinal);
-        Assert.False((await _twoFactor.GetStatusAsync(user.Id, CancellationToken.None)).Enabled);
+        Assert.False((await twoFactor.GetStatusAsync(user.Id, CancellationToken.None)).Enabled);
     }
 
     [Fact]
@@ -50,12 +50,12 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange
         var user = await RegisterAsync("again@example.com");
-        var first = (await _twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
-        var second = (await _twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
+        var first = (await twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
+        var second = (await twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
 
         // Act
-        var withFirst = await _twoFactor.EnableAsync(user.Id, CodeAt(first.Secret, Now), CancellationToken.None);
-        var withSecond = await _twoFactor.EnableAsync(user.Id, CodeAt(second.Secret, Now), CancellationToken.None);
+        var withFirst = await twoFactor.EnableAsync(user.Id, CodeAt(first.Secret, Now), CancellationToken.None);
+        var withSecond = await twoFactor.EnableAsync(user.Id, CodeAt(second.Secret, Now), CancellationToken.None);
 
         // Assert
         Assert.NotEqual(first.Secret, second.Secret);
@@ -70,7 +70,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var (user, _, _) = await EnrolAsync("enabled@example.com");
 
         // Act
-        var setup = await _twoFactor.SetupAsync(user.Id, CancellationToken.None);
+        var setup = await twoFactor.SetupAsync(user.Id, CancellationToken.None);
 
         // Assert
         Assert.Equal(409, setup.Problem?.Status);
@@ -82,16 +82,16 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange
         var user = await RegisterAsync("enable@example.com");
-        var setup = (await _twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
+        var setup = (await twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
 
         // Act
-        var codes = await _twoFactor.EnableAsync(user.Id, CodeAt(setup.Secret, Now), CancellationToken.None);
+        var codes = await twoFactor.EnableAsync(user.Id, CodeAt(setup.Secret, Now), CancellationToken.None);
 
         // Assert
         Assert.Equal(8, codes.Value!.Count);
-        var status = await _twoFactor.GetStatusAsync(user.Id, CancellationToken.None);
+        var status = await twoFactor.GetStatusAsync(user.Id, CancellationToken.None);
         Assert.Equal(new TwoFactorStatus(true, Now, 8), status);
-        Assert.True((await _core.Get<AccountService>().GetProfileAsync(user.Id, CancellationToken.None)).Value!.TwoFactorEnabled);
+        Assert.True((await core.Get<AccountService>().GetProfileAsync(user.Id, CancellationToken.None)).Value!.TwoFactorEnabled);
     }
 
     [Fact]
@@ -99,15 +99,15 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange
         var user = await RegisterAsync("wrong@example.com");
-        var setup = (await _twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
+        var setup = (await twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
 
         // Act
-        var result = await _twoFactor.EnableAsync(user.Id, OtherCode(CodeAt(setup.Secret, Now)), CancellationToken.None);
+        var result = await twoFactor.EnableAsync(user.Id, OtherCode(CodeAt(setup.Secret, Now)), CancellationToken.None);
 
         // Assert
         Assert.Equal(ErrorCodes.InvalidTwoFactorCode, result.Problem?.Code);
         Assert.Equal(401, result.Problem?.Status);
-        Assert.False((await _twoFactor.GetStatusAsync(user.Id, CancellationToken.None)).Enabled);
+        Assert.False((await twoFactor.GetStatusAsync(user.Id, CancellationToken.None)).Enabled);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var user = await RegisterAsync("nosetup@example.com");
 
         // Act
-        var result = await _twoFactor.EnableAsync(user.Id, "123456", CancellationToken.None);
+        var result = await twoFactor.EnableAsync(user.Id, "123456", CancellationToken.None);
 
         // Assert
         Assert.Equal(ErrorCodes.Conflict, result.Problem?.Code);
@@ -149,7 +149,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var tokens = await SignInAsync(user.Email, Password, CodeAt(secret, Now));
 
         // Assert
-        var session = await _core.Get<SessionStore>().FindAsync(user.Id, tokens.Value!.SessionId, CancellationToken.None);
+        var session = await core.Get<SessionStore>().FindAsync(user.Id, tokens.Value!.SessionId, CancellationToken.None);
         Assert.Equal(AuthMethods.PasswordAndTotp, session!.AuthMethod);
     }
 
@@ -158,13 +158,13 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange
         var user = await RegisterAsync("pending@example.com");
-        await _twoFactor.SetupAsync(user.Id, CancellationToken.None);
+        await twoFactor.SetupAsync(user.Id, CancellationToken.None);
 
         // Act
         var tokens = await SignInAsync(user.Email, Password, null);
 
         // Assert
-        var session = await _core.Get<SessionStore>().FindAsync(user.Id, tokens.Value!.SessionId, CancellationToken.None);
+        var session = await core.Get<SessionStore>().FindAsync(user.Id, tokens.Value!.SessionId, CancellationToken.None);
         Assert.Equal(AuthMethods.Password, session!.AuthMethod);
     }
 
@@ -189,7 +189,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange: the enable consumed step S; now is S+2, so S+1 and S+2 are both inside the window.
         var (user, secret, _) = await EnrolAsync("older@example.com");
-        _core.Time.Advance(TimeSpan.FromSeconds(30));
+        core.Time.Advance(TimeSpan.FromSeconds(30));
         var stepT = await SignInAsync(user.Email, Password, CodeAt(secret, Now));
 
         // Act
@@ -207,7 +207,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange
         var (user, secret, _) = await EnrolAsync("drift@example.com");
-        _core.Time.Advance(TimeSpan.FromMinutes(5));
+        core.Time.Advance(TimeSpan.FromMinutes(5));
 
         // Act
         var result = await SignInAsync(user.Email, Password, CodeAt(secret, Now.AddSeconds(30 * offset)));
@@ -254,7 +254,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         Assert.Single(results, r => r.Succeeded);
         Assert.All(results.Where(r => !r.Succeeded), r =>
             Assert.Contains(r.Problem!.Code, new[] { ErrorCodes.InvalidTwoFactorCode, ErrorCodes.TooManyAttempts }));
-        Assert.Single(await _core.Get<SessionStore>().ListAsync(user.Id, CancellationToken.None));
+        Assert.Single(await core.Get<SessionStore>().ListAsync(user.Id, CancellationToken.None));
     }
 
     [Fact]
@@ -271,8 +271,8 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         // Assert
         Assert.True(first.Succeeded);
         Assert.Equal(ErrorCodes.InvalidTwoFactorCode, again.Problem?.Code);
-        Assert.Equal(7, (await _twoFactor.GetStatusAsync(user.Id, CancellationToken.None)).BackupCodesRemaining);
-        var session = await _core.Get<SessionStore>().FindAsync(user.Id, first.Value!.SessionId, CancellationToken.None);
+        Assert.Equal(7, (await twoFactor.GetStatusAsync(user.Id, CancellationToken.None)).BackupCodesRemaining);
+        var session = await core.Get<SessionStore>().FindAsync(user.Id, first.Value!.SessionId, CancellationToken.None);
         Assert.Equal(AuthMethods.PasswordAndTotp, session!.AuthMethod);
     }
 
@@ -288,7 +288,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
 
         // Assert
         Assert.Single(results, r => r.Succeeded);
-        Assert.Equal(7, (await _twoFactor.GetStatusAsync(user.Id, CancellationToken.None)).BackupCodesRemaining);
+        Assert.Equal(7, (await twoFactor.GetStatusAsync(user.Id, CancellationToken.None)).BackupCodesRemaining);
     }
 
     [Fact]
@@ -319,7 +319,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         // Act
         var locked = await SignInAsync(user.Email, Password, CodeAt(secret, Now));
         var passwordStillChecked = await SignInAsync(user.Email, "wrong password!", null);
-        _core.Time.Advance(TimeSpan.FromMinutes(15));
+        core.Time.Advance(TimeSpan.FromMinutes(15));
         var afterLock = await SignInAsync(user.Email, Password, CodeAt(secret, Now));
 
         // Assert
@@ -337,18 +337,18 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var (user, secret, codes) = await EnrolAsync("disable@example.com");
 
         // Act
-        var wrong = await _twoFactor.DisableAsync(user.Id, OtherCode(CodeAt(secret, Now)), CancellationToken.None);
-        var withBackupCode = await _twoFactor.DisableAsync(user.Id, codes[0], CancellationToken.None);
-        var stale = await _twoFactor.DisableAsync(user.Id, CodeAt(secret, Now.AddMinutes(-2)), CancellationToken.None);
-        var disabled = await _twoFactor.DisableAsync(user.Id, CodeAt(secret, Now), CancellationToken.None);
+        var wrong = await twoFactor.DisableAsync(user.Id, OtherCode(CodeAt(secret, Now)), CancellationToken.None);
+        var withBackupCode = await twoFactor.DisableAsync(user.Id, codes[0], CancellationToken.None);
+        var stale = await twoFactor.DisableAsync(user.Id, CodeAt(secret, Now.AddMinutes(-2)), CancellationToken.None);
+        var disabled = await twoFactor.DisableAsync(user.Id, CodeAt(secret, Now), CancellationToken.None);
 
         // Assert
         Assert.Equal(ErrorCodes.InvalidTwoFactorCode, wrong.Problem?.Code);
         Assert.Equal(ErrorCodes.InvalidTwoFactorCode, withBackupCode.Problem?.Code);
         Assert.Equal(ErrorCodes.InvalidTwoFactorCode, stale.Problem?.Code);
         Assert.False(disabled.Value!.Enabled);
-        Assert.Equal(TwoFactorStatus.Off, await _twoFactor.GetStatusAsync(user.Id, CancellationToken.None));
-        Assert.False((await _core.Get<AccountService>().GetProfileAsync(user.Id, CancellationToken.None)).Value!.TwoFactorEnabled);
+        Assert.Equal(TwoFactorStatus.Off, await twoFactor.GetStatusAsync(user.Id, CancellationToken.None));
+        Assert.False((await core.Get<AccountService>().GetProfileAsync(user.Id, CancellationToken.None)).Value!.TwoFactorEnabled);
         Assert.Empty(await RowsOfAsync(user.Id));
         var passwordOnly = await SignInAsync(user.Email, Password, null);
         Assert.True(passwordOnly.Succeeded);
@@ -361,8 +361,8 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var (user, secret, oldCodes) = await EnrolAsync("regen@example.com");
 
         // Act
-        var withBackupCode = await _twoFactor.RegenerateBackupCodesAsync(user.Id, oldCodes[1], CancellationToken.None);
-        var regenerated = await _twoFactor.RegenerateBackupCodesAsync(user.Id, CodeAt(secret, Now), CancellationToken.None);
+        var withBackupCode = await twoFactor.RegenerateBackupCodesAsync(user.Id, oldCodes[1], CancellationToken.None);
+        var regenerated = await twoFactor.RegenerateBackupCodesAsync(user.Id, CodeAt(secret, Now), CancellationToken.None);
         var oldCode = await SignInAsync(user.Email, Password, oldCodes[0]);
         var newCode = await SignInAsync(user.Email, Password, regenerated.Value![0]);
 
@@ -372,7 +372,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         Assert.Empty(regenerated.Value.Intersect(oldCodes));
         Assert.Equal(ErrorCodes.InvalidTwoFactorCode, oldCode.Problem?.Code);
         Assert.True(newCode.Succeeded);
-        Assert.Equal(7, (await _twoFactor.GetStatusAsync(user.Id, CancellationToken.None)).BackupCodesRemaining);
+        Assert.Equal(7, (await twoFactor.GetStatusAsync(user.Id, CancellationToken.None)).BackupCodesRemaining);
     }
 
     [Fact]
@@ -380,10 +380,10 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange: regenerate, then put an old-set row back, as a crash before the clean-up would leave it.
         var (user, secret, oldCodes) = await EnrolAsync("survivor@example.com");
-        var oldGeneration = (await _core.Get<TwoFactorStore>().FindAsync(user.Id, CancellationToken.None))!.BackupCodeGeneration!;
-        await _twoFactor.RegenerateBackupCodesAsync(user.Id, CodeAt(secret, Now), CancellationToken.None);
-        var hash = _core.Get<CredentialHasher>().Hash(BackupCodes.Normalize(oldCodes[0])!);
-        await _core.Get<TwoFactorStore>().AddBackupCodesAsync(user.Id, oldGeneration, [hash], Now, CancellationToken.None);
+        var oldGeneration = (await core.Get<TwoFactorStore>().FindAsync(user.Id, CancellationToken.None))!.BackupCodeGeneration!;
+        await twoFactor.RegenerateBackupCodesAsync(user.Id, CodeAt(secret, Now), CancellationToken.None);
+        var hash = core.Get<CredentialHasher>().Hash(BackupCodes.Normalize(oldCodes[0])!);
+        await core.Get<TwoFactorStore>().AddBackupCodesAsync(user.Id, oldGeneration, [hash], Now, CancellationToken.None);
 
         // Act
         var result = await SignInAsync(user.Email, Password, oldCodes[0]);
@@ -399,7 +399,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var (_, secret, codes) = await EnrolAsync("scan@example.com");
 
         // Act
-        var dump = await StorageDump.ReadAllAsync(_core.Get<BkmarkTables>().Service, _core.TablePrefix);
+        var dump = await StorageDump.ReadAllAsync(core.Get<BkmarkTables>().Service, core.TablePrefix);
 
         // Assert
         Assert.Contains("TwoFactor", dump, StringComparison.Ordinal); // the scan did see the two-factor rows
@@ -413,7 +413,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         }
     }
 
-    private DateTimeOffset Now => _core.Time.GetUtcNow();
+    private DateTimeOffset Now => core.Time.GetUtcNow();
 
     private static string CodeAt(string base32Secret, DateTimeOffset time) =>
         TotpCalculator.Default.Compute(Base32Encoding.ToBytes(base32Secret), time);
@@ -422,10 +422,10 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     private static string OtherCode(string code) => ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
     private Task<Result<TokenResponse>> SignInAsync(string email, string password, string? twoFactorCode) =>
-        _signIn.SignInWithPasswordAsync(new PasswordSignIn(email, password, twoFactorCode, DeviceToken: null), Client, CancellationToken.None);
+        signIn.SignInWithPasswordAsync(new PasswordSignIn(email, password, twoFactorCode, DeviceToken: null), Client, CancellationToken.None);
 
     private async Task<NewAccount> RegisterAsync(string email) =>
-        (await _core.Get<AccountService>().RegisterAsync(email, Password, null, CancellationToken.None)).Value!;
+        (await core.Get<AccountService>().RegisterAsync(email, Password, null, CancellationToken.None)).Value!;
 
     /// <summary>
     /// A user with two-factor on (enabled with the code of the current step), the clock then moved one
@@ -434,16 +434,16 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     private async Task<(NewAccount User, string Secret, IReadOnlyList<string> BackupCodes)> EnrolAsync(string email)
     {
         var user = await RegisterAsync(email);
-        var setup = (await _twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
-        var codes = (await _twoFactor.EnableAsync(user.Id, CodeAt(setup.Secret, Now), CancellationToken.None)).Value!;
-        _core.Time.Advance(TimeSpan.FromSeconds(30));
+        var setup = (await twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
+        var codes = (await twoFactor.EnableAsync(user.Id, CodeAt(setup.Secret, Now), CancellationToken.None)).Value!;
+        core.Time.Advance(TimeSpan.FromSeconds(30));
         return (user, setup.Secret, codes);
     }
 
     private async Task<List<TableEntity>> RowsOfAsync(string userId)
     {
         var rows = new List<TableEntity>();
-        await foreach (var row in _core.Get<BkmarkTables>()[TableNames.TwoFactor].QueryAsync<TableEntity>(e => e.PartitionKey == userId))
+        await foreach (var row in core.Get<BkmarkTables>()[TableNames.TwoFactor].QueryAsync<TableEntity>(e => e.PartitionKey == userId))
         {
             rows.Add(row);
         }
