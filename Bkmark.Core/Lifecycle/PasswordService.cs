@@ -83,6 +83,11 @@ public sealed partial class PasswordService
             return proof.Problem;
         }
 
+        if (await passwordPolicy.CheckNewAsync("newPassword", newPassword!, proof.Value.Email, proof.Value.DisplayName, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         var changed = await accounts.SetPasswordAsync(caller.UserId, newPassword!, cancellationToken);
         if (!changed.Succeeded)
         {
@@ -161,6 +166,12 @@ public sealed partial class PasswordService
         if (user is null || user.Email != link.Value.Email)
         {
             return LifecycleTokens.Unusable();
+        }
+
+        // Before the second factor and the link are spent: a refused password costs neither.
+        if (await passwordPolicy.CheckNewAsync("newPassword", newPassword!, user.Email, user.DisplayName, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         var secondFactor = await twoFactor.CheckSignInAsync(user.Id, twoFactorCode, cancellationToken);
