@@ -295,7 +295,7 @@ public sealed partial class SecurityPageBrowserTests(PasskeyHostFixture fixture)
     {
         // A fresh context per test: its own cookies, its own virtual authenticator; the clipboard as a person's
         // browser grants it to the page they use, so copy buttons can be checked.
-        var context = await Browser.NewContextAsync(new() { Permissions = ["clipboard-read", "clipboard-write"], AcceptDownloads = true });
+        var context = await NewContextAsync(new() { Permissions = ["clipboard-read", "clipboard-write"], AcceptDownloads = true });
         var page = await context.NewPageAsync();
         // Records how the page asks for credentials; without conditional mediation, the browser says so and has none.
         await page.AddInitScriptAsync(conditionalMediation
