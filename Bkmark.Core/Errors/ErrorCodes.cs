@@ -166,6 +166,7 @@ public static class Problems
     public static Problem PayloadTooLarge(long limitBytes) =>
         new(ErrorCodes.PayloadTooLarge, $"The request body is larger than {limitBytes} bytes.");
 
-    public static Problem StorageUnavailable() =>
-        new(ErrorCodes.StorageUnavailable, "Storage is unavailable. Try again shortly.") { RetryAfter = TimeSpan.FromSeconds(5) };
+    /// <param name="retryAfter">When storage said how long to wait (a throttled Cosmos DB); 5 s when it did not.</param>
+    public static Problem StorageUnavailable(TimeSpan? retryAfter = null) =>
+        new(ErrorCodes.StorageUnavailable, "Storage is unavailable. Try again shortly.") { RetryAfter = retryAfter ?? TimeSpan.FromSeconds(5) };
 }

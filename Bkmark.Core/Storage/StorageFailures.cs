@@ -22,7 +22,7 @@ public static class StorageFailures
     {
         return exception switch
         {
-            RequestFailedException failed => failed.Status == 0 || failed.Status >= 500 || failed.Status == 408
+            RequestFailedException failed => failed.Status == 0 || failed.Status >= 500 || failed.Status == 408 || IsThrottled(failed)
                 // Tables are created at start-up; missing ones mean storage was down (or wiped) since.
                 || IsTableMissing(failed),
             AggregateException aggregate => aggregate.InnerExceptions.All(inner => IsOutage(inner, requestAborted)),
@@ -32,4 +32,33 @@ public static class StorageFailures
             _ => false,
         };
     }
+
+    /// <summary>
+    /// How long storage asked to be left alone, when it said: Cosmos DB's <c>x-ms-retry-after-ms</c>, else a
+    /// <c>Retry-After</c> in seconds. The SDK has already retried within the request's budget by then.
+    /// </summary>
+    public static TimeSpan? RetryAfterOf(Exception exception)
+    {
+        if (exception is not RequestFailedException failed || failed.GetRawResponse() is not { } response)
+        {
+            return null;
+        }
+
+        if (response.Headers.TryGetValue("x-ms-retry-after-ms", out var milliseconds)
+            && double.TryParse(milliseconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var wait) && wait > 0)
+        {
+            return TimeSpan.FromMilliseconds(wait);
+        }
+
+        return response.Headers.TryGetValue("Retry-After", out var seconds)
+            && int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var delay) && delay > 0
+            ? TimeSpan.FromSeconds(delay)
+            : null;
+    }
+
+    /// <summary>
+    /// Storage refusing for load, not failing: Cosmos DB for Table answers 429 when a partition's request units are
+    /// spent (Azure Storage says 503 ServerBusy, already an outage). The client should come back later, as for an outage.
+    /// </summary>
+    private static bool IsThrottled(RequestFailedException failed) => failed.Status == 429;
 }

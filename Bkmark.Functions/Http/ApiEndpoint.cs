@@ -3,7 +3,7 @@ using Bkmark.Core.Storage;
 namespace Bkmark.Functions.Http;
 
 /// <summary>
-/// Runs a function body, turning a storage outage into 503 <c>STORAGE_UNAVAILABLE</c> and any other
+/// Runs a function body, turning a storage outage (or a throttled Cosmos DB, 429) into 503 <c>STORAGE_UNAVAILABLE</c> and any other
 /// exception (a bug) into problem+json 500 <c>INTERNAL_ERROR</c>, so no exception reaches the host.
 /// </summary>
 public static class ApiEndpoint
@@ -60,7 +60,7 @@ public static class ApiEndpoint
         }
         catch (Exception exception) when (StorageFailures.IsOutage(exception, requestAborted))
         {
-            return ApiResults.Problem(Problems.StorageUnavailable());
+            return ApiResults.Problem(Problems.StorageUnavailable(StorageFailures.RetryAfterOf(exception)));
         }
         catch (Exception exception) when (!IsForTheHost(exception, requestAborted))
         {
