@@ -13,7 +13,8 @@ public sealed class PasswordFunctions(PasswordService passwords, StepUp stepUp)
         request,
         async (caller, body) =>
     {
-        var changed = await passwords.ChangeAsync(caller, body.CurrentPassword, body.NewPassword, ClientInfo.From(request), cancellationToken);
+        var changed = await passwords.ChangeAsync(
+            caller, body.CurrentPassword, body.NewPassword, DeviceCookie.Presented(request, body.DeviceToken), ClientInfo.From(request), cancellationToken);
         return ApiResults.From(changed, _ => ApiResults.NoContent());
     }, cancellationToken);
 
@@ -35,7 +36,7 @@ public sealed class PasswordFunctions(PasswordService passwords, StepUp stepUp)
         return ApiResults.From(reset, _ => ApiResults.NoContent());
     }, cancellationToken);
 
-    private sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+    private sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword, string? DeviceToken);
 
     private sealed record ResetRequest(string? Email);
 

@@ -570,6 +570,11 @@ public sealed partial class ApiKeyService : IPlanChangeHandler
             return Problems.AccountLocked();
         }
 
+        if (user.EmailVerifiedAt is null)
+        {
+            return AccountProblems.EmailNotVerified();
+        }
+
         return options.LimitsFor(user.Plan) is { } limits ? (user.Id, limits) : ApiKeyProblems.ProPlanRequired();
     }
 

@@ -141,8 +141,18 @@ public sealed partial class InvitationService
         }
 
         var user = await users.FindByIdAsync(caller.UserId, cancellationToken);
-        if (user is null || !string.Equals(user.Email, invitation.Value.Email, StringComparison.Ordinal)
-            || !await tokens.TrySpendAsync(purpose, invitation.Value, cancellationToken))
+        if (user is null || !string.Equals(user.Email, invitation.Value.Email, StringComparison.Ordinal))
+        {
+            return NotFound;
+        }
+
+        // DESIGN.md §14: checked before the invitation is spent, so confirming the address and following the link again works.
+        if (user.EmailVerifiedAt is null)
+        {
+            return AccountProblems.EmailNotVerified();
+        }
+
+        if (!await tokens.TrySpendAsync(purpose, invitation.Value, cancellationToken))
         {
             // Another address's invitation, or another accept spent it first: single use.
             return NotFound;

@@ -73,13 +73,13 @@ public sealed class SignInService
 
         var (userId, email, authMethod) = proof.Value;
         var tokens = await sessions.SignInAsync(userId, authMethod, client, cancellationToken);
-        if (devices.DeviceOf(request.DeviceToken, userId) is null)
+        if (devices.DeviceOf(request.DeviceToken, userId, proof.Value.SecurityStamp) is null)
         {
             var signIn = new SecurityEvent(userId, SecurityEventTypes.SignInSucceeded, client, tokens.SessionId);
             await notifier.SendAsync(email, SecurityNotices.NewDeviceSignIn, signIn, cancellationToken);
         }
 
-        return tokens with { DeviceToken = devices.Issue(userId) };
+        return tokens with { DeviceToken = devices.Issue(userId, proof.Value.SecurityStamp) };
     }
 
     /// <summary>
@@ -126,15 +126,18 @@ public sealed class SignInService
             await securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.BackupCodeUsed, client, sessionId), cancellationToken);
         }
 
-        return new PasswordProof(user.Id, user.Email, authMethod.Value);
+        return new PasswordProof(user.Id, user.Email, authMethod.Value) { SecurityStamp = user.SecurityStamp };
     }
 
     /// <summary>
     /// Confirms a signed-in person's password before an account change (a new password or email, deleting the
-    /// account). Sign-in's own throttle counts these guesses (the account's unknown-devices counter), so a stolen
-    /// access token earns no extra guesses; no second factor, since the session already proved it.
+    /// account). Sign-in's own throttle counts these guesses by the §7 device-token rule (DESIGN.md §14): on the
+    /// device's own counter when <paramref name="deviceToken"/> is this account's, otherwise on the account's
+    /// unknown-devices counter, so a stolen access token earns no extra guesses and a stranger's failures cannot
+    /// block the owner's own device; no second factor, since the session already proved it.
     /// </summary>
-    internal async Task<Result<Account>> ConfirmPasswordAsync(string userId, string? password, ClientInfo client, CancellationToken cancellationToken)
+    internal async Task<Result<Account>> ConfirmPasswordAsync(
+        string userId, string? password, string? deviceToken, ClientInfo client, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(password))
         {
@@ -147,7 +150,7 @@ public sealed class SignInService
             return Problems.TokenRevoked("This account no longer exists.");
         }
 
-        return await ClaimAndVerifyAsync(user, user.Email, password, deviceToken: null, client, cancellationToken) is { } refusal ? refusal : user;
+        return await ClaimAndVerifyAsync(user, user.Email, password, deviceToken, client, cancellationToken) is { } refusal ? refusal : user;
     }
 
     /// <summary>The attempt takes its slot, then the password is checked (§7); null when it is right.</summary>
@@ -156,7 +159,7 @@ public sealed class SignInService
     {
         // An email nobody has logs into a partition nobody lists: the same cost as a known one.
         var logPartition = user?.Id ?? SecurityEventLog.UnknownAccountPartition(normalizedEmail);
-        var (policy, subject) = user is not null && devices.DeviceOf(deviceToken, user.Id) is { } device
+        var (policy, subject) = user is not null && devices.DeviceOf(deviceToken, user.Id, user.SecurityStamp) is { } device
             ? (knownDevicePolicy, device)
             : (unknownDevicePolicy, SubjectOf(normalizedEmail));
         var verified = await throttle.GuessAsync(
@@ -216,4 +219,8 @@ public sealed class SignInService
 public sealed record PasswordSignIn(string? Email, string? Password, string? TwoFactorCode, string? DeviceToken);
 
 /// <summary>A passed password (and second-factor) check: whose, and the session's auth method.</summary>
-public sealed record PasswordProof(string UserId, string Email, string AuthMethod);
+public sealed record PasswordProof(string UserId, string Email, string AuthMethod)
+{
+    /// <summary>The account's security stamp, which its device tokens are bound to.</summary>
+    internal string SecurityStamp { get; init; } = "";
+}

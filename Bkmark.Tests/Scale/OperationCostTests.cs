@@ -25,7 +25,7 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
     public async Task EachOperation_CostsTheStorageTransactionsDocsScaleMdQuotes()
     {
         var costs = new List<string>();
-        var (userId, email) = await host.Client.RegisterAsync();
+        var (userId, email) = await host.Client.RegisterVerifiedAsync();
         (await host.SetPlanAsync(userId, "pro")).EnsureSuccessStatusCode();
         await host.Client.LoginAsync(email);
 
@@ -124,7 +124,7 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
     /// </summary>
     private async Task MeasureOrganisationAsync(List<string> costs)
     {
-        var (userId, email) = await host.Client.RegisterAsync();
+        var (userId, email) = await host.Client.RegisterVerifiedAsync();
         (await host.SetPlanAsync(userId, "team")).EnsureSuccessStatusCode();
         var access = (await host.Client.LoginAsync(email)).GetProperty("accessToken").GetString()!;
         var orgId = (await SendOkAsync(HttpMethod.Post, "api/v1/orgs", access, new { name = "cost" })).GetProperty("id").GetString()!;
@@ -154,7 +154,7 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
     /// <summary>A second account with two-factor on; only its sign-in is measured (the enrolment is not).</summary>
     private async Task<JsonElement> SignInWithTwoFactorAsync()
     {
-        var (_, email) = await host.Client.RegisterAsync();
+        var (_, email) = await host.Client.RegisterVerifiedAsync();
         var access = (await host.Client.LoginAsync(email)).GetProperty("accessToken").GetString()!;
         var secret = (await SendOkAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", access)).GetProperty("secret").GetString()!;
         await SendOkAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/enable", access, new { code = CodeNow(secret) });
