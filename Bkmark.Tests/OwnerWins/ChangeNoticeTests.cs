@@ -50,7 +50,7 @@ public sealed class ChangeNoticeTests(SocialHostFixture host) : IClassFixture<So
         var id = key.GetProperty("id").GetString()!;
         var prefix = key.GetProperty("keyPrefix").GetString()!;
 
-        var rolled = await host.SendForJsonAsync(HttpMethod.Post, $"api/v1/api-keys/{id}/roll", new { expiresPreviousIn = 0 }, user.AccessToken);
+        var rolled = await host.SendForJsonAsync(HttpMethod.Post, $"api/v1/api-keys/{id}/roll", new { expiresPreviousIn = 0 }, user.AccessToken, HttpStatusCode.Created);
         await host.SendForJsonAsync(HttpMethod.Patch, $"api/v1/api-keys/{id}", new { rateLimitPerMinute = 10 }, user.AccessToken);
 
         var rolledEmail = await MailDevInbox.WaitForEmailAsync(user.Email, e => e.Subject == "An API key of your Bkmark account was rolled");
