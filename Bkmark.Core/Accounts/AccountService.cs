@@ -1,3 +1,4 @@
+using Bkmark.Core.Passwords;
 using Microsoft.AspNetCore.Identity;
 
 namespace Bkmark.Core.Accounts;
@@ -5,8 +6,6 @@ namespace Bkmark.Core.Accounts;
 /// <summary>Registration, password sign-in and the profile.</summary>
 public sealed class AccountService
 {
-    private const int MinPasswordLength = 8;
-    private const int MaxPasswordLength = 256;
     private const int MaxDisplayNameLength = 100;
 
     private readonly UserStore users;
@@ -16,6 +15,7 @@ public sealed class AccountService
     private readonly IPasswordHasher<UserEntity> hasher;
     private readonly IEnumerable<IPlanChangeHandler> planHandlers;
     private readonly IEnumerable<IAccountRecoveryHandler> recoveryHandlers;
+    private readonly PasswordPolicy passwordPolicy;
 
     // Verified against when the email is unknown, so an unknown email costs the same hash as a wrong password.
     private readonly string decoyHash;
@@ -28,9 +28,11 @@ public sealed class AccountService
         TimeProvider time,
         IPasswordHasher<UserEntity> hasher,
         IEnumerable<IPlanChangeHandler> planHandlers,
+        PasswordPolicy passwordPolicy,
         IEnumerable<IAccountRecoveryHandler> recoveryHandlers)
     {
         this.planHandlers = planHandlers;
+        this.passwordPolicy = passwordPolicy;
         this.recoveryHandlers = recoveryHandlers;
         this.users = users;
         this.passkeys = passkeys;
@@ -49,9 +51,9 @@ public sealed class AccountService
             errors.Add("email", EmailAddress.Invalid);
         }
 
-        if (!IsAcceptablePassword(password))
+        if (!PasswordPolicy.HasAcceptableLength(password))
         {
-            errors.Add("password", PasswordRule);
+            errors.Add("password", PasswordPolicy.LengthRule);
         }
 
         var name = displayName?.Trim();
@@ -63,6 +65,11 @@ public sealed class AccountService
         if (errors.Problem is { } invalid)
         {
             return invalid;
+        }
+
+        if (await passwordPolicy.CheckNewAsync("password", password!, normalizedEmail, name, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         var user = NewUser(normalizedEmail!, name);
@@ -102,11 +109,6 @@ public sealed class AccountService
         Plan = Plans.Free,
         CreatedAt = time.GetUtcNow(),
     };
-
-    /// <summary>What a new password must be, as a validation message names it.</summary>
-    public static string PasswordRule { get; } = $"The password must be {MinPasswordLength} to {MaxPasswordLength} characters.";
-
-    public static bool IsAcceptablePassword(string? password) => password is { Length: >= MinPasswordLength and <= MaxPasswordLength };
 
     /// <summary>The account a session belongs to, for re-authenticating its person; null once deleted.</summary>
     internal async Task<Account?> FindAsync(string userId, CancellationToken cancellationToken) =>

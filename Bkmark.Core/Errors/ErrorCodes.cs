@@ -50,12 +50,16 @@ public static class ErrorCodes
 
     public const string EmailNotVerified = "EMAIL_NOT_VERIFIED";
     public const string OrganisationOwnerRequired = "ORGANISATION_OWNER_REQUIRED";
+    public const string PasswordTooWeak = "PASSWORD_TOO_WEAK";
+    public const string PasswordBreached = "PASSWORD_BREACHED";
 
     // The one place a code gets its status: a code can never answer with two.
     private static readonly Dictionary<string, (int Status, string Title)> Table = new()
     {
         [ValidationFailed] = (400, "Validation failed"),
         [CredentialsInUrl] = (400, "Credentials in URL"),
+        [PasswordTooWeak] = (400, "Password too weak"),
+        [PasswordBreached] = (400, "Password in a known breach"),
         [MissingToken] = (401, "Missing token"),
         [InvalidToken] = (401, "Invalid token"),
         [TokenRevoked] = (401, "Token revoked"),

@@ -1,4 +1,5 @@
 using Bkmark.Core.Accounts;
+using Bkmark.Core.Passwords;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
@@ -22,6 +23,7 @@ public sealed partial class PasswordService
     private readonly LifecycleEmails emails;
     private readonly AttemptThrottle throttle;
     private readonly SecurityEventLog securityLog;
+    private readonly PasswordPolicy passwordPolicy;
     private readonly ILogger<PasswordService> logger;
     private readonly ThrottlePolicy resetSends;
 
@@ -35,6 +37,7 @@ public sealed partial class PasswordService
         LifecycleEmails emails,
         AttemptThrottle throttle,
         SecurityEventLog securityLog,
+        PasswordPolicy passwordPolicy,
         IOptions<LifecycleOptions> options,
         ILogger<PasswordService> logger)
     {
@@ -47,6 +50,7 @@ public sealed partial class PasswordService
         this.emails = emails;
         this.throttle = throttle;
         this.securityLog = securityLog;
+        this.passwordPolicy = passwordPolicy;
         this.logger = logger;
         this.resetSends = EmailVerificationService.LinkEmailPolicy("password-reset-send", options.Value);
     }
@@ -61,9 +65,9 @@ public sealed partial class PasswordService
         ArgumentNullException.ThrowIfNull(caller);
         var errors = new FieldErrors();
         errors.Require("currentPassword", currentPassword, "The current password is required.");
-        if (!AccountService.IsAcceptablePassword(newPassword))
+        if (!PasswordPolicy.HasAcceptableLength(newPassword))
         {
-            errors.Add("newPassword", AccountService.PasswordRule);
+            errors.Add("newPassword", PasswordPolicy.LengthRule);
         }
 
         if (errors.Problem is { } invalid)
@@ -75,6 +79,11 @@ public sealed partial class PasswordService
         if (!proof.Succeeded)
         {
             return proof.Problem;
+        }
+
+        if (await passwordPolicy.CheckNewAsync("newPassword", newPassword!, proof.Value.Email, proof.Value.DisplayName, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         var changed = await accounts.SetPasswordAsync(caller.UserId, newPassword!, expectedStamp: null, cancellationToken);
@@ -148,9 +157,9 @@ public sealed partial class PasswordService
     public async Task<Result<bool>> CompleteResetAsync(
         string? token, string? newPassword, string? twoFactorCode, ClientInfo client, CancellationToken cancellationToken)
     {
-        if (!AccountService.IsAcceptablePassword(newPassword))
+        if (!PasswordPolicy.HasAcceptableLength(newPassword))
         {
-            return Problems.Validation("newPassword", AccountService.PasswordRule);
+            return Problems.Validation("newPassword", PasswordPolicy.LengthRule);
         }
 
         var link = await tokens.FindUsableAsync(token, LinkPurpose.ResetPassword, client, cancellationToken);
@@ -164,6 +173,12 @@ public sealed partial class PasswordService
         if (user is null || user.Email != link.Value.Email)
         {
             return LifecycleTokens.Unusable();
+        }
+
+        // Before the second factor and the link are spent: a refused password costs neither.
+        if (await passwordPolicy.CheckNewAsync("newPassword", newPassword!, user.Email, user.DisplayName, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         // An address never confirmed: this is its owner's first proof, and whatever second factor the account has was
