@@ -31,7 +31,8 @@ public sealed class EmailAddressFunctions(
         request,
         async (caller, body) =>
     {
-        var requested = await change.RequestAsync(caller, body.NewEmail, body.Password, ClientInfo.From(request), cancellationToken);
+        var requested = await change.RequestAsync(
+            caller, body.NewEmail, body.Password, DeviceCookie.Presented(request, body.DeviceToken), ClientInfo.From(request), cancellationToken);
         return ApiResults.From(requested, _ => ApiResults.Accepted());
     }, cancellationToken);
 
@@ -45,5 +46,5 @@ public sealed class EmailAddressFunctions(
 
     private sealed record TokenRequest(string? Token);
 
-    private sealed record ChangeEmailRequest(string? NewEmail, string? Password);
+    private sealed record ChangeEmailRequest(string? NewEmail, string? Password, string? DeviceToken);
 }

@@ -15,7 +15,10 @@ public sealed class MeFunctions(AccountService accounts, AccountDeletionService 
         async caller => ApiResults.From(await accounts.GetProfileAsync(caller.UserId, cancellationToken), ApiResults.Ok),
         cancellationToken);
 
-    /// <summary>With <c>{password}</c>, or with no body after a fresh sign-in (step-up): either proves it is the person.</summary>
+    /// <summary>
+    /// With <c>{password}</c>, or with no password after a fresh sign-in (step-up): either proves it is the person; with
+    /// two-factor on, <c>twoFactorCode</c> (a TOTP or backup code) as well.
+    /// </summary>
     [Function(nameof(DeleteMe))]
     public Task<IActionResult> DeleteMe(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/me")] HttpRequest request,
@@ -29,9 +32,10 @@ public sealed class MeFunctions(AccountService accounts, AccountDeletionService 
             return ApiResults.Problem(body.Problem);
         }
 
-        var deleted = await deletion.DeleteAsync(caller, body.Value?.Password, ClientInfo.From(request), cancellationToken);
+        var proof = new AccountDeletionProof(body.Value?.Password, body.Value?.TwoFactorCode, DeviceCookie.Presented(request, body.Value?.DeviceToken));
+        var deleted = await deletion.DeleteAsync(caller, proof, ClientInfo.From(request), cancellationToken);
         return ApiResults.From(deleted, _ => ApiResults.NoContent());
     }, cancellationToken);
 
-    private sealed record DeleteRequest(string? Password);
+    private sealed record DeleteRequest(string? Password, string? TwoFactorCode, string? DeviceToken);
 }

@@ -23,7 +23,8 @@ public sealed class PasswordFunctions(PasswordService passwords, PasswordPolicy 
         request,
         async (caller, body) =>
     {
-        var changed = await passwords.ChangeAsync(caller, body.CurrentPassword, body.NewPassword, ClientInfo.From(request), cancellationToken);
+        var changed = await passwords.ChangeAsync(
+            caller, body.CurrentPassword, body.NewPassword, DeviceCookie.Presented(request, body.DeviceToken), ClientInfo.From(request), cancellationToken);
         return ApiResults.From(changed, _ => ApiResults.NoContent());
     }, cancellationToken);
 
@@ -47,7 +48,7 @@ public sealed class PasswordFunctions(PasswordService passwords, PasswordPolicy 
 
     private sealed record StrengthRequest(string? Password, string? Email, string? DisplayName);
 
-    private sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+    private sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword, string? DeviceToken);
 
     private sealed record ResetRequest(string? Email);
 

@@ -25,10 +25,10 @@ public sealed class ReauthenticationFunctions(ReauthenticationService reauthenti
         var delivery = RefreshTokenCookie.Read(request) is null ? b.RefreshTokenDelivery : RefreshTokenCookie.CookieDelivery;
         var client = ClientInfo.From(request);
         return await TokenDelivery.SignInAsync(request, delivery, () => usesPassword
-            ? reauthentication.WithPasswordAsync(caller, b.Password, b.TwoFactorCode, client, cancellationToken)
+            ? reauthentication.WithPasswordAsync(caller, b.Password, b.TwoFactorCode, DeviceCookie.Presented(request, b.DeviceToken), client, cancellationToken)
             : reauthentication.WithPasskeyAsync(caller, b.ChallengeId, b.Credential, client, cancellationToken));
     }, cancellationToken);
 
     private sealed record ReauthenticateRequest(
-        string? Password, string? TwoFactorCode, string? ChallengeId, JsonElement? Credential, string? RefreshTokenDelivery);
+        string? Password, string? TwoFactorCode, string? ChallengeId, JsonElement? Credential, string? RefreshTokenDelivery, string? DeviceToken);
 }

@@ -24,6 +24,9 @@ internal sealed class Account(UserEntity row)
     public DateTimeOffset? LockedAt => Row.LockedAt;
     public string? LockReason => Row.LockReason;
 
+    /// <summary>Renewed by every recovery (DESIGN.md §14): links and device tokens made under an older one no longer count.</summary>
+    public string SecurityStamp => Row.SecurityStamp;
+
     /// <summary>Whether the account can sign in with a password (a social-only account cannot).</summary>
     public bool HasPassword => Row.PasswordHash.Length > 0;
 

@@ -12,6 +12,19 @@ internal sealed class AccountDirectory(UserStore users)
         Account.Of(await users.FindByIdAsync(userId, cancellationToken));
 
     /// <summary>
+    /// DESIGN.md §14: the live account, when it may be armed (a factor, a key, an organisation): only once its address
+    /// is confirmed, since until then it may be someone else's pre-registration of the owner's address. Otherwise 403
+    /// <c>EMAIL_NOT_VERIFIED</c>, or NOT_FOUND when it is gone.
+    /// </summary>
+    public async Task<Result<Account>> FindVerifiedAsync(string userId, CancellationToken cancellationToken) =>
+        await FindByIdAsync(userId, cancellationToken) switch
+        {
+            null or { DeletedAt: not null } => Problems.NotFound("The user"),
+            { EmailVerifiedAt: null } => AccountProblems.EmailNotVerified(),
+            var account => account,
+        };
+
+    /// <summary>
     /// Keeps the user's two-factor flag (what <c>GET /me</c> shows) in line with <paramref name="readEnabled"/>, the
     /// two-factor room's own answer. Reads the user, then asks, and writes the flag even when unchanged: the new ETag
     /// makes a concurrent sync that asked before a later change lose its race and retry, so the last write always

@@ -14,6 +14,7 @@ public sealed class AccountService
     private readonly TimeProvider time;
     private readonly IPasswordHasher<UserEntity> hasher;
     private readonly IEnumerable<IPlanChangeHandler> planHandlers;
+    private readonly IEnumerable<IAccountRecoveryHandler> recoveryHandlers;
     private readonly PasswordPolicy passwordPolicy;
 
     // Verified against when the email is unknown, so an unknown email costs the same hash as a wrong password.
@@ -27,10 +28,12 @@ public sealed class AccountService
         TimeProvider time,
         IPasswordHasher<UserEntity> hasher,
         IEnumerable<IPlanChangeHandler> planHandlers,
-        PasswordPolicy passwordPolicy)
+        PasswordPolicy passwordPolicy,
+        IEnumerable<IAccountRecoveryHandler> recoveryHandlers)
     {
         this.planHandlers = planHandlers;
         this.passwordPolicy = passwordPolicy;
+        this.recoveryHandlers = recoveryHandlers;
         this.users = users;
         this.passkeys = passkeys;
         this.ids = ids;
@@ -82,13 +85,15 @@ public sealed class AccountService
 
     /// <summary>
     /// An account for a first social sign-in: no password (an empty hash never verifies), so its only way in is
-    /// the social account that creates it, until the person adds a passkey.
+    /// the social account that creates it, until the person adds a passkey. Its address counts as confirmed: the
+    /// provider said it is verified, and only then is an account created.
     /// </summary>
     /// <returns>The new user, or null when the email is taken.</returns>
     internal async Task<Account?> CreateWithoutPasswordAsync(string normalizedEmail, string? displayName, CancellationToken cancellationToken)
     {
         var name = displayName?.Trim();
         var user = NewUser(normalizedEmail, name is { Length: > MaxDisplayNameLength } ? name[..MaxDisplayNameLength] : name);
+        user.EmailVerifiedAt = user.CreatedAt;
         return await users.CreateAsync(user, cancellationToken) ? new Account(user) : null;
     }
 
@@ -196,9 +201,53 @@ public sealed class AccountService
         user.Id, user.Email, user.EmailVerifiedAt is not null, user.Plan, user.TwoFactorEnabled, user.CreatedAt, user.LockedAt, user.LockReason,
         Deleted: user.DeletedAt is not null);
 
-    /// <summary>Replaces the password hash (a change or a reset; the caller has proved the right to it).</summary>
-    internal Task<Result<Account>> SetPasswordAsync(string userId, string newPassword, CancellationToken cancellationToken) =>
-        ChangeAsync(userId, user => user.PasswordHash = hasher.HashPassword(user, newPassword), cancellationToken);
+    /// <summary>
+    /// Replaces the password hash (a change or a reset; the caller has proved the right to it) and recovers the account
+    /// (DESIGN.md §14, recovery evicts): the security stamp renews, so every device token made before counts as an
+    /// unknown device, and every <see cref="IAccountRecoveryHandler"/> ends what it holds (the other emailed links).
+    /// With <paramref name="expectedStamp"/> (a reset link's), only while the account still has that stamp: a link that
+    /// a concurrent recovery voided after it was looked up changes nothing (NOT_FOUND).
+    /// </summary>
+    internal Task<Result<Account>> SetPasswordAsync(string userId, string newPassword, string? expectedStamp, CancellationToken cancellationToken) =>
+        RecoverAsync(userId, reclaimed: false, user => user.PasswordHash = hasher.HashPassword(user, newPassword),
+            user => expectedStamp is null || user.SecurityStamp == expectedStamp, cancellationToken);
+
+    /// <summary>
+    /// DESIGN.md §14: the owner of the address proved it (a reset link followed, or a provider's verified email) on an
+    /// account whose address was never confirmed, so whoever made the account may not be them. The address becomes
+    /// confirmed and the account is recovered as by <see cref="SetPasswordAsync"/>, reclaimed (the handlers end whatever
+    /// anyone added); its password is replaced by <paramref name="newPassword"/>, or removed when the prover set none (a
+    /// social sign-in). Conditional on the account still being unconfirmed (and, with <paramref name="expectedStamp"/>,
+    /// still having the proving link's stamp), with its ETag: of concurrent proofs exactly one reclaims.
+    /// </summary>
+    /// <returns>The reclaimed account; NOT_FOUND when it is gone or was confirmed or recovered in the meantime.</returns>
+    internal Task<Result<Account>> ReclaimAsync(string userId, string? newPassword, string? expectedStamp, CancellationToken cancellationToken) =>
+        RecoverAsync(userId, reclaimed: true, user =>
+        {
+            user.EmailVerifiedAt = time.GetUtcNow();
+            user.PasswordHash = newPassword is null ? "" : hasher.HashPassword(user, newPassword);
+            // The reclaim removed the authenticator first (AccountReclaim); GET /me follows.
+            user.TwoFactorEnabled = false;
+        }, user => user.EmailVerifiedAt is null && (expectedStamp is null || user.SecurityStamp == expectedStamp), cancellationToken);
+
+    private async Task<Result<Account>> RecoverAsync(
+        string userId, bool reclaimed, Action<UserEntity> change, Func<UserEntity, bool> when, CancellationToken cancellationToken)
+    {
+        var recovered = await ChangeAsync(userId, user =>
+        {
+            change(user);
+            user.SecurityStamp = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        }, cancellationToken, when);
+        if (recovered.Succeeded)
+        {
+            foreach (var handler in recoveryHandlers)
+            {
+                await handler.EvictAsync(userId, reclaimed, cancellationToken);
+            }
+        }
+
+        return recovered;
+    }
 
     /// <summary>Marks <paramref name="email"/> verified, if it is still the account's address.</summary>
     /// <returns>False when the account has another address by now (the link was for the old one).</returns>
@@ -215,11 +264,12 @@ public sealed class AccountService
 
     /// <summary>
     /// Moves the account from <paramref name="previousEmail"/> to <paramref name="newEmail"/> (confirmed by a link sent
-    /// there, so it counts as verified). The new address is claimed before the user carries it and the old one
+    /// there, so it counts as verified), if no recovery renewed the account's stamp since the link was sent
+    /// (<paramref name="linkStamp"/>, DESIGN.md §14). The new address is claimed before the user carries it and the old one
     /// released after, so no two accounts ever own one address; a crash in between leaves a stale claim that the
     /// next claimant of that address clears (<see cref="UserStore.TryClaimEmailAsync"/>), never a stranded user.
     /// </summary>
-    internal async Task<Result<Account>> ChangeEmailAsync(string userId, string previousEmail, string newEmail, CancellationToken cancellationToken)
+    internal async Task<Result<Account>> ChangeEmailAsync(string userId, string previousEmail, string newEmail, string linkStamp, CancellationToken cancellationToken)
     {
         if (!await users.TryClaimEmailAsync(newEmail, userId, cancellationToken))
         {
@@ -230,7 +280,7 @@ public sealed class AccountService
         {
             user.Email = newEmail;
             user.EmailVerifiedAt = time.GetUtcNow();
-        }, cancellationToken, when: user => user.Email == previousEmail);
+        }, cancellationToken, when: user => user.Email == previousEmail && user.SecurityStamp == linkStamp);
         if (!changed.Succeeded)
         {
             await users.ReleaseEmailAsync(newEmail, userId, cancellationToken);

@@ -21,6 +21,13 @@ internal sealed class UserEntity : StoredEntity
     public DateTimeOffset? EmailVerifiedAt { get; set; }
 
     /// <summary>
+    /// Changes whenever the account is recovered (DESIGN.md §14: a password change or reset, the owner reclaiming an
+    /// unverified account), as Identity's security stamp does: a device token or an emailed link made under an older
+    /// stamp no longer counts. Empty until the first change, which is what the tokens of older accounts were made under.
+    /// </summary>
+    public string SecurityStamp { get; set; } = "";
+
+    /// <summary>
     /// When the person deleted the account: from then on nothing finds it by email or id for signing in, and the
     /// sweep erases what is left of it (its library can be large) before removing this row.
     /// </summary>

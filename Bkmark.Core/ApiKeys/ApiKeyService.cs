@@ -405,6 +405,11 @@ public sealed partial class ApiKeyService
             return Problems.AccountLocked();
         }
 
+        if (user.EmailVerifiedAt is null)
+        {
+            return AccountProblems.EmailNotVerified();
+        }
+
         if (options.LimitsFor(user.Plan) is not { } limits)
         {
             // Only managers whose own account may hold keys create an organisation's (DESIGN §15).

@@ -48,6 +48,8 @@ public static class ErrorCodes
     public const string LastOwner = "LAST_OWNER";
     public const string AccountLocked = "ACCOUNT_LOCKED";
 
+    public const string EmailNotVerified = "EMAIL_NOT_VERIFIED";
+    public const string OrganisationOwnerRequired = "ORGANISATION_OWNER_REQUIRED";
     public const string PasswordTooWeak = "PASSWORD_TOO_WEAK";
     public const string PasswordBreached = "PASSWORD_BREACHED";
 
@@ -81,6 +83,7 @@ public static class ErrorCodes
         [OrganisationRoleRequired] = (403, "Organisation role required"),
         [OrganisationKeyNotAllowed] = (403, "Organisation API key not allowed"),
         [AccountLocked] = (403, "Account locked"),
+        [EmailNotVerified] = (403, "Email not verified"),
         [NotFound] = (404, "Not found"),
         [Conflict] = (409, "Conflict"),
         [EmailTaken] = (409, "Email taken"),
@@ -92,6 +95,7 @@ public static class ErrorCodes
         [LastSignInMethod] = (409, "Last way to sign in"),
         [SocialProviderUnavailable] = (502, "Identity provider unavailable"),
         [LastOwner] = (409, "Last owner"),
+        [OrganisationOwnerRequired] = (409, "Organisation owner required"),
         [PayloadTooLarge] = (413, "Payload too large"),
         [UnsupportedMediaType] = (415, "Unsupported media type"),
         [TooManyAttempts] = (429, "Too many attempts"),

@@ -1,11 +1,15 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
+using Bkmark.Core.Library.Sandbox;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.Organisations;
 using Bkmark.Core.Passkeys;
+using Bkmark.Core.PublishableKeys;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
+using Bkmark.Core.Social;
 using Bkmark.Core.TwoFactor;
 
 namespace Bkmark.Core.Lifecycle;
@@ -23,7 +27,11 @@ public sealed partial class AccountDeletionService
     private readonly ApiKeyService apiKeys;
     private readonly PasskeyService passkeys;
     private readonly TwoFactorService twoFactor;
+    private readonly SocialAccountRemoval social;
+    private readonly PublishableKeyService publishableKeys;
+    private readonly OrganisationService organisations;
     private readonly ExpiryIndex expiry;
+    private readonly LifecycleTokens tokens;
     private readonly LifecycleEmails emails;
     private readonly SecurityEventLog securityLog;
     private readonly TimeProvider time;
@@ -37,7 +45,11 @@ public sealed partial class AccountDeletionService
         ApiKeyService apiKeys,
         PasskeyService passkeys,
         TwoFactorService twoFactor,
+        SocialAccountRemoval social,
+        PublishableKeyService publishableKeys,
+        OrganisationService organisations,
         ExpiryIndex expiry,
+        LifecycleTokens tokens,
         LifecycleEmails emails,
         SecurityEventLog securityLog,
         TimeProvider time,
@@ -50,7 +62,11 @@ public sealed partial class AccountDeletionService
         this.apiKeys = apiKeys;
         this.passkeys = passkeys;
         this.twoFactor = twoFactor;
+        this.social = social;
+        this.publishableKeys = publishableKeys;
+        this.organisations = organisations;
         this.expiry = expiry;
+        this.tokens = tokens;
         this.emails = emails;
         this.securityLog = securityLog;
         this.time = time;
@@ -58,15 +74,19 @@ public sealed partial class AccountDeletionService
     }
 
     /// <summary>
-    /// Deletes the signed-in person's account, authorised by <paramref name="password"/> (throttled as sign-in is)
-    /// or, without one, by a sign-in within the step-up age. Credentials stop first, then the sweep's entry is
-    /// written, then the account is marked deleted and its address freed: a crash part-way leaves an account that
-    /// still signs in with its password and can be deleted again, never a deleted one that keeps working.
+    /// Deletes the signed-in person's account, authorised by the password (throttled as sign-in is, by the device-token
+    /// rule) or, without one, by a sign-in within the step-up age, and with two-factor on by a TOTP or backup code too
+    /// (DESIGN.md §14). Organisations are settled first (a sole owner with other members is
+    /// refused before anything changes), credentials stop next, then the sweep's entries are written, then the account is
+    /// marked deleted and its address freed: a crash part-way leaves an account that still signs in with its password and
+    /// can be deleted again, never a deleted one that keeps working.
     /// </summary>
-    public async Task<Result<bool>> DeleteAsync(Caller caller, string? password, ClientInfo client, CancellationToken cancellationToken)
+    public async Task<Result<bool>> DeleteAsync(
+        Caller caller, AccountDeletionProof proof, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (password is null)
+        ArgumentNullException.ThrowIfNull(proof);
+        if (proof.Password is not { } password)
         {
             var recent = stepUp.RequireRecent(caller);
             if (!recent.Succeeded)
@@ -76,11 +96,19 @@ public sealed partial class AccountDeletionService
         }
         else
         {
-            var proof = await signIn.ConfirmPasswordAsync(caller.UserId, password, client, cancellationToken);
-            if (!proof.Succeeded)
+            var confirmed = await signIn.ConfirmPasswordAsync(caller.UserId, password, proof.DeviceToken, client, cancellationToken);
+            if (!confirmed.Succeeded)
             {
-                return proof.Problem;
+                return confirmed.Problem;
             }
+        }
+
+        // A session proved the second factor once; deleting everything asks for it again, as a reset does.
+        var secondFactor = await twoFactor.CheckSignInAsync(caller.UserId, proof.TwoFactorCode, cancellationToken);
+        if (!secondFactor.Succeeded)
+        {
+            await securityLog.RecordRefusalAsync(caller.UserId, secondFactor.Problem, client, cancellationToken);
+            return secondFactor.Problem;
         }
 
         var user = await accounts.FindAsync(caller.UserId, cancellationToken);
@@ -89,13 +117,25 @@ public sealed partial class AccountDeletionService
             return Problems.TokenRevoked("This account no longer exists.");
         }
 
-        var stopped = await StopCredentialsAsync(user.Id, cancellationToken);
+        var deletedOrganisations = await organisations.RemoveDeletedAccountAsync(user.Id, cancellationToken);
+        if (!deletedOrganisations.Succeeded)
+        {
+            return deletedOrganisations.Problem;
+        }
+
+        var stopped = await StopCredentialsAsync(user.Id, deletedOrganisations.Value, cancellationToken);
         if (stopped is not null)
         {
             return stopped;
         }
 
-        await expiry.ScheduleAsync(AccountEraseHandler.KindName, user.Id, Account.ProfileRowKey, time.GetUtcNow(), cancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var libraryId in deletedOrganisations.Value.Select(LibraryIds.Organisation).Append(SandboxLibrary.IdOf(user.Id)))
+        {
+            await expiry.ScheduleAsync(LibraryEraseHandler.KindName, libraryId, "", now, cancellationToken);
+        }
+
+        await expiry.ScheduleAsync(AccountEraseHandler.KindName, user.Id, Account.ProfileRowKey, now, cancellationToken);
         var deleted = await accounts.MarkDeletedAsync(user.Id, cancellationToken);
         if (!deleted.Succeeded)
         {
@@ -108,8 +148,11 @@ public sealed partial class AccountDeletionService
         return true;
     }
 
-    /// <summary>Sessions, API keys, passkeys and the second factor: through each capability's own service.</summary>
-    private async Task<Problem?> StopCredentialsAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sessions, API keys (the account's and those of the organisations deleted with it), publishable keys, social links,
+    /// emailed links, passkeys and the second factor: through each capability's own service.
+    /// </summary>
+    private async Task<Problem?> StopCredentialsAsync(string userId, IReadOnlyList<string> deletedOrganisations, CancellationToken cancellationToken)
     {
         var ended = await sessions.RevokeAllAsync(userId, "account-deleted", cancellationToken);
         if (!ended.Succeeded)
@@ -117,16 +160,29 @@ public sealed partial class AccountDeletionService
             return ended.Problem;
         }
 
-        // The owner's own authority: a session may revoke any of its keys.
-        var owner = new Caller(userId, CredentialType.Session, Scopes.All, ExpiresAt: null);
-        foreach (var key in await apiKeys.ListAsync(userId, cancellationToken))
+        // The owner's own authority: a session may revoke any of its keys, and an organisation's it was the last of.
+        var owners = deletedOrganisations
+            .Select(organisationId => new Caller(userId, CredentialType.Session, Scopes.All, ExpiresAt: null) { OrganisationId = organisationId })
+            .Prepend(new Caller(userId, CredentialType.Session, Scopes.All, ExpiresAt: null));
+        foreach (var owner in owners)
         {
-            var revoked = await apiKeys.RevokeAsync(owner, key.Id, cancellationToken);
-            if (revoked.Problem is { Code: not ErrorCodes.NotFound } problem)
+            foreach (var key in await apiKeys.ListAsync(owner, cancellationToken))
             {
-                return problem;
+                var revoked = await apiKeys.RevokeAsync(owner, key.Id, cancellationToken);
+                if (revoked.Problem is { Code: not ErrorCodes.NotFound } problem)
+                {
+                    return problem;
+                }
             }
         }
+
+        foreach (var key in await publishableKeys.ListAsync(userId, cancellationToken))
+        {
+            await publishableKeys.DeleteAsync(userId, key.Id, cancellationToken);
+        }
+
+        await social.RemoveAllAsync(userId, cancellationToken);
+        await tokens.VoidAsync(userId, LinkPurpose.All, cancellationToken);
 
         foreach (var passkey in await passkeys.ListAsync(userId, cancellationToken))
         {
@@ -140,3 +196,6 @@ public sealed partial class AccountDeletionService
     [LoggerMessage(EventId = 9431, Level = LogLevel.Information, Message = "User {UserId} deleted their account; the sweep erases the rest")]
     private static partial void LogDeleted(ILogger logger, string userId);
 }
+
+/// <summary>What <c>DELETE /me</c> proves: the password (or none, after a fresh sign-in), the second factor when it is on, and the device.</summary>
+public sealed record AccountDeletionProof(string? Password, string? TwoFactorCode, string? DeviceToken);

@@ -38,7 +38,8 @@ public sealed partial class EmailChangeService
     /// the password (throttled as sign-in is). Whether another account has that address is not said here, so the
     /// request cannot probe for accounts; confirming it answers <c>EMAIL_TAKEN</c> if so.
     /// </summary>
-    public async Task<Result<bool>> RequestAsync(Caller caller, string? newEmail, string? password, ClientInfo client, CancellationToken cancellationToken)
+    public async Task<Result<bool>> RequestAsync(
+        Caller caller, string? newEmail, string? password, string? deviceToken, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var normalizedEmail = EmailAddress.Normalize(newEmail);
@@ -54,7 +55,7 @@ public sealed partial class EmailChangeService
             return invalid;
         }
 
-        var user = await signIn.ConfirmPasswordAsync(caller.UserId, password, client, cancellationToken);
+        var user = await signIn.ConfirmPasswordAsync(caller.UserId, password, deviceToken, client, cancellationToken);
         if (!user.Succeeded)
         {
             return user.Problem;
@@ -65,7 +66,10 @@ public sealed partial class EmailChangeService
             return Problems.Validation("newEmail", "This is the account's email address already.");
         }
 
-        await tokens.SendLinkAsync(LinkPurpose.ChangeEmail, user.Value.Id, normalizedEmail!, user.Value.Email, cancellationToken);
+        // Only the latest link may complete (DESIGN.md §14): an intruder's earlier request dies with the owner's next one.
+        await tokens.SendOnlyLinkAsync(LinkPurpose.ChangeEmail, LinkHolder.Of(user.Value), normalizedEmail!, user.Value.Email, cancellationToken);
+        // Its notice goes to the address the account has now, which the change would take away.
+        await securityLog.RecordAsync(new SecurityEvent(user.Value.Id, SecurityEventTypes.EmailChangeRequested, client, caller.SessionId), cancellationToken);
         return true;
     }
 
@@ -79,10 +83,10 @@ public sealed partial class EmailChangeService
         }
 
         var previousEmail = link.Value.PreviousEmail!;
-        var changed = await accounts.ChangeEmailAsync(link.Value.UserId, previousEmail, link.Value.Email, cancellationToken);
+        var changed = await accounts.ChangeEmailAsync(link.Value.UserId, previousEmail, link.Value.Email, link.Value.SecurityStamp, cancellationToken);
         if (!changed.Succeeded)
         {
-            // NOT_FOUND: the account was deleted, or moved to another address since this link was sent.
+            // NOT_FOUND: the account was deleted, moved to another address or recovered since this link was sent.
             return changed.Problem.Code == ErrorCodes.NotFound ? LifecycleTokens.Unusable() : changed.Problem;
         }
 

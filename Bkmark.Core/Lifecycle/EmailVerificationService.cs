@@ -12,6 +12,7 @@ public sealed partial class EmailVerificationService
 {
     private readonly AccountService accounts;
     private readonly LifecycleTokens tokens;
+    private readonly PasswordService passwords;
     private readonly AttemptThrottle throttle;
     private readonly SecurityEventLog securityLog;
     private readonly ILogger<EmailVerificationService> logger;
@@ -20,6 +21,7 @@ public sealed partial class EmailVerificationService
     internal EmailVerificationService(
         AccountService accounts,
         LifecycleTokens tokens,
+        PasswordService passwords,
         AttemptThrottle throttle,
         SecurityEventLog securityLog,
         IOptions<LifecycleOptions> options,
@@ -27,21 +29,32 @@ public sealed partial class EmailVerificationService
     {
         this.accounts = accounts;
         this.tokens = tokens;
+        this.passwords = passwords;
         this.throttle = throttle;
         this.securityLog = securityLog;
         this.logger = logger;
         this.sends = LinkEmailPolicy("verify-email-send", options.Value);
     }
 
-    /// <summary>Creates the account (see <see cref="AccountService.RegisterAsync"/>) and sends the link that confirms its address.</summary>
+    /// <summary>
+    /// Creates the account (see <see cref="AccountService.RegisterAsync"/>) and sends the link that confirms its address.
+    /// An address that has an account answers <c>EMAIL_TAKEN</c> as before, and its mailbox gets a reset link: if
+    /// someone else registered the owner's address first, that is how the owner takes it back (DESIGN.md §14).
+    /// </summary>
     public async Task<Result<NewAccount>> RegisterAsync(string? email, string? password, string? displayName, CancellationToken cancellationToken)
     {
         var user = await accounts.RegisterAsync(email, password, displayName, cancellationToken);
+        if (user.Problem is { Code: ErrorCodes.EmailTaken })
+        {
+            await passwords.SendResetLinkAsync(EmailAddress.Normalize(email)!, LifecycleEmails.RegistrationOfExistingAddress, cancellationToken);
+        }
+
         if (user.Succeeded)
         {
             // Registration counts as the first send, so resends are limited from the start.
             await throttle.ClaimAsync(sends, user.Value.Id, cancellationToken);
-            await tokens.SendLinkAsync(LinkPurpose.VerifyEmail, user.Value.Id, user.Value.Email, previousEmail: null, cancellationToken);
+            // A new account's security stamp is empty until its first recovery.
+            await tokens.SendLinkAsync(LinkPurpose.VerifyEmail, new LinkHolder(user.Value.Id, SecurityStamp: ""), user.Value.Email, previousEmail: null, cancellationToken);
         }
 
         return user;
@@ -67,7 +80,7 @@ public sealed partial class EmailVerificationService
             return Problems.TooManyAttempts(retryAfter);
         }
 
-        await tokens.SendLinkAsync(LinkPurpose.VerifyEmail, user.Id, user.Email, previousEmail: null, cancellationToken);
+        await tokens.SendLinkAsync(LinkPurpose.VerifyEmail, LinkHolder.Of(user), user.Email, previousEmail: null, cancellationToken);
         return true;
     }
 

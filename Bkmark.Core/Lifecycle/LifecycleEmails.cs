@@ -17,6 +17,7 @@ internal sealed class LifecycleEmails(IEmailOutbox outbox, TimeProvider time, IO
     public const string PasswordChanged = "password-changed";
     public const string PasswordWasReset = "password-was-reset";
     public const string EmailChanged = "email-changed";
+    public const string RegistrationOfExistingAddress = "register-existing";
     public const string AccountDeleted = "account-deleted";
 
     /// <summary>The page the links open: Settings → Security, which reads the action and token from the fragment.</summary>
@@ -76,6 +77,11 @@ internal sealed class LifecycleEmails(IEmailOutbox outbox, TimeProvider time, IO
         Notice(PasswordChanged, "Your Bkmark password was changed", "Your password was changed", "Every other session was signed out."),
         Notice(PasswordWasReset, "Your Bkmark password was reset", "Your password was reset with a link sent to this address", "Every session was signed out."),
         Notice(EmailChanged, "Your Bkmark email address was changed", "The email address of your account was changed to another address", "This address no longer signs in to Bkmark."),
+        new LifecycleEmailTemplate(RegistrationOfExistingAddress, values => new EmailContent(
+            "Someone tried to sign up to Bkmark with this address",
+            ["Someone tried to create a Bkmark account with this email address, but an account with it exists already.",
+             "If you did not create that account, or cannot sign in to it, reset its password with the link below. If the account's address was never confirmed, resetting the password also takes it back from whoever made it: every session, password and link of theirs stops working."],
+            new EmailLink("Reset your password", values["link"]))),
         Notice(AccountDeleted, "Your Bkmark account was deleted", "Your Bkmark account was deleted", "Its sessions, keys and passkeys stopped working at once; your bookmarks are being erased. This is the last email you get from us."),
     ];
 

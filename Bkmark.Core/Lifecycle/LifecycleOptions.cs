@@ -17,8 +17,8 @@ public sealed class LifecycleOptions
     [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
     public TimeSpan PasswordResetLifetime { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>How long a link to confirm a new email address works.</summary>
-    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
+    /// <summary>How long a link to confirm a new email address works: at most a day (DESIGN.md §14, the unexpired email change attack).</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
     public TimeSpan EmailChangeLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Links presented from one client address that were not usable, before that address is locked out for <see cref="LinkLockout"/>.</summary>

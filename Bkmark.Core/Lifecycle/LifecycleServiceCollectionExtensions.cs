@@ -1,3 +1,4 @@
+using Bkmark.Core.Accounts;
 using Bkmark.Core.Email;
 using Bkmark.Core.Maintenance;
 
@@ -14,6 +15,7 @@ public static class LifecycleServiceCollectionExtensions
         services.AddOptions<LifecycleOptions>().BindConfiguration(LifecycleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LifecycleTokens>();
         services.AddSingleton<LifecycleEmails>();
+        services.AddSingleton<IAccountRecoveryHandler, LifecycleLinkEviction>();
         foreach (var template in LifecycleEmails.Templates)
         {
             services.AddSingleton(template);
@@ -25,6 +27,7 @@ public static class LifecycleServiceCollectionExtensions
         services.AddServiceWithInternalConstructor<AccountDeletionService>();
         services.AddExpiryHandler<LifecycleTokenExpiryHandler>();
         services.AddExpiryHandler<AccountEraseHandler>();
+        services.AddExpiryHandler<LibraryEraseHandler>();
         return services;
     }
 }

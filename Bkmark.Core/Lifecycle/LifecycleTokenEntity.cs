@@ -20,6 +20,12 @@ internal sealed class LifecycleTokenEntity : SingleUseToken
     /// <summary>For a change of email: the account's address when the change was asked for.</summary>
     public string? PreviousEmail { get; set; }
 
+    /// <summary>
+    /// The account's security stamp when the link was sent: what it changes is written only while the account still has
+    /// it, so a link a recovery voided after it was looked up changes nothing (DESIGN.md §14).
+    /// </summary>
+    public string SecurityStamp { get; set; } = "";
+
     public override DateTimeOffset? UsedAt { get; set; }
 }
 

@@ -1,3 +1,4 @@
+using Bkmark.Core.Accounts;
 using Bkmark.Core.Json;
 using Bkmark.Core.Throttling;
 
@@ -35,16 +36,41 @@ internal sealed class LifecycleTokens(SingleUseTokens tokens, LifecycleEmails em
             new ThrottlePolicy("lifecycle-link", options.Value.LinkMaxFailures, options.Value.LinkLockout, options.Value.LinkLockout),
             Answers));
 
-    /// <summary>Issues a token for <paramref name="purpose"/> and emails its link to <paramref name="email"/>: every lifecycle link goes out this way.</summary>
-    public async Task SendLinkAsync(LinkPurpose purpose, string userId, string email, string? previousEmail, CancellationToken cancellationToken)
+    /// <summary>
+    /// Issues a token for <paramref name="purpose"/> and emails its link to <paramref name="email"/>: every lifecycle link
+    /// goes out this way, in the words of the purpose's template or of <paramref name="template"/> (a reset link sent
+    /// because someone tried to register the address).
+    /// </summary>
+    public async Task SendLinkAsync(
+        LinkPurpose purpose, LinkHolder holder, string email, string? previousEmail, CancellationToken cancellationToken, string? template = null)
     {
-        var token = await IssueAsync(purpose, userId, email, previousEmail, cancellationToken);
-        await emails.SendLinkAsync(purpose.Template, email, purpose.PageAction, token, cancellationToken);
+        var token = await IssueAsync(purpose, holder, email, previousEmail, cancellationToken);
+        await emails.SendLinkAsync(template ?? purpose.Template, email, purpose.PageAction, token, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a link as <see cref="SendLinkAsync"/> does, then voids every earlier outstanding link of its purpose: only the
+    /// latest one asked for may complete (DESIGN.md §14, a change of email). Voided after the new one is stored, so of two
+    /// concurrent requests none leaves an earlier link alive (at worst both void each other, and the person asks again).
+    /// </summary>
+    public async Task SendOnlyLinkAsync(LinkPurpose purpose, LinkHolder holder, string email, string? previousEmail, CancellationToken cancellationToken)
+    {
+        var issued = NewToken(holder, email, previousEmail);
+        var raw = await tokens.IssueAsync(tokenPurposes[purpose.Name], issued, cancellationToken);
+        foreach (var earlier in await tokens.ListOutstandingAsync(holder.UserId, [tokenPurposes[purpose.Name]], cancellationToken))
+        {
+            if (earlier.RowKey != issued.RowKey)
+            {
+                await tokens.TryVoidAsync(tokenPurposes[purpose.Name], earlier, cancellationToken);
+            }
+        }
+
+        await emails.SendLinkAsync(purpose.Template, email, purpose.PageAction, raw, cancellationToken);
     }
 
     /// <summary>Stores a new token for <paramref name="purpose"/>, valid for its lifetime, and returns it raw (for the email only).</summary>
-    public Task<string> IssueAsync(LinkPurpose purpose, string userId, string email, string? previousEmail, CancellationToken cancellationToken) =>
-        tokens.IssueAsync(tokenPurposes[purpose.Name], new LifecycleTokenEntity { UserId = userId, Email = email, PreviousEmail = previousEmail }, cancellationToken);
+    public Task<string> IssueAsync(LinkPurpose purpose, LinkHolder holder, string email, string? previousEmail, CancellationToken cancellationToken) =>
+        tokens.IssueAsync(tokenPurposes[purpose.Name], NewToken(holder, email, previousEmail), cancellationToken);
 
     /// <summary>The live, unused token of <paramref name="purpose"/> that <paramref name="raw"/> names, throttled per client address.</summary>
     public Task<Result<LifecycleTokenEntity>> FindUsableAsync(string? raw, LinkPurpose purpose, ClientInfo client, CancellationToken cancellationToken)
@@ -78,5 +104,23 @@ internal sealed class LifecycleTokens(SingleUseTokens tokens, LifecycleEmails em
     /// <summary>The answer for a link that is unknown, spent, void or for something else: one answer, so none tells which.</summary>
     public static Problem Unusable() => UnusableLink;
 
+    private static LifecycleTokenEntity NewToken(LinkHolder holder, string email, string? previousEmail)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        return new LifecycleTokenEntity { UserId = holder.UserId, SecurityStamp = holder.SecurityStamp, Email = email, PreviousEmail = previousEmail };
+    }
+
     private static string SubjectOf(ClientInfo client) => client.IpAddress ?? "unknown";
+}
+
+/// <summary>Whose link it is, and their security stamp when it was sent; <see cref="Nobody"/> for an address no account has.</summary>
+internal sealed record LinkHolder(string UserId, string SecurityStamp)
+{
+    public static LinkHolder Nobody { get; } = new("", "");
+
+    public static LinkHolder Of(Account account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return new(account.Id, account.SecurityStamp);
+    }
 }

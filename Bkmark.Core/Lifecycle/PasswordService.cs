@@ -18,6 +18,7 @@ public sealed partial class PasswordService
     private readonly SignInService signIn;
     private readonly SessionService sessions;
     private readonly TwoFactorService twoFactor;
+    private readonly AccountReclaim reclaim;
     private readonly LifecycleTokens tokens;
     private readonly LifecycleEmails emails;
     private readonly AttemptThrottle throttle;
@@ -31,6 +32,7 @@ public sealed partial class PasswordService
         SignInService signIn,
         SessionService sessions,
         TwoFactorService twoFactor,
+        AccountReclaim reclaim,
         LifecycleTokens tokens,
         LifecycleEmails emails,
         AttemptThrottle throttle,
@@ -43,6 +45,7 @@ public sealed partial class PasswordService
         this.signIn = signIn;
         this.sessions = sessions;
         this.twoFactor = twoFactor;
+        this.reclaim = reclaim;
         this.tokens = tokens;
         this.emails = emails;
         this.throttle = throttle;
@@ -57,7 +60,7 @@ public sealed partial class PasswordService
     /// (throttled as sign-in is). Every other session ends; the user is told by email.
     /// </summary>
     public async Task<Result<bool>> ChangeAsync(
-        Caller caller, string? currentPassword, string? newPassword, ClientInfo client, CancellationToken cancellationToken)
+        Caller caller, string? currentPassword, string? newPassword, string? deviceToken, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var errors = new FieldErrors();
@@ -72,7 +75,7 @@ public sealed partial class PasswordService
             return invalid;
         }
 
-        var proof = await signIn.ConfirmPasswordAsync(caller.UserId, currentPassword, client, cancellationToken);
+        var proof = await signIn.ConfirmPasswordAsync(caller.UserId, currentPassword, deviceToken, client, cancellationToken);
         if (!proof.Succeeded)
         {
             return proof.Problem;
@@ -83,7 +86,7 @@ public sealed partial class PasswordService
             return refused;
         }
 
-        var changed = await accounts.SetPasswordAsync(caller.UserId, newPassword!, cancellationToken);
+        var changed = await accounts.SetPasswordAsync(caller.UserId, newPassword!, expectedStamp: null, cancellationToken);
         if (!changed.Succeeded)
         {
             return changed.Problem;
@@ -116,25 +119,34 @@ public sealed partial class PasswordService
             return Problems.Validation("email", EmailAddress.Invalid);
         }
 
+        await SendResetLinkAsync(normalizedEmail, LifecycleEmails.PasswordResetLink, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// The reset link <see cref="RequestResetAsync"/> sends, in the words of <paramref name="template"/>: also what a
+    /// registration of an address that has an account sends it (DESIGN.md §14: the owner reclaims by reset). Shares the
+    /// hourly limit per address.
+    /// </summary>
+    internal async Task SendResetLinkAsync(string normalizedEmail, string template, CancellationToken cancellationToken)
+    {
         var claim = await throttle.ClaimAsync(resetSends, EmailVerificationService.SubjectOf(normalizedEmail), cancellationToken);
         var user = await accounts.FindForSignInAsync(normalizedEmail, cancellationToken);
         if (claim.RetryAfter is not null)
         {
-            return true;
+            return;
         }
 
         if (user is null)
         {
             // An address nobody has gets a token too, bound to no account: it can never be used, but it costs the same write.
-            await tokens.IssueAsync(LinkPurpose.ResetPassword, userId: "", normalizedEmail, previousEmail: null, cancellationToken);
+            await tokens.IssueAsync(LinkPurpose.ResetPassword, LinkHolder.Nobody, normalizedEmail, previousEmail: null, cancellationToken);
             await emails.SendAsync(LifecycleEmails.PasswordResetNoAccount, normalizedEmail, cancellationToken);
         }
         else
         {
-            await tokens.SendLinkAsync(LinkPurpose.ResetPassword, user.Id, normalizedEmail, previousEmail: null, cancellationToken);
+            await tokens.SendLinkAsync(LinkPurpose.ResetPassword, LinkHolder.Of(user), normalizedEmail, previousEmail: null, cancellationToken, template);
         }
-
-        return true;
     }
 
     /// <summary>
@@ -169,6 +181,13 @@ public sealed partial class PasswordService
             return refused;
         }
 
+        // An address never confirmed: this is its owner's first proof, and whatever second factor the account has was
+        // set by whoever registered it, not by them (DESIGN.md §14). They reclaim it instead of being asked for it.
+        if (user.EmailVerifiedAt is null)
+        {
+            return await ReclaimAsync(link.Value, newPassword!, client, cancellationToken);
+        }
+
         var secondFactor = await twoFactor.CheckSignInAsync(user.Id, twoFactorCode, cancellationToken);
         if (!secondFactor.Succeeded)
         {
@@ -185,10 +204,11 @@ public sealed partial class PasswordService
             await securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.BackupCodeUsed, client), cancellationToken);
         }
 
-        var changed = await accounts.SetPasswordAsync(user.Id, newPassword!, cancellationToken);
+        // Bound to the link's stamp: a recovery that finished since this link was looked up voided it.
+        var changed = await accounts.SetPasswordAsync(user.Id, newPassword!, link.Value.SecurityStamp, cancellationToken);
         if (!changed.Succeeded)
         {
-            return changed.Problem;
+            return changed.Problem.Code == ErrorCodes.NotFound ? LifecycleTokens.Unusable() : changed.Problem;
         }
 
         var revoked = await sessions.RevokeAllAsync(user.Id, "password-reset", cancellationToken);
@@ -200,6 +220,23 @@ public sealed partial class PasswordService
         LogReset(logger, user.Id, revoked.Value);
         await securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.PasswordReset, client), cancellationToken);
         await emails.NotifyAsync(LifecycleEmails.PasswordWasReset, user.Email, client, cancellationToken);
+        return true;
+    }
+
+    private async Task<Result<bool>> ReclaimAsync(LifecycleTokenEntity link, string newPassword, ClientInfo client, CancellationToken cancellationToken)
+    {
+        if (!await tokens.TrySpendAsync(link, cancellationToken))
+        {
+            return LifecycleTokens.Unusable();
+        }
+
+        var reclaimed = await reclaim.ReclaimAsync(link.UserId, newPassword, link.SecurityStamp, AccountReclaim.ByPasswordReset, client, cancellationToken);
+        if (!reclaimed.Succeeded)
+        {
+            return reclaimed.Problem;
+        }
+
+        await securityLog.RecordAsync(new SecurityEvent(link.UserId, SecurityEventTypes.PasswordReset, client), cancellationToken);
         return true;
     }
 

@@ -234,6 +234,12 @@ public sealed partial class InvitationService
             return NotFound;
         }
 
+        // DESIGN.md §14: checked before the invitation is spent, so confirming the address and following the link again works.
+        if (user.EmailVerifiedAt is null)
+        {
+            return AccountProblems.EmailNotVerified();
+        }
+
         if (!await tokens.TrySpendAsync(purpose, invitation.Value, cancellationToken))
         {
             // Another accept (or a revoke) spent it first: single use.

@@ -65,6 +65,11 @@ public sealed partial class OrganisationService
             return Problems.NotFound("The user");
         }
 
+        if (user.EmailVerifiedAt is null)
+        {
+            return AccountProblems.EmailNotVerified();
+        }
+
         if (user.Plan != Plans.Team)
         {
             return OrganisationProblems.TeamPlanRequired();
@@ -231,6 +236,61 @@ public sealed partial class OrganisationService
         var member = await SyncMemberAsync(joined.Value, userId, email, cancellationToken);
         LogJoined(logger, organisationId, userId, member?.Role ?? role);
         return ToView(joined.Value, member?.Role ?? role);
+    }
+
+    /// <summary>
+    /// DESIGN.md §14, for an account being deleted: refused with <c>ORGANISATION_OWNER_REQUIRED</c> while it is the only
+    /// owner of an organisation that has other members (only owners make owners, so it would be ownerless for ever);
+    /// otherwise it leaves every organisation, and one it is alone in is deleted with it. Everything is checked before
+    /// anything is changed.
+    /// </summary>
+    /// <returns>The ids of the organisations deleted with the account, whose keys the caller revokes.</returns>
+    internal async Task<Result<IReadOnlyList<string>>> RemoveDeletedAccountAsync(string userId, CancellationToken cancellationToken)
+    {
+        var organisations = new List<OrganisationEntity>();
+        foreach (var membership in await store.ListMembershipsAsync(userId, cancellationToken))
+        {
+            if (await store.FindAsync(membership.RowKey, cancellationToken) is not { } organisation)
+            {
+                continue;
+            }
+
+            var roster = organisation.ReadRoster();
+            if (roster.Count > 1 && roster.GetValueOrDefault(userId) == OrganisationRoles.Owner && roster.Count(m => m.Value == OrganisationRoles.Owner) == 1)
+            {
+                return OrganisationProblems.OwnerRequired(organisation.Name);
+            }
+
+            organisations.Add(organisation);
+        }
+
+        var deleted = new List<string>();
+        var self = new Caller(userId, CredentialType.Session, Scopes.All, ExpiresAt: null);
+        foreach (var organisation in organisations)
+        {
+            var alone = organisation.ReadRoster().Keys.All(member => member == userId);
+            if (alone && await store.TryDeleteAsync(organisation, cancellationToken) != DeleteOutcome.Changed)
+            {
+                if (await store.FindMemberAsync(organisation.OrganisationId, userId, cancellationToken) is { } member)
+                {
+                    await store.TryDeleteMemberAsync(member, cancellationToken);
+                }
+
+                await store.DeleteMembershipAsync(userId, organisation.OrganisationId, cancellationToken);
+                LogDeletedWithOwner(logger, organisation.OrganisationId, userId);
+                deleted.Add(organisation.OrganisationId);
+                continue;
+            }
+
+            // Someone joined since it was read (or it never was theirs alone): leaving refuses to strand it without an owner.
+            var left = await RemoveFromRosterAsync(self, organisation.OrganisationId, userId, (_, _) => null, cancellationToken);
+            if (!left.Succeeded && left.Problem.Code != ErrorCodes.NotFound)
+            {
+                return left.Problem.Code == ErrorCodes.LastOwner ? OrganisationProblems.OwnerRequired(organisation.Name) : left.Problem;
+            }
+        }
+
+        return deleted;
     }
 
     /// <summary>The caller's member row, when they are a manager (admin or owner) of the organisation.</summary>
@@ -462,6 +522,9 @@ public sealed partial class OrganisationService
 
     [LoggerMessage(EventId = 19006, Level = LogLevel.Information, Message = "User {UserId} made an owner of organisation {OrganisationId} by support")]
     private static partial void LogOwnerAppointed(ILogger logger, string organisationId, string userId);
+
+    [LoggerMessage(EventId = 19009, Level = LogLevel.Information, Message = "Organisation {OrganisationId} deleted with the account of its only member {UserId}")]
+    private static partial void LogDeletedWithOwner(ILogger logger, string organisationId, string userId);
 
     [LoggerMessage(EventId = 19004, Level = LogLevel.Information, Message = "User {UserId} left or was removed from organisation {OrganisationId} (by {ActorId})")]
     private static partial void LogRemoved(ILogger logger, string organisationId, string userId, string actorId);

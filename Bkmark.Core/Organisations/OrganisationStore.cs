@@ -26,6 +26,10 @@ internal sealed class OrganisationStore(BkmarkTables tables)
     public Task<bool> TryReplaceAsync(OrganisationEntity organisation, CancellationToken cancellationToken) =>
         Organisations.TryReplaceAsync(organisation, cancellationToken);
 
+    /// <summary>Deletes the organisation's row if unchanged since it was read (nobody joined meanwhile).</summary>
+    public Task<DeleteOutcome> TryDeleteAsync(OrganisationEntity organisation, CancellationToken cancellationToken) =>
+        Organisations.TryDeleteAsync(organisation, cancellationToken);
+
     /// <summary>The one point read that authorises a member's request on the organisation.</summary>
     public Task<MemberEntity?> FindMemberAsync(string organisationId, string userId, CancellationToken cancellationToken) =>
         Organisations.FindAsync<MemberEntity>(organisationId, userId, cancellationToken);

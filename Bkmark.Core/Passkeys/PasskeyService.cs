@@ -62,6 +62,11 @@ public sealed partial class PasskeyService
             return Problems.NotFound("The user");
         }
 
+        if (user.EmailVerifiedAt is null)
+        {
+            return AccountProblems.EmailNotVerified();
+        }
+
         var existing = await store.ListAsync(userId, cancellationToken);
         var options = fido2.RequestNewCredential(new RequestNewCredentialParams
         {

@@ -1,3 +1,4 @@
+using Bkmark.Core.Accounts;
 using Bkmark.Core.Library.Groups;
 
 namespace Bkmark.Core.PublishableKeys;
@@ -9,6 +10,7 @@ namespace Bkmark.Core.PublishableKeys;
 public sealed partial class PublishableKeyService
 {
     private readonly PublishableKeyStore store;
+    private readonly AccountDirectory accounts;
     private readonly GroupService groups;
     private readonly CredentialHasher hasher;
     private readonly IdGenerator ids;
@@ -19,6 +21,7 @@ public sealed partial class PublishableKeyService
     // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
     internal PublishableKeyService(
         PublishableKeyStore store,
+        AccountDirectory accounts,
         GroupService groups,
         CredentialHasher hasher,
         IdGenerator ids,
@@ -27,6 +30,7 @@ public sealed partial class PublishableKeyService
         ILogger<PublishableKeyService> logger)
     {
         this.store = store;
+        this.accounts = accounts;
         this.groups = groups;
         this.hasher = hasher;
         this.ids = ids;
@@ -52,6 +56,12 @@ public sealed partial class PublishableKeyService
         if (errors.Problem is { } invalid)
         {
             return invalid;
+        }
+
+        var verified = await accounts.FindVerifiedAsync(caller.UserId, cancellationToken);
+        if (!verified.Succeeded)
+        {
+            return verified.Problem;
         }
 
         var found = await Task.WhenAll(groupIds!.Select(id => groups.ExistsAsync(caller.UserId, id, cancellationToken)));

@@ -45,6 +45,15 @@ public static class SecurityEventTypes
     public const string EmailVerified = "email.verified";
     public const string EmailChanged = "email.changed";
 
+    /// <summary>A change of address was asked for (DESIGN.md §14): the notice goes to the address the account has now.</summary>
+    public const string EmailChangeRequested = "email.change_requested";
+
+    /// <summary>
+    /// DESIGN.md §14: the owner of the address proved it on an account whose address was never confirmed; everything of
+    /// whoever registered it first was ended (details: <c>method</c>, <c>password-reset</c> or <c>social</c>).
+    /// </summary>
+    public const string AccountReclaimed = "account.reclaimed";
+
     /// <summary>Kept for the operator: the account's own log outlives it until the log's retention ends.</summary>
     public const string AccountDeleted = "account.deleted";
 

@@ -38,6 +38,28 @@ internal static class SecurityNotices
         new("twofactor-disabled", SecurityEventTypes.TwoFactorDisabled, "Two-factor authentication was turned off",
             _ => "Two-factor authentication was turned off for your Bkmark account, and its backup codes were deleted. Signing in now needs only your password."),
 
+        // DESIGN.md §14, notices: what an intruder could add or change quietly, so the owner hears of it.
+        new("social-linked", SecurityEventTypes.SocialLinked, "A social account was connected to your Bkmark account",
+            values => $"A {values.GetValueOrDefault("provider", "social")} account was connected to your Bkmark account. It can sign in without your password."),
+        new("social-unlinked", SecurityEventTypes.SocialUnlinked, "A social account was disconnected from your Bkmark account",
+            values => $"A {values.GetValueOrDefault("provider", "social")} account was disconnected from your Bkmark account; it no longer signs in to it."),
+        new("passkey-removed", SecurityEventTypes.PasskeyRemoved, "A passkey was removed from your Bkmark account",
+            _ => "A passkey was removed from your Bkmark account; it no longer signs in to it."),
+        new("apikey-rolled", SecurityEventTypes.ApiKeyRolled, "An API key of your Bkmark account was rolled",
+            values => $"The API key starting with {values.GetValueOrDefault("keyPrefix", "bk_")}… was rolled: a new value was issued, and the previous one stops at the end of its grace."),
+        new("apikey-updated", SecurityEventTypes.ApiKeyUpdated, "An API key of your Bkmark account was changed",
+            values => $"The API key starting with {values.GetValueOrDefault("keyPrefix", "bk_")}… was changed (its name, scopes, rate limit, expiry or allowed addresses)."),
+        new("email-change-requested", SecurityEventTypes.EmailChangeRequested, "A change of your Bkmark email address was asked for",
+            _ => "Someone signed in to your Bkmark account asked to move it to another email address. Nothing changes unless the link sent to the new address is followed; asking again, or changing your password, voids that link."),
+
+        // Says what was done, since the account may have been the owner's own all along (the library stays).
+        new("account-reclaimed", SecurityEventTypes.AccountReclaimed, "Your Bkmark account was secured",
+            values => "The email address of your Bkmark account had never been confirmed, so when you proved it is yours " +
+                (values.GetValueOrDefault("method") == "social" ? "by signing in with your social account" : "with a password reset") +
+                ", every session was signed out, every earlier link and remembered device stopped working, any authenticator app and passkey on the account were removed" +
+                (values.GetValueOrDefault("method") == "social" ? ", and its password was removed (add one from the security page if you want one)" : "") +
+                ". Your bookmarks stay. Review the account's keys and connected accounts on the security page."),
+
         new(NewDeviceSignIn, EventType: null, "New sign-in to your Bkmark account",
             _ => "Your Bkmark account was just signed in to from a device it has not seen before."),
 

@@ -14,8 +14,12 @@ namespace Bkmark.Core.SignIn;
 public sealed class ReauthenticationService(
     AccountService accounts, SignInService signIn, PasskeyService passkeys, SessionService sessions, SecurityEventLog securityLog)
 {
+    /// <summary>
+    /// With the password (and second factor, which a backup code proves too), throttled by the §7 device-token rule:
+    /// <paramref name="deviceToken"/> (the body's or the <c>bk_device</c> cookie) picks the device's own counter.
+    /// </summary>
     public async Task<Result<TokenResponse>> WithPasswordAsync(
-        Caller caller, string? password, string? twoFactorCode, ClientInfo client, CancellationToken cancellationToken)
+        Caller caller, string? password, string? twoFactorCode, string? deviceToken, ClientInfo client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var user = await accounts.FindAsync(caller.UserId, cancellationToken);
@@ -24,11 +28,10 @@ public sealed class ReauthenticationService(
             return Problems.TokenRevoked("This account no longer exists.");
         }
 
-        // Sign-in's own check of the account's email: its throttle counts these guesses with the sign-in form's.
-        // No device token: guesses through a stolen access token count on the account's unknown-devices counter,
-        // which the owner's own devices do not share (§7).
+        // Sign-in's own check of the account's email: its throttle counts these guesses with the sign-in form's, on the
+        // presented device's counter or else the account's unknown-devices one (DESIGN.md §7, §14).
         var proof = await signIn.CheckPasswordAsync(
-            new PasswordSignIn(user.Email, password, twoFactorCode, DeviceToken: null), client, caller.SessionId, cancellationToken);
+            new PasswordSignIn(user.Email, password, twoFactorCode, deviceToken), client, caller.SessionId, cancellationToken);
         return proof.Succeeded ? await CompleteAsync(caller, proof.Value.AuthMethod, client, cancellationToken) : proof.Problem;
     }
 

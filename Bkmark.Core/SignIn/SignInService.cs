@@ -79,7 +79,7 @@ public sealed class SignInService
 
         var (userId, email, authMethod) = proof.Value;
         var breached = await passwordPolicy.IsBreachedAsync(request.Password!, cancellationToken);
-        return await CompletePasswordSignInAsync(userId, email, authMethod, request.DeviceToken, breached, client, cancellationToken);
+        return await CompletePasswordSignInAsync(userId, email, proof.Value.SecurityStamp, authMethod, request.DeviceToken, breached, client, cancellationToken);
     }
 
     /// <summary>
@@ -129,7 +129,7 @@ public sealed class SignInService
         }
 
         return await CompletePasswordSignInAsync(
-            user.Id, user.Email, AuthMethods.PasswordAndWebAuthn, deviceToken, context.Value == BreachedPasswordContext, client, cancellationToken);
+            user.Id, user.Email, user.SecurityStamp, AuthMethods.PasswordAndWebAuthn, deviceToken, context.Value == BreachedPasswordContext, client, cancellationToken);
     }
 
     /// <summary>
@@ -168,16 +168,16 @@ public sealed class SignInService
     /// A success that presented no device token valid for the account is a new device, and its owner is emailed.
     /// </summary>
     private async Task<TokenResponse> CompletePasswordSignInAsync(
-        string userId, string email, string authMethod, string? deviceToken, bool passwordBreached, ClientInfo client, CancellationToken cancellationToken)
+        string userId, string email, string securityStamp, string authMethod, string? deviceToken, bool passwordBreached, ClientInfo client, CancellationToken cancellationToken)
     {
         var tokens = await sessions.SignInAsync(userId, authMethod, client, cancellationToken);
-        if (devices.DeviceOf(deviceToken, userId) is null)
+        if (devices.DeviceOf(deviceToken, userId, securityStamp) is null)
         {
             var signIn = new SecurityEvent(userId, SecurityEventTypes.SignInSucceeded, client, tokens.SessionId);
             await notifier.SendAsync(email, SecurityNotices.NewDeviceSignIn, signIn, cancellationToken);
         }
 
-        return tokens with { DeviceToken = devices.Issue(userId), PasswordBreached = passwordBreached ? true : null };
+        return tokens with { DeviceToken = devices.Issue(userId, securityStamp), PasswordBreached = passwordBreached ? true : null };
     }
 
     /// <summary>
@@ -224,15 +224,18 @@ public sealed class SignInService
             await securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.BackupCodeUsed, client, sessionId), cancellationToken);
         }
 
-        return new PasswordProof(user.Id, user.Email, authMethod.Value);
+        return new PasswordProof(user.Id, user.Email, authMethod.Value) { SecurityStamp = user.SecurityStamp };
     }
 
     /// <summary>
     /// Confirms a signed-in person's password before an account change (a new password or email, deleting the
-    /// account). Sign-in's own throttle counts these guesses (the account's unknown-devices counter), so a stolen
-    /// access token earns no extra guesses; no second factor, since the session already proved it.
+    /// account). Sign-in's own throttle counts these guesses by the §7 device-token rule (DESIGN.md §14): on the
+    /// device's own counter when <paramref name="deviceToken"/> is this account's, otherwise on the account's
+    /// unknown-devices counter, so a stolen access token earns no extra guesses and a stranger's failures cannot
+    /// block the owner's own device; no second factor, since the session already proved it.
     /// </summary>
-    internal async Task<Result<Account>> ConfirmPasswordAsync(string userId, string? password, ClientInfo client, CancellationToken cancellationToken)
+    internal async Task<Result<Account>> ConfirmPasswordAsync(
+        string userId, string? password, string? deviceToken, ClientInfo client, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(password))
         {
@@ -245,7 +248,7 @@ public sealed class SignInService
             return Problems.TokenRevoked("This account no longer exists.");
         }
 
-        return await ClaimAndVerifyAsync(user, user.Email, password, deviceToken: null, client, cancellationToken) is { } refusal ? refusal : user;
+        return await ClaimAndVerifyAsync(user, user.Email, password, deviceToken, client, cancellationToken) is { } refusal ? refusal : user;
     }
 
     /// <summary>The attempt takes its slot, then the password is checked (§7); null when it is right.</summary>
@@ -254,7 +257,7 @@ public sealed class SignInService
     {
         // An email nobody has logs into a partition nobody lists: the same cost as a known one.
         var logPartition = user?.Id ?? SecurityEventLog.UnknownAccountPartition(normalizedEmail);
-        var (policy, subject) = user is not null && devices.DeviceOf(deviceToken, user.Id) is { } device
+        var (policy, subject) = user is not null && devices.DeviceOf(deviceToken, user.Id, user.SecurityStamp) is { } device
             ? (knownDevicePolicy, device)
             : (unknownDevicePolicy, SubjectOf(normalizedEmail));
         var verified = await throttle.GuessAsync(
@@ -327,4 +330,8 @@ public static class SecondSteps
 }
 
 /// <summary>A passed password (and second-factor) check: whose, and the session's auth method.</summary>
-public sealed record PasswordProof(string UserId, string Email, string AuthMethod);
+public sealed record PasswordProof(string UserId, string Email, string AuthMethod)
+{
+    /// <summary>The account's security stamp, which its device tokens are bound to.</summary>
+    internal string SecurityStamp { get; init; } = "";
+}

@@ -8,6 +8,7 @@ public static class SignInServiceCollectionExtensions
         services.AddSingleton<DeviceTokens>();
         services.AddServiceWithInternalConstructor<SignInService>();
         services.AddSingleton<ReauthenticationService>();
+        services.AddSingleton<AccountReclaim>();
         return services;
     }
 }

@@ -27,10 +27,12 @@ public sealed partial class SocialSignInService
     private readonly SocialFlowStore flows;
     private readonly SocialAccountStore links;
     private readonly AccountService accounts;
+    private readonly AccountDirectory directory;
     private readonly IPasskeyCounter passkeys;
     private readonly TwoFactorService twoFactor;
     private readonly SessionService sessions;
     private readonly DeviceTokens devices;
+    private readonly AccountReclaim reclaim;
     private readonly SecurityEventLog securityLog;
     private readonly CredentialHasher hasher;
     private readonly IdGenerator ids;
@@ -44,10 +46,12 @@ public sealed partial class SocialSignInService
         SocialFlowStore flows,
         SocialAccountStore links,
         AccountService accounts,
+        AccountDirectory directory,
         IPasskeyCounter passkeys,
         TwoFactorService twoFactor,
         SessionService sessions,
         DeviceTokens devices,
+        AccountReclaim reclaim,
         SecurityEventLog securityLog,
         CredentialHasher hasher,
         IdGenerator ids,
@@ -59,10 +63,12 @@ public sealed partial class SocialSignInService
         this.flows = flows;
         this.links = links;
         this.accounts = accounts;
+        this.directory = directory;
         this.passkeys = passkeys;
         this.twoFactor = twoFactor;
         this.sessions = sessions;
         this.devices = devices;
+        this.reclaim = reclaim;
         this.securityLog = securityLog;
         this.hasher = hasher;
         this.ids = ids;
@@ -80,8 +86,13 @@ public sealed partial class SocialSignInService
     /// Linking <paramref name="providerName"/> to the signed-in <paramref name="userId"/>: the flow remembers the
     /// user server-side, so the callback links to whoever started it and to nobody a request names.
     /// </summary>
-    public Task<Result<SocialFlowStart>> StartLinkAsync(string userId, string providerName, string redirectUri, CancellationToken cancellationToken) =>
-        StartAsync(providerName, SocialFlowPurpose.Link, userId, redirectUri, cancellationToken);
+    public async Task<Result<SocialFlowStart>> StartLinkAsync(string userId, string providerName, string redirectUri, CancellationToken cancellationToken)
+    {
+        var verified = await directory.FindVerifiedAsync(userId, cancellationToken);
+        return verified.Succeeded
+            ? await StartAsync(providerName, SocialFlowPurpose.Link, userId, redirectUri, cancellationToken)
+            : verified.Problem;
+    }
 
     /// <summary>
     /// The provider's redirect back: takes the flow (once), redeems the code, validates the ID token, then
@@ -149,7 +160,7 @@ public sealed partial class SocialSignInService
 
         return flow.Purpose == SocialFlowPurpose.Link
             ? await LinkAsync(provider, flow.UserId, identity.Value, client, cancellationToken)
-            : await BeginSignInAsync(provider, identity.Value, cancellationToken);
+            : await BeginSignInAsync(provider, identity.Value, client, cancellationToken);
     }
 
     /// <summary>
@@ -166,8 +177,14 @@ public sealed partial class SocialSignInService
             return SocialProblems.SignInFailed("This social sign-in is unknown, finished, or took too long. Sign in again.");
         }
 
+        // DESIGN.md §14: a link outlives a deleted account until the sweep erases it; it signs nobody in.
+        if (await accounts.FindAsync(pending.UserId, cancellationToken) is not { } user)
+        {
+            return SocialProblems.SignInFailed("This account no longer exists.");
+        }
+
         // The provider's proof is in, as a right password would be: only now may the answer tell that support locked the account.
-        if (await accounts.RefuseSignInAsync(pending.UserId, cancellationToken) is { } refused)
+        if (AccountService.RefuseSignIn(user) is { } refused)
         {
             return refused;
         }
@@ -191,7 +208,7 @@ public sealed partial class SocialSignInService
 
         var authMethod = secondFactor.Value == AuthMethods.PasswordAndTotp ? AuthMethods.SocialAndTotp : AuthMethods.Social;
         var tokens = await sessions.SignInAsync(pending.UserId, authMethod, client, cancellationToken);
-        return tokens with { DeviceToken = devices.Issue(pending.UserId) };
+        return tokens with { DeviceToken = devices.Issue(pending.UserId, user.SecurityStamp) };
     }
 
     /// <summary>The configured providers, for the sign-in buttons.</summary>
@@ -289,12 +306,13 @@ public sealed partial class SocialSignInService
         return SocialCallbackOutcome.LinkMade;
     }
 
-    private async Task<Result<SocialCallbackOutcome>> BeginSignInAsync(SocialProvider provider, SocialIdentity identity, CancellationToken cancellationToken)
+    private async Task<Result<SocialCallbackOutcome>> BeginSignInAsync(
+        SocialProvider provider, SocialIdentity identity, ClientInfo client, CancellationToken cancellationToken)
     {
         var userId = (await links.FindIdentityAsync(provider.Name, identity.Subject, cancellationToken))?.UserId;
         if (userId is null)
         {
-            var created = await CreateAccountAsync(provider, identity, cancellationToken);
+            var created = await CreateAccountAsync(provider, identity, client, cancellationToken);
             if (!created.Succeeded)
             {
                 return created.Problem;
@@ -316,9 +334,11 @@ public sealed partial class SocialSignInService
 
     /// <summary>
     /// A first sign-in: an account for the provider's verified email, linked to this identity. An account that
-    /// already has the email is never linked (pre-account takeover: whoever made it may not be this person).
+    /// already has the email is never linked while its address is confirmed (pre-account takeover: whoever made it
+    /// may not be this person); one whose address was never confirmed is reclaimed by this proof of it (DESIGN.md §14).
     /// </summary>
-    private async Task<Result<string>> CreateAccountAsync(SocialProvider provider, SocialIdentity identity, CancellationToken cancellationToken)
+    private async Task<Result<string>> CreateAccountAsync(
+        SocialProvider provider, SocialIdentity identity, ClientInfo client, CancellationToken cancellationToken)
     {
         if (!identity.EmailVerified || EmailAddress.Normalize(identity.Email) is not { } email)
         {
@@ -327,17 +347,29 @@ public sealed partial class SocialSignInService
                 $"{provider.DisplayName} does not confirm that this email address is yours, so no account was created. Verify it there, or sign up with a password.");
         }
 
-        var user = await accounts.FindForSignInAsync(email, cancellationToken) is null
-            ? await accounts.CreateWithoutPasswordAsync(email, identity.Name, cancellationToken)
-            : null;
-        if (user is null)
+        var existing = await accounts.FindForSignInAsync(email, cancellationToken);
+        if (existing is { EmailVerifiedAt: null })
+        {
+            var reclaimed = await reclaim.ReclaimAsync(existing.Id, newPassword: null, expectedStamp: null, AccountReclaim.BySocialSignIn, client, cancellationToken);
+            return reclaimed.Succeeded ? await LinkNewAccountAsync(provider, identity, reclaimed.Value.Id, cancellationToken) : reclaimed.Problem;
+        }
+
+        var created = existing is null ? await accounts.CreateWithoutPasswordAsync(email, identity.Name, cancellationToken) : null;
+        if (created is null)
         {
             return new Problem(
                 ErrorCodes.SocialAccountNotLinked,
                 $"A Bkmark account with {email} already exists and is not connected to {provider.DisplayName}. Sign in to it another way, then connect {provider.DisplayName} under Connected accounts.");
         }
 
-        if (!await links.TryAddAsync(NewLink(provider, user.Id, identity), cancellationToken))
+        LogAccountCreated(logger, created.Id, provider.Name);
+        return await LinkNewAccountAsync(provider, identity, created.Id, cancellationToken);
+    }
+
+    /// <summary>Links the identity to the account its first sign-in made or reclaimed; returns whose account it signs in to.</summary>
+    private async Task<Result<string>> LinkNewAccountAsync(SocialProvider provider, SocialIdentity identity, string userId, CancellationToken cancellationToken)
+    {
+        if (!await links.TryAddAsync(NewLink(provider, userId, identity), cancellationToken))
         {
             // A concurrent first sign-in with this identity linked it first; its account is the one.
             return (await links.FindIdentityAsync(provider.Name, identity.Subject, cancellationToken))?.UserId is { } winner
@@ -345,8 +377,7 @@ public sealed partial class SocialSignInService
                 : Problems.ConcurrentChange();
         }
 
-        LogAccountCreated(logger, user.Id, provider.Name);
-        return user.Id;
+        return userId;
     }
 
     private async Task<Result<OpenIdConnectConfiguration>> ConfigurationOfAsync(SocialProvider provider, CancellationToken cancellationToken)

@@ -77,6 +77,11 @@ public sealed partial class TwoFactorService
             return Problems.NotFound("The user");
         }
 
+        if (user.EmailVerifiedAt is null)
+        {
+            return AccountProblems.EmailNotVerified();
+        }
+
         return await OptimisticConcurrency.RunAsync<TotpSetup>(async () =>
         {
             var existing = await store.FindAsync(userId, cancellationToken);

@@ -111,6 +111,13 @@
         await fn(event);
         if (showsInActivity && accessToken) await loadActivity();
       } catch (error) {
+        if (error.code === "EMAIL_NOT_VERIFIED") {
+          // DESIGN.md §14: nothing can be added to an account until its address is confirmed; the banner's button resends the link.
+          $("verify-banner").hidden = false;
+          $("verify-resend").focus();
+          say("Confirm your email address first: follow the link we emailed you, or send it again with the button above.", true);
+          return;
+        }
         say(error.message || String(error), true);
       }
     };

@@ -35,6 +35,8 @@ public sealed class ErrorCodesTests
     [InlineData(ErrorCodes.OrganisationRoleRequired, 403)]
     [InlineData(ErrorCodes.OrganisationKeyNotAllowed, 403)]
     [InlineData(ErrorCodes.LastOwner, 409)]
+    [InlineData(ErrorCodes.EmailNotVerified, 403)]
+    [InlineData(ErrorCodes.OrganisationOwnerRequired, 409)]
     [InlineData(ErrorCodes.PayloadTooLarge, 413)]
     [InlineData(ErrorCodes.UnsupportedMediaType, 415)]
     [InlineData(ErrorCodes.TooManyAttempts, 429)]

@@ -289,7 +289,7 @@ public sealed class RacedMutationTests(PasskeyHostFixture host) : IClassFixture<
 
     private async Task<User> SignUpAsync(string plan = "free")
     {
-        var (id, email) = await host.Client.RegisterAsync();
+        var (id, email) = await host.Client.RegisterVerifiedAsync();
         if (plan != "free")
         {
             Assert.Equal(HttpStatusCode.OK, (await host.SetPlanAsync(id, plan)).StatusCode);

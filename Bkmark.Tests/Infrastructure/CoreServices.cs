@@ -78,8 +78,18 @@ public sealed class CoreServices : IAsyncDisposable
     {
         var userId = Get<IdGenerator>().NewId();
         await Get<UserStore>().CreateAsync(
-            new UserEntity { PartitionKey = userId, Email = $"{userId.ToLowerInvariant()}@example.com", Plan = plan }, CancellationToken.None);
+            new UserEntity { PartitionKey = userId, Email = $"{userId.ToLowerInvariant()}@example.com", Plan = plan, EmailVerifiedAt = Time.GetUtcNow() },
+            CancellationToken.None);
         return (userId, new Caller(userId, CredentialType.Session, Scopes.All, null, SessionId: "s"));
+    }
+
+    /// <summary>Registers <paramref name="email"/> with <paramref name="password"/> and confirms the address, as following its link does.</summary>
+    public async Task<NewAccount> RegisterVerifiedAsync(string email, string password)
+    {
+        var accounts = Get<AccountService>();
+        var user = (await accounts.RegisterAsync(email, password, null, CancellationToken.None)).Value!;
+        Assert.True((await accounts.MarkEmailVerifiedAsync(user.Id, user.Email, CancellationToken.None)).Value);
+        return user;
     }
 
     public async ValueTask DisposeAsync()

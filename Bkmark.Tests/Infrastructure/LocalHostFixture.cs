@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
@@ -35,6 +36,8 @@ public class LocalHostFixture : IAsyncLifetime
     public const string BreachRangeUrlSetting = "Passwords:BreachRangeUrl";
 
     private const string TableNameAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    private static readonly ConcurrentDictionary<Uri, LocalHostFixture> Running = new();
 
     private readonly Dictionary<string, string?> configuration;
     private readonly Assembly? functionsAssembly;
@@ -179,8 +182,13 @@ public class LocalHostFixture : IAsyncLifetime
 
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         // No cookie jar: a test sends the cookies it means to, so one test's sign-in never rides along on another's request.
-        client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
+        this.client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
+        Running[client.BaseAddress] = this;
     }
+
+    /// <summary>The fixture serving <paramref name="baseAddress"/>, for helpers that have only a client (<see cref="ApiTestClient.VerifyEmailAsync"/>).</summary>
+    public static LocalHostFixture Serving(Uri baseAddress) =>
+        Running.TryGetValue(baseAddress, out var host) ? host : throw new InvalidOperationException($"No local host of this test run serves {baseAddress}.");
 
     /// <summary>The plan <see cref="SignUpAsync"/> puts new accounts on.</summary>
     protected virtual string DefaultPlan => Plans.Free;
@@ -246,6 +254,11 @@ public class LocalHostFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (client is not null)
+        {
+            Running.TryRemove(client.BaseAddress!, out _);
+        }
+
         client?.Dispose();
         if (app is not null)
         {

@@ -109,7 +109,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     [Fact]
     public async Task CompleteReset_SetsThePassword_RevokesEverySession_AndTellsTheUser()
     {
-        var (user, email) = await RegisterAsync();
+        var (user, email) = await RegisterVerifiedAsync();
         await SignInAsync(email, Password);
         await SignInAsync(email, Password);
         var token = await RequestResetTokenAsync(email);
@@ -159,7 +159,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     [Fact]
     public async Task CompleteReset_RequiresTheSecondFactor_AndKeepsTheLinkUntilItIsGiven()
     {
-        var (user, email) = await RegisterAsync();
+        var (user, email) = await RegisterVerifiedAsync();
         var secret = await EnableTwoFactorAsync(user);
         var token = await RequestResetTokenAsync(email);
 
@@ -220,7 +220,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         var (user, email) = await RegisterAsync();
         var reset = await RequestResetTokenAsync(email);
         var newEmail = ApiTestClient.NewEmail();
-        Assert.True((await EmailChange.RequestAsync(SessionOf(user), newEmail, Password, Browser, CancellationToken.None)).Succeeded);
+        Assert.True((await EmailChange.RequestAsync(SessionOf(user), newEmail, Password, deviceToken: null, Browser, CancellationToken.None)).Succeeded);
         var change = mail.LastToken(newEmail, LifecycleEmails.ConfirmEmailChange);
         var verify = mail.LastToken(email, LifecycleEmails.VerifyEmail);
         var (_, otherEmail) = await RegisterAsync();
@@ -263,13 +263,13 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     [Fact]
     public async Task ChangePassword_RevokesOtherSessions_KeepsTheCurrentOne_AndTellsTheUser()
     {
-        var (user, email) = await RegisterAsync();
+        var (user, email) = await RegisterVerifiedAsync();
         var current = (await SignInAsync(email, Password)).Value!;
         await SignInAsync(email, Password);
         var caller = new Caller(user, CredentialType.Session, Scopes.All, null, SessionId: current.SessionId);
 
-        var wrong = await Passwords.ChangeAsync(caller, "not the password", NewPassword, Browser, CancellationToken.None);
-        var changed = await Passwords.ChangeAsync(caller, Password, NewPassword, Browser, CancellationToken.None);
+        var wrong = await Passwords.ChangeAsync(caller, "not the password", NewPassword, deviceToken: null, Browser, CancellationToken.None);
+        var changed = await Passwords.ChangeAsync(caller, Password, NewPassword, deviceToken: null, Browser, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.InvalidCredentials, wrong.Problem?.Code);
         Assert.True(changed.Succeeded);
@@ -285,7 +285,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     {
         var (user, _) = await RegisterAsync();
 
-        var changed = await Passwords.ChangeAsync(SessionOf(user), Password, "short", Browser, CancellationToken.None);
+        var changed = await Passwords.ChangeAsync(SessionOf(user), Password, "short", deviceToken: null, Browser, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.ValidationFailed, changed.Problem?.Code);
         Assert.Contains("newPassword", changed.Problem!.Errors!.Keys);
@@ -297,7 +297,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         var (user, oldEmail) = await RegisterAsync();
         var newEmail = ApiTestClient.NewEmail();
 
-        var requested = await EmailChange.RequestAsync(SessionOf(user), newEmail, Password, Browser, CancellationToken.None);
+        var requested = await EmailChange.RequestAsync(SessionOf(user), newEmail, Password, deviceToken: null, Browser, CancellationToken.None);
         var beforeConfirming = await ProfileAsync(user);
         var confirmed = await EmailChange.ConfirmAsync(mail.LastToken(newEmail, LifecycleEmails.ConfirmEmailChange), Browser, CancellationToken.None);
 
@@ -320,7 +320,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     {
         var (user, oldEmail) = await RegisterAsync();
         var newEmail = ApiTestClient.NewEmail();
-        await EmailChange.RequestAsync(SessionOf(user), newEmail, Password, Browser, CancellationToken.None);
+        await EmailChange.RequestAsync(SessionOf(user), newEmail, Password, deviceToken: null, Browser, CancellationToken.None);
         await Verification.RegisterAsync(newEmail, Password, null, CancellationToken.None);
 
         var confirmed = await EmailChange.ConfirmAsync(mail.LastToken(newEmail, LifecycleEmails.ConfirmEmailChange), Browser, CancellationToken.None);
@@ -336,9 +336,9 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         var (first, _) = await RegisterAsync();
         var (second, _) = await RegisterAsync();
         var contested = ApiTestClient.NewEmail();
-        await EmailChange.RequestAsync(SessionOf(first), contested, Password, Browser, CancellationToken.None);
+        await EmailChange.RequestAsync(SessionOf(first), contested, Password, deviceToken: null, Browser, CancellationToken.None);
         var firstToken = mail.LastToken(contested, LifecycleEmails.ConfirmEmailChange);
-        await EmailChange.RequestAsync(SessionOf(second), contested, Password, Browser, CancellationToken.None);
+        await EmailChange.RequestAsync(SessionOf(second), contested, Password, deviceToken: null, Browser, CancellationToken.None);
         var secondToken = mail.LastToken(contested, LifecycleEmails.ConfirmEmailChange);
 
         var results = await Task.WhenAll(
@@ -372,7 +372,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     [Fact]
     public async Task Delete_StopsSessionsKeysAndPasskeysAtOnce_FreesTheEmail_AndTheSweepErasesTheLibrary()
     {
-        var (user, email) = await RegisterAsync();
+        var (user, email) = await RegisterVerifiedAsync();
         await core.Get<AccountService>().SetPlanAsync(user, Plans.Pro, CancellationToken.None);
         var session = (await SignInAsync(email, Password)).Value!;
         var caller = new Caller(user, CredentialType.Session, Scopes.All, null, SessionId: session.SessionId);
@@ -382,7 +382,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
             await core.Get<BookmarkService>().CreateAsync(user, new BookmarkInput($"https://example.com/{i}", null, null, null, null, null), CancellationToken.None);
         }
 
-        var deleted = await Deletion.DeleteAsync(caller, Password, Browser, CancellationToken.None);
+        var deleted = await Deletion.DeleteAsync(caller, new AccountDeletionProof(Password, null, null), Browser, CancellationToken.None);
 
         Assert.True(deleted.Succeeded);
         Assert.Equal(ErrorCodes.TokenRevoked, (await core.Get<SignInService>().RefreshAsync(session.RefreshToken, CancellationToken.None)).Problem?.Code);
@@ -412,7 +412,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         }
 
         var caller = new Caller(user, CredentialType.Session, Scopes.All, null, SessionId: "s") { AuthenticatedAt = core.Time.GetUtcNow() };
-        Assert.True((await core.Get<AccountDeletionService>().DeleteAsync(caller, null, Browser, CancellationToken.None)).Succeeded);
+        Assert.True((await core.Get<AccountDeletionService>().DeleteAsync(caller, new AccountDeletionProof(null, null, null), Browser, CancellationToken.None)).Succeeded);
         var handler = core.Get<IEnumerable<IExpiryHandler>>().Single(h => h.Kind == AccountEraseHandler.KindName);
         var target = new ExpiryTarget(AccountEraseHandler.KindName, user, UserEntity.ProfileRowKey);
 
@@ -436,8 +436,8 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         var stale = new Caller(user, CredentialType.Session, Scopes.All, null, SessionId: "s") { AuthenticatedAt = core.Time.GetUtcNow().AddMinutes(-11) };
         var fresh = stale with { AuthenticatedAt = core.Time.GetUtcNow() };
 
-        var refused = await Deletion.DeleteAsync(stale, null, Browser, CancellationToken.None);
-        var deleted = await Deletion.DeleteAsync(fresh, null, Browser, CancellationToken.None);
+        var refused = await Deletion.DeleteAsync(stale, new AccountDeletionProof(null, null, null), Browser, CancellationToken.None);
+        var deleted = await Deletion.DeleteAsync(fresh, new AccountDeletionProof(null, null, null), Browser, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.ReauthenticationRequired, refused.Problem?.Code);
         Assert.True(deleted.Succeeded);
@@ -457,6 +457,14 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         Assert.Equal(ErrorCodes.InvalidToken, afterSweep.Problem?.Code);
         Assert.Empty(await core.Get<BkmarkTables>()[TableNames.LifecycleTokens].QueryAsync<TableEntity>().ToListAsync());
         Assert.Empty(await core.Get<BkmarkTables>()[TableNames.SingleUseTokenHolders].QueryAsync<TableEntity>().ToListAsync());
+    }
+
+    /// <summary>A registered account whose address is confirmed: one never confirmed is reclaimed by a reset (DESIGN.md §14).</summary>
+    private async Task<(string UserId, string Email)> RegisterVerifiedAsync()
+    {
+        var (user, email) = await RegisterAsync();
+        Assert.True((await core.Get<AccountService>().MarkEmailVerifiedAsync(user, email, CancellationToken.None)).Value);
+        return (user, email);
     }
 
     private async Task<(string UserId, string Email)> RegisterAsync()

@@ -1,3 +1,4 @@
+using Bkmark.Core.Accounts;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Tests.Organisations;
 
@@ -9,14 +10,15 @@ public sealed class OrganisationRescueTests(OrganisationHostFixture host) : ICla
     [Fact]
     public async Task SetOwner_RescuesAnOrganisationWhoseOnlyOwnerWasDeleted()
     {
-        // Arrange: the only owner deletes their account; the admin left behind cannot make anyone an owner.
+        // Arrange: the only owner's account is gone. DELETE /me refuses that now (409 ORGANISATION_OWNER_REQUIRED,
+        // DESIGN §14), so the account is marked deleted as a deletion before §14 left it; the admin left behind cannot
+        // make anyone an owner.
         var (owner, organisationId) = await host.SignUpOwnerAsync();
         var admin = await host.SignUpMemberAsync(organisationId, "admin");
         var member = await host.SignUpMemberAsync(organisationId, "member");
-        using (var deleted = await host.SendAsync(HttpMethod.Delete, "api/v1/me", new { password = Password }, owner.AccessToken))
-        {
-            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
-        }
+        await (await host.SendAsync(HttpMethod.Delete, "api/v1/me", new { password = Password }, owner.AccessToken))
+            .AssertProblemAsync(HttpStatusCode.Conflict, ErrorCodes.OrganisationOwnerRequired);
+        Assert.True((await host.Services.GetRequiredService<AccountService>().MarkDeletedAsync(owner.Id, CancellationToken.None)).Succeeded);
 
         await (await host.SendAsync(HttpMethod.Patch, $"api/v1/orgs/{organisationId}/members/{member.Id}", new { role = "owner" }, admin.AccessToken))
             .AssertProblemAsync(HttpStatusCode.Forbidden, ErrorCodes.OrganisationRoleRequired);

@@ -336,8 +336,9 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
 
     private async Task<string> NewUserAsync()
     {
-        var user = await accounts.RegisterAsync($"{Guid.NewGuid():N}@example.com", "correct horse battery", null, default);
-        return user.Value!.Id;
+        var user = (await accounts.RegisterAsync($"{Guid.NewGuid():N}@example.com", "correct horse battery", null, default)).Value!;
+        Assert.True((await accounts.MarkEmailVerifiedAsync(user.Id, user.Email, default)).Value);
+        return user.Id;
     }
 
     /// <summary>Registers a passkey and returns what was stored for it.</summary>

@@ -377,7 +377,8 @@ public sealed partial class SecurityPageBrowserTests(PasskeyHostFixture fixture)
         await Assertions.Expect(page.Locator("#account-email")).ToHaveTextAsync(email);
     }
 
-    private async Task<string> RegisterAsync() => (await fixture.Client.RegisterAsync()).Email;
+    /// <summary>A new account whose address is confirmed (an unconfirmed one may not add a passkey).</summary>
+    private async Task<string> RegisterAsync() => (await fixture.Client.RegisterVerifiedAsync()).Email;
 
     /// <returns>The access token of a session on "another device".</returns>
     private async Task<string> SignInElsewhereAsync(string email) =>

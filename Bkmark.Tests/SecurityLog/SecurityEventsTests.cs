@@ -79,7 +79,7 @@ public sealed class SecurityEventsTests(ApiKeyHostFixture host) : IClassFixture<
     [Fact]
     public async Task List_PagesNewestFirst_OverSixtyFiveEvents()
     {
-        // Arrange: a sign-in and 64 "revoke others", a second apart.
+        // Arrange: the address confirmed, a sign-in and 64 "revoke others", a second apart.
         var user = await host.SignUpAsync();
         for (var i = 0; i < 64; i++)
         {
@@ -101,9 +101,9 @@ public sealed class SecurityEventsTests(ApiKeyHostFixture host) : IClassFixture<
         while (cursor is not null && pages.Count < 10);
 
         // Assert
-        Assert.Equal([25, 25, 15], pages.Select(p => p.GetProperty("data").GetArrayLength()));
+        Assert.Equal([25, 25, 16], pages.Select(p => p.GetProperty("data").GetArrayLength()));
         var all = pages.SelectMany(p => p.GetProperty("data").EnumerateArray()).ToList();
-        Assert.Equal(65, all.Select(e => e.GetProperty("id").GetString()).Distinct().Count());
+        Assert.Equal(66, all.Select(e => e.GetProperty("id").GetString()).Distinct().Count());
         var times = all.Select(e => e.GetProperty("occurredAt").GetDateTimeOffset()).ToList();
         Assert.Equal(times.OrderByDescending(t => t), times);
         Assert.Equal(SecurityEventTypes.SignInSucceeded, all[^1].GetProperty("type").GetString());
@@ -209,6 +209,7 @@ public sealed class SecurityEventsTests(ApiKeyHostFixture host) : IClassFixture<
         var email = ApiTestClient.NewEmail();
         var registered = await SendAsync(HttpMethod.Post, "api/v1/auth/register", null, new { email, password = Password });
         var id = (await registered.ReadJsonAsync()).GetProperty("id").GetString()!;
+        await host.Client.VerifyEmailAsync(id, email, UserAgent);
         (await host.SetPlanAsync(id, "pro")).EnsureSuccessStatusCode();
         return (id, email);
     }

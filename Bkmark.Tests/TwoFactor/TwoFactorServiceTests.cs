@@ -424,8 +424,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     private Task<Result<TokenResponse>> SignInAsync(string email, string password, string? twoFactorCode) =>
         signIn.SignInWithPasswordAsync(new PasswordSignIn(email, password, twoFactorCode, DeviceToken: null), Client, CancellationToken.None);
 
-    private async Task<NewAccount> RegisterAsync(string email) =>
-        (await core.Get<AccountService>().RegisterAsync(email, Password, null, CancellationToken.None)).Value!;
+    private Task<NewAccount> RegisterAsync(string email) => core.RegisterVerifiedAsync(email, Password);
 
     /// <summary>
     /// A user with two-factor on (enabled with the code of the current step), the clock then moved one
