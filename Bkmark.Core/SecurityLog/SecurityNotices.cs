@@ -38,6 +38,13 @@ internal static class SecurityNotices
         new("twofactor-disabled", SecurityEventTypes.TwoFactorDisabled, "Two-factor authentication was turned off",
             _ => "Two-factor authentication was turned off for your Bkmark account, and its backup codes were deleted. Signing in now needs only your password."),
 
+        // DESIGN §14: the lost-phone path changes the second factor without a code from the app, so its owner hears of each step.
+        new("twofactor-replaced", SecurityEventTypes.TwoFactorReplaced, "Your Bkmark authenticator app was replaced",
+            _ => "A new authenticator app was enabled for your Bkmark account: codes from the previous one no longer work, and new backup codes " +
+                "replaced the old ones."),
+        new("backupcodes-regenerated", SecurityEventTypes.BackupCodesRegenerated, "New backup codes were made for your Bkmark account",
+            _ => "A new set of backup codes was made for your Bkmark account; the previous codes no longer work."),
+
         new(NewDeviceSignIn, EventType: null, "New sign-in to your Bkmark account",
             _ => "Your Bkmark account was just signed in to from a device it has not seen before."),
 

@@ -72,7 +72,7 @@ public sealed class SignInService
         }
 
         var (userId, email, authMethod) = proof.Value;
-        var tokens = await sessions.SignInAsync(userId, authMethod, client, cancellationToken);
+        var tokens = await sessions.SignInAsync(userId, authMethod, proof.Value.ProofMethod, client, cancellationToken);
         if (devices.DeviceOf(request.DeviceToken, userId) is null)
         {
             var signIn = new SecurityEvent(userId, SecurityEventTypes.SignInSucceeded, client, tokens.SessionId);
@@ -121,12 +121,16 @@ public sealed class SignInService
             return await RefuseAsync(user.Id, authMethod.Problem, client, cancellationToken);
         }
 
-        if (BackupCodes.WasUsed(authMethod.Value, request.TwoFactorCode))
+        var usedBackupCode = BackupCodes.WasUsed(authMethod.Value, request.TwoFactorCode);
+        if (usedBackupCode)
         {
             await securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.BackupCodeUsed, client, sessionId), cancellationToken);
         }
 
-        return new PasswordProof(user.Id, user.Email, authMethod.Value);
+        return new PasswordProof(user.Id, user.Email, authMethod.Value)
+        {
+            ProofMethod = usedBackupCode ? AuthMethods.PasswordAndBackupCode : authMethod.Value,
+        };
     }
 
     /// <summary>
@@ -216,4 +220,8 @@ public sealed class SignInService
 public sealed record PasswordSignIn(string? Email, string? Password, string? TwoFactorCode, string? DeviceToken);
 
 /// <summary>A passed password (and second-factor) check: whose, and the session's auth method.</summary>
-public sealed record PasswordProof(string UserId, string Email, string AuthMethod);
+public sealed record PasswordProof(string UserId, string Email, string AuthMethod)
+{
+    /// <summary>How the check was passed: <see cref="AuthMethod"/>, or <see cref="AuthMethods.PasswordAndBackupCode"/> when a backup code was spent.</summary>
+    public string ProofMethod { get; init; } = AuthMethod;
+}

@@ -487,7 +487,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     private async Task<string> EnableTwoFactorAsync(string userId)
     {
         var twoFactor = core.Get<TwoFactorService>();
-        var secret = (await twoFactor.SetupAsync(userId, CancellationToken.None)).Value!.Secret;
+        var secret = (await twoFactor.SetupAsync(SessionOf(userId), CancellationToken.None)).Value!.Secret;
         Assert.True((await twoFactor.EnableAsync(userId, CodeNow(secret), CancellationToken.None)).Succeeded);
         return secret;
     }
