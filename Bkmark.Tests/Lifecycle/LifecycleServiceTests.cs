@@ -103,7 +103,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
         Assert.Equal(before + 2, mail.Sent.Count);
         Assert.Equal(LifecycleEmails.PasswordResetLink, mail.To(known).Last().Template);
         Assert.Equal(LifecycleEmails.PasswordResetNoAccount, Assert.Single(mail.To(unknown)).Template);
-        Assert.False(mail.To(unknown).Single().Values.ContainsKey("link"));
+        Assert.Null(mail.To(unknown).Single().SecretValues);
     }
 
     [Fact]
