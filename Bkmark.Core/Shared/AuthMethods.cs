@@ -5,6 +5,9 @@ public static class AuthMethods
 {
     public const string Password = "password";
     public const string PasswordAndTotp = "password+totp";
+
+    /// <summary>A password, then a passkey or security key as the second step (DESIGN.md §17).</summary>
+    public const string PasswordAndWebAuthn = "password+webauthn";
     public const string Passkey = "passkey";
     public const string Social = "social";
     public const string SocialAndTotp = "social+totp";
@@ -20,14 +23,16 @@ public static class AuthMethods
 
     /// <summary>
     /// Whether a proof made this way lets the person replace a lost authenticator, regenerate backup codes or turn
-    /// two-factor off without a code from the app (DESIGN §14): a backup code or a passkey proved the second factor.
+    /// two-factor off without a code from the app (DESIGN §14): a backup code, a passkey or a security key proved the second factor.
     /// </summary>
-    public static bool ProvesRecovery(string? proofMethod) => proofMethod is Passkey or PasswordAndBackupCode or SocialAndBackupCode;
+    public static bool ProvesRecovery(string? proofMethod) =>
+        proofMethod is Passkey or PasswordAndWebAuthn or PasswordAndBackupCode or SocialAndBackupCode;
 
     public static IReadOnlyList<string> AmrOf(string authMethod) => authMethod switch
     {
         Password => ["pwd"],
         PasswordAndTotp => ["pwd", "otp", "mfa"],
+        PasswordAndWebAuthn => ["pwd", "hwk", "mfa"],
         // A verified passkey is possession of a hardware-bound key plus user verification.
         Passkey => ["hwk", "user", "mfa"],
         // "fed": a federated identity assertion (as Microsoft Entra ID writes it; RFC 8176 has no value for it).

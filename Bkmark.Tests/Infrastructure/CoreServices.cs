@@ -50,6 +50,7 @@ public sealed class CoreServices : IAsyncDisposable
             [$"Secrets:{SecretNames.TotpEncryptionKey}"] = Convert.ToBase64String(keys.TotpEncryptionKey),
             [$"Secrets:{SecretNames.OutboxEncryptionKey}"] = Convert.ToBase64String(keys.OutboxEncryptionKey),
             [LocalHostFixture.PasswordHashIterationsSetting] = LocalHostFixture.FastPasswordHashIterations.ToString(CultureInfo.InvariantCulture),
+            [LocalHostFixture.BreachRangeUrlSetting] = (await PwnedPasswordsRange.SharedAsync()).RangeUrl,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
