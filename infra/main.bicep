@@ -33,6 +33,10 @@ param credentialPepper string
 @secure()
 param totpEncryptionKey string
 
+@description('AES-256 key that seals the links of queued emails until they are sent: 32 random bytes, base64.')
+@secure()
+param emailOutboxKey string
+
 @description('Password of the SMTP relay that sends account email (Azure Communication Services: the Entra app\'s client secret). Stored in Key Vault as smtp-password; the app reads it from there.')
 @secure()
 param smtpPassword string
@@ -139,6 +143,7 @@ var secrets = {
   'jwt-signing-key': jwtSigningKey
   'credential-pepper': credentialPepper
   'totp-encryption-key': totpEncryptionKey
+  'email-outbox-key': emailOutboxKey
   'smtp-password': smtpPassword
 }
 

@@ -114,6 +114,7 @@ public sealed class RequestAuthenticator(
         {
             // The token's own claim, not the session's: re-authenticating in one tab must not freshen a token copied earlier.
             AuthenticatedAt = claims.Value.AuthenticatedAt ?? session.Value,
+            ProofMethod = claims.Value.ProofMethod,
         };
     }
 

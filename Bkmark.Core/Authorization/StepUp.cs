@@ -39,14 +39,27 @@ public sealed class StepUp(RequestAuthenticator authenticator, TimeProvider time
         return time.GetUtcNow() - provedAt <= maxAge ? caller : ReauthenticationRequired();
     }
 
+    /// <summary>
+    /// A recent proof made with a backup code or a passkey (DESIGN §14): what replacing a lost authenticator, or changing
+    /// two-factor without a code from the app, needs. A recent proof of another kind is asked to be renewed that way.
+    /// </summary>
+    public Result<Caller> RequireRecoveryProof(Caller caller)
+    {
+        var recent = RequireRecent(caller);
+        return !recent.Succeeded || AuthMethods.ProvesRecovery(caller.ProofMethod) ? recent : ReauthenticationRequired(
+            "Without a code from your authenticator app, this needs a re-authentication from the last " +
+            $"{(long)maxAge.TotalMinutes} minutes made with a backup code (POST /api/v1/auth/reauthenticate with password and " +
+            "twoFactorCode set to a backup code) or with a passkey. Then retry.");
+    }
+
     private Result<Caller> Check(Result<Caller> caller) => caller.Succeeded ? RequireRecent(caller.Value) : caller;
 
-    private Problem ReauthenticationRequired()
+    private Problem ReauthenticationRequired(string? detail = null)
     {
         var maxAgeSeconds = ((long)maxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         return new Problem(
             ErrorCodes.ReauthenticationRequired,
-            $"This action needs a sign-in from the last {(long)maxAge.TotalMinutes} minutes. Confirm it is you with POST /api/v1/auth/reauthenticate, then retry.")
+            detail ?? $"This action needs a sign-in from the last {(long)maxAge.TotalMinutes} minutes. Confirm it is you with POST /api/v1/auth/reauthenticate, then retry.")
         {
             // RFC 9470 §3: the challenge names the error and the most the authentication's age may be.
             Headers = new Dictionary<string, string>

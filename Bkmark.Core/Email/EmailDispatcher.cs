@@ -19,6 +19,7 @@ public sealed partial class EmailDispatcher
     private readonly EmailRenderer renderer;
     private readonly SmtpEmailSender sender;
     private readonly EmailDeliveryStore deliveries;
+    private readonly OutboxSealer sealer;
     private readonly TimeProvider time;
     private readonly IOptions<EmailOptions> options;
     private readonly ILogger<EmailDispatcher> logger;
@@ -27,12 +28,13 @@ public sealed partial class EmailDispatcher
     // Internal because the sender and store it takes are; registered with AddServiceWithInternalConstructor.
     internal EmailDispatcher(
         IEnumerable<IEmailTemplate> templates, EmailRenderer renderer, SmtpEmailSender sender, EmailDeliveryStore deliveries,
-        TimeProvider time, IOptions<EmailOptions> options, ILogger<EmailDispatcher> logger, BkmarkMetrics metrics)
+        OutboxSealer sealer, TimeProvider time, IOptions<EmailOptions> options, ILogger<EmailDispatcher> logger, BkmarkMetrics metrics)
     {
         this.templates = templates.ToDictionary(t => t.Name, StringComparer.Ordinal);
         this.renderer = renderer;
         this.sender = sender;
         this.deliveries = deliveries;
+        this.sealer = sealer;
         this.time = time;
         this.options = options;
         this.logger = logger;
@@ -43,6 +45,7 @@ public sealed partial class EmailDispatcher
     /// <param name="cancellationToken">The host is stopping.</param>
     /// <exception cref="JsonException">The message is not an outbox envelope.</exception>
     /// <exception cref="InvalidOperationException">No template has the message's name.</exception>
+    /// <exception cref="CryptographicException">The message's sealed values do not open.</exception>
     public async Task DeliverAsync(string queueMessage, CancellationToken cancellationToken)
     {
         var message = EmailEnvelope.Parse(queueMessage);
@@ -59,7 +62,8 @@ public sealed partial class EmailDispatcher
             throw new InvalidOperationException($"No email template is registered as '{message.Template}'.");
         }
 
-        var email = renderer.Render(template.Compose(message.Values));
+        // Opened here, in memory, for this render only: the link never lies on the queue in clear.
+        var email = renderer.Render(template.Compose(sealer.Open(message)));
         try
         {
             await sender.SendAsync(message.To, email, id, cancellationToken);

@@ -2,7 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace Bkmark.Core.Email;
 
-/// <summary>The queue message's shape: an <see cref="EmailMessage"/> as camelCase JSON, written by the outbox and read by the dispatcher.</summary>
+/// <summary>
+/// The queue message's shape: an <see cref="EmailMessage"/> as camelCase JSON, its <see cref="EmailMessage.SecretValues"/>
+/// sealed (<see cref="QueuedEmail.SealedValues"/>), written by the outbox and read by the dispatcher.
+/// </summary>
 internal static partial class EmailEnvelope
 {
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
@@ -24,19 +27,26 @@ internal static partial class EmailEnvelope
         {
             throw new ArgumentException("An email id has 1–128 letters, digits, '-' or '_'.", nameof(message));
         }
+
+        if (message.SecretValues?.Keys.Intersect(message.Values.Keys, StringComparer.Ordinal).FirstOrDefault() is { } both)
+        {
+            throw new ArgumentException($"The value '{both}' is both a plain and a secret value.", nameof(message));
+        }
     }
 
+    public static string Serialize(QueuedEmail message) => JsonSerializer.Serialize(message, JsonOptions);
+
     /// <exception cref="JsonException">The queue message is not an email envelope.</exception>
-    public static EmailMessage Parse(string queueMessage)
+    public static QueuedEmail Parse(string queueMessage)
     {
-        var message = JsonSerializer.Deserialize<EmailMessage>(queueMessage, JsonOptions)
+        var message = JsonSerializer.Deserialize<QueuedEmail>(queueMessage, JsonOptions)
             ?? throw new JsonException("The queue message is null.");
         if (message.Id is null || message.Values is null)
         {
             throw new JsonException("The queue message lacks an id or values.");
         }
 
-        Validate(message);
+        Validate(new EmailMessage(message.To, message.Template, message.Values, message.Id));
         return message;
     }
 
@@ -44,3 +54,6 @@ internal static partial class EmailEnvelope
     [GeneratedRegex("^[A-Za-z0-9_-]{1,128}$", RegexOptions.CultureInvariant)]
     private static partial Regex IdPattern();
 }
+
+/// <summary>An email as it waits on the queue: no secret in clear, <see cref="SealedValues"/> opened only to render it.</summary>
+internal sealed record QueuedEmail(string To, string Template, IReadOnlyDictionary<string, string> Values, string? Id, string? SealedValues = null);

@@ -22,6 +22,13 @@ public sealed class EmailOptions
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan DeliveryMemory { get; set; } = TimeSpan.FromDays(2);
 
+    /// <summary>
+    /// How long a message that failed every delivery try stays in the poison queue for an operator to look at, before
+    /// the timer sweep deletes it (DESIGN §14: no secret at rest for ever, queues included).
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "30.00:00:00")]
+    public TimeSpan PoisonRetention { get; set; } = TimeSpan.FromDays(7);
+
     [Required]
     public SmtpOptions Smtp { get; set; } = new();
 }

@@ -26,12 +26,14 @@ public static class EmailServiceCollectionExtensions
                 ? new QueueServiceClient(endpoint, new DefaultAzureCredential(), clientOptions)
                 : new QueueServiceClient(storage.ConnectionString, clientOptions);
         });
+        services.AddSingleton<OutboxSealer>();
         services.AddSingleton<IEmailOutbox, QueueEmailOutbox>();
 
         services.AddSingleton<EmailRenderer>();
         services.AddSingleton<SmtpEmailSender>();
         services.AddSingleton<EmailDeliveryStore>();
         services.AddExpiryHandler<EmailDeliveryExpiryHandler>();
+        services.AddRetentionSweep<PoisonQueueSweep>();
         services.AddHostedService<EmailStartup>();
         services.AddServiceWithInternalConstructor<EmailDispatcher>();
         return services;

@@ -12,7 +12,7 @@ public interface IEmailOutbox
 
 /// <summary>
 /// One email to send: who gets it, which template renders it, and the values the template fills in.
-/// Values never hold a secret other than the single-use link the email exists to deliver.
+/// Values never hold a secret: the single-use link an email exists to deliver goes in <see cref="SecretValues"/>.
 /// </summary>
 /// <param name="To">The recipient's address.</param>
 /// <param name="Template">The <see cref="IEmailTemplate.Name"/> that renders it.</param>
@@ -24,4 +24,11 @@ public interface IEmailOutbox
 /// assigns a fresh id, which still keeps the queue's own redeliveries of one message from sending it twice
 /// once it was recorded as sent. Letters, digits, <c>-</c> and <c>_</c>, at most 128.
 /// </param>
-public sealed record EmailMessage(string To, string Template, IReadOnlyDictionary<string, string> Values, string? Id = null);
+public sealed record EmailMessage(string To, string Template, IReadOnlyDictionary<string, string> Values, string? Id = null)
+{
+    /// <summary>
+    /// Values no queue may hold in clear (a link carrying a single-use token, DESIGN §14): the outbox seals them with
+    /// AES-GCM and only the sender opens them, to render; the template reads them beside <see cref="Values"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? SecretValues { get; init; }
+}

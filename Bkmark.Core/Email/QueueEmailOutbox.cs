@@ -7,7 +7,7 @@ namespace Bkmark.Core.Email;
 /// The outbox on Azure Queue Storage: one queue message (JSON, base64-encoded by the client as the Functions
 /// queue trigger expects by default) per email. One storage transaction per email on the request path.
 /// </summary>
-internal sealed class QueueEmailOutbox(QueueServiceClient queues, IdGenerator ids, IOptions<EmailOptions> options) : IEmailOutbox
+internal sealed class QueueEmailOutbox(QueueServiceClient queues, IdGenerator ids, OutboxSealer sealer, IOptions<EmailOptions> options) : IEmailOutbox
 {
     private readonly QueueClient queue = queues.GetQueueClient(options.Value.OutboxQueue);
 
@@ -15,7 +15,7 @@ internal sealed class QueueEmailOutbox(QueueServiceClient queues, IdGenerator id
     {
         ArgumentNullException.ThrowIfNull(message);
         EmailEnvelope.Validate(message);
-        string body = JsonSerializer.Serialize(message with { Id = message.Id ?? ids.NewId() }, EmailEnvelope.JsonOptions);
+        string body = EmailEnvelope.Serialize(sealer.Seal(message, message.Id ?? ids.NewId()));
         try
         {
             await queue.SendMessageAsync(body, cancellationToken);

@@ -29,11 +29,10 @@ internal sealed class LifecycleEmails(IEmailOutbox outbox, TimeProvider time, IO
     /// </summary>
     public Task SendLinkAsync(string template, string to, string action, string token, CancellationToken cancellationToken) =>
         outbox.EnqueueAsync(
-            new EmailMessage(to, template, new Dictionary<string, string>
+            new EmailMessage(to, template, new Dictionary<string, string> { ["page"] = PageUrl })
             {
-                ["link"] = $"{PageUrl}#action={action}&token={Uri.EscapeDataString(token)}",
-                ["page"] = PageUrl,
-            }),
+                SecretValues = new Dictionary<string, string> { ["link"] = $"{PageUrl}#action={action}&token={Uri.EscapeDataString(token)}" },
+            },
             cancellationToken);
 
     /// <summary>A message without a link to act on (e.g. a reset asked for an address nobody has).</summary>

@@ -13,12 +13,14 @@ namespace Bkmark.Core.Maintenance;
 /// same time, or a repeat after a crash, changes nothing. An entry is removed only after its target was
 /// handled; one that failed stays (logged) for the next run, and the checkpoint never passes its
 /// bucket. At most <see cref="SweepOptions.ItemBudget"/> entries per run; the rest is the next run's.
+/// Then each <see cref="IRetentionSweep"/> clears what is too old in a store the index cannot cover.
 /// </remarks>
 public sealed partial class ExpirySweeper
 {
     private readonly ExpiryIndex index;
     private readonly ExpiryIndexStore store;
     private readonly IReadOnlyDictionary<string, IExpiryHandler> handlers;
+    private readonly IReadOnlyList<IRetentionSweep> retentionSweeps;
     private readonly TimeProvider time;
     private readonly SweepOptions options;
     private readonly ILogger<ExpirySweeper> logger;
@@ -29,6 +31,7 @@ public sealed partial class ExpirySweeper
         ExpiryIndex index,
         ExpiryIndexStore store,
         IEnumerable<IExpiryHandler> handlers,
+        IEnumerable<IRetentionSweep> retentionSweeps,
         TimeProvider time,
         IOptions<SweepOptions> options,
         ILogger<ExpirySweeper> logger,
@@ -39,6 +42,7 @@ public sealed partial class ExpirySweeper
         this.index = index;
         this.store = store;
         this.handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
+        this.retentionSweeps = [.. retentionSweeps];
         this.time = time;
         this.options = options.Value;
         this.logger = logger;
@@ -82,6 +86,7 @@ public sealed partial class ExpirySweeper
 
         var nextBucket = unfinished ?? openBucket;
         await AdvanceCheckpointAsync(checkpoint, nextBucket, cancellationToken);
+        await SweepRetainedAsync(now, tally, cancellationToken);
 
         var report = tally.ToReport(entries.Count, nextBucket, budgetReached, time.GetElapsedTime(started));
         LogSummary(
@@ -97,6 +102,23 @@ public sealed partial class ExpirySweeper
             report.NextBucket,
             report.BudgetExhausted ? "; item budget reached, the next run continues" : "");
         return report;
+    }
+
+    /// <summary>Each retention sweep in turn; one that fails is logged and counted, and the next run tries it again.</summary>
+    private async Task SweepRetainedAsync(DateTimeOffset now, Tally tally, CancellationToken cancellationToken)
+    {
+        foreach (var sweep in retentionSweeps)
+        {
+            try
+            {
+                tally.Deleted(sweep.Kind, await sweep.SweepAsync(now, cancellationToken));
+            }
+            catch (Exception exception) when (!IsCancellation(exception, cancellationToken))
+            {
+                tally.Failed();
+                LogRetentionSweepFailed(logger, sweep.Kind, exception);
+            }
+        }
     }
 
     /// <returns>The entries done with, by partition.</returns>
@@ -230,6 +252,9 @@ public sealed partial class ExpirySweeper
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Expiry sweep: a {Kind} entry of bucket {Bucket} kept changing while being handled; it stays for the next run")]
     private static partial void LogStillChanging(ILogger logger, string kind, string bucket);
+
+    [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "Expiry sweep could not clear old {Kind} items; the next run tries again")]
+    private static partial void LogRetentionSweepFailed(ILogger logger, string kind, Exception exception);
 
     [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Expiry sweep checkpoint kept moving under concurrent runs; not advanced to {NextBucket}")]
     private static partial void LogCheckpointContended(ILogger logger, string nextBucket);

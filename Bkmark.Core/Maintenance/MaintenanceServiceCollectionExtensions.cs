@@ -23,4 +23,12 @@ public static class MaintenanceServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExpiryHandler, THandler>());
         return services;
     }
+
+    /// <summary>Adds something the sweep clears by age on every run (a feature calls this for its own stores).</summary>
+    public static IServiceCollection AddRetentionSweep<TSweep>(this IServiceCollection services)
+        where TSweep : class, IRetentionSweep
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRetentionSweep, TSweep>());
+        return services;
+    }
 }

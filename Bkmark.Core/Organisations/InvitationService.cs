@@ -146,9 +146,11 @@ public sealed partial class InvitationService
                 ["organisation"] = PlainText.Of(organisation.Name),
                 ["invitedBy"] = manager.Value.Email,
                 ["role"] = role!,
-                ["link"] = link,
                 ["expiresAt"] = Json.BkmarkJson.FormatTime(invitation.ExpiresAt),
-            }, Id: "org-invitation-" + invitation.RowKey),
+            }, Id: "org-invitation-" + invitation.RowKey)
+            {
+                SecretValues = new Dictionary<string, string> { ["link"] = link },
+            },
             cancellationToken);
         LogInvited(logger, organisationId, role!, caller.UserId);
         return new InvitationView(address!, role!, invitation.ExpiresAt) { Id = invitation.InvitationId };

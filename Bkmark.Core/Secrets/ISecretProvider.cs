@@ -22,5 +22,8 @@ public static class SecretNames
     /// <summary>32 random bytes, base64: the AES-256-GCM key that encrypts TOTP secrets at rest.</summary>
     public const string TotpEncryptionKey = "totp-encryption-key";
 
-    public static IReadOnlyList<string> Required { get; } = [JwtSigningKey, CredentialPepper, TotpEncryptionKey];
+    /// <summary>32 random bytes, base64: the AES-256-GCM key that seals the secret values of queued emails (their links, DESIGN §14).</summary>
+    public const string OutboxEncryptionKey = "email-outbox-key";
+
+    public static IReadOnlyList<string> Required { get; } = [JwtSigningKey, CredentialPepper, TotpEncryptionKey, OutboxEncryptionKey];
 }

@@ -5,7 +5,7 @@ namespace Bkmark.Core.Secrets;
 /// </summary>
 public sealed class KeyRing
 {
-    public KeyRing(ECDsa signingKey, ECDsa? previousSigningKey, byte[] credentialPepper, byte[] totpEncryptionKey)
+    public KeyRing(ECDsa signingKey, ECDsa? previousSigningKey, byte[] credentialPepper, byte[] totpEncryptionKey, byte[] outboxEncryptionKey)
     {
         ArgumentNullException.ThrowIfNull(signingKey);
         if (credentialPepper.Length < 32)
@@ -18,10 +18,16 @@ public sealed class KeyRing
             throw new ArgumentException("The TOTP encryption key must be 32 bytes (AES-256).", nameof(totpEncryptionKey));
         }
 
+        if (outboxEncryptionKey.Length != 32)
+        {
+            throw new ArgumentException("The email outbox encryption key must be 32 bytes (AES-256).", nameof(outboxEncryptionKey));
+        }
+
         SigningKey = signingKey;
         PreviousSigningKey = previousSigningKey;
         CredentialPepper = credentialPepper;
         TotpEncryptionKey = totpEncryptionKey;
+        OutboxEncryptionKey = outboxEncryptionKey;
     }
 
     public ECDsa SigningKey { get; }
@@ -32,10 +38,14 @@ public sealed class KeyRing
 
     public byte[] TotpEncryptionKey { get; }
 
+    /// <summary>Seals what a queued email must not carry in clear (its single-use link) until it is rendered.</summary>
+    public byte[] OutboxEncryptionKey { get; }
+
     /// <summary>Fresh random keys: for tests and benchmarks.</summary>
     public static KeyRing Generate() => new(
         ECDsa.Create(ECCurve.NamedCurves.nistP256),
         null,
+        RandomNumberGenerator.GetBytes(32),
         RandomNumberGenerator.GetBytes(32),
         RandomNumberGenerator.GetBytes(32));
 
@@ -58,6 +68,7 @@ public sealed class KeyRing
         var previous = await Read(SecretNames.JwtPreviousSigningKey, false);
         var pepper = await Read(SecretNames.CredentialPepper, true);
         var totp = await Read(SecretNames.TotpEncryptionKey, true);
+        var outbox = await Read(SecretNames.OutboxEncryptionKey, true);
         if (missing.Count > 0)
         {
             throw new InvalidOperationException(
@@ -68,7 +79,8 @@ public sealed class KeyRing
             ImportSigningKey(SecretNames.JwtSigningKey, signing!),
             previous is null ? null : ImportSigningKey(SecretNames.JwtPreviousSigningKey, previous),
             DecodeBase64(SecretNames.CredentialPepper, pepper!),
-            DecodeBase64(SecretNames.TotpEncryptionKey, totp!));
+            DecodeBase64(SecretNames.TotpEncryptionKey, totp!),
+            DecodeBase64(SecretNames.OutboxEncryptionKey, outbox!));
     }
 
     private static ECDsa ImportSigningKey(string name, string base64)

@@ -70,7 +70,7 @@ public sealed class LocalSecretFile(ISecretProvider inner, string path) : ISecre
     private static string? Generate(string name) => name switch
     {
         SecretNames.JwtSigningKey => Convert.ToBase64String(ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportPkcs8PrivateKey()),
-        SecretNames.CredentialPepper or SecretNames.TotpEncryptionKey => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        SecretNames.CredentialPepper or SecretNames.TotpEncryptionKey or SecretNames.OutboxEncryptionKey => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         _ => null,
     };
 }

@@ -14,6 +14,9 @@ public static class SecurityEventTypes
     public const string Reauthenticated = "reauthenticated";
     public const string TwoFactorEnabled = "twofactor.enabled";
     public const string TwoFactorDisabled = "twofactor.disabled";
+
+    /// <summary>A new authenticator took the place of the old one, set up after a proof with a backup code or a passkey (DESIGN §14).</summary>
+    public const string TwoFactorReplaced = "twofactor.replaced";
     public const string BackupCodesRegenerated = "backupcodes.regenerated";
     public const string BackupCodeUsed = "backupcode.used";
     public const string PasskeyAdded = "passkey.added";

@@ -59,6 +59,12 @@ internal static class SecurityNotices
                 ", every session was signed out, every earlier link and remembered device stopped working, any authenticator app and passkey on the account were removed" +
                 (values.GetValueOrDefault("method") == "social" ? ", and its password was removed (add one from the security page if you want one)" : "") +
                 ". Your bookmarks stay. Review the account's keys and connected accounts on the security page."),
+        // DESIGN §14: the lost-phone path changes the second factor without a code from the app, so its owner hears of each step.
+        new("twofactor-replaced", SecurityEventTypes.TwoFactorReplaced, "Your Bkmark authenticator app was replaced",
+            _ => "A new authenticator app was enabled for your Bkmark account: codes from the previous one no longer work, and new backup codes " +
+                "replaced the old ones."),
+        new("backupcodes-regenerated", SecurityEventTypes.BackupCodesRegenerated, "New backup codes were made for your Bkmark account",
+            _ => "A new set of backup codes was made for your Bkmark account; the previous codes no longer work."),
 
         new(NewDeviceSignIn, EventType: null, "New sign-in to your Bkmark account",
             _ => "Your Bkmark account was just signed in to from a device it has not seen before."),

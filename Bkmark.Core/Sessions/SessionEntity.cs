@@ -24,6 +24,12 @@ internal sealed class SessionEntity : StoredEntity
     /// <summary>One of <see cref="AuthMethods"/>.</summary>
     public string AuthMethod { get; set; } = AuthMethods.Password;
 
+    /// <summary>
+    /// How the proof at <see cref="AuthenticatedAt"/> was made (one of <see cref="AuthMethods"/>, a backup-code proof included),
+    /// carried into every access token so step-up can tell a recovery proof (DESIGN §14). Null for sessions from before it was kept.
+    /// </summary>
+    public string? ProofMethod { get; set; }
+
     /// <summary>The sign-in can never be refreshed past this.</summary>
     public DateTimeOffset AbsoluteExpiresAt { get; set; }
 

@@ -57,7 +57,15 @@ public sealed partial class SessionService
     /// Starts a session. The session is written before its refresh credential: a crash in between
     /// leaves a visible, revocable session without a usable token, never a token without a session.
     /// </summary>
-    public async Task<TokenResponse> SignInAsync(string userId, string authMethod, ClientInfo client, CancellationToken cancellationToken)
+    public Task<TokenResponse> SignInAsync(string userId, string authMethod, ClientInfo client, CancellationToken cancellationToken) =>
+        SignInAsync(userId, authMethod, authMethod, client, cancellationToken);
+
+    /// <summary>
+    /// Starts a session whose sign-in was proved by <c>proofMethod</c>, where that says more than the session's auth method
+    /// (a backup code: DESIGN §14). The tokens carry it until the next proof.
+    /// </summary>
+    public async Task<TokenResponse> SignInAsync(
+        string userId, string authMethod, string proofMethod, ClientInfo client, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var refreshToken = RefreshTokenFormat.Generate();
@@ -72,6 +80,7 @@ public sealed partial class SessionService
             LastActiveAt = now,
             AuthenticatedAt = now,
             AuthMethod = authMethod,
+            ProofMethod = proofMethod,
             AbsoluteExpiresAt = now + options.SessionAbsoluteLifetime,
             RefreshExpiresAt = refreshEntity.ExpiresAt,
             CurrentRefreshPartition = refreshEntity.PartitionKey,
@@ -149,16 +158,16 @@ public sealed partial class SessionService
                 return RaceAttempt.Lost;
             }
 
-            return await RotateToSuccessorAsync(session, token, now, authenticatedAt: null, cancellationToken);
+            return await RotateToSuccessorAsync(session, token, now, proof: null, cancellationToken);
         });
     }
 
     /// <summary>
-    /// Records that the person just proved who they are again (<c>authenticatedAt</c>) and answers new
+    /// Records that the person just proved who they are again (<c>authenticatedAt</c>, and how: <c>proofMethod</c>) and answers new
     /// tokens for the same session. The refresh token is rotated as a refresh would: the client's current one
     /// is spent, so a copy of it presented later is recognised as reuse.
     /// </summary>
-    public Task<Result<TokenResponse>> ReauthenticateAsync(string userId, string sessionId, CancellationToken cancellationToken) =>
+    public Task<Result<TokenResponse>> ReauthenticateAsync(string userId, string sessionId, string proofMethod, CancellationToken cancellationToken) =>
         OptimisticConcurrency.RunAsync<TokenResponse>(async () =>
         {
             var now = time.GetUtcNow();
@@ -177,7 +186,7 @@ public sealed partial class SessionService
                 return RaceAttempt.Lost;
             }
 
-            return await RotateToSuccessorAsync(session, current, now, authenticatedAt: now, cancellationToken);
+            return await RotateToSuccessorAsync(session, current, now, new Proof(now, proofMethod), cancellationToken);
         });
 
     /// <summary>
@@ -185,14 +194,14 @@ public sealed partial class SessionService
     /// session's current token (the commit point); a successor that lost that step is deleted again.
     /// </summary>
     private async Task<Result<TokenResponse>> RotateToSuccessorAsync(
-        SessionEntity session, RefreshTokenEntity? rotated, DateTimeOffset now, DateTimeOffset? authenticatedAt, CancellationToken cancellationToken)
+        SessionEntity session, RefreshTokenEntity? rotated, DateTimeOffset now, Proof? proof, CancellationToken cancellationToken)
     {
         var successor = RefreshTokenFormat.Generate();
         var successorEntity = NewRefreshEntity(successor, session.UserId, session.Id, now);
         // The session's own entry needs no write: the sweep finds its deadline moved and re-schedules it.
         await expiry.ScheduleAsync([RefreshExpiry(successorEntity)], cancellationToken);
         await store.AddRefreshTokenAsync(successorEntity, cancellationToken);
-        var pointed = await PointSessionAtAsync(session, rotated, successorEntity, now, authenticatedAt, cancellationToken);
+        var pointed = await PointSessionAtAsync(session, rotated, successorEntity, now, proof, cancellationToken);
         if (!pointed.Succeeded)
         {
             await store.DeleteRefreshTokenAsync(successorEntity.PartitionKey, successorEntity.RowKey, cancellationToken);
@@ -395,15 +404,19 @@ public sealed partial class SessionService
     /// still names <paramref name="rotated"/> is moved on, so of two requests finishing one rotation (a retry
     /// and the request it retries) exactly one hands out a successor. Still racing after the retries, the
     /// session names the rotated token, so a retry with it finishes the rotation. With
-    /// <paramref name="authenticatedAt"/> it records a new proof too (a refresh records none).
+    /// <paramref name="proof"/> it records a new proof too (a refresh records none).
     /// </summary>
     /// <returns>True when this request won; otherwise the answer for the loser.</returns>
     private Task<Result<bool>> PointSessionAtAsync(
-        SessionEntity session, RefreshTokenEntity? rotated, RefreshTokenEntity successor, DateTimeOffset now, DateTimeOffset? authenticatedAt,
+        SessionEntity session, RefreshTokenEntity? rotated, RefreshTokenEntity successor, DateTimeOffset now, Proof? proof,
         CancellationToken cancellationToken) =>
         OptimisticConcurrency.RunAsync<bool>(async () =>
         {
-            session.AuthenticatedAt = authenticatedAt ?? session.AuthenticatedAt;
+            if (proof is { } proved)
+            {
+                session.AuthenticatedAt = proved.At;
+                session.ProofMethod = proved.Method;
+            }
             session.CurrentRefreshPartition = successor.PartitionKey;
             session.CurrentRefreshRow = successor.RowKey;
             session.RefreshExpiresAt = successor.ExpiresAt;
@@ -448,7 +461,8 @@ public sealed partial class SessionService
     private TokenResponse IssueTokens(SessionEntity session, string refreshToken)
     {
         // A refresh carries the session's last proof forward; only a sign-in or re-authentication moves it.
-        var accessToken = accessTokens.Issue(session.UserId, session.Id, AuthMethods.AmrOf(session.AuthMethod), session.LastProofAt, out _);
+        var accessToken = accessTokens.Issue(
+            session.UserId, session.Id, AuthMethods.AmrOf(session.AuthMethod), session.LastProofAt, session.ProofMethod, out _);
         return new TokenResponse(
             accessToken,
             "Bearer",
@@ -457,6 +471,9 @@ public sealed partial class SessionService
             (int)options.RefreshTokenLifetime.TotalSeconds,
             session.Id);
     }
+
+    /// <summary>A proof of who the person is, made at <see cref="At"/> by <see cref="Method"/> (one of <see cref="AuthMethods"/>).</summary>
+    private readonly record struct Proof(DateTimeOffset At, string Method);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Session {SessionId} started for user {UserId} by {AuthMethod}")]
     private static partial void LogSignedIn(ILogger logger, string sessionId, string userId, string authMethod);

@@ -12,6 +12,22 @@ public static class AuthMethods
     public const string Social = "social";
     public const string SocialAndTotp = "social+totp";
 
+    /// <summary>
+    /// A proof whose second factor was a backup code (DESIGN §14). Only ever a proof's method, the access token's
+    /// <c>proof_method</c>: the session it starts still shows <see cref="PasswordAndTotp"/> (or <see cref="SocialAndTotp"/>).
+    /// </summary>
+    public const string PasswordAndBackupCode = "password+backupcode";
+
+    /// <inheritdoc cref="PasswordAndBackupCode"/>
+    public const string SocialAndBackupCode = "social+backupcode";
+
+    /// <summary>
+    /// Whether a proof made this way lets the person replace a lost authenticator, regenerate backup codes or turn
+    /// two-factor off without a code from the app (DESIGN §14): a backup code, a passkey or a security key proved the second factor.
+    /// </summary>
+    public static bool ProvesRecovery(string? proofMethod) =>
+        proofMethod is Passkey or PasswordAndWebAuthn or PasswordAndBackupCode or SocialAndBackupCode;
+
     public static IReadOnlyList<string> AmrOf(string authMethod) => authMethod switch
     {
         Password => ["pwd"],

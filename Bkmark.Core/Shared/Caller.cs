@@ -41,6 +41,9 @@ public sealed record Caller(
     /// <summary>For a session: when the person last proved who they are (the access token's <c>auth_time</c>).</summary>
     public DateTimeOffset? AuthenticatedAt { get; init; }
 
+    /// <summary>For a session: how that proof was made (the access token's <c>proof_method</c>, one of <see cref="AuthMethods"/>).</summary>
+    public string? ProofMethod { get; init; }
+
     /// <summary>
     /// Headers every answer to this credential carries, e.g. an API key's <c>RateLimit-*</c>. Core only
     /// reports them (as <see cref="Errors.Problem.Headers"/> on a refusal); the Functions layer writes them.

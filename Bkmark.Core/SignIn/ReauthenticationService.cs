@@ -32,7 +32,8 @@ public sealed class ReauthenticationService(
         // presented device's counter or else the account's unknown-devices one (DESIGN.md §7, §14).
         var proof = await signIn.CheckPasswordAsync(
             new PasswordSignIn(user.Email, password, twoFactorCode, deviceToken), client, caller.SessionId, cancellationToken);
-        return proof.Succeeded ? await CompleteAsync(caller, proof.Value.AuthMethod, client, cancellationToken) : proof.Problem;
+        // A backup code spent here is recorded as the proof's method: it opens the lost-authenticator path (DESIGN §14).
+        return proof.Succeeded ? await CompleteAsync(caller, proof.Value.ProofMethod, client, cancellationToken) : proof.Problem;
     }
 
     /// <summary>With a passkey assertion to the options of <c>POST /auth/passkeys/options</c>; the passkey must be this user's.</summary>
@@ -54,7 +55,7 @@ public sealed class ReauthenticationService(
 
     private async Task<Result<TokenResponse>> CompleteAsync(Caller caller, string authMethod, ClientInfo client, CancellationToken cancellationToken)
     {
-        var tokens = await sessions.ReauthenticateAsync(caller.UserId, caller.SessionId!, cancellationToken);
+        var tokens = await sessions.ReauthenticateAsync(caller.UserId, caller.SessionId!, authMethod, cancellationToken);
         if (tokens.Succeeded)
         {
             await securityLog.RecordAsync(

@@ -79,7 +79,8 @@ public sealed class SignInService
 
         var (userId, email, authMethod) = proof.Value;
         var breached = await passwordPolicy.IsBreachedAsync(request.Password!, cancellationToken);
-        return await CompletePasswordSignInAsync(userId, email, proof.Value.SecurityStamp, authMethod, request.DeviceToken, breached, client, cancellationToken);
+        return await CompletePasswordSignInAsync(
+            userId, email, proof.Value.SecurityStamp, authMethod, proof.Value.ProofMethod, request.DeviceToken, breached, client, cancellationToken);
     }
 
     /// <summary>
@@ -129,7 +130,8 @@ public sealed class SignInService
         }
 
         return await CompletePasswordSignInAsync(
-            user.Id, user.Email, user.SecurityStamp, AuthMethods.PasswordAndWebAuthn, deviceToken, context.Value == BreachedPasswordContext, client, cancellationToken);
+            user.Id, user.Email, user.SecurityStamp, AuthMethods.PasswordAndWebAuthn, AuthMethods.PasswordAndWebAuthn, deviceToken,
+            context.Value == BreachedPasswordContext, client, cancellationToken);
     }
 
     /// <summary>
@@ -166,11 +168,13 @@ public sealed class SignInService
     /// <summary>
     /// A password sign-in that passed every step: the session, the device token, and a notice when the device is new.
     /// A success that presented no device token valid for the account is a new device, and its owner is emailed.
+    /// <c>proofMethod</c> says more than the session's auth method when a backup code was spent (DESIGN §14).
     /// </summary>
     private async Task<TokenResponse> CompletePasswordSignInAsync(
-        string userId, string email, string securityStamp, string authMethod, string? deviceToken, bool passwordBreached, ClientInfo client, CancellationToken cancellationToken)
+        string userId, string email, string securityStamp, string authMethod, string proofMethod, string? deviceToken, bool passwordBreached,
+        ClientInfo client, CancellationToken cancellationToken)
     {
-        var tokens = await sessions.SignInAsync(userId, authMethod, client, cancellationToken);
+        var tokens = await sessions.SignInAsync(userId, authMethod, proofMethod, client, cancellationToken);
         if (devices.DeviceOf(deviceToken, userId, securityStamp) is null)
         {
             var signIn = new SecurityEvent(userId, SecurityEventTypes.SignInSucceeded, client, tokens.SessionId);
@@ -219,12 +223,17 @@ public sealed class SignInService
             return await RefuseAsync(user.Id, authMethod.Problem, client, cancellationToken);
         }
 
-        if (BackupCodes.WasUsed(authMethod.Value, request.TwoFactorCode))
+        var usedBackupCode = BackupCodes.WasUsed(authMethod.Value, request.TwoFactorCode);
+        if (usedBackupCode)
         {
             await securityLog.RecordAsync(new SecurityEvent(user.Id, SecurityEventTypes.BackupCodeUsed, client, sessionId), cancellationToken);
         }
 
-        return new PasswordProof(user.Id, user.Email, authMethod.Value) { SecurityStamp = user.SecurityStamp };
+        return new PasswordProof(user.Id, user.Email, authMethod.Value)
+        {
+            SecurityStamp = user.SecurityStamp,
+            ProofMethod = usedBackupCode ? AuthMethods.PasswordAndBackupCode : authMethod.Value,
+        };
     }
 
     /// <summary>
@@ -334,4 +343,7 @@ public sealed record PasswordProof(string UserId, string Email, string AuthMetho
 {
     /// <summary>The account's security stamp, which its device tokens are bound to.</summary>
     internal string SecurityStamp { get; init; } = "";
+
+    /// <summary>How the check was passed: <see cref="AuthMethod"/>, or <see cref="AuthMethods.PasswordAndBackupCode"/> when a backup code was spent.</summary>
+    public string ProofMethod { get; init; } = AuthMethod;
 }

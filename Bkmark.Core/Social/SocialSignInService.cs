@@ -201,13 +201,15 @@ public sealed partial class SocialSignInService
             return SocialProblems.SignInFailed("This social sign-in was already finished.");
         }
 
-        if (BackupCodes.WasUsed(secondFactor.Value, twoFactorCode))
+        var usedBackupCode = BackupCodes.WasUsed(secondFactor.Value, twoFactorCode);
+        if (usedBackupCode)
         {
             await securityLog.RecordAsync(new SecurityEvent(pending.UserId, SecurityEventTypes.BackupCodeUsed, client), cancellationToken);
         }
 
         var authMethod = secondFactor.Value == AuthMethods.PasswordAndTotp ? AuthMethods.SocialAndTotp : AuthMethods.Social;
-        var tokens = await sessions.SignInAsync(pending.UserId, authMethod, client, cancellationToken);
+        var tokens = await sessions.SignInAsync(
+            pending.UserId, authMethod, usedBackupCode ? AuthMethods.SocialAndBackupCode : authMethod, client, cancellationToken);
         return tokens with { DeviceToken = devices.Issue(pending.UserId, user.SecurityStamp) };
     }
 

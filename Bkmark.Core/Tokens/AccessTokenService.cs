@@ -11,6 +11,9 @@ public sealed class AccessTokenService(SigningKeys keys, IOptions<TokenOptions> 
     /// <summary>OpenID Connect Core §2: when the end-user authentication occurred (seconds since the epoch).</summary>
     public const string AuthTimeClaim = "auth_time";
 
+    /// <summary>How the proof at <c>auth_time</c> was made (one of <see cref="AuthMethods"/>): step-up's recovery rule reads it (DESIGN §14).</summary>
+    public const string ProofMethodClaim = "proof_method";
+
     private readonly JsonWebTokenHandler handler = new() { MapInboundClaims = false, SetDefaultTimesOnTokenCreation = false };
     private readonly TokenOptions options = options.Value;
 
@@ -34,10 +37,14 @@ public sealed class AccessTokenService(SigningKeys keys, IOptions<TokenOptions> 
 
     /// <summary>A token for a person who proved who they are just now.</summary>
     public string Issue(string userId, string sessionId, IReadOnlyList<string> amr, out DateTimeOffset expiresAt) =>
-        Issue(userId, sessionId, amr, time.GetUtcNow(), out expiresAt);
+        Issue(userId, sessionId, amr, time.GetUtcNow(), proofMethod: null, out expiresAt);
 
-    /// <summary><c>authenticatedAt</c>: when the person last proved who they are, the OpenID <c>auth_time</c> that step-up (RFC 9470) checks.</summary>
-    public string Issue(string userId, string sessionId, IReadOnlyList<string> amr, DateTimeOffset authenticatedAt, out DateTimeOffset expiresAt)
+    /// <summary>
+    /// <c>authenticatedAt</c>: when the person last proved who they are, the OpenID <c>auth_time</c> that step-up (RFC 9470) checks;
+    /// <c>proofMethod</c>: how they proved it then.
+    /// </summary>
+    public string Issue(
+        string userId, string sessionId, IReadOnlyList<string> amr, DateTimeOffset authenticatedAt, string? proofMethod, out DateTimeOffset expiresAt)
     {
         var now = time.GetUtcNow();
         expiresAt = now + options.AccessTokenLifetime;
@@ -59,6 +66,11 @@ public sealed class AccessTokenService(SigningKeys keys, IOptions<TokenOptions> 
                 [AuthTimeClaim] = authenticatedAt.ToUnixTimeSeconds(),
             },
         };
+        if (proofMethod is not null)
+        {
+            descriptor.Claims[ProofMethodClaim] = proofMethod;
+        }
+
         return handler.CreateToken(descriptor);
     }
 
@@ -96,9 +108,11 @@ public sealed class AccessTokenService(SigningKeys keys, IOptions<TokenOptions> 
         DateTimeOffset? authenticatedAt = jwt.TryGetPayloadValue<long>(AuthTimeClaim, out var authTime)
             ? DateTimeOffset.FromUnixTimeSeconds(authTime)
             : null;
-        return new AccessTokenClaims(userId, sessionId, expiresAt, authenticatedAt);
+        jwt.TryGetPayloadValue<string>(ProofMethodClaim, out var proofMethod);
+        return new AccessTokenClaims(userId, sessionId, expiresAt, authenticatedAt, proofMethod);
     }
 }
 
 /// <summary>What a valid access token says.</summary>
-public sealed record AccessTokenClaims(string UserId, string SessionId, DateTimeOffset ExpiresAt, DateTimeOffset? AuthenticatedAt = null);
+public sealed record AccessTokenClaims(
+    string UserId, string SessionId, DateTimeOffset ExpiresAt, DateTimeOffset? AuthenticatedAt = null, string? ProofMethod = null);

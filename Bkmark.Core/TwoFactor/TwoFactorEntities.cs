@@ -21,6 +21,12 @@ internal sealed class TwoFactorEntity : StoredEntity
 
     public DateTimeOffset SetupAt { get; set; }
 
+    /// <summary>
+    /// A replacement authenticator's secret (sealed like <see cref="ProtectedSecret"/>), set up while two-factor is on after a
+    /// recovery proof (DESIGN §14). The current secret keeps working until a code from this one enables it.
+    /// </summary>
+    public string? PendingProtectedSecret { get; set; }
+
     public DateTimeOffset? EnabledAt { get; set; }
 
     /// <summary>RFC 6238 §5.2: the time step of the last accepted code; no step at or before it is accepted again.</summary>

@@ -1,4 +1,5 @@
 using Bkmark.Core.Accounts;
+using Bkmark.Core.Authorization;
 using Bkmark.Core.Throttling;
 using OtpNet;
 using QRCoder;
@@ -6,8 +7,8 @@ using QRCoder;
 namespace Bkmark.Core.TwoFactor;
 
 /// <summary>
-/// TOTP two-factor authentication: setup, enabling, the second factor at sign-in, backup codes, disabling.
-/// Every code check is throttled per user (separately from passwords), and every accepted TOTP code
+/// TOTP two-factor authentication: setup, enabling, the second factor at sign-in, backup codes, disabling, and
+/// replacing a lost authenticator after a proof with a backup code or a passkey (DESIGN §14). Every code check is throttled per user (separately from passwords), and every accepted TOTP code
 /// moves the user's last accepted time step forward with an ETag-conditional write, so a code is
 /// accepted once even when many requests present it at the same moment.
 /// </summary>
@@ -22,6 +23,7 @@ public sealed partial class TwoFactorService
     private readonly TotpSecretProtector protector;
     private readonly CredentialHasher hasher;
     private readonly AttemptThrottle throttle;
+    private readonly StepUp stepUp;
     private readonly IdGenerator ids;
     private readonly TimeProvider time;
     private readonly ILogger<TwoFactorService> logger;
@@ -34,6 +36,7 @@ public sealed partial class TwoFactorService
         TotpSecretProtector protector,
         CredentialHasher hasher,
         AttemptThrottle throttle,
+        StepUp stepUp,
         IdGenerator ids,
         TimeProvider time,
         IOptions<TwoFactorOptions> options,
@@ -44,6 +47,7 @@ public sealed partial class TwoFactorService
         this.protector = protector;
         this.hasher = hasher;
         this.throttle = throttle;
+        this.stepUp = stepUp;
         this.ids = ids;
         this.time = time;
         this.logger = logger;
@@ -67,10 +71,14 @@ public sealed partial class TwoFactorService
 
     /// <summary>
     /// Creates a new secret, pending until <see cref="EnableAsync"/> confirms it; replaces a pending one.
-    /// The secret is returned here and never again.
+    /// The secret is returned here and never again. While two-factor is on this replaces the authenticator
+    /// (DESIGN §14): it needs a recent proof with a backup code or a passkey, and the current secret keeps
+    /// working until a code from the new one enables it.
     /// </summary>
-    public async Task<Result<TotpSetup>> SetupAsync(string userId, CancellationToken cancellationToken)
+    public async Task<Result<TotpSetup>> SetupAsync(Caller caller, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
+        var userId = caller.UserId;
         var user = await users.FindByIdAsync(userId, cancellationToken);
         if (user is null)
         {
@@ -85,22 +93,30 @@ public sealed partial class TwoFactorService
         return await OptimisticConcurrency.RunAsync<TotpSetup>(async () =>
         {
             var existing = await store.FindAsync(userId, cancellationToken);
-            if (existing is { Enabled: true })
+            if (existing is { Enabled: true } && stepUp.RequireRecoveryProof(caller) is { Succeeded: false } refused)
             {
-                return AlreadyEnabled();
+                return refused.Problem;
             }
 
             var secret = RandomNumberGenerator.GetBytes(SecretBytes);
-            var pending = new TwoFactorEntity
+            var pending = existing is { Enabled: true } ? existing : new TwoFactorEntity
             {
                 PartitionKey = userId,
-                ProtectedSecret = protector.Protect(userId, secret),
                 SetupAt = time.GetUtcNow(),
                 ETag = existing?.ETag ?? default,
             };
+            if (pending.Enabled)
+            {
+                pending.PendingProtectedSecret = protector.Protect(userId, secret);
+            }
+            else
+            {
+                pending.ProtectedSecret = protector.Protect(userId, secret);
+            }
+
             if (await store.TrySaveAsync(pending, cancellationToken))
             {
-                LogSetupStarted(logger, userId);
+                LogSetupStarted(logger, userId, pending.Enabled);
                 return CreateSetup(user.Email, secret);
             }
 
@@ -108,12 +124,24 @@ public sealed partial class TwoFactorService
         });
     }
 
-    /// <summary>Confirms the pending secret with a current code; returns the first set of backup codes.</summary>
-    public async Task<Result<IReadOnlyList<string>>> EnableAsync(string userId, string code, CancellationToken cancellationToken)
+    /// <summary>
+    /// Confirms the pending secret with a current code from it and returns a new set of backup codes: the first
+    /// enrolment, or a replacement authenticator, which then takes the old secret's place (the old set dies too).
+    /// Only one confirmation of a pending secret succeeds, however many race.
+    /// </summary>
+    public async Task<Result<TotpEnabled>> EnableAsync(string userId, string code, CancellationToken cancellationToken)
     {
         string[]? backupCodes = null;
-        var enabled = await ThrottledAsync(userId, () => UseTotpCodeAsync(userId, code, expectEnabled: false, async (entity, step) =>
+        var replaced = false;
+        var enabled = await ThrottledAsync(userId, () => UseTotpCodeAsync(userId, code, CodeFrom.PendingSecret, async (entity, step) =>
         {
+            replaced = entity.Enabled;
+            if (replaced)
+            {
+                entity.ProtectedSecret = entity.PendingProtectedSecret!;
+                entity.PendingProtectedSecret = null;
+            }
+
             entity.Enabled = true;
             entity.EnabledAt = time.GetUtcNow();
             entity.LastAcceptedStep = step;
@@ -131,15 +159,20 @@ public sealed partial class TwoFactorService
             return synced.Problem;
         }
 
-        LogEnabled(logger, userId);
-        return backupCodes!;
+        LogEnabled(logger, userId, replaced);
+        return new TotpEnabled(backupCodes!, replaced);
     }
 
-    /// <summary>Turns two-factor off with a current TOTP code (not a backup code), removing the secret and all backup codes.</summary>
-    public async Task<Result<TwoFactorStatus>> DisableAsync(string userId, string code, CancellationToken cancellationToken)
+    /// <summary>
+    /// Turns two-factor off, removing the secret and all backup codes: with a current TOTP code (not a backup code), or
+    /// without one after a recent proof with a backup code or a passkey (DESIGN §14).
+    /// </summary>
+    public async Task<Result<TwoFactorStatus>> DisableAsync(Caller caller, string? code, CancellationToken cancellationToken)
     {
-        var disabled = await ThrottledAsync(userId, () => UseTotpCodeAsync(
-            userId, code, expectEnabled: true, (entity, _) => store.TryDeleteAsync(entity, cancellationToken), cancellationToken), cancellationToken);
+        ArgumentNullException.ThrowIfNull(caller);
+        var userId = caller.UserId;
+        var disabled = await WithCodeOrRecoveryAsync(
+            caller, code, (entity, _) => store.TryDeleteAsync(entity, cancellationToken), cancellationToken);
         if (!disabled.Succeeded)
         {
             return disabled.Problem;
@@ -205,23 +238,52 @@ public sealed partial class TwoFactorService
         return removed;
     }
 
-    /// <summary>Replaces the whole backup-code set, given a current TOTP code. The old set is void from then on.</summary>
-    public async Task<Result<IReadOnlyList<string>>> RegenerateBackupCodesAsync(string userId, string code, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces the whole backup-code set, given a current TOTP code, or without one after a recent proof with a backup
+    /// code or a passkey (DESIGN §14). The old set is void from then on.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<string>>> RegenerateBackupCodesAsync(Caller caller, string? code, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         string[]? backupCodes = null;
-        var regenerated = await ThrottledAsync(userId, () => UseTotpCodeAsync(userId, code, expectEnabled: true, async (entity, step) =>
+        var regenerated = await WithCodeOrRecoveryAsync(caller, code, async (entity, step) =>
         {
-            entity.LastAcceptedStep = step;
+            entity.LastAcceptedStep = step ?? entity.LastAcceptedStep;
             backupCodes = await TrySaveWithNewBackupCodesAsync(entity, cancellationToken);
             return backupCodes is not null;
-        }, cancellationToken), cancellationToken);
+        }, cancellationToken);
         if (!regenerated.Succeeded)
         {
             return regenerated.Problem;
         }
 
-        LogBackupCodesRegenerated(logger, userId);
+        LogBackupCodesRegenerated(logger, caller.UserId);
         return backupCodes!;
+    }
+
+    /// <summary>
+    /// A change to an enabled authenticator: proved by a current TOTP code (throttled, its step recorded), or, with no code,
+    /// by the caller's recent proof with a backup code or a passkey. <paramref name="tryCommit"/> gets the accepted step
+    /// (null without a code) and writes ETag-conditionally; a lost race re-reads and decides again.
+    /// </summary>
+    private Task<Result<TwoFactorEntity>> WithCodeOrRecoveryAsync(
+        Caller caller, string? code, Func<TwoFactorEntity, long?, Task<bool>> tryCommit, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(code))
+        {
+            return ThrottledAsync(caller.UserId, () => UseTotpCodeAsync(
+                caller.UserId, code, CodeFrom.CurrentSecret, (entity, step) => tryCommit(entity, step), cancellationToken), cancellationToken);
+        }
+
+        if (stepUp.RequireRecoveryProof(caller) is { Succeeded: false } refused)
+        {
+            return Task.FromResult<Result<TwoFactorEntity>>(refused.Problem);
+        }
+
+        return OptimisticConcurrency.RunAsync<TwoFactorEntity>(async () =>
+            await store.FindAsync(caller.UserId, cancellationToken) is not { Enabled: true } entity ? NotEnabled()
+            : await tryCommit(entity, null) ? entity
+            : RaceAttempt.Lost);
     }
 
     /// <summary>
@@ -242,7 +304,7 @@ public sealed partial class TwoFactorService
         }
 
         var used = await ThrottledAsync(userId, () => TotpCalculator.Default.IsWellFormed(code)
-            ? UseTotpCodeAsync(userId, code, expectEnabled: true, (current, step) =>
+            ? UseTotpCodeAsync(userId, code, CodeFrom.CurrentSecret, (current, step) =>
             {
                 current.LastAcceptedStep = step;
                 return store.TrySaveAsync(current, cancellationToken);
@@ -269,30 +331,39 @@ public sealed partial class TwoFactorService
             userId, async token => await store.FindAsync(userId, token) is { Enabled: true }, cancellationToken);
 
     /// <summary>
-    /// Checks a TOTP code against the user's secret and, if it is good, lets <paramref name="tryCommit"/>
-    /// write the change that goes with it (ETag-conditional). A lost race re-reads and decides again, so a
-    /// code whose step a concurrent request just recorded is then refused.
+    /// Checks a TOTP code against the user's secret (<paramref name="from"/> says which) and, if it is good, lets
+    /// <paramref name="tryCommit"/> write the change that goes with it (ETag-conditional). A lost race re-reads and
+    /// decides again, so a code whose step a concurrent request just recorded is then refused.
     /// </summary>
     private Task<Result<TwoFactorEntity>> UseTotpCodeAsync(
         string userId,
         string code,
-        bool expectEnabled,
+        CodeFrom from,
         Func<TwoFactorEntity, long, Task<bool>> tryCommit,
         CancellationToken cancellationToken) =>
         OptimisticConcurrency.RunAsync<TwoFactorEntity>(async () =>
         {
             var entity = await store.FindAsync(userId, cancellationToken);
-            if (entity is null || entity.Enabled != expectEnabled)
+            // The pending secret is a first setup's (not yet enabled) or a replacement's (enabled, a new one waiting).
+            var (sealedSecret, lastAcceptedStep) = (from, entity) switch
             {
-                return expectEnabled ? NotEnabled() : entity is null ? NoPendingSetup() : AlreadyEnabled();
+                (CodeFrom.CurrentSecret, { Enabled: true }) => (entity.ProtectedSecret, entity.LastAcceptedStep),
+                (CodeFrom.PendingSecret, { Enabled: false }) => (entity.ProtectedSecret, entity.LastAcceptedStep),
+                // No code of the new secret was accepted yet; the old secret's steps say nothing about it.
+                (CodeFrom.PendingSecret, { PendingProtectedSecret: { } replacement }) => (replacement, 0L),
+                _ => (null, 0L),
+            };
+            if (entity is null || sealedSecret is null)
+            {
+                return from == CodeFrom.CurrentSecret ? NotEnabled() : entity is null ? NoPendingSetup() : AlreadyEnabled();
             }
 
-            var secret = protector.Unprotect(userId, entity.ProtectedSecret)
+            var secret = protector.Unprotect(userId, sealedSecret)
                 ?? throw new InvalidOperationException($"The TOTP secret of user {userId} does not decrypt: wrong TotpEncryptionKey, or the row was altered.");
 
             // RFC 6238 §5.2: the verifier MUST NOT accept the second attempt of the same OTP; refusing every
             // step at or before the last accepted one also refuses an older code presented after a newer one.
-            if (!TotpCalculator.Default.TryMatch(secret, code, time.GetUtcNow(), out var step) || step <= entity.LastAcceptedStep)
+            if (!TotpCalculator.Default.TryMatch(secret, code, time.GetUtcNow(), out var step) || step <= lastAcceptedStep)
             {
                 return InvalidCode();
             }
@@ -399,7 +470,7 @@ public sealed partial class TwoFactorService
         new(ErrorCodes.InvalidTwoFactorCode, "The two-factor code is wrong, already used, or out of date.");
 
     private static Problem AlreadyEnabled() =>
-        Problems.Conflict("Two-factor authentication is already enabled; disable it first to set up a new authenticator.");
+        Problems.Conflict("Two-factor authentication is already enabled and no new authenticator is waiting to be enabled; set one up with POST /api/v1/me/two-factor/totp/setup first.");
 
     private static Problem NoPendingSetup() =>
         Problems.Conflict("There is no pending two-factor setup; call POST /api/v1/me/two-factor/totp/setup first.");
@@ -407,11 +478,11 @@ public sealed partial class TwoFactorService
     private static Problem NotEnabled() =>
         Problems.Conflict("Two-factor authentication is not enabled.");
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Two-factor setup started for user {UserId}")]
-    private static partial void LogSetupStarted(ILogger logger, string userId);
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Two-factor setup started for user {UserId} (replacing an enabled authenticator: {Replacing})")]
+    private static partial void LogSetupStarted(ILogger logger, string userId, bool replacing);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Two-factor authentication enabled for user {UserId}")]
-    private static partial void LogEnabled(ILogger logger, string userId);
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Two-factor authentication enabled for user {UserId} (replaced an authenticator: {Replaced})")]
+    private static partial void LogEnabled(ILogger logger, string userId, bool replaced);
 
     [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Two-factor authentication disabled for user {UserId}")]
     private static partial void LogDisabled(ILogger logger, string userId);
@@ -438,5 +509,18 @@ public sealed record TwoFactorStatus(bool Enabled, DateTimeOffset? EnabledAt, in
     public static TwoFactorStatus Off { get; } = new(false, null, 0);
 }
 
+/// <summary>An enabled authenticator: its new backup codes, and whether it replaced an earlier one (DESIGN §14).</summary>
+public sealed record TotpEnabled(IReadOnlyList<string> BackupCodes, bool Replaced);
+
 /// <summary>The one response that carries the TOTP secret: for the authenticator app, shown once.</summary>
 public sealed record TotpSetup(string Secret, string OtpauthUri, string QrCodeSvg);
+
+/// <summary>Which of an authenticator's secrets a TOTP code is checked against.</summary>
+internal enum CodeFrom
+{
+    /// <summary>The enabled secret: sign-in, disabling, new backup codes.</summary>
+    CurrentSecret,
+
+    /// <summary>The secret waiting to be enabled: a first setup's, or a replacement's while the current one still works.</summary>
+    PendingSecret,
+}

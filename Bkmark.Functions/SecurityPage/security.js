@@ -9,6 +9,8 @@
   let sessionId = null;
   let refreshTimer = null;
   let twoFactorOn = false;
+  // The lost-phone path (DESIGN §14): its re-authentication asks for a backup code instead of the app's code.
+  let recovering = false;
   let activityCursor = null;
   let currentUserId = null;
 
@@ -178,6 +180,9 @@
     $("reauth-form").reset();
     $("reauth-error").textContent = "";
     $("reauth-code-field").hidden = !twoFactorOn;
+    $("reauth-help").textContent = recovering
+      ? "Lost your phone? Enter your password and one of your backup codes, or use a passkey."
+      : "This change needs a recent sign-in. Enter your password, or use a passkey.";
     dialog.showModal();
     $("reauth-password").focus();
     return new Promise((resolve) => {
@@ -531,17 +536,34 @@
     twoFactorOn = state.enabled;
     $("two-factor-setup").hidden = state.enabled;
     $("two-factor-manage-form").hidden = !state.enabled;
+    $("two-factor-replace").hidden = !state.enabled;
     if (state.enabled) $("two-factor-enroll").hidden = true;
   }
 
-  $("two-factor-setup").addEventListener("click", action(async () => {
+  // Runs a two-factor change that a backup code may prove (no code from the app at hand), then leaves that mode.
+  async function recoveringWith(change) {
+    recovering = true;
+    try {
+      return await change();
+    } finally {
+      recovering = false;
+    }
+  }
+
+  async function setUpAuthenticator() {
     const setup = await call("POST", "/me/two-factor/totp/setup");
     $("two-factor-qr").src = "data:image/svg+xml;base64," + btoa(setup.qrCodeSvg);
     $("two-factor-secret").textContent = setup.secret;
+    $("two-factor-replacing").hidden = !twoFactorOn;
     $("two-factor-enroll").hidden = false;
     $("backup-codes").hidden = true;
     $("two-factor-enable-code").focus();
-  }));
+  }
+
+  $("two-factor-setup").addEventListener("click", action(setUpAuthenticator));
+
+  // A new authenticator while two-factor is on: the old one keeps working until the new one is verified.
+  $("two-factor-replace").addEventListener("click", action(() => recoveringWith(setUpAuthenticator)));
 
   function showBackupCodes(codes) {
     $("backup-code-list").replaceChildren(...codes.map((code) => el("li", { textContent: code })));
@@ -572,19 +594,23 @@
     const result = await call("POST", "/me/two-factor/totp/enable", { code: $("two-factor-enable-code").value.trim() });
     $("two-factor-enable-form").reset();
     showBackupCodes(result.backupCodes);
-    say("Two-factor authentication is on.");
+    say(result.replaced
+      ? "Your new authenticator app replaced the old one. Your old backup codes no longer work: keep the new ones below."
+      : "Two-factor authentication is on.");
     await loadTwoFactor();
   }));
 
   $("two-factor-manage-form").addEventListener("submit", action(async (event) => {
     const code = $("two-factor-manage-code").value.trim();
+    // Without a code from the app, a recent re-authentication with a backup code (or a passkey) proves the change.
+    const send = (path) => code ? call("POST", path, { code }) : recoveringWith(() => call("POST", path, {}));
     if (event.submitter?.value === "disable") {
       if (!await confirmAction("Turn off two-factor authentication? Your backup codes stop working.")) return;
-      await call("POST", "/me/two-factor/totp/disable", { code });
+      await send("/me/two-factor/totp/disable");
       $("backup-codes").hidden = true;
       say("Two-factor authentication is off.");
     } else {
-      showBackupCodes((await call("POST", "/me/two-factor/backup-codes", { code })).backupCodes);
+      showBackupCodes((await send("/me/two-factor/backup-codes")).backupCodes);
       say("New backup codes made; the old ones no longer work.");
     }
     $("two-factor-manage-form").reset();
@@ -1078,6 +1104,7 @@
     "reauthenticated": "Confirmed it's you",
     "twofactor.enabled": "Two-factor authentication turned on",
     "twofactor.disabled": "Two-factor authentication turned off",
+    "twofactor.replaced": "Authenticator app replaced",
     "backupcodes.regenerated": "New backup codes made",
     "backupcode.used": "Backup code used",
     "passkey.added": "Passkey added",

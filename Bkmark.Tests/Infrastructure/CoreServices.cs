@@ -48,6 +48,7 @@ public sealed class CoreServices : IAsyncDisposable
             [$"Secrets:{SecretNames.JwtSigningKey}"] = Convert.ToBase64String(keys.SigningKey.ExportPkcs8PrivateKey()),
             [$"Secrets:{SecretNames.CredentialPepper}"] = Convert.ToBase64String(keys.CredentialPepper),
             [$"Secrets:{SecretNames.TotpEncryptionKey}"] = Convert.ToBase64String(keys.TotpEncryptionKey),
+            [$"Secrets:{SecretNames.OutboxEncryptionKey}"] = Convert.ToBase64String(keys.OutboxEncryptionKey),
             [LocalHostFixture.PasswordHashIterationsSetting] = LocalHostFixture.FastPasswordHashIterations.ToString(CultureInfo.InvariantCulture),
             [LocalHostFixture.BreachRangeUrlSetting] = (await PwnedPasswordsRange.SharedAsync()).RangeUrl,
         };

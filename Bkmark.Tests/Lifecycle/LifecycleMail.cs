@@ -31,7 +31,7 @@ public sealed class LifecycleMail
     public string LastToken(string address, string template)
     {
         var message = sent.Last(m => m.To == address && m.Template == template);
-        return TokenOf(message.Values["link"]);
+        return TokenOf(message.SecretValues!["link"]);
     }
 
     /// <summary>The <c>token</c> parameter of a link's fragment.</summary>

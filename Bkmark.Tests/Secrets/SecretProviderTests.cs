@@ -61,6 +61,7 @@ public sealed class SecretProviderTests : IDisposable
             [SecretNames.JwtSigningKey] = Convert.ToBase64String(signing.ExportPkcs8PrivateKey()),
             [SecretNames.CredentialPepper] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             [SecretNames.TotpEncryptionKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            [SecretNames.OutboxEncryptionKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         };
         var client = new Mock<SecretClient>();
         client.Setup(c => c.GetSecretAsync(It.IsAny<string>(), null, It.IsAny<CancellationToken>()))
@@ -85,6 +86,7 @@ public sealed class SecretProviderTests : IDisposable
         Assert.Contains(SecretNames.JwtSigningKey, error.Message);
         Assert.Contains(SecretNames.CredentialPepper, error.Message);
         Assert.Contains(SecretNames.TotpEncryptionKey, error.Message);
+        Assert.Contains(SecretNames.OutboxEncryptionKey, error.Message);
     }
 
     [Fact]
@@ -95,6 +97,7 @@ public sealed class SecretProviderTests : IDisposable
             [$"Secrets:{SecretNames.JwtSigningKey}"] = Convert.ToBase64String(ECDsa.Create(ECCurve.NamedCurves.nistP384).ExportPkcs8PrivateKey()),
             [$"Secrets:{SecretNames.CredentialPepper}"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             [$"Secrets:{SecretNames.TotpEncryptionKey}"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            [$"Secrets:{SecretNames.OutboxEncryptionKey}"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         };
         var provider = new ConfigurationSecretProvider(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
 

@@ -167,7 +167,7 @@ public sealed class AccessTokenServiceTests
     [Fact]
     public async Task Validate_AcceptsTokensOfThePreviousKey_DuringRotation()
     {
-        var rotated = new KeyRing(ECDsa.Create(ECCurve.NamedCurves.nistP256), keys.SigningKey, keys.CredentialPepper, keys.TotpEncryptionKey);
+        var rotated = new KeyRing(ECDsa.Create(ECCurve.NamedCurves.nistP256), keys.SigningKey, keys.CredentialPepper, keys.TotpEncryptionKey, keys.OutboxEncryptionKey);
         var afterRotation = new AccessTokenService(new SigningKeys(rotated), Options.Create(options), time, new IdGenerator(time));
         var oldToken = service.Issue("user1", "session1", ["pwd"], out _);
 

@@ -5,7 +5,7 @@ using OtpNet;
 namespace Bkmark.Tests.TwoFactor;
 
 /// <summary>Enrolment and sign-in over HTTP through the local host, against Azurite; codes computed from the returned secret.</summary>
-public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
+public sealed partial class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
 {
     [Fact]
     public async Task EnrolmentAndSignIn_WorkEndToEnd()
@@ -78,16 +78,18 @@ public sealed class TwoFactorEndpointsTests(LocalHostFixture host) : IClassFixtu
     }
 
     [Fact]
-    public async Task Setup_Returns409Conflict_WhenAlreadyEnabled()
+    public async Task Setup_Returns403ReauthenticationRequired_WhenEnabledAndTheSignInUsedNoBackupCodeOrPasskey()
     {
-        // Arrange
+        // Arrange: a fresh password sign-in, from before two-factor was turned on.
         var (token, _, _) = await EnrolAsync(NewEmail());
 
         // Act
         var response = await host.SendAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", bearer: token);
 
         // Assert
-        await response.AssertProblemAsync(HttpStatusCode.Conflict, ErrorCodes.Conflict);
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Forbidden, ErrorCodes.ReauthenticationRequired);
+        Assert.Contains("backup code", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("insufficient_user_authentication", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var user = await RegisterAsync("setup@example.com");
 
         // Act
-        var setup = (await twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
+        var setup = (await twoFactor.SetupAsync(SessionOf(user.Id), CancellationToken.None)).Value!;
 
         // Assert
         Assert.Matches("^[A-Z2-7]{32}$", setup.Secret); // 160 bits in base32, no padding
@@ -50,8 +50,8 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange
         var user = await RegisterAsync("again@example.com");
-        var first = (await twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
-        var second = (await twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
+        var first = (await twoFactor.SetupAsync(SessionOf(user.Id), CancellationToken.None)).Value!;
+        var second = (await twoFactor.SetupAsync(SessionOf(user.Id), CancellationToken.None)).Value!;
 
         // Act
         var withFirst = await twoFactor.EnableAsync(user.Id, CodeAt(first.Secret, Now), CancellationToken.None);
@@ -64,17 +64,43 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Setup_ReturnsConflict_WhenAlreadyEnabled()
+    public async Task Setup_ReturnsReauthenticationRequired_WhenEnabledAndTheProofWasACodeFromTheApp()
     {
         // Arrange
         var (user, _, _) = await EnrolAsync("enabled@example.com");
 
         // Act
-        var setup = await twoFactor.SetupAsync(user.Id, CancellationToken.None);
+        var setup = await twoFactor.SetupAsync(SessionOf(user.Id), CancellationToken.None);
 
         // Assert
-        Assert.Equal(409, setup.Problem?.Status);
-        Assert.Equal(ErrorCodes.Conflict, setup.Problem?.Code);
+        Assert.Equal(403, setup.Problem?.Status);
+        Assert.Equal(ErrorCodes.ReauthenticationRequired, setup.Problem?.Code);
+    }
+
+    [Theory]
+    [InlineData(AuthMethods.PasswordAndBackupCode)]
+    [InlineData(AuthMethods.Passkey)]
+    public async Task Setup_WhileEnabled_KeepsTheOldSecretUntilACodeFromTheNewOneEnablesIt(string proofMethod)
+    {
+        // Arrange
+        var (user, oldSecret, oldCodes) = await EnrolAsync($"replace-{proofMethod.Replace('+', '-')}@example.com");
+
+        // Act
+        var setup = (await twoFactor.SetupAsync(SessionOf(user.Id, proofMethod), CancellationToken.None)).Value!;
+        var withOldApp = await SignInAsync(user.Email, Password, CodeAt(oldSecret, Now));
+        var enabled = await twoFactor.EnableAsync(user.Id, CodeAt(setup.Secret, Now), CancellationToken.None);
+        core.Time.Advance(TimeSpan.FromSeconds(30));
+        var oldAppAfter = await SignInAsync(user.Email, Password, CodeAt(oldSecret, Now));
+        var oldCodeAfter = await SignInAsync(user.Email, Password, oldCodes[0]);
+        var newApp = await SignInAsync(user.Email, Password, CodeAt(setup.Secret, Now));
+
+        // Assert
+        Assert.True(withOldApp.Succeeded);
+        Assert.True(enabled.Value!.Replaced);
+        Assert.Equal(BackupCodes.Count, enabled.Value.BackupCodes.Count);
+        Assert.Equal(ErrorCodes.InvalidTwoFactorCode, oldAppAfter.Problem?.Code);
+        Assert.Equal(ErrorCodes.InvalidTwoFactorCode, oldCodeAfter.Problem?.Code);
+        Assert.True(newApp.Succeeded);
     }
 
     [Fact]
@@ -82,13 +108,13 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange
         var user = await RegisterAsync("enable@example.com");
-        var setup = (await twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
+        var setup = (await twoFactor.SetupAsync(SessionOf(user.Id), CancellationToken.None)).Value!;
 
         // Act
         var codes = await twoFactor.EnableAsync(user.Id, CodeAt(setup.Secret, Now), CancellationToken.None);
 
         // Assert
-        Assert.Equal(8, codes.Value!.Count);
+        Assert.Equal(8, codes.Value!.BackupCodes.Count);
         var status = await twoFactor.GetStatusAsync(user.Id, CancellationToken.None);
         Assert.Equal(new TwoFactorStatus(true, Now, 8), status);
         Assert.True((await core.Get<AccountService>().GetProfileAsync(user.Id, CancellationToken.None)).Value!.TwoFactorEnabled);
@@ -99,7 +125,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange
         var user = await RegisterAsync("wrong@example.com");
-        var setup = (await twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
+        var setup = (await twoFactor.SetupAsync(SessionOf(user.Id), CancellationToken.None)).Value!;
 
         // Act
         var result = await twoFactor.EnableAsync(user.Id, OtherCode(CodeAt(setup.Secret, Now)), CancellationToken.None);
@@ -158,7 +184,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         // Arrange
         var user = await RegisterAsync("pending@example.com");
-        await twoFactor.SetupAsync(user.Id, CancellationToken.None);
+        await twoFactor.SetupAsync(SessionOf(user.Id), CancellationToken.None);
 
         // Act
         var tokens = await SignInAsync(user.Email, Password, null);
@@ -337,10 +363,10 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var (user, secret, codes) = await EnrolAsync("disable@example.com");
 
         // Act
-        var wrong = await twoFactor.DisableAsync(user.Id, OtherCode(CodeAt(secret, Now)), CancellationToken.None);
-        var withBackupCode = await twoFactor.DisableAsync(user.Id, codes[0], CancellationToken.None);
-        var stale = await twoFactor.DisableAsync(user.Id, CodeAt(secret, Now.AddMinutes(-2)), CancellationToken.None);
-        var disabled = await twoFactor.DisableAsync(user.Id, CodeAt(secret, Now), CancellationToken.None);
+        var wrong = await twoFactor.DisableAsync(SessionOf(user.Id), OtherCode(CodeAt(secret, Now)), CancellationToken.None);
+        var withBackupCode = await twoFactor.DisableAsync(SessionOf(user.Id), codes[0], CancellationToken.None);
+        var stale = await twoFactor.DisableAsync(SessionOf(user.Id), CodeAt(secret, Now.AddMinutes(-2)), CancellationToken.None);
+        var disabled = await twoFactor.DisableAsync(SessionOf(user.Id), CodeAt(secret, Now), CancellationToken.None);
 
         // Assert
         Assert.Equal(ErrorCodes.InvalidTwoFactorCode, wrong.Problem?.Code);
@@ -361,8 +387,8 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var (user, secret, oldCodes) = await EnrolAsync("regen@example.com");
 
         // Act
-        var withBackupCode = await twoFactor.RegenerateBackupCodesAsync(user.Id, oldCodes[1], CancellationToken.None);
-        var regenerated = await twoFactor.RegenerateBackupCodesAsync(user.Id, CodeAt(secret, Now), CancellationToken.None);
+        var withBackupCode = await twoFactor.RegenerateBackupCodesAsync(SessionOf(user.Id), oldCodes[1], CancellationToken.None);
+        var regenerated = await twoFactor.RegenerateBackupCodesAsync(SessionOf(user.Id), CodeAt(secret, Now), CancellationToken.None);
         var oldCode = await SignInAsync(user.Email, Password, oldCodes[0]);
         var newCode = await SignInAsync(user.Email, Password, regenerated.Value![0]);
 
@@ -381,7 +407,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         // Arrange: regenerate, then put an old-set row back, as a crash before the clean-up would leave it.
         var (user, secret, oldCodes) = await EnrolAsync("survivor@example.com");
         var oldGeneration = (await core.Get<TwoFactorStore>().FindAsync(user.Id, CancellationToken.None))!.BackupCodeGeneration!;
-        await twoFactor.RegenerateBackupCodesAsync(user.Id, CodeAt(secret, Now), CancellationToken.None);
+        await twoFactor.RegenerateBackupCodesAsync(SessionOf(user.Id), CodeAt(secret, Now), CancellationToken.None);
         var hash = core.Get<CredentialHasher>().Hash(BackupCodes.Normalize(oldCodes[0])!);
         await core.Get<TwoFactorStore>().AddBackupCodesAsync(user.Id, oldGeneration, [hash], Now, CancellationToken.None);
 
@@ -415,6 +441,10 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
 
     private DateTimeOffset Now => core.Time.GetUtcNow();
 
+    /// <summary>A session of <paramref name="userId"/> that proved itself just now, by <paramref name="proofMethod"/>.</summary>
+    private Caller SessionOf(string userId, string proofMethod = AuthMethods.PasswordAndTotp) =>
+        new(userId, CredentialType.Session, Scopes.All, null, SessionId: "s") { AuthenticatedAt = Now, ProofMethod = proofMethod };
+
     private static string CodeAt(string base32Secret, DateTimeOffset time) =>
         TotpCalculator.Default.Compute(Base32Encoding.ToBytes(base32Secret), time);
 
@@ -433,8 +463,8 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     private async Task<(NewAccount User, string Secret, IReadOnlyList<string> BackupCodes)> EnrolAsync(string email)
     {
         var user = await RegisterAsync(email);
-        var setup = (await twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
-        var codes = (await twoFactor.EnableAsync(user.Id, CodeAt(setup.Secret, Now), CancellationToken.None)).Value!;
+        var setup = (await twoFactor.SetupAsync(SessionOf(user.Id), CancellationToken.None)).Value!;
+        var codes = (await twoFactor.EnableAsync(user.Id, CodeAt(setup.Secret, Now), CancellationToken.None)).Value!.BackupCodes;
         core.Time.Advance(TimeSpan.FromSeconds(30));
         return (user, setup.Secret, codes);
     }
