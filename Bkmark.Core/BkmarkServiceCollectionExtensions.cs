@@ -52,6 +52,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<AttemptThrottle>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<AccountDirectory>();
+        services.AddSingleton<SignInMethods>();
         services.AddServiceWithInternalConstructor<AccountService>();
         services.AddOptions<Identity.PasswordHasherOptions>().Configure<IOptions<AccountOptions>>(
             (hasher, accounts) => hasher.IterationCount = accounts.Value.PasswordHashIterations);

@@ -1,3 +1,4 @@
+using Bkmark.Core.Accounts;
 using Bkmark.Core.Maintenance;
 
 namespace Bkmark.Core.Social;
@@ -18,6 +19,7 @@ public static class SocialServiceCollectionExtensions
         services.AddSingleton<SocialProviders>();
         services.AddSingleton<SocialFlowStore>();
         services.AddSingleton<SocialAccountStore>();
+        services.AddSingleton<ISignInMethodHolder>(provider => provider.GetRequiredService<SocialAccountStore>());
         services.AddServiceWithInternalConstructor<SocialSignInService>();
         services.AddExpiryHandler<SocialFlowExpiryHandler>();
         return services;
