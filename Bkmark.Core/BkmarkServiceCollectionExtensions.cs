@@ -83,6 +83,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddOrganisations();
         services.AddLifecycle();
         services.AddOperator();
+        services.AddSingleton<SecurityReview.SecurityReviewService>();
         return services;
     }
 
