@@ -94,6 +94,8 @@ export Social__Providers__local__DisplayName="${Social__Providers__local__Displa
 
 export LocalHost__FunctionKey="${LocalHost__FunctionKey:-local-dev-function-key}"
 export LocalHost__MasterKey="${LocalHost__MasterKey:-local-dev-master-key}"
+# The leak route is anonymous to the host (GitHub signs its reports and sends no key); its reporters' key is the same here.
+export LeakReports__FunctionKey="${LeakReports__FunctionKey:-$LocalHost__FunctionKey}"
 log "function key (x-functions-key): $LocalHost__FunctionKey"
 log "master key (x-functions-key on /admin/functions/{name}): $LocalHost__MasterKey"
 log "serving on ${ASPNETCORE_URLS:-http://localhost:7071}"

@@ -5,7 +5,7 @@ namespace Bkmark.Functions;
 
 /// <summary>The caller's API keys: create, list, read, change, roll, revoke. A session or any key may manage them.</summary>
 public sealed class ApiKeyFunctions(
-    ApiKeyService keys, RequestAuthenticator authenticator, StepUp stepUp, OrganisationAccess organisations, SecurityEventLog securityLog)
+    ApiKeyService keys, ApiKeyRoller roller, RequestAuthenticator authenticator, StepUp stepUp, OrganisationAccess organisations, SecurityEventLog securityLog)
 {
     [Function(nameof(CreateApiKey))]
     public Task<IActionResult> CreateApiKey(
@@ -51,7 +51,7 @@ public sealed class ApiKeyFunctions(
     private async Task<IActionResult> CreateAsync(HttpRequest request, Caller caller, CreateApiKeyRequest body, CancellationToken cancellationToken)
     {
         var created = await keys.CreateAsync(
-            caller, new NewApiKey(body.Name, body.Scopes, body.ExpiresAt, body.RateLimitPerMinute) { Environment = body.Environment }, cancellationToken);
+            caller, new NewApiKey(body.Name, body.Scopes, body.ExpiresAt, body.RateLimitPerMinute) { Environment = body.Environment, AllowedIps = body.AllowedIps }, cancellationToken);
         await securityLog.RecordIfSucceededAsync(
             request, caller, created, SecurityEventTypes.ApiKeyCreated, cancellationToken, key => DetailsOf(key.Id, key.KeyPrefix));
         return ApiResults.From(created, ApiResults.Created);
@@ -99,7 +99,7 @@ public sealed class ApiKeyFunctions(
         request,
         async (caller, body) =>
     {
-        var rolled = await keys.RollAsync(caller, id, body.ExpiresPreviousIn, cancellationToken);
+        var rolled = await roller.RollAsync(caller, id, body.ExpiresPreviousIn, cancellationToken);
         await securityLog.RecordIfSucceededAsync(
             request, caller, rolled, SecurityEventTypes.ApiKeyRolled, cancellationToken, key => DetailsOf(key.Id, key.KeyPrefix));
         return ApiResults.From(rolled, ApiResults.Created);
@@ -125,7 +125,7 @@ public sealed class ApiKeyFunctions(
     /// <summary>A key is named by its id and public prefix in the log, never by its value.</summary>
     private static Dictionary<string, string> DetailsOf(string keyId, string keyPrefix) => new() { ["keyId"] = keyId, ["keyPrefix"] = keyPrefix };
 
-    private sealed record CreateApiKeyRequest(string? Name, string?[]? Scopes, DateTimeOffset? ExpiresAt, int? RateLimitPerMinute, string? Environment);
+    private sealed record CreateApiKeyRequest(string? Name, string?[]? Scopes, DateTimeOffset? ExpiresAt, int? RateLimitPerMinute, string? Environment, string?[]? AllowedIps);
 
     private sealed record UpdateApiKeyRequest(string? Name, string?[]? Scopes, int? RateLimitPerMinute, DateTimeOffset? ExpiresAt, string?[]? AllowedIps);
 

@@ -10,7 +10,8 @@ public sealed class MeFunctions(AccountService accounts, AccountDeletionService 
     public Task<IActionResult> GetMe(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        // Account-level reads are for sessions (DESIGN §15): a leaked narrow key must not tell whose it is.
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
         async caller => ApiResults.From(await accounts.GetProfileAsync(caller.UserId, cancellationToken), ApiResults.Ok),
         cancellationToken);
 

@@ -4,10 +4,15 @@ namespace Bkmark.Functions;
 
 /// <summary>
 /// Organisations and their members (DESIGN §12). Signed-in sessions only: membership is part of a person's
-/// account. Creating and leaving an organisation are sensitive (step-up).
+/// account. Creating and leaving an organisation, and inviting to it, are sensitive (step-up).
 /// </summary>
 public sealed class OrganisationFunctions(
-    OrganisationService organisations, InvitationService invitations, RequestAuthenticator authenticator, StepUp stepUp, SecurityEventLog securityLog)
+    OrganisationService organisations,
+    InvitationService invitations,
+    RequestAuthenticator authenticator,
+    StepUp stepUp,
+    OrganisationAccess access,
+    SecurityEventLog securityLog)
 {
     [Function(nameof(CreateOrganisation))]
     public Task<IActionResult> CreateOrganisation(
@@ -96,15 +101,53 @@ public sealed class OrganisationFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/{orgId}/invitations")] HttpRequest request,
         string orgId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<InviteRequest>(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        // An invitation is a way in for someone else (DESIGN §15): it takes a recent sign-in.
+        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
         request,
         async (caller, body) =>
     {
         var invited = await invitations.InviteAsync(caller, orgId, body.Email, body.Role, cancellationToken);
         await securityLog.RecordIfSucceededAsync(
-            request, caller, invited, SecurityEventTypes.OrganisationMemberInvited, cancellationToken, invitation => DetailsOf(orgId, role: invitation.Role));
+            request, caller, invited, SecurityEventTypes.OrganisationMemberInvited, cancellationToken, invitation => InvitationDetailsOf(orgId, invitation));
         return ApiResults.From(invited, view => new JsonResponse(202, view));
     }, cancellationToken);
+
+    /// <summary>The organisation's pending invitations (DESIGN §15), for its admins and owners.</summary>
+    [Function(nameof(ListOrganisationInvitations))]
+    public Task<IActionResult> ListOrganisationInvitations(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/invitations")] HttpRequest request,
+        string orgId,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller => ApiResults.From(await invitations.ListAsync(caller, orgId, cancellationToken), pending => ApiResults.Ok(new { data = pending })),
+        cancellationToken);
+
+    /// <summary>Revokes a pending invitation: its link stops working at once.</summary>
+    [Function(nameof(RevokeOrganisationInvitation))]
+    public Task<IActionResult> RevokeOrganisationInvitation(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/orgs/{orgId}/invitations/{invitationId}")] HttpRequest request,
+        string orgId,
+        string invitationId,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        async caller =>
+    {
+        var revoked = await invitations.RevokeAsync(caller, orgId, invitationId, cancellationToken);
+        await securityLog.RecordIfSucceededAsync(
+            request, caller, revoked, SecurityEventTypes.OrganisationInvitationRevoked, cancellationToken, invitation => InvitationDetailsOf(orgId, invitation));
+        return ApiResults.From(revoked, _ => ApiResults.NoContent());
+    }, cancellationToken);
+
+    /// <summary>The organisation's own security log (members, roles, keys, invitations), for its admins and owners.</summary>
+    [Function(nameof(ListOrganisationSecurityEvents))]
+    public Task<IActionResult> ListOrganisationSecurityEvents(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/security-events")] HttpRequest request,
+        string orgId,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
+        () => access.AuthenticateManagerAsync(authenticator.AuthenticateSessionAsync(request, cancellationToken), orgId, cancellationToken),
+        async _ => ApiResults.From(
+            await securityLog.ListOrganisationAsync(orgId, request.Query["cursor"], request.Query["limit"], cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
     /// <summary>The signed-in person holding the invited address joins; the token works once.</summary>
     [Function(nameof(AcceptOrganisationInvitation))]
@@ -119,6 +162,15 @@ public sealed class OrganisationFunctions(
         await securityLog.RecordIfSucceededAsync(request, caller, joined, SecurityEventTypes.OrganisationJoined, cancellationToken, org => DetailsOf(org.Id));
         return ApiResults.From(joined, ApiResults.Ok);
     }, cancellationToken);
+
+    /// <summary>An invitation is named in the log by its id, role and address (the managers' log shows whom it was for).</summary>
+    private static Dictionary<string, string> InvitationDetailsOf(string organisationId, InvitationView invitation)
+    {
+        var details = DetailsOf(organisationId, role: invitation.Role);
+        details["invitationId"] = invitation.Id ?? "";
+        details["email"] = invitation.Email;
+        return details;
+    }
 
     private static Dictionary<string, string> DetailsOf(string organisationId, string? memberId = null, string? role = null)
     {

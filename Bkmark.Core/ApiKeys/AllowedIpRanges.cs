@@ -71,6 +71,25 @@ public static class AllowedIpRanges
         return false;
     }
 
+    /// <summary>
+    /// Whether a key fenced to <paramref name="inner"/> can be used from nowhere that <paramref name="outer"/> refuses:
+    /// every inner range lies inside one outer range. No fence (empty) is everywhere, so it lies inside only no fence.
+    /// </summary>
+    public static bool IsWithin(IReadOnlyList<string> inner, IReadOnlyList<string> outer)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(outer);
+        if (outer.Count == 0)
+        {
+            return true;
+        }
+
+        var outerNetworks = outer.Select(range => IPNetwork.TryParse(range, out var network) ? network : (IPNetwork?)null).OfType<IPNetwork>().ToList();
+        return inner.Count > 0 && inner.All(range =>
+            IPNetwork.TryParse(range, out var network)
+            && outerNetworks.Any(o => o.PrefixLength <= network.PrefixLength && o.Contains(network.BaseAddress)));
+    }
+
     private static IPNetwork? TryParseRange(string? entry)
     {
         // IPAddress also reads "10" as 0.0.0.10 and takes IPv6 zone ids; neither is a range anyone means.

@@ -45,6 +45,9 @@ public sealed record NewApiKey(string? Name, IReadOnlyList<string?>? Scopes, Dat
 {
     /// <summary><see cref="KeyEnvironment"/>; absent means the creator's own (live for a session).</summary>
     public string? Environment { get; init; }
+
+    /// <summary>CIDR ranges the key may be used from; absent means the creating key's own fence (anywhere for a session).</summary>
+    public IReadOnlyList<string?>? AllowedIps { get; init; }
 }
 
 /// <summary>

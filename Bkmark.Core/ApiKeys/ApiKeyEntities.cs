@@ -1,5 +1,4 @@
 using System.Runtime.Serialization;
-using Bkmark.Core.Authorization;
 
 namespace Bkmark.Core.ApiKeys;
 

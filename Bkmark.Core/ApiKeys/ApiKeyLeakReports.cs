@@ -26,6 +26,7 @@ public sealed partial class ApiKeyLeakReports
     private readonly ApiKeyStore store;
     private readonly ApiKeyService keys;
     private readonly AccountDirectory users;
+    private readonly IOrganisationKeyHolders organisations;
     private readonly CredentialHasher hasher;
     private readonly IEmailOutbox outbox;
     private readonly TimeProvider time;
@@ -33,11 +34,19 @@ public sealed partial class ApiKeyLeakReports
 
     // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
     internal ApiKeyLeakReports(
-        ApiKeyStore store, ApiKeyService keys, AccountDirectory users, CredentialHasher hasher, IEmailOutbox outbox, TimeProvider time, ILogger<ApiKeyLeakReports> logger)
+        ApiKeyStore store,
+        ApiKeyService keys,
+        AccountDirectory users,
+        IOrganisationKeyHolders organisations,
+        CredentialHasher hasher,
+        IEmailOutbox outbox,
+        TimeProvider time,
+        ILogger<ApiKeyLeakReports> logger)
     {
         this.store = store;
         this.keys = keys;
         this.users = users;
+        this.organisations = organisations;
         this.hasher = hasher;
         this.outbox = outbox;
         this.time = time;
@@ -97,17 +106,22 @@ public sealed partial class ApiKeyLeakReports
 
         var key = new LeakedKey(credential.UserId, credential.KeyId, credential.KeyPrefix, Cut(report.Url), Cut(report.Source));
         LogLeakRevoked(logger, key.KeyId, key.KeyPrefix, key.UserId, key.Url);
-        if (await users.FindByIdAsync(key.UserId, cancellationToken) is { } owner)
+        var index = await store.FindIndexAsync(credential.OwnerId, key.KeyId, cancellationToken);
+        var values = new Dictionary<string, string>
         {
-            var index = await store.FindIndexAsync(credential.OwnerId, key.KeyId, cancellationToken);
-            await outbox.EnqueueAsync(new EmailMessage(owner.Email, EmailTemplate, new Dictionary<string, string>
-            {
-                ["keyName"] = index?.Name ?? key.KeyPrefix,
-                ["keyPrefix"] = key.KeyPrefix,
-                ["url"] = key.Url ?? "",
-                ["source"] = key.Source ?? "",
-                ["revokedAt"] = BkmarkJson.FormatTime(now),
-            }, Id: $"apikey-leaked-{key.KeyId}"), cancellationToken);
+            ["keyName"] = index?.Name ?? key.KeyPrefix,
+            ["keyPrefix"] = key.KeyPrefix,
+            ["url"] = key.Url ?? "",
+            ["source"] = key.Source ?? "",
+            ["revokedAt"] = BkmarkJson.FormatTime(now),
+        };
+        // An organisation's key is told to the organisation's owners and admins, not to whoever made it (who may have left).
+        var recipients = credential.OrganisationId is { } organisationId
+            ? await organisations.ManagerEmailsAsync(organisationId, cancellationToken)
+            : await users.FindByIdAsync(key.UserId, cancellationToken) is { } owner ? [owner.Email] : [];
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            await outbox.EnqueueAsync(new EmailMessage(recipients[i], EmailTemplate, values, Id: i == 0 ? $"apikey-leaked-{key.KeyId}" : $"apikey-leaked-{key.KeyId}-{i}"), cancellationToken);
         }
 
         return new LeakVerdict(tokenHash, report.Type, Revoked: true, key);

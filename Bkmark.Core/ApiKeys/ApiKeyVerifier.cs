@@ -1,4 +1,3 @@
-using Bkmark.Core.Authorization;
 using Bkmark.Core.Json;
 using Bkmark.Core.Library.Sandbox;
 using Bkmark.Core.Telemetry;
@@ -104,10 +103,12 @@ internal sealed partial class ApiKeyVerifier(
             LibraryId = credential.IsTest ? SandboxLibrary.IdOf(credential.UserId) : credential.UserId,
             IsTestKey = credential.IsTest,
             RateLimitPerMinute = credential.RateLimitPerMinute,
+            AllowedIps = credential.AllowedIpList,
             ResponseHeaders = rate.Value.Headers,
         };
+        // An organisation's test key acts on the organisation's own sandbox, never on its live library (DESIGN §15).
         return (credential.OrganisationId is { } organisationId
-            ? caller with { OrganisationId = organisationId, LibraryId = LibraryIds.Organisation(organisationId) }
+            ? caller with { OrganisationId = organisationId, LibraryId = credential.IsTest ? SandboxLibrary.OfOrganisation(organisationId) : LibraryIds.Organisation(organisationId) }
             : caller, KeyVerificationOutcome.Ok, keyId);
     }
 

@@ -16,10 +16,16 @@ public static class ApiKeysServiceCollectionExtensions
         services.AddSingleton<ApiKeyUsageCounter>();
         services.AddServiceWithInternalConstructor<ApiKeyUsageService>();
         services.AddHostedService<ApiKeyUsageFlusher>();
+        services.AddSingleton<LiveApiKeys>();
+        services.AddSingleton<ApiKeyLedger>();
         services.AddServiceWithInternalConstructor<ApiKeyService>();
-        services.AddSingleton<IPlanChangeHandler>(provider => provider.GetRequiredService<ApiKeyService>());
+        services.AddServiceWithInternalConstructor<ApiKeyRoller>();
+        services.AddServiceWithInternalConstructor<ApiKeyPlans>();
+        services.AddSingleton<IPlanChangeHandler>(provider => provider.GetRequiredService<ApiKeyPlans>());
         services.AddSingleton<IApiKeyVerifier, ApiKeyVerifier>();
         services.AddServiceWithInternalConstructor<ApiKeyLeakReports>();
+        services.AddOptions<LeakReportOptions>().BindConfiguration(LeakReportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LeakReporters>();
         services.AddSingleton<IEmailTemplate, ApiKeyLeakedEmail>();
         services.AddSingleton<IEmailTemplate, ApiKeyExpiringEmail>();
         services.AddExpiryHandler<ApiKeyExpiryHandler>();

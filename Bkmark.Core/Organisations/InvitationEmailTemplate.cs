@@ -2,7 +2,10 @@ using Bkmark.Core.Email;
 
 namespace Bkmark.Core.Organisations;
 
-/// <summary>The invitation email: who invites, to which organisation and role, and the single-use link.</summary>
+/// <summary>
+/// The invitation email: who invites, to which organisation and role, and the single-use link. The organisation's
+/// name is anyone's choice, so it arrives as <see cref="PlainText"/> and in quotes, never as a link.
+/// </summary>
 internal sealed class InvitationEmailTemplate : IEmailTemplate
 {
     public string Name => InvitationService.TemplateName;
@@ -11,9 +14,9 @@ internal sealed class InvitationEmailTemplate : IEmailTemplate
     {
         ArgumentNullException.ThrowIfNull(values);
         return new EmailContent(
-            $"Join {values["organisation"]} on Bkmark",
+            $"Join \"{values["organisation"]}\" on Bkmark",
             [
-                $"{values["invitedBy"]} invited you to the organisation {values["organisation"]} on Bkmark, as {values["role"]}.",
+                $"{values["invitedBy"]} invited you to the organisation \"{values["organisation"]}\" on Bkmark, as {values["role"]}.",
                 $"Sign in with this email address and accept the invitation before {values["expiresAt"]}. The link works once.",
                 "If you did not expect this invitation, ignore this email.",
             ],

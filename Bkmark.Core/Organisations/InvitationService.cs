@@ -5,7 +5,13 @@ using Bkmark.Core.Throttling;
 namespace Bkmark.Core.Organisations;
 
 /// <summary>An invitation as its sender sees it; the token is only ever in the email.</summary>
-public sealed record InvitationView(string Email, string Role, DateTimeOffset ExpiresAt);
+public sealed record InvitationView(string Email, string Role, DateTimeOffset ExpiresAt)
+{
+    public string? Id { get; init; }
+}
+
+/// <summary>A pending invitation as the organisation's managers see it (DESIGN §15): who was invited, as what, by whom, until when.</summary>
+public sealed record PendingInvitation(string Id, string Email, string Role, string InvitedBy, string InvitedByEmail, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// Invitations to an organisation (DESIGN §12, §9): an admin or owner invites an address with a role; the email
@@ -30,11 +36,16 @@ public sealed partial class InvitationService
     private static readonly Problem NotFound = Problems.NotFound("The invitation (it may have expired, been used, or be for another address)");
     private static readonly Problem InvalidToken = Problems.Validation("token", "The invitation token is not valid.");
 
+    /// <summary>What one organisation may send (DESIGN §15): each invitation takes a slot that is never given back.</summary>
+    private static readonly ThrottlePolicy SendPolicy = new("organisation-invitations-sent", 50, TimeSpan.FromDays(1), TimeSpan.FromDays(1));
+
     private readonly OrganisationService organisations;
     private readonly AccountDirectory users;
     private readonly SingleUseTokens tokens;
     private readonly IEmailOutbox outbox;
     private readonly TimeProvider time;
+    private readonly IdGenerator ids;
+    private readonly AttemptThrottle throttle;
     private readonly ILogger<InvitationService> logger;
     private readonly AppOptions app;
     private readonly TokenPurpose<InvitationEntity> purpose;
@@ -45,10 +56,14 @@ public sealed partial class InvitationService
         SingleUseTokens tokens,
         IEmailOutbox outbox,
         TimeProvider time,
+        IdGenerator ids,
+        AttemptThrottle throttle,
         IOptions<OrganisationOptions> options,
         IOptions<AppOptions> app,
         ILogger<InvitationService> logger)
     {
+        this.ids = ids;
+        this.throttle = throttle;
         this.organisations = organisations;
         this.users = users;
         this.tokens = tokens;
@@ -104,13 +119,23 @@ public sealed partial class InvitationService
             return OrganisationProblems.NotFound();
         }
 
+        // Sending is throttled per organisation before anything is written: a Team plan is not a mail relay.
+        var sent = await throttle.ClaimAsync(SendPolicy, organisationId, cancellationToken);
+        if (sent.RetryAfter is { } retryAfter)
+        {
+            return Problems.TooManyAttempts(retryAfter);
+        }
+
+        var now = time.GetUtcNow();
         var invitation = new InvitationEntity
         {
+            InvitationId = ids.NewId(now),
             OrganisationId = organisationId,
             Email = address!,
             Role = role!,
             InvitedBy = caller.UserId,
-            CreatedAt = time.GetUtcNow(),
+            InvitedByEmail = manager.Value.Email,
+            CreatedAt = now,
         };
         var token = await tokens.IssueAsync(purpose, invitation, cancellationToken);
         // The token travels only in the link's fragment, which browsers never send to a server.
@@ -118,7 +143,7 @@ public sealed partial class InvitationService
         await outbox.EnqueueAsync(
             new EmailMessage(address!, TemplateName, new Dictionary<string, string>
             {
-                ["organisation"] = organisation.Name,
+                ["organisation"] = PlainText.Of(organisation.Name),
                 ["invitedBy"] = manager.Value.Email,
                 ["role"] = role!,
                 ["link"] = link,
@@ -126,7 +151,61 @@ public sealed partial class InvitationService
             }, Id: "org-invitation-" + invitation.RowKey),
             cancellationToken);
         LogInvited(logger, organisationId, role!, caller.UserId);
-        return new InvitationView(address!, role!, invitation.ExpiresAt);
+        return new InvitationView(address!, role!, invitation.ExpiresAt) { Id = invitation.InvitationId };
+    }
+
+    /// <summary>The organisation's pending invitations (neither accepted, revoked nor expired), for its admins and owners.</summary>
+    public async Task<Result<IReadOnlyList<PendingInvitation>>> ListAsync(Caller caller, string organisationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var manager = await organisations.FindManagerAsync(organisationId, caller.UserId, cancellationToken);
+        if (!manager.Succeeded)
+        {
+            return manager.Problem;
+        }
+
+        return (await tokens.ListOutstandingAsync(InvitationEntity.HolderOf(organisationId), [purpose], cancellationToken))
+            .Select(listed => new PendingInvitation(
+                listed.InvitationId, listed.Email, listed.Role, listed.InvitedBy, listed.InvitedByEmail, listed.CreatedAt, listed.ExpiresAt))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Revokes a pending invitation: its link answers as an unknown one from now on. Spent with the token row's ETag,
+    /// so a revoke and an accept racing have one winner. Only owners revoke an invitation to become owner.
+    /// </summary>
+    public async Task<Result<InvitationView>> RevokeAsync(Caller caller, string organisationId, string invitationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var manager = await organisations.FindManagerAsync(organisationId, caller.UserId, cancellationToken);
+        if (!manager.Succeeded)
+        {
+            return manager.Problem;
+        }
+
+        // The organisation holds its invitations: its outstanding ones are one query of its holder entries away.
+        var listed = IdGenerator.IsValid(invitationId)
+            ? (await tokens.ListOutstandingAsync(InvitationEntity.HolderOf(organisationId), [purpose], cancellationToken))
+                .FirstOrDefault(invitation => string.Equals(invitation.InvitationId, invitationId, StringComparison.OrdinalIgnoreCase))
+            : null;
+        if (listed is null)
+        {
+            return Problems.NotFound("The invitation");
+        }
+
+        if (listed.Role == OrganisationRoles.Owner && manager.Value.Role != OrganisationRoles.Owner)
+        {
+            return OrganisationProblems.RoleRequired("owners");
+        }
+
+        // Voided with the token's ETag, so a revoke and an accept racing have one winner.
+        if (!await tokens.TryVoidAsync(purpose, listed, cancellationToken))
+        {
+            return Problems.NotFound("The invitation");
+        }
+
+        LogRevoked(logger, organisationId, listed.InvitationId, caller.UserId);
+        return new InvitationView(listed.Email, listed.Role, listed.ExpiresAt) { Id = listed.InvitationId };
     }
 
     /// <summary>Spends the invitation and makes the signed-in caller (who must hold the invited address) a member.</summary>
@@ -141,15 +220,31 @@ public sealed partial class InvitationService
         }
 
         var user = await users.FindByIdAsync(caller.UserId, cancellationToken);
-        if (user is null || !string.Equals(user.Email, invitation.Value.Email, StringComparison.Ordinal)
-            || !await tokens.TrySpendAsync(purpose, invitation.Value, cancellationToken))
+        if (user is null || !string.Equals(user.Email, invitation.Value.Email, StringComparison.Ordinal))
         {
-            // Another address's invitation, or another accept spent it first: single use.
+            // Another address's invitation.
+            return NotFound;
+        }
+
+        // The inviter must still be a manager (an owner, for an invitation to become owner): a removed admin's
+        // invitations do not let them, or anyone they invited, back in (DESIGN §15).
+        var inviter = await organisations.FindManagerAsync(invitation.Value.OrganisationId, invitation.Value.InvitedBy, cancellationToken);
+        if (!inviter.Succeeded || invitation.Value.Role == OrganisationRoles.Owner && inviter.Value.Role != OrganisationRoles.Owner)
+        {
+            return NotFound;
+        }
+
+        if (!await tokens.TrySpendAsync(purpose, invitation.Value, cancellationToken))
+        {
+            // Another accept (or a revoke) spent it first: single use.
             return NotFound;
         }
 
         return await organisations.JoinAsync(invitation.Value.OrganisationId, user.Id, user.Email, invitation.Value.Role, cancellationToken);
     }
+
+    [LoggerMessage(EventId = 19006, Level = LogLevel.Information, Message = "Invitation {InvitationId} to organisation {OrganisationId} revoked by user {UserId}")]
+    private static partial void LogRevoked(ILogger logger, string organisationId, string invitationId, string userId);
 
     [LoggerMessage(EventId = 19005, Level = LogLevel.Information, Message = "Invitation to organisation {OrganisationId} as {Role} sent by user {UserId}")]
     private static partial void LogInvited(ILogger logger, string organisationId, string role, string userId);

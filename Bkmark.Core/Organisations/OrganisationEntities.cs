@@ -67,19 +67,27 @@ internal sealed class MembershipEntity : StoredEntity
 /// An invitation (<see cref="SingleUseToken"/>): to which organisation, for which address, with which role, sent
 /// by whom. Its table holds nothing else, so its purpose is not stored, and its spend keeps the column it always had.
 /// </summary>
+/// <remarks>
+/// The organisation holds its invitations (<see cref="HolderOf"/>), so its managers list and revoke them through the
+/// token service's holder entries (DESIGN §15); the sender is <see cref="InvitedBy"/>.
+/// </remarks>
 internal sealed class InvitationEntity : SingleUseToken
 {
     [IgnoreDataMember]
     public override string Purpose { get; set; } = InvitationService.PurposeName;
 
+    /// <summary>The holder an organisation's invitations are listed under.</summary>
+    public static string HolderOf(string organisationId) => "org-" + organisationId;
+
+    public string InvitationId { get; set; } = "";
     public string OrganisationId { get; set; } = "";
     public string Email { get; set; } = "";
     public string Role { get; set; } = "";
     public string InvitedBy { get; set; } = "";
 
-    /// <summary>The sender holds the invitation: it is among what they can list and withdraw.</summary>
+    /// <summary>The organisation holds the invitation: it is among what its managers can list and revoke.</summary>
     [IgnoreDataMember]
-    public override string HolderId => InvitedBy;
+    public override string HolderId => HolderOf(OrganisationId);
 
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? AcceptedAt { get; set; }
@@ -90,4 +98,7 @@ internal sealed class InvitationEntity : SingleUseToken
         get => AcceptedAt;
         set => AcceptedAt = value;
     }
+
+    /// <summary>The inviter's address when it was sent, for the managers' list.</summary>
+    public string InvitedByEmail { get; set; } = "";
 }

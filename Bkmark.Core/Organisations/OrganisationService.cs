@@ -26,6 +26,7 @@ public sealed record OwnerAppointment(OrganisationView Organisation, MemberView 
 public sealed partial class OrganisationService
 {
     private readonly OrganisationStore store;
+    private readonly OrganisationKeyHolders keyHolders;
     private readonly AccountDirectory users;
     private readonly IdGenerator ids;
     private readonly TimeProvider time;
@@ -34,9 +35,16 @@ public sealed partial class OrganisationService
 
     // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
     internal OrganisationService(
-        OrganisationStore store, AccountDirectory users, IdGenerator ids, TimeProvider time, IOptions<OrganisationOptions> options, ILogger<OrganisationService> logger)
+        OrganisationStore store,
+        OrganisationKeyHolders keyHolders,
+        AccountDirectory users,
+        IdGenerator ids,
+        TimeProvider time,
+        IOptions<OrganisationOptions> options,
+        ILogger<OrganisationService> logger)
     {
         this.store = store;
+        this.keyHolders = keyHolders;
         this.users = users;
         this.ids = ids;
         this.time = time;
@@ -127,6 +135,7 @@ public sealed partial class OrganisationService
             return Problems.Validation("role", $"The role must be one of: {string.Join(", ", OrganisationRoles.All)}.");
         }
 
+        var ownersChanged = false;
         var changed = await ChangeRosterAsync(organisationId, caller.UserId, (roster, actorRole) =>
         {
             if (!roster.TryGetValue(userId, out var current))
@@ -134,7 +143,8 @@ public sealed partial class OrganisationService
                 return Problems.NotFound("The member");
             }
 
-            if ((current == OrganisationRoles.Owner || role == OrganisationRoles.Owner) && actorRole != OrganisationRoles.Owner)
+            ownersChanged = current == OrganisationRoles.Owner || role == OrganisationRoles.Owner;
+            if (ownersChanged && actorRole != OrganisationRoles.Owner)
             {
                 return OrganisationProblems.RoleRequired("owners");
             }
@@ -148,6 +158,11 @@ public sealed partial class OrganisationService
         }
 
         var member = await SyncMemberAsync(changed.Value, userId, email: null, cancellationToken);
+        if (ownersChanged)
+        {
+            await keyHolders.FollowOwnersAsync(organisationId, cancellationToken);
+        }
+
         LogRoleChanged(logger, organisationId, userId, role!, caller.UserId);
         return member is null ? Problems.NotFound("The member") : ToView(member);
     }
@@ -244,12 +259,23 @@ public sealed partial class OrganisationService
     internal Task<OrganisationEntity?> FindAsync(string organisationId, CancellationToken cancellationToken) =>
         store.FindAsync(organisationId, cancellationToken);
 
+    /// <summary>
+    /// Removes <paramref name="userId"/> from the roster (the one commit point), then deletes their member row (what
+    /// requests read) and membership entry. If a later write fails, the removal answers with that failure and a retry
+    /// completes it: a user off the roster whose member row is still there is a removal that stopped half-way (DESIGN §15).
+    /// </summary>
     private async Task<Result<bool>> RemoveFromRosterAsync(
         Caller caller, string organisationId, string userId, Func<Dictionary<string, string>, string, Problem?> mayRemove, CancellationToken cancellationToken)
     {
+        if (await FinishHalfDoneRemovalAsync(caller, organisationId, userId, cancellationToken) is { } finished)
+        {
+            return finished;
+        }
+
+        var wasOwner = false;
         var changed = await ChangeRosterAsync(organisationId, caller.UserId, (roster, actorRole) =>
         {
-            if (!roster.ContainsKey(userId))
+            if (!roster.TryGetValue(userId, out var current))
             {
                 return Problems.NotFound("The member");
             }
@@ -259,6 +285,7 @@ public sealed partial class OrganisationService
                 return refused;
             }
 
+            wasOwner = current == OrganisationRoles.Owner;
             roster.Remove(userId);
             return null;
         }, cancellationToken, actorMustManage: userId != caller.UserId);
@@ -267,9 +294,49 @@ public sealed partial class OrganisationService
             return changed.Problem;
         }
 
-        await SyncMemberAsync(changed.Value, userId, email: null, cancellationToken);
-        await store.DeleteMembershipAsync(userId, organisationId, cancellationToken);
-        LogRemoved(logger, organisationId, userId, caller.UserId);
+        return await CompleteRemovalAsync(changed.Value, userId, caller.UserId, wasOwner, cancellationToken);
+    }
+
+    /// <summary>
+    /// A retry of a removal whose roster write landed but whose member row was not deleted: finishes it, for the same
+    /// people who may start one (a manager of the organisation, or the member leaving). Null when there is none to finish.
+    /// </summary>
+    private async Task<Result<bool>?> FinishHalfDoneRemovalAsync(Caller caller, string organisationId, string userId, CancellationToken cancellationToken)
+    {
+        var organisation = IdGenerator.IsValid(organisationId) ? await store.FindAsync(organisationId, cancellationToken) : null;
+        var roster = organisation?.ReadRoster();
+        if (roster is null || roster.ContainsKey(userId) || await store.FindMemberAsync(organisationId, userId, cancellationToken) is not { } stale
+            || stale.RosterVersion >= organisation!.Version)
+        {
+            return null;
+        }
+
+        var actorMayFinish = caller.UserId == userId || roster.TryGetValue(caller.UserId, out var actorRole) && OrganisationRoles.CanManage(actorRole);
+        if (!actorMayFinish)
+        {
+            return null;
+        }
+
+        return await CompleteRemovalAsync(organisation, userId, caller.UserId, stale.Role == OrganisationRoles.Owner, cancellationToken);
+    }
+
+    private async Task<Result<bool>> CompleteRemovalAsync(
+        OrganisationEntity organisation, string userId, string actorId, bool wasOwner, CancellationToken cancellationToken)
+    {
+        await SyncMemberAsync(organisation, userId, email: null, cancellationToken);
+        if (await store.FindMemberAsync(organisation.OrganisationId, userId, cancellationToken) is { } left && left.RosterVersion <= organisation.Version)
+        {
+            // The delete kept losing its race: the row still grants access, so the removal is not done; a retry finishes it.
+            return Problems.ConcurrentChange();
+        }
+
+        await store.DeleteMembershipAsync(userId, organisation.OrganisationId, cancellationToken);
+        if (wasOwner)
+        {
+            await keyHolders.FollowOwnersAsync(organisation.OrganisationId, cancellationToken);
+        }
+
+        LogRemoved(logger, organisation.OrganisationId, userId, actorId);
         return true;
     }
 

@@ -1,3 +1,5 @@
+using Bkmark.Core.Accounts;
+using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Email;
 using Bkmark.Core.Maintenance;
 
@@ -13,6 +15,9 @@ public static class OrganisationsServiceCollectionExtensions
         services.AddServiceWithInternalConstructor<OrganisationService>();
         services.AddServiceWithInternalConstructor<OrganisationAccess>();
         services.AddServiceWithInternalConstructor<InvitationService>();
+        services.AddSingleton<OrganisationKeyHolders>();
+        services.AddSingleton<IOrganisationKeyHolders>(provider => provider.GetRequiredService<OrganisationKeyHolders>());
+        services.AddSingleton<IPlanChangeHandler>(provider => provider.GetRequiredService<OrganisationKeyHolders>());
         services.AddSingleton<IEmailTemplate, InvitationEmailTemplate>();
         services.AddExpiryHandler<InvitationExpiryHandler>();
         return services;

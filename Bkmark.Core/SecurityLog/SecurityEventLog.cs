@@ -46,8 +46,31 @@ public sealed partial class SecurityEventLog
         var id = ids.NewId(now);
         await ScheduleRetentionAsync(securityEvent.UserId, now, cancellationToken);
         await store.AddAsync(NewEntity(securityEvent, id, SecurityEventEntity.RowKeyOf(now, id), now), cancellationToken);
+        if (securityEvent.Details?.GetValueOrDefault(OrganisationDetail) is { Length: > 0 } organisationId)
+        {
+            // An organisation's event is also its own (DESIGN §15): its managers see members, roles, keys and
+            // invitations change in its log, with who acted. No notice: the person's own copy has that.
+            var partition = OrganisationPartition(organisationId);
+            var copy = securityEvent with
+            {
+                UserId = partition,
+                Details = new Dictionary<string, string>(securityEvent.Details) { ["actorId"] = securityEvent.UserId },
+            };
+            await ScheduleRetentionAsync(partition, now, cancellationToken);
+            await store.AddAsync(NewEntity(copy, id, SecurityEventEntity.RowKeyOf(now, id), now), cancellationToken);
+        }
+
         await notifier.NotifyAsync(securityEvent, cancellationToken);
     }
+
+    /// <summary>The detail that makes an event an organisation's too: its id.</summary>
+    public const string OrganisationDetail = "organisationId";
+
+    /// <summary>A page of the organisation's own events, newest first (for its managers).</summary>
+    public Task<Result<SecurityEventPage>> ListOrganisationAsync(string organisationId, string? cursor, string? limit, CancellationToken cancellationToken) =>
+        ListAsync(OrganisationPartition(organisationId), cursor, limit, cancellationToken);
+
+    private static string OrganisationPartition(string organisationId) => LibraryIds.Organisation(organisationId);
 
     /// <summary>
     /// Records an event that may come in floods (failed or throttled sign-ins): the first of a minute is

@@ -38,6 +38,7 @@ public static class SecurityEventTypes
     public const string OrganisationLeft = "organisation.left";
     public const string OrganisationMemberRoleChanged = "organisation.member_role_changed";
     public const string OrganisationMemberRemoved = "organisation.member_removed";
+    public const string OrganisationInvitationRevoked = "organisation.invitation_revoked";
 
     public const string PasswordChanged = "password.changed";
     public const string PasswordReset = "password.reset";

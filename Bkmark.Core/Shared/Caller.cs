@@ -35,6 +35,9 @@ public sealed record Caller(
     /// <summary>An API key's own per-minute rate limit (null for a session), the most it may give a key it creates.</summary>
     public int? RateLimitPerMinute { get; init; }
 
+    /// <summary>An API key's fence (<c>allowedIps</c>, canonical CIDR ranges; empty: anywhere), the widest a key it creates or changes may have.</summary>
+    public IReadOnlyList<string> AllowedIps { get; init; } = [];
+
     /// <summary>For a session: when the person last proved who they are (the access token's <c>auth_time</c>).</summary>
     public DateTimeOffset? AuthenticatedAt { get; init; }
 

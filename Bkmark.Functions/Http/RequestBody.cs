@@ -17,6 +17,14 @@ public static class RequestBody
         where T : class =>
         ReadRootAsync<T?[]>(request, JsonValueKind.Array, "A JSON array body is required.", "The body must be a JSON array.", cancellationToken, limitBytes);
 
+    /// <summary>As <see cref="ReadArrayAsync{T}"/> for a body already read (one whose raw bytes were checked first, e.g. against a signature).</summary>
+    public static Result<T?[]> ParseArray<T>(byte[] bytes)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        return bytes.Length == 0 ? Problems.Validation("body", "A JSON array body is required.") : Parse<T?[]>(bytes, JsonValueKind.Array, "The body must be a JSON array.");
+    }
+
     private static async Task<Result<T>> ReadRootAsync<T>(
         HttpRequest request, JsonValueKind root, string missing, string wrongShape, CancellationToken cancellationToken, int limitBytes)
         where T : class

@@ -9,6 +9,12 @@ public static class SecurityEventRecording
     {
         ArgumentNullException.ThrowIfNull(securityLog);
         ArgumentNullException.ThrowIfNull(caller);
+        // Acting for an organisation (its key, or a manager on its routes) makes the event the organisation's too.
+        if (caller.OrganisationId is { } organisationId && details?.ContainsKey(SecurityEventLog.OrganisationDetail) != true)
+        {
+            details = new Dictionary<string, string>(details ?? new Dictionary<string, string>()) { [SecurityEventLog.OrganisationDetail] = organisationId };
+        }
+
         return securityLog.RecordAsync(new SecurityEvent(caller.UserId, type, ClientInfo.From(request), caller.SessionId, details), cancellationToken);
     }
 

@@ -825,11 +825,48 @@
     if (manages) {
       const keys = await call("GET", `/orgs/${organisation.id}/api-keys`);
       $("org-key-list").replaceChildren(...(keys.data.length ? keys.data.map(orgKeyItem) : [el("li", { textContent: "No organisation keys." })]));
+      await showOrganisationOversight();
     }
+  }
+
+  // --- An organisation's pending invitations (each revocable) and its own activity log, for its admins and owners.
+  async function showOrganisationOversight() {
+    const [invitations, activity] = await Promise.all([
+      call("GET", `/orgs/${organisation.id}/invitations`),
+      call("GET", `/orgs/${organisation.id}/security-events?limit=20`),
+    ]);
+    $("org-invitation-list").replaceChildren(...(invitations.data.length
+      ? invitations.data.map(invitationItem)
+      : [el("li", { textContent: "No pending invitations." })]));
+    $("org-activity-list").replaceChildren(...(activity.data.length
+      ? activity.data.map((event) => el("li", {},
+        el("strong", { textContent: describe(event) }),
+        el("span", { className: "meta", textContent: ` ${memberName(event.details?.actorId)} · ${when(event.occurredAt)} · ${event.ipAddress || "unknown address"}` })))
+      : [el("li", { textContent: "No activity yet." })]));
+  }
+
+  function memberName(userId) {
+    const row = userId && document.querySelector(`#org-member-list [data-user-id="${CSS.escape(userId)}"]`);
+    return row ? row.dataset.email : userId === currentUserId ? "you" : "a former member";
+  }
+
+  function invitationItem(invitation) {
+    const revoke = el("button", { type: "button", className: "danger", textContent: "Revoke" });
+    revoke.setAttribute("aria-label", `Revoke the invitation to ${invitation.email}`);
+    revoke.addEventListener("click", action(async () => {
+      if (!await confirmAction(`Revoke the invitation to ${invitation.email}? Its link stops working at once.`)) return;
+      await call("DELETE", `/orgs/${organisation.id}/invitations/${invitation.id}`);
+      say(`Invitation to ${invitation.email} revoked.`);
+      await showOrganisationOversight();
+    }));
+    return el("li", {}, el("strong", { textContent: invitation.email }),
+      el("span", { className: "meta", textContent: ` ${invitation.role} · invited by ${invitation.invitedByEmail} · expires ${when(invitation.expiresAt)}` }), revoke);
   }
 
   function memberItem(member) {
     const item = el("li", {}, el("strong", { textContent: member.email }), el("span", { className: "meta", textContent: ` ${member.role} · joined ${when(member.joinedAt)}` }));
+    item.dataset.userId = member.userId;
+    item.dataset.email = member.email;
     const owner = organisation.role === "owner";
     if (organisation.role === "member" || (member.role === "owner" && !owner)) return item;
     const role = el("select", { id: `role-${member.userId}` },
@@ -893,6 +930,7 @@
     const sent = await call("POST", `/orgs/${organisation.id}/invitations`, { email: $("org-invite-email").value, role: $("org-invite-role").value });
     $("org-invite-form").reset();
     say(`Invitation sent to ${sent.email}.`);
+    await showOrganisationOversight();
   }));
 
   $("org-key-form").addEventListener("submit", action(async () => {
@@ -989,6 +1027,7 @@
     "organisation.member_invited": "Invited someone to an organisation",
     "organisation.member_role_changed": "Changed a member's role",
     "organisation.member_removed": "Removed a member from an organisation",
+    "organisation.invitation_revoked": "Revoked an invitation to an organisation",
     "email.verified": "Email address confirmed",
     "password.changed": "Password changed",
     "password.reset": "Password reset by email",

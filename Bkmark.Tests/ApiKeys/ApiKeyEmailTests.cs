@@ -22,7 +22,7 @@ public sealed class ApiKeyEmailTests(ApiKeyEmailHostFixture host) : IClassFixtur
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal($$"""[{"token_hash":"{{Sha256(key)}}","token_type":"bkmark_api_key","revoked":true}]""", body);
+        Assert.Equal($$"""[{"token_hash":"{{Sha256(key)}}","token_type":"bkmark_api_key","label":"true_positive"}]""", body);
         await (await host.SendAsync(HttpMethod.Get, "api/v1/auth/verify", bearer: key)).AssertProblemAsync(HttpStatusCode.Unauthorized, "TOKEN_REVOKED");
         var email = await MailDevInbox.WaitForEmailAsync(user.Email, e => e.Subject.Contains("found in public", StringComparison.Ordinal));
         Assert.Contains("deploy script", email.Subject, StringComparison.Ordinal);
@@ -37,7 +37,7 @@ public sealed class ApiKeyEmailTests(ApiKeyEmailHostFixture host) : IClassFixtur
     }
 
     [Fact]
-    public async Task LeakReport_AnswersRevokedFalseAndNothingElse_ForUnknownRevokedAndMalformedTokens()
+    public async Task LeakReport_AnswersFalsePositiveAndNothingElse_ForUnknownRevokedAndMalformedTokens()
     {
         var user = await host.SignUpAsync();
         var revoked = await host.CreateKeyAsync(user.AccessToken);
@@ -49,7 +49,7 @@ public sealed class ApiKeyEmailTests(ApiKeyEmailHostFixture host) : IClassFixtur
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(
-            "[" + string.Join(',', tokens.Select(token => $$"""{"token_hash":"{{Sha256(token)}}","token_type":"bkmark_api_key","revoked":false}""")) + "]",
+            "[" + string.Join(',', tokens.Select(token => $$"""{"token_hash":"{{Sha256(token)}}","token_type":"bkmark_api_key","label":"false_positive"}""")) + "]",
             body);
         var events = await (await host.SendAsync(HttpMethod.Get, "api/v1/me/security-events", bearer: user.AccessToken)).ReadJsonAsync();
         Assert.DoesNotContain(events.GetProperty("data").EnumerateArray(), e => e.GetProperty("type").GetString() == "apikey.leaked");
@@ -64,7 +64,7 @@ public sealed class ApiKeyEmailTests(ApiKeyEmailHostFixture host) : IClassFixtur
 
         var body = await (await ReportAsync(new[] { new { token = created.GetProperty("key").GetString(), type = "bkmark_api_key", url = LeakUrl, source = "content" } })).ReadJsonAsync();
 
-        Assert.True(body[0].GetProperty("revoked").GetBoolean());
+        Assert.Equal("true_positive", body[0].GetProperty("label").GetString());
         await (await host.SendAsync(HttpMethod.Get, "api/v1/auth/verify", bearer: rolled.GetProperty("key").GetString())).AssertProblemAsync(HttpStatusCode.Unauthorized, "TOKEN_REVOKED");
     }
 

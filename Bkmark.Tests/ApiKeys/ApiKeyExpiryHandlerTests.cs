@@ -54,7 +54,7 @@ public sealed class ApiKeyExpiryHandlerTests : ApiKeyServicesTest
     public async Task Sweep_KeepsARolledPreviousValueAnsweringTokenRevokedUntilRetentionEnds_ThenDeletesIt()
     {
         var created = await CreateAsync();
-        var rolled = (await Keys.RollAsync(Session, created.Id, 60, CancellationToken.None)).Value!;
+        var rolled = (await Roller.RollAsync(Session, created.Id, 60, CancellationToken.None)).Value!;
 
         await Core.SweepAfterAsync(TimeSpan.FromDays(30));
         var duringRetention = await Verifier.VerifyAsync(created.Key, AnyClient, CancellationToken.None);
@@ -71,7 +71,7 @@ public sealed class ApiKeyExpiryHandlerTests : ApiKeyServicesTest
     public async Task Sweep_EndsThePreviousValue_WhenARollStoppedBeforeEndingIt()
     {
         var created = await CreateAsync();
-        var rolled = (await Keys.RollAsync(Session, created.Id, 60, CancellationToken.None)).Value!;
+        var rolled = (await Roller.RollAsync(Session, created.Id, 60, CancellationToken.None)).Value!;
         // As if the roll had stopped after pointing the index at the new value: the old one has no end yet.
         var store = Core.Get<ApiKeyStore>();
         var index = (await store.FindIndexAsync(UserId, created.Id, CancellationToken.None))!;

@@ -127,7 +127,8 @@ public sealed class ApiKeyFenceTests(ApiKeyHostFixture host) : IClassFixture<Api
         var user = await host.SignUpAsync();
         var ownExpiry = host.Time.GetUtcNow().AddDays(10);
         var manager = await host.CreateKeyAsync(user.AccessToken, new { name = "manager", scopes = new[] { "tags:read" }, expiresAt = ownExpiry, rateLimitPerMinute = 10 });
-        var target = await host.CreateKeyAsync(user.AccessToken, new { name = "target", scopes = new[] { "tags:read" }, expiresAt = ownExpiry.AddDays(-5) });
+        // Within the manager in all four (DESIGN §15: a key acts only on keys within itself), so only the change can exceed it.
+        var target = await host.CreateKeyAsync(user.AccessToken, new { name = "target", scopes = new[] { "tags:read" }, expiresAt = ownExpiry.AddDays(-5), rateLimitPerMinute = 5 });
         var managerKey = manager.GetProperty("key").GetString()!;
 
         var later = await PatchAsync(managerKey, target, new { expiresAt = ownExpiry.AddDays(1) });

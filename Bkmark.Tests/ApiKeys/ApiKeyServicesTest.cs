@@ -19,6 +19,8 @@ public abstract class ApiKeyServicesTest : CoreServicesTest
 
     protected ApiKeyService Keys => Core.Get<ApiKeyService>();
 
+    protected ApiKeyRoller Roller => Core.Get<ApiKeyRoller>();
+
     protected IApiKeyVerifier Verifier => Core.Get<IApiKeyVerifier>();
 
     protected sealed override async Task<CoreServices> StartAsync()

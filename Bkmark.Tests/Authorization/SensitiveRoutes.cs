@@ -27,6 +27,7 @@ public static class SensitiveRoutes
         { "POST", "api/v1/orgs" },
         { "POST", $"api/v1/orgs/{SomePasskeyId}/leave" },
         { "POST", $"api/v1/orgs/{SomePasskeyId}/api-keys" },
+        { "POST", $"api/v1/orgs/{SomePasskeyId}/invitations" },
         { "POST", "api/v1/me/password" },
         { "POST", "api/v1/me/email" },
 
@@ -40,6 +41,7 @@ public static class SensitiveRoutes
         "api/v1/api-keys" => new { name = "step-up", scopes = new[] { "bookmarks:read" } },
         _ when path.EndsWith("/roll", StringComparison.Ordinal) => new { expiresPreviousIn = 0 },
         _ when path.EndsWith("/api-keys", StringComparison.Ordinal) => new { name = "step-up", scopes = new[] { "bookmarks:read" } },
+        _ when path.EndsWith("/invitations", StringComparison.Ordinal) => new { email = "invited@example.com", role = "member" },
         "api/v1/orgs" => new { name = "step-up" },
         "api/v1/me/password" => new { currentPassword = "wrong password", newPassword = "a new passphrase" },
         "api/v1/me/email" => new { newEmail = "moved@example.com", password = "wrong password" },

@@ -68,6 +68,8 @@ public class LocalHostFixture : IAsyncLifetime
             ["Email:Smtp:Port"] = MailDevInbox.SmtpPort.ToString(CultureInfo.InvariantCulture),
             ["Storage:TablePrefix"] = TablePrefix,
             ["LocalHost:FunctionKey"] = FunctionKey,
+            // The leak route checks the reporters' key itself (GitHub sends none, so the host lets it through): the same key.
+            ["LeakReports:FunctionKey"] = FunctionKey,
             ["LocalHost:MasterKey"] = MasterKey,
             ["LocalHost:DisableTimers"] = "true",
             [PasswordHashIterationsSetting] = FastPasswordHashIterations.ToString(CultureInfo.InvariantCulture),

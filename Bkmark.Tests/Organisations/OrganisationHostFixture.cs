@@ -14,9 +14,15 @@ public sealed class OrganisationHostFixture() : LocalHostFixture(new Dictionary<
 
     public StorageRequestCounter StorageRequests { get; } = new();
 
+    public StorageFaults StorageFaults { get; } = new();
+
     protected override string DefaultPlan => Plans.Team;
 
-    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<HttpPipelinePolicy>(StorageRequests);
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton<HttpPipelinePolicy>(StorageRequests);
+        services.AddSingleton<HttpPipelinePolicy>(StorageFaults);
+    }
 
     /// <summary>Creates an organisation with <paramref name="owner"/>'s session and returns its id.</summary>
     public async Task<string> CreateOrganisationAsync(SignedInUser owner, string name = "Acme")

@@ -2,7 +2,7 @@ using Bkmark.Core.Library.Groups;
 
 namespace Bkmark.Core.Library.Bookmarks;
 
-/// <summary>A user's bookmarks: create, read, list, edit, trash, restore and delete for good.</summary>
+/// <summary>A library's bookmarks (a user's own, a sandbox or an organisation's, named by its library id): create, read, list, edit, trash, restore and delete for good.</summary>
 public sealed class BookmarkService
 {
     private readonly BookmarkStore store;
@@ -26,7 +26,7 @@ public sealed class BookmarkService
         this.time = time;
     }
 
-    public async Task<Result<Bookmark>> CreateAsync(string userId, BookmarkInput input, CancellationToken cancellationToken)
+    public async Task<Result<Bookmark>> CreateAsync(string libraryId, BookmarkInput input, CancellationToken cancellationToken)
     {
         var fields = BookmarkRules.Validate(input.Url, input.Title, input.Notes, input.Tags);
         if (!fields.Succeeded)
@@ -34,48 +34,48 @@ public sealed class BookmarkService
             return fields.Problem;
         }
 
-        var groupId = await CheckGroupAsync(userId, input.GroupId, cancellationToken);
+        var groupId = await CheckGroupAsync(libraryId, input.GroupId, cancellationToken);
         if (!groupId.Succeeded)
         {
             return groupId.Problem;
         }
 
-        if (await capacity.ReserveAsync(userId, 1, cancellationToken) is { } full)
+        if (await capacity.ReserveAsync(libraryId, 1, cancellationToken) is { } full)
         {
             return full;
         }
 
         var now = time.GetUtcNow();
-        var entity = NewEntity(userId, ids.NewId(), fields.Value, groupId.Value, input.Favorite ?? false, now, now);
+        var entity = NewEntity(libraryId, ids.NewId(), fields.Value, groupId.Value, input.Favorite ?? false, now, now);
         var outcome = await store.SubmitAsync([.. BookmarkStore.Insert(entity)], cancellationToken);
         if (outcome != LibraryWriteOutcome.Written)
         {
-            await capacity.ReleaseAsync(userId, 1, cancellationToken);
+            await capacity.ReleaseAsync(libraryId, 1, cancellationToken);
         }
 
         return outcome switch
         {
             LibraryWriteOutcome.Written => Bookmark.From(entity),
-            LibraryWriteOutcome.UrlTaken => await UrlTakenAsync(userId, entity.Url, cancellationToken),
+            LibraryWriteOutcome.UrlTaken => await UrlTakenAsync(libraryId, entity.Url, cancellationToken),
             _ => GroupGone(),
         };
     }
 
-    public async Task<Result<Bookmark>> GetAsync(string userId, string bookmarkId, CancellationToken cancellationToken) =>
-        await store.FindAsync(userId, bookmarkId, cancellationToken) is { } entity ? Bookmark.From(entity) : NotFound();
+    public async Task<Result<Bookmark>> GetAsync(string libraryId, string bookmarkId, CancellationToken cancellationToken) =>
+        await store.FindAsync(libraryId, bookmarkId, cancellationToken) is { } entity ? Bookmark.From(entity) : NotFound();
 
     /// <summary>Bookmarks not in the trash, newest first, optionally with one tag or in one group.</summary>
-    public Task<Result<Page<Bookmark>>> ListAsync(string userId, BookmarkQuery query, CancellationToken cancellationToken) =>
-        PageAsync(userId, query, trashed: false, cancellationToken);
+    public Task<Result<Page<Bookmark>>> ListAsync(string libraryId, BookmarkQuery query, CancellationToken cancellationToken) =>
+        PageAsync(libraryId, query, trashed: false, cancellationToken);
 
     /// <summary>The trash, newest first.</summary>
-    public Task<Result<Page<Bookmark>>> ListTrashAsync(string userId, string? limit, string? cursor, CancellationToken cancellationToken) =>
-        PageAsync(userId, new BookmarkQuery(limit, cursor, null, null), trashed: true, cancellationToken);
+    public Task<Result<Page<Bookmark>>> ListTrashAsync(string libraryId, string? limit, string? cursor, CancellationToken cancellationToken) =>
+        PageAsync(libraryId, new BookmarkQuery(limit, cursor, null, null), trashed: true, cancellationToken);
 
-    public Task<Result<Bookmark>> UpdateAsync(string userId, string bookmarkId, BookmarkPatch patch, CancellationToken cancellationToken) =>
+    public Task<Result<Bookmark>> UpdateAsync(string libraryId, string bookmarkId, BookmarkPatch patch, CancellationToken cancellationToken) =>
         OptimisticConcurrency.RunAsync<Bookmark>(async () =>
         {
-            var entity = await store.FindAsync(userId, bookmarkId, cancellationToken);
+            var entity = await store.FindAsync(libraryId, bookmarkId, cancellationToken);
             if (entity is null)
             {
                 return NotFound();
@@ -98,26 +98,26 @@ public sealed class BookmarkService
             return await store.SubmitAsync([.. BookmarkStore.Replace(entity, previousUrl, checkGroup: entity.GroupId != previousGroup)], cancellationToken) switch
             {
                 LibraryWriteOutcome.Written => Bookmark.From(entity),
-                LibraryWriteOutcome.UrlTaken => await UrlTakenAsync(userId, entity.Url, cancellationToken),
+                LibraryWriteOutcome.UrlTaken => await UrlTakenAsync(libraryId, entity.Url, cancellationToken),
                 LibraryWriteOutcome.GroupMissing => GroupGone(),
                 _ => RaceAttempt.Lost,
             };
         });
 
     /// <summary>Moves a bookmark to the trash (idempotent). It keeps its URL, so the URL stays taken until it is deleted for good.</summary>
-    public Task<Result<Bookmark>> TrashAsync(string userId, string bookmarkId, CancellationToken cancellationToken) =>
-        SetTrashedAsync(userId, bookmarkId, trashed: true, cancellationToken);
+    public Task<Result<Bookmark>> TrashAsync(string libraryId, string bookmarkId, CancellationToken cancellationToken) =>
+        SetTrashedAsync(libraryId, bookmarkId, trashed: true, cancellationToken);
 
     /// <summary>Brings a bookmark back from the trash (idempotent).</summary>
-    public Task<Result<Bookmark>> RestoreAsync(string userId, string bookmarkId, CancellationToken cancellationToken) =>
-        SetTrashedAsync(userId, bookmarkId, trashed: false, cancellationToken);
+    public Task<Result<Bookmark>> RestoreAsync(string libraryId, string bookmarkId, CancellationToken cancellationToken) =>
+        SetTrashedAsync(libraryId, bookmarkId, trashed: false, cancellationToken);
 
     /// <summary>Deletes a bookmark (trashed or not) and its URL index, for good.</summary>
-    public async Task<Result<bool>> DeletePermanentlyAsync(string userId, string bookmarkId, CancellationToken cancellationToken)
+    public async Task<Result<bool>> DeletePermanentlyAsync(string libraryId, string bookmarkId, CancellationToken cancellationToken)
     {
         var deleted = await OptimisticConcurrency.RunAsync<bool>(async () =>
         {
-            var entity = await store.FindAsync(userId, bookmarkId, cancellationToken);
+            var entity = await store.FindAsync(libraryId, bookmarkId, cancellationToken);
             if (entity is null)
             {
                 return NotFound();
@@ -127,7 +127,7 @@ public sealed class BookmarkService
         });
         if (deleted.Succeeded)
         {
-            await capacity.ReleaseAsync(userId, 1, cancellationToken);
+            await capacity.ReleaseAsync(libraryId, 1, cancellationToken);
         }
 
         return deleted;
@@ -143,10 +143,10 @@ public sealed class BookmarkService
     internal Task<bool> EraseLibraryAsync(string libraryId, int maxEntities, CancellationToken cancellationToken) =>
         store.EraseSomeAsync(libraryId, maxEntities, cancellationToken);
 
-    public async Task<int> EmptyTrashAsync(string userId, CancellationToken cancellationToken)
+    public async Task<int> EmptyTrashAsync(string libraryId, CancellationToken cancellationToken)
     {
         var deleted = 0;
-        var trashed = await store.ListAllAsync(userId, trashed: true, cancellationToken);
+        var trashed = await store.ListAllAsync(libraryId, trashed: true, cancellationToken);
         foreach (var batch in BookmarkStore.Chunk(trashed.Select(BookmarkStore.Delete)))
         {
             // A bookmark restored or edited meanwhile fails its batch (ETag): the others are retried by the next empty.
@@ -156,14 +156,14 @@ public sealed class BookmarkService
             }
         }
 
-        await capacity.ReleaseAsync(userId, deleted, cancellationToken);
+        await capacity.ReleaseAsync(libraryId, deleted, cancellationToken);
         return deleted;
     }
 
-    private Task<Result<Bookmark>> SetTrashedAsync(string userId, string bookmarkId, bool trashed, CancellationToken cancellationToken) =>
+    private Task<Result<Bookmark>> SetTrashedAsync(string libraryId, string bookmarkId, bool trashed, CancellationToken cancellationToken) =>
         OptimisticConcurrency.RunAsync<Bookmark>(async () =>
         {
-            var entity = await store.FindAsync(userId, bookmarkId, cancellationToken);
+            var entity = await store.FindAsync(libraryId, bookmarkId, cancellationToken);
             if (entity is null)
             {
                 return NotFound();
@@ -181,7 +181,7 @@ public sealed class BookmarkService
                 : RaceAttempt.Lost;
         });
 
-    private async Task<Result<Page<Bookmark>>> PageAsync(string userId, BookmarkQuery query, bool trashed, CancellationToken cancellationToken)
+    private async Task<Result<Page<Bookmark>>> PageAsync(string libraryId, BookmarkQuery query, bool trashed, CancellationToken cancellationToken)
     {
         var limit = PageCursor.ParseLimit(query.Limit);
         if (!limit.Succeeded)
@@ -207,7 +207,7 @@ public sealed class BookmarkService
         }
 
         var (items, hasMore) = await store.QueryPageAsync(
-            userId, after.Value, trashed, query.GroupId?.ToUpperInvariant(), b => tag is null || b.TagList.Contains(tag), limit.Value, cancellationToken);
+            libraryId, after.Value, trashed, query.GroupId?.ToUpperInvariant(), b => tag is null || b.TagList.Contains(tag), limit.Value, cancellationToken);
         return new Page<Bookmark>(
             [.. items.Select(Bookmark.From)],
             hasMore ? PageCursor.Encode(items[^1].RowKey) : null);
@@ -246,22 +246,22 @@ public sealed class BookmarkService
         return true;
     }
 
-    /// <summary>Null stays null (ungrouped); an id must name one of the user's groups.</summary>
-    private async Task<Result<string?>> CheckGroupAsync(string userId, string? groupId, CancellationToken cancellationToken)
+    /// <summary>Null stays null (ungrouped); an id must name one of the library's groups.</summary>
+    private async Task<Result<string?>> CheckGroupAsync(string libraryId, string? groupId, CancellationToken cancellationToken)
     {
         if (groupId is null)
         {
             return (string?)null;
         }
 
-        return await groups.FindAsync(userId, groupId, cancellationToken) is { } group ? group.Id : GroupGone();
+        return await groups.FindAsync(libraryId, groupId, cancellationToken) is { } group ? group.Id : GroupGone();
     }
 
     internal static BookmarkEntity NewEntity(
-        string userId, string id, BookmarkFields fields, string? groupId, bool favorite, DateTimeOffset createdAt, DateTimeOffset updatedAt) =>
+        string libraryId, string id, BookmarkFields fields, string? groupId, bool favorite, DateTimeOffset createdAt, DateTimeOffset updatedAt) =>
         new()
         {
-            PartitionKey = userId,
+            PartitionKey = libraryId,
             RowKey = BookmarkEntity.RowKeyOf(id),
             Id = id,
             Url = fields.Url,
@@ -274,9 +274,9 @@ public sealed class BookmarkService
             UpdatedAt = updatedAt,
         };
 
-    private async Task<Problem> UrlTakenAsync(string userId, string url, CancellationToken cancellationToken)
+    private async Task<Problem> UrlTakenAsync(string libraryId, string url, CancellationToken cancellationToken)
     {
-        var existing = await store.FindByUrlAsync(userId, url, cancellationToken);
+        var existing = await store.FindByUrlAsync(libraryId, url, cancellationToken);
         return Problems.Conflict(existing is null
             ? "This URL is already bookmarked."
             : $"This URL is already bookmarked (bookmark {existing.BookmarkId}, which may be in the trash).");

@@ -4,7 +4,7 @@ namespace Bkmark.Core.Library.Bookmarks;
 
 /// <summary>
 /// Holds a library to <see cref="LibraryOptions.MaxBookmarks"/> under concurrent creates and imports. A
-/// create or import reserves room in the user's ledger (<see cref="LibraryLedgerEntity"/>) with the ledger's
+/// create or import reserves room in the library's ledger (<see cref="LibraryLedgerEntity"/>) with the ledger's
 /// ETag <em>before</em> writing a bookmark, and gives back what it did not write; a permanent delete gives
 /// room back after deleting.
 /// </summary>
@@ -22,7 +22,7 @@ internal sealed partial class LibraryCapacity(
     private readonly LibraryOptions options = options.Value;
 
     /// <summary>Reserves room for <paramref name="count"/> bookmarks; 409 <c>LIBRARY_FULL</c> when they do not fit.</summary>
-    public async Task<Problem?> ReserveAsync(string userId, int count, CancellationToken cancellationToken)
+    public async Task<Problem?> ReserveAsync(string libraryId, int count, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (count == 0)
@@ -30,19 +30,19 @@ internal sealed partial class LibraryCapacity(
             return null;
         }
 
-        // The ledger is one row every concurrent create of the user writes: each round of its race has one winner.
+        // The ledger is one row every concurrent create in the library writes: each round of its race has one winner.
         var reserved = await OptimisticConcurrency.RunAsync<bool>(async () =>
         {
             var now = time.GetUtcNow();
-            var ledger = await store.FindLedgerAsync(userId, cancellationToken)
-                ?? new LibraryLedgerEntity { PartitionKey = userId, Count = await store.CountBookmarksAsync(userId, cancellationToken) };
+            var ledger = await store.FindLedgerAsync(libraryId, cancellationToken)
+                ?? new LibraryLedgerEntity { PartitionKey = libraryId, Count = await store.CountBookmarksAsync(libraryId, cancellationToken) };
             var recent = RecentReservations(ledger, now);
             if (ledger.Count + count > options.MaxBookmarks)
             {
-                var recounted = await store.CountBookmarksAsync(userId, cancellationToken) + recent.Values.Sum();
+                var recounted = await store.CountBookmarksAsync(libraryId, cancellationToken) + recent.Values.Sum();
                 if (recounted < ledger.Count)
                 {
-                    LogLedgerRepaired(logger, userId, ledger.Count, recounted);
+                    LogLedgerRepaired(logger, libraryId, ledger.Count, recounted);
                     ledger.Count = recounted;
                 }
 
@@ -62,7 +62,7 @@ internal sealed partial class LibraryCapacity(
     }
 
     /// <summary>Gives back room for bookmarks reserved but not written, or deleted for good. If this keeps losing races the ledger over-counts until a recount.</summary>
-    public async Task ReleaseAsync(string userId, int count, CancellationToken cancellationToken)
+    public async Task ReleaseAsync(string libraryId, int count, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (count == 0)
@@ -72,7 +72,7 @@ internal sealed partial class LibraryCapacity(
 
         await OptimisticConcurrency.RunAsync<bool>(async () =>
         {
-            var ledger = await store.FindLedgerAsync(userId, cancellationToken);
+            var ledger = await store.FindLedgerAsync(libraryId, cancellationToken);
             if (ledger is null)
             {
                 // Never reserved through a ledger (a library from before it): the first reservation counts it.
@@ -96,6 +96,6 @@ internal sealed partial class LibraryCapacity(
         ? $"Your library holds its limit of {max.ToString("N0", CultureInfo.InvariantCulture)} bookmarks (the trash included). Delete some for good to add more."
         : $"Your library holds {held.ToString("N0", CultureInfo.InvariantCulture)} of at most {max.ToString("N0", CultureInfo.InvariantCulture)} bookmarks (the trash included); these {asked.ToString("N0", CultureInfo.InvariantCulture)} do not fit, so none were added.");
 
-    [LoggerMessage(EventId = 6101, Level = LogLevel.Information, Message = "Library ledger of user {UserId} recounted from {Before} to {After}")]
-    private static partial void LogLedgerRepaired(ILogger logger, string userId, int before, int after);
+    [LoggerMessage(EventId = 6101, Level = LogLevel.Information, Message = "Library ledger {LibraryId} recounted from {Before} to {After}")]
+    private static partial void LogLedgerRepaired(ILogger logger, string libraryId, int before, int after);
 }

@@ -9,12 +9,12 @@ internal sealed class LibraryEditor(BookmarkStore store, TimeProvider time)
 {
     /// <returns>How many bookmarks were edited, or 409 when concurrent edits kept winning.</returns>
     public async Task<Result<int>> EditAllAsync(
-        string userId, Func<BookmarkEntity, bool> matches, Action<BookmarkEntity> edit, CancellationToken cancellationToken)
+        string libraryId, Func<BookmarkEntity, bool> matches, Action<BookmarkEntity> edit, CancellationToken cancellationToken)
     {
         var edited = 0;
         return await OptimisticConcurrency.RunAsync<int>(async () =>
         {
-            var targets = (await store.ListAllAsync(userId, trashed: null, cancellationToken)).Where(matches).ToList();
+            var targets = (await store.ListAllAsync(libraryId, trashed: null, cancellationToken)).Where(matches).ToList();
             if (targets.Count == 0)
             {
                 return edited;

@@ -2,7 +2,7 @@ using Bkmark.Core.Library.Bookmarks;
 
 namespace Bkmark.Core.Library.Groups;
 
-/// <summary>A user's groups. Counts are derived from the bookmarks, so they cannot drift.</summary>
+/// <summary>A library's groups. Counts are derived from the bookmarks, so they cannot drift.</summary>
 public sealed class GroupService
 {
     public const int MaxDescriptionLength = 1000;
@@ -28,17 +28,17 @@ public sealed class GroupService
         this.time = time;
     }
 
-    public async Task<IReadOnlyList<Group>> ListAsync(string userId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Group>> ListAsync(string libraryId, CancellationToken cancellationToken)
     {
-        var counts = await CountAsync(userId, cancellationToken);
-        var list = await groups.ListAsync(userId, cancellationToken);
+        var counts = await CountAsync(libraryId, cancellationToken);
+        var list = await groups.ListAsync(libraryId, cancellationToken);
         return [.. list.Select(g => Group.From(g, counts.GetValueOrDefault(g.Id)))];
     }
 
-    public async Task<Result<Group>> GetAsync(string userId, string groupId, CancellationToken cancellationToken)
+    public async Task<Result<Group>> GetAsync(string libraryId, string groupId, CancellationToken cancellationToken)
     {
-        var group = await groups.FindAsync(userId, groupId, cancellationToken);
-        return group is null ? NotFound() : Group.From(group, (await CountAsync(userId, cancellationToken)).GetValueOrDefault(group.Id));
+        var group = await groups.FindAsync(libraryId, groupId, cancellationToken);
+        return group is null ? NotFound() : Group.From(group, (await CountAsync(libraryId, cancellationToken)).GetValueOrDefault(group.Id));
     }
 
     /// <summary>True when the library holds the group (one point read): a publishable key may only name groups that exist.</summary>
@@ -65,7 +65,7 @@ public sealed class GroupService
         return Group.From(group, count);
     }
 
-    public async Task<Result<Group>> CreateAsync(string userId, GroupInput input, CancellationToken cancellationToken)
+    public async Task<Result<Group>> CreateAsync(string libraryId, GroupInput input, CancellationToken cancellationToken)
     {
         var fields = Validate(input.Name, input.Description);
         if (!fields.Succeeded)
@@ -73,14 +73,14 @@ public sealed class GroupService
             return fields.Problem;
         }
 
-        var group = await AddAsync(userId, fields.Value.Name, fields.Value.Description, cancellationToken);
+        var group = await AddAsync(libraryId, fields.Value.Name, fields.Value.Description, cancellationToken);
         return Group.From(group, 0);
     }
 
-    public Task<Result<Group>> UpdateAsync(string userId, string groupId, GroupPatch patch, CancellationToken cancellationToken) =>
+    public Task<Result<Group>> UpdateAsync(string libraryId, string groupId, GroupPatch patch, CancellationToken cancellationToken) =>
         OptimisticConcurrency.RunAsync<Group>(async () =>
         {
-            var group = await groups.FindAsync(userId, groupId, cancellationToken);
+            var group = await groups.FindAsync(libraryId, groupId, cancellationToken);
             if (group is null)
             {
                 return NotFound();
@@ -104,32 +104,32 @@ public sealed class GroupService
                 return RaceAttempt.Lost;
             }
 
-            return Group.From(group, (await CountAsync(userId, cancellationToken)).GetValueOrDefault(group.Id));
+            return Group.From(group, (await CountAsync(libraryId, cancellationToken)).GetValueOrDefault(group.Id));
         });
 
     /// <summary>
     /// Deletes the group first, then ungroups its bookmarks. Once the group is gone no write can file a
     /// bookmark into it (every such write checks the group in its transaction), so the sweep misses none.
     /// </summary>
-    public async Task<Result<bool>> DeleteAsync(string userId, string groupId, CancellationToken cancellationToken)
+    public async Task<Result<bool>> DeleteAsync(string libraryId, string groupId, CancellationToken cancellationToken)
     {
-        if (!IdGenerator.IsValid(groupId) || !await groups.DeleteAsync(userId, groupId, cancellationToken))
+        if (!IdGenerator.IsValid(groupId) || !await groups.DeleteAsync(libraryId, groupId, cancellationToken))
         {
             return NotFound();
         }
 
-        await editor.EditAllAsync(userId, b => b.GroupId == groupId.ToUpperInvariant(), b => b.GroupId = null, cancellationToken);
+        await editor.EditAllAsync(libraryId, b => b.GroupId == groupId.ToUpperInvariant(), b => b.GroupId = null, cancellationToken);
         return true;
     }
 
     /// <summary>Creates a group (used by import as well, which has validated the name already).</summary>
-    internal async Task<GroupEntity> AddAsync(string userId, string name, string? description, CancellationToken cancellationToken)
+    internal async Task<GroupEntity> AddAsync(string libraryId, string name, string? description, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var id = ids.NewId();
         var group = new GroupEntity
         {
-            PartitionKey = userId,
+            PartitionKey = libraryId,
             RowKey = GroupEntity.RowKeyOf(id),
             Id = id,
             Name = name,
@@ -155,11 +155,11 @@ public sealed class GroupService
         return errors.Problem is { } invalid ? invalid : (trimmedName!, trimmedDescription);
     }
 
-    private async Task<Dictionary<string, int>> CountAsync(string userId, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, int>> CountAsync(string libraryId, CancellationToken cancellationToken)
     {
         // Streamed: only the counts are held, never the library.
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var bookmark in bookmarks.StreamAsync(userId, trashed: false, groupId: null, cancellationToken))
+        await foreach (var bookmark in bookmarks.StreamAsync(libraryId, trashed: false, groupId: null, cancellationToken))
         {
             if (bookmark.GroupId is { } groupId)
             {

@@ -25,7 +25,7 @@ public sealed class ExportService
         this.time = time;
     }
 
-    public async Task<Result<ExportFile>> ExportAsync(string userId, string? format, CancellationToken cancellationToken)
+    public async Task<Result<ExportFile>> ExportAsync(string libraryId, string? format, CancellationToken cancellationToken)
     {
         var kind = (format ?? "json").ToLowerInvariant();
         if (kind is not ("json" or "html"))
@@ -34,15 +34,15 @@ public sealed class ExportService
         }
 
         // Read before the answer starts, so an outage here is still a 503; the bookmarks stream while it is written.
-        var allGroups = await groups.ListAsync(userId, cancellationToken);
+        var allGroups = await groups.ListAsync(libraryId, cancellationToken);
         var now = time.GetUtcNow();
         var name = "bkmark-" + now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         return kind == "json"
             ? new ExportFile(JsonLibraryFile.ContentType, name + ".json", (stream, token) =>
-                JsonLibraryFile.WriteAsync(stream, allGroups, bookmarks.StreamAsync(userId, trashed: false, groupId: null, token), now, token))
+                JsonLibraryFile.WriteAsync(stream, allGroups, bookmarks.StreamAsync(libraryId, trashed: false, groupId: null, token), now, token))
             : new ExportFile(NetscapeBookmarkFile.ContentType, name + ".html", (stream, token) =>
                 NetscapeBookmarkFile.WriteAsync(
-                    stream, allGroups, group => bookmarks.StreamAsync(userId, trashed: false, group.Id, token),
-                    bookmarks.StreamAsync(userId, trashed: false, groupId: null, token), token));
+                    stream, allGroups, group => bookmarks.StreamAsync(libraryId, trashed: false, group.Id, token),
+                    bookmarks.StreamAsync(libraryId, trashed: false, groupId: null, token), token));
     }
 }

@@ -7,7 +7,7 @@ namespace Bkmark.Core.Library.ImportExport;
 /// Imports Bkmark's JSON export or a browser's Netscape bookmark file. The whole file is parsed and every entry
 /// validated before anything is written, so a malformed file imports nothing. Idempotent by URL: a URL the user
 /// has (in the library or the trash, or earlier in the same file) is skipped. Writes are transactions of at most
-/// 100 actions in the user's partition, each bookmark with its URL index. An import that would take the library
+/// 100 actions in the library's partition, each bookmark with its URL index. An import that would take the library
 /// past its limit is refused whole (409 <c>LIBRARY_FULL</c>) before anything is written: room for every new
 /// bookmark is reserved first, and what was not written (taken meanwhile) is given back.
 /// </summary>
@@ -42,7 +42,7 @@ public sealed partial class ImportService
         this.logger = logger;
     }
 
-    public async Task<Result<ImportReport>> ImportAsync(string userId, ReadOnlyMemory<byte> body, string? contentType, CancellationToken cancellationToken)
+    public async Task<Result<ImportReport>> ImportAsync(string libraryId, ReadOnlyMemory<byte> body, string? contentType, CancellationToken cancellationToken)
     {
         var library = Parse(body, contentType);
         if (!library.Succeeded)
@@ -51,7 +51,7 @@ public sealed partial class ImportService
         }
 
         var errors = new List<ImportError>();
-        var groupIds = (await groups.ListAsync(userId, cancellationToken))
+        var groupIds = (await groups.ListAsync(libraryId, cancellationToken))
             .GroupBy(g => g.Name, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => (string?)g.First().Id, StringComparer.OrdinalIgnoreCase);
         var newGroups = new List<(string Name, string? Description)>();
@@ -60,7 +60,7 @@ public sealed partial class ImportService
             PlanGroup(group.Name, group.Description, group.Line, group.Path, groupIds, newGroups, errors);
         }
 
-        var existingUrls = await bookmarks.ListUrlKeysAsync(userId, cancellationToken);
+        var existingUrls = await bookmarks.ListUrlKeysAsync(libraryId, cancellationToken);
         var planned = new List<(ImportedBookmark Source, BookmarkFields Fields, string? Group)>();
         var skipped = 0;
         foreach (var item in library.Value.Bookmarks)
@@ -87,7 +87,7 @@ public sealed partial class ImportService
             planned.Add((item, fields.Value, group));
         }
 
-        if (await capacity.ReserveAsync(userId, planned.Count, cancellationToken) is { } full)
+        if (await capacity.ReserveAsync(libraryId, planned.Count, cancellationToken) is { } full)
         {
             return full;
         }
@@ -95,12 +95,12 @@ public sealed partial class ImportService
         // Everything is validated and there is room: from here on only storage can fail, and a retry is idempotent by URL.
         foreach (var (name, description) in newGroups)
         {
-            groupIds[name] = (await groupService.AddAsync(userId, name, description, cancellationToken)).Id;
+            groupIds[name] = (await groupService.AddAsync(libraryId, name, description, cancellationToken)).Id;
         }
 
         var now = time.GetUtcNow();
         var writes = planned.Select(p => (p.Source, Entity: BookmarkService.NewEntity(
-            userId, ids.NewId(p.Source.CreatedAt ?? now), p.Fields, p.Group is null ? null : groupIds[p.Group], p.Source.Favorite,
+            libraryId, ids.NewId(p.Source.CreatedAt ?? now), p.Fields, p.Group is null ? null : groupIds[p.Group], p.Source.Favorite,
             p.Source.CreatedAt ?? now, p.Source.UpdatedAt ?? p.Source.CreatedAt ?? now)));
         var imported = 0;
         foreach (var batch in writes.Chunk(BookmarkStore.MaxTransactionActions / 3))
@@ -110,9 +110,9 @@ public sealed partial class ImportService
             skipped += alreadyThere;
         }
 
-        await capacity.ReleaseAsync(userId, planned.Count - imported, cancellationToken);
+        await capacity.ReleaseAsync(libraryId, planned.Count - imported, cancellationToken);
 
-        LogImported(logger, userId, imported, skipped, errors.Count);
+        LogImported(logger, libraryId, imported, skipped, errors.Count);
         return new ImportReport(imported, skipped, errors);
     }
 
@@ -199,6 +199,6 @@ public sealed partial class ImportService
         return (written, alreadyThere);
     }
 
-    [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Import for user {UserId}: {Imported} imported, {Skipped} skipped, {Errors} errors")]
-    private static partial void LogImported(ILogger logger, string userId, int imported, int skipped, int errors);
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Import into library {LibraryId}: {Imported} imported, {Skipped} skipped, {Errors} errors")]
+    private static partial void LogImported(ILogger logger, string libraryId, int imported, int skipped, int errors);
 }

@@ -14,4 +14,14 @@ public static class SandboxLibrary
         ArgumentException.ThrowIfNullOrEmpty(userId);
         return IdPrefix + userId;
     }
+
+    /// <summary>An organisation's sandbox (<c>test-org-{orgId}</c>), where its test keys act: apart from its live library.</summary>
+    public static string OfOrganisation(string organisationId) => IdOf(LibraryIds.Organisation(organisationId));
+
+    /// <summary>The sandbox <paramref name="caller"/> resets: its organisation's when it acts for one, else its own.</summary>
+    public static string Of(Shared.Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return caller.OrganisationId is { } organisationId ? OfOrganisation(organisationId) : IdOf(caller.UserId);
+    }
 }

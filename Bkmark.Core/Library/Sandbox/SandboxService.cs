@@ -16,8 +16,8 @@ public sealed partial class SandboxService
     }
 
     /// <summary>
-    /// Empties the caller's sandbox: its bookmarks, groups and tags. A session or a test key may; a live key may
-    /// not (<c>TEST_KEY_REQUIRED</c>), since a live key never touches the sandbox.
+    /// Empties the caller's sandbox (an organisation's, on its route or for its test key): its bookmarks, groups and
+    /// tags. A session or a test key may; a live key may not (<c>TEST_KEY_REQUIRED</c>), since a live key never touches the sandbox.
     /// </summary>
     public async Task<Result<bool>> ResetAsync(Caller caller, CancellationToken cancellationToken)
     {
@@ -27,11 +27,12 @@ public sealed partial class SandboxService
             return caller.Refuse(new Problem(ErrorCodes.TestKeyRequired, "A live API key cannot reach the sandbox. Use a test key (bk_test_…) or a signed-in session."));
         }
 
-        var deleted = await library.DeleteLibraryAsync(SandboxLibrary.IdOf(caller.UserId), cancellationToken);
-        LogReset(logger, caller.UserId, deleted);
+        var sandbox = SandboxLibrary.Of(caller);
+        var deleted = await library.DeleteLibraryAsync(sandbox, cancellationToken);
+        LogReset(logger, sandbox, deleted);
         return true;
     }
 
-    [LoggerMessage(EventId = 3601, Level = LogLevel.Information, Message = "Sandbox of user {UserId} reset: {Deleted} entities deleted")]
-    private static partial void LogReset(ILogger logger, string userId, int deleted);
+    [LoggerMessage(EventId = 3601, Level = LogLevel.Information, Message = "Sandbox {LibraryId} reset: {Deleted} entities deleted")]
+    private static partial void LogReset(ILogger logger, string libraryId, int deleted);
 }

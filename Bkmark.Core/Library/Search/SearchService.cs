@@ -3,7 +3,7 @@ using Bkmark.Core.Library.Bookmarks;
 namespace Bkmark.Core.Library.Search;
 
 /// <summary>
-/// Full-text search over a user's bookmarks (not the trash). It walks the user's partition a storage page at
+/// Full-text search over a library's bookmarks (not the trash). It walks the library's partition a storage page at
 /// a time and ranks as it goes: right for personal libraries, and nothing to keep in step. Memory stays
 /// bounded: one page of bookmarks, plus a score and id for each match ranked up to the requested position;
 /// the page's bookmarks are then read by id. A cursor holds an offset into the ranking, so a page after an
@@ -22,7 +22,7 @@ public sealed class SearchService
         this.bookmarks = bookmarks;
     }
 
-    public async Task<Result<Page<Bookmark>>> SearchAsync(string userId, string? query, string? limit, string? cursor, CancellationToken cancellationToken)
+    public async Task<Result<Page<Bookmark>>> SearchAsync(string libraryId, string? query, string? limit, string? cursor, CancellationToken cancellationToken)
     {
         var terms = SearchRanking.Terms(query ?? "");
         if (terms.Count == 0 || query!.Length > SearchRanking.MaxQueryLength || terms.Count > SearchRanking.MaxTerms)
@@ -48,7 +48,7 @@ public sealed class SearchService
         // The best `wanted` matches so far, worst at the head, so a better match replaces it in O(log n).
         var best = new PriorityQueue<Match, Match>(Match.WorstFirst);
         var matches = 0;
-        await foreach (var bookmark in bookmarks.StreamAsync(userId, trashed: false, groupId: null, cancellationToken))
+        await foreach (var bookmark in bookmarks.StreamAsync(libraryId, trashed: false, groupId: null, cancellationToken))
         {
             var score = SearchRanking.Score(bookmark, terms);
             if (score == 0)
@@ -69,7 +69,7 @@ public sealed class SearchService
         }
 
         var ranked = best.UnorderedItems.Select(item => item.Element).OrderDescending(Match.WorstFirst).Skip(offset).ToList();
-        var found = await Task.WhenAll(ranked.Select(match => bookmarks.FindAsync(userId, match.Id, cancellationToken)));
+        var found = await Task.WhenAll(ranked.Select(match => bookmarks.FindAsync(libraryId, match.Id, cancellationToken)));
 
         // A bookmark deleted or trashed since the scan drops out of this page; the cursor still counts its place.
         var page = found.Where(b => b is { Trashed: false }).Select(b => Bookmark.From(b!)).ToList();

@@ -10,7 +10,7 @@ public sealed record TagRename(string? Name);
 
 /// <summary>
 /// Tags are not stored on their own: they live on the bookmarks, and counts are computed from one query
-/// of the user's partition. Nothing can drift, at the price of a partition scan per listing.
+/// of the library's partition. Nothing can drift, at the price of a partition scan per listing.
 /// </summary>
 public sealed class TagService
 {
@@ -26,11 +26,11 @@ public sealed class TagService
         this.editor = editor;
     }
 
-    public async Task<IReadOnlyList<TagCount>> ListAsync(string userId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TagCount>> ListAsync(string libraryId, CancellationToken cancellationToken)
     {
         // Streamed: only the counts are held, never the library.
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var bookmark in bookmarks.StreamAsync(userId, trashed: false, groupId: null, cancellationToken))
+        await foreach (var bookmark in bookmarks.StreamAsync(libraryId, trashed: false, groupId: null, cancellationToken))
         {
             foreach (var tag in bookmark.TagList)
             {
@@ -42,7 +42,7 @@ public sealed class TagService
     }
 
     /// <summary>Renames a tag on every bookmark; where the new name is there already, the two merge.</summary>
-    public async Task<Result<TagCount>> RenameAsync(string userId, string name, TagRename rename, CancellationToken cancellationToken)
+    public async Task<Result<TagCount>> RenameAsync(string libraryId, string name, TagRename rename, CancellationToken cancellationToken)
     {
         var to = rename.Name is null ? null : BookmarkRules.NormalizeTag(rename.Name);
         if (to is null)
@@ -53,12 +53,12 @@ public sealed class TagService
         var from = BookmarkRules.NormalizeTag(name);
         if (from == to)
         {
-            var unchanged = (await ListAsync(userId, cancellationToken)).FirstOrDefault(t => t.Name == to);
+            var unchanged = (await ListAsync(libraryId, cancellationToken)).FirstOrDefault(t => t.Name == to);
             return unchanged is null ? NotFound() : unchanged;
         }
 
         var edited = await editor.EditAllAsync(
-            userId,
+            libraryId,
             b => b.TagList.Contains(from!),
             b => b.TagList = [.. b.TagList.Select(t => t == from ? to : t).Distinct(StringComparer.Ordinal)],
             cancellationToken);
@@ -72,15 +72,15 @@ public sealed class TagService
             return NotFound();
         }
 
-        var all = await ListAsync(userId, cancellationToken);
+        var all = await ListAsync(libraryId, cancellationToken);
         return all.FirstOrDefault(t => t.Name == to) ?? new TagCount(to, 0);
     }
 
     /// <summary>Removes a tag from every bookmark (the bookmarks stay).</summary>
-    public async Task<Result<int>> DeleteAsync(string userId, string name, CancellationToken cancellationToken)
+    public async Task<Result<int>> DeleteAsync(string libraryId, string name, CancellationToken cancellationToken)
     {
         var tag = BookmarkRules.NormalizeTag(name);
-        var edited = await editor.EditAllAsync(userId, b => b.TagList.Contains(tag!), b => b.TagList = [.. b.TagList.Where(t => t != tag)], cancellationToken);
+        var edited = await editor.EditAllAsync(libraryId, b => b.TagList.Contains(tag!), b => b.TagList = [.. b.TagList.Where(t => t != tag)], cancellationToken);
         return edited.Succeeded && edited.Value == 0 ? NotFound() : edited;
     }
 

@@ -1,4 +1,4 @@
-namespace Bkmark.Core.Authorization;
+namespace Bkmark.Core.Shared;
 
 /// <summary>
 /// The ids of libraries that are not a user's own (<see cref="Caller.LibraryId"/>). A user id is a ULID, so a
