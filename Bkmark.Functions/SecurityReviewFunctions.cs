@@ -10,6 +10,6 @@ public sealed class SecurityReviewFunctions(SecurityReviewService review, Reques
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/security-review")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
         () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
-        async caller => ApiResults.Ok(await review.ReviewAsync(caller.UserId, cancellationToken)),
+        async caller => ApiResults.Ok(await review.ReviewAsync(caller, cancellationToken)),
         cancellationToken);
 }

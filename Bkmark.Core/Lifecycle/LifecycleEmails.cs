@@ -90,7 +90,7 @@ internal sealed class LifecycleEmails(IEmailOutbox outbox, TimeProvider time, IO
             subject,
             [$"{what} on {values["time"]} from {values["ipAddress"]} ({values["browser"]}). {consequence}",
              fragment == SecurityReviewFragment
-                ? "If this was not you, reset your password at once, then open your security settings: they list every passkey, key, " +
+                ? "If this was not you, reset your password at once, then open your security settings: they list every passkey, key, invitation, " +
                   "connected account and organisation added in the last 30 days, with where it was added from, and remove what you do not recognise."
                 : "If this was not you, reset your password at once and review your account's security settings."],
             new EmailLink("Review security settings", values["page"] + fragment)));

@@ -25,17 +25,7 @@ internal sealed class PasskeyStore(BkmarkTables tables, TimeProvider time) : IPa
     }
 
     /// <summary>How many passkeys the user has: one partition query that reads only the keys.</summary>
-    public async Task<int> CountAsync(string userId, CancellationToken cancellationToken)
-    {
-        var count = 0;
-        await foreach (var _ in Passkeys.QueryAsync<TableEntity>(
-            e => e.PartitionKey == userId, select: [nameof(ITableEntity.RowKey)], cancellationToken: cancellationToken))
-        {
-            count++;
-        }
-
-        return count;
-    }
+    public Task<int> CountAsync(string userId, CancellationToken cancellationToken) => Passkeys.CountPartitionAsync(userId, cancellationToken);
 
     /// <summary>Every passkey signs in on its own.</summary>
     public Task<int> CountSignInMethodsAsync(string userId, CancellationToken cancellationToken) => CountAsync(userId, cancellationToken);

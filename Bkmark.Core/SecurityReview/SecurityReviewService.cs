@@ -20,6 +20,7 @@ public sealed class SecurityReviewService(
     ApiKeyService apiKeys,
     PublishableKeyService publishableKeys,
     OrganisationService organisations,
+    InvitationService invitations,
     SecurityEventLog securityLog,
     TimeProvider time)
 {
@@ -35,16 +36,18 @@ public sealed class SecurityReviewService(
     // An item is stored a moment before its event is recorded; a little slack keeps the oldest item's event in the range.
     private static readonly TimeSpan EventSlack = TimeSpan.FromMinutes(1);
 
-    /// <summary>The review of <paramref name="userId"/>'s account, newest first.</summary>
-    public async Task<SecurityReviewPage> ReviewAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>The review of <paramref name="caller"/>'s account, newest first.</summary>
+    public async Task<SecurityReviewPage> ReviewAsync(Caller caller, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
+        var userId = caller.UserId;
         var since = time.GetUtcNow() - Window;
         var found = await Task.WhenAll(
             PasskeysAsync(userId, cancellationToken),
             SocialAccountsAsync(userId, cancellationToken),
             ApiKeysAsync(userId, cancellationToken),
             PublishableKeysAsync(userId, cancellationToken),
-            OrganisationsAsync(userId, cancellationToken));
+            OrganisationsAsync(caller, cancellationToken));
         var recent = found.SelectMany(items => items).Where(item => item.AddedAt >= since).ToList();
         if (recent.Count == 0)
         {
@@ -72,21 +75,39 @@ public sealed class SecurityReviewService(
     }
 
     private async Task<IEnumerable<Found>> PasskeysAsync(string userId, CancellationToken cancellationToken) =>
-        (await passkeys.ListAsync(userId, cancellationToken)).Select(p => new Found(ReviewKinds.Passkey, p.Id, p.Name, p.CreatedAt));
+        (await passkeys.ListAsync(userId, cancellationToken)).Select(p => new Found(ReviewKinds.Passkey, p.Id, p.Name, p.CreatedAt, $"/me/passkeys/{p.Id}"));
 
     private async Task<IEnumerable<Found>> SocialAccountsAsync(string userId, CancellationToken cancellationToken) =>
-        (await social.ListAsync(userId, cancellationToken)).Select(link =>
-            new Found(ReviewKinds.SocialAccount, link.Id, link.Email is null ? link.DisplayName : $"{link.DisplayName} ({link.Email})", link.CreatedAt));
+        (await social.ListAsync(userId, cancellationToken)).Select(link => new Found(
+            ReviewKinds.SocialAccount, link.Id, link.Email is null ? link.DisplayName : $"{link.DisplayName} ({link.Email})", link.CreatedAt,
+            $"/me/social-accounts/{link.Id}"));
 
     private async Task<IEnumerable<Found>> ApiKeysAsync(string userId, CancellationToken cancellationToken) =>
-        (await apiKeys.ListAsync(userId, cancellationToken)).Select(key => new Found(ReviewKinds.ApiKey, key.Id, $"{key.Name} ({key.KeyPrefix}…)", key.CreatedAt));
+        (await apiKeys.ListAsync(userId, cancellationToken)).Select(key =>
+            new Found(ReviewKinds.ApiKey, key.Id, $"{key.Name} ({key.KeyPrefix}…)", key.CreatedAt, $"/api-keys/{key.Id}"));
 
     private async Task<IEnumerable<Found>> PublishableKeysAsync(string userId, CancellationToken cancellationToken) =>
-        (await publishableKeys.ListAsync(userId, cancellationToken)).Select(key => new Found(ReviewKinds.PublishableKey, key.Id, key.Name, key.CreatedAt));
+        (await publishableKeys.ListAsync(userId, cancellationToken)).Select(key =>
+            new Found(ReviewKinds.PublishableKey, key.Id, key.Name, key.CreatedAt, $"/publishable-keys/{key.Id}"));
 
-    private async Task<IEnumerable<Found>> OrganisationsAsync(string userId, CancellationToken cancellationToken) =>
-        (await organisations.ListMembershipsAsync(userId, cancellationToken)).Select(membership =>
-            new Found(ReviewKinds.Organisation, membership.Organisation.Id, $"{membership.Organisation.Name} ({membership.Organisation.Role})", membership.JoinedAt));
+    /// <summary>The organisations joined, and the invitations the person sent that are still pending (only a manager sends any).</summary>
+    private async Task<IEnumerable<Found>> OrganisationsAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var memberships = await organisations.ListMembershipsAsync(caller.UserId, cancellationToken);
+        var sent = await Task.WhenAll(memberships.Where(m => m.Organisation.Role != OrganisationRoles.Member).Select(async membership =>
+        {
+            var organisation = membership.Organisation;
+            var pending = await invitations.ListAsync(caller, organisation.Id, cancellationToken);
+            return pending.Succeeded
+                ? pending.Value.Where(invitation => invitation.InvitedBy == caller.UserId).Select(invitation => new Found(
+                    ReviewKinds.Invitation, invitation.Id, $"{invitation.Email} as {invitation.Role} of {organisation.Name}", invitation.CreatedAt,
+                    $"/orgs/{organisation.Id}/invitations/{invitation.Id}"))
+                : [];
+        }));
+        return memberships
+            .Select(m => new Found(ReviewKinds.Organisation, m.Organisation.Id, $"{m.Organisation.Name} ({m.Organisation.Role})", m.JoinedAt, $"/orgs/{m.Organisation.Id}/leave"))
+            .Concat(sent.SelectMany(invitation => invitation));
+    }
 
     private static string IdDetailOf(string eventType) => ReviewKinds.All.First(kind => kind.EventTypes.Contains(eventType)).IdDetail;
 
@@ -98,9 +119,9 @@ public sealed class SecurityReviewService(
         added?.IpAddress,
         added?.UserAgent,
         UserAgents.Describe(added?.UserAgent, "Unknown browser"),
-        new ReviewRemoval(item.Kind.RemoveMethod, item.Kind.RemovePath(item.Id)));
+        new ReviewRemoval(item.Kind.RemoveMethod, item.RemovePath));
 
-    private sealed record Found(ReviewKind Kind, string Id, string Name, DateTimeOffset AddedAt);
+    private sealed record Found(ReviewKind Kind, string Id, string Name, DateTimeOffset AddedAt, string RemovePath);
 }
 
 /// <summary>The review: what was added since <paramref name="Since"/> and is still there, newest first.</summary>
@@ -118,28 +139,32 @@ public sealed record ReviewRemoval(string Method, string Path);
 
 /// <summary>
 /// A kind of thing the review lists: the events that record its adding, the detail in them that names it, and the
-/// route that removes it.
+/// method of the route that removes it.
 /// </summary>
-public sealed record ReviewKind(string Name, IReadOnlyList<string> EventTypes, string IdDetail, string RemoveMethod, Func<string, string> RemovePath);
+public sealed record ReviewKind(string Name, IReadOnlyList<string> EventTypes, string IdDetail, string RemoveMethod);
 
 /// <summary>Every kind of thing the review lists.</summary>
 public static class ReviewKinds
 {
     public static ReviewKind Passkey { get; } =
-        new("passkey", [SecurityEventTypes.PasskeyAdded], "passkeyId", "DELETE", id => $"/me/passkeys/{id}");
+        new("passkey", [SecurityEventTypes.PasskeyAdded], "passkeyId", "DELETE");
 
     public static ReviewKind SocialAccount { get; } =
-        new("social_account", [SecurityEventTypes.SocialLinked], "socialAccountId", "DELETE", id => $"/me/social-accounts/{id}");
+        new("social_account", [SecurityEventTypes.SocialLinked], "socialAccountId", "DELETE");
 
     public static ReviewKind ApiKey { get; } =
-        new("api_key", [SecurityEventTypes.ApiKeyCreated], "keyId", "DELETE", id => $"/api-keys/{id}");
+        new("api_key", [SecurityEventTypes.ApiKeyCreated], "keyId", "DELETE");
 
     public static ReviewKind PublishableKey { get; } =
-        new("publishable_key", [SecurityEventTypes.PublishableKeyCreated], "keyId", "DELETE", id => $"/publishable-keys/{id}");
+        new("publishable_key", [SecurityEventTypes.PublishableKeyCreated], "keyId", "DELETE");
 
     /// <summary>Joined by an invitation, or made (its creator is its first owner).</summary>
-    public static ReviewKind Organisation { get; } = new(
-        "organisation", [SecurityEventTypes.OrganisationJoined, SecurityEventTypes.OrganisationCreated], "organisationId", "POST", id => $"/orgs/{id}/leave");
+    public static ReviewKind Organisation { get; } =
+        new("organisation", [SecurityEventTypes.OrganisationJoined, SecurityEventTypes.OrganisationCreated], "organisationId", "POST");
 
-    public static IReadOnlyList<ReviewKind> All { get; } = [Passkey, SocialAccount, ApiKey, PublishableKey, Organisation];
+    /// <summary>A pending invitation the person sent: whoever accepts it joins.</summary>
+    public static ReviewKind Invitation { get; } =
+        new("invitation", [SecurityEventTypes.OrganisationMemberInvited], "invitationId", "DELETE");
+
+    public static IReadOnlyList<ReviewKind> All { get; } = [Passkey, SocialAccount, ApiKey, PublishableKey, Organisation, Invitation];
 }

@@ -28,17 +28,7 @@ internal sealed class SocialAccountStore(BkmarkTables tables) : ISignInMethodHol
     }
 
     /// <summary>Each link signs in on its own: one partition query that reads only the keys.</summary>
-    public async Task<int> CountSignInMethodsAsync(string userId, CancellationToken cancellationToken)
-    {
-        var count = 0;
-        await foreach (var _ in Accounts.QueryAsync<TableEntity>(
-            e => e.PartitionKey == userId, select: [nameof(ITableEntity.RowKey)], cancellationToken: cancellationToken))
-        {
-            count++;
-        }
-
-        return count;
-    }
+    public Task<int> CountSignInMethodsAsync(string userId, CancellationToken cancellationToken) => Accounts.CountPartitionAsync(userId, cancellationToken);
 
     /// <summary>The user's link with this id (a ULID; anything else finds nothing without asking storage).</summary>
     public async Task<SocialAccountEntity?> FindAsync(string userId, string id, CancellationToken cancellationToken) =>

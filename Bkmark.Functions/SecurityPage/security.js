@@ -958,7 +958,7 @@
   // --- Recently added (GET /me/security-review): what was added in the last 30 days, from where, each with the
   // request that removes it.
   const REVIEW_KINDS = { passkey: "Passkey", social_account: "Connected account", api_key: "API key", publishable_key: "Publishable key",
-    organisation: "Organisation" };
+    organisation: "Organisation", invitation: "Invitation" };
   // What else shows the item, so its own panel follows the removal.
   const REVIEW_RELOADS = {
     passkey: () => loadPasskeys(),
@@ -966,6 +966,7 @@
     api_key: () => Promise.all([loadApiKeys(), loadBilling()]),
     publishable_key: () => loadPublishableKeys(),
     organisation: () => { organisation = null; return loadOrganisations(); },
+    invitation: () => loadOrganisations(),
   };
 
   async function loadSecurityReview() {

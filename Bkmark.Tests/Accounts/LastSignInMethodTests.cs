@@ -91,14 +91,6 @@ public sealed class LastSignInMethodTests(SocialHostFixture host) : IClassFixtur
     }
 
     /// <summary>A passkey registered over HTTP; the host's relying party is the default one (<c>http://localhost:7071</c>).</summary>
-    private async Task<string> AddPasskeyAsync(string token, TestAuthenticator authenticator)
-    {
-        var options = await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/passkeys/options", bearer: token);
-        var created = await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/passkeys", new
-        {
-            challengeId = options.GetProperty("challengeId").GetString(),
-            credential = authenticator.Attest(options.GetProperty("options"), PasskeyOptions.DefaultOrigin),
-        }, token, HttpStatusCode.Created);
-        return created.GetProperty("id").GetString()!;
-    }
+    private Task<string> AddPasskeyAsync(string token, TestAuthenticator authenticator) =>
+        authenticator.RegisterAsync(host.Client, token, PasskeyOptions.DefaultOrigin);
 }
