@@ -13,8 +13,14 @@ public sealed class PasskeyFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/passkeys/options")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
         () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
-        async caller => ApiResults.From(await passkeys.BeginRegistrationAsync(caller.UserId, cancellationToken), ApiResults.Ok),
-        cancellationToken);
+        async caller =>
+    {
+        // No body (or no purpose): a passkey, as before purposes existed.
+        var body = await RequestBody.ReadOptionalAsync<RegistrationOptionsRequest>(request, cancellationToken);
+        return body.Succeeded
+            ? ApiResults.From(await passkeys.BeginRegistrationAsync(caller.UserId, body.Value?.Purpose, cancellationToken), ApiResults.Ok)
+            : ApiResults.Problem(body.Problem);
+    }, cancellationToken);
 
     [Function(nameof(RegisterPasskey))]
     public Task<IActionResult> RegisterPasskey(
@@ -81,6 +87,8 @@ public sealed class PasskeyFunctions(
         cancellationToken);
 
     private static Dictionary<string, string> DetailsOf(PasskeyView passkey) => new() { ["passkeyId"] = passkey.Id, ["name"] = passkey.Name };
+
+    private sealed record RegistrationOptionsRequest(string? Purpose);
 
     private sealed record RegisterPasskeyRequest(string? ChallengeId, JsonElement? Credential, string? Name);
 

@@ -27,8 +27,25 @@ internal sealed class PasskeyStore(BkmarkTables tables, TimeProvider time) : IPa
     /// <summary>How many passkeys the user has: one partition query that reads only the keys.</summary>
     public Task<int> CountAsync(string userId, CancellationToken cancellationToken) => Passkeys.CountPartitionAsync(userId, cancellationToken);
 
-    /// <summary>Every passkey signs in on its own.</summary>
-    public Task<int> CountSignInMethodsAsync(string userId, CancellationToken cancellationToken) => CountAsync(userId, cancellationToken);
+    /// <summary>
+    /// The passkeys that sign in on their own: a security key registered for the second step only (DESIGN.md §17) is
+    /// no way in without the password. One partition query that reads only the purpose.
+    /// </summary>
+    public async Task<int> CountSignInMethodsAsync(string userId, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await foreach (var passkey in Passkeys.QueryAsync<TableEntity>(
+            e => e.PartitionKey == userId, select: [nameof(PasskeyEntity.Purpose)], cancellationToken: cancellationToken))
+        {
+            // Rows from before purposes have none: they are passkeys.
+            if (passkey.GetString(nameof(PasskeyEntity.Purpose)) != PasskeyPurposes.SecondFactor)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
 
     public async Task<PasskeyEntity?> FindAsync(string userId, string passkeyId, CancellationToken cancellationToken)
     {
