@@ -53,6 +53,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<AttemptThrottle>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<AccountDirectory>();
+        services.AddSingleton<SignInMethods>();
         services.AddPasswordPolicy();
         services.AddServiceWithInternalConstructor<AccountService>();
         services.AddOptions<Identity.PasswordHasherOptions>().Configure<IOptions<AccountOptions>>(
@@ -84,6 +85,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddOrganisations();
         services.AddLifecycle();
         services.AddOperator();
+        services.AddSingleton<SecurityReview.SecurityReviewService>();
         return services;
     }
 

@@ -67,8 +67,7 @@ public sealed class PasskeyFunctions(
         async caller =>
     {
         var deleted = await passkeys.DeleteAsync(caller.UserId, id, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(
-            request, caller, deleted, SecurityEventTypes.PasskeyRemoved, cancellationToken, _ => new Dictionary<string, string> { ["passkeyId"] = id });
+        await securityLog.RecordIfSucceededAsync(request, caller, deleted, SecurityEventTypes.PasskeyRemoved, cancellationToken, DetailsOf);
         return ApiResults.From(deleted, _ => ApiResults.NoContent());
     }, cancellationToken);
 

@@ -97,10 +97,6 @@ public sealed class AccountService
         return await users.CreateAsync(user, cancellationToken) ? new Account(user) : null;
     }
 
-    /// <summary>Whether the account can sign in with a password (a social-only account cannot).</summary>
-    internal async Task<bool> HasPasswordAsync(string userId, CancellationToken cancellationToken) =>
-        await users.FindByIdAsync(userId, cancellationToken) is { PasswordHash.Length: > 0 };
-
     private UserEntity NewUser(string normalizedEmail, string? displayName) => new()
     {
         PartitionKey = ids.NewId(),

@@ -41,6 +41,15 @@ internal sealed class UserEntity : StoredEntity
 
     /// <summary>Why support locked it, as they wrote it; shown to the person in the log and the email.</summary>
     public string? LockReason { get; set; }
+
+    /// <summary>
+    /// Set while a way to sign in is being removed (<see cref="SignInMethods"/>): the removal's id, so that removals of
+    /// the account's ways in take turns and each counts what the one before it left.
+    /// </summary>
+    public string? SignInMethodRemovalMark { get; set; }
+
+    /// <summary>When <see cref="SignInMethodRemovalMark"/> was set; an old mark was left by a crash and holds nothing.</summary>
+    public DateTimeOffset? SignInMethodRemovalAt { get; set; }
 }
 
 /// <summary>

@@ -73,8 +73,8 @@ internal sealed class LifecycleEmails(IEmailOutbox outbox, TimeProvider time, IO
             ["Confirm that Bkmark should use this address for your account from now on. The link works once.",
              "If you did not ask for this, ignore this email; nothing changes."],
             new EmailLink("Confirm new address", values["link"]))),
-        Notice(PasswordChanged, "Your Bkmark password was changed", "Your password was changed", "Every other session was signed out."),
-        Notice(PasswordWasReset, "Your Bkmark password was reset", "Your password was reset with a link sent to this address", "Every session was signed out."),
+        Notice(PasswordChanged, "Your Bkmark password was changed", "Your password was changed", "Every other session was signed out.", SecurityReviewFragment),
+        Notice(PasswordWasReset, "Your Bkmark password was reset", "Your password was reset with a link sent to this address", "Every session was signed out.", SecurityReviewFragment),
         Notice(EmailChanged, "Your Bkmark email address was changed", "The email address of your account was changed to another address", "This address no longer signs in to Bkmark."),
         new LifecycleEmailTemplate(RegistrationOfExistingAddress, values => new EmailContent(
             "Someone tried to sign up to Bkmark with this address",
@@ -84,12 +84,21 @@ internal sealed class LifecycleEmails(IEmailOutbox outbox, TimeProvider time, IO
         Notice(AccountDeleted, "Your Bkmark account was deleted", "Your Bkmark account was deleted", "Its sessions, keys and passkeys stopped working at once; your bookmarks are being erased. This is the last email you get from us."),
     ];
 
-    private static LifecycleEmailTemplate Notice(string name, string subject, string what, string consequence) =>
+    /// <summary>
+    /// Opens the page's review panel (DESIGN.md §14): whoever had the password may have added a way back in, and the
+    /// panel lists what was added lately, from where, with a remove button each.
+    /// </summary>
+    private const string SecurityReviewFragment = "#security-review";
+
+    private static LifecycleEmailTemplate Notice(string name, string subject, string what, string consequence, string fragment = "") =>
         new(name, values => new EmailContent(
             subject,
             [$"{what} on {values["time"]} from {values["ipAddress"]} ({values["browser"]}). {consequence}",
-             "If this was not you, reset your password at once and review your account's security settings."],
-            new EmailLink("Review security settings", values["page"])));
+             fragment == SecurityReviewFragment
+                ? "If this was not you, reset your password at once, then open your security settings: they list every passkey, key, invitation, " +
+                  "connected account and organisation added in the last 30 days, with where it was added from, and remove what you do not recognise."
+                : "If this was not you, reset your password at once and review your account's security settings."],
+            new EmailLink("Review security settings", values["page"] + fragment)));
 
     private sealed class LifecycleEmailTemplate(string name, Func<IReadOnlyDictionary<string, string>, EmailContent> compose) : IEmailTemplate
     {

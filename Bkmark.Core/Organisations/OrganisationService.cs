@@ -5,6 +5,9 @@ namespace Bkmark.Core.Organisations;
 /// <summary>An organisation as one of its members sees it.</summary>
 public sealed record OrganisationView(string Id, string Name, string Role, DateTimeOffset CreatedAt);
 
+/// <summary>One of a person's organisations, and when they joined it.</summary>
+public sealed record OrganisationMembership(OrganisationView Organisation, DateTimeOffset JoinedAt);
+
 public sealed record MemberView(string UserId, string Email, string Role, DateTimeOffset JoinedAt);
 
 /// <summary>A member support made an owner (DESIGN §16), their organisation, and whether they were not one already.</summary>
@@ -87,16 +90,20 @@ public sealed partial class OrganisationService
     }
 
     /// <summary>The organisations the user is a member of, with their role in each.</summary>
-    public async Task<IReadOnlyList<OrganisationView>> ListAsync(string userId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OrganisationView>> ListAsync(string userId, CancellationToken cancellationToken) =>
+        (await ListMembershipsAsync(userId, cancellationToken)).Select(membership => membership.Organisation).ToList();
+
+    /// <summary>The organisations the user is a member of, with their role in each and when they joined it.</summary>
+    public async Task<IReadOnlyList<OrganisationMembership>> ListMembershipsAsync(string userId, CancellationToken cancellationToken)
     {
         var memberships = await store.ListMembershipsAsync(userId, cancellationToken);
         var views = await Task.WhenAll(memberships.Select(async membership =>
         {
             var member = await store.FindMemberAsync(membership.OrganisationId, userId, cancellationToken);
             var organisation = member is null ? null : await store.FindAsync(membership.OrganisationId, cancellationToken);
-            return organisation is null ? null : ToView(organisation, member!.Role);
+            return organisation is null ? null : new OrganisationMembership(ToView(organisation, member!.Role), member.JoinedAt);
         }));
-        return views.OfType<OrganisationView>().ToList();
+        return views.OfType<OrganisationMembership>().ToList();
     }
 
     public async Task<Result<OrganisationView>> GetAsync(Caller caller, string organisationId, CancellationToken cancellationToken)

@@ -19,6 +19,7 @@ public sealed partial class PasskeyService
     private readonly PasskeyStore store;
     private readonly PasskeyChallengeStore challenges;
     private readonly AccountDirectory users;
+    private readonly SignInMethods signInMethods;
     private readonly IdGenerator ids;
     private readonly TimeProvider time;
     private readonly ILogger<PasskeyService> logger;
@@ -29,6 +30,7 @@ public sealed partial class PasskeyService
         PasskeyStore store,
         PasskeyChallengeStore challenges,
         AccountDirectory users,
+        SignInMethods signInMethods,
         IdGenerator ids,
         TimeProvider time,
         ILogger<PasskeyService> logger)
@@ -37,6 +39,7 @@ public sealed partial class PasskeyService
         this.store = store;
         this.challenges = challenges;
         this.users = users;
+        this.signInMethods = signInMethods;
         this.ids = ids;
         this.time = time;
         this.logger = logger;
@@ -328,18 +331,24 @@ public sealed partial class PasskeyService
         });
     }
 
-    /// <returns>NOT_FOUND for an unknown or another user's passkey.</returns>
-    public async Task<Result<bool>> DeleteAsync(string userId, string passkeyId, CancellationToken cancellationToken)
+    /// <summary>Removes a passkey, unless it is the account's last way to sign in (DESIGN.md §14).</summary>
+    /// <returns>NOT_FOUND for an unknown or another user's passkey (or one a concurrent removal took); 409
+    /// <c>LAST_SIGN_IN_METHOD</c> for the last way in.</returns>
+    public async Task<Result<PasskeyView>> DeleteAsync(string userId, string passkeyId, CancellationToken cancellationToken)
     {
-        var passkey = await store.FindAsync(userId, passkeyId, cancellationToken);
-        if (passkey is null)
+        var removed = await signInMethods.RemoveAsync(
+            userId,
+            token => store.FindAsync(userId, passkeyId, token),
+            store.DeleteAsync,
+            Problems.NotFound("The passkey"),
+            cancellationToken);
+        if (!removed.Succeeded)
         {
-            return Problems.NotFound("The passkey");
+            return removed.Problem;
         }
 
-        await store.DeleteAsync(passkey, cancellationToken);
         LogRemoved(logger, passkeyId, userId);
-        return true;
+        return PasskeyView.From(removed.Value);
     }
 
     /// <summary>The WebAuthn user handle of a user: the user id's bytes (a ULID: no personal data, ≤ 64 bytes).</summary>

@@ -5,7 +5,7 @@ using Bkmark.Core.Accounts;
 namespace Bkmark.Core.Passkeys;
 
 /// <summary>Passkeys (a partition per user) and the global credential-id index, in Table Storage.</summary>
-internal sealed class PasskeyStore(BkmarkTables tables, TimeProvider time) : IPasskeyCounter
+internal sealed class PasskeyStore(BkmarkTables tables, TimeProvider time) : IPasskeyCounter, ISignInMethodHolder
 {
     /// <summary>An index entry without its passkey is only an orphan once its own registration has had time to finish.</summary>
     private static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(1);
@@ -25,13 +25,23 @@ internal sealed class PasskeyStore(BkmarkTables tables, TimeProvider time) : IPa
     }
 
     /// <summary>How many passkeys the user has: one partition query that reads only the keys.</summary>
-    public async Task<int> CountAsync(string userId, CancellationToken cancellationToken)
+    public Task<int> CountAsync(string userId, CancellationToken cancellationToken) => Passkeys.CountPartitionAsync(userId, cancellationToken);
+
+    /// <summary>
+    /// The passkeys that sign in on their own: a security key registered for the second step only (DESIGN.md §17) is
+    /// no way in without the password. One partition query that reads only the purpose.
+    /// </summary>
+    public async Task<int> CountSignInMethodsAsync(string userId, CancellationToken cancellationToken)
     {
         var count = 0;
-        await foreach (var _ in Passkeys.QueryAsync<TableEntity>(
-            e => e.PartitionKey == userId, select: [nameof(ITableEntity.RowKey)], cancellationToken: cancellationToken))
+        await foreach (var passkey in Passkeys.QueryAsync<TableEntity>(
+            e => e.PartitionKey == userId, select: [nameof(PasskeyEntity.Purpose)], cancellationToken: cancellationToken))
         {
-            count++;
+            // Rows from before purposes have none: they are passkeys.
+            if (passkey.GetString(nameof(PasskeyEntity.Purpose)) != PasskeyPurposes.SecondFactor)
+            {
+                count++;
+            }
         }
 
         return count;
@@ -90,15 +100,24 @@ internal sealed class PasskeyStore(BkmarkTables tables, TimeProvider time) : IPa
         Passkeys.TryReplaceAsync(passkey, cancellationToken);
 
     /// <summary>Deletes the passkey, then its index entry: the passkey is the authority, so it goes first.</summary>
-    public async Task DeleteAsync(PasskeyEntity passkey, CancellationToken cancellationToken)
+    /// <returns>False when the passkey was already gone (a concurrent removal took it).</returns>
+    public async Task<bool> DeleteAsync(PasskeyEntity passkey, CancellationToken cancellationToken)
     {
-        await Passkeys.DeleteEntityAsync(passkey.PartitionKey, passkey.RowKey, ETag.All, cancellationToken);
+        // ETag.All: a sign-in that just saved its counter does not save the passkey from its owner's removal.
+        var deleted = await Passkeys.DeleteEntityAsync(passkey.PartitionKey, passkey.RowKey, ETag.All, cancellationToken);
+        if (deleted.Status == 404)
+        {
+            return false;
+        }
+
         var indexKey = IndexKeyOf(Base64Url.DecodeFromChars(passkey.CredentialId));
         var index = await CredentialIndex.GetEntityIfExistsAsync<PasskeyCredentialIndexEntity>(indexKey, "", cancellationToken: cancellationToken);
         if (index.HasValue && index.Value!.PasskeyId == passkey.Id)
         {
             await DeleteIfUnchangedAsync(index.Value, cancellationToken);
         }
+
+        return true;
     }
 
     private async Task<bool> TryTakeOverOrphanAsync(PasskeyCredentialIndexEntity claim, CancellationToken cancellationToken)

@@ -36,6 +36,7 @@ public static class PasskeysServiceCollectionExtensions
         services.AddSingleton<PasskeyChallengeStore>();
         services.AddSingleton<PasskeyStore>();
         services.AddSingleton<IPasskeyCounter>(provider => provider.GetRequiredService<PasskeyStore>());
+        services.AddSingleton<ISignInMethodHolder>(provider => provider.GetRequiredService<PasskeyStore>());
         services.AddServiceWithInternalConstructor<PasskeyService>();
         services.AddExpiryHandler<PasskeyChallengeExpiryHandler>();
         return services;

@@ -118,7 +118,12 @@ public sealed partial class PublishableKeyService
         }
 
         await store.DeleteCredentialIfExistsAsync(index.CredentialPartition, index.CredentialRow, cancellationToken);
-        await store.DeleteIndexIfExistsAsync(index, cancellationToken);
+        // Of two deletions at once, the one that removed the listing deleted the key; the other found it gone.
+        if (!await store.DeleteIndexIfExistsAsync(index, cancellationToken))
+        {
+            return Problems.NotFound("The publishable key");
+        }
+
         LogDeleted(logger, index.KeyId, PublishableKeyFormat.KeyPrefixOf(index.Key), userId);
         return true;
     }

@@ -154,6 +154,21 @@ public sealed partial class SecurityEventLog
         return new SecurityEventPage(page, hasMore ? PageCursor.Encode(events[pageSize.Value - 1].RowKey) : null);
     }
 
+    /// <summary>
+    /// The user's events of <paramref name="types"/> since <paramref name="since"/> (within <see cref="Retention"/>), newest
+    /// first, at most <paramref name="count"/>: one range query of the user's partition.
+    /// </summary>
+    public async Task<IReadOnlyList<SecurityEventView>> ListSinceAsync(
+        string userId, IReadOnlyCollection<string> types, DateTimeOffset since, int count, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(types);
+        var retained = time.GetUtcNow() - Retention;
+        var oldest = SecurityEventEntity.NotBefore(since > retained ? since : retained);
+        return types.Count == 0
+            ? []
+            : (await store.ListOfTypesAsync(userId, types, oldest, count, cancellationToken)).Select(ViewOf).ToList();
+    }
+
     /// <summary>When the user's newest event of <paramref name="type"/> within <see cref="Retention"/> happened; null when none did.</summary>
     public async Task<DateTimeOffset?> LastOccurredAtAsync(string userId, string type, CancellationToken cancellationToken)
     {

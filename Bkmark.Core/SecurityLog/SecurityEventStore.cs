@@ -41,6 +41,28 @@ internal sealed class SecurityEventStore(BkmarkTables tables)
         return events;
     }
 
+    /// <summary>
+    /// Up to <paramref name="count"/> of the user's events of the given <paramref name="types"/> newer than
+    /// <paramref name="oldestRowKey"/>, newest first: one range query, filtered by type in storage.
+    /// </summary>
+    public async Task<IReadOnlyList<SecurityEventEntity>> ListOfTypesAsync(
+        string userId, IReadOnlyCollection<string> types, string oldestRowKey, int count, CancellationToken cancellationToken)
+    {
+        var ofTypes = string.Join(" or ", types.Select(type => TableClient.CreateQueryFilter($"Type eq {type}")));
+        var filter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey lt {oldestRowKey}")} and ({ofTypes})";
+        var events = new List<SecurityEventEntity>();
+        await foreach (var entity in Table.QueryAsync<SecurityEventEntity>(filter, maxPerPage: count, cancellationToken: cancellationToken))
+        {
+            events.Add(entity);
+            if (events.Count == count)
+            {
+                break;
+            }
+        }
+
+        return events;
+    }
+
     /// <summary>The user's newest event of <paramref name="type"/> newer than <paramref name="oldestRowKey"/>; a partition query, for support's reads only.</summary>
     public async Task<SecurityEventEntity?> FindNewestAsync(string userId, string type, string oldestRowKey, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using Bkmark.Core.Accounts;
+
 namespace Bkmark.Core.Social;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Bkmark.Core.Social;
 /// identity index that sign-in reads, and removed after it: a crash in between leaves a link the user can see
 /// and remove, never a way in the user cannot see.
 /// </summary>
-internal sealed class SocialAccountStore(BkmarkTables tables)
+internal sealed class SocialAccountStore(BkmarkTables tables) : ISignInMethodHolder
 {
     private TableClient Accounts => tables[TableNames.SocialAccounts];
     private TableClient Identities => tables[TableNames.SocialIdentities];
@@ -25,8 +27,12 @@ internal sealed class SocialAccountStore(BkmarkTables tables)
         return links;
     }
 
-    public Task<SocialAccountEntity?> FindAsync(string userId, string id, CancellationToken cancellationToken) =>
-        Accounts.FindAsync<SocialAccountEntity>(userId, id, cancellationToken);
+    /// <summary>Each link signs in on its own: one partition query that reads only the keys.</summary>
+    public Task<int> CountSignInMethodsAsync(string userId, CancellationToken cancellationToken) => Accounts.CountPartitionAsync(userId, cancellationToken);
+
+    /// <summary>The user's link with this id (a ULID; anything else finds nothing without asking storage).</summary>
+    public async Task<SocialAccountEntity?> FindAsync(string userId, string id, CancellationToken cancellationToken) =>
+        IdGenerator.IsValid(id) ? await Accounts.FindAsync<SocialAccountEntity>(userId, id, cancellationToken) : null;
 
     /// <summary>Writes the link, then claims the identity for it.</summary>
     /// <returns>False when the identity is already someone's (the link is removed again).</returns>
@@ -52,7 +58,8 @@ internal sealed class SocialAccountStore(BkmarkTables tables)
     }
 
     /// <summary>Removes the identity (no more sign-ins with it), then the link.</summary>
-    public async Task RemoveAsync(SocialAccountEntity link, CancellationToken cancellationToken)
+    /// <returns>False when the link was already gone (a concurrent removal took it).</returns>
+    public async Task<bool> RemoveAsync(SocialAccountEntity link, CancellationToken cancellationToken)
     {
         var identity = await FindIdentityAsync(link.Provider, link.Subject, cancellationToken);
         if (identity is not null && identity.SocialAccountId == link.Id)
@@ -60,7 +67,7 @@ internal sealed class SocialAccountStore(BkmarkTables tables)
             await Identities.TryDeleteAsync(identity, cancellationToken);
         }
 
-        await Accounts.TryDeleteAsync(link, cancellationToken);
+        return await Accounts.TryDeleteAsync(link, cancellationToken) == DeleteOutcome.Deleted;
     }
 
     // Subjects are the provider's strings (any characters, any length): hashed into a valid key.

@@ -21,6 +21,7 @@ public static class SocialServiceCollectionExtensions
         services.AddSingleton<SocialAccountStore>();
         services.AddSingleton<SocialAccountRemoval>();
         services.AddSingleton<IAccountRecoveryHandler>(provider => provider.GetRequiredService<SocialAccountRemoval>());
+        services.AddSingleton<ISignInMethodHolder>(provider => provider.GetRequiredService<SocialAccountStore>());
         services.AddServiceWithInternalConstructor<SocialSignInService>();
         services.AddExpiryHandler<SocialFlowExpiryHandler>();
         return services;

@@ -28,7 +28,7 @@ public sealed partial class SocialSignInService
     private readonly SocialAccountStore links;
     private readonly AccountService accounts;
     private readonly AccountDirectory directory;
-    private readonly IPasskeyCounter passkeys;
+    private readonly SignInMethods signInMethods;
     private readonly TwoFactorService twoFactor;
     private readonly SessionService sessions;
     private readonly DeviceTokens devices;
@@ -47,7 +47,7 @@ public sealed partial class SocialSignInService
         SocialAccountStore links,
         AccountService accounts,
         AccountDirectory directory,
-        IPasskeyCounter passkeys,
+        SignInMethods signInMethods,
         TwoFactorService twoFactor,
         SessionService sessions,
         DeviceTokens devices,
@@ -64,7 +64,7 @@ public sealed partial class SocialSignInService
         this.links = links;
         this.accounts = accounts;
         this.directory = directory;
-        this.passkeys = passkeys;
+        this.signInMethods = signInMethods;
         this.twoFactor = twoFactor;
         this.sessions = sessions;
         this.devices = devices;
@@ -221,29 +221,18 @@ public sealed partial class SocialSignInService
         [.. (await links.ListAsync(userId, cancellationToken)).Select(ViewOf)];
 
     /// <summary>
-    /// Removes a link, unless it is the last way into the account: no password (a social-only account has
-    /// none), no passkey, no other link.
+    /// Removes a link, unless it is the last way into the account (DESIGN.md §14): no password (a social-only account
+    /// has none), no passkey, no other link, counted under <see cref="SignInMethods"/> so that racing removals take turns.
     /// </summary>
     public async Task<Result<SocialAccountView>> UnlinkAsync(string userId, string id, CancellationToken cancellationToken)
     {
-        var linked = await links.ListAsync(userId, cancellationToken);
-        var link = linked.FirstOrDefault(l => l.Id == id);
-        if (link is null)
-        {
-            return Problems.NotFound("The social account");
-        }
-
-        if (linked.Count == 1
-            && !await accounts.HasPasswordAsync(userId, cancellationToken)
-            && await passkeys.CountAsync(userId, cancellationToken) == 0)
-        {
-            return new Problem(
-                ErrorCodes.LastSignInMethod,
-                "This is the only way to sign in to your account. Add a passkey or connect another account first.");
-        }
-
-        await links.RemoveAsync(link, cancellationToken);
-        return ViewOf(link);
+        var removed = await signInMethods.RemoveAsync(
+            userId,
+            token => links.FindAsync(userId, id, token),
+            links.RemoveAsync,
+            Problems.NotFound("The social account"),
+            cancellationToken);
+        return removed.Succeeded ? ViewOf(removed.Value) : removed.Problem;
     }
 
     private async Task<Result<SocialFlowStart>> StartAsync(

@@ -16,6 +16,20 @@ public static class TableClientExtensions
         return response.HasValue ? response.Value : null;
     }
 
+    /// <summary>How many entities the partition holds: one partition query that reads only the keys.</summary>
+    public static async Task<int> CountPartitionAsync(this TableClient table, string partitionKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var count = 0;
+        await foreach (var _ in table.QueryAsync<TableEntity>(
+            e => e.PartitionKey == partitionKey, select: [nameof(ITableEntity.RowKey)], cancellationToken: cancellationToken))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     /// <summary>Inserts the entity (409 if it exists) and records its new ETag on it.</summary>
     public static async Task AddAsync<T>(this TableClient table, T entity, CancellationToken cancellationToken)
         where T : class, ITableEntity

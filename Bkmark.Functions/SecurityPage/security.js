@@ -99,9 +99,11 @@
     $("sign-in-form").reset();
     await loadAccount();
     // Each section loads on its own: one failing leaves the others usable.
-    await Promise.all([loadTwoFactor, loadPasskeys, loadSocialAccounts, loadSessions, loadApiKeys, loadPublishableKeys, loadBilling, loadActivity].map((load) => action(load, false)()));
+    await Promise.all([loadTwoFactor, loadPasskeys, loadSocialAccounts, loadSessions, loadApiKeys, loadPublishableKeys, loadBilling, loadActivity,
+      loadSecurityReview].map((load) => action(load, false)()));
     await action(acceptInvitation)();
     await action(loadOrganisations, false)();
+    if (location.hash === "#security-review") openSecurityReview();
   }
 
   // Runs an action from a button or form, reporting failures in the status line. A change shows up in the
@@ -111,7 +113,7 @@
       event?.preventDefault?.();
       try {
         await fn(event);
-        if (showsInActivity && accessToken) await loadActivity();
+        if (showsInActivity && accessToken) await Promise.all([loadActivity(), loadSecurityReview()]);
       } catch (error) {
         if (error.code === "EMAIL_NOT_VERIFIED") {
           // DESIGN.md §14: nothing can be added to an account until its address is confirmed; the banner's button resends the link.
@@ -511,7 +513,9 @@
     resetToken = null;
     $("reset-section").hidden = true;
     $("reset-form").reset();
-    say("Password changed, and every session signed out. Sign in with your new password.");
+    // Whoever had the old password may have added a way back in: once signed in, the page opens what was added lately.
+    history.replaceState(null, "", location.pathname + "#security-review");
+    say("Password changed, and every session signed out. Sign in with your new password, then check what was added to your account lately.");
     $("sign-in-password").focus();
   }, false));
 
@@ -1096,6 +1100,49 @@
     await loadOrganisations();
   }));
 
+  // --- Recently added (GET /me/security-review): what was added in the last 30 days, from where, each with the
+  // request that removes it.
+  const REVIEW_KINDS = { passkey: "Passkey", social_account: "Connected account", api_key: "API key", publishable_key: "Publishable key",
+    organisation: "Organisation", invitation: "Invitation" };
+  // What else shows the item, so its own panel follows the removal.
+  const REVIEW_RELOADS = {
+    passkey: () => loadPasskeys(),
+    social_account: () => loadSocialAccounts(),
+    api_key: () => Promise.all([loadApiKeys(), loadBilling()]),
+    publishable_key: () => loadPublishableKeys(),
+    organisation: () => { organisation = null; return loadOrganisations(); },
+    invitation: () => loadOrganisations(),
+  };
+
+  async function loadSecurityReview() {
+    const { data } = await call("GET", "/me/security-review");
+    $("security-review-list").replaceChildren(...(data.length ? data.map(reviewItem) : [el("li", { textContent: "Nothing was added in the last 30 days." })]));
+  }
+
+  function reviewItem(item) {
+    const kind = REVIEW_KINDS[item.kind] || item.kind;
+    const leaves = item.kind === "organisation";
+    const remove = el("button", { type: "button", className: "danger", textContent: leaves ? "Leave" : "Remove" });
+    remove.setAttribute("aria-label", `${leaves ? "Leave" : "Remove"} ${kind.toLowerCase()} ${item.name}`);
+    remove.addEventListener("click", action(async () => {
+      if (!await confirmAction(`${leaves ? "Leave" : "Remove"} the ${kind.toLowerCase()} "${item.name}"? It was added ${when(item.addedAt)} from ${item.ipAddress || "an unknown address"} (${item.browser}).`)) return;
+      await call(item.remove.method, item.remove.path);
+      say(`${kind} "${item.name}" ${leaves ? "left" : "removed"}.`);
+      await (REVIEW_RELOADS[item.kind] || (() => null))();
+    }));
+    return el("li", {},
+      el("strong", { textContent: `${kind}: ${item.name}` }),
+      el("span", { className: "meta", textContent: `Added ${when(item.addedAt)} · ${item.ipAddress || "unknown address"} · ${item.browser}` }),
+      remove);
+  }
+
+  // Opened by the password emails' link and after a reset: brought into view, and focused for a screen reader.
+  function openSecurityReview() {
+    $("security-review").dataset.opened = "true";
+    $("security-review").scrollIntoView({ block: "start" });
+    $("security-review-heading").focus({ preventScroll: true });
+  }
+
   // --- Security activity
   const EVENT_LABELS = {
     "signin.succeeded": "Signed in",
@@ -1175,6 +1222,7 @@
   window.addEventListener("hashchange", () => {
     const link = takeLink();
     if (link) action(() => followLink(link), false)();
+    else if (location.hash === "#security-review" && accessToken) openSecurityReview();
   });
 
   (async () => {

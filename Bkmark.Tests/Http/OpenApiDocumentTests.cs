@@ -95,6 +95,8 @@ public sealed class OpenApiDocumentTests(LocalHostFixture host) : IClassFixture<
         await contract.AssertDescribesAsync(created, "post", "/v1/api-keys");
         string keyId = (await created.ReadJsonAsync()).GetProperty("id").GetString()!;
         await contract.AssertDescribesAsync(await host.SendAsync(HttpMethod.Get, "api/v1/api-keys", bearer: access), "get", "/v1/api-keys");
+        // The review lists the key just made, with the address and browser of its apikey.created event.
+        await contract.AssertDescribesAsync(await host.SendAsync(HttpMethod.Get, "api/v1/me/security-review", bearer: access), "get", "/v1/me/security-review");
         await contract.AssertDescribesAsync(await host.SendAsync(HttpMethod.Get, $"api/v1/api-keys/{keyId}", bearer: access), "get", "/v1/api-keys/{id}");
         await contract.AssertDescribesAsync(await host.SendAsync(HttpMethod.Patch, $"api/v1/api-keys/{keyId}", new { name = "renamed" }, access), "patch", "/v1/api-keys/{id}");
         await contract.AssertDescribesAsync(await host.SendAsync(HttpMethod.Delete, $"api/v1/api-keys/{keyId}", bearer: access), "delete", "/v1/api-keys/{id}");

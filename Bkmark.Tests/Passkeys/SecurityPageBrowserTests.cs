@@ -366,7 +366,53 @@ public sealed partial class SecurityPageBrowserTests(PasskeyHostFixture fixture)
         await Assertions.Expect(page.Locator("#account-email")).ToHaveTextAsync(email);
         await Assertions.Expect(page.Locator("#account-unverified")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#verify-banner")).ToBeVisibleAsync();
+        // After a reset the page opens what was added lately: whoever had the old password may have left a way back in.
+        await page.Locator("#security-review[data-opened=true]").WaitForAsync();
         await SaveScreenshotAsync(page, "security-page-password-reset.png");
+    }
+
+    [Fact]
+    public async Task SecurityPage_OpensRecentlyAddedFromThePasswordEmail_WithTheIntrudersKey_AndRemovesIt()
+    {
+        // An intruder with the password signs in from another address and browser and leaves an API key behind.
+        var owner = await fixture.SignUpAsync(Plans.Pro);
+        using var intruder = LoopbackPeers.ClientFrom(LoopbackPeers.Intruder, fixture.BaseAddress);
+        intruder.DefaultRequestHeaders.UserAgent.ParseAdd("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0");
+        var intruderToken = (await intruder.LoginAsync(owner.Email)).GetProperty("accessToken").GetString()!;
+        await intruder.SendForJsonAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "backup", scopes = new[] { "bookmarks:read" } }, intruderToken, HttpStatusCode.Created);
+
+        // The owner changes the password; the notice links to the review.
+        const string newPassword = "a brand new passphrase";
+        using (var changed = await fixture.SendAsync(HttpMethod.Post, "api/v1/me/password", new { currentPassword = Password, newPassword }, owner.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+        }
+
+        var sent = await MailDevInbox.WaitForEmailAsync(owner.Email, e => e.Subject.Contains("password was changed", StringComparison.Ordinal));
+        var link = ReviewLink().Match(sent.Text).Value;
+        Assert.Equal($"{fixture.Origin}/api/settings/security#security-review", link);
+
+        // Following it and signing in opens the panel, which names the key with the intruder's address and browser.
+        var page = await OpenPageWithAuthenticatorAsync();
+        await page.GotoAsync(link);
+        await page.Locator("body[data-ready=true]").WaitForAsync();
+        await page.Locator("#sign-in-email").FillAsync(owner.Email);
+        await page.Locator("#sign-in-password").FillAsync(newPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await page.Locator("#security-review[data-opened=true]").WaitForAsync();
+        var item = page.Locator("#security-review-list > li").Filter(new() { HasText = "API key: backup" });
+        await Assertions.Expect(item).ToContainTextAsync($"{LoopbackPeers.Intruder} · Firefox on Linux");
+        await Assertions.Expect(page.Locator("#security-review-heading")).ToBeFocusedAsync();
+        await SaveScreenshotAsync(page, "security-page-security-review.png");
+
+        // Its remove button removes it: gone from the review and from the keys, and the key no longer exists.
+        await item.GetByRole(AriaRole.Button, new() { Name = "Remove api key backup", Exact = false }).ClickAsync();
+        await page.Locator("#confirm-dialog").GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#security-review-list")).ToHaveTextAsync("Nothing was added in the last 30 days.");
+        await Assertions.Expect(page.Locator("#api-key-list")).Not.ToContainTextAsync("backup");
+        var ownerToken = (await fixture.SendForJsonAsync(HttpMethod.Post, "api/v1/auth/login", new { email = owner.Email, password = newPassword }))
+            .GetProperty("accessToken").GetString()!;
+        Assert.Empty((await fixture.GetJsonAsync(ownerToken, "api/v1/api-keys")).GetProperty("data").EnumerateArray());
     }
 
     private static async Task SignInWithPasswordAsync(IPage page, string email)
@@ -400,4 +446,7 @@ public sealed partial class SecurityPageBrowserTests(PasskeyHostFixture fixture)
 
     [GeneratedRegex(@"http\S+#action=reset-password&token=[A-Za-z0-9_%-]+")]
     private static partial Regex ResetLink();
+
+    [GeneratedRegex(@"http\S+#security-review")]
+    private static partial Regex ReviewLink();
 }

@@ -70,6 +70,21 @@ public sealed class TestAuthenticator(byte[]? credentialId = null) : IDisposable
         });
     }
 
+    /// <summary>
+    /// Registers this authenticator's passkey to the signed-in account over HTTP (<c>POST /me/passkeys/options</c>, then
+    /// <c>POST /me/passkeys</c>) through <paramref name="client"/>; returns the passkey's id.
+    /// </summary>
+    public async Task<string> RegisterAsync(HttpClient client, string accessToken, string origin)
+    {
+        var options = await client.SendForJsonAsync(HttpMethod.Post, "api/v1/me/passkeys/options", bearer: accessToken);
+        var created = await client.SendForJsonAsync(HttpMethod.Post, "api/v1/me/passkeys", new
+        {
+            challengeId = options.GetProperty("challengeId").GetString(),
+            credential = Attest(options.GetProperty("options"), origin),
+        }, accessToken, HttpStatusCode.Created);
+        return created.GetProperty("id").GetString()!;
+    }
+
     public void Dispose() => key.Dispose();
 
     private JsonElement Credential(JsonObject response)

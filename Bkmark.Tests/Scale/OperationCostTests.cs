@@ -59,6 +59,8 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
         await SendOkAsync(HttpMethod.Patch, $"api/v1/groups/{groupId}", access, new { @public = true });
         var publishable = await MeasureAsync(costs, "publishable key create", () =>
             SendOkAsync(HttpMethod.Post, "api/v1/publishable-keys", access, new { name = "cost", groupIds = new[] { groupId }, allowedOrigins = new[] { PageOrigin } }));
+        // Everything this account added is recent: the review reads each room's list and the log's matching events.
+        await MeasureAsync(costs, "security review, 2 API keys and 1 publishable key added", () => SendOkAsync(HttpMethod.Get, "api/v1/me/security-review", access));
         var publicGroup = $"api/v1/public/{publishable.GetProperty("key").GetString()}/groups/{groupId}";
         await MeasureAsync(costs, "preflight, publishable key", () => FromPageOkAsync(HttpMethod.Options, publicGroup));
         await MeasureAsync(costs, "public group read, publishable key, first use of the day", () => FromPageOkAsync(HttpMethod.Get, publicGroup));
@@ -87,6 +89,7 @@ public sealed class OperationCostTests(ApiKeyHostFixture host, ITestOutputHelper
             | verify, test key, first use of the day | 4 | 1 | 0 | 3 | 0 |
             | verify, test key | 1 | 1 | 0 | 0 | 0 |
             | publishable key create | 6 | 3 | 0 | 3 | 0 |
+            | security review, 2 API keys and 1 publishable key added | 9 | 3 | 6 | 0 | 0 |
             | preflight, publishable key | 1 | 1 | 0 | 0 | 0 |
             | public group read, publishable key, first use of the day | 5 | 2 | 1 | 2 | 0 |
             | public group read, publishable key | 3 | 2 | 1 | 0 | 0 |

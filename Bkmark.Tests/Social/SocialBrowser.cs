@@ -12,11 +12,21 @@ public sealed partial class SocialBrowser : IDisposable
     private readonly HttpClient client;
     private readonly Uri api;
 
-    public SocialBrowser(Uri api)
+    /// <param name="api">The host's root.</param>
+    /// <param name="from">Where the browser's connections leave from (<see cref="LoopbackPeers"/>); the tests' own address by default.</param>
+    /// <param name="userAgent">The browser's User-Agent; none by default.</param>
+    public SocialBrowser(Uri api, IPAddress? from = null, string? userAgent = null)
     {
         this.api = api;
         Cookies = new CookieContainer();
-        this.client = new HttpClient(new SocketsHttpHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = api };
+        this.client = new HttpClient(from is null
+            ? new SocketsHttpHandler { CookieContainer = Cookies, AllowAutoRedirect = false }
+            : LoopbackPeers.HandlerFrom(from, Cookies))
+        { BaseAddress = api };
+        if (userAgent is not null)
+        {
+            client.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent);
+        }
     }
 
     public CookieContainer Cookies { get; }
