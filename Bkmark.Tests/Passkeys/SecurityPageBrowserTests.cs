@@ -227,7 +227,7 @@ public sealed partial class SecurityPageBrowserTests(PasskeyHostFixture fixture)
     {
         // A fresh context per test: its own cookies, its own virtual authenticator; the clipboard as a person's
         // browser grants it to the page they use, so copy buttons can be checked.
-        var context = await Browser.NewContextAsync(new() { Permissions = ["clipboard-read", "clipboard-write"], AcceptDownloads = true });
+        var context = await NewContextAsync(new() { Permissions = ["clipboard-read", "clipboard-write"], AcceptDownloads = true });
         var page = await context.NewPageAsync();
         // A platform authenticator that holds discoverable credentials and verifies the user (like Touch ID).
         var cdp = await page.Context.NewCDPSessionAsync(page);

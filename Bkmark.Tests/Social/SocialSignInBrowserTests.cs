@@ -9,7 +9,7 @@ public sealed class SocialSignInBrowserTests(SocialHostFixture host) : BrowserTe
     public async Task SecurityPage_SignsInWithTheLocalIdp_AndListsTheConnectedAccount()
     {
         var email = ApiTestClient.NewEmail();
-        var page = await (await Browser.NewContextAsync()).NewPageAsync();
+        var page = await (await NewContextAsync()).NewPageAsync();
         await page.GotoAsync(new Uri(host.BaseAddress, "api/settings/security").AbsoluteUri);
         await page.Locator("body[data-ready=true]").WaitForAsync();
 
