@@ -3,13 +3,13 @@ using Bkmark.Core.Lifecycle;
 namespace Bkmark.Functions;
 
 /// <summary>The password: changing it when signed in, and resetting a forgotten one with a link sent by email.</summary>
-public sealed class PasswordFunctions(PasswordService passwords, StepUp stepUp)
+public sealed class PasswordFunctions(PasswordService passwords, PolicyAuthenticator routes)
 {
     [Function(nameof(ChangePassword))]
     public Task<IActionResult> ChangePassword(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/password")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<ChangePasswordRequest>(
-        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         request,
         async (caller, body) =>
     {

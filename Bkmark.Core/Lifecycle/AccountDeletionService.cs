@@ -121,7 +121,8 @@ public sealed partial class AccountDeletionService
         var owner = new Caller(userId, CredentialType.Session, Scopes.All, ExpiresAt: null);
         foreach (var key in await apiKeys.ListAsync(userId, cancellationToken))
         {
-            var revoked = await apiKeys.RevokeAsync(owner, key.Id, cancellationToken);
+            // Not a revoke the person asked for: no security event (the account and its log are going).
+            var revoked = await apiKeys.RevokeKeyAsync(owner, userId, key.Id, cancellationToken);
             if (revoked.Problem is { Code: not ErrorCodes.NotFound } problem)
             {
                 return problem;
@@ -130,7 +131,7 @@ public sealed partial class AccountDeletionService
 
         foreach (var passkey in await passkeys.ListAsync(userId, cancellationToken))
         {
-            await passkeys.DeleteAsync(userId, passkey.Id, cancellationToken);
+            await passkeys.RemoveAsync(userId, passkey.Id, cancellationToken);
         }
 
         await twoFactor.RemoveAsync(userId, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Formats.Cbor;
 using Bkmark.Core.Accounts;
+using Bkmark.Core.SecurityLog;
 using Fido2NetLib;
 using Fido2NetLib.Exceptions;
 using Fido2NetLib.Objects;
@@ -21,6 +22,7 @@ public sealed partial class PasskeyService
     private readonly AccountDirectory users;
     private readonly IdGenerator ids;
     private readonly TimeProvider time;
+    private readonly SecurityEventLog securityLog;
     private readonly ILogger<PasskeyService> logger;
 
     // Internal because it takes Core's internal stores; registered with AddServiceWithInternalConstructor.
@@ -31,6 +33,7 @@ public sealed partial class PasskeyService
         AccountDirectory users,
         IdGenerator ids,
         TimeProvider time,
+        SecurityEventLog securityLog,
         ILogger<PasskeyService> logger)
     {
         this.fido2 = fido2;
@@ -39,6 +42,7 @@ public sealed partial class PasskeyService
         this.users = users;
         this.ids = ids;
         this.time = time;
+        this.securityLog = securityLog;
         this.logger = logger;
     }
 
@@ -70,10 +74,13 @@ public sealed partial class PasskeyService
         return await StartAsync(PasskeyCeremony.Registration, userId, options.ToJson(), cancellationToken);
     }
 
-    /// <summary>Verifies the browser's attestation and stores the new passkey.</summary>
+    /// <summary>Verifies the browser's attestation and stores the new passkey, named after the caller's browser unless named.</summary>
     public async Task<Result<PasskeyView>> RegisterAsync(
-        string userId, string? challengeId, JsonElement? credential, string? name, string? userAgent, CancellationToken cancellationToken)
+        Caller caller, string? challengeId, JsonElement? credential, string? name, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
+        var userId = caller.UserId;
+        var userAgent = caller.Client.UserAgent;
         var errors = new FieldErrors();
         if (string.IsNullOrEmpty(challengeId))
         {
@@ -141,7 +148,9 @@ public sealed partial class PasskeyService
         }
 
         LogRegistered(logger, passkey.Id, userId);
-        return PasskeyView.From(passkey);
+        var added = PasskeyView.From(passkey);
+        await securityLog.RecordAsync(caller, SecurityEventTypes.PasskeyAdded, DetailsOf(added), cancellationToken);
+        return added;
     }
 
     /// <summary>Starts a passkey sign-in: options for <c>navigator.credentials.get</c>, for any discoverable credential.</summary>
@@ -203,8 +212,9 @@ public sealed partial class PasskeyService
     public async Task<IReadOnlyList<PasskeyView>> ListAsync(string userId, CancellationToken cancellationToken) =>
         (await store.ListAsync(userId, cancellationToken)).OrderBy(p => p.CreatedAt).Select(PasskeyView.From).ToList();
 
-    public async Task<Result<PasskeyView>> RenameAsync(string userId, string passkeyId, string? name, CancellationToken cancellationToken)
+    public async Task<Result<PasskeyView>> RenameAsync(Caller caller, string passkeyId, string? name, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         var errors = new FieldErrors();
         var validName = ValidateName(name, errors);
         if (errors.Problem is { } invalid)
@@ -212,9 +222,9 @@ public sealed partial class PasskeyService
             return invalid;
         }
 
-        return await OptimisticConcurrency.RunAsync<PasskeyView>(async () =>
+        var renamed = await OptimisticConcurrency.RunAsync<PasskeyView>(async () =>
         {
-            var passkey = await store.FindAsync(userId, passkeyId, cancellationToken);
+            var passkey = await store.FindAsync(caller.UserId, passkeyId, cancellationToken);
             if (passkey is null)
             {
                 return Problems.NotFound("The passkey");
@@ -223,10 +233,31 @@ public sealed partial class PasskeyService
             passkey.Name = validName!;
             return await store.TryReplaceAsync(passkey, cancellationToken) ? PasskeyView.From(passkey) : RaceAttempt.Lost;
         });
+        if (renamed.Succeeded)
+        {
+            await securityLog.RecordAsync(caller, SecurityEventTypes.PasskeyRenamed, DetailsOf(renamed.Value), cancellationToken);
+        }
+
+        return renamed;
     }
 
+    /// <summary>The person removes one of their passkeys, recorded in their security log.</summary>
     /// <returns>NOT_FOUND for an unknown or another user's passkey.</returns>
-    public async Task<Result<bool>> DeleteAsync(string userId, string passkeyId, CancellationToken cancellationToken)
+    public async Task<Result<bool>> DeleteAsync(Caller caller, string passkeyId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var deleted = await RemoveAsync(caller.UserId, passkeyId, cancellationToken);
+        if (deleted.Succeeded)
+        {
+            await securityLog.RecordAsync(caller, SecurityEventTypes.PasskeyRemoved, new Dictionary<string, string> { ["passkeyId"] = passkeyId }, cancellationToken);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Removes a passkey of <paramref name="userId"/> without a security event: the account itself is going.</summary>
+    /// <returns>NOT_FOUND for an unknown or another user's passkey.</returns>
+    internal async Task<Result<bool>> RemoveAsync(string userId, string passkeyId, CancellationToken cancellationToken)
     {
         var passkey = await store.FindAsync(userId, passkeyId, cancellationToken);
         if (passkey is null)
@@ -238,6 +269,8 @@ public sealed partial class PasskeyService
         LogRemoved(logger, passkeyId, userId);
         return true;
     }
+
+    private static Dictionary<string, string> DetailsOf(PasskeyView passkey) => new() { ["passkeyId"] = passkey.Id, ["name"] = passkey.Name };
 
     /// <summary>The WebAuthn user handle of a user: the user id's bytes (a ULID: no personal data, ≤ 64 bytes).</summary>
     public static byte[] UserHandleOf(string userId) => Encoding.UTF8.GetBytes(userId);

@@ -205,8 +205,10 @@ public sealed partial class SocialSignInService
     /// Removes a link, unless it is the last way into the account: no password (a social-only account has
     /// none), no passkey, no other link.
     /// </summary>
-    public async Task<Result<SocialAccountView>> UnlinkAsync(string userId, string id, CancellationToken cancellationToken)
+    public async Task<Result<SocialAccountView>> UnlinkAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
+        var userId = caller.UserId;
         var linked = await links.ListAsync(userId, cancellationToken);
         var link = linked.FirstOrDefault(l => l.Id == id);
         if (link is null)
@@ -224,7 +226,9 @@ public sealed partial class SocialSignInService
         }
 
         await links.RemoveAsync(link, cancellationToken);
-        return ViewOf(link);
+        var unlinked = ViewOf(link);
+        await securityLog.RecordAsync(caller, SecurityEventTypes.SocialUnlinked, DetailsOf(unlinked), cancellationToken);
+        return unlinked;
     }
 
     private async Task<Result<SocialFlowStart>> StartAsync(
@@ -452,7 +456,7 @@ public sealed partial class SocialSignInService
         new(link.Id, link.Provider, providers.Find(link.Provider)?.DisplayName ?? link.Provider, link.Email, link.CreatedAt);
 
     /// <summary>What the security log keeps of a link: which provider, which link. No token, no subject.</summary>
-    public static Dictionary<string, string> DetailsOf(SocialAccountView link)
+    private static Dictionary<string, string> DetailsOf(SocialAccountView link)
     {
         ArgumentNullException.ThrowIfNull(link);
         return new() { ["provider"] = link.Provider, ["socialAccountId"] = link.Id };

@@ -1,4 +1,5 @@
 using Bkmark.Core.Accounts;
+using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Throttling;
 using OtpNet;
 using QRCoder;
@@ -24,6 +25,7 @@ public sealed partial class TwoFactorService
     private readonly AttemptThrottle throttle;
     private readonly IdGenerator ids;
     private readonly TimeProvider time;
+    private readonly SecurityEventLog securityLog;
     private readonly ILogger<TwoFactorService> logger;
     private readonly TwoFactorOptions options;
     private readonly ThrottlePolicy policy;
@@ -36,6 +38,7 @@ public sealed partial class TwoFactorService
         AttemptThrottle throttle,
         IdGenerator ids,
         TimeProvider time,
+        SecurityEventLog securityLog,
         IOptions<TwoFactorOptions> options,
         ILogger<TwoFactorService> logger)
     {
@@ -46,6 +49,7 @@ public sealed partial class TwoFactorService
         this.throttle = throttle;
         this.ids = ids;
         this.time = time;
+        this.securityLog = securityLog;
         this.logger = logger;
         this.options = options.Value;
         this.policy = new ThrottlePolicy("two-factor", options.Value.MaxFailedAttempts, options.Value.Lockout, options.Value.Lockout);
@@ -104,8 +108,10 @@ public sealed partial class TwoFactorService
     }
 
     /// <summary>Confirms the pending secret with a current code; returns the first set of backup codes.</summary>
-    public async Task<Result<IReadOnlyList<string>>> EnableAsync(string userId, string code, CancellationToken cancellationToken)
+    public async Task<Result<IReadOnlyList<string>>> EnableAsync(Caller caller, string code, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
+        var userId = caller.UserId;
         string[]? backupCodes = null;
         var enabled = await ThrottledAsync(userId, () => UseTotpCodeAsync(userId, code, expectEnabled: false, async (entity, step) =>
         {
@@ -127,12 +133,15 @@ public sealed partial class TwoFactorService
         }
 
         LogEnabled(logger, userId);
+        await securityLog.RecordAsync(caller, SecurityEventTypes.TwoFactorEnabled, details: null, cancellationToken);
         return backupCodes!;
     }
 
     /// <summary>Turns two-factor off with a current TOTP code (not a backup code), removing the secret and all backup codes.</summary>
-    public async Task<Result<TwoFactorStatus>> DisableAsync(string userId, string code, CancellationToken cancellationToken)
+    public async Task<Result<TwoFactorStatus>> DisableAsync(Caller caller, string code, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
+        var userId = caller.UserId;
         var disabled = await ThrottledAsync(userId, () => UseTotpCodeAsync(
             userId, code, expectEnabled: true, (entity, _) => store.TryDeleteAsync(entity, cancellationToken), cancellationToken), cancellationToken);
         if (!disabled.Succeeded)
@@ -149,6 +158,7 @@ public sealed partial class TwoFactorService
         }
 
         LogDisabled(logger, userId);
+        await securityLog.RecordAsync(caller, SecurityEventTypes.TwoFactorDisabled, details: null, cancellationToken);
         return TwoFactorStatus.Off;
     }
 
@@ -201,8 +211,10 @@ public sealed partial class TwoFactorService
     }
 
     /// <summary>Replaces the whole backup-code set, given a current TOTP code. The old set is void from then on.</summary>
-    public async Task<Result<IReadOnlyList<string>>> RegenerateBackupCodesAsync(string userId, string code, CancellationToken cancellationToken)
+    public async Task<Result<IReadOnlyList<string>>> RegenerateBackupCodesAsync(Caller caller, string code, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
+        var userId = caller.UserId;
         string[]? backupCodes = null;
         var regenerated = await ThrottledAsync(userId, () => UseTotpCodeAsync(userId, code, expectEnabled: true, async (entity, step) =>
         {
@@ -216,6 +228,7 @@ public sealed partial class TwoFactorService
         }
 
         LogBackupCodesRegenerated(logger, userId);
+        await securityLog.RecordAsync(caller, SecurityEventTypes.BackupCodesRegenerated, details: null, cancellationToken);
         return backupCodes!;
     }
 

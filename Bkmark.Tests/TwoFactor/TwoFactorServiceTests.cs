@@ -54,8 +54,8 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var second = (await twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
 
         // Act
-        var withFirst = await twoFactor.EnableAsync(user.Id, CodeAt(first.Secret, Now), CancellationToken.None);
-        var withSecond = await twoFactor.EnableAsync(user.Id, CodeAt(second.Secret, Now), CancellationToken.None);
+        var withFirst = await twoFactor.EnableAsync(Callers.Session(user.Id), CodeAt(first.Secret, Now), CancellationToken.None);
+        var withSecond = await twoFactor.EnableAsync(Callers.Session(user.Id), CodeAt(second.Secret, Now), CancellationToken.None);
 
         // Assert
         Assert.NotEqual(first.Secret, second.Secret);
@@ -85,7 +85,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var setup = (await twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
 
         // Act
-        var codes = await twoFactor.EnableAsync(user.Id, CodeAt(setup.Secret, Now), CancellationToken.None);
+        var codes = await twoFactor.EnableAsync(Callers.Session(user.Id), CodeAt(setup.Secret, Now), CancellationToken.None);
 
         // Assert
         Assert.Equal(8, codes.Value!.Count);
@@ -102,7 +102,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var setup = (await twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
 
         // Act
-        var result = await twoFactor.EnableAsync(user.Id, OtherCode(CodeAt(setup.Secret, Now)), CancellationToken.None);
+        var result = await twoFactor.EnableAsync(Callers.Session(user.Id), OtherCode(CodeAt(setup.Secret, Now)), CancellationToken.None);
 
         // Assert
         Assert.Equal(ErrorCodes.InvalidTwoFactorCode, result.Problem?.Code);
@@ -117,7 +117,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var user = await RegisterAsync("nosetup@example.com");
 
         // Act
-        var result = await twoFactor.EnableAsync(user.Id, "123456", CancellationToken.None);
+        var result = await twoFactor.EnableAsync(Callers.Session(user.Id), "123456", CancellationToken.None);
 
         // Assert
         Assert.Equal(ErrorCodes.Conflict, result.Problem?.Code);
@@ -337,10 +337,10 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var (user, secret, codes) = await EnrolAsync("disable@example.com");
 
         // Act
-        var wrong = await twoFactor.DisableAsync(user.Id, OtherCode(CodeAt(secret, Now)), CancellationToken.None);
-        var withBackupCode = await twoFactor.DisableAsync(user.Id, codes[0], CancellationToken.None);
-        var stale = await twoFactor.DisableAsync(user.Id, CodeAt(secret, Now.AddMinutes(-2)), CancellationToken.None);
-        var disabled = await twoFactor.DisableAsync(user.Id, CodeAt(secret, Now), CancellationToken.None);
+        var wrong = await twoFactor.DisableAsync(Callers.Session(user.Id), OtherCode(CodeAt(secret, Now)), CancellationToken.None);
+        var withBackupCode = await twoFactor.DisableAsync(Callers.Session(user.Id), codes[0], CancellationToken.None);
+        var stale = await twoFactor.DisableAsync(Callers.Session(user.Id), CodeAt(secret, Now.AddMinutes(-2)), CancellationToken.None);
+        var disabled = await twoFactor.DisableAsync(Callers.Session(user.Id), CodeAt(secret, Now), CancellationToken.None);
 
         // Assert
         Assert.Equal(ErrorCodes.InvalidTwoFactorCode, wrong.Problem?.Code);
@@ -361,8 +361,8 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var (user, secret, oldCodes) = await EnrolAsync("regen@example.com");
 
         // Act
-        var withBackupCode = await twoFactor.RegenerateBackupCodesAsync(user.Id, oldCodes[1], CancellationToken.None);
-        var regenerated = await twoFactor.RegenerateBackupCodesAsync(user.Id, CodeAt(secret, Now), CancellationToken.None);
+        var withBackupCode = await twoFactor.RegenerateBackupCodesAsync(Callers.Session(user.Id), oldCodes[1], CancellationToken.None);
+        var regenerated = await twoFactor.RegenerateBackupCodesAsync(Callers.Session(user.Id), CodeAt(secret, Now), CancellationToken.None);
         var oldCode = await SignInAsync(user.Email, Password, oldCodes[0]);
         var newCode = await SignInAsync(user.Email, Password, regenerated.Value![0]);
 
@@ -381,7 +381,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         // Arrange: regenerate, then put an old-set row back, as a crash before the clean-up would leave it.
         var (user, secret, oldCodes) = await EnrolAsync("survivor@example.com");
         var oldGeneration = (await core.Get<TwoFactorStore>().FindAsync(user.Id, CancellationToken.None))!.BackupCodeGeneration!;
-        await twoFactor.RegenerateBackupCodesAsync(user.Id, CodeAt(secret, Now), CancellationToken.None);
+        await twoFactor.RegenerateBackupCodesAsync(Callers.Session(user.Id), CodeAt(secret, Now), CancellationToken.None);
         var hash = core.Get<CredentialHasher>().Hash(BackupCodes.Normalize(oldCodes[0])!);
         await core.Get<TwoFactorStore>().AddBackupCodesAsync(user.Id, oldGeneration, [hash], Now, CancellationToken.None);
 
@@ -435,7 +435,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         var user = await RegisterAsync(email);
         var setup = (await twoFactor.SetupAsync(user.Id, CancellationToken.None)).Value!;
-        var codes = (await twoFactor.EnableAsync(user.Id, CodeAt(setup.Secret, Now), CancellationToken.None)).Value!;
+        var codes = (await twoFactor.EnableAsync(Callers.Session(user.Id), CodeAt(setup.Secret, Now), CancellationToken.None)).Value!;
         core.Time.Advance(TimeSpan.FromSeconds(30));
         return (user, setup.Secret, codes);
     }
