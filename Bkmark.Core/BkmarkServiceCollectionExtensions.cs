@@ -12,6 +12,7 @@ using Bkmark.Core.Maintenance;
 using Bkmark.Core.Operator;
 using Bkmark.Core.Organisations;
 using Bkmark.Core.Passkeys;
+using Bkmark.Core.Passwords;
 using Bkmark.Core.PublishableKeys;
 using Bkmark.Core.Secrets;
 using Bkmark.Core.SecurityLog;
@@ -53,6 +54,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<AttemptThrottle>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<AccountDirectory>();
+        services.AddPasswordPolicy();
         services.AddServiceWithInternalConstructor<AccountService>();
         services.AddOptions<Identity.PasswordHasherOptions>().Configure<IOptions<AccountOptions>>(
             (hasher, accounts) => hasher.IterationCount = accounts.Value.PasswordHashIterations);

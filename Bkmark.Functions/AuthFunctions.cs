@@ -27,6 +27,16 @@ public sealed class AuthFunctions(EmailVerificationService registration, SignInS
             () => signIn.SignInWithPasswordAsync(attempt, ClientInfo.From(request), cancellationToken));
     }, cancellationToken);
 
+    [Function(nameof(LoginWithSecurityKey))]
+    public Task<IActionResult> LoginWithSecurityKey(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/login/webauthn")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<SecurityKeyLoginRequest>(request, async body =>
+    {
+        var deviceToken = DeviceCookie.Presented(request, body.DeviceToken);
+        return await TokenDelivery.SignInAsync(request, body.RefreshTokenDelivery,
+            () => signIn.SignInWithSecurityKeyAsync(body.ChallengeId, body.Credential, deviceToken, ClientInfo.From(request), cancellationToken));
+    }, cancellationToken);
+
     [Function(nameof(Refresh))]
     public Task<IActionResult> Refresh(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/refresh")] HttpRequest request,
@@ -85,6 +95,9 @@ public sealed class AuthFunctions(EmailVerificationService registration, SignInS
     private sealed record RegisterRequest(string? Email, string? Password, string? DisplayName);
 
     private sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode, string? DeviceToken, string? RefreshTokenDelivery);
+
+    private sealed record SecurityKeyLoginRequest(
+        string? ChallengeId, System.Text.Json.JsonElement? Credential, string? DeviceToken, string? RefreshTokenDelivery);
 
     private sealed record RefreshRequest(string? RefreshToken);
 

@@ -12,8 +12,14 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SignInService sign
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/passkeys/options")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
         () => routes.AuthenticateRouteAsync(request, cancellationToken),
-        async caller => ApiResults.From(await passkeys.BeginRegistrationAsync(caller.UserId, cancellationToken), ApiResults.Ok),
-        cancellationToken);
+        async caller =>
+    {
+        // No body (or no purpose): a passkey, as before purposes existed.
+        var body = await RequestBody.ReadOptionalAsync<RegistrationOptionsRequest>(request, cancellationToken);
+        return body.Succeeded
+            ? ApiResults.From(await passkeys.BeginRegistrationAsync(caller.UserId, body.Value?.Purpose, cancellationToken), ApiResults.Ok)
+            : ApiResults.Problem(body.Problem);
+    }, cancellationToken);
 
     [Function(nameof(RegisterPasskey))]
     public Task<IActionResult> RegisterPasskey(
@@ -66,6 +72,8 @@ public sealed class PasskeyFunctions(PasskeyService passkeys, SignInService sign
         body => TokenDelivery.SignInAsync(request, body.RefreshTokenDelivery,
             () => signIn.SignInWithPasskeyAsync(body.ChallengeId, body.Credential, ClientInfo.From(request), cancellationToken)),
         cancellationToken);
+
+    private sealed record RegistrationOptionsRequest(string? Purpose);
 
     private sealed record RegisterPasskeyRequest(string? ChallengeId, JsonElement? Credential, string? Name);
 

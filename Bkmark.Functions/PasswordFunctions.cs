@@ -1,10 +1,20 @@
 using Bkmark.Core.Lifecycle;
+using Bkmark.Core.Passwords;
 
 namespace Bkmark.Functions;
 
-/// <summary>The password: changing it when signed in, and resetting a forgotten one with a link sent by email.</summary>
-public sealed class PasswordFunctions(PasswordService passwords, PolicyAuthenticator routes)
+/// <summary>The password: rating a new one as it is typed, changing it when signed in, and resetting a forgotten one with a link sent by email.</summary>
+public sealed class PasswordFunctions(PasswordService passwords, PasswordPolicy policy, PolicyAuthenticator routes)
 {
+    [Function(nameof(RatePasswordStrength))]
+    public Task<IActionResult> RatePasswordStrength(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/password-strength")] HttpRequest request,
+        CancellationToken cancellationToken) => ApiEndpoint.RunAsync<StrengthRequest>(request, async body =>
+    {
+        var verdict = await policy.MeterAsync(body.Password, body.Email, body.DisplayName, ClientInfo.From(request).IpAddress, cancellationToken);
+        return ApiResults.From(verdict, ApiResults.Ok);
+    }, cancellationToken);
+
     [Function(nameof(ChangePassword))]
     public Task<IActionResult> ChangePassword(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/password")] HttpRequest request,
@@ -34,6 +44,8 @@ public sealed class PasswordFunctions(PasswordService passwords, PolicyAuthentic
             body.Token, body.NewPassword, body.TwoFactorCode, ClientInfo.From(request), cancellationToken);
         return ApiResults.From(reset, _ => ApiResults.NoContent());
     }, cancellationToken);
+
+    private sealed record StrengthRequest(string? Password, string? Email, string? DisplayName);
 
     private sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 

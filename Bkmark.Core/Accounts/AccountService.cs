@@ -1,3 +1,4 @@
+using Bkmark.Core.Passwords;
 using Microsoft.AspNetCore.Identity;
 
 namespace Bkmark.Core.Accounts;
@@ -5,8 +6,6 @@ namespace Bkmark.Core.Accounts;
 /// <summary>Registration, password sign-in and the profile.</summary>
 public sealed class AccountService
 {
-    private const int MinPasswordLength = 8;
-    private const int MaxPasswordLength = 256;
     private const int MaxDisplayNameLength = 100;
 
     private readonly UserStore users;
@@ -15,6 +14,7 @@ public sealed class AccountService
     private readonly TimeProvider time;
     private readonly IPasswordHasher<UserEntity> hasher;
     private readonly IEnumerable<IPlanChangeHandler> planHandlers;
+    private readonly PasswordPolicy passwordPolicy;
 
     // Verified against when the email is unknown, so an unknown email costs the same hash as a wrong password.
     private readonly string decoyHash;
@@ -26,9 +26,11 @@ public sealed class AccountService
         IdGenerator ids,
         TimeProvider time,
         IPasswordHasher<UserEntity> hasher,
-        IEnumerable<IPlanChangeHandler> planHandlers)
+        IEnumerable<IPlanChangeHandler> planHandlers,
+        PasswordPolicy passwordPolicy)
     {
         this.planHandlers = planHandlers;
+        this.passwordPolicy = passwordPolicy;
         this.users = users;
         this.passkeys = passkeys;
         this.ids = ids;
@@ -46,9 +48,9 @@ public sealed class AccountService
             errors.Add("email", EmailAddress.Invalid);
         }
 
-        if (!IsAcceptablePassword(password))
+        if (!PasswordPolicy.HasAcceptableLength(password))
         {
-            errors.Add("password", PasswordRule);
+            errors.Add("password", PasswordPolicy.LengthRule);
         }
 
         var name = displayName?.Trim();
@@ -60,6 +62,11 @@ public sealed class AccountService
         if (errors.Problem is { } invalid)
         {
             return invalid;
+        }
+
+        if (await passwordPolicy.CheckNewAsync("password", password!, normalizedEmail, name, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         var user = NewUser(normalizedEmail!, name);
@@ -97,11 +104,6 @@ public sealed class AccountService
         Plan = Plans.Free,
         CreatedAt = time.GetUtcNow(),
     };
-
-    /// <summary>What a new password must be, as a validation message names it.</summary>
-    public static string PasswordRule { get; } = $"The password must be {MinPasswordLength} to {MaxPasswordLength} characters.";
-
-    public static bool IsAcceptablePassword(string? password) => password is { Length: >= MinPasswordLength and <= MaxPasswordLength };
 
     /// <summary>The account a session belongs to, for re-authenticating its person; null once deleted.</summary>
     internal async Task<Account?> FindAsync(string userId, CancellationToken cancellationToken) =>

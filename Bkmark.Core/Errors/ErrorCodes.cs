@@ -48,11 +48,16 @@ public static class ErrorCodes
     public const string LastOwner = "LAST_OWNER";
     public const string AccountLocked = "ACCOUNT_LOCKED";
 
+    public const string PasswordTooWeak = "PASSWORD_TOO_WEAK";
+    public const string PasswordBreached = "PASSWORD_BREACHED";
+
     // The one place a code gets its status: a code can never answer with two.
     private static readonly Dictionary<string, (int Status, string Title)> Table = new()
     {
         [ValidationFailed] = (400, "Validation failed"),
         [CredentialsInUrl] = (400, "Credentials in URL"),
+        [PasswordTooWeak] = (400, "Password too weak"),
+        [PasswordBreached] = (400, "Password in a known breach"),
         [MissingToken] = (401, "Missing token"),
         [InvalidToken] = (401, "Invalid token"),
         [TokenRevoked] = (401, "Token revoked"),

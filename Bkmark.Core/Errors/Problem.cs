@@ -21,5 +21,11 @@ public sealed record Problem(string Code, string Detail)
     /// <summary>Extra response headers, e.g. the <c>RateLimit-*</c> family.</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
 
+    /// <summary>
+    /// RFC 9457 §3.2 extension members, written beside the standard ones (camelCase names): what a client needs to
+    /// act on the problem, e.g. the second-step methods of <c>TWO_FACTOR_REQUIRED</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
+
     public string Title => ErrorCodes.TitleOf(Code);
 }

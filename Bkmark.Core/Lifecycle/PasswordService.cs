@@ -1,4 +1,5 @@
 using Bkmark.Core.Accounts;
+using Bkmark.Core.Passwords;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.SignIn;
@@ -21,6 +22,7 @@ public sealed partial class PasswordService
     private readonly LifecycleEmails emails;
     private readonly AttemptThrottle throttle;
     private readonly SecurityEventLog securityLog;
+    private readonly PasswordPolicy passwordPolicy;
     private readonly ILogger<PasswordService> logger;
     private readonly ThrottlePolicy resetSends;
 
@@ -33,6 +35,7 @@ public sealed partial class PasswordService
         LifecycleEmails emails,
         AttemptThrottle throttle,
         SecurityEventLog securityLog,
+        PasswordPolicy passwordPolicy,
         IOptions<LifecycleOptions> options,
         ILogger<PasswordService> logger)
     {
@@ -44,6 +47,7 @@ public sealed partial class PasswordService
         this.emails = emails;
         this.throttle = throttle;
         this.securityLog = securityLog;
+        this.passwordPolicy = passwordPolicy;
         this.logger = logger;
         this.resetSends = EmailVerificationService.LinkEmailPolicy("password-reset-send", options.Value);
     }
@@ -58,9 +62,9 @@ public sealed partial class PasswordService
         ArgumentNullException.ThrowIfNull(caller);
         var errors = new FieldErrors();
         errors.Require("currentPassword", currentPassword, "The current password is required.");
-        if (!AccountService.IsAcceptablePassword(newPassword))
+        if (!PasswordPolicy.HasAcceptableLength(newPassword))
         {
-            errors.Add("newPassword", AccountService.PasswordRule);
+            errors.Add("newPassword", PasswordPolicy.LengthRule);
         }
 
         if (errors.Problem is { } invalid)
@@ -72,6 +76,11 @@ public sealed partial class PasswordService
         if (!proof.Succeeded)
         {
             return proof.Problem;
+        }
+
+        if (await passwordPolicy.CheckNewAsync("newPassword", newPassword!, proof.Value.Email, proof.Value.DisplayName, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         var changed = await accounts.SetPasswordAsync(caller.UserId, newPassword!, cancellationToken);
@@ -136,9 +145,9 @@ public sealed partial class PasswordService
     public async Task<Result<bool>> CompleteResetAsync(
         string? token, string? newPassword, string? twoFactorCode, ClientInfo client, CancellationToken cancellationToken)
     {
-        if (!AccountService.IsAcceptablePassword(newPassword))
+        if (!PasswordPolicy.HasAcceptableLength(newPassword))
         {
-            return Problems.Validation("newPassword", AccountService.PasswordRule);
+            return Problems.Validation("newPassword", PasswordPolicy.LengthRule);
         }
 
         var link = await tokens.FindUsableAsync(token, LinkPurpose.ResetPassword, client, cancellationToken);
@@ -152,6 +161,12 @@ public sealed partial class PasswordService
         if (user is null || user.Email != link.Value.Email)
         {
             return LifecycleTokens.Unusable();
+        }
+
+        // Before the second factor and the link are spent: a refused password costs neither.
+        if (await passwordPolicy.CheckNewAsync("newPassword", newPassword!, user.Email, user.DisplayName, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         var secondFactor = await twoFactor.CheckSignInAsync(user.Id, twoFactorCode, cancellationToken);

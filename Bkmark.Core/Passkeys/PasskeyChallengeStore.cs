@@ -16,7 +16,7 @@ internal sealed class PasskeyChallengeStore(BkmarkTables tables, ExpiryIndex exp
 
     /// <summary>Stores the options of a new ceremony.</summary>
     /// <returns>The challenge id the browser's answer must name: 128 random bits, hex.</returns>
-    public async Task<string> CreateAsync(string ceremony, string userId, string optionsJson, CancellationToken cancellationToken)
+    public async Task<string> CreateAsync(string ceremony, string userId, string optionsJson, string? context, CancellationToken cancellationToken)
     {
         var entity = new PasskeyChallengeEntity
         {
@@ -24,6 +24,7 @@ internal sealed class PasskeyChallengeStore(BkmarkTables tables, ExpiryIndex exp
             Ceremony = ceremony,
             UserId = userId,
             OptionsJson = optionsJson,
+            Context = context,
             ExpiresAt = time.GetUtcNow() + options.Value.ChallengeLifetime,
         };
         // Unanswered challenges are left to the sweep; scheduled first, so none is missed.
@@ -36,9 +37,9 @@ internal sealed class PasskeyChallengeStore(BkmarkTables tables, ExpiryIndex exp
     /// Marks the challenge used, conditional on the ETag read: of two concurrent consumers, one writes and
     /// the other gets 412 (or 404), so exactly one sees the options. Then removes it, as tidiness.
     /// </summary>
-    /// <returns>The options, or null when the challenge is unknown, already used, expired, or belongs
+    /// <returns>The challenge (its options and context), or null when it is unknown, already used, expired, or belongs
     /// to another ceremony or user.</returns>
-    public async Task<string?> ConsumeAsync(string? challengeId, string ceremony, string userId, CancellationToken cancellationToken)
+    public async Task<PasskeyChallengeEntity?> ConsumeAsync(string? challengeId, string ceremony, string userId, CancellationToken cancellationToken)
     {
         if (!IsWellFormed(challengeId))
         {
@@ -71,7 +72,26 @@ internal sealed class PasskeyChallengeStore(BkmarkTables tables, ExpiryIndex exp
         var usable = challenge.ConsumedAt < challenge.ExpiresAt
             && challenge.Ceremony == ceremony
             && challenge.UserId == userId;
-        return usable ? challenge.OptionsJson : null;
+        return usable ? challenge : null;
+    }
+
+    /// <summary>
+    /// Reads a challenge without consuming it: who it is for, so that the answer's attempt can be throttled on that
+    /// user before it is checked (§7).
+    /// </summary>
+    /// <returns>The challenge, or null when it is unknown, used, expired or of another ceremony.</returns>
+    public async Task<PasskeyChallengeEntity?> PeekAsync(string? challengeId, string ceremony, CancellationToken cancellationToken)
+    {
+        if (!IsWellFormed(challengeId))
+        {
+            return null;
+        }
+
+        var found = await Challenges.GetEntityIfExistsAsync<PasskeyChallengeEntity>(challengeId!, "", cancellationToken: cancellationToken);
+        return found.HasValue && found.Value is { ConsumedAt: null } challenge && challenge.Ceremony == ceremony
+            && time.GetUtcNow() < challenge.ExpiresAt
+            ? challenge
+            : null;
     }
 
     private async Task DeleteSpentAsync(string challengeId, ETag etag, CancellationToken cancellationToken)

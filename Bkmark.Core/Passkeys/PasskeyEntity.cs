@@ -32,6 +32,9 @@ internal sealed class PasskeyEntity : StoredEntity
     public string Name { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
+
+    /// <summary>One of <see cref="PasskeyPurposes"/>; null (rows from before purposes) is a passkey.</summary>
+    public string? Purpose { get; set; }
 }
 
 /// <summary>
@@ -67,11 +70,32 @@ internal sealed class PasskeyChallengeEntity : StoredEntity, IExpiringEntity
 
     /// <summary>Set by the one request that consumed it.</summary>
     public DateTimeOffset? ConsumedAt { get; set; }
+
+    /// <summary>
+    /// What the ceremony carries through to its answer, for the service that started it: a registration's purpose,
+    /// or a second step's note from the password step. Never a secret.
+    /// </summary>
+    public string? Context { get; set; }
 }
 
-/// <summary>The two WebAuthn ceremonies a challenge can belong to.</summary>
+/// <summary>The WebAuthn ceremonies a challenge can belong to.</summary>
 public static class PasskeyCeremony
 {
     public const string Registration = "registration";
     public const string Authentication = "authentication";
+
+    /// <summary>The second step of a password sign-in (DESIGN.md §17), bound to the user whose password was right.</summary>
+    public const string SecondFactor = "second-factor";
+}
+
+/// <summary>What a registered credential is for.</summary>
+public static class PasskeyPurposes
+{
+    /// <summary>A discoverable, user-verifying credential: signs in on its own, or serves as a second step.</summary>
+    public const string Passkey = "passkey";
+
+    /// <summary>A security key that may be non-discoverable and need no PIN: only the second step after a password.</summary>
+    public const string SecondFactor = "second-factor";
+
+    public static IReadOnlyList<string> All { get; } = [Passkey, SecondFactor];
 }

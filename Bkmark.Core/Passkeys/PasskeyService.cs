@@ -46,9 +46,20 @@ public sealed partial class PasskeyService
         this.logger = logger;
     }
 
-    /// <summary>Starts registering a passkey for a signed-in user: options for <c>navigator.credentials.create</c>.</summary>
-    public async Task<Result<PasskeyCeremonyStart>> BeginRegistrationAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts registering a passkey for a signed-in user: options for <c>navigator.credentials.create</c>.
+    /// <paramref name="purpose"/> is one of <see cref="PasskeyPurposes"/> (null: a passkey); a
+    /// <see cref="PasskeyPurposes.SecondFactor"/> key need not be discoverable nor verify its user: it only ever follows a password.
+    /// </summary>
+    public async Task<Result<PasskeyCeremonyStart>> BeginRegistrationAsync(string userId, string? purpose, CancellationToken cancellationToken)
     {
+        purpose ??= PasskeyPurposes.Passkey;
+        if (!PasskeyPurposes.All.Contains(purpose))
+        {
+            return Problems.Validation("purpose", $"The purpose must be one of: {string.Join(", ", PasskeyPurposes.All)}.");
+        }
+
+        var secondFactorOnly = purpose == PasskeyPurposes.SecondFactor;
         var user = await users.FindByIdAsync(userId, cancellationToken);
         if (user is null)
         {
@@ -61,17 +72,24 @@ public sealed partial class PasskeyService
             User = new Fido2User { Id = UserHandleOf(userId), Name = user.Email, DisplayName = user.DisplayName ?? user.Email },
             // The browser refuses an authenticator that already holds one of these: no second passkey for it.
             ExcludeCredentials = existing.Select(DescriptorOf).ToList(),
-            AuthenticatorSelection = new AuthenticatorSelection
-            {
-                // Discoverable, so sign-in needs no user name; verified (PIN, biometrics), so a passkey is two factors.
-                ResidentKey = ResidentKeyRequirement.Required,
-                UserVerification = UserVerificationRequirement.Required,
-            },
+            AuthenticatorSelection = secondFactorOnly
+                ? new AuthenticatorSelection
+                {
+                    // A security key beside a password: it need not store the credential (the allow list names it) nor ask for a PIN.
+                    ResidentKey = ResidentKeyRequirement.Discouraged,
+                    UserVerification = UserVerificationRequirement.Discouraged,
+                }
+                : new AuthenticatorSelection
+                {
+                    // Discoverable, so sign-in needs no user name; verified (PIN, biometrics), so a passkey is two factors.
+                    ResidentKey = ResidentKeyRequirement.Required,
+                    UserVerification = UserVerificationRequirement.Required,
+                },
             AttestationPreference = AttestationConveyancePreference.None,
             PubKeyCredParams = PubKeyCredParam.Defaults,
         });
 
-        return await StartAsync(PasskeyCeremony.Registration, userId, options.ToJson(), cancellationToken);
+        return await StartAsync(PasskeyCeremony.Registration, userId, options.ToJson(), context: purpose, cancellationToken);
     }
 
     /// <summary>Verifies the browser's attestation and stores the new passkey, named after the caller's browser unless named.</summary>
@@ -99,8 +117,8 @@ public sealed partial class PasskeyService
             return invalid;
         }
 
-        var optionsJson = await challenges.ConsumeAsync(challengeId, PasskeyCeremony.Registration, userId, cancellationToken);
-        if (optionsJson is null)
+        var challenge = await challenges.ConsumeAsync(challengeId, PasskeyCeremony.Registration, userId, cancellationToken);
+        if (challenge is null)
         {
             return Problems.Validation("challengeId", "The challenge is unknown, expired or already used. Request new options.");
         }
@@ -111,7 +129,7 @@ public sealed partial class PasskeyService
             registered = await fido2.MakeNewCredentialAsync(new MakeNewCredentialParams
             {
                 AttestationResponse = response!,
-                OriginalOptions = CredentialCreateOptions.FromJson(optionsJson),
+                OriginalOptions = CredentialCreateOptions.FromJson(challenge.OptionsJson),
                 IsCredentialIdUniqueToUserCallback = async (args, ct) => await store.FindByCredentialIdAsync(args.CredentialId, ct) is null,
             }, cancellationToken);
         }
@@ -138,6 +156,7 @@ public sealed partial class PasskeyService
             Transports = string.Join(',', (registered.Transports ?? []).Select(t => t.ToString().ToLowerInvariant())),
             Name = validName!,
             CreatedAt = now,
+            Purpose = challenge.Context ?? PasskeyPurposes.Passkey,
         };
 
         // Fido2's uniqueness callback is a read; the index claim is the check that holds under a race.
@@ -161,7 +180,7 @@ public sealed partial class PasskeyService
             AllowedCredentials = [],
             UserVerification = UserVerificationRequirement.Required,
         });
-        return await StartAsync(PasskeyCeremony.Authentication, "", options.ToJson(), cancellationToken);
+        return await StartAsync(PasskeyCeremony.Authentication, "", options.ToJson(), context: null, cancellationToken);
     }
 
     /// <summary>Verifies the browser's assertion.</summary>
@@ -175,8 +194,8 @@ public sealed partial class PasskeyService
             return Problems.Validation("credential", "The credential must be the PublicKeyCredential from navigator.credentials.get, as JSON, with its user handle.");
         }
 
-        var optionsJson = await challenges.ConsumeAsync(challengeId, PasskeyCeremony.Authentication, "", cancellationToken);
-        if (optionsJson is null)
+        var challenge = await challenges.ConsumeAsync(challengeId, PasskeyCeremony.Authentication, "", cancellationToken);
+        if (challenge is null)
         {
             return Refused("challenge unknown, expired or used");
         }
@@ -187,13 +206,92 @@ public sealed partial class PasskeyService
             return Refused("unknown credential");
         }
 
+        // A key registered for the second step only was never asked to verify its user: alone it is one factor.
+        if (passkey.Purpose == PasskeyPurposes.SecondFactor)
+        {
+            return Refused("second-factor key used alone");
+        }
+
+        return await AssertAsync(passkey, response, challenge, Refused, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts the second step of a password sign-in (DESIGN.md §17): options for <c>navigator.credentials.get</c> that
+    /// allow any of the user's passkeys and security keys. The challenge is the pending sign-in: made only once the
+    /// password was right, bound to that user, short-lived and consumed once. <paramref name="context"/> is what the
+    /// password step passes on to the finished sign-in (no secret).
+    /// </summary>
+    /// <returns>Null when the user has no passkey or security key to use.</returns>
+    internal async Task<PasskeyCeremonyStart?> BeginSecondFactorAsync(string userId, string? context, CancellationToken cancellationToken)
+    {
+        var registered = await store.ListAsync(userId, cancellationToken);
+        if (registered.Count == 0)
+        {
+            return null;
+        }
+
+        var options = fido2.GetAssertionOptions(new GetAssertionOptionsParams
+        {
+            AllowedCredentials = registered.Select(DescriptorOf).ToList(),
+            // The password was the knowledge factor; the key adds possession, with or without a PIN.
+            UserVerification = UserVerificationRequirement.Discouraged,
+        });
+        return await StartAsync(PasskeyCeremony.SecondFactor, userId, options.ToJson(), context, cancellationToken);
+    }
+
+    /// <summary>Whose password a pending second step follows; null when the challenge is unknown, used or expired.</summary>
+    internal async Task<string?> PendingSecondFactorUserAsync(string? challengeId, CancellationToken cancellationToken) =>
+        (await challenges.PeekAsync(challengeId, PasskeyCeremony.SecondFactor, cancellationToken))?.UserId;
+
+    /// <summary>
+    /// Finishes a second step begun by <see cref="BeginSecondFactorAsync"/>: the assertion must come from one of
+    /// <paramref name="userId"/>'s own passkeys or security keys.
+    /// </summary>
+    /// <returns>The context the password step left; 401 <c>INVALID_TWO_FACTOR_CODE</c> for an assertion that does not
+    /// verify (a guess), 401 <c>INVALID_CREDENTIALS</c> when the pending sign-in is gone (used, expired: not a guess).</returns>
+    internal async Task<Result<string?>> VerifySecondFactorAsync(
+        string? challengeId, JsonElement? credential, string userId, CancellationToken cancellationToken)
+    {
+        // A security key's credential need not be discoverable, so its assertion may carry no user handle.
+        var response = Parse<AuthenticatorAssertionRawResponse>(credential, r => r.Response is not null && r.RawId is { Length: > 0 });
+        if (response is null)
+        {
+            return Problems.Validation("credential", "The credential must be the PublicKeyCredential from navigator.credentials.get, as JSON.");
+        }
+
+        var challenge = await challenges.ConsumeAsync(challengeId, PasskeyCeremony.SecondFactor, userId, cancellationToken);
+        if (challenge is null)
+        {
+            return PendingSignInGone();
+        }
+
+        var passkey = await store.FindByCredentialIdAsync(response.RawId, cancellationToken);
+        // Another person's key proves nothing about this account: the same answer as a forged signature.
+        if (passkey is null || passkey.UserId != userId)
+        {
+            return SecondFactorRefused("unknown credential");
+        }
+
+        var used = await AssertAsync(passkey, response, challenge, SecondFactorRefused, cancellationToken);
+        return used.Succeeded ? challenge.Context : used.Problem;
+    }
+
+    /// <summary>The problem for a second step whose pending sign-in is unknown, used or expired.</summary>
+    internal static Problem PendingSignInGone() =>
+        new(ErrorCodes.InvalidCredentials, "This sign-in is unknown, expired or already finished. Sign in with your password again.");
+
+    /// <summary>Verifies an assertion against a consumed challenge and the stored key, then records the use.</summary>
+    private async Task<Result<string>> AssertAsync(
+        PasskeyEntity passkey, AuthenticatorAssertionRawResponse response, PasskeyChallengeEntity challenge, Func<string, Problem> refuse,
+        CancellationToken cancellationToken)
+    {
         VerifyAssertionResult verified;
         try
         {
             verified = await fido2.MakeAssertionAsync(new MakeAssertionParams
             {
                 AssertionResponse = response,
-                OriginalOptions = AssertionOptions.FromJson(optionsJson),
+                OriginalOptions = AssertionOptions.FromJson(challenge.OptionsJson),
                 StoredPublicKey = passkey.PublicKey,
                 StoredSignatureCounter = (uint)passkey.SignatureCounter,
                 // The user handle maps to one user; it must be the one this credential was registered for.
@@ -203,10 +301,10 @@ public sealed partial class PasskeyService
         }
         catch (Exception exception) when (IsVerificationFailure(exception))
         {
-            return Refused(ReasonOf(exception));
+            return refuse(ReasonOf(exception));
         }
 
-        return await RecordUseAsync(passkey, verified, cancellationToken);
+        return await RecordUseAsync(passkey, verified, refuse, cancellationToken);
     }
 
     public async Task<IReadOnlyList<PasskeyView>> ListAsync(string userId, CancellationToken cancellationToken) =>
@@ -276,7 +374,8 @@ public sealed partial class PasskeyService
     public static byte[] UserHandleOf(string userId) => Encoding.UTF8.GetBytes(userId);
 
     /// <summary>Saves the new counter and last use with the ETag; a concurrent use that got there first must have counted lower.</summary>
-    private Task<Result<string>> RecordUseAsync(PasskeyEntity passkey, VerifyAssertionResult verified, CancellationToken cancellationToken) =>
+    private Task<Result<string>> RecordUseAsync(
+        PasskeyEntity passkey, VerifyAssertionResult verified, Func<string, Problem> refuse, CancellationToken cancellationToken) =>
         OptimisticConcurrency.RunAsync<string>(async () =>
         {
             passkey.SignatureCounter = verified.SignCount;
@@ -290,22 +389,23 @@ public sealed partial class PasskeyService
             var fresh = await store.FindAsync(passkey.UserId, passkey.Id, cancellationToken);
             if (fresh is null)
             {
-                return Refused("passkey removed during sign-in");
+                return refuse("passkey removed during sign-in");
             }
 
             if (!SignatureCounter.Advances(fresh.SignatureCounter, verified.SignCount))
             {
                 LogCounterRegression(logger, passkey.Id, passkey.UserId, fresh.SignatureCounter, verified.SignCount);
-                return Refused(nameof(Fido2ErrorCode.InvalidSignCount));
+                return refuse(nameof(Fido2ErrorCode.InvalidSignCount));
             }
 
             passkey = fresh;
             return RaceAttempt.Lost;
         });
 
-    private async Task<PasskeyCeremonyStart> StartAsync(string ceremony, string userId, string optionsJson, CancellationToken cancellationToken)
+    private async Task<PasskeyCeremonyStart> StartAsync(
+        string ceremony, string userId, string optionsJson, string? context, CancellationToken cancellationToken)
     {
-        var challengeId = await challenges.CreateAsync(ceremony, userId, optionsJson, cancellationToken);
+        var challengeId = await challenges.CreateAsync(ceremony, userId, optionsJson, context, cancellationToken);
         using var document = JsonDocument.Parse(optionsJson);
         return new PasskeyCeremonyStart(challengeId, document.RootElement.Clone());
     }
@@ -314,6 +414,12 @@ public sealed partial class PasskeyService
     {
         LogSignInRefused(logger, reason);
         return new Problem(ErrorCodes.InvalidCredentials, "The passkey could not be verified.");
+    }
+
+    private Problem SecondFactorRefused(string reason)
+    {
+        LogSecondFactorRefused(logger, reason);
+        return new Problem(ErrorCodes.InvalidTwoFactorCode, "The passkey or security key could not be verified.");
     }
 
     private static Problem AlreadyRegistered() =>
@@ -381,6 +487,9 @@ public sealed partial class PasskeyService
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Passkey {PasskeyId} of user {UserId} removed")]
     private static partial void LogRemoved(ILogger logger, string passkeyId, string userId);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Security-key second step refused: {Reason}")]
+    private static partial void LogSecondFactorRefused(ILogger logger, string reason);
 }
 
 /// <summary>A ceremony's start: the id to send back, and the options for the browser (a JSON object, as Fido2 writes it).</summary>

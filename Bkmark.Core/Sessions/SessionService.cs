@@ -512,9 +512,22 @@ public sealed record TokenResponse(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? DeviceToken { get; init; }
 
+    /// <summary>
+    /// Only after a password sign-in whose password the breached-password range lists (DESIGN.md §17): <c>true</c>, so
+    /// the client asks the person to change it. Absent otherwise, and when the range could not be read.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? PasswordBreached { get; init; }
+
     /// <summary>The body when the refresh token (and any device token) went into HttpOnly cookies.</summary>
-    public CookieTokenResponse WithoutRefreshToken() => new(AccessToken, TokenType, ExpiresIn, RefreshExpiresIn, SessionId);
+    public CookieTokenResponse WithoutRefreshToken() =>
+        new(AccessToken, TokenType, ExpiresIn, RefreshExpiresIn, SessionId) { PasswordBreached = PasswordBreached };
 }
 
 /// <summary>A token response whose refresh token travels in the cookie, not the body.</summary>
-public sealed record CookieTokenResponse(string AccessToken, string TokenType, int ExpiresIn, int RefreshExpiresIn, string SessionId);
+public sealed record CookieTokenResponse(string AccessToken, string TokenType, int ExpiresIn, int RefreshExpiresIn, string SessionId)
+{
+    /// <inheritdoc cref="TokenResponse.PasswordBreached"/>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? PasswordBreached { get; init; }
+}

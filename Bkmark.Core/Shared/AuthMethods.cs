@@ -5,6 +5,9 @@ public static class AuthMethods
 {
     public const string Password = "password";
     public const string PasswordAndTotp = "password+totp";
+
+    /// <summary>A password, then a passkey or security key as the second step (DESIGN.md §17).</summary>
+    public const string PasswordAndWebAuthn = "password+webauthn";
     public const string Passkey = "passkey";
     public const string Social = "social";
     public const string SocialAndTotp = "social+totp";
@@ -13,6 +16,7 @@ public static class AuthMethods
     {
         Password => ["pwd"],
         PasswordAndTotp => ["pwd", "otp", "mfa"],
+        PasswordAndWebAuthn => ["pwd", "hwk", "mfa"],
         // A verified passkey is possession of a hardware-bound key plus user verification.
         Passkey => ["hwk", "user", "mfa"],
         // "fed": a federated identity assertion (as Microsoft Entra ID writes it; RFC 8176 has no value for it).

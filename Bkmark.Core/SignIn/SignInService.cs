@@ -1,5 +1,6 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Passkeys;
+using Bkmark.Core.Passwords;
 using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Sessions;
 using Bkmark.Core.Telemetry;
@@ -23,6 +24,7 @@ public sealed class SignInService
     private readonly SecurityEventLog securityLog;
     private readonly SecurityNotifier notifier;
     private readonly BkmarkMetrics metrics;
+    private readonly PasswordPolicy passwordPolicy;
 
     // One counter per account for every device it has not seen, and one per device it has (§7).
     private readonly ThrottlePolicy unknownDevicePolicy;
@@ -39,8 +41,10 @@ public sealed class SignInService
         SecurityEventLog securityLog,
         SecurityNotifier notifier,
         BkmarkMetrics metrics,
+        PasswordPolicy passwordPolicy,
         IOptions<AccountOptions> options)
     {
+        this.passwordPolicy = passwordPolicy;
         this.accounts = accounts;
         this.twoFactor = twoFactor;
         this.passkeys = passkeys;
@@ -68,18 +72,112 @@ public sealed class SignInService
         var proof = await CheckPasswordAsync(request, client, sessionId: null, cancellationToken);
         if (!proof.Succeeded)
         {
-            return proof.Problem;
+            return proof.Problem.Code == ErrorCodes.TwoFactorRequired
+                ? await OfferSecondStepsAsync(request, proof.Problem, cancellationToken)
+                : proof.Problem;
         }
 
         var (userId, email, authMethod) = proof.Value;
+        var breached = await passwordPolicy.IsBreachedAsync(request.Password!, cancellationToken);
+        return await CompletePasswordSignInAsync(userId, email, authMethod, request.DeviceToken, breached, client, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>POST /auth/login/webauthn</c> (DESIGN.md §17): finishes a password sign-in whose second step is a passkey or
+    /// security key. The challenge from the <c>TWO_FACTOR_REQUIRED</c> answer is the pending sign-in: made only past the
+    /// right password, bound to that user, short-lived and consumed once. Each attempt takes its slot in the user's
+    /// two-factor throttle before the assertion is checked (§7), exactly as a TOTP code does.
+    /// </summary>
+    public async Task<Result<TokenResponse>> SignInWithSecurityKeyAsync(
+        string? challengeId, JsonElement? credential, string? deviceToken, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        errors.Require("challengeId", challengeId, "The challengeId from the TWO_FACTOR_REQUIRED answer of POST /auth/login is required.");
+        if (credential is not { ValueKind: JsonValueKind.Object })
+        {
+            errors.Add("credential", "The credential must be the PublicKeyCredential from navigator.credentials.get, as JSON.");
+        }
+
+        if (errors.Problem is { } invalid)
+        {
+            return invalid;
+        }
+
+        var userId = await passkeys.PendingSecondFactorUserAsync(challengeId, cancellationToken);
+        if (userId is null)
+        {
+            return PasskeyService.PendingSignInGone();
+        }
+
+        var context = await twoFactor.CheckSecurityKeyAsync(
+            userId, () => passkeys.VerifySecondFactorAsync(challengeId, credential, userId, cancellationToken), cancellationToken);
+        if (!context.Succeeded)
+        {
+            return await RefuseAsync(userId, context.Problem, client, cancellationToken);
+        }
+
+        var user = await accounts.FindAsync(userId, cancellationToken);
+        if (user is null)
+        {
+            return Problems.TokenRevoked("This account no longer exists.");
+        }
+
+        // An operator may have locked the account since its password was checked.
+        if (AccountService.RefuseSignIn(user) is { } locked)
+        {
+            return locked;
+        }
+
+        return await CompletePasswordSignInAsync(
+            user.Id, user.Email, AuthMethods.PasswordAndWebAuthn, deviceToken, context.Value == BreachedPasswordContext, client, cancellationToken);
+    }
+
+    /// <summary>
+    /// The <c>TWO_FACTOR_REQUIRED</c> answer to a right password: which second steps the account has, and for a passkey
+    /// or security key the pending sign-in's challenge. Only past a correct password, so it reveals nothing to a guesser.
+    /// </summary>
+    private async Task<Problem> OfferSecondStepsAsync(PasswordSignIn request, Problem required, CancellationToken cancellationToken)
+    {
+        var user = await accounts.FindForSignInAsync(EmailAddress.Canonical(request.Email)!, cancellationToken);
+        if (user is null)
+        {
+            return required;
+        }
+
+        // The finished sign-in has no password left to look up: the password step notes the answer for it.
+        var breached = await passwordPolicy.IsBreachedAsync(request.Password!, cancellationToken);
+        var securityKey = await passkeys.BeginSecondFactorAsync(user.Id, breached ? BreachedPasswordContext : null, cancellationToken);
+        if (securityKey is null)
+        {
+            return required with { Extensions = new Dictionary<string, object?> { ["methods"] = new[] { SecondSteps.Totp } } };
+        }
+
+        return required with
+        {
+            Detail = required.Detail + " Or finish with a passkey or security key: POST /api/v1/auth/login/webauthn with webauthn.challengeId and the assertion to webauthn.options.",
+            Extensions = new Dictionary<string, object?>
+            {
+                ["methods"] = new[] { SecondSteps.Totp, SecondSteps.WebAuthn },
+                ["webauthn"] = securityKey,
+            },
+        };
+    }
+
+    /// <summary>
+    /// A password sign-in that passed every step: the session, the device token, and a notice when the device is new.
+    /// A success that presented no device token valid for the account is a new device, and its owner is emailed.
+    /// </summary>
+    private async Task<TokenResponse> CompletePasswordSignInAsync(
+        string userId, string email, string authMethod, string? deviceToken, bool passwordBreached, ClientInfo client, CancellationToken cancellationToken)
+    {
         var tokens = await sessions.SignInAsync(userId, authMethod, client, cancellationToken);
-        if (devices.DeviceOf(request.DeviceToken, userId) is null)
+        if (devices.DeviceOf(deviceToken, userId) is null)
         {
             var signIn = new SecurityEvent(userId, SecurityEventTypes.SignInSucceeded, client, tokens.SessionId);
             await notifier.SendAsync(email, SecurityNotices.NewDeviceSignIn, signIn, cancellationToken);
         }
 
-        return tokens with { DeviceToken = devices.Issue(userId) };
+        return tokens with { DeviceToken = devices.Issue(userId), PasswordBreached = passwordBreached ? true : null };
     }
 
     /// <summary>
@@ -204,6 +302,9 @@ public sealed class SignInService
         return refusal;
     }
 
+    // What a pending second step carries from the password step: the password it proved is a breached one.
+    private const string BreachedPasswordContext = "password-breached";
+
     private static ThrottlePolicy LoginPolicy(string kind, AccountOptions options) =>
         new(kind, options.LoginMaxFailures, options.LoginLockout, options.LoginLockout);
 
@@ -214,6 +315,16 @@ public sealed class SignInService
 
 /// <summary>A password sign-in as the client sent it; <see cref="DeviceToken"/> from the body or the <c>bk_device</c> cookie.</summary>
 public sealed record PasswordSignIn(string? Email, string? Password, string? TwoFactorCode, string? DeviceToken);
+
+/// <summary>The second steps a <c>TWO_FACTOR_REQUIRED</c> answer lists in <c>methods</c>.</summary>
+public static class SecondSteps
+{
+    /// <summary>A code from the authenticator app (or a backup code) as <c>twoFactorCode</c>, with the password again.</summary>
+    public const string Totp = "totp";
+
+    /// <summary>A passkey or security key, through <c>POST /auth/login/webauthn</c>.</summary>
+    public const string WebAuthn = "webauthn";
+}
 
 /// <summary>A passed password (and second-factor) check: whose, and the session's auth method.</summary>
 public sealed record PasswordProof(string UserId, string Email, string AuthMethod);

@@ -260,6 +260,14 @@ public sealed partial class TwoFactorService
     }
 
     /// <summary>
+    /// The second step with a passkey or security key (DESIGN.md §17), under the per-user throttle TOTP codes use:
+    /// the attempt takes its slot before <paramref name="check"/> verifies it, an <c>INVALID_TWO_FACTOR_CODE</c> stays
+    /// counted, anything that was not a guess is given back.
+    /// </summary>
+    internal Task<Result<T>> CheckSecurityKeyAsync<T>(string userId, Func<Task<Result<T>>> check, CancellationToken cancellationToken) =>
+        ThrottledAsync(userId, check, cancellationToken);
+
+    /// <summary>
     /// Keeps the account's two-factor flag (what <c>GET /me</c> shows) in line with the authenticator entity, which
     /// Accounts reads through us after the user, so a concurrent sync that read an older entity loses its race.
     /// </summary>

@@ -20,7 +20,11 @@ public static class ApiResults
 
     public static JsonResponse Problem(Problem problem)
     {
-        var body = new ProblemBody(problem.Status, problem.Code, problem.Title, problem.Detail) { Errors = problem.Errors };
+        var body = new ProblemBody(problem.Status, problem.Code, problem.Title, problem.Detail)
+        {
+            Errors = problem.Errors,
+            Extensions = problem.Extensions?.ToDictionary(e => e.Key, e => e.Value),
+        };
         var response = new JsonResponse(problem.Status, body, "application/problem+json");
         if (problem.RetryAfter is { } retryAfter)
         {
@@ -59,5 +63,9 @@ public static class ApiResults
     {
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public IReadOnlyDictionary<string, string[]>? Errors { get; init; }
+
+        // RFC 9457 §3.2: extension members sit at the top level of the problem object.
+        [JsonExtensionData]
+        public Dictionary<string, object?>? Extensions { get; init; }
     }
 }

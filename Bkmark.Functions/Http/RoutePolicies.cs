@@ -20,6 +20,8 @@ public static class RoutePolicies
         // Signing in, links from emails, public documents: no credential.
         [nameof(AuthFunctions.Register)] = RoutePolicy.Anonymous,
         [nameof(AuthFunctions.Login)] = RoutePolicy.Anonymous,
+        [nameof(AuthFunctions.LoginWithSecurityKey)] = RoutePolicy.Anonymous,
+        [nameof(PasswordFunctions.RatePasswordStrength)] = RoutePolicy.Anonymous,
         [nameof(AuthFunctions.Refresh)] = RoutePolicy.Anonymous,
         [nameof(AuthFunctions.Jwks)] = RoutePolicy.Anonymous,
         [nameof(PasskeyFunctions.BeginPasskeySignIn)] = RoutePolicy.Anonymous,

@@ -31,6 +31,7 @@
       super(problem.detail || problem.title || "Request failed");
       this.code = problem.code;
       this.status = problem.status;
+      this.problem = problem;
     }
   }
 
@@ -56,6 +57,8 @@
   }
 
   function acceptTokens(tokens) {
+    // Only a password sign-in says so; a refresh says nothing, and the banner stays until the password changes.
+    if (tokens.passwordBreached) $("breached-banner").hidden = false;
     accessToken = tokens.accessToken;
     sessionId = tokens.sessionId;
     clearTimeout(refreshTimer);
@@ -80,9 +83,13 @@
     $("signed-in").hidden = true;
     $("account").hidden = true;
     $("signed-out").hidden = false;
+    $("breached-banner").hidden = true;
+    startAutofill();
   }
 
   async function signedIn() {
+    stopAutofill();
+    $("sign-in-security-key").hidden = true;
     $("signed-out").hidden = true;
     $("signed-in").hidden = false;
     $("account").hidden = false;
@@ -195,6 +202,7 @@
         prove(body);
       });
       on($("reauth-passkey"), "click", async () => {
+        stopAutofill();
         try {
           const start = await call("POST", "/auth/passkeys/options", undefined, { auth: false });
           const credential = await navigator.credentials.get({ publicKey: requestOptions(start.options) });
@@ -212,14 +220,76 @@
   $("sign-in-form").addEventListener("submit", action(async () => {
     const body = { email: $("sign-in-email").value, password: $("sign-in-password").value, refreshTokenDelivery: "cookie" };
     if (!$("two-factor-step").hidden) body.twoFactorCode = $("sign-in-code").value.trim();
-    const signedInNow = await askingForCode(async () => acceptTokens(await call("POST", "/auth/login", body, { auth: false })),
-      { field: "two-factor-step", input: "sign-in-code", prompt: "Enter the code from your authenticator app." });
+    const signedInNow = await askingForCode(async () => {
+      try {
+        acceptTokens(await call("POST", "/auth/login", body, { auth: false }));
+      } catch (error) {
+        offerSecurityKey(error.problem);
+        throw error;
+      }
+    }, { field: "two-factor-step", input: "sign-in-code", prompt: "Enter the code from your authenticator app, or use a passkey or security key." });
     if (!signedInNow) return;
     say("Signed in.");
     await signedIn();
   }));
 
+  // --- Security keys as the second step: a right password on an account with two-factor on answers with a pending
+  // sign-in (a challenge for the account's passkeys and security keys, usable once), which a key finishes.
+  let securityKeyOffer = null;
+
+  function offerSecurityKey(problem) {
+    securityKeyOffer = problem?.code === "TWO_FACTOR_REQUIRED" && problem.methods?.includes("webauthn") ? problem.webauthn : null;
+    $("sign-in-security-key").hidden = !securityKeyOffer;
+  }
+
+  $("sign-in-security-key").addEventListener("click", action(async () => {
+    const offer = securityKeyOffer;
+    // The pending sign-in is single-use: another try starts from the password again.
+    securityKeyOffer = null;
+    $("sign-in-security-key").hidden = true;
+    if (!offer) return;
+    stopAutofill();
+    const credential = await navigator.credentials.get({ publicKey: requestOptions(offer.options) });
+    acceptTokens(await call("POST", "/auth/login/webauthn",
+      { challengeId: offer.challengeId, credential: credentialJson(credential), refreshTokenDelivery: "cookie" }, { auth: false }));
+    say("Signed in.");
+    await signedIn();
+  }, false));
+
+  // --- Passkey autofill (WebAuthn conditional mediation): while signed out, the email field (autocomplete
+  // "username webauthn") offers the browser's passkeys. A browser may have only one credentials.get pending, so a
+  // button that starts another ceremony aborts this one first; a browser without conditional mediation just skips it.
+  let autofill = null;
+
+  function stopAutofill() {
+    autofill?.abort();
+    autofill = null;
+  }
+
+  async function startAutofill() {
+    stopAutofill();
+    const controller = new AbortController();
+    autofill = controller;
+    try {
+      if (!window.PublicKeyCredential?.isConditionalMediationAvailable || !await PublicKeyCredential.isConditionalMediationAvailable()) return;
+      const start = await call("POST", "/auth/passkeys/options", undefined, { auth: false });
+      if (controller.signal.aborted) return;
+      const credential = await navigator.credentials.get({ mediation: "conditional", publicKey: requestOptions(start.options), signal: controller.signal });
+      if (controller.signal.aborted) return;
+      autofill = null;
+      acceptTokens(await call("POST", "/auth/passkeys/login",
+        { challengeId: start.challengeId, credential: credentialJson(credential), refreshTokenDelivery: "cookie" }, { auth: false }));
+      say("Signed in with a passkey.");
+      await signedIn();
+    } catch (error) {
+      // Aborted for another ceremony, or dismissed: nothing to tell. A passkey the server refused is.
+      if (controller.signal.aborted || error.name === "AbortError" || error.name === "NotAllowedError") return;
+      say(error.message || String(error), true);
+    }
+  }
+
   $("passkey-sign-in").addEventListener("click", action(async () => {
+    stopAutofill();
     const start = await call("POST", "/auth/passkeys/options", undefined, { auth: false });
     const credential = await navigator.credentials.get({ publicKey: requestOptions(start.options) });
     acceptTokens(await call("POST", "/auth/passkeys/login",
@@ -327,6 +397,8 @@
   $("password-form").addEventListener("submit", action(async () => {
     await call("POST", "/me/password", { currentPassword: $("password-current").value, newPassword: $("password-new").value });
     $("password-form").reset();
+    $("password-new-strength").textContent = "";
+    $("breached-banner").hidden = true;
     say("Password changed. Every other session was signed out.");
     await loadSessions();
   }));
@@ -349,6 +421,38 @@
     signedOut();
     say("Your account was deleted. A last email confirms it.");
   }, false));
+
+  // --- Password strength while typing: zxcvbn's verdict from POST /auth/password-strength, the rule registration,
+  // change and reset apply (breaches are checked only when the password is set). Asked after a pause in typing.
+  const STRENGTH_LABELS = ["Very weak", "Weak", "Fair", "Strong", "Very strong"];
+
+  function strengthMeter(input, output, context) {
+    let timer = null;
+    let asked = 0;
+    $(input).addEventListener("input", () => {
+      clearTimeout(timer);
+      const password = $(input).value;
+      const mine = ++asked;
+      if (password.length < 8) {
+        $(output).textContent = password ? "Too short: 8 characters or more." : "";
+        return;
+      }
+      timer = setTimeout(async () => {
+        try {
+          const verdict = await call("POST", "/auth/password-strength", { password, ...context() }, { auth: false });
+          if (mine !== asked) return;
+          $(output).textContent = [`Strength: ${STRENGTH_LABELS[verdict.score]}.`, verdict.warning, ...verdict.suggestions,
+            verdict.acceptable ? null : "Choose a stronger password."].filter(Boolean).join(" ");
+        } catch {
+          if (mine === asked) $(output).textContent = "";
+        }
+      }, 300);
+    });
+  }
+
+  strengthMeter("register-password", "register-password-strength", () => ({ email: $("register-email").value }));
+  strengthMeter("password-new", "password-new-strength", () => ({ email: accountEmail }));
+  strengthMeter("reset-password", "reset-password-strength", () => ({}));
 
   // --- Forgotten password
   $("forgot-password").addEventListener("click", () => {
@@ -493,7 +597,7 @@
     remove.setAttribute("aria-label", `Remove passkey ${passkey.name}`);
     const item = el("li", {},
       el("strong", { textContent: passkey.name }),
-      el("span", { className: "meta", textContent: `Added ${when(passkey.createdAt)} · last used ${when(passkey.lastUsedAt)}${passkey.backedUp ? " · synced" : ""}` }),
+      el("span", { className: "meta", textContent: `${passkey.purpose === "second-factor" ? "Security key, second step only · " : ""}Added ${when(passkey.createdAt)} · last used ${when(passkey.lastUsedAt)}${passkey.backedUp ? " · synced" : ""}` }),
       rename, remove);
     rename.addEventListener("click", () => {
       const input = el("input", { value: passkey.name, maxLength: 100, required: true, id: `rename-${passkey.id}` });
@@ -521,6 +625,14 @@
     const credential = await navigator.credentials.create({ publicKey: creationOptions(start.options) });
     const passkey = await call("POST", "/me/passkeys", { challengeId: start.challengeId, credential: credentialJson(credential) });
     say(`Passkey "${passkey.name}" added.`);
+    await loadPasskeys();
+  }));
+
+  $("security-key-add").addEventListener("click", action(async () => {
+    const start = await call("POST", "/me/passkeys/options", { purpose: "second-factor" });
+    const credential = await navigator.credentials.create({ publicKey: creationOptions(start.options) });
+    const key = await call("POST", "/me/passkeys", { challengeId: start.challengeId, credential: credentialJson(credential) });
+    say(`Security key "${key.name}" added: with two-factor authentication on, it can follow your password.`);
     await loadPasskeys();
   }));
 

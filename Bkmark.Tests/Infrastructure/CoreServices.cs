@@ -49,6 +49,7 @@ public sealed class CoreServices : IAsyncDisposable
             [$"Secrets:{SecretNames.CredentialPepper}"] = Convert.ToBase64String(keys.CredentialPepper),
             [$"Secrets:{SecretNames.TotpEncryptionKey}"] = Convert.ToBase64String(keys.TotpEncryptionKey),
             [LocalHostFixture.PasswordHashIterationsSetting] = LocalHostFixture.FastPasswordHashIterations.ToString(CultureInfo.InvariantCulture),
+            [LocalHostFixture.BreachRangeUrlSetting] = (await PwnedPasswordsRange.SharedAsync()).RangeUrl,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

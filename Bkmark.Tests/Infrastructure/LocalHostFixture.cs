@@ -32,6 +32,8 @@ public class LocalHostFixture : IAsyncLifetime
 
     public const string PasswordHashIterationsSetting = "Accounts:PasswordHashIterations";
 
+    public const string BreachRangeUrlSetting = "Passwords:BreachRangeUrl";
+
     private const string TableNameAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 
     private readonly Dictionary<string, string?> configuration;
@@ -138,6 +140,12 @@ public class LocalHostFixture : IAsyncLifetime
         if (!RunsQueueTriggers)
         {
             configuration["LocalHost:DisableQueueTriggers"] = "true";
+        }
+
+        // The breached-password lookup goes to the tests' own range server unless a fixture chose another.
+        if (!configuration.ContainsKey(BreachRangeUrlSetting))
+        {
+            configuration[BreachRangeUrlSetting] = (await PwnedPasswordsRange.SharedAsync()).RangeUrl;
         }
 
         // Settings go in as command-line arguments as well, so that AddBkmark sees them even if it reads

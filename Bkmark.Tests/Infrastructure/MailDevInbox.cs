@@ -29,6 +29,9 @@ public static partial class MailDevInbox
 
     public static int SmtpPort => Port(SmtpPortVariable, 1025);
 
+    /// <summary>MailDev's web address, whose <c>email</c> route lists what it holds (for tools outside the tests).</summary>
+    public static Uri WebAddress => Http.BaseAddress!;
+
     /// <summary>Every email MailDev holds for <paramref name="to"/>, oldest first.</summary>
     public static async Task<IReadOnlyList<ReceivedEmail>> ListAsync(string to, CancellationToken cancellationToken = default)
     {

@@ -20,7 +20,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     public async Task Register_StoresPasskeyNamedAfterBrowser_WhenAttestationIsValid()
     {
         var userId = await NewUserAsync();
-        var start = await passkeys.BeginRegistrationAsync(userId, default);
+        var start = await passkeys.BeginRegistrationAsync(userId, purpose: null, default);
 
         var result = await passkeys.RegisterAsync(Callers.Session(userId, "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"), start.Value!.ChallengeId, authenticator.Attest(start.Value.Options, fixture.Origin),
             null, default);
@@ -37,7 +37,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
         var userId = await NewUserAsync();
         await RegisterAsync(userId);
 
-        var start = await passkeys.BeginRegistrationAsync(userId, default);
+        var start = await passkeys.BeginRegistrationAsync(userId, purpose: null, default);
 
         var options = start.Value!.Options;
         Assert.Equal("required", options.GetProperty("authenticatorSelection").GetProperty("residentKey").GetString());
@@ -49,7 +49,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     public async Task Register_RefusesChallenge_WhenUsedTwice()
     {
         var userId = await NewUserAsync();
-        var start = (await passkeys.BeginRegistrationAsync(userId, default)).Value!;
+        var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
         var credential = authenticator.Attest(start.Options, fixture.Origin);
         Assert.True((await passkeys.RegisterAsync(Callers.Session(userId), start.ChallengeId, credential, "first", default)).Succeeded);
 
@@ -63,7 +63,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     public async Task Register_RefusesChallenge_WhenOlderThanFiveMinutes()
     {
         var userId = await NewUserAsync();
-        var start = (await passkeys.BeginRegistrationAsync(userId, default)).Value!;
+        var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
         fixture.Time.Advance(TimeSpan.FromMinutes(5));
 
         var result = await passkeys.RegisterAsync(Callers.Session(userId), start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin), null, default);
@@ -76,7 +76,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     {
         var owner = await NewUserAsync();
         var other = await NewUserAsync();
-        var start = (await passkeys.BeginRegistrationAsync(owner, default)).Value!;
+        var start = (await passkeys.BeginRegistrationAsync(owner, purpose: null, default)).Value!;
 
         var result = await passkeys.RegisterAsync(Callers.Session(other), start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin), null, default);
 
@@ -89,7 +89,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
         await RegisterAsync(await NewUserAsync());
         var second = await NewUserAsync();
         using var clone = new TestAuthenticator(authenticator.CredentialId);
-        var start = (await passkeys.BeginRegistrationAsync(second, default)).Value!;
+        var start = (await passkeys.BeginRegistrationAsync(second, purpose: null, default)).Value!;
 
         var result = await passkeys.RegisterAsync(Callers.Session(second), start.ChallengeId, clone.Attest(start.Options, fixture.Origin), null, default);
 
@@ -101,7 +101,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     public async Task Register_IsRefused_WhenOriginIsNotConfigured()
     {
         var userId = await NewUserAsync();
-        var start = (await passkeys.BeginRegistrationAsync(userId, default)).Value!;
+        var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
 
         var result = await passkeys.RegisterAsync(Callers.Session(userId), start.ChallengeId, authenticator.Attest(start.Options, "https://evil.example"), null, default);
 
@@ -113,7 +113,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     public async Task Register_IsRefused_WhenUserWasNotVerified()
     {
         var userId = await NewUserAsync();
-        var start = (await passkeys.BeginRegistrationAsync(userId, default)).Value!;
+        var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
 
         var result = await passkeys.RegisterAsync(
             Callers.Session(userId), start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin, TestAuthenticator.UserPresent), null, default);
@@ -125,7 +125,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     public async Task Register_ReturnsValidation_WhenNameIsTooLong()
     {
         var userId = await NewUserAsync();
-        var start = (await passkeys.BeginRegistrationAsync(userId, default)).Value!;
+        var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
 
         var result = await passkeys.RegisterAsync(Callers.Session(userId), start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin), new string('n', 101), default);
 
@@ -293,7 +293,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     public async Task ConsumeChallenge_SucceedsAtMostOnce_UnderConcurrency()
     {
         var challenges = fixture.Services.GetRequiredService<PasskeyChallengeStore>();
-        var challengeId = await challenges.CreateAsync(PasskeyCeremony.Authentication, "", "{}", default);
+        var challengeId = await challenges.CreateAsync(PasskeyCeremony.Authentication, "", "{}", context: null, default);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
             Task.Run(() => challenges.ConsumeAsync(challengeId, PasskeyCeremony.Authentication, "", default))));
@@ -343,7 +343,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     /// <summary>Registers a passkey and returns what was stored for it.</summary>
     private async Task<PasskeyEntity> RegisterAsync(string userId, uint signCount = 0)
     {
-        var start = (await passkeys.BeginRegistrationAsync(userId, default)).Value!;
+        var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
         var result = await passkeys.RegisterAsync(
             Callers.Session(userId), start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin, signCount: signCount), null, default);
         Assert.True(result.Succeeded, result.Problem?.Detail);

@@ -16,7 +16,8 @@ public sealed partial class SecurityPageBrowserTests(PasskeyHostFixture fixture)
     public async Task SecurityPage_SignsInWithPasskey_AndRevokesOtherSession()
     {
         var email = $"{Guid.NewGuid():N}@example.com";
-        var page = await OpenPageWithAuthenticatorAsync();
+        // A browser without conditional mediation: no autofill, no error, the button signs in.
+        var page = await OpenPageWithAuthenticatorAsync(conditionalMediation: false);
 
         // A person creates an account and signs in with the password.
         await page.Locator("#register-email").FillAsync(email);
@@ -33,6 +34,7 @@ public sealed partial class SecurityPageBrowserTests(PasskeyHostFixture fixture)
         await page.Locator("#sign-out").ClickAsync();
         await Assertions.Expect(page.Locator("#signed-out")).ToBeVisibleAsync();
         var otherDevice = await SignInElsewhereAsync(email);
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Signed out.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
         await Assertions.Expect(page.Locator("#account-email")).ToHaveTextAsync(email);
 
@@ -223,26 +225,107 @@ public sealed partial class SecurityPageBrowserTests(PasskeyHostFixture fixture)
         await SaveScreenshotAsync(page, "security-page-activity.png");
     }
 
-    private async Task<IPage> OpenPageWithAuthenticatorAsync()
+    [Fact]
+    public async Task SecurityPage_SignsInByPasskeyAutofill_FromTheEmailFieldsConditionalRequest()
+    {
+        var email = await RegisterAsync();
+        var page = await OpenPageWithAuthenticatorAsync();
+        await SignInWithPasswordAsync(page, email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#passkey-list")).ToContainTextAsync("Chrome on Linux");
+
+        // Signed out, the email field's conditional request offers the passkey; the virtual authenticator picks it
+        // as a person would from the autofill list. No button is pressed.
+        await page.Locator("#sign-out").ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Signed in with a passkey.");
+        await Assertions.Expect(page.Locator("#account-email")).ToHaveTextAsync(email);
+        await Assertions.Expect(page.Locator("#session-list > li").Filter(new() { HasText = "This device" })).ToContainTextAsync("signed in with passkey");
+        Assert.Contains("conditional", await page.EvaluateAsync<string[]>("window.credentialMediations"));
+        Assert.Equal("username webauthn", await page.Locator("#sign-in-email").GetAttributeAsync("autocomplete"));
+    }
+
+    [Fact]
+    public async Task SecurityPage_FinishesAPasswordSignInWithASecurityKey_WhenTwoFactorIsOn()
+    {
+        var user = await fixture.SignUpAsync();
+        var page = await OpenPageWithAuthenticatorAsync(securityKey: true);
+        await SignInWithPasswordAsync(page, user.Email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a security key (second step only)" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#passkey-list")).ToContainTextAsync("Security key, second step only");
+        var setup = await fixture.SendForJsonAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", bearer: user.AccessToken);
+        await fixture.SendForJsonAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/enable",
+            new { code = new Totp(Base32Encoding.ToBytes(setup.GetProperty("secret").GetString()!)).ComputeTotp(fixture.Time.GetUtcNow().UtcDateTime) }, user.AccessToken);
+        await page.Locator("#sign-out").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Signed out.");
+
+        // The password is right; the page asks for the second step and offers the key.
+        await page.Locator("#sign-in-email").FillAsync(user.Email);
+        await page.Locator("#sign-in-password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey or security key instead" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#account-email")).ToHaveTextAsync(user.Email);
+        await Assertions.Expect(page.Locator("#session-list > li").Filter(new() { HasText = "This device" })).ToContainTextAsync("signed in with password+webauthn");
+        await SaveScreenshotAsync(page, "security-page-security-key.png");
+    }
+
+    [Fact]
+    public async Task SecurityPage_ShowsTheBreachBanner_WhenThePasswordIsInTheRange_AndRatesANewPasswordWhileTyping()
+    {
+        // A password of this test's own: the range server is shared by every test of the run.
+        var email = NewEmail();
+        var password = Bkmark.Tests.Passwords.PasswordPolicyTests.StrongPassword();
+        (await fixture.SendAsync(HttpMethod.Post, "api/v1/auth/register", new { email, password })).EnsureSuccessStatusCode();
+        (await PwnedPasswordsRange.SharedAsync()).MarkBreached(password);
+        var page = await OpenPageWithAuthenticatorAsync();
+
+        await page.Locator("#sign-in-email").FillAsync(email);
+        await page.Locator("#sign-in-password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Change your password" })).ToBeVisibleAsync();
+        await page.Locator("#password-new").FillAsync("qwertyuiop");
+        await Assertions.Expect(page.Locator("#password-new-strength")).ToContainTextAsync("This is a top-100 common password.");
+        await page.Locator("#password-new").FillAsync("quartz lantern marmalade");
+        await Assertions.Expect(page.Locator("#password-new-strength")).ToContainTextAsync("Strength: Very strong.");
+        await SaveScreenshotAsync(page, "security-page-breached-password.png");
+    }
+
+    private async Task<IPage> OpenPageWithAuthenticatorAsync(bool securityKey = false, bool conditionalMediation = true)
     {
         // A fresh context per test: its own cookies, its own virtual authenticator; the clipboard as a person's
         // browser grants it to the page they use, so copy buttons can be checked.
         var context = await NewContextAsync(new() { Permissions = ["clipboard-read", "clipboard-write"], AcceptDownloads = true });
         var page = await context.NewPageAsync();
+        // Records how the page asks for credentials; without conditional mediation, the browser says so and has none.
+        await page.AddInitScriptAsync(conditionalMediation
+            ? "window.credentialMediations = []; const get = navigator.credentials.get.bind(navigator.credentials);"
+              + "navigator.credentials.get = (options) => { window.credentialMediations.push(options?.mediation ?? 'optional'); return get(options); };"
+            : "PublicKeyCredential.isConditionalMediationAvailable = async () => false;");
         // A platform authenticator that holds discoverable credentials and verifies the user (like Touch ID).
         var cdp = await page.Context.NewCDPSessionAsync(page);
         await cdp.SendAsync("WebAuthn.enable");
         await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
         {
-            ["options"] = new Dictionary<string, object>
-            {
-                ["protocol"] = "ctap2",
-                ["transport"] = "internal",
-                ["hasResidentKey"] = true,
-                ["hasUserVerification"] = true,
-                ["isUserVerified"] = true,
-                ["automaticPresenceSimulation"] = true,
-            },
+            ["options"] = securityKey
+                // A USB security key without a PIN that stores no credentials: the second step only.
+                ? new Dictionary<string, object>
+                {
+                    ["protocol"] = "ctap2",
+                    ["transport"] = "usb",
+                    ["hasResidentKey"] = false,
+                    ["hasUserVerification"] = false,
+                    ["automaticPresenceSimulation"] = true,
+                }
+                : new Dictionary<string, object>
+                {
+                    ["protocol"] = "ctap2",
+                    ["transport"] = "internal",
+                    ["hasResidentKey"] = true,
+                    ["hasUserVerification"] = true,
+                    ["isUserVerified"] = true,
+                    ["automaticPresenceSimulation"] = true,
+                },
         });
 
         await page.GotoAsync($"{fixture.Origin}/api/settings/security");
