@@ -1,5 +1,6 @@
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
+using Bkmark.Core.Access;
 using Bkmark.Core.Accounts;
 using Bkmark.Core.ApiKeys;
 using Bkmark.Core.Authorization;
@@ -72,6 +73,7 @@ public static class BkmarkServiceCollectionExtensions
         services.AddSingleton<RequestAuthenticator>();
         services.AddOptions<StepUpOptions>().BindConfiguration(StepUpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<StepUp>();
+        services.AddSingleton<PolicyAuthenticator>();
         services.AddSecurityLog();
         services.AddEmail();
         services.AddExpirySweep();

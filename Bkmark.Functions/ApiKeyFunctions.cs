@@ -1,19 +1,17 @@
 using Bkmark.Core.ApiKeys;
-using Bkmark.Core.Organisations;
 
 namespace Bkmark.Functions;
 
 /// <summary>The caller's API keys: create, list, read, change, roll, revoke. A session or any key may manage them.</summary>
-public sealed class ApiKeyFunctions(
-    ApiKeyService keys, ApiKeyRoller roller, RequestAuthenticator authenticator, StepUp stepUp, OrganisationAccess organisations, SecurityEventLog securityLog)
+public sealed class ApiKeyFunctions(ApiKeyService keys, ApiKeyRoller roller, PolicyAuthenticator routes)
 {
     [Function(nameof(CreateApiKey))]
     public Task<IActionResult> CreateApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/api-keys")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<CreateApiKeyRequest>(
-        () => stepUp.AuthenticateAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         request,
-        (caller, body) => CreateAsync(request, caller, body, cancellationToken),
+        (caller, body) => CreateAsync(caller, body, cancellationToken),
         cancellationToken);
 
     /// <summary>An organisation's key (DESIGN §12): made by an admin or owner with a recent sign-in, acting on the organisation's library only.</summary>
@@ -22,9 +20,9 @@ public sealed class ApiKeyFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/{orgId}/api-keys")] HttpRequest request,
         string orgId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<CreateApiKeyRequest>(
-        () => organisations.AuthenticateManagerAsync(stepUp.AuthenticateSessionAsync(request, cancellationToken), orgId, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken, orgId),
         request,
-        (caller, body) => CreateAsync(request, caller, body, cancellationToken),
+        (caller, body) => CreateAsync(caller, body, cancellationToken),
         cancellationToken);
 
     /// <summary>The organisation's keys, whoever made them; for its admins and owners.</summary>
@@ -33,7 +31,7 @@ public sealed class ApiKeyFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/api-keys")] HttpRequest request,
         string orgId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => organisations.AuthenticateManagerAsync(authenticator.AuthenticateSessionAsync(request, cancellationToken), orgId, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken, orgId),
         async caller => ApiResults.Ok(new { data = await keys.ListAsync(caller.LibraryId, cancellationToken) }),
         cancellationToken);
 
@@ -43,25 +41,22 @@ public sealed class ApiKeyFunctions(
         string orgId,
         string id,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => organisations.AuthenticateManagerAsync(authenticator.AuthenticateSessionAsync(request, cancellationToken), orgId, cancellationToken),
-        caller => RevokeAsync(request, caller, id, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken, orgId),
+        caller => RevokeAsync(caller, id, cancellationToken),
         cancellationToken);
 
     /// <summary>Creates a key for the caller: their own, or, for an organisation's manager, the organisation's.</summary>
-    private async Task<IActionResult> CreateAsync(HttpRequest request, Caller caller, CreateApiKeyRequest body, CancellationToken cancellationToken)
-    {
-        var created = await keys.CreateAsync(
-            caller, new NewApiKey(body.Name, body.Scopes, body.ExpiresAt, body.RateLimitPerMinute) { Environment = body.Environment, AllowedIps = body.AllowedIps }, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(
-            request, caller, created, SecurityEventTypes.ApiKeyCreated, cancellationToken, key => DetailsOf(key.Id, key.KeyPrefix));
-        return ApiResults.From(created, ApiResults.Created);
-    }
+    private async Task<IActionResult> CreateAsync(Caller caller, CreateApiKeyRequest body, CancellationToken cancellationToken) =>
+        ApiResults.From(
+            await keys.CreateAsync(
+                caller, new NewApiKey(body.Name, body.Scopes, body.ExpiresAt, body.RateLimitPerMinute) { Environment = body.Environment, AllowedIps = body.AllowedIps }, cancellationToken),
+            ApiResults.Created);
 
     [Function(nameof(ListApiKeys))]
     public Task<IActionResult> ListApiKeys(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/api-keys")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller => ApiResults.Ok(new { data = await keys.ListAsync(caller, cancellationToken) }),
         cancellationToken);
 
@@ -70,7 +65,7 @@ public sealed class ApiKeyFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/api-keys/{id}")] HttpRequest request,
         string id,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller => ApiResults.From(await keys.GetAsync(caller, id, cancellationToken), ApiResults.Ok),
         cancellationToken);
 
@@ -79,15 +74,12 @@ public sealed class ApiKeyFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/api-keys/{id}")] HttpRequest request,
         string id,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<UpdateApiKeyRequest>(
-        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         request,
-        async (caller, b) =>
-    {
-        var updated = await keys.UpdateAsync(caller, id, new ApiKeyChanges(b.Name, b.Scopes, b.RateLimitPerMinute, b.ExpiresAt, b.AllowedIps), cancellationToken);
-        await securityLog.RecordIfSucceededAsync(
-            request, caller, updated, SecurityEventTypes.ApiKeyUpdated, cancellationToken, key => DetailsOf(key.Id, key.KeyPrefix));
-        return ApiResults.From(updated, ApiResults.Ok);
-    }, cancellationToken);
+        async (caller, b) => ApiResults.From(
+            await keys.UpdateAsync(caller, id, new ApiKeyChanges(b.Name, b.Scopes, b.RateLimitPerMinute, b.ExpiresAt, b.AllowedIps), cancellationToken),
+            ApiResults.Ok),
+        cancellationToken);
 
     /// <summary>A new value for the key; like a create, a session needs a recent sign-in (DESIGN §8), since it hands out a secret.</summary>
     [Function(nameof(RollApiKey))]
@@ -95,35 +87,22 @@ public sealed class ApiKeyFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/api-keys/{id}/roll")] HttpRequest request,
         string id,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<RollApiKeyRequest>(
-        () => stepUp.AuthenticateAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         request,
-        async (caller, body) =>
-    {
-        var rolled = await roller.RollAsync(caller, id, body.ExpiresPreviousIn, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(
-            request, caller, rolled, SecurityEventTypes.ApiKeyRolled, cancellationToken, key => DetailsOf(key.Id, key.KeyPrefix));
-        return ApiResults.From(rolled, ApiResults.Created);
-    }, cancellationToken);
+        async (caller, body) => ApiResults.From(await roller.RollAsync(caller, id, body.ExpiresPreviousIn, cancellationToken), ApiResults.Created),
+        cancellationToken);
 
     [Function(nameof(RevokeApiKey))]
     public Task<IActionResult> RevokeApiKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/api-keys/{id}")] HttpRequest request,
         string id,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, cancellationToken),
-        caller => RevokeAsync(request, caller, id, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
+        caller => RevokeAsync(caller, id, cancellationToken),
         cancellationToken);
 
-    private async Task<IActionResult> RevokeAsync(HttpRequest request, Caller caller, string id, CancellationToken cancellationToken)
-    {
-        var revoked = await keys.RevokeAsync(caller, id, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(
-            request, caller, revoked, SecurityEventTypes.ApiKeyRevoked, cancellationToken, _ => new Dictionary<string, string> { ["keyId"] = id });
-        return ApiResults.From(revoked, _ => ApiResults.Ok(new { message = "API key revoked" }));
-    }
-
-    /// <summary>A key is named by its id and public prefix in the log, never by its value.</summary>
-    private static Dictionary<string, string> DetailsOf(string keyId, string keyPrefix) => new() { ["keyId"] = keyId, ["keyPrefix"] = keyPrefix };
+    private async Task<IActionResult> RevokeAsync(Caller caller, string id, CancellationToken cancellationToken) =>
+        ApiResults.From(await keys.RevokeAsync(caller, id, cancellationToken), _ => ApiResults.Ok(new { message = "API key revoked" }));
 
     private sealed record CreateApiKeyRequest(string? Name, string?[]? Scopes, DateTimeOffset? ExpiresAt, int? RateLimitPerMinute, string? Environment, string?[]? AllowedIps);
 

@@ -7,7 +7,7 @@ namespace Bkmark.Functions;
 /// code here). GitHub signs its reports and sends no function key, so the host lets every request through and
 /// <see cref="LeakReporters"/> admits a valid GitHub signature or the reporters' function key (<c>x-functions-key</c>).
 /// </summary>
-public sealed class ApiKeyLeakFunctions(ApiKeyLeakReports leaks, LeakReporters reporters, SecurityEventLog securityLog)
+public sealed class ApiKeyLeakFunctions(ApiKeyLeakReports leaks, LeakReporters reporters)
 {
     [Function(nameof(ReportLeakedApiKeys))]
     public Task<IActionResult> ReportLeakedApiKeys(
@@ -37,23 +37,10 @@ public sealed class ApiKeyLeakFunctions(ApiKeyLeakReports leaks, LeakReporters r
             return ApiResults.Problem(body.Problem);
         }
 
-        var verdicts = await leaks.ReportAsync(body.Value, cancellationToken);
+        var verdicts = await leaks.ReportAsync(body.Value, ClientInfo.From(request), cancellationToken);
         if (!verdicts.Succeeded)
         {
             return ApiResults.Problem(verdicts.Problem);
-        }
-
-        var reporter = ClientInfo.From(request);
-        foreach (var key in verdicts.Value.Select(verdict => verdict.Key).OfType<LeakedKey>())
-        {
-            // Where it was found, never the token: the key is named by its id and public prefix.
-            await securityLog.RecordAsync(new SecurityEvent(key.UserId, SecurityEventTypes.ApiKeyLeaked, reporter, SessionId: null, new Dictionary<string, string>
-            {
-                ["keyId"] = key.KeyId,
-                ["keyPrefix"] = key.KeyPrefix,
-                ["url"] = key.Url ?? "",
-                ["source"] = key.Source ?? "",
-            }), cancellationToken);
         }
 
         // GitHub's feedback format: token_hash, the type echoed, and a label. true_positive means this report revoked a

@@ -1,17 +1,16 @@
 using Bkmark.Core.ApiKeys;
-using Bkmark.Core.Organisations;
 
 namespace Bkmark.Functions;
 
 /// <summary>A key's verifications per day by outcome (DESIGN §18): for whoever may read the key, and for an organisation's admins and owners.</summary>
-public sealed class ApiKeyUsageFunctions(ApiKeyUsageService usage, RequestAuthenticator authenticator, OrganisationAccess organisations)
+public sealed class ApiKeyUsageFunctions(ApiKeyUsageService usage, PolicyAuthenticator routes)
 {
     [Function(nameof(GetApiKeyUsage))]
     public Task<IActionResult> GetApiKeyUsage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/api-keys/{id}/usage")] HttpRequest request,
         string id,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller => ApiResults.From(await usage.GetAsync(caller, id, request.Query["days"], cancellationToken), ApiResults.Ok),
         cancellationToken);
 
@@ -21,7 +20,7 @@ public sealed class ApiKeyUsageFunctions(ApiKeyUsageService usage, RequestAuthen
         string orgId,
         string id,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => organisations.AuthenticateManagerAsync(authenticator.AuthenticateSessionAsync(request, cancellationToken), orgId, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken, orgId),
         async caller => ApiResults.From(await usage.GetAsync(caller, id, request.Query["days"], cancellationToken), ApiResults.Ok),
         cancellationToken);
 }

@@ -5,8 +5,7 @@ using Bkmark.Core.Tokens;
 namespace Bkmark.Functions;
 
 /// <summary>Registration (which emails a link that confirms the address), sign-in, token refresh, sign-out, credential introspection, public keys.</summary>
-public sealed class AuthFunctions(
-    EmailVerificationService registration, SignInService signIn, SessionService sessions, RequestAuthenticator authenticator, SigningKeys signingKeys)
+public sealed class AuthFunctions(EmailVerificationService registration, SignInService signIn, SessionService sessions, SigningKeys signingKeys, PolicyAuthenticator routes)
 {
     [Function(nameof(Register))]
     public Task<IActionResult> Register(
@@ -59,7 +58,7 @@ public sealed class AuthFunctions(
     public Task<IActionResult> Logout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/logout")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller =>
     {
         // NOT_FOUND means a concurrent request already ended this session: signed out all the same.
@@ -76,7 +75,7 @@ public sealed class AuthFunctions(
     public Task<IActionResult> Verify(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/auth/verify")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateCredentialAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         c => ApiResults.Ok(new VerifyView(
             true,
             c.IsSession ? "session" : "api_key",

@@ -1,5 +1,5 @@
+using System.Runtime.CompilerServices;
 using Bkmark.Core.Library.Bookmarks;
-using Bkmark.Core.Organisations;
 
 namespace Bkmark.Functions;
 
@@ -8,7 +8,7 @@ namespace Bkmark.Functions;
 /// pair of routes shares one body, which acts on the library the authentication names. Deleting for good needs
 /// the opt-in <c>destructive</c> scope as well.
 /// </summary>
-public sealed class BookmarkFunctions(BookmarkService bookmarks, OrganisationAccess access)
+public sealed class BookmarkFunctions(BookmarkService bookmarks, PolicyAuthenticator routes)
 {
     [Function(nameof(ListBookmarks))]
     public Task<IActionResult> ListBookmarks(
@@ -107,29 +107,29 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, OrganisationAcc
         string orgId,
         CancellationToken cancellationToken) => EmptyTrashAsync(request, orgId, cancellationToken);
 
-    private Task<IActionResult> ListAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
-        access, request, orgId, Scopes.BookmarksRead, async caller =>
+    private Task<IActionResult> ListAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync(
+        routes, request, orgId, function, async caller =>
     {
         var query = new BookmarkQuery(request.Query["limit"], request.Query["cursor"], request.Query["tag"], request.Query["groupId"]);
         return ApiResults.From(await bookmarks.ListAsync(caller.LibraryId, query, cancellationToken), ApiResults.Ok);
     }, cancellationToken);
 
-    private Task<IActionResult> CreateAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync<BookmarkInput>(
-        access, request, orgId, Scopes.BookmarksWrite,
+    private Task<IActionResult> CreateAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync<BookmarkInput>(
+        routes, request, orgId, function,
         async (caller, input) => ApiResults.From(await bookmarks.CreateAsync(caller.LibraryId, input, cancellationToken), ApiResults.Created),
         cancellationToken);
 
-    private Task<IActionResult> GetAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
-        access, request, orgId, Scopes.BookmarksRead,
+    private Task<IActionResult> GetAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync(
+        routes, request, orgId, function,
         async caller => ApiResults.From(await bookmarks.GetAsync(caller.LibraryId, id, cancellationToken), ApiResults.Ok),
         cancellationToken);
 
-    private Task<IActionResult> UpdateAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync<BookmarkPatch>(
-        access, request, orgId, Scopes.BookmarksWrite,
+    private Task<IActionResult> UpdateAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync<BookmarkPatch>(
+        routes, request, orgId, function,
         async (caller, patch) => ApiResults.From(await bookmarks.UpdateAsync(caller.LibraryId, id, patch, cancellationToken), ApiResults.Ok),
         cancellationToken);
 
-    private Task<IActionResult> DeleteAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken)
+    private Task<IActionResult> DeleteAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken, [CallerMemberName] string function = "")
     {
         var permanent = request.Query["permanent"].ToString();
         if (permanent is not ("" or "true" or "false"))
@@ -139,35 +139,32 @@ public sealed class BookmarkFunctions(BookmarkService bookmarks, OrganisationAcc
 
         return permanent == "true"
             ? ApiEndpoint.RunAsync(
-                () => AuthenticateDestructiveAsync(request, orgId, cancellationToken),
+                async () => RequireDestructive(await routes.AuthenticateRouteAsync(request, cancellationToken, orgId, function)),
                 async caller => ApiResults.From(await bookmarks.DeletePermanentlyAsync(caller.LibraryId, id, cancellationToken), _ => ApiResults.NoContent()),
                 cancellationToken)
             : LibraryEndpoint.RunAsync(
-                access, request, orgId, Scopes.BookmarksWrite,
+                routes, request, orgId, function,
                 async caller => ApiResults.From(await bookmarks.TrashAsync(caller.LibraryId, id, cancellationToken), _ => ApiResults.NoContent()),
                 cancellationToken);
     }
 
-    private Task<IActionResult> RestoreAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
-        access, request, orgId, Scopes.BookmarksWrite,
+    private Task<IActionResult> RestoreAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync(
+        routes, request, orgId, function,
         async caller => ApiResults.From(await bookmarks.RestoreAsync(caller.LibraryId, id, cancellationToken), ApiResults.Ok),
         cancellationToken);
 
-    private Task<IActionResult> ListTrashAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
-        access, request, orgId, Scopes.BookmarksRead,
+    private Task<IActionResult> ListTrashAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync(
+        routes, request, orgId, function,
         async caller => ApiResults.From(
             await bookmarks.ListTrashAsync(caller.LibraryId, request.Query["limit"], request.Query["cursor"], cancellationToken), ApiResults.Ok),
         cancellationToken);
 
-    private Task<IActionResult> EmptyTrashAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => AuthenticateDestructiveAsync(request, orgId, cancellationToken),
+    private Task<IActionResult> EmptyTrashAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync(
+        routes, request, orgId, function,
         async caller => ApiResults.Ok(new { deleted = await bookmarks.EmptyTrashAsync(caller.LibraryId, cancellationToken) }),
         cancellationToken);
 
-    /// <summary>Deleting for good needs <c>bookmarks:write</c> and the opt-in <c>destructive</c>, which write never implies.</summary>
-    private async Task<Result<Caller>> AuthenticateDestructiveAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken)
-    {
-        var caller = await access.AuthenticateLibraryAsync(request, orgId, Scopes.BookmarksWrite, cancellationToken);
-        return caller.Succeeded && !caller.Value.HasScope(Scopes.Destructive) ? caller.Value.Refuse(Problems.ScopeRequired(Scopes.Destructive)) : caller;
-    }
+    /// <summary>Deleting for good also needs the opt-in <c>destructive</c>, which write never implies.</summary>
+    private static Result<Caller> RequireDestructive(Result<Caller> caller) =>
+        caller.Succeeded && !caller.Value.HasScope(Scopes.Destructive) ? caller.Value.Refuse(Problems.ScopeRequired(Scopes.Destructive)) : caller;
 }

@@ -3,8 +3,7 @@ using Bkmark.Core.Lifecycle;
 namespace Bkmark.Functions;
 
 /// <summary>The account's email address: confirming it, resending the link, moving to another address.</summary>
-public sealed class EmailAddressFunctions(
-    EmailVerificationService verification, EmailChangeService change, RequestAuthenticator authenticator, StepUp stepUp)
+public sealed class EmailAddressFunctions(EmailVerificationService verification, EmailChangeService change, PolicyAuthenticator routes)
 {
     [Function(nameof(VerifyEmail))]
     public Task<IActionResult> VerifyEmail(
@@ -19,7 +18,7 @@ public sealed class EmailAddressFunctions(
     public Task<IActionResult> ResendEmailVerification(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/email/verification")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller => ApiResults.From(await verification.ResendAsync(caller.UserId, cancellationToken), _ => ApiResults.Accepted()),
         cancellationToken);
 
@@ -27,7 +26,7 @@ public sealed class EmailAddressFunctions(
     public Task<IActionResult> ChangeEmail(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/email")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<ChangeEmailRequest>(
-        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         request,
         async (caller, body) =>
     {

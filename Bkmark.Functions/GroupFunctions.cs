@@ -1,5 +1,5 @@
+using System.Runtime.CompilerServices;
 using Bkmark.Core.Library.Groups;
-using Bkmark.Core.Organisations;
 
 namespace Bkmark.Functions;
 
@@ -7,7 +7,7 @@ namespace Bkmark.Functions;
 /// Groups of bookmarks, of the caller's library and (under <c>/orgs/{orgId}/</c>) of an organisation's; each pair
 /// of routes shares one body. Deleting a group keeps its bookmarks, ungrouped.
 /// </summary>
-public sealed class GroupFunctions(GroupService groups, OrganisationAccess access)
+public sealed class GroupFunctions(GroupService groups, PolicyAuthenticator routes)
 {
     [Function(nameof(ListGroups))]
     public Task<IActionResult> ListGroups(
@@ -70,28 +70,28 @@ public sealed class GroupFunctions(GroupService groups, OrganisationAccess acces
         string id,
         CancellationToken cancellationToken) => DeleteAsync(request, orgId, id, cancellationToken);
 
-    private Task<IActionResult> ListAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
-        access, request, orgId, Scopes.GroupsRead,
+    private Task<IActionResult> ListAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync(
+        routes, request, orgId, function,
         async caller => ApiResults.Ok(new { data = await groups.ListAsync(caller.LibraryId, cancellationToken) }),
         cancellationToken);
 
-    private Task<IActionResult> CreateAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync<GroupInput>(
-        access, request, orgId, Scopes.GroupsWrite,
+    private Task<IActionResult> CreateAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync<GroupInput>(
+        routes, request, orgId, function,
         async (caller, input) => ApiResults.From(await groups.CreateAsync(caller.LibraryId, input, cancellationToken), ApiResults.Created),
         cancellationToken);
 
-    private Task<IActionResult> GetAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
-        access, request, orgId, Scopes.GroupsRead,
+    private Task<IActionResult> GetAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync(
+        routes, request, orgId, function,
         async caller => ApiResults.From(await groups.GetAsync(caller.LibraryId, id, cancellationToken), ApiResults.Ok),
         cancellationToken);
 
-    private Task<IActionResult> UpdateAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync<GroupPatch>(
-        access, request, orgId, Scopes.GroupsWrite,
+    private Task<IActionResult> UpdateAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync<GroupPatch>(
+        routes, request, orgId, function,
         async (caller, patch) => ApiResults.From(await groups.UpdateAsync(caller.LibraryId, id, patch, cancellationToken), ApiResults.Ok),
         cancellationToken);
 
-    private Task<IActionResult> DeleteAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
-        access, request, orgId, Scopes.GroupsWrite,
+    private Task<IActionResult> DeleteAsync(HttpRequest request, string? orgId, string id, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync(
+        routes, request, orgId, function,
         async caller => ApiResults.From(await groups.DeleteAsync(caller.LibraryId, id, cancellationToken), _ => ApiResults.NoContent()),
         cancellationToken);
 }

@@ -1,5 +1,5 @@
+using System.Runtime.CompilerServices;
 using Bkmark.Core.Library.ImportExport;
-using Bkmark.Core.Organisations;
 
 namespace Bkmark.Functions;
 
@@ -7,7 +7,7 @@ namespace Bkmark.Functions;
 /// Export (JSON or a browser bookmark file) and import of either, each behind its own opt-in scope; of the
 /// caller's library or (under <c>/orgs/{orgId}/</c>) an organisation's.
 /// </summary>
-public sealed class ImportExportFunctions(ImportService importer, ExportService exporter, OrganisationAccess access)
+public sealed class ImportExportFunctions(ImportService importer, ExportService exporter, PolicyAuthenticator routes)
 {
     [Function(nameof(ExportBookmarks))]
     public Task<IActionResult> ExportBookmarks(
@@ -31,13 +31,13 @@ public sealed class ImportExportFunctions(ImportService importer, ExportService 
         string orgId,
         CancellationToken cancellationToken) => ImportAsync(request, orgId, cancellationToken);
 
-    private Task<IActionResult> ExportAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
-        access, request, orgId, Scopes.Export,
+    private Task<IActionResult> ExportAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync(
+        routes, request, orgId, function,
         async caller => ApiResults.From(await exporter.ExportAsync(caller.LibraryId, request.Query["format"], cancellationToken), f => new FileResponse(f)),
         cancellationToken);
 
-    private Task<IActionResult> ImportAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
-        access, request, orgId, Scopes.Import, async caller =>
+    private Task<IActionResult> ImportAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync(
+        routes, request, orgId, function, async caller =>
     {
         var body = await RequestBody.ReadBytesAsync(request, ImportService.MaxFileBytes, cancellationToken);
         if (!body.Succeeded)

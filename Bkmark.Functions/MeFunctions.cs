@@ -4,14 +4,14 @@ using Bkmark.Core.Lifecycle;
 namespace Bkmark.Functions;
 
 /// <summary>The signed-in user's profile, and deleting the account.</summary>
-public sealed class MeFunctions(AccountService accounts, AccountDeletionService deletion, RequestAuthenticator authenticator)
+public sealed class MeFunctions(AccountService accounts, AccountDeletionService deletion, PolicyAuthenticator routes)
 {
     [Function(nameof(GetMe))]
     public Task<IActionResult> GetMe(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
         // Account-level reads are for sessions (DESIGN §15): a leaked narrow key must not tell whose it is.
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller => ApiResults.From(await accounts.GetProfileAsync(caller.UserId, cancellationToken), ApiResults.Ok),
         cancellationToken);
 
@@ -23,7 +23,7 @@ public sealed class MeFunctions(AccountService accounts, AccountDeletionService 
     public Task<IActionResult> DeleteMe(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/me")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller =>
     {
         var body = await RequestBody.ReadOptionalAsync<DeleteRequest>(request, cancellationToken);

@@ -7,31 +7,22 @@ namespace Bkmark.Functions;
 /// account. Creating and leaving an organisation, and inviting to it, are sensitive (step-up).
 /// </summary>
 public sealed class OrganisationFunctions(
-    OrganisationService organisations,
-    InvitationService invitations,
-    RequestAuthenticator authenticator,
-    StepUp stepUp,
-    OrganisationAccess access,
-    SecurityEventLog securityLog)
+    OrganisationService organisations, InvitationService invitations, PolicyAuthenticator routes, SecurityEventLog securityLog)
 {
     [Function(nameof(CreateOrganisation))]
     public Task<IActionResult> CreateOrganisation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<CreateOrganisationRequest>(
-        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         request,
-        async (caller, body) =>
-    {
-        var created = await organisations.CreateAsync(caller, body.Name, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(request, caller, created, SecurityEventTypes.OrganisationCreated, cancellationToken, org => DetailsOf(org.Id));
-        return ApiResults.From(created, ApiResults.Created);
-    }, cancellationToken);
+        async (caller, body) => ApiResults.From(await organisations.CreateAsync(caller, body.Name, cancellationToken), ApiResults.Created),
+        cancellationToken);
 
     [Function(nameof(ListOrganisations))]
     public Task<IActionResult> ListOrganisations(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller => ApiResults.Ok(new { data = await organisations.ListAsync(caller.UserId, cancellationToken) }),
         cancellationToken);
 
@@ -40,7 +31,7 @@ public sealed class OrganisationFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}")] HttpRequest request,
         string orgId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller => ApiResults.From(await organisations.GetAsync(caller, orgId, cancellationToken), ApiResults.Ok),
         cancellationToken);
 
@@ -49,7 +40,7 @@ public sealed class OrganisationFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/members")] HttpRequest request,
         string orgId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller => ApiResults.From(await organisations.ListMembersAsync(caller, orgId, cancellationToken), members => ApiResults.Ok(new { data = members })),
         cancellationToken);
 
@@ -59,15 +50,10 @@ public sealed class OrganisationFunctions(
         string orgId,
         string userId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<ChangeRoleRequest>(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         request,
-        async (caller, body) =>
-    {
-        var changed = await organisations.ChangeRoleAsync(caller, orgId, userId, body.Role, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(
-            request, caller, changed, SecurityEventTypes.OrganisationMemberRoleChanged, cancellationToken, member => DetailsOf(orgId, userId, member.Role));
-        return ApiResults.From(changed, ApiResults.Ok);
-    }, cancellationToken);
+        async (caller, body) => ApiResults.From(await organisations.ChangeRoleAsync(caller, orgId, userId, body.Role, cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
     [Function(nameof(RemoveOrganisationMember))]
     public Task<IActionResult> RemoveOrganisationMember(
@@ -75,26 +61,18 @@ public sealed class OrganisationFunctions(
         string orgId,
         string userId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
-    {
-        var removed = await organisations.RemoveAsync(caller, orgId, userId, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(request, caller, removed, SecurityEventTypes.OrganisationMemberRemoved, cancellationToken, _ => DetailsOf(orgId, userId));
-        return ApiResults.From(removed, _ => ApiResults.NoContent());
-    }, cancellationToken);
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
+        async caller => ApiResults.From(await organisations.RemoveAsync(caller, orgId, userId, cancellationToken), _ => ApiResults.NoContent()),
+        cancellationToken);
 
     [Function(nameof(LeaveOrganisation))]
     public Task<IActionResult> LeaveOrganisation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/{orgId}/leave")] HttpRequest request,
         string orgId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
-    {
-        var left = await organisations.LeaveAsync(caller, orgId, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(request, caller, left, SecurityEventTypes.OrganisationLeft, cancellationToken, _ => DetailsOf(orgId));
-        return ApiResults.From(left, _ => ApiResults.NoContent());
-    }, cancellationToken);
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
+        async caller => ApiResults.From(await organisations.LeaveAsync(caller, orgId, cancellationToken), _ => ApiResults.NoContent()),
+        cancellationToken);
 
     [Function(nameof(InviteOrganisationMember))]
     public Task<IActionResult> InviteOrganisationMember(
@@ -102,15 +80,11 @@ public sealed class OrganisationFunctions(
         string orgId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<InviteRequest>(
         // An invitation is a way in for someone else (DESIGN §15): it takes a recent sign-in.
-        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         request,
-        async (caller, body) =>
-    {
-        var invited = await invitations.InviteAsync(caller, orgId, body.Email, body.Role, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(
-            request, caller, invited, SecurityEventTypes.OrganisationMemberInvited, cancellationToken, invitation => InvitationDetailsOf(orgId, invitation));
-        return ApiResults.From(invited, view => new JsonResponse(202, view));
-    }, cancellationToken);
+        async (caller, body) => ApiResults.From(
+            await invitations.InviteAsync(caller, orgId, body.Email, body.Role, cancellationToken), view => new JsonResponse(202, view)),
+        cancellationToken);
 
     /// <summary>The organisation's pending invitations (DESIGN §15), for its admins and owners.</summary>
     [Function(nameof(ListOrganisationInvitations))]
@@ -118,7 +92,7 @@ public sealed class OrganisationFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/invitations")] HttpRequest request,
         string orgId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller => ApiResults.From(await invitations.ListAsync(caller, orgId, cancellationToken), pending => ApiResults.Ok(new { data = pending })),
         cancellationToken);
 
@@ -129,14 +103,9 @@ public sealed class OrganisationFunctions(
         string orgId,
         string invitationId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
-    {
-        var revoked = await invitations.RevokeAsync(caller, orgId, invitationId, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(
-            request, caller, revoked, SecurityEventTypes.OrganisationInvitationRevoked, cancellationToken, invitation => InvitationDetailsOf(orgId, invitation));
-        return ApiResults.From(revoked, _ => ApiResults.NoContent());
-    }, cancellationToken);
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
+        async caller => ApiResults.From(await invitations.RevokeAsync(caller, orgId, invitationId, cancellationToken), _ => ApiResults.NoContent()),
+        cancellationToken);
 
     /// <summary>The organisation's own security log (members, roles, keys, invitations), for its admins and owners.</summary>
     [Function(nameof(ListOrganisationSecurityEvents))]
@@ -144,7 +113,7 @@ public sealed class OrganisationFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/security-events")] HttpRequest request,
         string orgId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => access.AuthenticateManagerAsync(authenticator.AuthenticateSessionAsync(request, cancellationToken), orgId, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken, orgId),
         async _ => ApiResults.From(
             await securityLog.ListOrganisationAsync(orgId, request.Query["cursor"], request.Query["limit"], cancellationToken), ApiResults.Ok),
         cancellationToken);
@@ -154,39 +123,10 @@ public sealed class OrganisationFunctions(
     public Task<IActionResult> AcceptOrganisationInvitation(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/invitations/accept")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<AcceptRequest>(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         request,
-        async (caller, body) =>
-    {
-        var joined = await invitations.AcceptAsync(caller, body.Token, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(request, caller, joined, SecurityEventTypes.OrganisationJoined, cancellationToken, org => DetailsOf(org.Id));
-        return ApiResults.From(joined, ApiResults.Ok);
-    }, cancellationToken);
-
-    /// <summary>An invitation is named in the log by its id, role and address (the managers' log shows whom it was for).</summary>
-    private static Dictionary<string, string> InvitationDetailsOf(string organisationId, InvitationView invitation)
-    {
-        var details = DetailsOf(organisationId, role: invitation.Role);
-        details["invitationId"] = invitation.Id ?? "";
-        details["email"] = invitation.Email;
-        return details;
-    }
-
-    private static Dictionary<string, string> DetailsOf(string organisationId, string? memberId = null, string? role = null)
-    {
-        var details = new Dictionary<string, string> { ["organisationId"] = organisationId };
-        if (memberId is not null)
-        {
-            details["userId"] = memberId;
-        }
-
-        if (role is not null)
-        {
-            details["role"] = role;
-        }
-
-        return details;
-    }
+        async (caller, body) => ApiResults.From(await invitations.AcceptAsync(caller, body.Token, cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
     private sealed record CreateOrganisationRequest(string? Name);
 

@@ -5,14 +5,13 @@ using Bkmark.Core.SignIn;
 namespace Bkmark.Functions;
 
 /// <summary>Passkeys: registering and managing them (signed-in session only), and signing in with one.</summary>
-public sealed class PasskeyFunctions(
-    PasskeyService passkeys, SignInService signIn, RequestAuthenticator authenticator, StepUp stepUp, SecurityEventLog securityLog)
+public sealed class PasskeyFunctions(PasskeyService passkeys, SignInService signIn, PolicyAuthenticator routes)
 {
     [Function(nameof(BeginPasskeyRegistration))]
     public Task<IActionResult> BeginPasskeyRegistration(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/passkeys/options")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller =>
     {
         // No body (or no purpose): a passkey, as before purposes existed.
@@ -26,21 +25,17 @@ public sealed class PasskeyFunctions(
     public Task<IActionResult> RegisterPasskey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/passkeys")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<RegisterPasskeyRequest>(
-        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         request,
-        async (caller, body) =>
-    {
-        var passkey = await passkeys.RegisterAsync(
-            caller.UserId, body.ChallengeId, body.Credential, body.Name, ClientInfo.From(request).UserAgent, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(request, caller, passkey, SecurityEventTypes.PasskeyAdded, cancellationToken, DetailsOf);
-        return ApiResults.From(passkey, ApiResults.Created);
-    }, cancellationToken);
+        async (caller, body) => ApiResults.From(
+            await passkeys.RegisterAsync(caller, body.ChallengeId, body.Credential, body.Name, cancellationToken), ApiResults.Created),
+        cancellationToken);
 
     [Function(nameof(ListPasskeys))]
     public Task<IActionResult> ListPasskeys(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/passkeys")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller => ApiResults.Ok(new { data = await passkeys.ListAsync(caller.UserId, cancellationToken) }),
         cancellationToken);
 
@@ -49,27 +44,19 @@ public sealed class PasskeyFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/me/passkeys/{id}")] HttpRequest request,
         string id,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<RenamePasskeyRequest>(
-        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         request,
-        async (caller, body) =>
-    {
-        var passkey = await passkeys.RenameAsync(caller.UserId, id, body.Name, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(request, caller, passkey, SecurityEventTypes.PasskeyRenamed, cancellationToken, DetailsOf);
-        return ApiResults.From(passkey, ApiResults.Ok);
-    }, cancellationToken);
+        async (caller, body) => ApiResults.From(await passkeys.RenameAsync(caller, id, body.Name, cancellationToken), ApiResults.Ok),
+        cancellationToken);
 
     [Function(nameof(DeletePasskey))]
     public Task<IActionResult> DeletePasskey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/me/passkeys/{id}")] HttpRequest request,
         string id,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
-    {
-        var deleted = await passkeys.DeleteAsync(caller.UserId, id, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(request, caller, deleted, SecurityEventTypes.PasskeyRemoved, cancellationToken, DetailsOf);
-        return ApiResults.From(deleted, _ => ApiResults.NoContent());
-    }, cancellationToken);
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
+        async caller => ApiResults.From(await passkeys.DeleteAsync(caller, id, cancellationToken), _ => ApiResults.NoContent()),
+        cancellationToken);
 
     [Function(nameof(BeginPasskeySignIn))]
     public Task<IActionResult> BeginPasskeySignIn(
@@ -85,8 +72,6 @@ public sealed class PasskeyFunctions(
         body => TokenDelivery.SignInAsync(request, body.RefreshTokenDelivery,
             () => signIn.SignInWithPasskeyAsync(body.ChallengeId, body.Credential, ClientInfo.From(request), cancellationToken)),
         cancellationToken);
-
-    private static Dictionary<string, string> DetailsOf(PasskeyView passkey) => new() { ["passkeyId"] = passkey.Id, ["name"] = passkey.Name };
 
     private sealed record RegistrationOptionsRequest(string? Purpose);
 

@@ -4,7 +4,7 @@ using Bkmark.Core.Passwords;
 namespace Bkmark.Functions;
 
 /// <summary>The password: rating a new one as it is typed, changing it when signed in, and resetting a forgotten one with a link sent by email.</summary>
-public sealed class PasswordFunctions(PasswordService passwords, PasswordPolicy policy, StepUp stepUp)
+public sealed class PasswordFunctions(PasswordService passwords, PasswordPolicy policy, PolicyAuthenticator routes)
 {
     [Function(nameof(RatePasswordStrength))]
     public Task<IActionResult> RatePasswordStrength(
@@ -19,7 +19,7 @@ public sealed class PasswordFunctions(PasswordService passwords, PasswordPolicy 
     public Task<IActionResult> ChangePassword(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/password")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<ChangePasswordRequest>(
-        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         request,
         async (caller, body) =>
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bkmark.Core.PublishableKeys;
 
 namespace Bkmark.Functions;
@@ -6,7 +7,7 @@ namespace Bkmark.Functions;
 /// Public groups, read from web pages with a publishable key named in the path. Each read route has its own
 /// OPTIONS function for the CORS preflight: neither host answers OPTIONS for a route that does not declare it.
 /// </summary>
-public sealed class PublicGroupFunctions(PublicGroupService publicGroups, RequestAuthenticator authenticator)
+public sealed class PublicGroupFunctions(PublicGroupService publicGroups, PolicyAuthenticator routes)
 {
     private const string GroupRoute = "v1/public/{key}/groups/{id}";
     private const string BookmarksRoute = "v1/public/{key}/groups/{id}/bookmarks";
@@ -44,12 +45,13 @@ public sealed class PublicGroupFunctions(PublicGroupService publicGroups, Reques
         CancellationToken cancellationToken) => PreflightAsync(request, key, cancellationToken);
 
     /// <summary>A read with the publishable key in the path: the key, the origin and the rate window are checked before the group is read.</summary>
-    private Task<IActionResult> ReadAsync(HttpRequest request, string key, Func<Caller, Task<IActionResult>> read, CancellationToken cancellationToken) =>
-        ApiEndpoint.RunAsync(() => authenticator.AuthenticatePublishableKeyAsync(request, key, cancellationToken), read, cancellationToken);
+    private Task<IActionResult> ReadAsync(
+        HttpRequest request, string key, Func<Caller, Task<IActionResult>> read, CancellationToken cancellationToken, [CallerMemberName] string function = "") =>
+        ApiEndpoint.RunAsync(() => routes.AuthenticatePublishableKeyAsync(request, RoutePolicies.Of(function), key, cancellationToken), read, cancellationToken);
 
-    private Task<IActionResult> PreflightAsync(HttpRequest request, string key, CancellationToken cancellationToken) => ApiEndpoint.RunAsync(async () =>
-        ApiResults.From(
-            await authenticator.PreflightPublishableKeyAsync(request, key, cancellationToken),
+    private Task<IActionResult> PreflightAsync(HttpRequest request, string key, CancellationToken cancellationToken, [CallerMemberName] string function = "") =>
+        ApiEndpoint.RunAsync(async () => ApiResults.From(
+            await routes.PreflightPublishableKeyAsync(request, RoutePolicies.Of(function), key, cancellationToken),
             preflight => preflight.Headers.Aggregate(ApiResults.NoContent(), (response, header) => response.WithHeader(header.Key, header.Value))),
         cancellationToken);
 }

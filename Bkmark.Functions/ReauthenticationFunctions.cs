@@ -4,13 +4,13 @@ using Bkmark.Core.SignIn;
 namespace Bkmark.Functions;
 
 /// <summary>Step-up (RFC 9470): the signed-in person proves who they are again, for a fresh <c>auth_time</c>. Session only.</summary>
-public sealed class ReauthenticationFunctions(ReauthenticationService reauthentication, RequestAuthenticator authenticator)
+public sealed class ReauthenticationFunctions(ReauthenticationService reauthentication, PolicyAuthenticator routes)
 {
     [Function(nameof(Reauthenticate))]
     public Task<IActionResult> Reauthenticate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/auth/reauthenticate")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync<ReauthenticateRequest>(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         request,
         async (caller, b) =>
     {

@@ -1,16 +1,15 @@
 using Bkmark.Core.Library.Sandbox;
-using Bkmark.Core.Organisations;
 
 namespace Bkmark.Functions;
 
 /// <summary>The sandbox test keys act on. Emptying it deletes for good, so a key needs the <c>destructive</c> scope.</summary>
-public sealed class SandboxFunctions(SandboxService sandbox, RequestAuthenticator authenticator, OrganisationAccess organisations)
+public sealed class SandboxFunctions(SandboxService sandbox, PolicyAuthenticator routes)
 {
     [Function(nameof(ResetSandbox))]
     public Task<IActionResult> ResetSandbox(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/sandbox/reset")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateAsync(request, Scopes.Destructive, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller => ApiResults.From(await sandbox.ResetAsync(caller, cancellationToken), _ => ApiResults.NoContent()),
         cancellationToken);
 
@@ -20,7 +19,7 @@ public sealed class SandboxFunctions(SandboxService sandbox, RequestAuthenticato
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/{orgId}/sandbox/reset")] HttpRequest request,
         string orgId,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => organisations.AuthenticateLibraryAsync(request, orgId, Scopes.Destructive, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken, orgId),
         async caller => ApiResults.From(await sandbox.ResetAsync(caller, cancellationToken), _ => ApiResults.NoContent()),
         cancellationToken);
 }

@@ -1,10 +1,10 @@
+using System.Runtime.CompilerServices;
 using Bkmark.Core.Library.Search;
-using Bkmark.Core.Organisations;
 
 namespace Bkmark.Functions;
 
 /// <summary>Ranked search over the caller's bookmarks, or (under <c>/orgs/{orgId}/</c>) an organisation's.</summary>
-public sealed class SearchFunctions(SearchService search, OrganisationAccess access)
+public sealed class SearchFunctions(SearchService search, PolicyAuthenticator routes)
 {
     [Function(nameof(SearchBookmarks))]
     public Task<IActionResult> SearchBookmarks(
@@ -17,8 +17,8 @@ public sealed class SearchFunctions(SearchService search, OrganisationAccess acc
         string orgId,
         CancellationToken cancellationToken) => SearchAsync(request, orgId, cancellationToken);
 
-    private Task<IActionResult> SearchAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
-        access, request, orgId, Scopes.SearchRead,
+    private Task<IActionResult> SearchAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync(
+        routes, request, orgId, function,
         async caller => ApiResults.From(
             await search.SearchAsync(caller.LibraryId, request.Query["q"], request.Query["limit"], request.Query["cursor"], cancellationToken), ApiResults.Ok),
         cancellationToken);

@@ -7,7 +7,7 @@ namespace Bkmark.Functions;
 /// sign-in from the page, and the signed-in user's linked accounts. The callback answers the browser with a
 /// redirect to the page; what happened travels in the URL fragment, which never reaches a server or a log.
 /// </summary>
-public sealed class SocialFunctions(SocialSignInService social, RequestAuthenticator authenticator, StepUp stepUp, SecurityEventLog securityLog)
+public sealed class SocialFunctions(SocialSignInService social, PolicyAuthenticator routes)
 {
     private const string PagePath = "/api/settings/security";
 
@@ -72,7 +72,7 @@ public sealed class SocialFunctions(SocialSignInService social, RequestAuthentic
     public Task<IActionResult> ListSocialAccounts(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/me/social-accounts")] HttpRequest request,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => authenticator.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller => ApiResults.Ok(new { data = await social.ListAsync(caller.UserId, cancellationToken) }),
         cancellationToken);
 
@@ -81,7 +81,7 @@ public sealed class SocialFunctions(SocialSignInService social, RequestAuthentic
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/me/social-accounts/{name}/link")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
         async caller =>
     {
         // The user comes from the session, never from the request: the callback links to whoever started this.
@@ -95,13 +95,9 @@ public sealed class SocialFunctions(SocialSignInService social, RequestAuthentic
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/me/social-accounts/{id}")] HttpRequest request,
         string id,
         CancellationToken cancellationToken) => ApiEndpoint.RunAsync(
-        () => stepUp.AuthenticateSessionAsync(request, cancellationToken),
-        async caller =>
-    {
-        var removed = await social.UnlinkAsync(caller.UserId, id, cancellationToken);
-        await securityLog.RecordIfSucceededAsync(request, caller, removed, SecurityEventTypes.SocialUnlinked, cancellationToken, SocialSignInService.DetailsOf);
-        return ApiResults.From(removed, _ => ApiResults.NoContent());
-    }, cancellationToken);
+        () => routes.AuthenticateRouteAsync(request, cancellationToken),
+        async caller => ApiResults.From(await social.UnlinkAsync(caller, id, cancellationToken), _ => ApiResults.NoContent()),
+        cancellationToken);
 
     // The callback on the origin the browser used, so the flow cookie set here comes back to it.
     private static string CallbackUri(HttpRequest request, string name) =>

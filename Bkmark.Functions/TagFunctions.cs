@@ -1,5 +1,5 @@
+using System.Runtime.CompilerServices;
 using Bkmark.Core.Library.Tags;
-using Bkmark.Core.Organisations;
 
 namespace Bkmark.Functions;
 
@@ -7,7 +7,7 @@ namespace Bkmark.Functions;
 /// Tags with their counts; renaming (merging) and removing a tag across all bookmarks. Of the caller's library
 /// and (under <c>/orgs/{orgId}/</c>) of an organisation's; each pair of routes shares one body.
 /// </summary>
-public sealed class TagFunctions(TagService tags, OrganisationAccess access)
+public sealed class TagFunctions(TagService tags, PolicyAuthenticator routes)
 {
     [Function(nameof(ListTags))]
     public Task<IActionResult> ListTags(
@@ -46,18 +46,18 @@ public sealed class TagFunctions(TagService tags, OrganisationAccess access)
         string name,
         CancellationToken cancellationToken) => DeleteAsync(request, orgId, name, cancellationToken);
 
-    private Task<IActionResult> ListAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
-        access, request, orgId, Scopes.TagsRead,
+    private Task<IActionResult> ListAsync(HttpRequest request, string? orgId, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync(
+        routes, request, orgId, function,
         async caller => ApiResults.Ok(new { data = await tags.ListAsync(caller.LibraryId, cancellationToken) }),
         cancellationToken);
 
-    private Task<IActionResult> RenameAsync(HttpRequest request, string? orgId, string name, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync<TagRename>(
-        access, request, orgId, Scopes.TagsWrite,
+    private Task<IActionResult> RenameAsync(HttpRequest request, string? orgId, string name, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync<TagRename>(
+        routes, request, orgId, function,
         async (caller, rename) => ApiResults.From(await tags.RenameAsync(caller.LibraryId, name, rename, cancellationToken), ApiResults.Ok),
         cancellationToken);
 
-    private Task<IActionResult> DeleteAsync(HttpRequest request, string? orgId, string name, CancellationToken cancellationToken) => LibraryEndpoint.RunAsync(
-        access, request, orgId, Scopes.TagsWrite,
+    private Task<IActionResult> DeleteAsync(HttpRequest request, string? orgId, string name, CancellationToken cancellationToken, [CallerMemberName] string function = "") => LibraryEndpoint.RunAsync(
+        routes, request, orgId, function,
         async caller => ApiResults.From(await tags.DeleteAsync(caller.LibraryId, name, cancellationToken), _ => ApiResults.NoContent()),
         cancellationToken);
 }

@@ -1,6 +1,7 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Email;
 using Bkmark.Core.Json;
+using Bkmark.Core.SecurityLog;
 
 namespace Bkmark.Core.ApiKeys;
 
@@ -30,6 +31,7 @@ public sealed partial class ApiKeyLeakReports
     private readonly CredentialHasher hasher;
     private readonly IEmailOutbox outbox;
     private readonly TimeProvider time;
+    private readonly SecurityEventLog securityLog;
     private readonly ILogger<ApiKeyLeakReports> logger;
 
     // Internal because the store it takes is; registered with AddServiceWithInternalConstructor.
@@ -41,6 +43,7 @@ public sealed partial class ApiKeyLeakReports
         CredentialHasher hasher,
         IEmailOutbox outbox,
         TimeProvider time,
+        SecurityEventLog securityLog,
         ILogger<ApiKeyLeakReports> logger)
     {
         this.store = store;
@@ -50,10 +53,12 @@ public sealed partial class ApiKeyLeakReports
         this.hasher = hasher;
         this.outbox = outbox;
         this.time = time;
+        this.securityLog = securityLog;
         this.logger = logger;
     }
 
-    public async Task<Result<IReadOnlyList<LeakVerdict>>> ReportAsync(IReadOnlyList<LeakReport?>? reports, CancellationToken cancellationToken)
+    /// <summary>Checks each reported token; each key this report revoked is recorded in its owner's security log as reported by <paramref name="reporter"/>.</summary>
+    public async Task<Result<IReadOnlyList<LeakVerdict>>> ReportAsync(IReadOnlyList<LeakReport?>? reports, ClientInfo reporter, CancellationToken cancellationToken)
     {
         if (reports is null)
         {
@@ -77,6 +82,18 @@ public sealed partial class ApiKeyLeakReports
         foreach (var report in reports)
         {
             verdicts.Add(await CheckAsync(report!, cancellationToken));
+        }
+
+        foreach (var key in verdicts.Select(verdict => verdict.Key).OfType<LeakedKey>())
+        {
+            // Where it was found, never the token: the key is named by its id and public prefix.
+            await securityLog.RecordAsync(new SecurityEvent(key.UserId, SecurityEventTypes.ApiKeyLeaked, reporter, SessionId: null, new Dictionary<string, string>
+            {
+                ["keyId"] = key.KeyId,
+                ["keyPrefix"] = key.KeyPrefix,
+                ["url"] = key.Url ?? "",
+                ["source"] = key.Source ?? "",
+            }), cancellationToken);
         }
 
         return verdicts;

@@ -1,4 +1,5 @@
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.SecurityLog;
 
 namespace Bkmark.Core.ApiKeys;
 
@@ -23,18 +24,20 @@ public sealed partial class ApiKeyRoller
     private readonly CredentialHasher hasher;
     private readonly ExpiryIndex expiry;
     private readonly TimeProvider time;
+    private readonly SecurityEventLog securityLog;
     private readonly ApiKeyOptions options;
     private readonly ILogger<ApiKeyRoller> logger;
 
     // Internal because the stores it takes are; registered with AddServiceWithInternalConstructor.
     internal ApiKeyRoller(
-        ApiKeyStore store, LiveApiKeys keys, CredentialHasher hasher, ExpiryIndex expiry, TimeProvider time, IOptions<ApiKeyOptions> options, ILogger<ApiKeyRoller> logger)
+        ApiKeyStore store, LiveApiKeys keys, CredentialHasher hasher, ExpiryIndex expiry, TimeProvider time, SecurityEventLog securityLog, IOptions<ApiKeyOptions> options, ILogger<ApiKeyRoller> logger)
     {
         this.store = store;
         this.keys = keys;
         this.hasher = hasher;
         this.expiry = expiry;
         this.time = time;
+        this.securityLog = securityLog;
         this.options = options.Value;
         this.logger = logger;
     }
@@ -49,7 +52,7 @@ public sealed partial class ApiKeyRoller
 
         var ownerId = ApiKeyService.OwnerIdOf(caller);
         var grace = TimeSpan.FromSeconds(expiresPreviousIn.Value);
-        return await OptimisticConcurrency.RunAsync<RolledApiKey>(async () =>
+        var rolled = await OptimisticConcurrency.RunAsync<RolledApiKey>(async () =>
         {
             if (await keys.FindAsync(ownerId, keyId, cancellationToken) is not { } found)
             {
@@ -97,6 +100,12 @@ public sealed partial class ApiKeyRoller
             LogRolled(logger, keyId, current.KeyPrefix, successor.KeyPrefix, ownerId, previousEnds);
             return new RolledApiKey(keyId, index.Name, key, successor.KeyPrefix, successor.ScopeList, successor.ExpiresAt, index.CreatedAt, previousEnds);
         });
+        if (rolled.Succeeded)
+        {
+            await securityLog.RecordAsync(caller, SecurityEventTypes.ApiKeyRolled, ApiKeyService.DetailsOf(rolled.Value.Id, rolled.Value.KeyPrefix), cancellationToken);
+        }
+
+        return rolled;
     }
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "API key {KeyId} of user {UserId} rolled from {PreviousKeyPrefix} to {KeyPrefix}; the previous value works until {PreviousExpiresAt}")]

@@ -2,6 +2,7 @@ using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
 using Bkmark.Core.Json;
 using Bkmark.Core.Maintenance;
+using Bkmark.Core.SecurityLog;
 
 namespace Bkmark.Core.ApiKeys;
 
@@ -27,6 +28,7 @@ public sealed partial class ApiKeyService
     private readonly IdGenerator ids;
     private readonly ExpiryIndex expiry;
     private readonly TimeProvider time;
+    private readonly SecurityEventLog securityLog;
     private readonly ILogger<ApiKeyService> logger;
     private readonly ApiKeyOptions options;
 
@@ -42,6 +44,7 @@ public sealed partial class ApiKeyService
         IdGenerator ids,
         ExpiryIndex expiry,
         TimeProvider time,
+        SecurityEventLog securityLog,
         IOptions<ApiKeyOptions> options,
         ILogger<ApiKeyService> logger)
     {
@@ -55,6 +58,7 @@ public sealed partial class ApiKeyService
         this.ids = ids;
         this.expiry = expiry;
         this.time = time;
+        this.securityLog = securityLog;
         this.options = options.Value;
         this.logger = logger;
     }
@@ -174,6 +178,7 @@ public sealed partial class ApiKeyService
         await store.AddIndexAsync(index, cancellationToken);
         await store.AddCredentialAsync(credential, cancellationToken);
         LogCreated(logger, id, keyPrefix, ownerId);
+        await securityLog.RecordAsync(caller, SecurityEventTypes.ApiKeyCreated, DetailsOf(id, keyPrefix), cancellationToken);
         return new CreatedApiKey(id, index.Name, key, keyPrefix, scopes!, request.ExpiresAt, now) { Environment = environment };
     }
 
@@ -296,15 +301,31 @@ public sealed partial class ApiKeyService
             index.Name = name ?? index.Name;
             index.ExpiresAt = changes.ExpiresAt ?? index.ExpiresAt;
         }, cancellationToken);
-        return changed.Succeeded ? ToInfo(changed.Value.Index, changed.Value.Credential) : changed.Problem;
+        if (!changed.Succeeded)
+        {
+            return changed.Problem;
+        }
+
+        var updated = ToInfo(changed.Value.Index, changed.Value.Credential);
+        await securityLog.RecordAsync(caller, SecurityEventTypes.ApiKeyUpdated, DetailsOf(updated.Id, updated.KeyPrefix), cancellationToken);
+        return updated;
     }
 
     /// <summary>Revokes the key: the next request with it (or with a rolled value still in its grace), on any instance, gets <c>TOKEN_REVOKED</c>.</summary>
-    public Task<Result<bool>> RevokeAsync(Caller caller, string keyId, CancellationToken cancellationToken)
+    public async Task<Result<bool>> RevokeAsync(Caller caller, string keyId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return RevokeKeyAsync(caller, OwnerIdOf(caller), keyId, cancellationToken);
+        var revoked = await RevokeKeyAsync(caller, OwnerIdOf(caller), keyId, cancellationToken);
+        if (revoked.Succeeded)
+        {
+            await securityLog.RecordAsync(caller, SecurityEventTypes.ApiKeyRevoked, new Dictionary<string, string> { ["keyId"] = keyId }, cancellationToken);
+        }
+
+        return revoked;
     }
+
+    /// <summary>A key is named by its id and public prefix in the security log, never by its value.</summary>
+    internal static Dictionary<string, string> DetailsOf(string keyId, string keyPrefix) => new() { ["keyId"] = keyId, ["keyPrefix"] = keyPrefix };
 
     /// <summary>
     /// Marks every live key of the user (test keys, and a rolled key's value in its grace, included) with the account's lock,

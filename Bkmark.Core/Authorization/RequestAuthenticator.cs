@@ -49,9 +49,11 @@ public sealed class RequestAuthenticator(
                 "A publishable key (bk_pub_…) only reads public groups, at /public/{key}/groups/{id}. Use an API key or a session here.");
         }
 
-        return credential.Value.StartsWith(ApiKeyPrefix, StringComparison.Ordinal)
-            ? await apiKeys.VerifyAsync(credential.Value, ClientInfo.From(request), cancellationToken)
+        var client = ClientInfo.From(request);
+        var caller = credential.Value.StartsWith(ApiKeyPrefix, StringComparison.Ordinal)
+            ? await apiKeys.VerifyAsync(credential.Value, client, cancellationToken)
             : await AuthenticateAccessTokenAsync(credential.Value, cancellationToken);
+        return caller.Succeeded ? caller.Value with { Client = client } : caller;
     }
 
     /// <summary>

@@ -161,14 +161,16 @@ public sealed partial class AccountDeletionService
         }
 
         // The owner's own authority: a session may revoke any of its keys, and an organisation's it was the last of.
+        var personal = new Caller(userId, CredentialType.Session, Scopes.All, ExpiresAt: null);
         var owners = deletedOrganisations
-            .Select(organisationId => new Caller(userId, CredentialType.Session, Scopes.All, ExpiresAt: null) { OrganisationId = organisationId })
-            .Prepend(new Caller(userId, CredentialType.Session, Scopes.All, ExpiresAt: null));
+            .Select(organisationId => personal with { OrganisationId = organisationId })
+            .Prepend(personal);
         foreach (var owner in owners)
         {
             foreach (var key in await apiKeys.ListAsync(owner, cancellationToken))
             {
-                var revoked = await apiKeys.RevokeAsync(owner, key.Id, cancellationToken);
+                // Not a revoke the person asked for: no security event (the account and its log are going).
+                var revoked = await apiKeys.RevokeKeyAsync(owner, ApiKeyService.OwnerIdOf(owner), key.Id, cancellationToken);
                 if (revoked.Problem is { Code: not ErrorCodes.NotFound } problem)
                 {
                     return problem;
@@ -178,7 +180,7 @@ public sealed partial class AccountDeletionService
 
         foreach (var key in await publishableKeys.ListAsync(userId, cancellationToken))
         {
-            await publishableKeys.DeleteAsync(userId, key.Id, cancellationToken);
+            await publishableKeys.DeleteAsync(personal, key.Id, cancellationToken);
         }
 
         await social.RemoveAllAsync(userId, cancellationToken);
@@ -186,7 +188,7 @@ public sealed partial class AccountDeletionService
 
         foreach (var passkey in await passkeys.ListAsync(userId, cancellationToken))
         {
-            await passkeys.DeleteAsync(userId, passkey.Id, cancellationToken);
+            await passkeys.RemoveAsync(userId, passkey.Id, cancellationToken);
         }
 
         await twoFactor.RemoveAsync(userId, cancellationToken);

@@ -1,5 +1,6 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Email;
+using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Throttling;
 
 namespace Bkmark.Core.Organisations;
@@ -46,6 +47,7 @@ public sealed partial class InvitationService
     private readonly TimeProvider time;
     private readonly IdGenerator ids;
     private readonly AttemptThrottle throttle;
+    private readonly SecurityEventLog securityLog;
     private readonly ILogger<InvitationService> logger;
     private readonly AppOptions app;
     private readonly TokenPurpose<InvitationEntity> purpose;
@@ -58,6 +60,7 @@ public sealed partial class InvitationService
         TimeProvider time,
         IdGenerator ids,
         AttemptThrottle throttle,
+        SecurityEventLog securityLog,
         IOptions<OrganisationOptions> options,
         IOptions<AppOptions> app,
         ILogger<InvitationService> logger)
@@ -69,6 +72,7 @@ public sealed partial class InvitationService
         this.tokens = tokens;
         this.outbox = outbox;
         this.time = time;
+        this.securityLog = securityLog;
         this.logger = logger;
         this.app = app.Value;
         purpose = new TokenPurpose<InvitationEntity>(
@@ -153,7 +157,10 @@ public sealed partial class InvitationService
             },
             cancellationToken);
         LogInvited(logger, organisationId, role!, caller.UserId);
-        return new InvitationView(address!, role!, invitation.ExpiresAt) { Id = invitation.InvitationId };
+        var invited = new InvitationView(address!, role!, invitation.ExpiresAt) { Id = invitation.InvitationId };
+        await securityLog.RecordAsync(
+            caller, SecurityEventTypes.OrganisationMemberInvited, OrganisationEvents.InvitationDetailsOf(organisationId, invited), cancellationToken);
+        return invited;
     }
 
     /// <summary>The organisation's pending invitations (neither accepted, revoked nor expired), for its admins and owners.</summary>
@@ -207,7 +214,10 @@ public sealed partial class InvitationService
         }
 
         LogRevoked(logger, organisationId, listed.InvitationId, caller.UserId);
-        return new InvitationView(listed.Email, listed.Role, listed.ExpiresAt) { Id = listed.InvitationId };
+        var revoked = new InvitationView(listed.Email, listed.Role, listed.ExpiresAt) { Id = listed.InvitationId };
+        await securityLog.RecordAsync(
+            caller, SecurityEventTypes.OrganisationInvitationRevoked, OrganisationEvents.InvitationDetailsOf(organisationId, revoked), cancellationToken);
+        return revoked;
     }
 
     /// <summary>Spends the invitation and makes the signed-in caller (who must hold the invited address) a member.</summary>
@@ -248,7 +258,13 @@ public sealed partial class InvitationService
             return NotFound;
         }
 
-        return await organisations.JoinAsync(invitation.Value.OrganisationId, user.Id, user.Email, invitation.Value.Role, cancellationToken);
+        var joined = await organisations.JoinAsync(invitation.Value.OrganisationId, user.Id, user.Email, invitation.Value.Role, cancellationToken);
+        if (joined.Succeeded)
+        {
+            await securityLog.RecordAsync(caller, SecurityEventTypes.OrganisationJoined, OrganisationEvents.DetailsOf(joined.Value.Id), cancellationToken);
+        }
+
+        return joined;
     }
 
     [LoggerMessage(EventId = 19006, Level = LogLevel.Information, Message = "Invitation {InvitationId} to organisation {OrganisationId} revoked by user {UserId}")]

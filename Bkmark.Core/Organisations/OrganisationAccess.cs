@@ -15,17 +15,8 @@ namespace Bkmark.Core.Organisations;
 /// more: its credential names its organisation. A personal key never reaches an organisation's library, and an
 /// organisation's key never another organisation's: both are answered as if the organisation did not exist.
 /// </remarks>
-public sealed class OrganisationAccess
+public sealed class OrganisationAccess(RequestAuthenticator authenticator, OrganisationService organisations)
 {
-    private readonly RequestAuthenticator authenticator;
-    private readonly OrganisationService organisations;
-
-    internal OrganisationAccess(RequestAuthenticator authenticator, OrganisationService organisations)
-    {
-        this.authenticator = authenticator;
-        this.organisations = organisations;
-    }
-
     /// <summary>A caller with <paramref name="scope"/> in the caller's library, or in the organisation's when <paramref name="organisationId"/> is given.</summary>
     public async Task<Result<Caller>> AuthenticateLibraryAsync(
         HttpRequest request, string? organisationId, string scope, CancellationToken cancellationToken)

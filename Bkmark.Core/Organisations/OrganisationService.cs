@@ -1,4 +1,5 @@
 using Bkmark.Core.Accounts;
+using Bkmark.Core.SecurityLog;
 
 namespace Bkmark.Core.Organisations;
 
@@ -30,6 +31,7 @@ public sealed partial class OrganisationService
     private readonly AccountDirectory users;
     private readonly IdGenerator ids;
     private readonly TimeProvider time;
+    private readonly SecurityEventLog securityLog;
     private readonly ILogger<OrganisationService> logger;
     private readonly OrganisationOptions options;
 
@@ -40,6 +42,7 @@ public sealed partial class OrganisationService
         AccountDirectory users,
         IdGenerator ids,
         TimeProvider time,
+        SecurityEventLog securityLog,
         IOptions<OrganisationOptions> options,
         ILogger<OrganisationService> logger)
     {
@@ -48,6 +51,7 @@ public sealed partial class OrganisationService
         this.users = users;
         this.ids = ids;
         this.time = time;
+        this.securityLog = securityLog;
         this.logger = logger;
         this.options = options.Value;
     }
@@ -86,6 +90,8 @@ public sealed partial class OrganisationService
         await store.AddAsync(organisation, cancellationToken);
         await SyncMemberAsync(organisation, user.Id, user.Email, cancellationToken);
         LogCreated(logger, organisation.OrganisationId, user.Id);
+        await securityLog.RecordAsync(
+            caller, SecurityEventTypes.OrganisationCreated, OrganisationEvents.DetailsOf(organisation.OrganisationId), cancellationToken);
         return new OrganisationView(organisation.OrganisationId, trimmed, OrganisationRoles.Owner, now);
     }
 
@@ -169,7 +175,14 @@ public sealed partial class OrganisationService
         }
 
         LogRoleChanged(logger, organisationId, userId, role!, caller.UserId);
-        return member is null ? Problems.NotFound("The member") : ToView(member);
+        if (member is null)
+        {
+            return Problems.NotFound("The member");
+        }
+
+        await securityLog.RecordAsync(
+            caller, SecurityEventTypes.OrganisationMemberRoleChanged, OrganisationEvents.DetailsOf(organisationId, userId, member.Role), cancellationToken);
+        return ToView(member);
     }
 
     /// <summary>
@@ -184,17 +197,30 @@ public sealed partial class OrganisationService
             return Problems.Validation("userId", "To leave the organisation yourself, use POST /api/v1/orgs/{orgId}/leave.");
         }
 
-        return await RemoveFromRosterAsync(caller, organisationId, userId, (roster, actorRole) =>
+        var removed = await RemoveFromRosterAsync(caller, organisationId, userId, (roster, actorRole) =>
             roster.TryGetValue(userId, out var current) && current == OrganisationRoles.Owner && actorRole != OrganisationRoles.Owner
                 ? OrganisationProblems.RoleRequired("owners")
                 : null, cancellationToken);
+        if (removed.Succeeded)
+        {
+            await securityLog.RecordAsync(
+                caller, SecurityEventTypes.OrganisationMemberRemoved, OrganisationEvents.DetailsOf(organisationId, userId), cancellationToken);
+        }
+
+        return removed;
     }
 
     /// <summary>The caller leaves the organisation, unless they are its last owner.</summary>
-    public Task<Result<bool>> LeaveAsync(Caller caller, string organisationId, CancellationToken cancellationToken)
+    public async Task<Result<bool>> LeaveAsync(Caller caller, string organisationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return RemoveFromRosterAsync(caller, organisationId, caller.UserId, (_, _) => null, cancellationToken);
+        var left = await RemoveFromRosterAsync(caller, organisationId, caller.UserId, (_, _) => null, cancellationToken);
+        if (left.Succeeded)
+        {
+            await securityLog.RecordAsync(caller, SecurityEventTypes.OrganisationLeft, OrganisationEvents.DetailsOf(organisationId), cancellationToken);
+        }
+
+        return left;
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ public static class OrganisationsServiceCollectionExtensions
         services.AddOptions<OrganisationOptions>().BindConfiguration(OrganisationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<OrganisationStore>();
         services.AddServiceWithInternalConstructor<OrganisationService>();
-        services.AddServiceWithInternalConstructor<OrganisationAccess>();
+        services.AddSingleton<OrganisationAccess>();
         services.AddServiceWithInternalConstructor<InvitationService>();
         services.AddSingleton<OrganisationKeyHolders>();
         services.AddSingleton<IOrganisationKeyHolders>(provider => provider.GetRequiredService<OrganisationKeyHolders>());

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Formats.Cbor;
 using Bkmark.Core.Accounts;
+using Bkmark.Core.SecurityLog;
 using Fido2NetLib;
 using Fido2NetLib.Exceptions;
 using Fido2NetLib.Objects;
@@ -22,6 +23,7 @@ public sealed partial class PasskeyService
     private readonly SignInMethods signInMethods;
     private readonly IdGenerator ids;
     private readonly TimeProvider time;
+    private readonly SecurityEventLog securityLog;
     private readonly ILogger<PasskeyService> logger;
 
     // Internal because it takes Core's internal stores; registered with AddServiceWithInternalConstructor.
@@ -33,6 +35,7 @@ public sealed partial class PasskeyService
         SignInMethods signInMethods,
         IdGenerator ids,
         TimeProvider time,
+        SecurityEventLog securityLog,
         ILogger<PasskeyService> logger)
     {
         this.fido2 = fido2;
@@ -42,6 +45,7 @@ public sealed partial class PasskeyService
         this.signInMethods = signInMethods;
         this.ids = ids;
         this.time = time;
+        this.securityLog = securityLog;
         this.logger = logger;
     }
 
@@ -96,10 +100,13 @@ public sealed partial class PasskeyService
         return await StartAsync(PasskeyCeremony.Registration, userId, options.ToJson(), context: purpose, cancellationToken);
     }
 
-    /// <summary>Verifies the browser's attestation and stores the new passkey.</summary>
+    /// <summary>Verifies the browser's attestation and stores the new passkey, named after the caller's browser unless named.</summary>
     public async Task<Result<PasskeyView>> RegisterAsync(
-        string userId, string? challengeId, JsonElement? credential, string? name, string? userAgent, CancellationToken cancellationToken)
+        Caller caller, string? challengeId, JsonElement? credential, string? name, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
+        var userId = caller.UserId;
+        var userAgent = caller.Client.UserAgent;
         var errors = new FieldErrors();
         if (string.IsNullOrEmpty(challengeId))
         {
@@ -168,7 +175,9 @@ public sealed partial class PasskeyService
         }
 
         LogRegistered(logger, passkey.Id, userId);
-        return PasskeyView.From(passkey);
+        var added = PasskeyView.From(passkey);
+        await securityLog.RecordAsync(caller, SecurityEventTypes.PasskeyAdded, DetailsOf(added), cancellationToken);
+        return added;
     }
 
     /// <summary>Starts a passkey sign-in: options for <c>navigator.credentials.get</c>, for any discoverable credential.</summary>
@@ -309,8 +318,9 @@ public sealed partial class PasskeyService
     public async Task<IReadOnlyList<PasskeyView>> ListAsync(string userId, CancellationToken cancellationToken) =>
         (await store.ListAsync(userId, cancellationToken)).OrderBy(p => p.CreatedAt).Select(PasskeyView.From).ToList();
 
-    public async Task<Result<PasskeyView>> RenameAsync(string userId, string passkeyId, string? name, CancellationToken cancellationToken)
+    public async Task<Result<PasskeyView>> RenameAsync(Caller caller, string passkeyId, string? name, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         var errors = new FieldErrors();
         var validName = ValidateName(name, errors);
         if (errors.Problem is { } invalid)
@@ -318,9 +328,9 @@ public sealed partial class PasskeyService
             return invalid;
         }
 
-        return await OptimisticConcurrency.RunAsync<PasskeyView>(async () =>
+        var renamed = await OptimisticConcurrency.RunAsync<PasskeyView>(async () =>
         {
-            var passkey = await store.FindAsync(userId, passkeyId, cancellationToken);
+            var passkey = await store.FindAsync(caller.UserId, passkeyId, cancellationToken);
             if (passkey is null)
             {
                 return Problems.NotFound("The passkey");
@@ -329,13 +339,24 @@ public sealed partial class PasskeyService
             passkey.Name = validName!;
             return await store.TryReplaceAsync(passkey, cancellationToken) ? PasskeyView.From(passkey) : RaceAttempt.Lost;
         });
+        if (renamed.Succeeded)
+        {
+            await securityLog.RecordAsync(caller, SecurityEventTypes.PasskeyRenamed, DetailsOf(renamed.Value), cancellationToken);
+        }
+
+        return renamed;
     }
 
-    /// <summary>Removes a passkey, unless it is the account's last way to sign in (DESIGN.md §14).</summary>
+    /// <summary>
+    /// The person removes one of their passkeys, unless it is the account's last way to sign in (DESIGN.md §14); recorded
+    /// in their security log with the passkey's name.
+    /// </summary>
     /// <returns>NOT_FOUND for an unknown or another user's passkey (or one a concurrent removal took); 409
     /// <c>LAST_SIGN_IN_METHOD</c> for the last way in.</returns>
-    public async Task<Result<PasskeyView>> DeleteAsync(string userId, string passkeyId, CancellationToken cancellationToken)
+    public async Task<Result<PasskeyView>> DeleteAsync(Caller caller, string passkeyId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
+        var userId = caller.UserId;
         var removed = await signInMethods.RemoveAsync(
             userId,
             token => store.FindAsync(userId, passkeyId, token),
@@ -348,8 +369,24 @@ public sealed partial class PasskeyService
         }
 
         LogRemoved(logger, passkeyId, userId);
-        return PasskeyView.From(removed.Value);
+        var passkey = PasskeyView.From(removed.Value);
+        await securityLog.RecordAsync(caller, SecurityEventTypes.PasskeyRemoved, DetailsOf(passkey), cancellationToken);
+        return passkey;
     }
+
+    /// <summary>
+    /// Removes a passkey of <paramref name="userId"/> with neither the last-way-in check nor a security event: the
+    /// account itself is going (its every way in with it).
+    /// </summary>
+    internal async Task RemoveAsync(string userId, string passkeyId, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(userId, passkeyId, cancellationToken) is { } passkey && await store.DeleteAsync(passkey, cancellationToken))
+        {
+            LogRemoved(logger, passkeyId, userId);
+        }
+    }
+
+    private static Dictionary<string, string> DetailsOf(PasskeyView passkey) => new() { ["passkeyId"] = passkey.Id, ["name"] = passkey.Name };
 
     /// <summary>The WebAuthn user handle of a user: the user id's bytes (a ULID: no personal data, ≤ 64 bytes).</summary>
     public static byte[] UserHandleOf(string userId) => Encoding.UTF8.GetBytes(userId);

@@ -1,5 +1,6 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Library.Groups;
+using Bkmark.Core.SecurityLog;
 
 namespace Bkmark.Core.PublishableKeys;
 
@@ -15,6 +16,7 @@ public sealed partial class PublishableKeyService
     private readonly CredentialHasher hasher;
     private readonly IdGenerator ids;
     private readonly TimeProvider time;
+    private readonly SecurityEventLog securityLog;
     private readonly PublishableKeyOptions options;
     private readonly ILogger<PublishableKeyService> logger;
 
@@ -26,6 +28,7 @@ public sealed partial class PublishableKeyService
         CredentialHasher hasher,
         IdGenerator ids,
         TimeProvider time,
+        SecurityEventLog securityLog,
         IOptions<PublishableKeyOptions> options,
         ILogger<PublishableKeyService> logger)
     {
@@ -35,6 +38,7 @@ public sealed partial class PublishableKeyService
         this.hasher = hasher;
         this.ids = ids;
         this.time = time;
+        this.securityLog = securityLog;
         this.options = options.Value;
         this.logger = logger;
     }
@@ -101,7 +105,9 @@ public sealed partial class PublishableKeyService
         await store.AddIndexAsync(index, cancellationToken);
         await store.AddCredentialAsync(credential, cancellationToken);
         LogCreated(logger, id, keyPrefix, caller.UserId);
-        return ToView(index);
+        var created = ToView(index);
+        await securityLog.RecordAsync(caller, SecurityEventTypes.PublishableKeyCreated, DetailsOf(created.Id), cancellationToken);
+        return created;
     }
 
     /// <summary>The user's publishable keys, in full, oldest first: one partition query.</summary>
@@ -109,8 +115,10 @@ public sealed partial class PublishableKeyService
         (await store.ListIndexAsync(userId, cancellationToken)).Select(ToView).ToList();
 
     /// <summary>Deletes the key: the credential first (the next request with it, on any instance, is <c>INVALID_TOKEN</c>), then its listing.</summary>
-    public async Task<Result<bool>> DeleteAsync(string userId, string keyId, CancellationToken cancellationToken)
+    public async Task<Result<bool>> DeleteAsync(Caller caller, string keyId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
+        var userId = caller.UserId;
         var index = IdGenerator.IsValid(keyId) ? await store.FindIndexAsync(userId, keyId.ToUpperInvariant(), cancellationToken) : null;
         if (index is null)
         {
@@ -125,8 +133,11 @@ public sealed partial class PublishableKeyService
         }
 
         LogDeleted(logger, index.KeyId, PublishableKeyFormat.KeyPrefixOf(index.Key), userId);
+        await securityLog.RecordAsync(caller, SecurityEventTypes.PublishableKeyDeleted, DetailsOf(keyId), cancellationToken);
         return true;
     }
+
+    private static Dictionary<string, string> DetailsOf(string keyId) => new() { ["keyId"] = keyId };
 
     private IReadOnlyList<string>? CheckGroupIds(IReadOnlyList<string?>? groupIds, FieldErrors errors)
     {

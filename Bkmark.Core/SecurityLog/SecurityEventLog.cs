@@ -73,6 +73,22 @@ public sealed partial class SecurityEventLog
     private static string OrganisationPartition(string organisationId) => LibraryIds.Organisation(organisationId);
 
     /// <summary>
+    /// Records what <paramref name="caller"/> just did to their account's security, with the request's address and
+    /// browser and the caller's session. Called by the service that did it, once the change is made.
+    /// </summary>
+    public Task RecordAsync(Caller caller, string type, IReadOnlyDictionary<string, string>? details, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        // Acting for an organisation (its key, or a manager on its routes) makes the event the organisation's too.
+        if (caller.OrganisationId is { } organisationId && details?.ContainsKey(OrganisationDetail) != true)
+        {
+            details = new Dictionary<string, string>(details ?? new Dictionary<string, string>()) { [OrganisationDetail] = organisationId };
+        }
+
+        return RecordAsync(new SecurityEvent(caller.UserId, type, caller.Client, caller.SessionId, details), cancellationToken);
+    }
+
+    /// <summary>
     /// Records an event that may come in floods (failed or throttled sign-ins): the first of a minute is
     /// stored, the rest of that minute raise its <c>count</c>, so an attack cannot bury the log.
     /// </summary>

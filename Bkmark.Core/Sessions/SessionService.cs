@@ -267,6 +267,37 @@ public sealed partial class SessionService
         return revoked.Succeeded ? true : revoked.Problem;
     }
 
+    /// <summary>The person signs one of their sessions out (<c>DELETE /me/sessions/{id}</c>), recorded in their security log.</summary>
+    /// <returns>NOT_FOUND for an unknown, already revoked, or another user's session.</returns>
+    public async Task<Result<bool>> RevokeAsync(Caller caller, string sessionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var revoked = await RevokeAsync(caller.UserId, sessionId, "revoked-by-user", cancellationToken);
+        if (revoked.Succeeded)
+        {
+            await securityLog.RecordAsync(
+                caller, SecurityEventTypes.SessionRevoked, new Dictionary<string, string> { ["revokedSessionId"] = sessionId }, cancellationToken);
+        }
+
+        return revoked;
+    }
+
+    /// <summary>The person signs out everywhere but here (<c>POST /me/sessions/revoke-others</c>), recorded in their security log.</summary>
+    /// <returns>How many this call revoked.</returns>
+    public async Task<Result<int>> RevokeOthersAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var revoked = await RevokeOthersAsync(caller.UserId, caller.SessionId!, cancellationToken);
+        if (revoked.Succeeded)
+        {
+            await securityLog.RecordAsync(
+                caller, SecurityEventTypes.SessionsRevokedOthers,
+                new Dictionary<string, string> { ["revoked"] = revoked.Value.ToString(CultureInfo.InvariantCulture) }, cancellationToken);
+        }
+
+        return revoked;
+    }
+
     /// <summary>Revokes every active session of the user but <paramref name="currentSessionId"/>.</summary>
     /// <returns>How many this call revoked.</returns>
     public Task<Result<int>> RevokeOthersAsync(string userId, string currentSessionId, CancellationToken cancellationToken) =>

@@ -50,6 +50,12 @@ public sealed record Caller(
     /// </summary>
     public IReadOnlyDictionary<string, string>? ResponseHeaders { get; init; }
 
+    /// <summary>
+    /// The request's browser and address, as the request authenticator read them: the service that acts
+    /// for this caller records its security event with them (DESIGN.md §8), so no function has to.
+    /// </summary>
+    public ClientInfo Client { get; init; } = ClientInfo.Unknown;
+
     public bool HasScope(string scope) => Shared.Scopes.Allows(Scopes, scope);
 
     /// <summary>Refuses this authenticated caller with <paramref name="problem"/>, keeping the headers the credential earned.</summary>

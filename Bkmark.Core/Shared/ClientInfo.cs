@@ -7,6 +7,9 @@ public sealed record ClientInfo(string? UserAgent, string? IpAddress)
 {
     private const int MaxUserAgentLength = 512;
 
+    /// <summary>A caller built outside a request (a service acting for the owner, a test): nothing is known.</summary>
+    public static readonly ClientInfo Unknown = new(null, null);
+
     /// <summary>
     /// The client IP is the connection's address as the host presents it (DESIGN.md §2). Never a header: in
     /// Azure the worker's forwarded-headers step has already put the front end's client address on the

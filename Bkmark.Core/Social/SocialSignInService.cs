@@ -224,15 +224,24 @@ public sealed partial class SocialSignInService
     /// Removes a link, unless it is the last way into the account (DESIGN.md §14): no password (a social-only account
     /// has none), no passkey, no other link, counted under <see cref="SignInMethods"/> so that racing removals take turns.
     /// </summary>
-    public async Task<Result<SocialAccountView>> UnlinkAsync(string userId, string id, CancellationToken cancellationToken)
+    public async Task<Result<SocialAccountView>> UnlinkAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
+        var userId = caller.UserId;
         var removed = await signInMethods.RemoveAsync(
             userId,
             token => links.FindAsync(userId, id, token),
             links.RemoveAsync,
             Problems.NotFound("The social account"),
             cancellationToken);
-        return removed.Succeeded ? ViewOf(removed.Value) : removed.Problem;
+        if (!removed.Succeeded)
+        {
+            return removed.Problem;
+        }
+
+        var unlinked = ViewOf(removed.Value);
+        await securityLog.RecordAsync(caller, SecurityEventTypes.SocialUnlinked, DetailsOf(unlinked), cancellationToken);
+        return unlinked;
     }
 
     private async Task<Result<SocialFlowStart>> StartAsync(
@@ -474,7 +483,7 @@ public sealed partial class SocialSignInService
         new(link.Id, link.Provider, providers.Find(link.Provider)?.DisplayName ?? link.Provider, link.Email, link.CreatedAt);
 
     /// <summary>What the security log keeps of a link: which provider, which link. No token, no subject.</summary>
-    public static Dictionary<string, string> DetailsOf(SocialAccountView link)
+    private static Dictionary<string, string> DetailsOf(SocialAccountView link)
     {
         ArgumentNullException.ThrowIfNull(link);
         return new() { ["provider"] = link.Provider, ["socialAccountId"] = link.Id };

@@ -1,5 +1,6 @@
 using Bkmark.Core.Accounts;
 using Bkmark.Core.Authorization;
+using Bkmark.Core.SecurityLog;
 using Bkmark.Core.Throttling;
 using OtpNet;
 using QRCoder;
@@ -26,6 +27,7 @@ public sealed partial class TwoFactorService
     private readonly StepUp stepUp;
     private readonly IdGenerator ids;
     private readonly TimeProvider time;
+    private readonly SecurityEventLog securityLog;
     private readonly ILogger<TwoFactorService> logger;
     private readonly TwoFactorOptions options;
     private readonly ThrottlePolicy policy;
@@ -39,6 +41,7 @@ public sealed partial class TwoFactorService
         StepUp stepUp,
         IdGenerator ids,
         TimeProvider time,
+        SecurityEventLog securityLog,
         IOptions<TwoFactorOptions> options,
         ILogger<TwoFactorService> logger)
     {
@@ -50,6 +53,7 @@ public sealed partial class TwoFactorService
         this.stepUp = stepUp;
         this.ids = ids;
         this.time = time;
+        this.securityLog = securityLog;
         this.logger = logger;
         this.options = options.Value;
         this.policy = new ThrottlePolicy("two-factor", options.Value.MaxFailedAttempts, options.Value.Lockout, options.Value.Lockout);
@@ -129,8 +133,10 @@ public sealed partial class TwoFactorService
     /// enrolment, or a replacement authenticator, which then takes the old secret's place (the old set dies too).
     /// Only one confirmation of a pending secret succeeds, however many race.
     /// </summary>
-    public async Task<Result<TotpEnabled>> EnableAsync(string userId, string code, CancellationToken cancellationToken)
+    public async Task<Result<TotpEnabled>> EnableAsync(Caller caller, string code, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
+        var userId = caller.UserId;
         string[]? backupCodes = null;
         var replaced = false;
         var enabled = await ThrottledAsync(userId, () => UseTotpCodeAsync(userId, code, CodeFrom.PendingSecret, async (entity, step) =>
@@ -160,6 +166,7 @@ public sealed partial class TwoFactorService
         }
 
         LogEnabled(logger, userId, replaced);
+        await securityLog.RecordAsync(caller, replaced ? SecurityEventTypes.TwoFactorReplaced : SecurityEventTypes.TwoFactorEnabled, details: null, cancellationToken);
         return new TotpEnabled(backupCodes!, replaced);
     }
 
@@ -187,8 +194,12 @@ public sealed partial class TwoFactorService
         }
 
         LogDisabled(logger, userId);
+        await securityLog.RecordAsync(caller, SecurityEventTypes.TwoFactorDisabled, ProvedBy(code), cancellationToken);
         return TwoFactorStatus.Off;
     }
+
+    /// <summary>What the security log tells about the proof: a code from the app, or the session's recent recovery proof.</summary>
+    private static Dictionary<string, string> ProvedBy(string? code) => new() { ["proof"] = code is null ? "recovery" : "totp" };
 
     /// <summary>
     /// Removes the secret (on, or a pending setup) and every backup code without a code: for an account being deleted,
@@ -258,6 +269,7 @@ public sealed partial class TwoFactorService
         }
 
         LogBackupCodesRegenerated(logger, caller.UserId);
+        await securityLog.RecordAsync(caller, SecurityEventTypes.BackupCodesRegenerated, ProvedBy(code), cancellationToken);
         return backupCodes!;
     }
 

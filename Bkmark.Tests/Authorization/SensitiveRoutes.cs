@@ -1,39 +1,30 @@
+using Bkmark.Functions.Http;
+
 namespace Bkmark.Tests.Authorization;
 
 /// <summary>
-/// Every route DESIGN.md §8 calls sensitive that exists today: each needs a sign-in from the last
-/// <c>StepUp__MaxAge</c>. A new sensitive action (social link and unlink, organisations) adds its route here,
-/// and <see cref="StepUpTests"/> walks it.
+/// Every route DESIGN.md §8 calls sensitive: each needs a sign-in from the last <c>StepUp__MaxAge</c>. They are read
+/// from the route policy table (<see cref="RoutePolicies"/>: the policies that need a recent sign-in), so a route
+/// declared sensitive is walked by <see cref="StepUpTests"/> without being listed again here.
 /// </summary>
 public static class SensitiveRoutes
 {
-    // Any well-formed id (of a passkey, a key or an organisation): the step-up check comes before the lookup.
-    private const string SomePasskeyId = "01JABCDEFGHJKMNPQRSTVWXYZ0";
-
-    public static TheoryData<string, string> All => new()
+    public static TheoryData<string, string> All
     {
-        { "POST", "api/v1/me/passkeys/options" },
-        { "POST", "api/v1/me/passkeys" },
-        { "PATCH", $"api/v1/me/passkeys/{SomePasskeyId}" },
-        { "DELETE", $"api/v1/me/passkeys/{SomePasskeyId}" },
-        { "POST", "api/v1/me/two-factor/totp/setup" },
-        { "POST", "api/v1/me/two-factor/totp/enable" },
-        { "POST", "api/v1/me/two-factor/totp/disable" },
-        { "POST", "api/v1/me/two-factor/backup-codes" },
-        { "POST", "api/v1/api-keys" },
-        { "POST", $"api/v1/api-keys/{SomePasskeyId}/roll" },
-        { "POST", "api/v1/me/social-accounts/local/link" },
-        { "DELETE", $"api/v1/me/social-accounts/{SomePasskeyId}" },
-        { "POST", "api/v1/orgs" },
-        { "POST", $"api/v1/orgs/{SomePasskeyId}/leave" },
-        { "POST", $"api/v1/orgs/{SomePasskeyId}/api-keys" },
-        { "POST", $"api/v1/orgs/{SomePasskeyId}/invitations" },
-        { "POST", "api/v1/me/password" },
-        { "POST", "api/v1/me/email" },
+        get
+        {
+            var data = new TheoryData<string, string>();
+            foreach (var route in HttpRoutes.All.Where(r => RoutePolicies.Of(r.Name).NeedsRecentSignIn))
+            {
+                data.Add(route.Method, route.Path);
+            }
 
-        // Deleting the account takes a fresh sign-in or the password; without the password, step-up decides.
-        { "DELETE", "api/v1/me" },
-    };
+            // Deleting the account takes a fresh sign-in or the password (a session policy; the service decides):
+            // without the password, step-up decides.
+            data.Add("DELETE", "api/v1/me");
+            return data;
+        }
+    }
 
     /// <summary>A body each route accepts far enough to get past parsing.</summary>
     public static object BodyFor(string path) => path switch

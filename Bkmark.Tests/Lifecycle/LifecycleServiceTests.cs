@@ -496,7 +496,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     {
         var twoFactor = core.Get<TwoFactorService>();
         var secret = (await twoFactor.SetupAsync(SessionOf(userId), CancellationToken.None)).Value!.Secret;
-        Assert.True((await twoFactor.EnableAsync(userId, CodeNow(secret), CancellationToken.None)).Succeeded);
+        Assert.True((await twoFactor.EnableAsync(SessionOf(userId), CodeNow(secret), CancellationToken.None)).Succeeded);
         return secret;
     }
 

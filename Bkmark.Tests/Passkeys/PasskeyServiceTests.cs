@@ -22,8 +22,8 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
         var userId = await NewUserAsync();
         var start = await passkeys.BeginRegistrationAsync(userId, purpose: null, default);
 
-        var result = await passkeys.RegisterAsync(userId, start.Value!.ChallengeId, authenticator.Attest(start.Value.Options, fixture.Origin),
-            null, "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36", default);
+        var result = await passkeys.RegisterAsync(Callers.Session(userId, "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"), start.Value!.ChallengeId, authenticator.Attest(start.Value.Options, fixture.Origin),
+            null, default);
 
         Assert.True(result.Succeeded, result.Problem?.Detail);
         Assert.Equal("Chrome on macOS", result.Value.Name);
@@ -51,10 +51,10 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
         var userId = await NewUserAsync();
         var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
         var credential = authenticator.Attest(start.Options, fixture.Origin);
-        Assert.True((await passkeys.RegisterAsync(userId, start.ChallengeId, credential, "first", null, default)).Succeeded);
+        Assert.True((await passkeys.RegisterAsync(Callers.Session(userId), start.ChallengeId, credential, "first", default)).Succeeded);
 
         using var other = new TestAuthenticator();
-        var again = await passkeys.RegisterAsync(userId, start.ChallengeId, other.Attest(start.Options, fixture.Origin), "second", null, default);
+        var again = await passkeys.RegisterAsync(Callers.Session(userId), start.ChallengeId, other.Attest(start.Options, fixture.Origin), "second", default);
 
         AssertValidationOf("challengeId", again.Problem);
     }
@@ -66,7 +66,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
         var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
         fixture.Time.Advance(TimeSpan.FromMinutes(5));
 
-        var result = await passkeys.RegisterAsync(userId, start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin), null, null, default);
+        var result = await passkeys.RegisterAsync(Callers.Session(userId), start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin), null, default);
 
         AssertValidationOf("challengeId", result.Problem);
     }
@@ -78,7 +78,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
         var other = await NewUserAsync();
         var start = (await passkeys.BeginRegistrationAsync(owner, purpose: null, default)).Value!;
 
-        var result = await passkeys.RegisterAsync(other, start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin), null, null, default);
+        var result = await passkeys.RegisterAsync(Callers.Session(other), start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin), null, default);
 
         AssertValidationOf("challengeId", result.Problem);
     }
@@ -91,7 +91,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
         using var clone = new TestAuthenticator(authenticator.CredentialId);
         var start = (await passkeys.BeginRegistrationAsync(second, purpose: null, default)).Value!;
 
-        var result = await passkeys.RegisterAsync(second, start.ChallengeId, clone.Attest(start.Options, fixture.Origin), null, null, default);
+        var result = await passkeys.RegisterAsync(Callers.Session(second), start.ChallengeId, clone.Attest(start.Options, fixture.Origin), null, default);
 
         Assert.Equal(409, result.Problem?.Status);
         Assert.Equal(0, await store.CountAsync(second, default));
@@ -103,7 +103,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
         var userId = await NewUserAsync();
         var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
 
-        var result = await passkeys.RegisterAsync(userId, start.ChallengeId, authenticator.Attest(start.Options, "https://evil.example"), null, null, default);
+        var result = await passkeys.RegisterAsync(Callers.Session(userId), start.ChallengeId, authenticator.Attest(start.Options, "https://evil.example"), null, default);
 
         AssertValidationOf("credential", result.Problem);
         Assert.Equal(0, await store.CountAsync(userId, default));
@@ -116,7 +116,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
         var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
 
         var result = await passkeys.RegisterAsync(
-            userId, start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin, TestAuthenticator.UserPresent), null, null, default);
+            Callers.Session(userId), start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin, TestAuthenticator.UserPresent), null, default);
 
         AssertValidationOf("credential", result.Problem);
     }
@@ -127,7 +127,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
         var userId = await NewUserAsync();
         var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
 
-        var result = await passkeys.RegisterAsync(userId, start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin), new string('n', 101), null, default);
+        var result = await passkeys.RegisterAsync(Callers.Session(userId), start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin), new string('n', 101), default);
 
         AssertValidationOf("name", result.Problem);
     }
@@ -226,7 +226,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     {
         var userId = await NewUserAsync();
         var passkey = await RegisterAsync(userId);
-        Assert.True((await passkeys.DeleteAsync(userId, passkey.Id, default)).Succeeded);
+        Assert.True((await passkeys.DeleteAsync(Callers.Session(userId), passkey.Id, default)).Succeeded);
         var start = await passkeys.BeginSignInAsync(default);
 
         var result = await passkeys.SignInAsync(start.ChallengeId, authenticator.Assert(start.Options, fixture.Origin), default);
@@ -306,7 +306,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     {
         var passkey = await RegisterAsync(await NewUserAsync());
 
-        var result = await passkeys.RenameAsync(await NewUserAsync(), passkey.Id, "mine now", default);
+        var result = await passkeys.RenameAsync(Callers.Session(await NewUserAsync()), passkey.Id, "mine now", default);
 
         Assert.Equal(ErrorCodes.NotFound, result.Problem?.Code);
     }
@@ -316,7 +316,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     {
         var first = await NewUserAsync();
         var passkey = await RegisterAsync(first);
-        await passkeys.DeleteAsync(first, passkey.Id, default);
+        await passkeys.DeleteAsync(Callers.Session(first), passkey.Id, default);
 
         var again = await RegisterAsync(await NewUserAsync());
 
@@ -346,7 +346,7 @@ public sealed class PasskeyServiceTests(PasskeyHostFixture fixture) : IClassFixt
     {
         var start = (await passkeys.BeginRegistrationAsync(userId, purpose: null, default)).Value!;
         var result = await passkeys.RegisterAsync(
-            userId, start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin, signCount: signCount), null, null, default);
+            Callers.Session(userId), start.ChallengeId, authenticator.Attest(start.Options, fixture.Origin, signCount: signCount), null, default);
         Assert.True(result.Succeeded, result.Problem?.Detail);
         return (await store.FindAsync(userId, result.Value.Id, default))!;
     }

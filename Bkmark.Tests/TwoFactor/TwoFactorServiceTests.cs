@@ -54,8 +54,8 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var second = (await twoFactor.SetupAsync(SessionOf(user.Id), CancellationToken.None)).Value!;
 
         // Act
-        var withFirst = await twoFactor.EnableAsync(user.Id, CodeAt(first.Secret, Now), CancellationToken.None);
-        var withSecond = await twoFactor.EnableAsync(user.Id, CodeAt(second.Secret, Now), CancellationToken.None);
+        var withFirst = await twoFactor.EnableAsync(SessionOf(user.Id), CodeAt(first.Secret, Now), CancellationToken.None);
+        var withSecond = await twoFactor.EnableAsync(SessionOf(user.Id), CodeAt(second.Secret, Now), CancellationToken.None);
 
         // Assert
         Assert.NotEqual(first.Secret, second.Secret);
@@ -88,7 +88,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         // Act
         var setup = (await twoFactor.SetupAsync(SessionOf(user.Id, proofMethod), CancellationToken.None)).Value!;
         var withOldApp = await SignInAsync(user.Email, Password, CodeAt(oldSecret, Now));
-        var enabled = await twoFactor.EnableAsync(user.Id, CodeAt(setup.Secret, Now), CancellationToken.None);
+        var enabled = await twoFactor.EnableAsync(SessionOf(user.Id), CodeAt(setup.Secret, Now), CancellationToken.None);
         core.Time.Advance(TimeSpan.FromSeconds(30));
         var oldAppAfter = await SignInAsync(user.Email, Password, CodeAt(oldSecret, Now));
         var oldCodeAfter = await SignInAsync(user.Email, Password, oldCodes[0]);
@@ -111,7 +111,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var setup = (await twoFactor.SetupAsync(SessionOf(user.Id), CancellationToken.None)).Value!;
 
         // Act
-        var codes = await twoFactor.EnableAsync(user.Id, CodeAt(setup.Secret, Now), CancellationToken.None);
+        var codes = await twoFactor.EnableAsync(SessionOf(user.Id), CodeAt(setup.Secret, Now), CancellationToken.None);
 
         // Assert
         Assert.Equal(8, codes.Value!.BackupCodes.Count);
@@ -128,7 +128,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var setup = (await twoFactor.SetupAsync(SessionOf(user.Id), CancellationToken.None)).Value!;
 
         // Act
-        var result = await twoFactor.EnableAsync(user.Id, OtherCode(CodeAt(setup.Secret, Now)), CancellationToken.None);
+        var result = await twoFactor.EnableAsync(SessionOf(user.Id), OtherCode(CodeAt(setup.Secret, Now)), CancellationToken.None);
 
         // Assert
         Assert.Equal(ErrorCodes.InvalidTwoFactorCode, result.Problem?.Code);
@@ -143,7 +143,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var user = await RegisterAsync("nosetup@example.com");
 
         // Act
-        var result = await twoFactor.EnableAsync(user.Id, "123456", CancellationToken.None);
+        var result = await twoFactor.EnableAsync(SessionOf(user.Id), "123456", CancellationToken.None);
 
         // Assert
         Assert.Equal(ErrorCodes.Conflict, result.Problem?.Code);
@@ -464,7 +464,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     {
         var user = await RegisterAsync(email);
         var setup = (await twoFactor.SetupAsync(SessionOf(user.Id), CancellationToken.None)).Value!;
-        var codes = (await twoFactor.EnableAsync(user.Id, CodeAt(setup.Secret, Now), CancellationToken.None)).Value!.BackupCodes;
+        var codes = (await twoFactor.EnableAsync(SessionOf(user.Id), CodeAt(setup.Secret, Now), CancellationToken.None)).Value!.BackupCodes;
         core.Time.Advance(TimeSpan.FromSeconds(30));
         return (user, setup.Secret, codes);
     }
