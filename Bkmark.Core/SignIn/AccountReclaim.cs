@@ -42,7 +42,7 @@ internal sealed partial class AccountReclaim(
         await twoFactor.RemoveAsync(userId, cancellationToken);
         foreach (var passkey in await passkeys.ListAsync(userId, cancellationToken))
         {
-            await passkeys.DeleteAsync(userId, passkey.Id, cancellationToken);
+            await passkeys.RemoveAsync(userId, passkey.Id, cancellationToken);
         }
 
         var reclaimed = await accounts.ReclaimAsync(userId, newPassword, expectedStamp, cancellationToken);
