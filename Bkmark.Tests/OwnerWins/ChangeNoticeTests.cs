@@ -48,9 +48,9 @@ public sealed class ChangeNoticeTests(SocialHostFixture host) : IClassFixture<So
         var user = await host.SignUpAsync("pro");
         var key = await host.SendForJsonAsync(HttpMethod.Post, "api/v1/api-keys", new { name = "k", scopes = new[] { "bookmarks:read" } }, user.AccessToken, HttpStatusCode.Created);
         var id = key.GetProperty("id").GetString()!;
-        var prefix = key.GetProperty("keyPrefix").GetString()!;
-
         var rolled = await host.SendForJsonAsync(HttpMethod.Post, $"api/v1/api-keys/{id}/roll", new { expiresPreviousIn = 0 }, user.AccessToken, HttpStatusCode.Created);
+        // The notice names the key by the prefix its list now shows: the new value's.
+        var prefix = rolled.GetProperty("keyPrefix").GetString()!;
         await host.SendForJsonAsync(HttpMethod.Patch, $"api/v1/api-keys/{id}", new { rateLimitPerMinute = 10 }, user.AccessToken);
 
         var rolledEmail = await MailDevInbox.WaitForEmailAsync(user.Email, e => e.Subject == "An API key of your Bkmark account was rolled");

@@ -128,7 +128,7 @@ public sealed partial class TwoFactorEndpointsTests
     {
         // Arrange: the intruder signed in with the password before the owner turned two-factor on.
         var email = NewEmail();
-        await host.Client.RegisterAsync(email);
+        await host.Client.RegisterVerifiedAsync(email);
         var intruder = (await host.Client.LoginAsync(email)).GetProperty("accessToken").GetString()!;
         var ownerToken = (await host.Client.LoginAsync(email)).GetProperty("accessToken").GetString()!;
         var ownerSecret = (await host.SendForJsonAsync(HttpMethod.Post, "api/v1/me/two-factor/totp/setup", null, ownerToken)).GetProperty("secret").GetString()!;
