@@ -106,15 +106,14 @@ public static class BkmarkServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageAccountsValidation>();
+
         services.AddSingleton(provider =>
         {
-            var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var options = provider.GetRequiredService<IOptions<StorageOptions>>();
             var clientOptions = StorageClientOptions.Configure(new TableClientOptions(), provider);
-            return options.TableServiceUri is { } endpoint
-                ? new TableServiceClient(endpoint, new DefaultAzureCredential(), clientOptions)
-                : new TableServiceClient(options.ConnectionString, clientOptions);
+            return new BkmarkTables(StorageAccounts.Connect(options.Value, clientOptions), options);
         });
-        services.AddSingleton<BkmarkTables>();
         services.AddHostedService<StorageStartup>();
     }
 

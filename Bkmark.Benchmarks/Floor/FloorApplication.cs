@@ -13,7 +13,7 @@ namespace Bkmark.Benchmarks.Floor;
 /// would cost if authentication were free, so ./bench.sh compares /auth/verify against it.
 /// </summary>
 /// <remarks>
-/// It registers storage through <c>AddBkmark</c>, so its <see cref="TableServiceClient"/> has the service's
+/// It registers storage through <c>AddBkmark</c>, so its table clients have the service's
 /// retry and timeout settings, and runs on the same Kestrel defaults (<c>WebApplication.CreateBuilder</c>)
 /// as Bkmark.LocalHost. It reads the table named by <c>Floor:Table</c> (default <c>Sessions</c>): the
 /// bench points it at the very session entity that a JWT request reads, so both reads return the same bytes.
@@ -26,10 +26,12 @@ public static class FloorApplication
         builder.Services.AddBkmark(builder.Configuration, builder.Environment);
         var app = builder.Build();
 
-        var table = app.Services.GetRequiredService<BkmarkTables>()[app.Configuration["Floor:Table"] ?? TableNames.Sessions];
+        var tables = app.Services.GetRequiredService<BkmarkTables>();
+        var table = app.Configuration["Floor:Table"] ?? TableNames.Sessions;
         app.MapGet("/floor/{pk}/{rk}", async (string pk, string rk, CancellationToken cancellationToken) =>
         {
-            var entity = await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: cancellationToken);
+            // In the account the service itself would read it from (one account: no hashing, as for the service).
+            var entity = await tables[table, pk].GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: cancellationToken);
             return entity.HasValue
                 ? Results.Ok(new FloorView(entity.Value!.PartitionKey, entity.Value.RowKey, entity.Value.Timestamp))
                 : Results.NotFound();

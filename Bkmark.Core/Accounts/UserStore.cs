@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Azure;
 
 namespace Bkmark.Core.Accounts;
@@ -18,8 +17,9 @@ internal sealed class UserStore(BkmarkTables tables, TimeProvider time)
     // Not a ULID (those are 26 characters), so no user ever has this id.
     private const string NoUserId = "nobody";
 
-    private TableClient Users => tables[TableNames.Users];
-    private TableClient Emails => tables[TableNames.UserEmails];
+    private TableClient Users(string userId) => tables[TableNames.Users, userId];
+
+    private TableClient Emails(string emailKey) => tables[TableNames.UserEmails, emailKey];
 
     /// <summary>The user's row, deleted or not (<see cref="UserEntity.DeletedAt"/> tells).</summary>
     public async Task<UserEntity?> FindByIdAsync(string userId, CancellationToken cancellationToken)
@@ -29,7 +29,7 @@ internal sealed class UserStore(BkmarkTables tables, TimeProvider time)
             return null;
         }
 
-        return await Users.FindAsync<UserEntity>(userId, UserEntity.ProfileRowKey, cancellationToken);
+        return await Users(userId).FindAsync<UserEntity>(userId, UserEntity.ProfileRowKey, cancellationToken);
     }
 
     /// <summary>
@@ -39,8 +39,10 @@ internal sealed class UserStore(BkmarkTables tables, TimeProvider time)
     /// </summary>
     public async Task<UserEntity?> FindByEmailAsync(string normalizedEmail, CancellationToken cancellationToken)
     {
-        var index = await Emails.FindAsync<UserEmailEntity>(EmailKey(normalizedEmail), "", cancellationToken);
-        var user = await Users.FindAsync<UserEntity>(index?.UserId ?? NoUserId, UserEntity.ProfileRowKey, cancellationToken);
+        var key = EmailKey(normalizedEmail);
+        var index = await Emails(key).FindAsync<UserEmailEntity>(key, "", cancellationToken);
+        var userId = index?.UserId ?? NoUserId;
+        var user = await Users(userId).FindAsync<UserEntity>(userId, UserEntity.ProfileRowKey, cancellationToken);
         return index is not null && Owns(user, normalizedEmail) ? user : null;
     }
 
@@ -52,13 +54,13 @@ internal sealed class UserStore(BkmarkTables tables, TimeProvider time)
     public async Task<bool> CreateAsync(UserEntity user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        await Users.AddEntityAsync(user, cancellationToken);
+        await Users(user.PartitionKey).AddEntityAsync(user, cancellationToken);
         if (await TryClaimEmailAsync(user.Email, user.Id, cancellationToken))
         {
             return true;
         }
 
-        await Users.DeleteEntityAsync(user.PartitionKey, user.RowKey, ETag.All, cancellationToken);
+        await Users(user.PartitionKey).DeleteEntityAsync(user.PartitionKey, user.RowKey, ETag.All, cancellationToken);
         return false;
     }
 
@@ -76,7 +78,7 @@ internal sealed class UserStore(BkmarkTables tables, TimeProvider time)
         {
             try
             {
-                await Emails.AddEntityAsync(new UserEmailEntity { PartitionKey = key, UserId = userId, ClaimedAt = time.GetUtcNow() }, cancellationToken);
+                await Emails(key).AddEntityAsync(new UserEmailEntity { PartitionKey = key, UserId = userId, ClaimedAt = time.GetUtcNow() }, cancellationToken);
                 return true;
             }
             catch (RequestFailedException exception) when (exception.IsConflict())
@@ -84,7 +86,7 @@ internal sealed class UserStore(BkmarkTables tables, TimeProvider time)
                 // Claimed: by this user, by an owner, or stale.
             }
 
-            var claim = await Emails.FindAsync<UserEmailEntity>(key, "", cancellationToken);
+            var claim = await Emails(key).FindAsync<UserEmailEntity>(key, "", cancellationToken);
             if (claim is null)
             {
                 continue;
@@ -97,7 +99,7 @@ internal sealed class UserStore(BkmarkTables tables, TimeProvider time)
 
             var holder = await FindByIdAsync(claim.UserId, cancellationToken);
             if (Owns(holder, normalizedEmail) || time.GetUtcNow() - claim.ClaimedAt < ClaimSettleTime
-                || await Emails.TryDeleteAsync(claim, cancellationToken) == DeleteOutcome.Changed)
+                || await Emails(key).TryDeleteAsync(claim, cancellationToken) == DeleteOutcome.Changed)
             {
                 return false;
             }
@@ -109,31 +111,27 @@ internal sealed class UserStore(BkmarkTables tables, TimeProvider time)
     /// <summary>Frees <paramref name="normalizedEmail"/> if <paramref name="userId"/> holds it (after a change of email, or a deletion).</summary>
     public async Task ReleaseEmailAsync(string normalizedEmail, string userId, CancellationToken cancellationToken)
     {
-        var claim = await Emails.FindAsync<UserEmailEntity>(EmailKey(normalizedEmail), "", cancellationToken);
+        var key = EmailKey(normalizedEmail);
+        var claim = await Emails(key).FindAsync<UserEmailEntity>(key, "", cancellationToken);
         if (claim is not null && claim.UserId == userId)
         {
             // Changed meanwhile means someone re-claimed a released address: theirs now.
-            await Emails.TryDeleteAsync(claim, cancellationToken);
+            await Emails(key).TryDeleteAsync(claim, cancellationToken);
         }
     }
 
     /// <summary>Replaces the user if nobody changed it since it was read.</summary>
     /// <returns>False when the ETag no longer matches (a lost race).</returns>
     public Task<bool> TryUpdateAsync(UserEntity user, CancellationToken cancellationToken) =>
-        Users.TryReplaceAsync(user, cancellationToken);
+        Users(user.PartitionKey).TryReplaceAsync(user, cancellationToken);
 
     /// <summary>Removes a deleted user's row, the last step of erasing the account.</summary>
     public Task<DeleteOutcome> TryRemoveAsync(UserEntity user, CancellationToken cancellationToken) =>
-        Users.TryDeleteAsync(user, cancellationToken);
+        Users(user.PartitionKey).TryDeleteAsync(user, cancellationToken);
 
-    /// <summary>Every deleted user not yet erased, for the expiry backfill; scans the table, never on a request path.</summary>
-    public async IAsyncEnumerable<UserEntity> ScanDeletedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var user in Users.QueryAsync<UserEntity>(DeletedFilter, cancellationToken: cancellationToken))
-        {
-            yield return user;
-        }
-    }
+    /// <summary>Every deleted user not yet erased, for the expiry backfill; scans the table in every account, never on a request path.</summary>
+    public IAsyncEnumerable<UserEntity> ScanDeletedAsync(CancellationToken cancellationToken) =>
+        tables.EveryAccount(TableNames.Users).QueryAllAsync<UserEntity>(DeletedFilter, select: null, cancellationToken);
 
     private static bool Owns(UserEntity? user, string normalizedEmail) =>
         user is { DeletedAt: null } && user.Email == normalizedEmail;

@@ -15,22 +15,23 @@ namespace Bkmark.Core.ApiKeys;
 /// </remarks>
 internal sealed class ApiKeyStore(BkmarkTables tables)
 {
-    private TableClient Credentials => tables[TableNames.ApiKeys];
-    private TableClient Index => tables[TableNames.ApiKeyIndex];
+    private TableClient Credentials(string partitionKey) => tables[TableNames.ApiKeys, partitionKey];
+
+    private TableClient Index(string userId) => tables[TableNames.ApiKeyIndex, userId];
 
     public Task<ApiKeyCredentialEntity?> FindCredentialAsync(string partitionKey, string rowKey, CancellationToken cancellationToken) =>
-        Credentials.FindAsync<ApiKeyCredentialEntity>(partitionKey, rowKey, cancellationToken);
+        Credentials(partitionKey).FindAsync<ApiKeyCredentialEntity>(partitionKey, rowKey, cancellationToken);
 
     public Task AddCredentialAsync(ApiKeyCredentialEntity credential, CancellationToken cancellationToken) =>
-        Credentials.AddAsync(credential, cancellationToken);
+        Credentials(credential.PartitionKey).AddAsync(credential, cancellationToken);
 
     /// <summary>Deletes the credential if it is unchanged since it was read (the sweep, after retention).</summary>
     public Task<DeleteOutcome> TryDeleteCredentialAsync(ApiKeyCredentialEntity credential, CancellationToken cancellationToken) =>
-        Credentials.TryDeleteAsync(credential, cancellationToken);
+        Credentials(credential.PartitionKey).TryDeleteAsync(credential, cancellationToken);
 
     /// <returns>False when the credential changed since it was read (a lost race) or is gone.</returns>
     public Task<bool> TryReplaceCredentialAsync(ApiKeyCredentialEntity credential, CancellationToken cancellationToken) =>
-        Credentials.TryReplaceAsync(credential, cancellationToken);
+        Credentials(credential.PartitionKey).TryReplaceAsync(credential, cancellationToken);
 
     /// <summary>
     /// Writes only <c>LastUsedAt</c> with the client's address and browser (one merge, no extra write), and
@@ -46,29 +47,30 @@ internal sealed class ApiKeyStore(BkmarkTables tables)
             [nameof(ApiKeyCredentialEntity.LastUsedIp)] = client.IpAddress ?? "",
             [nameof(ApiKeyCredentialEntity.LastUsedUserAgent)] = client.UserAgent ?? "",
         };
-        return Credentials.TryMergeAsync(patch, credential.ETag, cancellationToken);
+        return Credentials(credential.PartitionKey).TryMergeAsync(patch, credential.ETag, cancellationToken);
     }
 
     public Task<ApiKeyIndexEntity?> FindIndexAsync(string userId, string keyId, CancellationToken cancellationToken) =>
-        Index.FindAsync<ApiKeyIndexEntity>(userId, keyId, cancellationToken);
+        Index(userId).FindAsync<ApiKeyIndexEntity>(userId, keyId, cancellationToken);
 
     /// <summary>The user's index entries (revoked ones included), oldest first: one partition query.</summary>
     public async Task<IReadOnlyList<ApiKeyIndexEntity>> ListIndexAsync(string userId, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey ne {ApiKeyLedgerEntity.LedgerRowKey}");
-        return await Index.QueryAsync<ApiKeyIndexEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
+        return await Index(userId).QueryAsync<ApiKeyIndexEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
     }
 
-    /// <summary>For the one-off expiry backfill: every user's index entries. Scans the whole table; never on a request path.</summary>
+    /// <summary>For the one-off expiry backfill: every user's index entries. Scans the whole table in every account; never on a request path.</summary>
     public IAsyncEnumerable<ApiKeyIndexEntity> ScanIndexAsync(CancellationToken cancellationToken) =>
-        Index.QueryAsync<ApiKeyIndexEntity>(TableClient.CreateQueryFilter($"RowKey ne {ApiKeyLedgerEntity.LedgerRowKey}"), cancellationToken: cancellationToken);
+        tables.EveryAccount(TableNames.ApiKeyIndex)
+            .QueryAllAsync<ApiKeyIndexEntity>(TableClient.CreateQueryFilter($"RowKey ne {ApiKeyLedgerEntity.LedgerRowKey}"), select: null, cancellationToken);
 
     public Task AddIndexAsync(ApiKeyIndexEntity entry, CancellationToken cancellationToken) =>
-        Index.AddAsync(entry, cancellationToken);
+        Index(entry.PartitionKey).AddAsync(entry, cancellationToken);
 
     /// <returns>False when the entry changed since it was read (a lost race) or is gone.</returns>
     public Task<bool> TryReplaceIndexAsync(ApiKeyIndexEntity entry, CancellationToken cancellationToken) =>
-        Index.TryReplaceAsync(entry, cancellationToken);
+        Index(entry.PartitionKey).TryReplaceAsync(entry, cancellationToken);
 
     /// <summary>
     /// Sets only <c>RevokedAt</c> on the entry. A merge of one property that never goes back, so it needs no
@@ -79,7 +81,7 @@ internal sealed class ApiKeyStore(BkmarkTables tables)
         var patch = new TableEntity(entry.PartitionKey, entry.RowKey) { [nameof(ApiKeyIndexEntity.RevokedAt)] = revokedAt };
         try
         {
-            await Index.UpdateEntityAsync(patch, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            await Index(entry.PartitionKey).UpdateEntityAsync(patch, ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
         catch (RequestFailedException exception) when (exception.IsNotFound())
         {
@@ -92,7 +94,7 @@ internal sealed class ApiKeyStore(BkmarkTables tables)
     {
         try
         {
-            await Index.DeleteEntityAsync(entry.PartitionKey, entry.RowKey, entry.ETag, cancellationToken);
+            await Index(entry.PartitionKey).DeleteEntityAsync(entry.PartitionKey, entry.RowKey, entry.ETag, cancellationToken);
         }
         catch (RequestFailedException exception) when (exception.IsNotFound() || exception.IsPreconditionFailed())
         {
@@ -103,13 +105,13 @@ internal sealed class ApiKeyStore(BkmarkTables tables)
     /// <summary>Deletes the entry whatever its ETag: its key is dead by its credential, so a rename no longer matters.</summary>
     /// <returns>False when it was already gone.</returns>
     public Task<bool> DeleteIndexIfExistsAsync(ApiKeyIndexEntity entry, CancellationToken cancellationToken) =>
-        PartitionDeletes.DeleteIfExistsAsync(Index, entry.PartitionKey, entry.RowKey, ETag.All, cancellationToken);
+        PartitionDeletes.DeleteIfExistsAsync(Index(entry.PartitionKey), entry.PartitionKey, entry.RowKey, ETag.All, cancellationToken);
 
     public Task<ApiKeyLedgerEntity?> FindLedgerAsync(string userId, CancellationToken cancellationToken) =>
-        Index.FindAsync<ApiKeyLedgerEntity>(userId, ApiKeyLedgerEntity.LedgerRowKey, cancellationToken);
+        Index(userId).FindAsync<ApiKeyLedgerEntity>(userId, ApiKeyLedgerEntity.LedgerRowKey, cancellationToken);
 
     /// <summary>Creates the ledger (when it has no ETag yet) or replaces it if unchanged since it was read.</summary>
     /// <returns>False when another create or revoke wrote it first (a lost race).</returns>
     public Task<bool> TryWriteLedgerAsync(ApiKeyLedgerEntity ledger, CancellationToken cancellationToken) =>
-        Index.TryInsertOrReplaceAsync(ledger, cancellationToken);
+        Index(ledger.PartitionKey).TryInsertOrReplaceAsync(ledger, cancellationToken);
 }

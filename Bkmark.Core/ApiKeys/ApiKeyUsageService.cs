@@ -72,7 +72,7 @@ public sealed class ApiKeyUsageService
         using var write = await counter.BeginWriteAsync(keyId, cancellationToken);
         if (write is not null)
         {
-            await store.WriteUsageAsync(write.Rows, cancellationToken);
+            await store.WriteUsageAsync(keyId, write.Rows, cancellationToken);
             write.Written();
         }
     }

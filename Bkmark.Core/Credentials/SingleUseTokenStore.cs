@@ -8,23 +8,24 @@ namespace Bkmark.Core.Credentials;
 /// </summary>
 internal sealed class SingleUseTokenStore(BkmarkTables tables)
 {
-    private TableClient Holders => tables[TableNames.SingleUseTokenHolders];
+    private TableClient Holders(string holderKey) => tables[TableNames.SingleUseTokenHolders, holderKey];
 
     /// <summary>A family's tokens as the sweep reads and deletes them.</summary>
     public SweepableTable<T> Sweepable<T>(TokenTable<T> table)
-        where T : SingleUseToken => new(tables[table.Name]);
+        where T : SingleUseToken => new(tables, table.Name);
 
     public Task<T?> FindAsync<T>(TokenTable<T> table, string partitionKey, string rowKey, CancellationToken cancellationToken)
-        where T : SingleUseToken => tables[table.Name].FindAsync<T>(partitionKey, rowKey, cancellationToken);
+        where T : SingleUseToken => tables[table.Name, partitionKey].FindAsync<T>(partitionKey, rowKey, cancellationToken);
 
     /// <summary>Stores a new token, its holder's entry first: a crash between leaves an entry pointing at nothing, never a token its holder cannot void.</summary>
     public async Task AddAsync<T>(TokenTable<T> table, T token, CancellationToken cancellationToken)
         where T : SingleUseToken
     {
-        await Holders.AddAsync(
+        var holderKey = HolderKeyOf(token);
+        await Holders(holderKey).AddAsync(
             new TokenHolderEntity
             {
-                PartitionKey = HolderKeyOf(token),
+                PartitionKey = holderKey,
                 RowKey = HolderRowKeyOf(table, token),
                 Purpose = token.Purpose,
                 TokenTable = table.Name,
@@ -33,20 +34,20 @@ internal sealed class SingleUseTokenStore(BkmarkTables tables)
                 ExpiresAt = token.ExpiresAt,
             },
             cancellationToken);
-        await tables[table.Name].AddAsync(token, cancellationToken);
+        await tables[table.Name, token.PartitionKey].AddAsync(token, cancellationToken);
     }
 
     /// <summary>Writes a spend or a void, conditional on the ETag read: of N concurrent writes exactly one succeeds.</summary>
     /// <returns>False when another write got there first. An update, not a delete: Azurite does not hold a conditional delete to its ETag under concurrency.</returns>
     public Task<bool> TryReplaceAsync<T>(TokenTable<T> table, T token, CancellationToken cancellationToken)
-        where T : SingleUseToken => tables[table.Name].TryReplaceAsync(token, cancellationToken);
+        where T : SingleUseToken => tables[table.Name, token.PartitionKey].TryReplaceAsync(token, cancellationToken);
 
     /// <summary>The entries of <paramref name="holderId"/>'s tokens in <paramref name="table"/>: one partition query.</summary>
     public async Task<IReadOnlyList<TokenHolderEntity>> ListHolderEntriesAsync<T>(TokenTable<T> table, string holderId, CancellationToken cancellationToken)
         where T : SingleUseToken
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {holderId} and TokenTable eq {table.Name}");
-        return await Holders.QueryAsync<TokenHolderEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
+        return await Holders(holderId).QueryAsync<TokenHolderEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
     }
 
     /// <summary>Deletes the token's holder entry, for the sweep; false when it is gone already (or the token predates entries).</summary>
@@ -54,7 +55,8 @@ internal sealed class SingleUseTokenStore(BkmarkTables tables)
         where T : SingleUseToken
     {
         // The SDK answers a 404 (deleted meanwhile) as success, with that status.
-        var response = await Holders.DeleteEntityAsync(HolderKeyOf(token), HolderRowKeyOf(table, token), ETag.All, cancellationToken);
+        var holderKey = HolderKeyOf(token);
+        var response = await Holders(holderKey).DeleteEntityAsync(holderKey, HolderRowKeyOf(table, token), ETag.All, cancellationToken);
         return response.Status != 404;
     }
 

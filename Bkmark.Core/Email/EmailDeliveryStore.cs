@@ -14,14 +14,12 @@ internal sealed class EmailDeliveryEntity : StoredEntity
 /// <summary>The ids of sent emails, so the sender sends each message id at most once while it remembers it.</summary>
 internal sealed class EmailDeliveryStore(BkmarkTables tables, ExpiryIndex expiry)
 {
-    private Azure.Data.Tables.TableClient Table => tables[TableNames.EmailDeliveries];
-
     /// <summary>Delivery records as the sweep reads and deletes them.</summary>
-    public SweepableTable<EmailDeliveryEntity> Sweepable => new(Table);
+    public SweepableTable<EmailDeliveryEntity> Sweepable => new(tables, TableNames.EmailDeliveries);
 
     public async Task<bool> WasSentAsync(string messageId, CancellationToken cancellationToken)
     {
-        var found = await Table.GetEntityIfExistsAsync<EmailDeliveryEntity>(messageId, "", select: ["PartitionKey"], cancellationToken);
+        var found = await Table(messageId).GetEntityIfExistsAsync<EmailDeliveryEntity>(messageId, "", select: ["PartitionKey"], cancellationToken);
         return found.HasValue;
     }
 
@@ -30,8 +28,10 @@ internal sealed class EmailDeliveryStore(BkmarkTables tables, ExpiryIndex expiry
         // Scheduled first: a crash in between leaves an index entry pointing at nothing, never a record the sweep cannot find.
         await expiry.ScheduleAsync(EmailDeliveryExpiryHandler.KindName, messageId, "", forgetAt, cancellationToken);
         var entity = new EmailDeliveryEntity { PartitionKey = messageId, RowKey = "", SentAt = sentAt, ForgetAt = forgetAt };
-        await Table.UpsertEntityAsync(entity, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+        await Table(messageId).UpsertEntityAsync(entity, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
     }
+
+    private Azure.Data.Tables.TableClient Table(string messageId) => tables[TableNames.EmailDeliveries, messageId];
 }
 
 /// <summary>Forgets sent ids once <see cref="EmailDeliveryEntity.ForgetAt"/> has passed.</summary>

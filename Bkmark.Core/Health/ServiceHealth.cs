@@ -5,8 +5,8 @@ using Bkmark.Core.Secrets;
 namespace Bkmark.Core.Health;
 
 /// <summary>
-/// Whether the service can reach what it needs (DESIGN §18): one cheap call each to Table Storage (a point read), the
-/// outbox queue (whether it exists) and the secret store (one secret), run together, each within <see cref="CheckTimeout"/>.
+/// Whether the service can reach what it needs (DESIGN §18): one cheap call each to Table Storage (a point read in each
+/// storage account), the outbox queue (whether it exists) and the secret store (one secret), run together, each within <see cref="CheckTimeout"/>.
 /// The answer is kept <see cref="CacheFor"/>, so a load balancer's probes cost the dependencies at most three calls
 /// per instance per ten seconds, however often it asks.
 /// </summary>
@@ -53,11 +53,15 @@ public sealed partial class ServiceHealth
 
     private async Task<HealthReport> RunChecksAsync()
     {
-        var checks = await Task.WhenAll(
-            CheckOneAsync(HealthReport.Tables, token => tables[TableNames.SweepState].GetEntityIfExistsAsync<TableEntity>("health", "probe", [nameof(ITableEntity.PartitionKey)], token)),
-            // Exists: the outbox queue is created at the first email, and a 404 is an answer too.
-            CheckOneAsync(HealthReport.Queues, token => outbox.ExistsAsync(token)),
-            CheckOneAsync(HealthReport.Secrets, token => secrets.GetSecretAsync(SecretNames.CredentialPepper, token)));
+        var probes = Enumerable.Range(0, tables.Accounts)
+            .Select(account => CheckOneAsync(
+                HealthReport.TablesOf(account, tables.Accounts),
+                token => tables.InAccount(account, TableNames.SweepState).GetEntityIfExistsAsync<TableEntity>("health", "probe", [nameof(ITableEntity.PartitionKey)], token)))
+            .ToList();
+        // Exists: the outbox queue is created at the first email, and a 404 is an answer too.
+        probes.Add(CheckOneAsync(HealthReport.Queues, token => outbox.ExistsAsync(token)));
+        probes.Add(CheckOneAsync(HealthReport.Secrets, token => secrets.GetSecretAsync(SecretNames.CredentialPepper, token)));
+        var checks = await Task.WhenAll(probes);
         return new HealthReport(checks.ToDictionary(check => check.Name, check => check.Healthy ? HealthReport.Ok : HealthReport.Failing, StringComparer.Ordinal));
     }
 
@@ -81,7 +85,10 @@ public sealed partial class ServiceHealth
     private static partial void LogCheckFailed(ILogger logger, string dependency, string exceptionType, Exception exception);
 }
 
-/// <summary>The health route's answer: <c>ok</c> or <c>failing</c> for each of <see cref="Tables"/>, <see cref="Queues"/>, <see cref="Secrets"/>.</summary>
+/// <summary>
+/// The health route's answer: <c>ok</c> or <c>failing</c> for each of <see cref="Tables"/> (one check per storage account
+/// when there are several: <c>tables (account 1)</c>), <see cref="Queues"/>, <see cref="Secrets"/>.
+/// </summary>
 public sealed record HealthReport(IReadOnlyDictionary<string, string> Checks)
 {
     public const string Tables = "tables";
@@ -91,6 +98,10 @@ public sealed record HealthReport(IReadOnlyDictionary<string, string> Checks)
     public const string Failing = "failing";
 
     public bool Healthy => Checks.Values.All(status => status == Ok);
+
+    /// <summary>The name of one account's table check: <see cref="Tables"/> when there is one account.</summary>
+    public static string TablesOf(int account, int accounts) =>
+        accounts == 1 ? Tables : string.Create(CultureInfo.InvariantCulture, $"{Tables} (account {account})");
 
     /// <summary><c>ok</c>, or <c>failing</c> when any check is.</summary>
     public string Status => Healthy ? Ok : Failing;

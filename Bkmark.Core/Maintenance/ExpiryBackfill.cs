@@ -1,8 +1,8 @@
 namespace Bkmark.Core.Maintenance;
 
 /// <summary>
-/// The one-off path for data written before the expiry index existed: every handler scans its table
-/// and each target is scheduled where it belongs. Scheduling is an upsert into the bucket of the
+/// The one-off path for data written before the expiry index existed: every handler scans its table (in every
+/// storage account) and each target is scheduled where it belongs, in the index of the account it lives in. Scheduling is an upsert into the bucket of the
 /// target's deadline, so what already has its entry gets the same one again and a repeated run is
 /// harmless. Scans whole tables: an operator runs it once, never the request path or the timer sweep.
 /// </summary>

@@ -11,7 +11,8 @@ namespace Bkmark.Core.Maintenance;
 /// Features schedule a target <em>before</em> writing it: a crash in between leaves an entry pointing at
 /// nothing (harmless), never a thing the sweep cannot find. Scheduling is an upsert, so it is idempotent.
 /// Entries written before sharding sit in the bare <c>{bucket}</c> partition; that sorts just before the
-/// bucket's shards, so the sweep's range read meets them too.
+/// bucket's shards, so the sweep's range read meets them too. With several storage accounts each has its own index,
+/// and an entry goes to the account of its target (the target's partition key decides, DESIGN.md §19).
 /// </remarks>
 public sealed class ExpiryIndex
 {
@@ -89,7 +90,7 @@ public sealed class ExpiryIndex
     public Task ScheduleAsync(string kind, string partitionKey, string rowKey, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
         ScheduleAsync([new ScheduledExpiry(new ExpiryTarget(kind, partitionKey, rowKey), dueAt)], cancellationToken);
 
-    /// <summary>Schedules several targets, each in its own shard: one write per partition they fall in (per 100 of them).</summary>
+    /// <summary>Schedules several targets, each in its own shard: one write per partition (of an account's index) they fall in (per 100 of them).</summary>
     public Task ScheduleAsync(IReadOnlyCollection<ScheduledExpiry> items, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
@@ -99,8 +100,8 @@ public sealed class ExpiryIndex
 
     /// <summary>
     /// Schedules targets that belong together (a session and its first refresh token) in the shard of the
-    /// first, so those falling in one bucket cost one transaction. The others' entries then sit outside
-    /// their own shard, which only the spread notices: the sweep reads every shard of a bucket.
+    /// first, so those falling in one bucket (and living in one account) cost one transaction. The others' entries then
+    /// sit outside their own shard, which only the spread notices: the sweep reads every shard of a bucket.
     /// </summary>
     public Task ScheduleTogetherAsync(IReadOnlyList<ScheduledExpiry> items, CancellationToken cancellationToken)
     {
@@ -117,12 +118,12 @@ public sealed class ExpiryIndex
 
     private async Task WriteAsync(IEnumerable<ExpiryIndexEntity> entries, CancellationToken cancellationToken)
     {
-        foreach (var partition in entries.GroupBy(e => e.PartitionKey))
+        foreach (var partition in entries.GroupBy(e => (Account: store.AccountOf(e.TargetPartition), e.PartitionKey)))
         {
             // Distinct RowKeys: a transaction may not touch one entity twice.
             foreach (var chunk in partition.DistinctBy(e => e.RowKey).Chunk(MaxBatchSize))
             {
-                await store.UpsertAsync(chunk, cancellationToken);
+                await store.UpsertAsync(partition.Key.Account, chunk, cancellationToken);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using Bkmark.Core.Telemetry;
 
 namespace Bkmark.Core.Maintenance;
@@ -14,6 +15,8 @@ namespace Bkmark.Core.Maintenance;
 /// handled; one that failed stays (logged) for the next run, and the checkpoint never passes its
 /// bucket. At most <see cref="SweepOptions.ItemBudget"/> entries per run; the rest is the next run's.
 /// Then each <see cref="IRetentionSweep"/> clears what is too old in a store the index cannot cover.
+/// With several storage accounts (DESIGN.md §19) each account's index, checkpoint and budget are its own, and the
+/// sweep of an account handles only entries whose targets live in it.
 /// </remarks>
 public sealed partial class ExpirySweeper
 {
@@ -49,19 +52,63 @@ public sealed partial class ExpirySweeper
         this.metrics = metrics;
     }
 
+    /// <summary>
+    /// Sweeps each storage account in turn (each has its own index and checkpoint), then clears the retained stores. An
+    /// account that cannot be swept is logged and left for the next run while the others are swept; the run then throws
+    /// what stopped it, so the timer's invocation shows as failed.
+    /// </summary>
+    /// <returns>What the accounts' sweeps and the retention sweeps did, added up; the next bucket is the earliest account's.</returns>
     public async Task<SweepReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var reports = new List<SweepReport>(store.Accounts);
+        var failures = new List<Exception>();
+        for (var account = 0; account < store.Accounts; account++)
+        {
+            try
+            {
+                reports.Add(await RunAsync(account, cancellationToken));
+            }
+            catch (Exception exception) when (!IsCancellation(exception, cancellationToken))
+            {
+                LogAccountFailed(logger, account, exception);
+                failures.Add(exception);
+            }
+        }
+
+        var retained = new Tally();
+        await SweepRetainedAsync(time.GetUtcNow(), retained, cancellationToken);
+        if (failures.Count == 1)
+        {
+            ExceptionDispatchInfo.Throw(failures[0]);
+        }
+
+        if (failures.Count > 1)
+        {
+            throw new AggregateException("The expiry sweep failed in several storage accounts.", failures);
+        }
+
+        var retention = retained.ToReport(0, reports.Select(report => report.NextBucket).Min(StringComparer.Ordinal)!, false, TimeSpan.Zero);
+        return SweepReport.Sum([.. reports, retention], time.GetElapsedTime(started));
+    }
+
+    /// <summary>
+    /// Sweeps one account: reads its index from its checkpoint up to the last closed bucket, hands each entry to its kind's
+    /// handler (the entry's target lives in this account) and moves its checkpoint. The retention sweeps are not run.
+    /// </summary>
+    public async Task<SweepReport> RunAsync(int account, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var now = time.GetUtcNow();
         var openBucket = index.BucketOf(now);
-        var checkpoint = await store.ReadCheckpointAsync(cancellationToken);
+        var checkpoint = await store.ReadCheckpointAsync(account, cancellationToken);
         var tally = new Tally();
 
         // Up to the budget, in bucket order. The first entry beyond it marks the first bucket left unfinished.
         var entries = new List<ExpiryIndexEntity>();
         string? unfinished = null;
         var budgetReached = false;
-        await foreach (var entry in store.ReadAsync(checkpoint.NextBucket, openBucket, cancellationToken))
+        await foreach (var entry in store.ReadAsync(account, checkpoint.NextBucket, openBucket, cancellationToken))
         {
             if (entries.Count == options.ItemBudget)
             {
@@ -77,7 +124,7 @@ public sealed partial class ExpirySweeper
         var handled = await HandleAllAsync(entries, now, tally, cancellationToken);
         foreach (var partition in entries.GroupBy(e => e.PartitionKey))
         {
-            if (!await RemoveHandledAsync(partition.Key, partition.Count(), handled, cancellationToken))
+            if (!await RemoveHandledAsync(account, partition.Key, partition.Count(), handled, cancellationToken))
             {
                 // The checkpoint is a bucket: it may not pass the earliest bucket with an entry left.
                 unfinished = Earlier(unfinished, ExpiryIndex.BucketOfPartition(partition.Key));
@@ -85,13 +132,13 @@ public sealed partial class ExpirySweeper
         }
 
         var nextBucket = unfinished ?? openBucket;
-        await AdvanceCheckpointAsync(checkpoint, nextBucket, cancellationToken);
-        await SweepRetainedAsync(now, tally, cancellationToken);
+        await AdvanceCheckpointAsync(account, checkpoint, nextBucket, cancellationToken);
 
         var report = tally.ToReport(entries.Count, nextBucket, budgetReached, time.GetElapsedTime(started));
         LogSummary(
             logger,
             report.Failed > 0 ? LogLevel.Warning : LogLevel.Information,
+            account,
             report.Entries,
             report.Deleted,
             string.Join(", ", report.DeletedByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}")),
@@ -137,12 +184,12 @@ public sealed partial class ExpirySweeper
     }
 
     /// <returns>True when all <paramref name="read"/> entries of the partition were handled and removed.</returns>
-    private async Task<bool> RemoveHandledAsync(string partitionKey, int read, ILookup<string, string> handled, CancellationToken cancellationToken)
+    private async Task<bool> RemoveHandledAsync(int account, string partitionKey, int read, ILookup<string, string> handled, CancellationToken cancellationToken)
     {
         var rowKeys = handled[partitionKey].ToList();
         try
         {
-            await store.RemoveAsync(partitionKey, rowKeys, cancellationToken);
+            await store.RemoveAsync(account, partitionKey, rowKeys, cancellationToken);
         }
         catch (Exception exception) when (!IsCancellation(exception, cancellationToken))
         {
@@ -206,7 +253,7 @@ public sealed partial class ExpirySweeper
     /// (it handled everything before it, and nothing new lands in a closed bucket), so when a concurrent
     /// run wrote first the later of the two stays.
     /// </summary>
-    private async Task AdvanceCheckpointAsync(SweepCheckpointEntity checkpoint, string nextBucket, CancellationToken cancellationToken)
+    private async Task AdvanceCheckpointAsync(int account, SweepCheckpointEntity checkpoint, string nextBucket, CancellationToken cancellationToken)
     {
         var advanced = await OptimisticConcurrency.RunAsync<bool>(async () =>
         {
@@ -216,19 +263,19 @@ public sealed partial class ExpirySweeper
             }
 
             checkpoint.NextBucket = nextBucket;
-            if (await store.TryWriteCheckpointAsync(checkpoint, cancellationToken))
+            if (await store.TryWriteCheckpointAsync(account, checkpoint, cancellationToken))
             {
                 return true;
             }
 
-            checkpoint = await store.ReadCheckpointAsync(cancellationToken);
+            checkpoint = await store.ReadCheckpointAsync(account, cancellationToken);
             return RaceAttempt.Lost;
         });
 
         if (!advanced.Succeeded)
         {
             // Only a lost optimisation: the next run reads from an earlier bucket and finds those entries gone.
-            LogCheckpointContended(logger, nextBucket);
+            LogCheckpointContended(logger, account, nextBucket);
         }
     }
 
@@ -238,8 +285,8 @@ public sealed partial class ExpirySweeper
     private static bool IsCancellation(Exception exception, CancellationToken cancellationToken) =>
         exception is OperationCanceledException && cancellationToken.IsCancellationRequested;
 
-    [LoggerMessage(EventId = 7001, Message = "Expiry sweep: {Entries} index entries, deleted {Deleted} ({DeletedByKind}), nothing to do {NothingToDo}, rescheduled {Rescheduled}, failed {Failed}, in {DurationMs} ms; next bucket {NextBucket}{BudgetNote}")]
-    private static partial void LogSummary(ILogger logger, LogLevel level, int entries, int deleted, string deletedByKind, int nothingToDo, int rescheduled, int failed, long durationMs, string nextBucket, string budgetNote);
+    [LoggerMessage(EventId = 7001, Message = "Expiry sweep of storage account {Account}: {Entries} index entries, deleted {Deleted} ({DeletedByKind}), nothing to do {NothingToDo}, rescheduled {Rescheduled}, failed {Failed}, in {DurationMs} ms; next bucket {NextBucket}{BudgetNote}")]
+    private static partial void LogSummary(ILogger logger, LogLevel level, int account, int entries, int deleted, string deletedByKind, int nothingToDo, int rescheduled, int failed, long durationMs, string nextBucket, string budgetNote);
 
     [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "Expiry sweep could not handle a {Kind} entry of bucket {Bucket}; it stays for the next run")]
     private static partial void LogItemFailed(ILogger logger, string kind, string bucket, Exception exception);
@@ -256,8 +303,11 @@ public sealed partial class ExpirySweeper
     [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "Expiry sweep could not clear old {Kind} items; the next run tries again")]
     private static partial void LogRetentionSweepFailed(ILogger logger, string kind, Exception exception);
 
-    [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Expiry sweep checkpoint kept moving under concurrent runs; not advanced to {NextBucket}")]
-    private static partial void LogCheckpointContended(ILogger logger, string nextBucket);
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Expiry sweep checkpoint of storage account {Account} kept moving under concurrent runs; not advanced to {NextBucket}")]
+    private static partial void LogCheckpointContended(ILogger logger, int account, string nextBucket);
+
+    [LoggerMessage(EventId = 7008, Level = LogLevel.Error, Message = "Expiry sweep could not sweep storage account {Account}; the other accounts are swept, and the next run tries it again")]
+    private static partial void LogAccountFailed(ILogger logger, int account, Exception exception);
 
     /// <summary>Counters shared by the parallel handlers of one run.</summary>
     private sealed class Tally
@@ -300,6 +350,27 @@ public sealed record SweepReport(
     TimeSpan Duration)
 {
     public int Deleted => DeletedByKind.Values.Sum();
+
+    /// <summary>Several reports (one per account, the retention sweeps') as one run's: counts added, the earliest next bucket, the whole run's time.</summary>
+    public static SweepReport Sum(IReadOnlyCollection<SweepReport> reports, TimeSpan duration)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        var deleted = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (kind, count) in reports.SelectMany(report => report.DeletedByKind))
+        {
+            deleted[kind] = deleted.GetValueOrDefault(kind) + count;
+        }
+
+        return new SweepReport(
+            reports.Sum(report => report.Entries),
+            deleted,
+            reports.Sum(report => report.NothingToDo),
+            reports.Sum(report => report.Rescheduled),
+            reports.Sum(report => report.Failed),
+            reports.Select(report => report.NextBucket).Min(StringComparer.Ordinal) ?? "",
+            reports.Any(report => report.BudgetExhausted),
+            duration);
+    }
 
     public int DeletedOf(string kind) => DeletedByKind.GetValueOrDefault(kind);
 }

@@ -9,10 +9,8 @@ namespace Bkmark.Core.Passkeys;
 /// </summary>
 internal sealed class PasskeyChallengeStore(BkmarkTables tables, ExpiryIndex expiry, TimeProvider time, IOptions<PasskeyOptions> options)
 {
-    private TableClient Challenges => tables[TableNames.PasskeyChallenges];
-
     /// <summary>Challenges as the sweep reads and deletes them.</summary>
-    public SweepableTable<PasskeyChallengeEntity> Sweepable => new(Challenges);
+    public SweepableTable<PasskeyChallengeEntity> Sweepable => new(tables, TableNames.PasskeyChallenges);
 
     /// <summary>Stores the options of a new ceremony.</summary>
     /// <returns>The challenge id the browser's answer must name: 128 random bits, hex.</returns>
@@ -29,7 +27,7 @@ internal sealed class PasskeyChallengeStore(BkmarkTables tables, ExpiryIndex exp
         };
         // Unanswered challenges are left to the sweep; scheduled first, so none is missed.
         await expiry.ScheduleAsync(PasskeyChallengeExpiryHandler.KindName, entity.PartitionKey, entity.RowKey, entity.ExpiresAt, cancellationToken);
-        await Challenges.AddEntityAsync(entity, cancellationToken);
+        await Challenges(entity.PartitionKey).AddEntityAsync(entity, cancellationToken);
         return entity.PartitionKey;
     }
 
@@ -46,7 +44,7 @@ internal sealed class PasskeyChallengeStore(BkmarkTables tables, ExpiryIndex exp
             return null;
         }
 
-        var found = await Challenges.GetEntityIfExistsAsync<PasskeyChallengeEntity>(challengeId!, "", cancellationToken: cancellationToken);
+        var found = await Challenges(challengeId!).GetEntityIfExistsAsync<PasskeyChallengeEntity>(challengeId!, "", cancellationToken: cancellationToken);
         if (!found.HasValue || found.Value!.ConsumedAt is not null)
         {
             return null;
@@ -58,7 +56,7 @@ internal sealed class PasskeyChallengeStore(BkmarkTables tables, ExpiryIndex exp
         try
         {
             // An update, not a delete: Azurite does not hold a conditional delete to its ETag under concurrency.
-            consumed = await Challenges.UpdateEntityAsync(challenge, challenge.ETag, TableUpdateMode.Replace, cancellationToken);
+            consumed = await Challenges(challenge.PartitionKey).UpdateEntityAsync(challenge, challenge.ETag, TableUpdateMode.Replace, cancellationToken);
         }
         catch (RequestFailedException exception) when (exception.IsNotFound() || exception.IsPreconditionFailed())
         {
@@ -87,7 +85,7 @@ internal sealed class PasskeyChallengeStore(BkmarkTables tables, ExpiryIndex exp
             return null;
         }
 
-        var found = await Challenges.GetEntityIfExistsAsync<PasskeyChallengeEntity>(challengeId!, "", cancellationToken: cancellationToken);
+        var found = await Challenges(challengeId!).GetEntityIfExistsAsync<PasskeyChallengeEntity>(challengeId!, "", cancellationToken: cancellationToken);
         return found.HasValue && found.Value is { ConsumedAt: null } challenge && challenge.Ceremony == ceremony
             && time.GetUtcNow() < challenge.ExpiresAt
             ? challenge
@@ -98,13 +96,15 @@ internal sealed class PasskeyChallengeStore(BkmarkTables tables, ExpiryIndex exp
     {
         try
         {
-            await Challenges.DeleteEntityAsync(challengeId, "", etag, cancellationToken);
+            await Challenges(challengeId).DeleteEntityAsync(challengeId, "", etag, cancellationToken);
         }
         catch (RequestFailedException exception) when (exception.IsNotFound() || exception.IsPreconditionFailed())
         {
             // Already gone; a used challenge that stays is refused by its ConsumedAt and swept when expired.
         }
     }
+
+    private TableClient Challenges(string challengeId) => tables[TableNames.PasskeyChallenges, challengeId];
 
     private static bool IsWellFormed(string? challengeId) =>
         challengeId is { Length: 32 } && challengeId.All(char.IsAsciiHexDigitLower);

@@ -10,13 +10,14 @@ internal sealed class PasskeyStore(BkmarkTables tables, TimeProvider time) : IPa
     /// <summary>An index entry without its passkey is only an orphan once its own registration has had time to finish.</summary>
     private static readonly TimeSpan OrphanAge = TimeSpan.FromMinutes(1);
 
-    private TableClient Passkeys => tables[TableNames.Passkeys];
-    private TableClient CredentialIndex => tables[TableNames.PasskeyCredentials];
+    private TableClient Passkeys(string userId) => tables[TableNames.Passkeys, userId];
+
+    private TableClient CredentialIndex(string indexKey) => tables[TableNames.PasskeyCredentials, indexKey];
 
     public async Task<IReadOnlyList<PasskeyEntity>> ListAsync(string userId, CancellationToken cancellationToken)
     {
         var passkeys = new List<PasskeyEntity>();
-        await foreach (var passkey in Passkeys.QueryAsync<PasskeyEntity>(p => p.PartitionKey == userId, cancellationToken: cancellationToken))
+        await foreach (var passkey in Passkeys(userId).QueryAsync<PasskeyEntity>(p => p.PartitionKey == userId, cancellationToken: cancellationToken))
         {
             passkeys.Add(passkey);
         }
@@ -25,7 +26,7 @@ internal sealed class PasskeyStore(BkmarkTables tables, TimeProvider time) : IPa
     }
 
     /// <summary>How many passkeys the user has: one partition query that reads only the keys.</summary>
-    public Task<int> CountAsync(string userId, CancellationToken cancellationToken) => Passkeys.CountPartitionAsync(userId, cancellationToken);
+    public Task<int> CountAsync(string userId, CancellationToken cancellationToken) => Passkeys(userId).CountPartitionAsync(userId, cancellationToken);
 
     /// <summary>
     /// The passkeys that sign in on their own: a security key registered for the second step only (DESIGN.md §17) is
@@ -34,7 +35,7 @@ internal sealed class PasskeyStore(BkmarkTables tables, TimeProvider time) : IPa
     public async Task<int> CountSignInMethodsAsync(string userId, CancellationToken cancellationToken)
     {
         var count = 0;
-        await foreach (var passkey in Passkeys.QueryAsync<TableEntity>(
+        await foreach (var passkey in Passkeys(userId).QueryAsync<TableEntity>(
             e => e.PartitionKey == userId, select: [nameof(PasskeyEntity.Purpose)], cancellationToken: cancellationToken))
         {
             // Rows from before purposes have none: they are passkeys.
@@ -54,13 +55,14 @@ internal sealed class PasskeyStore(BkmarkTables tables, TimeProvider time) : IPa
             return null;
         }
 
-        return await Passkeys.FindAsync<PasskeyEntity>(userId, passkeyId, cancellationToken);
+        return await Passkeys(userId).FindAsync<PasskeyEntity>(userId, passkeyId, cancellationToken);
     }
 
     /// <summary>The passkey with this credential id, whoever owns it: two point reads.</summary>
     public async Task<PasskeyEntity?> FindByCredentialIdAsync(byte[] credentialId, CancellationToken cancellationToken)
     {
-        var index = await CredentialIndex.GetEntityIfExistsAsync<PasskeyCredentialIndexEntity>(IndexKeyOf(credentialId), "", cancellationToken: cancellationToken);
+        var indexKey = IndexKeyOf(credentialId);
+        var index = await CredentialIndex(indexKey).GetEntityIfExistsAsync<PasskeyCredentialIndexEntity>(indexKey, "", cancellationToken: cancellationToken);
         return index.HasValue ? await FindAsync(index.Value!.UserId, index.Value.PasskeyId, cancellationToken) : null;
     }
 
@@ -80,7 +82,7 @@ internal sealed class PasskeyStore(BkmarkTables tables, TimeProvider time) : IPa
         };
         try
         {
-            await CredentialIndex.AddEntityAsync(claim, cancellationToken);
+            await CredentialIndex(claim.PartitionKey).AddEntityAsync(claim, cancellationToken);
         }
         catch (RequestFailedException exception) when (exception.IsConflict())
         {
@@ -90,28 +92,28 @@ internal sealed class PasskeyStore(BkmarkTables tables, TimeProvider time) : IPa
             }
         }
 
-        var response = await Passkeys.AddEntityAsync(passkey, cancellationToken);
+        var response = await Passkeys(passkey.PartitionKey).AddEntityAsync(passkey, cancellationToken);
         passkey.ETag = response.Headers.ETag ?? default;
         return true;
     }
 
     /// <returns>False when the passkey changed since it was read (a lost race) or is gone.</returns>
     public Task<bool> TryReplaceAsync(PasskeyEntity passkey, CancellationToken cancellationToken) =>
-        Passkeys.TryReplaceAsync(passkey, cancellationToken);
+        Passkeys(passkey.PartitionKey).TryReplaceAsync(passkey, cancellationToken);
 
     /// <summary>Deletes the passkey, then its index entry: the passkey is the authority, so it goes first.</summary>
     /// <returns>False when the passkey was already gone (a concurrent removal took it).</returns>
     public async Task<bool> DeleteAsync(PasskeyEntity passkey, CancellationToken cancellationToken)
     {
         // ETag.All: a sign-in that just saved its counter does not save the passkey from its owner's removal.
-        var deleted = await Passkeys.DeleteEntityAsync(passkey.PartitionKey, passkey.RowKey, ETag.All, cancellationToken);
+        var deleted = await Passkeys(passkey.PartitionKey).DeleteEntityAsync(passkey.PartitionKey, passkey.RowKey, ETag.All, cancellationToken);
         if (deleted.Status == 404)
         {
             return false;
         }
 
         var indexKey = IndexKeyOf(Base64Url.DecodeFromChars(passkey.CredentialId));
-        var index = await CredentialIndex.GetEntityIfExistsAsync<PasskeyCredentialIndexEntity>(indexKey, "", cancellationToken: cancellationToken);
+        var index = await CredentialIndex(indexKey).GetEntityIfExistsAsync<PasskeyCredentialIndexEntity>(indexKey, "", cancellationToken: cancellationToken);
         if (index.HasValue && index.Value!.PasskeyId == passkey.Id)
         {
             await DeleteIfUnchangedAsync(index.Value, cancellationToken);
@@ -122,7 +124,7 @@ internal sealed class PasskeyStore(BkmarkTables tables, TimeProvider time) : IPa
 
     private async Task<bool> TryTakeOverOrphanAsync(PasskeyCredentialIndexEntity claim, CancellationToken cancellationToken)
     {
-        var existing = await CredentialIndex.GetEntityIfExistsAsync<PasskeyCredentialIndexEntity>(claim.PartitionKey, "", cancellationToken: cancellationToken);
+        var existing = await CredentialIndex(claim.PartitionKey).GetEntityIfExistsAsync<PasskeyCredentialIndexEntity>(claim.PartitionKey, "", cancellationToken: cancellationToken);
         if (existing.HasValue
             && (time.GetUtcNow() - existing.Value!.CreatedAt < OrphanAge
                 || await FindAsync(existing.Value.UserId, existing.Value.PasskeyId, cancellationToken) is not null))
@@ -134,11 +136,11 @@ internal sealed class PasskeyStore(BkmarkTables tables, TimeProvider time) : IPa
         {
             if (existing.HasValue)
             {
-                await CredentialIndex.UpdateEntityAsync(claim, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                await CredentialIndex(claim.PartitionKey).UpdateEntityAsync(claim, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
             }
             else
             {
-                await CredentialIndex.AddEntityAsync(claim, cancellationToken);
+                await CredentialIndex(claim.PartitionKey).AddEntityAsync(claim, cancellationToken);
             }
 
             return true;
@@ -154,7 +156,7 @@ internal sealed class PasskeyStore(BkmarkTables tables, TimeProvider time) : IPa
     {
         try
         {
-            await CredentialIndex.DeleteEntityAsync(index.PartitionKey, index.RowKey, index.ETag, cancellationToken);
+            await CredentialIndex(index.PartitionKey).DeleteEntityAsync(index.PartitionKey, index.RowKey, index.ETag, cancellationToken);
         }
         catch (RequestFailedException exception) when (exception.IsPreconditionFailed() || exception.IsNotFound())
         {

@@ -8,18 +8,18 @@ namespace Bkmark.Core.SecurityLog;
 /// </summary>
 internal sealed class SecurityEventStore(BkmarkTables tables)
 {
-    private TableClient Table => tables[TableNames.SecurityEvents];
+    private TableClient Table(string userId) => tables[TableNames.SecurityEvents, userId];
 
     public Task AddAsync(SecurityEventEntity entity, CancellationToken cancellationToken) =>
-        Table.AddAsync(entity, cancellationToken);
+        Table(entity.PartitionKey).AddAsync(entity, cancellationToken);
 
     public Task<SecurityEventEntity?> FindAsync(string userId, string rowKey, CancellationToken cancellationToken) =>
-        Table.FindAsync<SecurityEventEntity>(userId, rowKey, cancellationToken);
+        Table(userId).FindAsync<SecurityEventEntity>(userId, rowKey, cancellationToken);
 
     /// <summary>Inserts a new event or replaces the one read (If-Match on its ETag).</summary>
     /// <returns>False when another writer stored or changed it first: a lost race.</returns>
     public Task<bool> TrySaveAsync(SecurityEventEntity entity, CancellationToken cancellationToken) =>
-        Table.TryInsertOrReplaceAsync(entity, cancellationToken);
+        Table(entity.PartitionKey).TryInsertOrReplaceAsync(entity, cancellationToken);
 
     /// <summary>Up to <paramref name="count"/> of the user's events after <paramref name="afterRowKey"/> and newer than <paramref name="oldestRowKey"/>.</summary>
     public async Task<IReadOnlyList<SecurityEventEntity>> ListAsync(
@@ -29,7 +29,7 @@ internal sealed class SecurityEventStore(BkmarkTables tables)
             ? TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey gt {afterRowKey} and RowKey lt {oldestRowKey}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey lt {oldestRowKey}");
         var events = new List<SecurityEventEntity>(count);
-        await foreach (var entity in Table.QueryAsync<SecurityEventEntity>(filter, maxPerPage: count, cancellationToken: cancellationToken))
+        await foreach (var entity in Table(userId).QueryAsync<SecurityEventEntity>(filter, maxPerPage: count, cancellationToken: cancellationToken))
         {
             events.Add(entity);
             if (events.Count == count)
@@ -51,7 +51,7 @@ internal sealed class SecurityEventStore(BkmarkTables tables)
         var ofTypes = string.Join(" or ", types.Select(type => TableClient.CreateQueryFilter($"Type eq {type}")));
         var filter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey lt {oldestRowKey}")} and ({ofTypes})";
         var events = new List<SecurityEventEntity>();
-        await foreach (var entity in Table.QueryAsync<SecurityEventEntity>(filter, maxPerPage: count, cancellationToken: cancellationToken))
+        await foreach (var entity in Table(userId).QueryAsync<SecurityEventEntity>(filter, maxPerPage: count, cancellationToken: cancellationToken))
         {
             events.Add(entity);
             if (events.Count == count)
@@ -67,7 +67,7 @@ internal sealed class SecurityEventStore(BkmarkTables tables)
     public async Task<SecurityEventEntity?> FindNewestAsync(string userId, string type, string oldestRowKey, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey lt {oldestRowKey} and Type eq {type}");
-        await foreach (var entity in Table.QueryAsync<SecurityEventEntity>(filter, maxPerPage: 1, cancellationToken: cancellationToken))
+        await foreach (var entity in Table(userId).QueryAsync<SecurityEventEntity>(filter, maxPerPage: 1, cancellationToken: cancellationToken))
         {
             return entity;
         }
@@ -80,24 +80,24 @@ internal sealed class SecurityEventStore(BkmarkTables tables)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey gt {fromRowKey} and RowKey lt {toRowKey}");
         var rowKeys = new List<string>();
-        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        await foreach (var entity in Table(userId).QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
         {
             rowKeys.Add(entity.RowKey);
         }
 
         if (rowKeys.Count > 0)
         {
-            await PartitionDeletes.DeleteAsync(Table, userId, rowKeys, cancellationToken);
+            await PartitionDeletes.DeleteAsync(Table(userId), userId, rowKeys, cancellationToken);
         }
 
         return rowKeys.Count;
     }
 
-    /// <summary>Every stored event's user and time, for the expiry backfill.</summary>
+    /// <summary>Every stored event's user and time, for the expiry backfill: the table in every account.</summary>
     public async IAsyncEnumerable<(string UserId, DateTimeOffset OccurredAt)> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var entity in Table.QueryAsync<SecurityEventEntity>(
-            select: ["PartitionKey", "RowKey", nameof(SecurityEventEntity.OccurredAt)], cancellationToken: cancellationToken))
+        await foreach (var entity in tables.EveryAccount(TableNames.SecurityEvents).QueryAllAsync<SecurityEventEntity>(
+            filter: null, select: ["PartitionKey", "RowKey", nameof(SecurityEventEntity.OccurredAt)], cancellationToken))
         {
             yield return (entity.PartitionKey, entity.OccurredAt);
         }

@@ -9,17 +9,21 @@ namespace Bkmark.Core.Social;
 /// </summary>
 internal sealed class SocialAccountStore(BkmarkTables tables) : ISignInMethodHolder
 {
-    private TableClient Accounts => tables[TableNames.SocialAccounts];
-    private TableClient Identities => tables[TableNames.SocialIdentities];
+    private TableClient Accounts(string userId) => tables[TableNames.SocialAccounts, userId];
+
+    private TableClient Identities(string identityKey) => tables[TableNames.SocialIdentities, identityKey];
 
     /// <summary>Who signs in with this provider's subject, or null: one point read.</summary>
-    public Task<SocialIdentityEntity?> FindIdentityAsync(string provider, string subject, CancellationToken cancellationToken) =>
-        Identities.FindAsync<SocialIdentityEntity>(IdentityKey(provider, subject), "", cancellationToken);
+    public Task<SocialIdentityEntity?> FindIdentityAsync(string provider, string subject, CancellationToken cancellationToken)
+    {
+        var key = IdentityKey(provider, subject);
+        return Identities(key).FindAsync<SocialIdentityEntity>(key, "", cancellationToken);
+    }
 
     public async Task<IReadOnlyList<SocialAccountEntity>> ListAsync(string userId, CancellationToken cancellationToken)
     {
         var links = new List<SocialAccountEntity>();
-        await foreach (var link in Accounts.QueryAsync<SocialAccountEntity>(e => e.PartitionKey == userId, cancellationToken: cancellationToken))
+        await foreach (var link in Accounts(userId).QueryAsync<SocialAccountEntity>(e => e.PartitionKey == userId, cancellationToken: cancellationToken))
         {
             links.Add(link);
         }
@@ -28,17 +32,17 @@ internal sealed class SocialAccountStore(BkmarkTables tables) : ISignInMethodHol
     }
 
     /// <summary>Each link signs in on its own: one partition query that reads only the keys.</summary>
-    public Task<int> CountSignInMethodsAsync(string userId, CancellationToken cancellationToken) => Accounts.CountPartitionAsync(userId, cancellationToken);
+    public Task<int> CountSignInMethodsAsync(string userId, CancellationToken cancellationToken) => Accounts(userId).CountPartitionAsync(userId, cancellationToken);
 
     /// <summary>The user's link with this id (a ULID; anything else finds nothing without asking storage).</summary>
     public async Task<SocialAccountEntity?> FindAsync(string userId, string id, CancellationToken cancellationToken) =>
-        IdGenerator.IsValid(id) ? await Accounts.FindAsync<SocialAccountEntity>(userId, id, cancellationToken) : null;
+        IdGenerator.IsValid(id) ? await Accounts(userId).FindAsync<SocialAccountEntity>(userId, id, cancellationToken) : null;
 
     /// <summary>Writes the link, then claims the identity for it.</summary>
     /// <returns>False when the identity is already someone's (the link is removed again).</returns>
     public async Task<bool> TryAddAsync(SocialAccountEntity link, CancellationToken cancellationToken)
     {
-        await Accounts.AddAsync(link, cancellationToken);
+        await Accounts(link.PartitionKey).AddAsync(link, cancellationToken);
         var identity = new SocialIdentityEntity
         {
             PartitionKey = IdentityKey(link.Provider, link.Subject),
@@ -47,12 +51,12 @@ internal sealed class SocialAccountStore(BkmarkTables tables) : ISignInMethodHol
         };
         try
         {
-            await Identities.AddAsync(identity, cancellationToken);
+            await Identities(identity.PartitionKey).AddAsync(identity, cancellationToken);
             return true;
         }
         catch (Azure.RequestFailedException exception) when (exception.IsConflict())
         {
-            await Accounts.TryDeleteAsync(link, cancellationToken);
+            await Accounts(link.PartitionKey).TryDeleteAsync(link, cancellationToken);
             return false;
         }
     }
@@ -64,10 +68,10 @@ internal sealed class SocialAccountStore(BkmarkTables tables) : ISignInMethodHol
         var identity = await FindIdentityAsync(link.Provider, link.Subject, cancellationToken);
         if (identity is not null && identity.SocialAccountId == link.Id)
         {
-            await Identities.TryDeleteAsync(identity, cancellationToken);
+            await Identities(identity.PartitionKey).TryDeleteAsync(identity, cancellationToken);
         }
 
-        return await Accounts.TryDeleteAsync(link, cancellationToken) == DeleteOutcome.Deleted;
+        return await Accounts(link.PartitionKey).TryDeleteAsync(link, cancellationToken) == DeleteOutcome.Deleted;
     }
 
     // Subjects are the provider's strings (any characters, any length): hashed into a valid key.

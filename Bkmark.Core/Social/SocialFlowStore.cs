@@ -10,23 +10,22 @@ namespace Bkmark.Core.Social;
 /// </summary>
 internal sealed class SocialFlowStore(BkmarkTables tables, CredentialHasher hasher, ExpiryIndex expiry)
 {
-    private TableClient Flows => tables[TableNames.SocialFlows];
-
     /// <summary>Flows as the sweep reads and deletes them.</summary>
-    public SweepableTable<SocialFlowEntity> Sweepable => new(Flows);
+    public SweepableTable<SocialFlowEntity> Sweepable => new(tables, TableNames.SocialFlows);
 
     /// <summary>Stores <paramref name="entity"/> under the hash of <paramref name="secret"/>, its sweep scheduled first.</summary>
     public async Task AddAsync(string secret, SocialFlowEntity entity, CancellationToken cancellationToken)
     {
         entity.PartitionKey = hasher.Hash(secret);
         await expiry.ScheduleAsync(SocialFlowExpiryHandler.KindName, entity.PartitionKey, entity.RowKey, entity.ExpiresAt, cancellationToken);
-        await Flows.AddAsync(entity, cancellationToken);
+        await Flows(entity.PartitionKey).AddAsync(entity, cancellationToken);
     }
 
     /// <summary>The live (unconsumed, unexpired) entry of <paramref name="kind"/> for <paramref name="secret"/>, or null.</summary>
     public async Task<SocialFlowEntity?> FindAsync(string secret, string kind, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var entity = await Flows.FindAsync<SocialFlowEntity>(hasher.Hash(secret), kind, cancellationToken);
+        var partitionKey = hasher.Hash(secret);
+        var entity = await Flows(partitionKey).FindAsync<SocialFlowEntity>(partitionKey, kind, cancellationToken);
         return entity is { ConsumedAt: null } && now < entity.ExpiresAt ? entity : null;
     }
 
@@ -38,15 +37,17 @@ internal sealed class SocialFlowStore(BkmarkTables tables, CredentialHasher hash
     public async Task<bool> TryConsumeAsync(SocialFlowEntity entity, DateTimeOffset now, CancellationToken cancellationToken)
     {
         entity.ConsumedAt = now;
-        if (!await Flows.TryReplaceAsync(entity, cancellationToken))
+        if (!await Flows(entity.PartitionKey).TryReplaceAsync(entity, cancellationToken))
         {
             return false;
         }
 
         // Tidiness: a taken entry that stays is refused by ConsumedAt and swept when it expires.
-        await Flows.TryDeleteAsync(entity, cancellationToken);
+        await Flows(entity.PartitionKey).TryDeleteAsync(entity, cancellationToken);
         return true;
     }
+
+    private TableClient Flows(string partitionKey) => tables[TableNames.SocialFlows, partitionKey];
 }
 
 /// <summary>

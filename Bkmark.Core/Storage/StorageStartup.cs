@@ -3,17 +3,20 @@ using Microsoft.Extensions.Hosting;
 namespace Bkmark.Core.Storage;
 
 /// <summary>
-/// Creates the tables before the host takes requests. When storage is down at that moment the host
-/// still starts (requests answer 503 <c>STORAGE_UNAVAILABLE</c>) and creation is retried in the background.
+/// Creates the tables before the host takes requests, in every account. When an account is down at that moment the host
+/// still starts (requests that need that account answer 503 <c>STORAGE_UNAVAILABLE</c>, the others are served) and
+/// creation is retried in the background for the accounts still missing their tables.
 /// </summary>
 internal sealed partial class StorageStartup(BkmarkTables tables, ILogger<StorageStartup> logger) : IHostedService, IDisposable
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
     private readonly CancellationTokenSource stopping = new();
+    private readonly List<int> pending = [];
     private Task? retries;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        pending.AddRange(Enumerable.Range(0, tables.Accounts));
         if (!await TryCreateAsync(cancellationToken))
         {
             retries = RetryUntilCreatedAsync(stopping.Token);
@@ -44,22 +47,27 @@ internal sealed partial class StorageStartup(BkmarkTables tables, ILogger<Storag
         }
     }
 
+    /// <returns>True when every account has its tables.</returns>
     private async Task<bool> TryCreateAsync(CancellationToken cancellationToken)
     {
-        try
+        foreach (var account in pending.ToList())
         {
-            await tables.CreateAllAsync(cancellationToken);
-            return true;
+            try
+            {
+                await tables.CreateAllAsync(account, cancellationToken);
+                pending.Remove(account);
+            }
+            catch (Exception exception) when (StorageFailures.IsOutage(exception, cancellationToken))
+            {
+                LogStorageUnreachable(logger, account, exception.Message);
+            }
         }
-        catch (Exception exception) when (StorageFailures.IsOutage(exception, cancellationToken))
-        {
-            LogStorageUnreachable(logger, exception.Message);
-            return false;
-        }
+
+        return pending.Count == 0;
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Storage unreachable at start-up ({Reason}); retrying table creation in the background")]
-    private static partial void LogStorageUnreachable(ILogger logger, string reason);
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Storage account {Account} unreachable at start-up ({Reason}); retrying table creation in the background")]
+    private static partial void LogStorageUnreachable(ILogger logger, int account, string reason);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Tables created after storage came back")]
     private static partial void LogTablesCreated(ILogger logger);

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Bkmark.Core.Storage;
 
 /// <summary>
@@ -7,20 +5,16 @@ namespace Bkmark.Core.Storage;
 /// read, and scan them all (for the backfill). The store that owns the table hands this out, so an expiry
 /// handler works through its capability's store and never holds a <see cref="TableClient"/> of its own.
 /// </summary>
-internal sealed class SweepableTable<T>(TableClient table)
+internal sealed class SweepableTable<T>(BkmarkTables tables, string logicalName)
     where T : class, ITableEntity
 {
     public Task<T?> FindAsync(string partitionKey, string rowKey, CancellationToken cancellationToken) =>
-        table.FindAsync<T>(partitionKey, rowKey, cancellationToken);
+        tables[logicalName, partitionKey].FindAsync<T>(partitionKey, rowKey, cancellationToken);
 
     public Task<DeleteOutcome> TryDeleteAsync(T entity, CancellationToken cancellationToken) =>
-        table.TryDeleteAsync(entity, cancellationToken);
+        tables[logicalName, entity.PartitionKey].TryDeleteAsync(entity, cancellationToken);
 
-    public async IAsyncEnumerable<T> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var entity in table.QueryAsync<T>(cancellationToken: cancellationToken))
-        {
-            yield return entity;
-        }
-    }
+    /// <summary>Every entity, account after account.</summary>
+    public IAsyncEnumerable<T> ScanAsync(CancellationToken cancellationToken) =>
+        tables.EveryAccount(logicalName).QueryAllAsync<T>(filter: null, select: null, cancellationToken);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Azure;
 
 namespace Bkmark.Core.Storage;
@@ -14,6 +15,25 @@ public static class TableClientExtensions
     {
         var response = await table.GetEntityIfExistsAsync<T>(partitionKey, rowKey, cancellationToken: cancellationToken);
         return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>
+    /// One query over the same table in several accounts (<see cref="BkmarkTables.EveryAccount"/>), account after
+    /// account: for the few reads of a whole table, never a request path. A partition lives in one account, so what one
+    /// partition holds still comes together and in order.
+    /// </summary>
+    public static async IAsyncEnumerable<T> QueryAllAsync<T>(
+        this IEnumerable<TableClient> tables, string? filter, IEnumerable<string>? select, [EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : class, ITableEntity
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        foreach (var table in tables)
+        {
+            await foreach (var entity in table.QueryAsync<T>(filter, select: select, cancellationToken: cancellationToken))
+            {
+                yield return entity;
+            }
+        }
     }
 
     /// <summary>How many entities the partition holds: one partition query that reads only the keys.</summary>

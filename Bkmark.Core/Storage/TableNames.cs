@@ -46,7 +46,7 @@ public static class TableNames
     /// <summary>One entry per single-use token under its holder (a partition per user), so a holder's tokens are listed and voided without a scan.</summary>
     public const string SingleUseTokenHolders = "SingleUseTokenHolders";
 
-    /// <summary>The expiry index (a partition per time bucket) and the sweep's checkpoint.</summary>
+    /// <summary>The expiry index (a partition per time bucket) and the sweep's checkpoint: one of each in every storage account.</summary>
     public const string ExpiryIndex = "ExpiryIndex";
     public const string SweepState = "SweepState";
 

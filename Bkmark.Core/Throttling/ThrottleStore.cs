@@ -6,13 +6,11 @@ namespace Bkmark.Core.Throttling;
 /// <summary>Throttle records in Table Storage: PartitionKey = the policy's kind, RowKey = the subject.</summary>
 internal sealed class ThrottleStore(BkmarkTables tables, ExpiryIndex expiry)
 {
-    private TableClient Table => tables[TableNames.Throttles];
-
     /// <summary>Throttle records as the sweep reads and deletes them.</summary>
-    public SweepableTable<ThrottleEntity> Sweepable => new(Table);
+    public SweepableTable<ThrottleEntity> Sweepable => new(tables, TableNames.Throttles);
 
     public Task<ThrottleEntity?> FindAsync(string kind, string subject, CancellationToken cancellationToken) =>
-        Table.FindAsync<ThrottleEntity>(kind, subject, cancellationToken);
+        Table(kind).FindAsync<ThrottleEntity>(kind, subject, cancellationToken);
 
     /// <summary>Inserts a new record or replaces the one read (If-Match on its ETag).</summary>
     /// <returns>False when another attempt wrote it first: a lost race.</returns>
@@ -24,10 +22,13 @@ internal sealed class ThrottleStore(BkmarkTables tables, ExpiryIndex expiry)
             await expiry.ScheduleAsync(ThrottleExpiryHandler.KindName, entity.PartitionKey, entity.RowKey, entity.ExpiresAt, cancellationToken);
         }
 
-        return await Table.TryInsertOrReplaceAsync(entity, cancellationToken);
+        return await Table(entity.PartitionKey).TryInsertOrReplaceAsync(entity, cancellationToken);
     }
 
     /// <summary>Deletes the record whatever its version; already gone is fine.</summary>
     public async Task DeleteAsync(string kind, string subject, CancellationToken cancellationToken) =>
-        await Table.DeleteEntityAsync(kind, subject, ETag.All, cancellationToken);
+        await Table(kind).DeleteEntityAsync(kind, subject, ETag.All, cancellationToken);
+
+    // A policy's records share its kind's partition, so each kind lives in one account.
+    private TableClient Table(string kind) => tables[TableNames.Throttles, kind];
 }

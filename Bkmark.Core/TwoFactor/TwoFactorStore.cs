@@ -8,15 +8,15 @@ namespace Bkmark.Core.TwoFactor;
 /// </summary>
 internal sealed class TwoFactorStore(BkmarkTables tables)
 {
-    private TableClient Table => tables[TableNames.TwoFactor];
+    private TableClient Table(string userId) => tables[TableNames.TwoFactor, userId];
 
     public Task<TwoFactorEntity?> FindAsync(string userId, CancellationToken cancellationToken) =>
-        Table.FindAsync<TwoFactorEntity>(userId, TwoFactorEntity.TotpRowKey, cancellationToken);
+        Table(userId).FindAsync<TwoFactorEntity>(userId, TwoFactorEntity.TotpRowKey, cancellationToken);
 
     /// <summary>Adds the entity when it is new, else replaces it if unchanged since read.</summary>
     /// <returns>False on a lost race (someone else added or changed it first).</returns>
     public Task<bool> TrySaveAsync(TwoFactorEntity entity, CancellationToken cancellationToken) =>
-        Table.TryInsertOrReplaceAsync(entity, cancellationToken);
+        Table(entity.PartitionKey).TryInsertOrReplaceAsync(entity, cancellationToken);
 
     /// <returns>False when the entity changed or disappeared since read.</returns>
     public Task<bool> TryDeleteAsync(TwoFactorEntity entity, CancellationToken cancellationToken) =>
@@ -28,12 +28,12 @@ internal sealed class TwoFactorStore(BkmarkTables tables)
         var actions = codeHashes.Select(hash => new TableTransactionAction(
             TableTransactionActionType.Add,
             new BackupCodeEntity { PartitionKey = userId, RowKey = BackupCodeEntity.RowKeyOf(generation, hash), CreatedAt = now }));
-        await Table.SubmitTransactionAsync(actions, cancellationToken);
+        await Table(userId).SubmitTransactionAsync(actions, cancellationToken);
     }
 
     public async Task<BackupCodeEntity?> FindBackupCodeAsync(string userId, string generation, string codeHash, CancellationToken cancellationToken)
     {
-        return await Table.FindAsync<BackupCodeEntity>(
+        return await Table(userId).FindAsync<BackupCodeEntity>(
             userId, BackupCodeEntity.RowKeyOf(generation, codeHash), cancellationToken);
     }
 
@@ -91,7 +91,7 @@ internal sealed class TwoFactorStore(BkmarkTables tables)
     {
         // RowKeys in [prefix, prefix + U+FFFF) are exactly those starting with the prefix (keys are ASCII here).
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId} and RowKey ge {rowKeyPrefix} and RowKey lt {rowKeyPrefix + '\uffff'}");
-        return Table.QueryAsync<BackupCodeEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken);
+        return Table(userId).QueryAsync<BackupCodeEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken);
     }
 
     private async Task<bool> TryDeleteAsync(string partitionKey, string rowKey, ETag etag, CancellationToken cancellationToken)
@@ -99,7 +99,7 @@ internal sealed class TwoFactorStore(BkmarkTables tables)
         try
         {
             // The SDK answers a missing entity with a 404 response instead of throwing: that is "already gone".
-            var response = await Table.DeleteEntityAsync(partitionKey, rowKey, etag, cancellationToken);
+            var response = await Table(partitionKey).DeleteEntityAsync(partitionKey, rowKey, etag, cancellationToken);
             return response.Status != 404;
         }
         catch (RequestFailedException exception) when (exception.IsNotFound() || exception.IsPreconditionFailed())

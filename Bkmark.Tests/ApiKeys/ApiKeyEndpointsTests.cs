@@ -1,5 +1,3 @@
-using Azure.Data.Tables;
-
 namespace Bkmark.Tests.ApiKeys;
 
 /// <summary>The API-key routes over HTTP through the local host, against Azurite.</summary>
@@ -561,7 +559,7 @@ public sealed class ApiKeyEndpointsTests(ApiKeyHostFixture host) : IClassFixture
         await host.SendAsync(HttpMethod.Delete, $"api/v1/api-keys/{created.GetProperty("id").GetString()}", bearer: key);
         await host.SendAsync(HttpMethod.Get, "api/v1/auth/verify", bearer: key);
 
-        var dump = await StorageDump.ReadAllAsync(host.Services.GetRequiredService<TableServiceClient>(), host.TablePrefix);
+        var dump = await StorageDump.ReadAllAsync(host.Services.GetRequiredService<BkmarkTables>());
         var logs = string.Join('\n', host.Logs.Lines);
 
         Assert.Contains(created.GetProperty("id").GetString()!, dump);

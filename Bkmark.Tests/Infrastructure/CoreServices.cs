@@ -41,9 +41,8 @@ public sealed class CoreServices : IAsyncDisposable
     {
         var prefix = "u" + new string(RandomNumberGenerator.GetItems<char>("abcdefghijklmnopqrstuvwxyz0123456789", 8));
         var keys = KeyRing.Generate();
-        var values = new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>(AzuriteStorage.Settings(), StringComparer.OrdinalIgnoreCase)
         {
-            ["Storage:ConnectionString"] = AzuriteStorage.ConnectionString,
             ["Storage:TablePrefix"] = prefix,
             [$"Secrets:{SecretNames.JwtSigningKey}"] = Convert.ToBase64String(keys.SigningKey.ExportPkcs8PrivateKey()),
             [$"Secrets:{SecretNames.CredentialPepper}"] = Convert.ToBase64String(keys.CredentialPepper),
@@ -96,9 +95,9 @@ public sealed class CoreServices : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         var tables = Provider.GetRequiredService<BkmarkTables>();
-        foreach (var name in TableNames.All)
+        foreach (var table in TableNames.All.SelectMany(tables.EveryAccount))
         {
-            await tables[name].DeleteAsync();
+            await table.DeleteAsync();
         }
 
         await Provider.DisposeAsync();

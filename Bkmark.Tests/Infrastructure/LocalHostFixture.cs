@@ -63,9 +63,8 @@ public class LocalHostFixture : IAsyncLifetime
         this.functionsAssembly = functionsAssembly;
 
         OutboxQueue = "email-" + TablePrefix;
-        this.configuration = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        this.configuration = new Dictionary<string, string?>(AzuriteStorage.Settings(), StringComparer.OrdinalIgnoreCase)
         {
-            ["Storage:ConnectionString"] = AzuriteStorage.ConnectionString,
             // The queue trigger's account, as in the Functions host.
             ["AzureWebJobsStorage"] = AzuriteStorage.ConnectionString,
             ["Email:OutboxQueue"] = OutboxQueue,
@@ -82,6 +81,15 @@ public class LocalHostFixture : IAsyncLifetime
             // in the middle of a test that counts storage requests.
             ["ApiKeys:UsageFlushSeconds"] = "3600",
         };
+        // A fixture that names storage of its own (an Azurite it stops, a port nobody listens on) gets only that.
+        if (configuration.ContainsKey("Storage:ConnectionString") && !configuration.Keys.Any(IsAccountSetting))
+        {
+            foreach (var key in this.configuration.Keys.Where(IsAccountSetting).ToList())
+            {
+                this.configuration.Remove(key);
+            }
+        }
+
         foreach (var (key, value) in configuration)
         {
             this.configuration[key] = value;
@@ -266,6 +274,8 @@ public class LocalHostFixture : IAsyncLifetime
             await app.DisposeAsync();
         }
     }
+
+    private static bool IsAccountSetting(string key) => key.StartsWith("Storage:Accounts:", StringComparison.OrdinalIgnoreCase);
 
     private static InvalidOperationException NotStarted() =>
         new("The local host has not started; use the fixture through xunit (IAsyncLifetime) or await InitializeAsync().");

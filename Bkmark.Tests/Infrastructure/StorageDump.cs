@@ -2,15 +2,15 @@ using Azure.Data.Tables;
 
 namespace Bkmark.Tests.Infrastructure;
 
-/// <summary>Every property of every entity in the tables with a prefix, as one string: to prove a secret is stored nowhere.</summary>
+/// <summary>Every property of every entity in the service's tables, in every storage account, as one string: to prove a secret is stored nowhere.</summary>
 public static class StorageDump
 {
-    public static async Task<string> ReadAllAsync(TableServiceClient service, string tablePrefix)
+    public static async Task<string> ReadAllAsync(BkmarkTables tables)
     {
         var dump = new StringBuilder();
-        await foreach (var table in service.QueryAsync(t => t.Name.CompareTo(tablePrefix) >= 0 && t.Name.CompareTo(tablePrefix + "{") < 0))
+        foreach (var table in TableNames.All.SelectMany(tables.EveryAccount))
         {
-            await foreach (var entity in service.GetTableClient(table.Name).QueryAsync<TableEntity>())
+            await foreach (var entity in table.QueryAsync<TableEntity>())
             {
                 foreach (var (key, value) in entity)
                 {

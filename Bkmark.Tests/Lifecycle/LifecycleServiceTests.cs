@@ -40,7 +40,7 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
     {
         var (user, email) = await RegisterAsync();
         var token = mail.LastToken(email, LifecycleEmails.VerifyEmail);
-        var stored = await StorageDump.ReadAllAsync(core.Get<BkmarkTables>().Service, core.TablePrefix);
+        var stored = await StorageDump.ReadAllAsync(core.Get<BkmarkTables>());
 
         var before = await ProfileAsync(user);
         var verified = await Verification.VerifyAsync(token, Browser, CancellationToken.None);
@@ -455,8 +455,8 @@ public sealed class LifecycleServiceTests : IAsyncLifetime
 
         // Gone, not merely expired: an unknown link, and the table holds nothing of it.
         Assert.Equal(ErrorCodes.InvalidToken, afterSweep.Problem?.Code);
-        Assert.Empty(await core.Get<BkmarkTables>()[TableNames.LifecycleTokens].QueryAsync<TableEntity>().ToListAsync());
-        Assert.Empty(await core.Get<BkmarkTables>()[TableNames.SingleUseTokenHolders].QueryAsync<TableEntity>().ToListAsync());
+        Assert.Empty(await core.Get<BkmarkTables>().EveryAccount(TableNames.LifecycleTokens).QueryAllAsync<TableEntity>(null, null, CancellationToken.None).ToListAsync());
+        Assert.Empty(await core.Get<BkmarkTables>().EveryAccount(TableNames.SingleUseTokenHolders).QueryAllAsync<TableEntity>(null, null, CancellationToken.None).ToListAsync());
     }
 
     /// <summary>A registered account whose address is confirmed: one never confirmed is reclaimed by a reset (DESIGN.md §14).</summary>

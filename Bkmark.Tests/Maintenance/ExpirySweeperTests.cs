@@ -242,6 +242,7 @@ public sealed class ExpirySweeperTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Category", "OneAccount")] // one account's checkpoint and query; each further account adds its own
     public async Task RunAsync_ReadsOnlyTheCheckpointOneQueryAndThePoisonQueue_WhenNothingIsDue()
     {
         await core.SignInAsync();
@@ -263,7 +264,7 @@ public sealed class ExpirySweeperTests : IAsyncLifetime
         var store = core.Get<SessionStore>();
         await store.AddAsync(NewSession("01JCSWEEPUSER0000000000001", "01JCSWEEPSESS000000000001", now + TimeSpan.FromDays(1)), CancellationToken.None);
         await store.AddAsync(NewSession("01JCSWEEPUSER0000000000002", "01JCSWEEPSESS000000000002", now + TimeSpan.FromDays(9)), CancellationToken.None);
-        await core.Get<BkmarkTables>()[TableNames.Throttles].AddEntityAsync(
+        await core.Get<BkmarkTables>()[TableNames.Throttles, "login"].AddEntityAsync(
             new ThrottleEntity { PartitionKey = "login", RowKey = "abc123", Failures = 1, WindowStartedAt = now, ExpiresAt = now + TimeSpan.FromMinutes(30) });
         var backfill = core.Get<ExpiryBackfill>();
 
@@ -295,7 +296,7 @@ public sealed class ExpirySweeperTests : IAsyncLifetime
     private async Task<List<string>> ThrottleSubjectsAsync()
     {
         var subjects = new List<string>();
-        await foreach (var record in core.Get<BkmarkTables>()[TableNames.Throttles].QueryAsync<TableEntity>())
+        await foreach (var record in core.Get<BkmarkTables>().EveryAccount(TableNames.Throttles).QueryAllAsync<TableEntity>(null, null, CancellationToken.None))
         {
             subjects.Add(record.RowKey);
         }

@@ -28,7 +28,7 @@ internal static class SweepTestData
     public static async Task<int> CountAsync(this CoreServices core, string table)
     {
         var count = 0;
-        await foreach (var _ in core.Get<BkmarkTables>()[table].QueryAsync<TableEntity>(select: ["PartitionKey"]))
+        await foreach (var _ in core.Get<BkmarkTables>().EveryAccount(table).QueryAllAsync<TableEntity>(null, ["PartitionKey"], CancellationToken.None))
         {
             count++;
         }
@@ -41,7 +41,7 @@ internal static class SweepTestData
     {
         var open = core.Get<ExpiryIndex>().BucketOf(core.Time.GetUtcNow());
         var count = 0;
-        await foreach (var _ in core.Get<BkmarkTables>()[TableNames.ExpiryIndex].QueryAsync<TableEntity>($"PartitionKey lt '{open}'"))
+        await foreach (var _ in core.Get<BkmarkTables>().EveryAccount(TableNames.ExpiryIndex).QueryAllAsync<TableEntity>($"PartitionKey lt '{open}'", null, CancellationToken.None))
         {
             count++;
         }

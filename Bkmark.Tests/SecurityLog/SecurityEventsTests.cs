@@ -197,7 +197,7 @@ public sealed class SecurityEventsTests(ApiKeyHostFixture host) : IClassFixture<
 
     private async Task<List<TableEntity>> StoredEventsAsync(string userId)
     {
-        var table = host.Services.GetRequiredService<BkmarkTables>()[TableNames.SecurityEvents];
+        var table = host.Services.GetRequiredService<BkmarkTables>()[TableNames.SecurityEvents, userId];
         var list = new List<TableEntity>();
         await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == userId))
         {

@@ -208,7 +208,7 @@ public sealed class SessionServiceTests : IAsyncLifetime
         var tokens = await sessions.SignInAsync("user1", AuthMethods.Password, Client, CancellationToken.None);
         var refreshed = await sessions.RefreshAsync(tokens.RefreshToken, CancellationToken.None);
 
-        var dump = await StorageDump.ReadAllAsync(core.Get<BkmarkTables>().Service, core.TablePrefix);
+        var dump = await StorageDump.ReadAllAsync(core.Get<BkmarkTables>());
 
         Assert.DoesNotContain(tokens.RefreshToken, dump);
         Assert.DoesNotContain(tokens.RefreshToken["bkr_".Length..], dump);

@@ -46,8 +46,10 @@ public sealed class MissingTableTests(LocalHostFixture host) : IClassFixture<Loc
     public async Task FailedLogin_ReturnsStorageUnavailable_WhenThrottleTableIsGone()
     {
         var (_, email) = await host.Client.RegisterAsync();
-        var tables = host.Services.GetRequiredService<BkmarkTables>();
-        await tables[TableNames.Throttles].DeleteAsync();
+        foreach (var table in host.Services.GetRequiredService<BkmarkTables>().EveryAccount(TableNames.Throttles))
+        {
+            await table.DeleteAsync();
+        }
 
         var response = await host.Client.PostAsJsonAsync("api/v1/auth/login", new { email, password = "wrong password!" });
 

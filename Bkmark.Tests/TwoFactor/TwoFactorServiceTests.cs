@@ -425,7 +425,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
         var (_, secret, codes) = await EnrolAsync("scan@example.com");
 
         // Act
-        var dump = await StorageDump.ReadAllAsync(core.Get<BkmarkTables>().Service, core.TablePrefix);
+        var dump = await StorageDump.ReadAllAsync(core.Get<BkmarkTables>());
 
         // Assert
         Assert.Contains("TwoFactor", dump, StringComparison.Ordinal); // the scan did see the two-factor rows
@@ -472,7 +472,7 @@ public sealed class TwoFactorServiceTests : IAsyncLifetime
     private async Task<List<TableEntity>> RowsOfAsync(string userId)
     {
         var rows = new List<TableEntity>();
-        await foreach (var row in core.Get<BkmarkTables>()[TableNames.TwoFactor].QueryAsync<TableEntity>(e => e.PartitionKey == userId))
+        await foreach (var row in core.Get<BkmarkTables>()[TableNames.TwoFactor, userId].QueryAsync<TableEntity>(e => e.PartitionKey == userId))
         {
             rows.Add(row);
         }

@@ -27,7 +27,7 @@ internal sealed class BookmarkStore(BkmarkTables tables, IOptions<LibraryOptions
     /// <summary>Table Storage's limit of operations in one transaction.</summary>
     public const int MaxTransactionActions = 100;
 
-    private TableClient Library => tables[TableNames.Library];
+    private TableClient Library(string libraryId) => tables[TableNames.Library, libraryId];
 
     public async Task<BookmarkEntity?> FindAsync(string userId, string bookmarkId, CancellationToken cancellationToken)
     {
@@ -36,11 +36,11 @@ internal sealed class BookmarkStore(BkmarkTables tables, IOptions<LibraryOptions
             return null;
         }
 
-        return await Library.FindAsync<BookmarkEntity>(userId, BookmarkEntity.RowKeyOf(bookmarkId), cancellationToken);
+        return await Library(userId).FindAsync<BookmarkEntity>(userId, BookmarkEntity.RowKeyOf(bookmarkId), cancellationToken);
     }
 
     public Task<UrlIndexEntity?> FindByUrlAsync(string userId, string url, CancellationToken cancellationToken) =>
-        Library.FindAsync<UrlIndexEntity>(userId, UrlIndexEntity.RowKeyOf(url), cancellationToken);
+        Library(userId).FindAsync<UrlIndexEntity>(userId, UrlIndexEntity.RowKeyOf(url), cancellationToken);
 
     /// <summary>
     /// Bookmarks newest first, after <paramref name="afterRowKey"/>, in or out of the trash, optionally in one group.
@@ -57,7 +57,7 @@ internal sealed class BookmarkStore(BkmarkTables tables, IOptions<LibraryOptions
         }
 
         var items = new List<BookmarkEntity>(limit + 1);
-        await foreach (var bookmark in Library.QueryAsync<BookmarkEntity>(filter, maxPerPage: Math.Min(1000, limit + 1), cancellationToken: cancellationToken))
+        await foreach (var bookmark in Library(userId).QueryAsync<BookmarkEntity>(filter, maxPerPage: Math.Min(1000, limit + 1), cancellationToken: cancellationToken))
         {
             if (include(bookmark))
             {
@@ -98,7 +98,7 @@ internal sealed class BookmarkStore(BkmarkTables tables, IOptions<LibraryOptions
             filter += " and " + TableClient.CreateQueryFilter($"GroupId eq {groupId}");
         }
 
-        return Library.QueryAsync<BookmarkEntity>(filter, maxPerPage: options.Value.PageSize, cancellationToken: cancellationToken);
+        return Library(userId).QueryAsync<BookmarkEntity>(filter, maxPerPage: options.Value.PageSize, cancellationToken: cancellationToken);
     }
 
     /// <summary>The URL index RowKeys of every bookmark of the user (trashed included): what an import must skip.</summary>
@@ -107,7 +107,7 @@ internal sealed class BookmarkStore(BkmarkTables tables, IOptions<LibraryOptions
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {userId} and RowKey ge {UrlIndexEntity.RowKeyPrefix} and RowKey lt {"u."}");
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var index in Library.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        await foreach (var index in Library(userId).QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
         {
             keys.Add(index.RowKey);
         }
@@ -119,7 +119,7 @@ internal sealed class BookmarkStore(BkmarkTables tables, IOptions<LibraryOptions
     public async Task<int> CountBookmarksAsync(string userId, CancellationToken cancellationToken)
     {
         var count = 0;
-        await foreach (var _ in Library.QueryAsync<TableEntity>(RangeFilter(userId, null), select: ["RowKey"], cancellationToken: cancellationToken))
+        await foreach (var _ in Library(userId).QueryAsync<TableEntity>(RangeFilter(userId, null), select: ["RowKey"], cancellationToken: cancellationToken))
         {
             count++;
         }
@@ -135,10 +135,10 @@ internal sealed class BookmarkStore(BkmarkTables tables, IOptions<LibraryOptions
     public async Task<int> DeleteLibraryAsync(string libraryId, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {libraryId}");
-        var rowKeys = await Library.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken)
+        var rowKeys = await Library(libraryId).QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken)
             .Select(entity => entity.RowKey)
             .ToListAsync(cancellationToken);
-        await PartitionDeletes.DeleteAsync(Library, libraryId, rowKeys, cancellationToken);
+        await PartitionDeletes.DeleteAsync(Library(libraryId), libraryId, rowKeys, cancellationToken);
         return rowKeys.Count;
     }
 
@@ -151,28 +151,28 @@ internal sealed class BookmarkStore(BkmarkTables tables, IOptions<LibraryOptions
     {
         var rowKeys = new List<string>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {libraryId}");
-        await foreach (var row in Library.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        await foreach (var row in Library(libraryId).QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
         {
             if (rowKeys.Count == maxEntities)
             {
-                await PartitionDeletes.DeleteAsync(Library, libraryId, rowKeys, cancellationToken);
+                await PartitionDeletes.DeleteAsync(Library(libraryId), libraryId, rowKeys, cancellationToken);
                 return false;
             }
 
             rowKeys.Add(row.RowKey);
         }
 
-        await PartitionDeletes.DeleteAsync(Library, libraryId, rowKeys, cancellationToken);
+        await PartitionDeletes.DeleteAsync(Library(libraryId), libraryId, rowKeys, cancellationToken);
         return true;
     }
 
     public Task<LibraryLedgerEntity?> FindLedgerAsync(string userId, CancellationToken cancellationToken) =>
-        Library.FindAsync<LibraryLedgerEntity>(userId, LibraryLedgerEntity.LedgerRowKey, cancellationToken);
+        Library(userId).FindAsync<LibraryLedgerEntity>(userId, LibraryLedgerEntity.LedgerRowKey, cancellationToken);
 
     /// <summary>Creates the ledger (when it has no ETag yet) or replaces it if unchanged since it was read.</summary>
     /// <returns>False when another request wrote it first (a lost race).</returns>
     public Task<bool> TryWriteLedgerAsync(LibraryLedgerEntity ledger, CancellationToken cancellationToken) =>
-        Library.TryInsertOrReplaceAsync(ledger, cancellationToken);
+        Library(ledger.PartitionKey).TryInsertOrReplaceAsync(ledger, cancellationToken);
 
     /// <summary>Runs one transaction in the user's partition and names how it ended.</summary>
     public async Task<LibraryWriteOutcome> SubmitAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)
@@ -184,7 +184,8 @@ internal sealed class BookmarkStore(BkmarkTables tables, IOptions<LibraryOptions
 
         try
         {
-            await Library.SubmitTransactionAsync(actions, cancellationToken);
+            // One partition (the transaction cannot span more), so one account.
+            await Library(actions[0].Entity.PartitionKey).SubmitTransactionAsync(actions, cancellationToken);
             return LibraryWriteOutcome.Written;
         }
         catch (TableTransactionFailedException exception) when (exception.Status is 404 or 409 or 412)
