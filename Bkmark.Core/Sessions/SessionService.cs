@@ -89,7 +89,8 @@ public sealed partial class SessionService
         refreshEntity.SessionId = session.Id;
 
         // Scheduled before they exist, so the sweep never misses them. Both fall due together (the session
-        // can be refreshed until its first token expires) and share a shard, so this is one write.
+        // can be refreshed until its first token expires) and share a shard, so this is one write (two when the
+        // user and the token live in different storage accounts: each entry goes to its target's account).
         await expiry.ScheduleTogetherAsync(
             [
                 new ScheduledExpiry(new ExpiryTarget(SessionExpiryHandler.KindName, session.PartitionKey, session.RowKey), session.DeletableAt()),

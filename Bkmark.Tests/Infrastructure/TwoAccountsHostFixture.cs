@@ -87,7 +87,11 @@ public class TwoAccountsHostFixture : LocalHostFixture
         return [.. found.Select(user => user ?? throw new InvalidOperationException("30 sign-ups all landed in one account."))];
     }
 
-    /// <summary>Creates API keys with <paramref name="accessToken"/> until one's credential lives in each account: the key of account i at [i].</summary>
+    /// <summary>
+    /// Creates API keys with <paramref name="accessToken"/> until one's credential lives in each account: the key of account
+    /// i at [i]. Each is used once: a key's first use of the day leases its rate window (in the account its id maps to),
+    /// so the next verifies of this minute read only the credential.
+    /// </summary>
     public async Task<IReadOnlyList<string>> KeysInEachAccountAsync(string accessToken)
     {
         var found = new string?[2];
@@ -99,7 +103,13 @@ public class TwoAccountsHostFixture : LocalHostFixture
             found[Ranges.AccountOf(CredentialPartitionOf(key))] ??= key;
         }
 
-        return [.. found.Select(key => key ?? throw new InvalidOperationException("30 keys all landed in one account."))];
+        var keys = found.Select(key => key ?? throw new InvalidOperationException("30 keys all landed in one account.")).ToList();
+        foreach (var key in keys)
+        {
+            (await SendAsync(HttpMethod.Get, "api/v1/auth/verify", bearer: key)).EnsureSuccessStatusCode();
+        }
+
+        return keys;
     }
 
     /// <summary>The partition of an API key's credential: the hash of its public prefix.</summary>
