@@ -226,13 +226,14 @@ export BKMARK_TEST_MAILDEV_SMTP_PORT=$MAILDEV_SMTP_PORT
 export BKMARK_TEST_MAILDEV_WEB_PORT=$MAILDEV_WEB_PORT
 
 # The second leg: what runs again with the tables over two storage accounts. Every store is used by these tests (README,
-# "Tests"); left out are the rooms that add no store of their own and the tests that count one account's requests.
+# top); left out are the rooms that add no store of their own, the tests that count one account's requests or items,
+# and the browser tests (Chromium drives the page; the stores under it are the ones the API tests cover).
 TWO_ACCOUNTS_FILTER="(FullyQualifiedName~Bkmark.Tests.Accounts.|FullyQualifiedName~Bkmark.Tests.Sessions.\
 |FullyQualifiedName~Bkmark.Tests.ApiKeys.|FullyQualifiedName~Bkmark.Tests.PublishableKeys.|FullyQualifiedName~Bkmark.Tests.Lifecycle.\
 |FullyQualifiedName~Bkmark.Tests.Organisations.|FullyQualifiedName~Bkmark.Tests.Bookmarks.|FullyQualifiedName~Bkmark.Tests.Groups.\
 |FullyQualifiedName~Bkmark.Tests.TwoFactor.|FullyQualifiedName~Bkmark.Tests.Passkeys.|FullyQualifiedName~Bkmark.Tests.Social.\
 |FullyQualifiedName~Bkmark.Tests.SecurityLog.|FullyQualifiedName~Bkmark.Tests.Maintenance.|FullyQualifiedName~Bkmark.Tests.Throttling.\
-|FullyQualifiedName~Bkmark.Tests.Storage.)&Category!=OneAccount"
+|FullyQualifiedName~Bkmark.Tests.Storage.)&Category!=OneAccount&FullyQualifiedName!~BrowserTests&FullyQualifiedName!~SecurityPageLayoutTests"
 
 # run_tests TRX_NAME ACCOUNTS ARGS...: one leg; its counts land in its own TRX file.
 run_tests() {

@@ -192,6 +192,7 @@ public sealed class ExpirySweeperTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Category", "OneAccount")] // the item budget is each account's: on two, a run handles up to twice as many
     public async Task RunAsync_StopsAtTheItemBudget_AndTheNextRunsContinue()
     {
         await using var core = await CoreServices.StartAsync(new Dictionary<string, string?> { ["Sweep:ItemBudget"] = "5" });
@@ -213,6 +214,7 @@ public sealed class ExpirySweeperTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Category", "OneAccount")] // the item budget is each account's: on two, a run handles up to twice as many
     public async Task RunAsync_KeepsTheCheckpointAtAFailedBucket_WhenTheItemBudgetStopsInALaterOne()
     {
         var faults = new StorageFaults();
