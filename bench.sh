@@ -4,9 +4,10 @@
 #
 #   ./bench.sh [load]   HTTP load run: GET /auth/verify with an API key and with a JWT, beside the floor
 #                       (one bare Table Storage point read), both again over two local hosts on the
-#                       one Azurite, and both again on a host with OpenTelemetry off (OTEL_SDK_DISABLED;
-#                       the others export to an OTLP sink); interleaved rounds, medians; CPU per request
-#                       of each server process, the API host's peak RSS and its cold start. Last line:
+#                       one Azurite, and both again on a host with OpenTelemetry off (OTEL_SDK_DISABLED)
+#                       and on one exporting every span; the others export over OTLP to a sink with the
+#                       template's sampler (TRACE_SAMPLE_RATIO below); interleaved rounds, medians; CPU per
+#                       request of each server process, the API host's peak RSS and its cold start. Last line:
 #                       "auth/floor throughput ratio: api-key X.XX, jwt Y.YY; CPU per request vs floor: api-key A.AA, jwt B.BB; errors N"
 #   ./bench.sh faults   steady verifies while Azurite is stopped for 10 s and restarted on the same data
 #   ./bench.sh soak     mixed concurrent traffic (2 min), then invariant checks
@@ -40,6 +41,10 @@ COLD_STARTS=3
 # (ApiKeys__ProRateLimitPerMinute, allowed up to 100000) so the limiter counts but never refuses, and the
 # Pro key limit (ApiKeys__ProMaxActiveKeys, up to 1000) for the load run's fresh keys per wrk run.
 RATE_LIMIT=100000
+# The trace sampler infra/main.bicep gives a deployment (OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG): the hosts
+# of the main legs run with it, as deployed.
+TRACE_SAMPLER=parentbased_traceidratio
+TRACE_SAMPLE_RATIO=$(sed -n "s/^param traceSampleRatio string = '\(.*\)'$/\1/p" infra/main.bicep)
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -71,7 +76,8 @@ AZURITE_PID=""
 AZURITE_QUEUE_PID=""
 HOST_PID=""
 HOST2_PID=""
-UNTRACED_PID=""
+# Hosts that differ from the main ones by their telemetry settings (start_variant_host), by variant name.
+declare -A VARIANT_PORT=() VARIANT_PID=()
 MAILER_PID=""
 MAILDEV_PID=""
 SINK_PID=""
@@ -92,10 +98,11 @@ source scripts/processes.sh
 
 stop_services() {
   local pid
-  for pid in "$PROBE_PID" "$FLOOR_PID" "$COLD_PID" "$UNTRACED_PID" "$HOST2_PID" "$HOST_PID" "$MAILER_PID" "$SINK_PID" "$MAILDEV_PID" "$AZURITE_PID" "$AZURITE_QUEUE_PID"; do
+  for pid in "$PROBE_PID" "$FLOOR_PID" "$COLD_PID" "${VARIANT_PID[@]}" "$HOST2_PID" "$HOST_PID" "$MAILER_PID" "$SINK_PID" "$MAILDEV_PID" "$AZURITE_PID" "$AZURITE_QUEUE_PID"; do
     [[ -n "$pid" ]] && stop_group "$pid"
   done
-  PROBE_PID="" FLOOR_PID="" COLD_PID="" UNTRACED_PID="" HOST2_PID="" HOST_PID="" MAILER_PID="" SINK_PID="" MAILDEV_PID="" AZURITE_PID="" AZURITE_QUEUE_PID=""
+  VARIANT_PID=()
+  PROBE_PID="" FLOOR_PID="" COLD_PID="" HOST2_PID="" HOST_PID="" MAILER_PID="" SINK_PID="" MAILDEV_PID="" AZURITE_PID="" AZURITE_QUEUE_PID=""
 }
 
 cleanup() {
@@ -277,12 +284,15 @@ start_host() {
   wait_http "$BASE/auth/jwks" || { cat "$WORK/host.log" >&2; die "the local host did not start"; }
 }
 
-# A host with OpenTelemetry off (the SDK's own switch): what verify costs without it, beside the exporting hosts.
-start_untraced_host() {
-  UNTRACED_PORT=$(free_port)
-  launch_host "$UNTRACED_PORT" OTEL_SDK_DISABLED=true
-  UNTRACED_PID=$LAUNCHED_PID
-  wait_http "http://127.0.0.1:$UNTRACED_PORT/api/v1/auth/jwks" || { cat "$WORK/host.log" >&2; die "the untraced local host did not start"; }
+# start_variant_host NAME [NAME=VALUE...]: one more host, with those settings on top of the main hosts' ones.
+start_variant_host() {
+  local name=$1 port
+  shift
+  port=$(free_port)
+  launch_host "$port" "$@"
+  VARIANT_PORT[$name]=$port
+  VARIANT_PID[$name]=$LAUNCHED_PID
+  wait_http "http://127.0.0.1:$port/api/v1/auth/jwks" || { cat "$WORK/host.log" >&2; die "the $name local host did not start"; }
 }
 
 # A second instance on the same Azurite and secrets, as Azure scales out.
@@ -342,11 +352,13 @@ sys.exit(f"no verification email reached {email} within 60 s")
 PY
 }
 
-# Registers a Pro user, confirms its address from the emailed link and signs in: sets USER_ID, ACCESS_TOKEN, SESSION_ID.
+# Registers a Pro user, confirms its address from the emailed link and signs in: sets EMAIL, PASSWORD, USER_ID,
+# ACCESS_TOKEN, REFRESH_TOKEN, SESSION_ID.
 create_user() {
   # A random password: zxcvbn refuses a guessable one with 400 PASSWORD_TOO_WEAK (DESIGN §17).
   local email="bench-$RANDOM$RANDOM@bench.example" password body token
   password="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+  EMAIL=$email PASSWORD=$password
   body=$(expect 201 "$(api POST auth/register "{\"email\":\"$email\",\"password\":\"$password\"}")" register)
   USER_ID=$(json '["id"]' <<<"$body")
   token=$(verification_token "$email") || die "confirm the address: no verification email (see $WORK/host.log)"
@@ -354,13 +366,27 @@ create_user() {
   expect 200 "$(api PUT "admin/users/$USER_ID/plan" '{"plan":"pro"}' "x-functions-key: $FUNCTION_KEY")" "set plan" >/dev/null
   body=$(expect 200 "$(api POST auth/login "{\"email\":\"$email\",\"password\":\"$password\"}")" login)
   ACCESS_TOKEN=$(json '["accessToken"]' <<<"$body")
+  REFRESH_TOKEN=$(json '["refreshToken"]' <<<"$body")
   SESSION_ID=$(json '["sessionId"]' <<<"$body")
+}
+
+# A new access token for the same session (the floor reads that session's entity): a JWT lives 15 minutes, a run longer.
+refresh_access_token() {
+  local body
+  body=$(expect 200 "$(api POST auth/refresh "{\"refreshToken\":\"$REFRESH_TOKEN\"}")" refresh)
+  ACCESS_TOKEN=$(json '["accessToken"]' <<<"$body")
+  REFRESH_TOKEN=$(json '["refreshToken"]' <<<"$body")
+}
+
+# A fresh sign-in for creating keys, which needs one from the last 10 minutes (step-up): sets KEY_TOKEN.
+sign_in_for_keys() {
+  KEY_TOKEN=$(expect 200 "$(api POST auth/login "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}")" "sign in for keys" | json '["accessToken"]')
 }
 
 # Creates one API key; prints it, or nothing when this build has no API keys (404 on /api-keys).
 create_key() {
   local response
-  response=$(api POST api-keys "{\"name\":\"bench $1\",\"scopes\":[\"bookmarks:read\"],\"rateLimitPerMinute\":$RATE_LIMIT}" "Authorization: Bearer $ACCESS_TOKEN")
+  response=$(api POST api-keys "{\"name\":\"bench $1\",\"scopes\":[\"bookmarks:read\"],\"rateLimitPerMinute\":$RATE_LIMIT}" "Authorization: Bearer $KEY_TOKEN")
   if [[ "${response%% *}" == 404 ]]; then
     return 0
   fi
@@ -442,8 +468,10 @@ run_load() {
   app_environment
   export ApiKeys__ProMaxActiveKeys=1000
   start_otlp_sink
-  # Every host but the untraced one exports spans and metrics to the sink, as a deployment exports to Application Insights.
+  # Every host but the untraced one exports spans and metrics to the sink, as a deployment exports to Application
+  # Insights, and samples traces as the template has it.
   export OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$SINK_PORT" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+  export OTEL_TRACES_SAMPLER=$TRACE_SAMPLER OTEL_TRACES_SAMPLER_ARG=$TRACE_SAMPLE_RATIO
   start_mailer
   start_host
   start_floor
@@ -453,47 +481,52 @@ run_load() {
   # Before the load, while the machine is as quiet as it gets; the first host idles meanwhile.
   measure_cold_start "$COLD_STARTS"
   start_second_host
-  start_untraced_host
+  # The telemetry budget's baseline: the SDK off; and its worst case: every span exported.
+  start_variant_host untraced OTEL_SDK_DISABLED=true
+  start_variant_host allspans OTEL_TRACES_SAMPLER=always_on
 
   local floor_url="$FLOOR/$USER_ID/$SESSION_ID" verify_url="$BASE/auth/verify"
   [[ $(curl -s -o /dev/null -w '%{http_code}' "$floor_url") == 200 ]] || die "the floor cannot read the session entity"
   [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ACCESS_TOKEN" "$verify_url") == 200 ]] || die "verify with the JWT failed"
 
-  local legs=(floor jwt jwt-2hosts jwt-untraced) probe_key
+  local legs=(floor jwt jwt-2hosts jwt-untraced jwt-allspans) probe_key
+  sign_in_for_keys
   probe_key=$(create_key probe)
   if [[ -n "$probe_key" ]]; then
-    legs=(floor api-key jwt api-key-2hosts jwt-2hosts api-key-untraced jwt-untraced)
+    legs=(floor api-key jwt api-key-2hosts jwt-2hosts api-key-untraced jwt-untraced api-key-allspans jwt-allspans)
     [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $probe_key" "$verify_url") == 200 ]] || die "verify with the API key failed"
   else
     log "POST /api-keys answered 404: this build has no API keys; the api-key leg is skipped"
   fi
 
   # leg_args LEG: "URL|CREDENTIALS|ADDRESSES|PIDS". The api-key legs get fresh keys every run, so no key's
-  # one-minute rate window spans two runs and the limit never refuses a request. The two-host legs send
-  # each wrk thread's connections to one of the two hosts in turn (verify.lua), so both serve at once.
+  # one-minute rate window spans two runs and the limit never refuses a request; the jwt legs a fresh access
+  # token of the same session. The two-host legs send each wrk thread's connections to one of the two hosts in
+  # turn (verify.lua), so both serve at once; a variant's legs go to its host.
   leg_args() {
-    local two_hosts="127.0.0.1:$HOST_PORT,127.0.0.1:$HOST2_PORT" untraced="127.0.0.1:$UNTRACED_PORT"
+    local credentials addresses="" pids="$HOST_PID" i
     case "$1" in
-      floor) echo "$floor_url|||$FLOOR_PID" ;;
-      jwt) echo "$verify_url|$ACCESS_TOKEN||$HOST_PID" ;;
-      jwt-2hosts) echo "$verify_url|$ACCESS_TOKEN|$two_hosts|$HOST_PID $HOST2_PID" ;;
-      jwt-untraced) echo "$verify_url|$ACCESS_TOKEN|$untraced|$UNTRACED_PID" ;;
-      api-key | api-key-2hosts | api-key-untraced)
-        local keys="" i
-        for ((i = 1; i <= KEYS; i++)); do keys+="${keys:+,}$(create_key "$i")"; done
-        case "$1" in
-          api-key) echo "$verify_url|$keys||$HOST_PID" ;;
-          api-key-2hosts) echo "$verify_url|$keys|$two_hosts|$HOST_PID $HOST2_PID" ;;
-          api-key-untraced) echo "$verify_url|$keys|$untraced|$UNTRACED_PID" ;;
-        esac
+      floor) echo "$floor_url|||$FLOOR_PID"; return ;;
+      jwt*) refresh_access_token; credentials=$ACCESS_TOKEN ;;
+      api-key*)
+        sign_in_for_keys
+        credentials=""
+        for ((i = 1; i <= KEYS; i++)); do credentials+="${credentials:+,}$(create_key "$i")"; done
         ;;
     esac
+    case "$1" in
+      *-2hosts) addresses="127.0.0.1:$HOST_PORT,127.0.0.1:$HOST2_PORT" pids="$HOST_PID $HOST2_PID" ;;
+      *-untraced | *-allspans) addresses="127.0.0.1:${VARIANT_PORT[${1##*-}]}" pids=${VARIANT_PID[${1##*-}]} ;;
+    esac
+    echo "$verify_url|$credentials|$addresses|$pids"
   }
 
   # run_leg LEG ROUND SECONDS
   run_leg() {
     local url credentials addresses pids
-    IFS='|' read -r url credentials addresses pids <<<"$(leg_args "$1")"
+    # Not in a subshell: leg_args renews the tokens it uses.
+    leg_args "$1" >"$WORK/leg"
+    IFS='|' read -r url credentials addresses pids <"$WORK/leg"
     # shellcheck disable=SC2086 # one or two PIDs
     wrk_run "$1" "$2" "$url" "$credentials" "$3" "$addresses" $pids
   }
@@ -521,7 +554,7 @@ run_load() {
   echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, $ROUNDS interleaved round(s) after a ${WARMUP}s warm-up per leg; medians of the rounds; errors = non-2xx + socket errors, summed"
   echo "api-key legs: $KEYS fresh key(s) per run, rateLimitPerMinute $RATE_LIMIT (the limiter leases shares of each key's window: one conditional write per lease, not per request)"
   echo "-2hosts legs: two local hosts on the one Azurite; each wrk thread sends its connections to one of them, in turn"
-  echo "-untraced legs: a third host started with OTEL_SDK_DISABLED=true; every other host exports spans and metrics over OTLP (http/protobuf) to a sink that drops them (received: $sink_stats)"
+  echo "telemetry: every host exports metrics and traces over OTLP (http/protobuf) to a sink that drops them (received: $sink_stats); the main hosts sample traces as infra/main.bicep does ($TRACE_SAMPLER, $TRACE_SAMPLE_RATIO); -untraced legs: a host with OTEL_SDK_DISABLED=true; -allspans legs: a host exporting every span (always_on)"
   echo "CPU µs/request: user + system CPU of the serving process(es) (/proc/PID/stat, with their process groups) during the run, over the requests answered"
   echo
   python3 - "$WORK/results.txt" "${legs[*]}" "$host_rss" "$host2_rss" "$floor_rss" "$WORK/cold.txt" <<'PY'
@@ -544,7 +577,7 @@ for leg in legs:
     print(f"| {leg} | {hosts} | {med(leg, 'rps'):.0f} | {med(leg, 'p50_ms'):.2f} | {med(leg, 'p99_ms'):.2f} | {errors(leg)} "
           f"| {med(leg, 'rps') / floor_rps:.2f} | {med(leg, 'p99_ms') / floor_p99:.2f} | {med(leg, 'cpu_us'):.0f} | {med(leg, 'cpu_us') / floor_cpu:.2f} |")
 print()
-single = [l for l in legs if l != "floor" and not l.endswith(("-2hosts", "-untraced"))]
+single = [l for l in legs if l != "floor" and not l.endswith(("-2hosts", "-untraced", "-allspans"))]
 def verdict(ok): return "within" if ok else "OUTSIDE"
 print("budget (DESIGN.md §5): throughput >= 0.80x floor, p99 <= 1.30x floor, zero errors: " + ", ".join(
     f"{leg} {verdict(med(leg, 'rps') >= 0.8 * floor_rps and med(leg, 'p99_ms') <= 1.3 * floor_p99 and errors(leg) == 0)}" for leg in single))
@@ -556,10 +589,12 @@ print(f"cold start (spawn to the first authenticated 200, Release, {len(cold)} r
 pairs = [(l, l + "-2hosts") for l in single if l + "-2hosts" in rows]
 print("two hosts on one Azurite vs one host: " + "; ".join(
     f"{one} throughput {med(two, 'rps') / med(one, 'rps'):.2f}x, CPU per request {med(two, 'cpu_us') / med(one, 'cpu_us'):.2f}x, errors {errors(two)}" for one, two in pairs))
-traced = [(l, l + "-untraced") for l in single if l + "-untraced" in rows]
 def within_telemetry_budget(on, off): return med(on, "rps") >= 0.95 * med(off, "rps") and med(on, "cpu_us") <= 1.05 * med(off, "cpu_us")
-print("telemetry budget (issue 29): with OTLP export, throughput >= 0.95x and CPU per request <= 1.05x of the untraced host's: " + "; ".join(
-    f"{on} throughput {med(on, 'rps') / med(off, 'rps'):.3f}x, CPU per request {med(on, 'cpu_us') / med(off, 'cpu_us'):.3f}x, {verdict(within_telemetry_budget(on, off))}" for on, off in traced))
+def versus_untraced(on, off): return f"{on} throughput {med(on, 'rps') / med(off, 'rps'):.3f}x, CPU per request {med(on, 'cpu_us') / med(off, 'cpu_us'):.3f}x"
+print("telemetry budget (issue 29): as deployed (sampled), throughput >= 0.95x and CPU per request <= 1.05x of the untraced host's: " + "; ".join(
+    f"{versus_untraced(l, l + '-untraced')}, {verdict(within_telemetry_budget(l, l + '-untraced'))}" for l in single if l + "-untraced" in rows))
+print("every span exported, vs the untraced host: " + "; ".join(
+    versus_untraced(l + "-allspans", l + "-untraced") for l in single if l + "-allspans" in rows and l + "-untraced" in rows))
 ratio = lambda leg, key: f"{med(leg, key) / med('floor', key):.2f}" if leg in rows else "n/a"
 total_errors = sum(errors(leg) for leg in legs)
 print(f"auth/floor throughput ratio: api-key {ratio('api-key', 'rps')}, jwt {ratio('jwt', 'rps')}; "

@@ -67,6 +67,9 @@ param requestBodySizeLimit int = 5308416
 @maxValue(16)
 param dataAccountCount int = 1
 
+@description('Share of traces kept (OTEL_TRACES_SAMPLER_ARG, parent-based trace-id ratio): every verify is a trace, and exporting all of them costs the request path more than the 5 % telemetry budget (README "Performance"). Metrics are always complete.')
+param traceSampleRatio string = '0.05'
+
 @description('Most instances Flex Consumption may scale out to.')
 @minValue(1)
 @maxValue(1000)
@@ -258,6 +261,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
+        { name: 'OTEL_TRACES_SAMPLER', value: 'parentbased_traceidratio' }
+        { name: 'OTEL_TRACES_SAMPLER_ARG', value: traceSampleRatio }
         { name: 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT', value: string(requestBodySizeLimit) }
         { name: 'Storage__TableServiceUri', value: storage.properties.primaryEndpoints.table }
         { name: 'KeyVault__Uri', value: vault.properties.vaultUri }
