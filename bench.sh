@@ -17,6 +17,8 @@
 # Options: --quick (seconds per phase instead of minutes: proves the plumbing, measures nothing),
 #          --duration S (per wrk run, default 20), --rounds N (default 3), --threads T (2),
 #          --connections C (32), --keys K (API keys the api-key leg rotates over, default 1),
+#          --accounts N (load: spread the tables over N Azurite table services, Storage__Accounts__0..N-1, DESIGN §19;
+#          default 1, today's single account), --legs "floor api-key jwt" (load: only these legs, in this order),
 #          --soak-seconds S (120), --outage-seconds S (10), --cold-starts N (3)
 # Every mode also starts MailDev and a "mailer" host (the only one running queue triggers): a new account
 # confirms its address from the emailed link before it may create keys. The load run stops the mailer before
@@ -34,6 +36,8 @@ ROUNDS=3
 THREADS=2
 CONNECTIONS=32
 KEYS=1
+ACCOUNTS=1
+LEGS=""
 SOAK_SECONDS=120
 OUTAGE_SECONDS=10
 COLD_STARTS=3
@@ -58,7 +62,9 @@ while [[ $# -gt 0 ]]; do
     --soak-seconds) SOAK_SECONDS=$2; shift ;;
     --outage-seconds) OUTAGE_SECONDS=$2; shift ;;
     --cold-starts) COLD_STARTS=$2; shift ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    --accounts) ACCOUNTS=$2; shift ;;
+    --legs) LEGS=$2; shift ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -87,6 +93,9 @@ PROBE_PID=""
 AZURITE_PORT=""
 AZURITE_QUEUE_PORT=""
 AZURITE_ARGS=()
+# The table services of accounts 1..N-1 (--accounts), each its own in-memory Azurite.
+EXTRA_AZURITE_PIDS=()
+EXTRA_AZURITE_PORTS=()
 FUNCTION_KEY="bench-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 BENCH_DLL=Bkmark.Benchmarks/bin/Release/net10.0/Bkmark.Benchmarks.dll
 HOST_DLL=Bkmark.LocalHost/bin/Release/net10.0/Bkmark.LocalHost.dll
@@ -98,10 +107,10 @@ source scripts/processes.sh
 
 stop_services() {
   local pid
-  for pid in "$PROBE_PID" "$FLOOR_PID" "$COLD_PID" "${VARIANT_PID[@]}" "$HOST2_PID" "$HOST_PID" "$MAILER_PID" "$SINK_PID" "$MAILDEV_PID" "$AZURITE_PID" "$AZURITE_QUEUE_PID"; do
+  for pid in "$PROBE_PID" "$FLOOR_PID" "$COLD_PID" "${VARIANT_PID[@]}" "$HOST2_PID" "$HOST_PID" "$MAILER_PID" "$SINK_PID" "$MAILDEV_PID" "$AZURITE_PID" "${EXTRA_AZURITE_PIDS[@]}" "$AZURITE_QUEUE_PID"; do
     [[ -n "$pid" ]] && stop_group "$pid"
   done
-  VARIANT_PID=()
+  VARIANT_PID=() EXTRA_AZURITE_PIDS=() EXTRA_AZURITE_PORTS=()
   PROBE_PID="" FLOOR_PID="" COLD_PID="" HOST2_PID="" HOST_PID="" MAILER_PID="" SINK_PID="" MAILDEV_PID="" AZURITE_PID="" AZURITE_QUEUE_PID=""
 }
 
@@ -180,6 +189,15 @@ start_azurite() {
     --tableHost 127.0.0.1 --tablePort "$AZURITE_PORT" --silent >>"$WORK/azurite.log" 2>&1 &
   AZURITE_PID=$!
   wait_for_port "$AZURITE_PID" "$AZURITE_PORT"
+  local account port
+  for ((account = ${#EXTRA_AZURITE_PORTS[@]} + 1; account < ACCOUNTS; account++)); do
+    port=$(free_port)
+    node_modules/.bin/azurite-table --inMemoryPersistence --skipApiVersionCheck --disableTelemetry \
+      --tableHost 127.0.0.1 --tablePort "$port" --silent >>"$WORK/azurite.log" 2>&1 &
+    EXTRA_AZURITE_PIDS+=($!)
+    EXTRA_AZURITE_PORTS+=("$port")
+    wait_for_port "$!" "$port"
+  done
   if [[ -z "$AZURITE_QUEUE_PID" ]]; then
     AZURITE_QUEUE_PORT=$(free_port)
     node_modules/.bin/azurite-queue --inMemoryPersistence --skipApiVersionCheck --disableTelemetry \
@@ -224,9 +242,22 @@ start_otlp_sink() {
   wait_http "http://127.0.0.1:$SINK_PORT/stats" || { cat "$WORK/sink.log" >&2; die "the OTLP sink did not start"; }
 }
 
-# The settings both apps get: the same storage, secrets and logging.
+# azurite_connection TABLE_PORT: the connection string of Azurite's well-known account on that table port.
+azurite_connection() {
+  echo "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$1/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1;"
+}
+
+# The settings every app gets: the same storage, secrets and logging.
 app_environment() {
-  export Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1;"
+  export Storage__ConnectionString
+  Storage__ConnectionString=$(azurite_connection "$AZURITE_PORT")
+  if [[ $ACCOUNTS -gt 1 ]]; then
+    export Storage__Accounts__0="$Storage__ConnectionString"
+    local account
+    for ((account = 1; account < ACCOUNTS; account++)); do
+      export "Storage__Accounts__$account=$(azurite_connection "${EXTRA_AZURITE_PORTS[account - 1]}")"
+    done
+  fi
   # The queue trigger's account, as in the Functions host.
   export AzureWebJobsStorage="$Storage__ConnectionString"
   # The bench measures the request path: only the mailer host (start_mailer) sends the outbox's emails.
@@ -494,7 +525,10 @@ run_load() {
   probe_key=$(create_key probe)
   if [[ -n "$probe_key" ]]; then
     legs=(floor api-key jwt api-key-2hosts jwt-2hosts api-key-untraced jwt-untraced api-key-allspans jwt-allspans)
-    [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $probe_key" "$verify_url") == 200 ]] || die "verify with the API key failed"
+  fi
+  if [[ -n "$LEGS" ]]; then
+    read -r -a legs <<<"$LEGS"
+    [[ " ${legs[*]} " == *" floor "* ]] || die "--legs must include floor: every ratio is against it"    [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $probe_key" "$verify_url") == 200 ]] || die "verify with the API key failed"
   else
     log "POST /api-keys answered 404: this build has no API keys; the api-key leg is skipped"
   fi
@@ -554,6 +588,7 @@ run_load() {
   echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, $ROUNDS interleaved round(s) after a ${WARMUP}s warm-up per leg; medians of the rounds; errors = non-2xx + socket errors, summed"
   echo "api-key legs: $KEYS fresh key(s) per run, rateLimitPerMinute $RATE_LIMIT (the limiter leases shares of each key's window: one conditional write per lease, not per request)"
   echo "-2hosts legs: two local hosts on the one Azurite; each wrk thread sends its connections to one of them, in turn"
+  echo "storage accounts: $ACCOUNTS$([[ $ACCOUNTS -gt 1 ]] && echo " (Storage__Accounts__0..$((ACCOUNTS - 1)), one in-memory Azurite table service each; every host and the floor route by the range table)")"
   echo "telemetry: every host exports metrics and traces over OTLP (http/protobuf) to a sink that drops them (received: $sink_stats); the main hosts sample traces as infra/main.bicep does ($TRACE_SAMPLER, $TRACE_SAMPLE_RATIO); -untraced legs: a host with OTEL_SDK_DISABLED=true; -allspans legs: a host exporting every span (always_on)"
   echo "CPU µs/request: user + system CPU of the serving process(es) (/proc/PID/stat, with their process groups) during the run, over the requests answered"
   echo
@@ -587,13 +622,13 @@ print("CPU budget: CPU per request <= 1.20x floor's (api-key), <= 1.40x (jwt): "
 print(f"peak RSS (VmHWM): API host {host_rss} MiB, second API host {host2_rss} MiB, floor {floor_rss} MiB")
 print(f"cold start (spawn to the first authenticated 200, Release, {len(cold)} run(s)): median {statistics.median(cold):.0f} ms, min {cold[0]} ms, max {cold[-1]} ms")
 pairs = [(l, l + "-2hosts") for l in single if l + "-2hosts" in rows]
-print("two hosts on one Azurite vs one host: " + "; ".join(
+if pairs: print("two hosts on one Azurite vs one host: " + "; ".join(
     f"{one} throughput {med(two, 'rps') / med(one, 'rps'):.2f}x, CPU per request {med(two, 'cpu_us') / med(one, 'cpu_us'):.2f}x, errors {errors(two)}" for one, two in pairs))
 def within_telemetry_budget(on, off): return med(on, "rps") >= 0.95 * med(off, "rps") and med(on, "cpu_us") <= 1.05 * med(off, "cpu_us")
 def versus_untraced(on, off): return f"{on} throughput {med(on, 'rps') / med(off, 'rps'):.3f}x, CPU per request {med(on, 'cpu_us') / med(off, 'cpu_us'):.3f}x"
-print("telemetry budget (issue 29): as deployed (sampled), throughput >= 0.95x and CPU per request <= 1.05x of the untraced host's: " + "; ".join(
+if any(l + "-untraced" in rows for l in single): print("telemetry budget (issue 29): as deployed (sampled), throughput >= 0.95x and CPU per request <= 1.05x of the untraced host's: " + "; ".join(
     f"{versus_untraced(l, l + '-untraced')}, {verdict(within_telemetry_budget(l, l + '-untraced'))}" for l in single if l + "-untraced" in rows))
-print("every span exported, vs the untraced host: " + "; ".join(
+if any(l + "-allspans" in rows for l in single): print("every span exported, vs the untraced host: " + "; ".join(
     versus_untraced(l + "-allspans", l + "-untraced") for l in single if l + "-allspans" in rows and l + "-untraced" in rows))
 ratio = lambda leg, key: f"{med(leg, key) / med('floor', key):.2f}" if leg in rows else "n/a"
 total_errors = sum(errors(leg) for leg in legs)
