@@ -1,14 +1,16 @@
 using BenchmarkDotNet.Running;
 using Bkmark.Benchmarks.Floor;
 using Bkmark.Benchmarks.Load;
+using Bkmark.Benchmarks.Telemetry;
 
 namespace Bkmark.Benchmarks;
 
 /// <summary>
-/// One executable, four modes, so ./bench.sh builds one project:
+/// One executable, five modes, so ./bench.sh builds one project:
 /// <list type="bullet">
 /// <item>(default) BenchmarkDotNet: <c>dotnet run -c Release --project Bkmark.Benchmarks -- --filter '*'</c></item>
 /// <item><c>floor</c>: the bare point-read endpoint the HTTP load run compares against</item>
+/// <item><c>otlp-sink</c>: where the load run's hosts export their telemetry (read and dropped)</item>
 /// <item><c>soak</c>: mixed concurrent traffic, then invariant checks</item>
 /// <item><c>faults</c>: steady verifies across a storage outage driven by <c>./bench.sh faults</c></item>
 /// </list>
@@ -21,6 +23,9 @@ public static class BenchmarksProgram
         {
             case "floor":
                 FloorApplication.Run(args[1..]);
+                return 0;
+            case "otlp-sink":
+                OtlpSinkApplication.Run(args[1..]);
                 return 0;
             case "soak":
                 return await SoakRun.RunAsync(new LoadOptions(args[1..]));

@@ -62,6 +62,14 @@ param sweepSchedule string = '0 */15 * * * *'
 @description('Largest request body the Functions host accepts, in bytes: just above the 5 MiB import limit, so the host never buffers more than the app could use.')
 param requestBodySizeLimit int = 5308416
 
+@description('Storage accounts that hold the data (DESIGN §19). 1: the one account that also holds the queues and the package, as always. N > 1: N - 1 more accounts for tables only, and the app spreads entities over all N by a fixed range table over the hash of their partition key. Fixed once data is written: changing it moves data (docs/scale.md).')
+@minValue(1)
+@maxValue(16)
+param dataAccountCount int = 1
+
+@description('Share of traces kept (OTEL_TRACES_SAMPLER_ARG, parent-based trace-id ratio): every verify is a trace, and exporting all of them costs the request path more than the 5 % telemetry budget (README "Performance"). Metrics are always complete.')
+param traceSampleRatio string = '0.05'
+
 @description('Most instances Flex Consumption may scale out to.')
 @minValue(1)
 @maxValue(1000)
@@ -71,6 +79,16 @@ var suffix = uniqueString(resourceGroup().id, namePrefix)
 var storageAccountName = take('${namePrefix}st${suffix}', 24)
 var vaultName = take('${namePrefix}-kv-${suffix}', 24)
 var deploymentContainerName = 'app-package'
+// The data accounts after the first (which is `storage`), by name; their table endpoints follow from the name.
+var extraDataAccountNames = [for i in range(1, dataAccountCount - 1): take('${namePrefix}d${i}${suffix}', 24)]
+var tableEndpointSuffix = 'table.${environment().suffixes.storage}'
+// Storage__Accounts__N only with several accounts: with one, the app keeps reading Storage__TableServiceUri.
+var dataAccountSettings = [
+  for i in range(0, dataAccountCount > 1 ? dataAccountCount : 0): {
+    name: 'Storage__Accounts__${i}'
+    value: 'https://${i == 0 ? storageAccountName : extraDataAccountNames[i - 1]}.${tableEndpointSuffix}/'
+  }
+]
 
 // Built-in role ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
 var roles = {
@@ -101,6 +119,24 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     supportsHttpsTrafficOnly: true
   }
 }
+
+// Tables only, signed into by identity like the first account.
+resource extraDataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = [
+  for name in extraDataAccountNames: {
+    name: name
+    location: location
+    kind: 'StorageV2'
+    sku: {
+      name: 'Standard_LRS'
+    }
+    properties: {
+      allowSharedKeyAccess: false
+      allowBlobPublicAccess: false
+      minimumTlsVersion: 'TLS1_2'
+      supportsHttpsTrafficOnly: true
+    }
+  }
+]
 
 resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   parent: storage
@@ -216,7 +252,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       // the Flex Consumption plan. GET /api/health is there for an availability test or a front door's probe.
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: [
+      appSettings: concat([
         // The host's own storage, by identity (no connection string, no key).
         { name: 'AzureWebJobsStorage__accountName', value: storage.name }
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
@@ -225,6 +261,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
+        { name: 'OTEL_TRACES_SAMPLER', value: 'parentbased_traceidratio' }
+        { name: 'OTEL_TRACES_SAMPLER_ARG', value: traceSampleRatio }
         { name: 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT', value: string(requestBodySizeLimit) }
         { name: 'Storage__TableServiceUri', value: storage.properties.primaryEndpoints.table }
         { name: 'KeyVault__Uri', value: vault.properties.vaultUri }
@@ -244,7 +282,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         // The real host resolves a timer's %Setting% from app settings only.
         { name: 'Sweep__Schedule', value: sweepSchedule }
         { name: 'Sweep__BackfillSchedule', value: '0 0 0 1 1 *' }
-      ]
+      ], dataAccountSettings)
     }
     functionAppConfig: {
       deployment: {
@@ -274,6 +312,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     queueService
     vaultSecrets
     storageRoles
+    extraDataStorageRoles
     vaultSecretsUser
   ]
 }
@@ -285,6 +324,19 @@ resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
     scope: storage
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+      principalId: identity.properties.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+// The same table rights in every further data account.
+resource extraDataStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for i in range(0, dataAccountCount - 1): {
+    name: guid(extraDataStorage[i].id, identity.id, roles.storageTableDataContributor)
+    scope: extraDataStorage[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
       principalId: identity.properties.principalId
       principalType: 'ServicePrincipal'
     }
@@ -315,3 +367,4 @@ output functionAppName string = app.name
 output functionAppUrl string = 'https://${app.properties.defaultHostName}'
 output keyVaultName string = vault.name
 output storageAccountName string = storage.name
+output dataStorageAccountNames array = concat([storage.name], extraDataAccountNames)

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Bkmark.Benchmarks.Load;
 
@@ -18,9 +20,11 @@ public sealed record ApiResponse(int Status, string Body, TimeSpan Elapsed, Http
 }
 
 /// <summary>A small client of the Bkmark API for the soak and the fault run: just the calls they make.</summary>
-public sealed class ApiClient(HttpClient http, string functionKey)
+/// <param name="mailInbox">MailDev's web address: a new account confirms its address from the emailed link before it may create keys.</param>
+public sealed partial class ApiClient(HttpClient http, string functionKey, Uri mailInbox)
 {
-    public const string Password = "bench password 1234";
+    /// <summary>One random password per run: zxcvbn refuses a guessable one (DESIGN §17).</summary>
+    public static readonly string Password = "bench-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
     public static HttpClient CreateHttpClient(string baseUrl) => new(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
     {
@@ -56,11 +60,16 @@ public sealed class ApiClient(HttpClient http, string functionKey)
         }
     }
 
-    /// <summary>Registers a user, puts it on <paramref name="plan"/> with the function key, and returns its id.</summary>
+    /// <summary>
+    /// Registers a user, confirms its address with the link the verification email carries, puts it on
+    /// <paramref name="plan"/> with the function key, and returns its id.
+    /// </summary>
     public async Task<string> CreateUserAsync(string email, string plan, CancellationToken cancellationToken)
     {
         var registered = Expect(await SendAsync(HttpMethod.Post, "auth/register", body: new { email, password = Password }, cancellationToken: cancellationToken), 201, "register");
         var userId = registered.Json.GetProperty("id").GetString()!;
+        var token = await WaitForVerificationTokenAsync(email, cancellationToken);
+        Expect(await SendAsync(HttpMethod.Post, "auth/email/verify", body: new { token }, cancellationToken: cancellationToken), 200, "confirm the address");
         var request = new HttpRequestMessage(HttpMethod.Put, $"admin/users/{userId}/plan") { Content = JsonContent.Create(new { plan }) };
         request.Headers.Add("x-functions-key", functionKey);
         Expect(await SendAsync(request, cancellationToken), 200, "set plan");
@@ -84,6 +93,37 @@ public sealed class ApiClient(HttpClient http, string functionKey)
 
     public Task<ApiResponse> VerifyAsync(string credential, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, "auth/verify", credential, cancellationToken: cancellationToken);
+
+    /// <summary>The token in the newest email MailDev holds for <paramref name="email"/>; waits up to a minute for it to arrive.</summary>
+    private async Task<string> WaitForVerificationTokenAsync(string email, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromMinutes(1));
+        try
+        {
+            while (true)
+            {
+                using var inbox = JsonDocument.Parse(await http.GetStringAsync(new Uri(mailInbox, "/api/email"), deadline.Token));
+                var text = inbox.RootElement.EnumerateArray()
+                    .Where(mail => mail.GetProperty("to").EnumerateArray().Any(to => to.GetProperty("address").GetString() == email))
+                    .Select(mail => mail.GetProperty("text").GetString())
+                    .LastOrDefault();
+                if (text is not null && TokenInLink().Match(text) is { Success: true } match)
+                {
+                    return Uri.UnescapeDataString(match.Groups[1].Value);
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new InvalidOperationException($"No verification email reached {email} in {mailInbox} within a minute.");
+        }
+    }
+
+    [GeneratedRegex("""[?#&]token=([^&#\s"'<>]+)""")]
+    private static partial Regex TokenInLink();
 
     /// <summary>Setup steps must work; anything else stops the run with what the service answered.</summary>
     public static ApiResponse Expect(ApiResponse response, int status, string what) =>

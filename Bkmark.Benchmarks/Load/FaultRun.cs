@@ -43,11 +43,11 @@ public sealed class FaultRun
         }
     }
 
-    /// <summary><c>faults --base-url URL --function-key KEY --control DIR [--rate 20] [--workers 4]</c></summary>
+    /// <summary><c>faults --base-url URL --function-key KEY --mail-url URL --control DIR [--rate 20] [--workers 4]</c></summary>
     public static async Task<int> RunAsync(LoadOptions options)
     {
         using var http = ApiClient.CreateHttpClient(options.Required("base-url"));
-        var run = new FaultRun(new ApiClient(http, options.Required("function-key")), options.Required("control"), options.Int("rate", 20), options.Int("workers", 4));
+        var run = new FaultRun(new ApiClient(http, options.Required("function-key"), new Uri(options.Required("mail-url"))), options.Required("control"), options.Int("rate", 20), options.Int("workers", 4));
         await run.SetUpAsync(CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(run.control, "ready"), "");
         await Task.WhenAll(Enumerable.Range(0, run.workers).Select(run.WorkerAsync));

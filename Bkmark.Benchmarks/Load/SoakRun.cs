@@ -31,11 +31,11 @@ public sealed class SoakRun
         this.keyLimit = keyLimit;
     }
 
-    /// <summary><c>soak --base-url URL --function-key KEY [--seconds 120] [--clients 8] [--users 3] [--key-limit 10]</c></summary>
+    /// <summary><c>soak --base-url URL --function-key KEY --mail-url URL [--seconds 120] [--clients 8] [--users 3] [--key-limit 10]</c></summary>
     public static async Task<int> RunAsync(LoadOptions options)
     {
         using var http = ApiClient.CreateHttpClient(options.Required("base-url"));
-        var run = new SoakRun(new ApiClient(http, options.Required("function-key")), options.Int("seconds", 120), options.Int("clients", 8), options.Int("key-limit", 10));
+        var run = new SoakRun(new ApiClient(http, options.Required("function-key"), new Uri(options.Required("mail-url"))), options.Int("seconds", 120), options.Int("clients", 8), options.Int("key-limit", 10));
         await run.SetUpAsync(options.Int("users", 3), CancellationToken.None);
         await run.DriveAsync();
         return await run.CheckAsync(CancellationToken.None) ? 0 : 1;

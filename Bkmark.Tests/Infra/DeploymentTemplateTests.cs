@@ -49,6 +49,11 @@ public sealed class DeploymentTemplateTests
             Assert.Contains(setting, resources, StringComparison.Ordinal);
         }
 
+        // One data account unless asked (the app then reads Storage__TableServiceUri); more add Storage__Accounts__N settings.
+        var accounts = parameters.GetProperty("dataAccountCount");
+        Assert.Equal(1, accounts.GetProperty("defaultValue").GetInt32());
+        Assert.Contains("Storage__Accounts__{0}", arm.RootElement.GetProperty("variables").GetRawText(), StringComparison.Ordinal);
+
         // The SMTP password reaches the app through the vault (secret smtp-password), never as a setting's value.
         Assert.DoesNotContain("Email__Smtp__Password", resources, StringComparison.Ordinal);
         Assert.True(arm.RootElement.GetProperty("variables").GetProperty("secrets").TryGetProperty("smtp-password", out _));
