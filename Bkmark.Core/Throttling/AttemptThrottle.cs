@@ -39,8 +39,8 @@ internal sealed class AttemptThrottle(ThrottleStore store, BkmarkMetrics metrics
             var failures = fresh ? 1 : entity!.Failures + 1;
             var claimed = new ThrottleEntity
             {
-                PartitionKey = policy.Kind,
-                RowKey = subject,
+                PartitionKey = subject,
+                RowKey = policy.Kind,
                 Failures = failures,
                 WindowStartedAt = fresh ? now : entity!.WindowStartedAt,
                 LockedUntil = failures >= policy.MaxFailures ? now + policy.LockoutDuration : null,
@@ -165,7 +165,7 @@ public sealed class AttemptClaim
     internal static AttemptClaim Refused(ThrottlePolicy policy, string subject, TimeSpan retryAfter) => new(policy, subject, retryAfter);
 }
 
-/// <summary>PartitionKey = the policy's kind, RowKey = the subject (a user id, a device, or a hash of an email).</summary>
+/// <summary>PartitionKey = the subject (a user id, a device, or a hash of an email), RowKey = the policy's kind (<see cref="ThrottleStore"/> says why).</summary>
 internal sealed class ThrottleEntity : StoredEntity
 {
     /// <summary>Attempts counted in the current window: failures, and claims whose check has not finished.</summary>

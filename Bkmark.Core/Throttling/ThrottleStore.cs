@@ -3,14 +3,19 @@ using Bkmark.Core.Maintenance;
 
 namespace Bkmark.Core.Throttling;
 
-/// <summary>Throttle records in Table Storage: PartitionKey = the policy's kind, RowKey = the subject.</summary>
+/// <summary>
+/// Throttle records in Table Storage: PartitionKey = the subject, RowKey = the policy's kind. By subject, so every
+/// sign-in's counters spread over partitions and accounts like the users they guard; by kind they would share one
+/// partition per kind, whose 2,000 entities a second would cap password sign-ins near 650 a second whatever the
+/// number of accounts (docs/scale.md).
+/// </summary>
 internal sealed class ThrottleStore(BkmarkTables tables, ExpiryIndex expiry)
 {
     /// <summary>Throttle records as the sweep reads and deletes them.</summary>
     public SweepableTable<ThrottleEntity> Sweepable => new(tables, TableNames.Throttles);
 
     public Task<ThrottleEntity?> FindAsync(string kind, string subject, CancellationToken cancellationToken) =>
-        Table(kind).FindAsync<ThrottleEntity>(kind, subject, cancellationToken);
+        Table(subject).FindAsync<ThrottleEntity>(subject, kind, cancellationToken);
 
     /// <summary>Inserts a new record or replaces the one read (If-Match on its ETag).</summary>
     /// <returns>False when another attempt wrote it first: a lost race.</returns>
@@ -27,8 +32,7 @@ internal sealed class ThrottleStore(BkmarkTables tables, ExpiryIndex expiry)
 
     /// <summary>Deletes the record whatever its version; already gone is fine.</summary>
     public async Task DeleteAsync(string kind, string subject, CancellationToken cancellationToken) =>
-        await Table(kind).DeleteEntityAsync(kind, subject, ETag.All, cancellationToken);
+        await Table(subject).DeleteEntityAsync(subject, kind, ETag.All, cancellationToken);
 
-    // A policy's records share its kind's partition, so each kind lives in one account.
-    private TableClient Table(string kind) => tables[TableNames.Throttles, kind];
+    private TableClient Table(string subject) => tables[TableNames.Throttles, subject];
 }

@@ -266,8 +266,8 @@ public sealed class ExpirySweeperTests : IAsyncLifetime
         var store = core.Get<SessionStore>();
         await store.AddAsync(NewSession("01JCSWEEPUSER0000000000001", "01JCSWEEPSESS000000000001", now + TimeSpan.FromDays(1)), CancellationToken.None);
         await store.AddAsync(NewSession("01JCSWEEPUSER0000000000002", "01JCSWEEPSESS000000000002", now + TimeSpan.FromDays(9)), CancellationToken.None);
-        await core.Get<BkmarkTables>()[TableNames.Throttles, "login"].AddEntityAsync(
-            new ThrottleEntity { PartitionKey = "login", RowKey = "abc123", Failures = 1, WindowStartedAt = now, ExpiresAt = now + TimeSpan.FromMinutes(30) });
+        await core.Get<BkmarkTables>()[TableNames.Throttles, "abc123"].AddEntityAsync(
+            new ThrottleEntity { PartitionKey = "abc123", RowKey = "login", Failures = 1, WindowStartedAt = now, ExpiresAt = now + TimeSpan.FromMinutes(30) });
         var backfill = core.Get<ExpiryBackfill>();
 
         var scheduled = await backfill.RunAsync(CancellationToken.None);
@@ -300,7 +300,7 @@ public sealed class ExpirySweeperTests : IAsyncLifetime
         var subjects = new List<string>();
         await foreach (var record in core.Get<BkmarkTables>().EveryAccount(TableNames.Throttles).QueryAllAsync<TableEntity>(null, null, CancellationToken.None))
         {
-            subjects.Add(record.RowKey);
+            subjects.Add(record.PartitionKey);
         }
 
         return subjects;
