@@ -293,13 +293,21 @@ launch_host() {
   LAUNCHED_PID=$!
 }
 
+# start_ready_host WHAT [NAME=VALUE...]: a local host on a free port, with those settings, once it answers; sets
+# STARTED_PORT and STARTED_PID, or stops the run naming WHAT.
+start_ready_host() {
+  local what=$1
+  shift
+  STARTED_PORT=$(free_port)
+  launch_host "$STARTED_PORT" "$@"
+  STARTED_PID=$LAUNCHED_PID
+  wait_http "http://127.0.0.1:$STARTED_PORT/api/v1/auth/jwks" || { cat "$WORK/host.log" >&2; die "the $what did not start"; }
+}
+
 # The one host that runs the queue triggers, so registrations' verification emails reach MailDev.
 start_mailer() {
-  local port
-  port=$(free_port)
-  launch_host "$port" LocalHost__DisableQueueTriggers=false
-  MAILER_PID=$LAUNCHED_PID
-  wait_http "http://127.0.0.1:$port/api/v1/auth/jwks" || { cat "$WORK/host.log" >&2; die "the mailer host did not start"; }
+  start_ready_host "mailer host" LocalHost__DisableQueueTriggers=false
+  MAILER_PID=$STARTED_PID
 }
 
 stop_mailer() {
@@ -308,30 +316,24 @@ stop_mailer() {
 }
 
 start_host() {
-  HOST_PORT=$(free_port)
+  start_ready_host "local host"
+  HOST_PORT=$STARTED_PORT HOST_PID=$STARTED_PID
   BASE="http://127.0.0.1:$HOST_PORT/api/v1"
-  launch_host "$HOST_PORT"
-  HOST_PID=$LAUNCHED_PID
-  wait_http "$BASE/auth/jwks" || { cat "$WORK/host.log" >&2; die "the local host did not start"; }
 }
 
 # start_variant_host NAME [NAME=VALUE...]: one more host, with those settings on top of the main hosts' ones.
 start_variant_host() {
-  local name=$1 port
+  local name=$1
   shift
-  port=$(free_port)
-  launch_host "$port" "$@"
-  VARIANT_PORT[$name]=$port
-  VARIANT_PID[$name]=$LAUNCHED_PID
-  wait_http "http://127.0.0.1:$port/api/v1/auth/jwks" || { cat "$WORK/host.log" >&2; die "the $name local host did not start"; }
+  start_ready_host "$name local host" "$@"
+  VARIANT_PORT[$name]=$STARTED_PORT
+  VARIANT_PID[$name]=$STARTED_PID
 }
 
 # A second instance on the same Azurite and secrets, as Azure scales out.
 start_second_host() {
-  HOST2_PORT=$(free_port)
-  launch_host "$HOST2_PORT"
-  HOST2_PID=$LAUNCHED_PID
-  wait_http "http://127.0.0.1:$HOST2_PORT/api/v1/auth/jwks" || { cat "$WORK/host.log" >&2; die "the second local host did not start"; }
+  start_ready_host "second local host"
+  HOST2_PORT=$STARTED_PORT HOST2_PID=$STARTED_PID
 }
 
 start_floor() {
