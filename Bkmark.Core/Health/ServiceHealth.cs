@@ -8,7 +8,7 @@ namespace Bkmark.Core.Health;
 /// Whether the service can reach what it needs (DESIGN §18): one cheap call each to Table Storage (a point read in each
 /// storage account), the outbox queue (whether it exists) and the secret store (one secret), run together, each within <see cref="CheckTimeout"/>.
 /// The answer is kept <see cref="CacheFor"/>, so a load balancer's probes cost the dependencies at most three calls
-/// per instance per ten seconds, however often it asks.
+/// (with several storage accounts, one more per further account) per instance per ten seconds, however often it asks.
 /// </summary>
 public sealed partial class ServiceHealth
 {
