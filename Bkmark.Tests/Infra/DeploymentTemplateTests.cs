@@ -44,6 +44,8 @@ public sealed class DeploymentTemplateTests
                  {
                      "FUNCTIONS_REQUEST_BODY_SIZE_LIMIT", "Sweep__Schedule", "KeyVault__Uri", "Storage__TableServiceUri", "Storage__QueueServiceUri",
                      "Email__OutboxQueue", "Email__Smtp__Host", "Email__Smtp__Port", "Email__Smtp__UserName", "Email__Smtp__From", "App__PublicUrl",
+                     // Traces sampled (traceSampleRatio): exporting every verify's would cost more than the telemetry budget.
+                     "OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG",
                  })
         {
             Assert.Contains(setting, resources, StringComparison.Ordinal);
